@@ -1,0 +1,245 @@
+/* capfile.c - see capfile.h (supervisor writes; 'why --self' reads). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "capfile.h"
+#include "groups.h"
+#include "sandbox.h"
+#include "util.h"
+
+#define CAPFILE_DIR "/tmp"
+#define CAPFILE_MAX (1024 * 1024)
+
+static json_t *
+strv_json(const struct nono_strv *sv)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < sv->n; i++)
+		json_array_append_new(a, json_string(sv->v[i]));
+	return a;
+}
+
+static json_t *
+policy_json(const struct nono_policy *p, const struct nono_sandbox *sb)
+{
+	json_t *root = json_object();
+	json_t *fs = json_array(), *deny = json_array(), *carved = json_array();
+
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct nono_rule *r = &p->rules[i];
+		unsigned a = r->access;
+		const char *acc = (a & NONO_ACC_READ) && (a & NONO_ACC_WRITE) ? "readwrite"
+				  : (a & NONO_ACC_WRITE)			      ? "write"
+										      : "read";
+
+		json_array_append_new(fs, json_pack("{s:s, s:s, s:s, s:b, s:b, s:s, s:b}", "original", r->given,
+						    "path", r->path, "access", acc, "delete",
+						    (a & NONO_ACC_DELETE) != 0, "is_file", r->is_file, "source",
+						    r->source, "carved", r->carved));
+	}
+	for (size_t i = 0; i < p->n_denies; i++)
+		json_array_append_new(deny, json_pack("{s:s, s:s, s:s}", "path", p->denies[i].path, "original",
+						      p->denies[i].given, "group", p->denies[i].group));
+	for (size_t i = 0; i < p->n_carves; i++)
+		json_array_append_new(carved, json_pack("{s:s, s:s, s:i, s:o}", "path", p->carves[i].path, "source",
+							p->carves[i].source, "entries",
+							(json_int_t)p->carves[i].n_entries, "around",
+							strv_json(&p->carves[i].around)));
+	json_object_set_new(root, "fs", fs);
+	json_object_set_new(root, "denied", deny);
+	json_object_set_new(root, "carved", carved);
+	json_object_set_new(root, "net_blocked", json_boolean(p->block_net));
+	json_object_set_new(root, "allow_delete", json_boolean(p->allow_delete));
+	json_object_set_new(root, "allowed_commands", strv_json(&p->allow_cmds));
+	json_object_set_new(root, "blocked_commands", strv_json(&p->block_cmds));
+	json_object_set_new(root, "groups", strv_json(&p->groups));
+	json_object_set_new(root, "bypass_protection_paths", strv_json(&p->bypass_canon));
+	json_object_set_new(root, "workdir", json_string(p->workdir ? p->workdir : ""));
+	if (p->tmpdir)
+		json_object_set_new(root, "tmpdir", json_string(p->tmpdir));
+	if (sb)
+		json_object_set_new(root, "landlock_abi", json_integer(sb->abi));
+	return root;
+}
+
+char *
+nono_capfile_dump(const struct nono_policy *p, const struct nono_sandbox *sb, int indent)
+{
+	json_t *j = policy_json(p, sb);
+	char *s = json_dumps(j, JSON_INDENT(indent) | JSON_PRESERVE_ORDER);
+
+	json_decref(j);
+	if (!s)
+		s = xstrdup("{}");
+	return s;
+}
+
+int
+nono_capfile_create(char **out_path, int *out_fd, struct nono_error *err)
+{
+	char tmpl[] = CAPFILE_DIR "/.nono-XXXXXX.json";
+	int fd;
+
+	*out_path = NULL;
+	*out_fd = -1;
+	fd = mkostemps(tmpl, 5, O_CLOEXEC);
+	if (fd < 0)
+		return nono_error_set(err, -errno, "cannot create the capability file in " CAPFILE_DIR ": %s",
+				      strerror(errno));
+	*out_path = xstrdup(tmpl);
+	*out_fd = fd;
+	return 0;
+}
+
+int
+nono_capfile_fill(int fd, const char *path, const struct nono_policy *p, const struct nono_sandbox *sb,
+		  struct nono_error *err)
+{
+	char *s = nono_capfile_dump(p, sb, 2);
+	size_t len = strlen(s), off = 0;
+	int r = 0;
+
+	while (off < len) {
+		ssize_t w = write(fd, s + off, len - off);
+
+		if (w < 0) {
+			r = nono_error_set(err, -errno, "writing %s: %s", path, strerror(errno));
+			break;
+		}
+		off += (size_t)w;
+	}
+	free(s);
+	close(fd);
+	return r;
+}
+
+char *
+nono_capfile_plan(const struct nono_policy *p, const struct nono_sandbox *sb, const char *program,
+		  char *const *argv, const struct nono_feature *f, int nf, const char *const *seccomp_denied,
+		  const char *refusal)
+{
+	json_t *root = policy_json(p, sb);
+	json_t *args = json_array(), *feats = json_array(), *sc = json_array();
+	char *s;
+
+	for (size_t i = 0; argv && argv[i]; i++)
+		json_array_append_new(args, json_string(argv[i]));
+	for (int i = 0; i < nf; i++)
+		json_array_append_new(feats, json_pack("{s:s, s:i, s:s, s:b, s:b}", "name", f[i].name, "min_abi",
+						       f[i].min_abi, "kernel", f[i].kernel, "required", f[i].required,
+						       "available", f[i].available));
+	for (size_t i = 0; seccomp_denied && seccomp_denied[i]; i++)
+		json_array_append_new(sc, json_string(seccomp_denied[i]));
+	json_object_set_new(root, "program", program ? json_string(program) : json_null());
+	json_object_set_new(root, "argv", args);
+	json_object_set_new(root, "features", feats);
+	json_object_set_new(root, "seccomp_denied", sc);
+	json_object_set_new(root, "refused", refusal ? json_string(refusal) : json_null());
+	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	return s ? s : xstrdup("{}");
+}
+
+static void
+strv_from(struct nono_strv *sv, json_t *a)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(a, i, v)
+		if (json_is_string(v))
+			nono_strv_push(sv, json_string_value(v));
+}
+
+int
+nono_capfile_read(struct nono_policy *out, const char *path, struct nono_error *err)
+{
+	struct stat st;
+	const char *base = strrchr(path, '/');
+	char *dir;
+	json_t *root, *a, *v;
+	json_error_t je;
+	size_t i;
+	bool ok;
+
+	nono_policy_init(out);
+	dir = path[0] == '/' ? nono_path_dirname(path) : xstrdup("");
+	ok = strcmp(dir, CAPFILE_DIR) == 0 && base && strncmp(base, "/.nono-", 7) == 0 &&
+	     strlen(base) > 12 && strcmp(base + strlen(base) - 5, ".json") == 0;
+	free(dir);
+	if (!ok || lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > CAPFILE_MAX)
+		return nono_error_set(err, -EINVAL, "SECURITY: NONO_CAP_FILE validation failed (%s)", path);
+	root = json_load_file(path, 0, &je);
+	if (!root || !json_is_object(root)) {
+		json_decref(root);
+		return nono_error_set(err, -EINVAL, "SECURITY: NONO_CAP_FILE validation failed (%s line %d: %s)", path,
+				      je.line, je.text);
+	}
+	json_array_foreach(json_object_get(root, "fs"), i, v) {
+		const char *acc = json_string_value(json_object_get(v, "access"));
+		unsigned a2 = 0;
+		struct nono_rule *r;
+
+		if (!json_is_string(json_object_get(v, "path")) || !acc)
+			continue;
+		if (strstr(acc, "read"))
+			a2 |= NONO_ACC_READ;
+		if (strstr(acc, "write"))
+			a2 |= NONO_ACC_WRITE;
+		if (json_is_true(json_object_get(v, "delete")))
+			a2 |= NONO_ACC_DELETE;
+		out->rules = xrealloc(out->rules, (out->n_rules + 1) * sizeof(*out->rules));
+		r = &out->rules[out->n_rules++];
+		memset(r, 0, sizeof(*r));
+		r->path = xstrdup(json_string_value(json_object_get(v, "path")));
+		r->given = xstrdup(json_string_value(json_object_get(v, "original")));
+		r->source = xstrdup(json_string_value(json_object_get(v, "source")));
+		r->access = a2;
+		r->is_file = json_is_true(json_object_get(v, "is_file"));
+		r->carved = json_is_true(json_object_get(v, "carved"));
+	}
+	json_array_foreach(json_object_get(root, "denied"), i, v) {
+		struct nono_deny *d;
+
+		if (!json_is_string(json_object_get(v, "path")))
+			continue;
+		out->denies = xrealloc(out->denies, (out->n_denies + 1) * sizeof(*out->denies));
+		d = &out->denies[out->n_denies++];
+		d->path = xstrdup(json_string_value(json_object_get(v, "path")));
+		d->given = xstrdup(json_string_value(json_object_get(v, "original")));
+		d->group = xstrdup(json_string_value(json_object_get(v, "group")));
+		d->description = nono_group_find(d->group) ? nono_group_find(d->group)->description : "sensitive path";
+	}
+	json_array_foreach(json_object_get(root, "carved"), i, v) {
+		struct nono_carve *c;
+
+		out->carves = xrealloc(out->carves, (out->n_carves + 1) * sizeof(*out->carves));
+		c = &out->carves[out->n_carves++];
+		memset(c, 0, sizeof(*c));
+		c->path = xstrdup(json_string_value(json_object_get(v, "path")));
+		c->source = xstrdup(json_string_value(json_object_get(v, "source")));
+		c->n_entries = (size_t)json_integer_value(json_object_get(v, "entries"));
+		strv_from(&c->around, json_object_get(v, "around"));
+	}
+	a = json_object_get(root, "bypass_protection_paths");
+	strv_from(&out->bypass_canon, a);
+	strv_from(&out->allow_cmds, json_object_get(root, "allowed_commands"));
+	strv_from(&out->block_cmds, json_object_get(root, "blocked_commands"));
+	strv_from(&out->groups, json_object_get(root, "groups"));
+	out->block_net = json_is_true(json_object_get(root, "net_blocked"));
+	out->allow_delete = json_is_true(json_object_get(root, "allow_delete"));
+	if (json_is_string(json_object_get(root, "workdir")))
+		out->workdir = xstrdup(json_string_value(json_object_get(root, "workdir")));
+	out->finalized = true;
+	json_decref(root);
+	return 0;
+}

@@ -1,0 +1,321 @@
+/* cli.c - see cli.h (supervisor side). */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "log.h"
+#include "util.h"
+
+#define ALL_SANDBOX (NONO_CMD_RUN | NONO_CMD_SHELL | NONO_CMD_WHY)
+#define LAUNCH (NONO_CMD_RUN | NONO_CMD_SHELL)
+
+static int
+set_grant(struct nono_launch *l, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	char *src = xasprintf("--%s", d->name);
+
+	if (!*val) {
+		free(src);
+		return nono_error_set(err, -EINVAL, "--%s needs a path", d->name);
+	}
+	nono_policy_grant(&l->policy, val, d->access, d->kind, src, true);
+	free(src);
+	return 0;
+}
+
+#define FLAG_SETTER(fn, field)                                                                                \
+	static int fn(struct nono_launch *l, const struct nono_optdef *d, const char *val,                    \
+		      struct nono_error *err)                                                                 \
+	{                                                                                                     \
+		field = true;                                                                                 \
+		return 0;                                                                                     \
+	}
+FLAG_SETTER(set_silent, l->silent)
+FLAG_SETTER(set_dry_run, l->dry_run)
+FLAG_SETTER(set_json, l->json)
+FLAG_SETTER(set_allow_cwd, l->allow_cwd)
+FLAG_SETTER(set_self, l->self)
+FLAG_SETTER(set_block_net, l->policy.block_net)
+FLAG_SETTER(set_allow_delete, l->policy.allow_delete)
+
+static int
+set_verbose(struct nono_launch *l, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	l->verbose++;
+	return 0;
+}
+
+static int
+set_workdir(struct nono_launch *l, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	bool exists;
+	struct stat st;
+	char *c = nono_path_canonical(val, &exists);
+
+	if (!exists || stat(c, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		free(c);
+		return nono_error_set(err, -ENOTDIR, "--workdir %s: not a directory", val);
+	}
+	free(l->policy.workdir);
+	l->policy.workdir = c;
+	return 0;
+}
+
+static int
+set_command(struct nono_launch *l, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	if (!*val || strchr(val, '/'))
+		return nono_error_set(err, -EINVAL, "--%s takes a command name, not '%s'", d->name, val);
+	nono_strv_push(strcmp(d->name, "allow-command") == 0 ? &l->policy.allow_cmds : &l->policy.block_cmds, val);
+	return 0;
+}
+
+static int
+set_bypass(struct nono_launch *l, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	nono_strv_push(&l->policy.bypass, val);
+	return 0;
+}
+
+static int
+set_string(struct nono_launch *l, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	char **field = strcmp(d->name, "shell") == 0 ? &l->shell : strcmp(d->name, "path") == 0 ? &l->why_path
+											   : &l->op;
+
+	free(*field);
+	*field = xstrdup(val);
+	return 0;
+}
+
+const struct nono_optdef nono_optdefs[] = {
+	{ "allow", 'a', true, "DIR", "filesystem.allow", set_grant, NONO_ACC_RW, NONO_KIND_DIR, ALL_SANDBOX,
+	  "grant read and write beneath DIR" },
+	{ "read", 'r', true, "DIR", "filesystem.read", set_grant, NONO_ACC_READ, NONO_KIND_DIR, ALL_SANDBOX,
+	  "grant read (and execute) beneath DIR" },
+	{ "write", 'w', true, "DIR", "filesystem.write", set_grant, NONO_ACC_WRITE, NONO_KIND_DIR, ALL_SANDBOX,
+	  "grant write beneath DIR" },
+	{ "allow-file", 0, true, "FILE", "filesystem.allow_file", set_grant, NONO_ACC_RW, NONO_KIND_FILE,
+	  ALL_SANDBOX, "grant read and write on one file" },
+	{ "read-file", 0, true, "FILE", "filesystem.read_file", set_grant, NONO_ACC_READ, NONO_KIND_FILE,
+	  ALL_SANDBOX, "grant read on one file" },
+	{ "write-file", 0, true, "FILE", "filesystem.write_file", set_grant, NONO_ACC_WRITE, NONO_KIND_FILE,
+	  ALL_SANDBOX, "grant write on one file" },
+	{ "allow-cwd", 0, false, NULL, "workdir.access", set_allow_cwd, 0, 0, ALL_SANDBOX,
+	  "grant read and write on the working directory" },
+	{ "workdir", 0, true, "DIR", NULL, set_workdir, 0, 0, ALL_SANDBOX,
+	  "working directory and $WORKDIR (default: the current directory)" },
+	{ "allow-delete", 0, false, NULL, "filesystem.allow_delete", set_allow_delete, 0, 0, ALL_SANDBOX,
+	  "let writable grants delete, rename away and truncate" },
+	{ "bypass-protection", 0, true, "PATH", "filesystem.bypass_protection", set_bypass, 0, 0, ALL_SANDBOX,
+	  "let a grant reach the sensitive PATH (pair it with a grant)" },
+	{ "block-net", 0, false, NULL, "network.block", set_block_net, 0, 0, ALL_SANDBOX,
+	  "block all network access (TCP, UDP, raw, every non-UNIX socket)" },
+	{ "net-block", 0, false, NULL, NULL, set_block_net, 0, 0, ALL_SANDBOX, NULL /* alias */ },
+	{ "allow-command", 0, true, "CMD", "commands.allow", set_command, 0, 0, ALL_SANDBOX,
+	  "let a blocked command run" },
+	{ "block-command", 0, true, "CMD", "commands.deny", set_command, 0, 0, ALL_SANDBOX,
+	  "refuse another command" },
+	{ "dry-run", 0, false, NULL, NULL, set_dry_run, 0, 0, LAUNCH, "print the plan and run nothing" },
+	{ "json", 0, false, NULL, NULL, set_json, 0, 0, NONO_CMD_RUN | NONO_CMD_WHY,
+	  "machine-readable output (with --dry-run for run)" },
+	{ "silent", 's', false, NULL, NULL, set_silent, 0, 0, LAUNCH, "print nothing but the program's output" },
+	{ "verbose", 'v', false, NULL, NULL, set_verbose, 0, 0, ALL_SANDBOX, "say more (repeatable)" },
+	{ "shell", 0, true, "PATH", NULL, set_string, 0, 0, NONO_CMD_SHELL, "shell that runs each line" },
+	{ "path", 0, true, "PATH", NULL, set_string, 0, 0, NONO_CMD_WHY, "the path to explain" },
+	{ "op", 0, true, "OP", NULL, set_string, 0, 0, NONO_CMD_WHY, "read, write or delete (default read)" },
+	{ "self", 0, false, NULL, NULL, set_self, 0, 0, NONO_CMD_WHY,
+	  "answer for the sandbox this runs in (NONO_CAP_FILE)" },
+	{ NULL, 0, false, NULL, NULL, NULL, 0, 0, 0, NULL },
+};
+
+void
+nono_launch_init(struct nono_launch *l)
+{
+	memset(l, 0, sizeof(*l));
+	nono_policy_init(&l->policy);
+}
+
+void
+nono_launch_free(struct nono_launch *l)
+{
+	nono_policy_free(&l->policy);
+	free(l->shell);
+	free(l->why_path);
+	free(l->op);
+}
+
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t row[64];
+
+	if (la >= 63 || lb >= 63)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t prev = row[0];
+
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cur = row[j];
+			size_t sub = prev + (a[i - 1] != b[j - 1]);
+			size_t best = row[j] + 1 < row[j - 1] + 1 ? row[j] + 1 : row[j - 1] + 1;
+
+			row[j] = sub < best ? sub : best;
+			prev = cur;
+		}
+	}
+	return row[lb];
+}
+
+static const char *
+suggest(const char *bad, unsigned cmd)
+{
+	const char *best = NULL;
+	size_t bd = 3;
+
+	while (*bad == '-')
+		bad++;
+	for (size_t i = 0; nono_optdefs[i].name; i++) {
+		size_t d;
+
+		if (!(nono_optdefs[i].commands & cmd))
+			continue;
+		d = distance(bad, nono_optdefs[i].name);
+		if (d < bd) {
+			bd = d;
+			best = nono_optdefs[i].name;
+		}
+	}
+	return best;
+}
+
+static int
+apply_env(struct nono_launch *l, unsigned cmd, struct nono_error *err)
+{
+	const char *allow = getenv("NONO_ALLOW");
+	const char *block = getenv("NONO_BLOCK_NET");
+
+	if (allow && *allow) {
+		char *dup = xstrdup(allow), *save = NULL;
+
+		for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save))
+			if (*t)
+				nono_policy_grant(&l->policy, t, NONO_ACC_RW, NONO_KIND_DIR, "NONO_ALLOW", true);
+		free(dup);
+	}
+	if (block && *block) {
+		int b = nono_parse_bool(block);
+
+		if (b < 0)
+			return nono_error_set(err, -EINVAL, "NONO_BLOCK_NET=%s: expected 1/0, true/false, yes/no", block);
+		l->policy.block_net = b;
+	}
+	return 0;
+}
+
+void
+nono_cli_usage(unsigned cmd, const char *cmdname, const char *synopsis, const char *about)
+{
+	printf("Usage: nono %s %s\n\n%s\n\nOptions:\n", cmdname, synopsis, about);
+	for (size_t i = 0; nono_optdefs[i].name; i++) {
+		const struct nono_optdef *d = &nono_optdefs[i];
+		char left[64];
+
+		if (!(d->commands & cmd) || !d->help)
+			continue;
+		if (d->short_name)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", d->short_name, d->name, d->has_arg ? " " : "",
+				 d->has_arg ? d->metavar : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", d->name, d->has_arg ? " " : "",
+				 d->has_arg ? d->metavar : "");
+		printf("  %-28s %s\n", left, d->help);
+	}
+	printf("  %-28s %s\n", "-h, --help", "show this help");
+}
+
+int
+nono_cli_parse(struct nono_launch *l, unsigned cmd, const char *cmdname, int argc, char **argv,
+	       struct nono_error *err)
+{
+	struct option longopts[64];
+	char shortopts[64] = "+:h";
+	size_t n = 0, so = 3;
+	int c, r;
+
+	if ((r = apply_env(l, cmd, err)) < 0)
+		return r;
+	for (size_t i = 0; nono_optdefs[i].name && n < 62; i++) {
+		const struct nono_optdef *d = &nono_optdefs[i];
+
+		if (!(d->commands & cmd))
+			continue;
+		longopts[n].name = d->name;
+		longopts[n].has_arg = d->has_arg ? required_argument : no_argument;
+		longopts[n].flag = NULL;
+		longopts[n].val = 256 + (int)i;
+		n++;
+		if (d->short_name) {
+			shortopts[so++] = (char)d->short_name;
+			if (d->has_arg)
+				shortopts[so++] = ':';
+		}
+	}
+	longopts[n].name = "help";
+	longopts[n].has_arg = no_argument;
+	longopts[n].flag = NULL;
+	longopts[n].val = 'h';
+	memset(&longopts[n + 1], 0, sizeof(longopts[0]));
+	shortopts[so] = '\0';
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		const struct nono_optdef *d = NULL;
+
+		if (c == 'h')
+			return 1;
+		if (c == '?' || c == ':') {
+			const char *bad = argv[optind - 1];
+			const char *s;
+
+			if (c == ':') {
+				nono_error_set(err, -EINVAL, "nono %s: %s needs a value", cmdname, bad);
+				return err->code;
+			}
+			if (optopt && optopt < 256 && bad[0] == '-' && bad[1] != '-')
+				nono_error_set(err, -EINVAL, "nono %s: unknown option '-%c'", cmdname, optopt);
+			else
+				nono_error_set(err, -EINVAL, "nono %s: unknown option '%s'", cmdname, bad);
+			s = suggest(bad, cmd);
+			if (s)
+				nono_error_hint(err, "did you mean --%s? See 'nono %s --help'", s, cmdname);
+			else
+				nono_error_hint(err, "see 'nono %s --help'", cmdname);
+			return err->code;
+		}
+		if (c >= 256)
+			d = &nono_optdefs[c - 256];
+		else
+			for (size_t i = 0; nono_optdefs[i].name; i++)
+				if (nono_optdefs[i].short_name == c && (nono_optdefs[i].commands & cmd))
+					d = &nono_optdefs[i];
+		if (!d)
+			return nono_error_set(err, -EINVAL, "nono %s: unexpected option", cmdname);
+		if ((r = d->set(l, d, optarg, err)) < 0)
+			return r;
+	}
+	l->argv = argv + optind;
+	l->argc = argc - optind;
+	return 0;
+}

@@ -1,0 +1,10 @@
+/* commands.h - the subcommand handlers; main.c's table maps names to them
+ * (supervisor side). Each returns the process exit status. */
+#ifndef NONO_COMMANDS_H
+#define NONO_COMMANDS_H
+
+int nono_cmd_run(int argc, char **argv);
+int nono_cmd_why(int argc, char **argv);
+int nono_cmd_setup(int argc, char **argv);
+
+#endif

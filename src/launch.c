@@ -1,0 +1,311 @@
+/* launch.c - see launch.h (supervisor side). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "capfile.h"
+#include "launch.h"
+#include "log.h"
+#include "util.h"
+
+void
+nono_print_error(const struct nono_error *err)
+{
+	log_error("%s", err->msg[0] ? err->msg : "failed");
+	if (err->hint[0])
+		log_hint("%s", err->hint);
+}
+
+static bool
+executable_file(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0;
+}
+
+int
+nono_launch_resolve(char **out, const char *prog, struct nono_error *err)
+{
+	const char *path = getenv("PATH");
+	char *dup, *save = NULL;
+
+	*out = NULL;
+	if (strchr(prog, '/')) {
+		struct stat st;
+
+		if (stat(prog, &st) < 0)
+			return nono_error_set(err, -ENOENT, "%s: %s", prog, strerror(errno));
+		if (S_ISDIR(st.st_mode) || access(prog, X_OK) < 0) {
+			nono_error_set(err, -EACCES, "%s: not an executable file", prog);
+			return err->code;
+		}
+		*out = nono_path_absolute(prog);
+		return 0;
+	}
+	dup = xstrdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
+	for (char *d = strtok_r(dup, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		char *cand = nono_path_join(*d ? d : ".", prog);
+
+		if (executable_file(cand)) {
+			*out = nono_path_absolute(cand);
+			free(cand);
+			break;
+		}
+		free(cand);
+	}
+	free(dup);
+	if (!*out) {
+		nono_error_set(err, -ENOENT, "%s: command not found", prog);
+		nono_error_hint(err, "check the name, or give its path");
+		return err->code;
+	}
+	return 0;
+}
+
+int
+nono_launch_check_command(const struct nono_policy *p, const char *argv0, const char *resolved,
+			  struct nono_error *err)
+{
+	const char *cat = NULL;
+	const char *name = argv0;
+	char *real = resolved ? realpath(resolved, NULL) : NULL;
+
+	if (!nono_policy_command_blocked(p, argv0, &cat) && real) {
+		if (nono_policy_command_blocked(p, real, &cat))
+			name = real;
+	}
+	if (cat) {
+		const char *base = strrchr(name, '/');
+
+		base = base ? base + 1 : name;
+		nono_error_set(err, -EPERM, "command '%s' is blocked (%s)", base, cat);
+		nono_error_hint(err, "to run it anyway, add --allow-command %s", base);
+	}
+	free(real);
+	return cat ? -EPERM : 0;
+}
+
+int
+nono_launch_prepare(struct nono_prepared *out, struct nono_launch *l, bool dry_run, struct nono_error *err)
+{
+	struct nono_policy *p = &l->policy;
+	struct nono_seccomp_opts so;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	out->capfd = -1;
+	out->sandbox.ruleset_fd = -1;
+	if (!p->workdir) {
+		char *cwd = getcwd(NULL, 0);
+
+		if (!cwd)
+			return nono_error_set(err, -errno, "cannot read the current directory: %s", strerror(errno));
+		p->workdir = cwd;
+	}
+	nono_policy_add_default_groups(p);
+	if (l->allow_cwd)
+		nono_policy_grant(p, p->workdir, NONO_ACC_RW, NONO_KIND_DIR, "--allow-cwd", true);
+	if (!dry_run) {
+		char tmpl[] = "/tmp/nono-XXXXXX";
+
+		if (!mkdtemp(tmpl))
+			return nono_error_set(err, -errno, "cannot create the private TMPDIR: %s", strerror(errno));
+		out->tmpdir = xstrdup(tmpl);
+		p->tmpdir = xstrdup(tmpl);
+		nono_policy_grant(p, tmpl, NONO_ACC_RW | NONO_ACC_DELETE, NONO_KIND_DIR, "private TMPDIR", false);
+		if ((r = nono_capfile_create(&out->capfile, &out->capfd, err)) < 0)
+			return r;
+		nono_policy_grant(p, out->capfile, NONO_ACC_READ, NONO_KIND_FILE, "NONO_CAP_FILE", false);
+	}
+	if ((r = nono_policy_finalize(p, err)) < 0)
+		return r;
+	for (size_t i = 0; i < p->warnings.n; i++)
+		log_warn("%s", p->warnings.v[i]);
+
+	if ((r = nono_sandbox_prepare(&out->sandbox, p, err)) < 0) {
+		if (!dry_run)
+			return r;
+		out->refusal = xstrdup(err->msg);
+		nono_error_clear(err);
+	}
+	so.block_net = p->block_net;
+	if ((r = nono_seccomp_build(&out->seccomp, &so, err)) < 0)
+		return r;
+	if (!dry_run && (r = nono_capfile_fill(out->capfd, out->capfile, p, &out->sandbox, err)) < 0) {
+		out->capfd = -1;
+		return r;
+	}
+	out->capfd = -1;
+	return 0;
+}
+
+void
+nono_prepared_free(struct nono_prepared *pr)
+{
+	if (!pr)
+		return;
+	nono_sandbox_release(&pr->sandbox);
+	nono_seccomp_free(&pr->seccomp);
+	if (pr->capfd >= 0)
+		close(pr->capfd);
+	if (pr->capfile) {
+		unlink(pr->capfile);
+		free(pr->capfile);
+	}
+	if (pr->tmpdir) {
+		nono_rm_rf(pr->tmpdir);
+		free(pr->tmpdir);
+	}
+	free(pr->refusal);
+	memset(pr, 0, sizeof(*pr));
+	pr->capfd = -1;
+}
+
+static const char *
+acc_short(unsigned a)
+{
+	static char buf[8];
+
+	buf[0] = (a & NONO_ACC_READ) ? 'r' : '-';
+	buf[1] = (a & NONO_ACC_WRITE) ? 'w' : '-';
+	buf[2] = (a & NONO_ACC_DELETE) ? 'd' : '-';
+	buf[3] = '\0';
+	return buf;
+}
+
+static void
+print_carves(FILE *f, int fd, const struct nono_policy *p)
+{
+	for (size_t i = 0; i < p->n_carves; i++) {
+		const struct nono_carve *c = &p->carves[i];
+		char *d = nono_path_display(c->path);
+
+		fprintf(f, "%s%s (%s) is granted entry by entry (%zu entries), leaving out %zu sensitive path%s:",
+			fd == 2 ? "nono: " : "  ", d, c->source, c->n_entries, c->around.n,
+			c->around.n == 1 ? "" : "s");
+		for (size_t j = 0; j < c->around.n; j++) {
+			char *a = nono_path_display(c->around.v[j]);
+
+			fprintf(f, " %s", a);
+			free(a);
+		}
+		fputc('\n', f);
+		free(d);
+	}
+}
+
+void
+nono_launch_banner(const struct nono_launch *l, const struct nono_prepared *pr, const char *what)
+{
+	const struct nono_policy *p = &l->policy;
+	size_t system = 0;
+
+	if (l->silent)
+		return;
+	fprintf(stderr, "%snono %s%s · Landlock ABI %d · %s\n", nono_c(2, C_BOLD), PACKAGE_VERSION,
+		nono_c(2, C_RESET), pr->sandbox.abi, what);
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct nono_rule *r = &p->rules[i];
+		char *d;
+
+		if (!r->user && l->verbose < 1 && strcmp(r->source, "private TMPDIR") != 0) {
+			system++;
+			continue;
+		}
+		if (r->carved && l->verbose < 1)
+			continue;
+		d = nono_path_display(r->path);
+		fprintf(stderr, "  %s  %s%s  %s%s%s\n", acc_short(r->access), d, r->is_file ? " (file)" : "",
+			nono_c(2, C_DIM), r->source, nono_c(2, C_RESET));
+		free(d);
+	}
+	if (system)
+		fprintf(stderr, "  %s+ %zu system paths (-v to list)%s\n", nono_c(2, C_DIM), system,
+			nono_c(2, C_RESET));
+	print_carves(stderr, 2, p);
+	for (size_t i = 0; i < p->bypass.n; i++)
+		fprintf(stderr, "%swarning: --bypass-protection %s: a sensitive path is reachable%s\n",
+			nono_c(2, C_YELLOW), p->bypass.v[i], nono_c(2, C_RESET));
+	fprintf(stderr, "  net  %s\n", p->block_net ? "blocked" : "allowed");
+	fprintf(stderr, "  del  %s\n",
+		p->allow_delete ? "allowed in writable grants (--allow-delete)"
+				: "refused in writable grants (.git excepted; --allow-delete to permit)");
+}
+
+void
+nono_launch_plan(const struct nono_launch *l, const struct nono_prepared *pr, const char *program)
+{
+	const struct nono_policy *p = &l->policy;
+	struct nono_feature feats[16];
+	int nf = nono_sandbox_features(feats, 16, p, pr->sandbox.abi);
+
+	if (l->json) {
+		char *s = nono_capfile_plan(p, &pr->sandbox, program, l->argv, feats, nf, nono_seccomp_denied,
+					    pr->refusal);
+
+		puts(s);
+		free(s);
+		return;
+	}
+	printf("nono %s dry run: nothing is executed\n", PACKAGE_VERSION);
+	if (program) {
+		printf("Program:   %s\n", program);
+		printf("Arguments:");
+		for (int i = 1; i < l->argc; i++)
+			printf(" %s", l->argv[i]);
+		printf("\n");
+	}
+	printf("Workdir:   %s\n", p->workdir);
+	printf("Kernel:    Landlock ABI %d\n", pr->sandbox.abi);
+	printf("\nFilesystem (%zu rules; everything else is denied):\n", p->n_rules);
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct nono_rule *r = &p->rules[i];
+
+		if (r->carved && l->verbose < 1)
+			continue;
+		printf("  %s  %-40s %s%s\n", acc_short(r->access), r->path, r->source, r->is_file ? " (file)" : "");
+	}
+	printf("  rwd  <private TMPDIR>                         created at launch, removed at exit\n");
+	print_carves(stdout, 1, p);
+	printf("\nSensitive paths (never granted):\n");
+	for (size_t i = 0; i < p->n_denies; i++)
+		printf("  %-42s %s\n", p->denies[i].path, p->denies[i].group);
+	for (size_t i = 0; i < p->bypass_canon.n; i++)
+		printf("  bypassed: %s\n", p->bypass_canon.v[i]);
+	printf("\nNetwork:   %s\n", p->block_net ? "blocked (TCP by Landlock; UDP, raw and other families by seccomp)"
+						: "allowed");
+	printf("Delete:    %s\n", p->allow_delete ? "allowed in writable grants"
+						  : "refused in writable grants except .git (--allow-delete)");
+	printf("Commands:  blocked by basename, first program and its category:");
+	{
+		size_t n = 0;
+
+		for (size_t i = 0; i < p->groups.n; i++)
+			if (strcmp(p->groups.v[i], "dangerous_commands") == 0)
+				n = 1;
+		printf(" %s", n ? "dangerous_commands" : "none");
+		for (size_t i = 0; i < p->block_cmds.n; i++)
+			printf(" +%s", p->block_cmds.v[i]);
+		for (size_t i = 0; i < p->allow_cmds.n; i++)
+			printf(" -%s", p->allow_cmds.v[i]);
+		printf("\n");
+	}
+	printf("Seccomp:   %u rules; refused:", pr->seccomp.n_rules);
+	for (size_t i = 0; nono_seccomp_denied[i]; i++)
+		printf(" %s", nono_seccomp_denied[i]);
+	printf(" ioctl(TIOCSTI) ioctl(TIOCLINUX)\n");
+	printf("\nKernel features:\n");
+	for (int i = 0; i < nf; i++)
+		printf("  %-34s ABI %d  %-10s %s\n", feats[i].name, feats[i].min_abi,
+		       feats[i].available ? "enforced" : "missing", feats[i].required ? "(required)" : "");
+	if (pr->refusal)
+		printf("\nRefused: %s\n", pr->refusal);
+}

@@ -1,0 +1,142 @@
+/* log.c - user-facing messages; see log.h. Runs on the supervisor side. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static int level = NONO_LOG_NORMAL;
+static int colour[3] = { -1, -1, -1 };
+
+void
+nono_log_init(void)
+{
+	colour[1] = colour[2] = -1;
+}
+
+void
+nono_log_set_level(int l)
+{
+	level = l;
+}
+
+int
+nono_log_level(void)
+{
+	return level;
+}
+
+bool
+nono_log_colour(int fd)
+{
+	const char *nc, *term;
+
+	if (fd < 0 || fd > 2)
+		return false;
+	if (colour[fd] < 0) {
+		nc = getenv("NO_COLOR");
+		term = getenv("TERM");
+		colour[fd] = isatty(fd) && !(nc && *nc) && !(term && strcmp(term, "dumb") == 0);
+	}
+	return colour[fd] == 1;
+}
+
+const char *
+nono_c(int fd, const char *seq)
+{
+	return nono_log_colour(fd) ? seq : "";
+}
+
+static void
+vmsg(const char *prefix, const char *col, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s%s%s", nono_c(2, col), prefix, nono_c(2, C_RESET));
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void
+log_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("nono: ", C_RED, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_hint(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("hint: ", C_DIM, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level < NONO_LOG_NORMAL)
+		return;
+	va_start(ap, fmt);
+	vmsg("nono: warning: ", C_YELLOW, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level < NONO_LOG_VERBOSE)
+		return;
+	va_start(ap, fmt);
+	vmsg("nono: ", "", fmt, ap);
+	va_end(ap);
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level < NONO_LOG_DEBUG)
+		return;
+	va_start(ap, fmt);
+	vmsg("nono: debug: ", C_DIM, fmt, ap);
+	va_end(ap);
+}
+
+void
+die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("nono: ", C_RED, fmt, ap);
+	va_end(ap);
+	exit(125);
+}
+
+void
+die_errno(const char *fmt, ...)
+{
+	va_list ap;
+	int e = errno;
+
+	fprintf(stderr, "%snono: %s", nono_c(2, C_RED), nono_c(2, C_RESET));
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s\n", strerror(e));
+	exit(125);
+}

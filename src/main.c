@@ -1,0 +1,87 @@
+/* main.c - nono's entry point: one table maps each subcommand to its handler
+ * (supervisor side). */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "compat/landlock.h"
+#include "log.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *synopsis;
+	const char *about;
+};
+
+static const struct command commands[] = {
+	{ "run", nono_cmd_run, "[OPTIONS] [--] PROGRAM [ARGS...]", "run a program in the sandbox" },
+	{ "why", nono_cmd_why, "[OPTIONS] [--path] PATH", "explain why a path is allowed or denied" },
+	{ "setup", nono_cmd_setup, "--check-only [--json]", "report what this kernel can enforce" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "Usage: nono COMMAND [OPTIONS]\n\n"
+		   "A kernel-enforced capability shell: run untrusted programs and AI agents with exactly\n"
+		   "the access you grant. Landlock and seccomp make the rest unreachable, irreversibly.\n\n"
+		   "Commands:\n");
+	for (size_t i = 0; commands[i].name; i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].about);
+	fprintf(f, "  %-8s %s\n", "help", "show help for a command");
+	fprintf(f, "\nExamples:\n"
+		   "  nono run --allow . -- make test\n"
+		   "  nono run --allow . --block-net -- npm test\n"
+		   "  nono why --path ~/.ssh/id_rsa --op read\n\n"
+		   "Run 'nono COMMAND --help' for a command's options; 'man nono' for everything.\n");
+}
+
+static const struct command *
+find(const char *name)
+{
+	for (size_t i = 0; commands[i].name; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct command *c;
+
+	nono_log_init();
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("nono %s (%s; Landlock ABI up to %d)\n", PACKAGE_VERSION, NONO_GIT_REVISION,
+		       NONO_LANDLOCK_ABI_MAX);
+		return 0;
+	}
+	if (strcmp(argv[1], "help") == 0) {
+		if (argc > 2 && (c = find(argv[2]))) {
+			char *hargv[] = { argv[2], (char *)"--help", NULL };
+
+			return c->fn(2, hargv);
+		}
+		usage(stdout);
+		return argc > 2 ? 2 : 0;
+	}
+	c = find(argv[1]);
+	if (!c) {
+		log_error("unknown command '%s'", argv[1]);
+		log_hint("see 'nono --help'");
+		return 2;
+	}
+	return c->fn(argc - 1, argv + 1);
+}

@@ -1,0 +1,254 @@
+/* seccomp.c - see seccomp.h (supervisor builds, child applies). */
+#include "config.h"
+
+#include <errno.h>
+#include <linux/filter.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <seccomp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "seccomp.h"
+#include "sys.h"
+#include "util.h"
+
+#ifndef TCP_FASTOPEN_CONNECT
+#define TCP_FASTOPEN_CONNECT 30
+#endif
+#ifndef MSG_FASTOPEN
+#define MSG_FASTOPEN 0x20000000
+#endif
+
+/* Refused with EPERM in every sandbox: ways out of the sandbox or into the
+ * kernel that no agent needs. */
+const char *const nono_seccomp_denied[] = {
+	"ptrace", "process_vm_readv", "process_vm_writev", "bpf", "perf_event_open", "userfaultfd",
+	"keyctl", "add_key", "request_key",
+	"mount", "umount", "umount2", "fsopen", "fsconfig", "fsmount", "fspick", "move_mount", "open_tree",
+	"mount_setattr", "pivot_root", "kexec_load", "kexec_file_load", "init_module", "finit_module",
+	"delete_module", "create_module", "syslog", "sethostname", "setdomainname", "open_by_handle_at",
+	"io_uring_setup", "io_uring_enter", "io_uring_register", "reboot", "swapon", "swapoff", "acct",
+	"iopl", "ioperm", "quotactl", "lookup_dcookie", "vhangup", "nfsservctl", "settimeofday",
+	"clock_settime", "clock_adjtime", "adjtimex", "stime", "uselib", NULL,
+};
+
+static int
+deny(scmp_filter_ctx ctx, const char *name, unsigned *n)
+{
+	int nr = seccomp_syscall_resolve_name(name);
+	int r;
+
+	if (nr == __NR_SCMP_ERROR)
+		return 0; /* not on any of our architectures */
+	r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);
+	if (r == 0)
+		(*n)++;
+	return r == -EDOM ? 0 : r;
+}
+
+static int
+rule(scmp_filter_ctx ctx, uint32_t action, const char *name, unsigned *n, unsigned cnt, ...)
+{
+	struct scmp_arg_cmp cmp[4];
+	va_list ap;
+	int nr = seccomp_syscall_resolve_name(name);
+	int r;
+
+	if (nr == __NR_SCMP_ERROR)
+		return 0;
+	va_start(ap, cnt);
+	for (unsigned i = 0; i < cnt; i++)
+		cmp[i] = va_arg(ap, struct scmp_arg_cmp);
+	va_end(ap);
+	r = seccomp_rule_add_array(ctx, action, nr, cnt, cmp);
+	if (r == 0)
+		(*n)++;
+	return r;
+}
+
+#define M32 0xffffffffULL
+
+static int
+add_hardening(scmp_filter_ctx ctx, unsigned *n)
+{
+	int r;
+
+	for (size_t i = 0; nono_seccomp_denied[i]; i++)
+		if ((r = deny(ctx, nono_seccomp_denied[i], n)) < 0)
+			return r;
+	/* terminal input injection; ioctl's cmd is 32 bits wide */
+	if ((r = rule(ctx, SCMP_ACT_ERRNO(EPERM), "ioctl", n, 1, SCMP_A1(SCMP_CMP_MASKED_EQ, M32, TIOCSTI))) < 0)
+		return r;
+	return rule(ctx, SCMP_ACT_ERRNO(EPERM), "ioctl", n, 1, SCMP_A1(SCMP_CMP_MASKED_EQ, M32, TIOCLINUX));
+}
+
+/* With the network blocked, socket() may make only AF_UNIX sockets and plain
+ * TCP ones (whose connect and bind Landlock refuses). */
+static int
+add_block_net(scmp_filter_ctx ctx, unsigned *n)
+{
+	const uint32_t act = SCMP_ACT_ERRNO(EACCES);
+	const int inet[] = { AF_INET, AF_INET6 };
+	int r;
+
+	/* families other than AF_UNIX (1), AF_INET (2) and AF_INET6 (10) */
+	if ((r = rule(ctx, act, "socket", n, 1, SCMP_A0(SCMP_CMP_MASKED_EQ, M32, 0))) < 0)
+		return r;
+	for (int fam = 3; fam < AF_INET6; fam++)
+		if ((r = rule(ctx, act, "socket", n, 1, SCMP_A0(SCMP_CMP_MASKED_EQ, M32, fam))) < 0)
+			return r;
+	if ((r = rule(ctx, act, "socket", n, 1, SCMP_A0(SCMP_CMP_GT, AF_INET6))) < 0)
+		return r;
+	for (size_t f = 0; f < 2; f++) {
+		/* any type but SOCK_STREAM: UDP, raw, SCTP seqpacket, ... */
+		for (int t = 0; t < 16; t++) {
+			if (t == SOCK_STREAM)
+				continue;
+			r = rule(ctx, act, "socket", n, 2, SCMP_A0(SCMP_CMP_MASKED_EQ, M32, inet[f]),
+				 SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, t));
+			if (r < 0)
+				return r;
+		}
+		/* SOCK_STREAM with a protocol other than 0 or TCP (SCTP, MPTCP) */
+		for (int proto = 1; proto < IPPROTO_TCP; proto++) {
+			r = rule(ctx, act, "socket", n, 2, SCMP_A0(SCMP_CMP_MASKED_EQ, M32, inet[f]),
+				 SCMP_A2(SCMP_CMP_MASKED_EQ, M32, proto));
+			if (r < 0)
+				return r;
+		}
+		r = rule(ctx, act, "socket", n, 2, SCMP_A0(SCMP_CMP_MASKED_EQ, M32, inet[f]),
+			 SCMP_A2(SCMP_CMP_GT, IPPROTO_TCP));
+		if (r < 0)
+			return r;
+	}
+	/* TCP Fast Open sends data before Landlock's connect check */
+	if ((r = rule(ctx, act, "sendto", n, 1, SCMP_A3(SCMP_CMP_MASKED_EQ, MSG_FASTOPEN, MSG_FASTOPEN))) < 0)
+		return r;
+	if ((r = rule(ctx, act, "sendmsg", n, 1, SCMP_A2(SCMP_CMP_MASKED_EQ, MSG_FASTOPEN, MSG_FASTOPEN))) < 0)
+		return r;
+	if ((r = rule(ctx, act, "sendmmsg", n, 1, SCMP_A3(SCMP_CMP_MASKED_EQ, MSG_FASTOPEN, MSG_FASTOPEN))) < 0)
+		return r;
+	return rule(ctx, act, "setsockopt", n, 2, SCMP_A1(SCMP_CMP_MASKED_EQ, M32, IPPROTO_TCP),
+		    SCMP_A2(SCMP_CMP_MASKED_EQ, M32, TCP_FASTOPEN_CONNECT));
+}
+
+/* The 32-bit x86 ABI multiplexes sockets through socketcall(2), whose
+ * arguments live in memory a filter cannot read: refuse it outright when the
+ * network is blocked. */
+static int
+add_compat_block_net(scmp_filter_ctx ctx, unsigned *n)
+{
+	int nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, "socketcall");
+	int r;
+
+	if (nr == __NR_SCMP_ERROR)
+		return 0;
+	r = seccomp_rule_add_exact(ctx, SCMP_ACT_ERRNO(EACCES), nr, 0);
+	if (r == 0)
+		(*n)++;
+	return r == -EEXIST ? 0 : r;
+}
+
+int
+nono_seccomp_build(struct nono_seccomp *out, const struct nono_seccomp_opts *o, struct nono_error *err)
+{
+	scmp_filter_ctx ctx;
+	int r, mfd = -1;
+	struct stat st;
+	uint32_t native = seccomp_arch_native();
+
+	memset(out, 0, sizeof(*out));
+	ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!ctx)
+		return nono_error_set(err, -ENOMEM, "seccomp_init failed");
+	/* no_new_privs is set by the child itself, before Landlock */
+	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	if (native == SCMP_ARCH_X86_64) {
+		if ((r = seccomp_arch_add(ctx, SCMP_ARCH_X86)) < 0 && r != -EEXIST)
+			goto fail;
+		if ((r = seccomp_arch_add(ctx, SCMP_ARCH_X32)) < 0 && r != -EEXIST)
+			goto fail;
+	}
+	if ((r = add_hardening(ctx, &out->n_rules)) < 0)
+		goto fail;
+	if (o->block_net) {
+		if ((r = add_block_net(ctx, &out->n_rules)) < 0)
+			goto fail;
+		if (native == SCMP_ARCH_X86_64 && (r = add_compat_block_net(ctx, &out->n_rules)) < 0)
+			goto fail;
+	}
+	mfd = memfd_create("nono-bpf", MFD_CLOEXEC);
+	if (mfd < 0) {
+		r = -errno;
+		goto fail;
+	}
+	if ((r = seccomp_export_bpf(ctx, mfd)) < 0)
+		goto fail;
+	if (fstat(mfd, &st) < 0 || st.st_size <= 0 || st.st_size % sizeof(struct sock_filter) ||
+	    st.st_size / sizeof(struct sock_filter) > BPF_MAXINSNS) {
+		r = -EINVAL;
+		goto fail;
+	}
+	out->insns = xmalloc((size_t)st.st_size);
+	if (pread(mfd, out->insns, (size_t)st.st_size, 0) != st.st_size) {
+		r = -EIO;
+		goto fail;
+	}
+	out->len = (unsigned short)(st.st_size / sizeof(struct sock_filter));
+	close(mfd);
+	seccomp_release(ctx);
+	return 0;
+fail:
+	if (mfd >= 0)
+		close(mfd);
+	seccomp_release(ctx);
+	free(out->insns);
+	out->insns = NULL;
+	return nono_error_set(err, r, "building the seccomp filter failed: %s", strerror(-r));
+}
+
+int
+nono_seccomp_apply(const struct nono_seccomp *f)
+{
+	struct sock_fprog prog = { .len = f->len, .filter = f->insns };
+
+	if (nono_sys_seccomp_set_filter(&prog, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+void
+nono_seccomp_free(struct nono_seccomp *f)
+{
+	if (!f)
+		return;
+	free(f->insns);
+	f->insns = NULL;
+	f->len = 0;
+}
+
+const char *
+nono_seccomp_version(void)
+{
+	static char buf[32];
+	const struct scmp_version *v = seccomp_version();
+
+	snprintf(buf, sizeof(buf), "%u.%u.%u", v->major, v->minor, v->micro);
+	return buf;
+}
+
+bool
+nono_seccomp_notify_supported(void)
+{
+	/* API level 5 and up: user notification works on this kernel */
+	return seccomp_api_get() >= 5;
+}

@@ -1,0 +1,36 @@
+/* seccomp.h - the seccomp filters: built with libseccomp in the supervisor
+ * before fork, exported as BPF, loaded by the child (both sides). Only this
+ * module includes <seccomp.h>. */
+#ifndef NONO_SECCOMP_H
+#define NONO_SECCOMP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+
+struct sock_filter;
+
+struct nono_seccomp_opts {
+	bool block_net; /* refuse every non-UNIX socket but TCP, TCP Fast Open */
+};
+
+struct nono_seccomp {
+	struct sock_filter *insns;
+	unsigned short len;
+	unsigned n_rules;
+};
+
+int nono_seccomp_build(struct nono_seccomp *out, const struct nono_seccomp_opts *o, struct nono_error *err);
+/* Child side: load the filter (no_new_privs must be set). 0 or -errno. */
+int nono_seccomp_apply(const struct nono_seccomp *f);
+void nono_seccomp_free(struct nono_seccomp *f);
+
+/* The syscalls the hardening filter refuses, for --dry-run and docs. */
+extern const char *const nono_seccomp_denied[];
+
+/* libseccomp's view: version string and whether user notification works */
+const char *nono_seccomp_version(void);
+bool nono_seccomp_notify_supported(void);
+
+#endif

@@ -1,0 +1,42 @@
+/* spawn.h - fork, enter the sandbox in the child, exec; the supervisor loop
+ * that forwards signals and reaps (both sides). */
+#ifndef NONO_SPAWN_H
+#define NONO_SPAWN_H
+
+#include <stdbool.h>
+
+#include "error.h"
+
+struct nono_sandbox;
+struct nono_seccomp;
+
+struct nono_spawn {
+	const char *path;	/* resolved program */
+	char *const *argv;
+	char *const *envp;
+	const char *cwd;	/* chdir here before the sandbox, or NULL */
+	const struct nono_sandbox *sandbox;
+	const struct nono_seccomp *seccomp;
+	bool drop_caps; /* running as root: shrink the bounding set */
+};
+
+/* Stages the child reports through the error pipe. */
+enum nono_spawn_stage {
+	NONO_STAGE_NONE = 0,
+	NONO_STAGE_PARENT,
+	NONO_STAGE_CWD,
+	NONO_STAGE_CAPS,
+	NONO_STAGE_NNP,
+	NONO_STAGE_LANDLOCK,
+	NONO_STAGE_SECCOMP,
+	NONO_STAGE_EXEC,
+};
+
+/* Run and wait. *out_status is the exit status to pass on: the child's code,
+ * or 128+N when killed by signal N. Returns 0, or -errno with err set when
+ * the child never reached exec (err->code holds the exit code to use in
+ * that case as 125, 126 or 127 via nono_spawn_exit_code()). */
+int nono_spawn_run(const struct nono_spawn *s, int *out_status, struct nono_error *err);
+int nono_spawn_exit_code(const struct nono_error *err);
+
+#endif

@@ -1,0 +1,26 @@
+/* sys.h - every raw syscall nono makes, in one seam (both sides). Tests fake
+ * an older kernel through NONO_TEST_LANDLOCK_ABI, read once by
+ * nono_sys_landlock_abi(). */
+#ifndef NONO_SYS_H
+#define NONO_SYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct sock_fprog;
+
+int nono_sys_landlock_create_ruleset(const void *attr, size_t size, uint32_t flags);
+int nono_sys_landlock_add_rule(int ruleset_fd, int type, const void *attr, uint32_t flags);
+int nono_sys_landlock_restrict_self(int ruleset_fd, uint32_t flags);
+/* The ABI in use: the kernel's, capped by NONO_TEST_LANDLOCK_ABI. 0 when none. */
+int nono_sys_landlock_abi(void);
+/* The kernel's own ABI and errata, uncapped. */
+int nono_sys_landlock_kernel_abi(void);
+int nono_sys_landlock_errata(void);
+
+int nono_sys_seccomp_set_filter(const struct sock_fprog *prog, unsigned int flags);
+int nono_sys_close_range_cloexec(unsigned int first);
+int nono_sys_pidfd_open(pid_t pid);
+
+#endif

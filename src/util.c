@@ -1,0 +1,358 @@
+/* util.c - see util.h (supervisor side). */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	char *p = strdup(s ? s : "");
+
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		die("out of memory");
+	return s;
+}
+
+void
+nono_strv_push_owned(struct nono_strv *sv, char *s)
+{
+	if (sv->n + 2 > sv->cap) {
+		sv->cap = sv->cap ? sv->cap * 2 : 8;
+		sv->v = xrealloc(sv->v, sv->cap * sizeof(*sv->v));
+	}
+	sv->v[sv->n++] = s;
+	sv->v[sv->n] = NULL;
+}
+
+void
+nono_strv_push(struct nono_strv *sv, const char *s)
+{
+	nono_strv_push_owned(sv, xstrdup(s));
+}
+
+bool
+nono_strv_contains(const struct nono_strv *sv, const char *s)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (strcmp(sv->v[i], s) == 0)
+			return true;
+	return false;
+}
+
+void
+nono_strv_free(struct nono_strv *sv)
+{
+	if (!sv)
+		return;
+	for (size_t i = 0; i < sv->n; i++)
+		free(sv->v[i]);
+	free(sv->v);
+	sv->v = NULL;
+	sv->n = sv->cap = 0;
+}
+
+const char *
+nono_home(void)
+{
+	const char *h = getenv("HOME");
+	struct passwd *pw;
+
+	if (h && h[0] == '/')
+		return h;
+	pw = getpwuid(getuid());
+	if (pw && pw->pw_dir && pw->pw_dir[0] == '/')
+		return pw->pw_dir;
+	return "/";
+}
+
+char *
+nono_path_join(const char *a, const char *b)
+{
+	size_t la = strlen(a);
+
+	if (la && a[la - 1] == '/')
+		return xasprintf("%s%s", a, b[0] == '/' ? b + 1 : b);
+	return xasprintf("%s/%s", a, b[0] == '/' ? b + 1 : b);
+}
+
+char *
+nono_path_normalize(const char *abs)
+{
+	size_t n = strlen(abs);
+	char *out = xmalloc(n + 2);
+	size_t o = 0;
+	const char *p = abs;
+
+	out[o++] = '/';
+	while (*p) {
+		const char *s;
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		s = p;
+		while (*p && *p != '/')
+			p++;
+		len = (size_t)(p - s);
+		if (len == 0 || (len == 1 && s[0] == '.'))
+			continue;
+		if (len == 2 && s[0] == '.' && s[1] == '.') {
+			if (o > 1) {
+				o--;
+				while (o > 1 && out[o - 1] != '/')
+					o--;
+				if (o > 1)
+					o--;
+			}
+			continue;
+		}
+		if (o > 1)
+			out[o++] = '/';
+		memcpy(out + o, s, len);
+		o += len;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+char *
+nono_path_absolute(const char *p)
+{
+	char cwd[PATH_MAX];
+	char *joined, *res;
+
+	if (p[0] == '~' && (p[1] == '\0' || p[1] == '/'))
+		joined = xasprintf("%s%s", nono_home(), p + 1);
+	else if (p[0] == '/')
+		joined = xstrdup(p);
+	else {
+		if (!getcwd(cwd, sizeof(cwd)))
+			strcpy(cwd, "/");
+		joined = nono_path_join(cwd, p);
+	}
+	res = nono_path_normalize(joined);
+	free(joined);
+	return res;
+}
+
+char *
+nono_path_canonical(const char *p, bool *exists)
+{
+	char *abs = nono_path_absolute(p);
+	char *prefix = xstrdup(abs);
+	char *res = NULL;
+	char *real;
+	size_t len = strlen(prefix);
+
+	if (exists)
+		*exists = false;
+	for (;;) {
+		real = realpath(prefix, NULL);
+		if (real) {
+			const char *rest = abs + len;
+
+			if (exists && *rest == '\0')
+				*exists = true;
+			if (*rest == '\0')
+				res = real;
+			else {
+				char *j = nono_path_join(real, rest);
+
+				res = nono_path_normalize(j);
+				free(j);
+				free(real);
+			}
+			break;
+		}
+		/* strip the last component */
+		while (len > 1 && prefix[len - 1] != '/')
+			len--;
+		if (len > 1)
+			len--;
+		prefix[len] = '\0';
+		if (len <= 1) {
+			res = xstrdup(abs);
+			break;
+		}
+	}
+	free(prefix);
+	free(abs);
+	return res;
+}
+
+bool
+nono_path_under(const char *path, const char *base)
+{
+	size_t lb = strlen(base);
+
+	if (lb == 1 && base[0] == '/')
+		return path[0] == '/';
+	if (strncmp(path, base, lb) != 0)
+		return false;
+	return path[lb] == '\0' || path[lb] == '/';
+}
+
+char *
+nono_path_display(const char *p)
+{
+	const char *h = nono_home();
+
+	if (strcmp(h, "/") != 0 && nono_path_under(p, h))
+		return xasprintf("~%s", p + strlen(h));
+	return xstrdup(p);
+}
+
+char *
+nono_path_dirname(const char *p)
+{
+	char *d = xstrdup(p);
+	char *s = strrchr(d, '/');
+
+	if (!s)
+		strcpy(d, ".");
+	else if (s == d)
+		d[1] = '\0';
+	else
+		*s = '\0';
+	return d;
+}
+
+int
+nono_parse_bool(const char *s)
+{
+	static const char *const yes[] = { "1", "true", "yes", "on" };
+	static const char *const no[] = { "0", "false", "no", "off" };
+
+	if (!s)
+		return -1;
+	for (size_t i = 0; i < 4; i++) {
+		if (strcasecmp(s, yes[i]) == 0)
+			return 1;
+		if (strcasecmp(s, no[i]) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+int
+nono_mkdir_p(const char *path, unsigned mode)
+{
+	char *p = xstrdup(path);
+	int r = 0;
+
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, mode) < 0 && errno != EEXIST) {
+			r = -errno;
+			goto out;
+		}
+		*s = '/';
+	}
+	if (mkdir(p, mode) < 0 && errno != EEXIST)
+		r = -errno;
+out:
+	free(p);
+	return r;
+}
+
+static int
+rm_at(int dfd, const char *name)
+{
+	struct stat st;
+	int r = 0;
+
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (S_ISDIR(st.st_mode)) {
+		int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		DIR *d;
+		struct dirent *e;
+
+		if (fd < 0)
+			return -errno;
+		d = fdopendir(fd);
+		if (!d) {
+			close(fd);
+			return -errno;
+		}
+		while ((e = readdir(d))) {
+			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+				continue;
+			if (rm_at(dirfd(d), e->d_name) < 0 && r == 0)
+				r = -errno;
+		}
+		closedir(d);
+		if (unlinkat(dfd, name, AT_REMOVEDIR) < 0 && r == 0)
+			r = -errno;
+		return r;
+	}
+	if (unlinkat(dfd, name, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+int
+nono_rm_rf(const char *path)
+{
+	return rm_at(AT_FDCWD, path);
+}

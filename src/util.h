@@ -1,0 +1,49 @@
+/* util.h - allocation, string vectors and path helpers (both sides; the
+ * child uses none of the allocating ones after fork). */
+#ifndef NONO_UTIL_H
+#define NONO_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+__attribute__((format(printf, 1, 2))) char *xasprintf(const char *fmt, ...);
+
+/* A NULL-terminated, growable vector of owned strings. */
+struct nono_strv {
+	char **v;
+	size_t n, cap;
+};
+void nono_strv_push(struct nono_strv *sv, const char *s);
+void nono_strv_push_owned(struct nono_strv *sv, char *s);
+bool nono_strv_contains(const struct nono_strv *sv, const char *s);
+void nono_strv_free(struct nono_strv *sv);
+
+/* Paths. Returned strings are caller-owned (free()). */
+const char *nono_home(void);
+char *nono_path_join(const char *a, const char *b);
+/* Lexically normalise an absolute path: collapse //, /./ and /../ */
+char *nono_path_normalize(const char *abs);
+/* Make absolute (relative to cwd), expand a leading ~ */
+char *nono_path_absolute(const char *p);
+/* realpath() of the longest existing ancestor, the rest appended lexically.
+ * Never fails for an absolute input; *exists tells whether the whole path exists. */
+char *nono_path_canonical(const char *p, bool *exists);
+/* true if path equals base or lies beneath it (component-wise) */
+bool nono_path_under(const char *path, const char *base);
+/* $HOME/x shown as ~/x */
+char *nono_path_display(const char *p);
+char *nono_path_dirname(const char *p);
+
+/* Parse a boolean word: 1/0 true/false yes/no on/off. -1 when not one. */
+int nono_parse_bool(const char *s);
+
+/* Create dir and parents with mode. 0 or -errno. */
+int nono_mkdir_p(const char *path, unsigned mode);
+/* Remove a tree without following symlinks. 0 or -errno. */
+int nono_rm_rf(const char *path);
+
+#endif
