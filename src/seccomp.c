@@ -72,6 +72,8 @@ rule(scmp_filter_ctx ctx, uint32_t action, const char *name, unsigned *n, unsign
 	r = seccomp_rule_add_array(ctx, action, nr, cnt, cmp);
 	if (r == 0)
 		(*n)++;
+	else
+		log_debug("seccomp rule on %s: %s", name, strerror(-r));
 	return r;
 }
 
@@ -147,15 +149,7 @@ add_block_net(scmp_filter_ctx ctx, unsigned *n)
 static int
 add_compat_block_net(scmp_filter_ctx ctx, unsigned *n)
 {
-	int nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, "socketcall");
-	int r;
-
-	if (nr == __NR_SCMP_ERROR)
-		return 0;
-	r = seccomp_rule_add_exact(ctx, SCMP_ACT_ERRNO(EACCES), nr, 0);
-	if (r == 0)
-		(*n)++;
-	return r == -EEXIST ? 0 : r;
+	return rule(ctx, SCMP_ACT_ERRNO(EACCES), "socketcall", n, 0);
 }
 
 int

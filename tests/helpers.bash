@@ -1,0 +1,56 @@
+# helpers.bash - shared set-up for the bats suites. Each test gets a scratch
+# tree and a fake HOME holding fake secrets, so nothing depends on the real
+# home directory. $NONO is the binary under test (set by 'make check').
+
+: "${NONO:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/_build/nono}"
+export NONO
+
+common_setup() {
+	# system tools only: a PATH entry under the real home (pyenv, cargo) is
+	# not granted inside the sandbox
+	export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+	SCRATCH="$(mktemp -d /tmp/nono-test.XXXXXX)"
+	chmod 755 "$SCRATCH"
+	export HOME="$SCRATCH/home"
+	mkdir -p "$HOME/.ssh" "$HOME/.aws" "$HOME/proj" "$HOME/docs"
+	echo "SECRET-SSH-KEY-$$" > "$HOME/.ssh/id_rsa"
+	echo "SECRET-AWS-$$" > "$HOME/.aws/credentials"
+	echo "export SECRET_BASHRC=1" > "$HOME/.bashrc"
+	echo "doc" > "$HOME/docs/readme.txt"
+	WORK="$SCRATCH/work"
+	mkdir -p "$WORK"
+	OUTSIDE="$SCRATCH/outside"
+	mkdir -p "$OUTSIDE"
+	echo "outside-data" > "$OUTSIDE/data.txt"
+	unset XDG_STATE_HOME XDG_CONFIG_HOME XDG_CACHE_HOME XDG_DATA_HOME NONO_ALLOW NONO_BLOCK_NET
+	unset NONO_TEST_LANDLOCK_ABI NONO_CAP_FILE
+	cd "$WORK" || return 1
+}
+
+common_teardown() {
+	cd / || true
+	if [ -n "${SCRATCH:-}" ] && [ -d "$SCRATCH" ]; then
+		chmod -R u+rwX "$SCRATCH" 2>/dev/null || true
+		rm -rf "$SCRATCH"
+	fi
+}
+
+# nono run, silent, with a time bound
+nono_run() {
+	timeout 30 "$NONO" run --silent "$@"
+}
+
+# The unprivileged user the suite runs as where root would behave differently
+# (root bypasses file permissions; Landlock binds it all the same).
+TEST_USER=nonotest
+ensure_test_user() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to create the test user"
+	if ! id "$TEST_USER" >/dev/null 2>&1; then
+		useradd --create-home --shell /bin/sh "$TEST_USER" >/dev/null 2>&1 || skip "useradd failed"
+	fi
+}
+
+# run a command as the test user with its own HOME
+as_user() {
+	runuser -u "$TEST_USER" -- env HOME="$USER_HOME" PATH="/usr/local/bin:/usr/bin:/bin" "$@"
+}
