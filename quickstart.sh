@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # quickstart.sh - the two commands of the README, for a fresh Debian 12 machine.
 #
 #   ./quickstart.sh run [PROGRAM [ARGS...]]   install deps, build, then run PROGRAM
@@ -8,7 +8,7 @@
 #                                             pass every test (unit + integration)
 #
 # BUILD_DIR (default _build) and CONFIGURE_FLAGS adjust the build.
-set -eu
+set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 build=${BUILD_DIR:-$here/_build}
@@ -39,12 +39,14 @@ build() {
 		"$here/autogen.sh" >/dev/null 2>&1 || "$here/autogen.sh"
 	fi
 	mkdir -p "$build"
-	cd "$build"
-	if [ ! -f Makefile ] || [ "$here/configure" -nt Makefile ]; then
-		# shellcheck disable=SC2086
-		"$here/configure" --enable-werror ${CONFIGURE_FLAGS:-} >/dev/null
-	fi
-	make -j"$(nproc)" >/dev/null
+	(
+		cd "$build"
+		if [ ! -f Makefile ] || [ "$here/configure" -nt Makefile ]; then
+			# shellcheck disable=SC2086
+			"$here/configure" --enable-werror ${CONFIGURE_FLAGS:-} >/dev/null
+		fi
+		make -j"$(nproc)" >/dev/null
+	)
 }
 
 # Print 'N passed, N failed' from the individual TAP results of the last run.
@@ -62,7 +64,6 @@ run)
 	deps
 	build
 	[ $# -gt 0 ] || set -- "${SHELL:-/bin/sh}"
-	cd "$OLDPWD" 2>/dev/null || true
 	exec "$build/nono" run --allow "$PWD" -- "$@"
 	;;
 test)
