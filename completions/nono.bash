@@ -1,0 +1,49 @@
+# bash completion for nono
+_nono() {
+	local cur prev cmd i
+	COMPREPLY=()
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD-1]}
+	cmd=
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		--) [ -n "$cmd" ] && { COMPREPLY=($(compgen -c -- "$cur")); return; } ;;
+		-*) ;;
+		*) [ -z "$cmd" ] && cmd=${COMP_WORDS[i]} ;;
+		esac
+	done
+	local grants="--allow --read --write --allow-file --read-file --write-file --allow-cwd --workdir
+		--allow-delete --bypass-protection --block-net --net-block --allow-command --block-command
+		--verbose --help"
+	case $prev in
+	-a|--allow|-r|--read|-w|--write|--workdir)
+		COMPREPLY=($(compgen -d -- "$cur")); return ;;
+	--allow-file|--read-file|--write-file|--bypass-protection|--path)
+		COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	--op)
+		COMPREPLY=($(compgen -W "read write delete" -- "$cur")); return ;;
+	--allow-command|--block-command)
+		COMPREPLY=($(compgen -c -- "$cur")); return ;;
+	esac
+	case $cmd in
+	"")
+		COMPREPLY=($(compgen -W "run why setup help --help --version" -- "$cur")) ;;
+	run)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "$grants --dry-run --json --silent" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -c -- "$cur"))
+		fi ;;
+	why)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "$grants --path --op --self --json" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -f -- "$cur"))
+		fi ;;
+	setup)
+		COMPREPLY=($(compgen -W "--check-only --json --help" -- "$cur")) ;;
+	help)
+		COMPREPLY=($(compgen -W "run why setup" -- "$cur")) ;;
+	esac
+}
+complete -F _nono nono

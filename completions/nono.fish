@@ -1,0 +1,31 @@
+# fish completion for nono
+set -l cmds run why setup help
+complete -c nono -f
+complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a run -d 'run a program in the sandbox'
+complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a why -d 'explain why a path is allowed or denied'
+complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a setup -d 'report what this kernel can enforce'
+complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a help -d 'help for a command'
+for c in run why
+	complete -c nono -n "__fish_seen_subcommand_from $c" -s a -l allow -r -a '(__fish_complete_directories)' -d 'read and write beneath DIR'
+	complete -c nono -n "__fish_seen_subcommand_from $c" -s r -l read -r -a '(__fish_complete_directories)' -d 'read beneath DIR'
+	complete -c nono -n "__fish_seen_subcommand_from $c" -s w -l write -r -a '(__fish_complete_directories)' -d 'write beneath DIR'
+	complete -c nono -n "__fish_seen_subcommand_from $c" -l allow-file -r -F -d 'read and write one file'
+	complete -c nono -n "__fish_seen_subcommand_from $c" -l read-file -r -F -d 'read one file'
+	complete -c nono -n "__fish_seen_subcommand_from $c" -l write-file -r -F -d 'write one file'
+	complete -c nono -n "__fish_seen_subcommand_from $c" -l allow-cwd -d 'read and write the working directory'
+	complete -c nono -n "__fish_seen_subcommand_from $c" -l workdir -r -a '(__fish_complete_directories)' -d 'working directory'
+	complete -c nono -n "__fish_seen_subcommand_from $c" -l allow-delete -d 'let writable grants delete'
+	complete -c nono -n "__fish_seen_subcommand_from $c" -l bypass-protection -r -F -d 'reach a sensitive path'
+	complete -c nono -n "__fish_seen_subcommand_from $c" -l block-net -d 'block all network access'
+	complete -c nono -n "__fish_seen_subcommand_from $c" -l allow-command -r -d 'let a blocked command run'
+	complete -c nono -n "__fish_seen_subcommand_from $c" -l block-command -r -d 'refuse another command'
+	complete -c nono -n "__fish_seen_subcommand_from $c" -s v -l verbose -d 'say more'
+	complete -c nono -n "__fish_seen_subcommand_from $c" -l json -d 'JSON output'
+end
+complete -c nono -n "__fish_seen_subcommand_from run" -l dry-run -d 'print the plan, run nothing'
+complete -c nono -n "__fish_seen_subcommand_from run" -s s -l silent -d 'only the program output'
+complete -c nono -n "__fish_seen_subcommand_from why" -l path -r -F -d 'path to explain'
+complete -c nono -n "__fish_seen_subcommand_from why" -l op -r -a 'read write delete' -d 'operation'
+complete -c nono -n "__fish_seen_subcommand_from why" -l self -d 'answer for this sandbox'
+complete -c nono -n "__fish_seen_subcommand_from setup" -l check-only -d 'only check'
+complete -c nono -n "__fish_seen_subcommand_from setup" -l json -d 'JSON output'
