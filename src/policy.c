@@ -385,6 +385,33 @@ add_git_rules(struct nono_policy *p)
 	}
 }
 
+/* Landlock unions the rights of every rule above a path, so a group rule
+ * beneath another rule that already grants all it grants adds nothing but
+ * a syscall at launch. Rules from flags stay, so the banner can name them. */
+static void
+prune_redundant(struct nono_policy *p)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < p->n_rules; i++) {
+		struct nono_rule *r = &p->rules[i];
+		bool redundant = false;
+
+		for (size_t j = 0; j < p->n_rules && !r->user && !redundant; j++) {
+			const struct nono_rule *q = &p->rules[j];
+
+			redundant = j != i && !q->is_file && (r->access & ~q->access) == 0 &&
+				    nono_path_under(r->path, q->path) && strcmp(r->path, q->path) != 0;
+		}
+		if (redundant) {
+			rule_free(r);
+			continue;
+		}
+		p->rules[o++] = *r;
+	}
+	p->n_rules = o;
+}
+
 int
 nono_policy_finalize(struct nono_policy *p, struct nono_error *err)
 {
@@ -430,6 +457,7 @@ nono_policy_finalize(struct nono_policy *p, struct nono_error *err)
 	if ((r = check_bypasses(p, err)) < 0)
 		return r;
 	carve_rules(p);
+	prune_redundant(p);
 	add_git_rules(p);
 	if (p->allow_delete)
 		for (size_t i = 0; i < p->n_rules; i++)
