@@ -137,8 +137,7 @@ nono_launch_prepare(struct nono_prepared *out, struct nono_launch *l, bool dry_r
 		nono_error_clear(err);
 	}
 	so.block_net = p->block_net;
-	if ((r = nono_seccomp_build(&out->seccomp, &so, err)) < 0)
-		return r;
+	nono_seccomp_prebuilt(&out->seccomp, &so);
 	if (!dry_run && (r = nono_capfile_fill(out->capfd, out->capfile, p, &out->sandbox, err)) < 0) {
 		out->capfd = -1;
 		return r;

@@ -18,7 +18,6 @@
 
 #include "log.h"
 #include "seccomp.h"
-#include "sys.h"
 #include "util.h"
 
 #ifndef TCP_FASTOPEN_CONNECT
@@ -208,26 +207,6 @@ fail:
 	free(out->insns);
 	out->insns = NULL;
 	return nono_error_set(err, r, "building the seccomp filter failed: %s", strerror(-r));
-}
-
-int
-nono_seccomp_apply(const struct nono_seccomp *f)
-{
-	struct sock_fprog prog = { .len = f->len, .filter = f->insns };
-
-	if (nono_sys_seccomp_set_filter(&prog, 0) < 0)
-		return -errno;
-	return 0;
-}
-
-void
-nono_seccomp_free(struct nono_seccomp *f)
-{
-	if (!f)
-		return;
-	free(f->insns);
-	f->insns = NULL;
-	f->len = 0;
 }
 
 const char *

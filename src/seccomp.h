@@ -19,9 +19,14 @@ struct nono_seccomp {
 	struct sock_filter *insns;
 	unsigned short len;
 	unsigned n_rules;
+	bool borrowed;
 };
 
+/* Compile with libseccomp (the build-time generator and the tests do). */
 int nono_seccomp_build(struct nono_seccomp *out, const struct nono_seccomp_opts *o, struct nono_error *err);
+/* The same program, compiled at build time (bpf-filters.h): what a launch
+ * uses. The result borrows static storage; nono_seccomp_free is a no-op. */
+void nono_seccomp_prebuilt(struct nono_seccomp *out, const struct nono_seccomp_opts *o);
 /* Child side: load the filter (no_new_privs must be set). 0 or -errno. */
 int nono_seccomp_apply(const struct nono_seccomp *f);
 void nono_seccomp_free(struct nono_seccomp *f);
