@@ -215,6 +215,7 @@ nono_capfile_read(struct nono_policy *out, const char *path, struct nono_error *
 		out->denies = xrealloc(out->denies, (out->n_denies + 1) * sizeof(*out->denies));
 		d = &out->denies[out->n_denies++];
 		d->path = xstrdup(json_string_value(json_object_get(v, "path")));
+		d->len = strlen(d->path);
 		d->given = xstrdup(json_string_value(json_object_get(v, "original")));
 		d->group = xstrdup(json_string_value(json_object_get(v, "group")));
 		d->description = nono_group_find(d->group) ? nono_group_find(d->group)->description : "sensitive path";

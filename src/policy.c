@@ -61,6 +61,7 @@ nono_policy_free(struct nono_policy *p)
 	nono_strv_free(&p->allow_cmds);
 	nono_strv_free(&p->block_cmds);
 	nono_strv_free(&p->warnings);
+	nono_strv_free(&p->memo);
 	free(p->workdir);
 	free(p->tmpdir);
 	memset(p, 0, sizeof(*p));
@@ -135,6 +136,7 @@ add_deny(struct nono_policy *p, const char *canon, const char *given, const char
 	p->denies = xrealloc(p->denies, (p->n_denies + 1) * sizeof(*p->denies));
 	d = &p->denies[p->n_denies++];
 	d->path = xstrdup(canon);
+	d->len = strlen(canon);
 	d->given = xstrdup(given);
 	d->group = xstrdup(group);
 	d->description = desc;
@@ -152,11 +154,18 @@ bypassed(const struct nono_policy *p, const char *canon)
 const struct nono_deny *
 nono_policy_sensitive(const struct nono_policy *p, const char *canon)
 {
-	if (bypassed(p, canon))
-		return NULL;
-	for (size_t i = 0; i < p->n_denies; i++)
-		if (nono_path_under(canon, p->denies[i].path))
-			return &p->denies[i];
+	size_t pl = strlen(canon);
+
+	for (size_t i = 0; i < p->n_denies; i++) {
+		const struct nono_deny *d = &p->denies[i];
+
+		/* the common case, no match, costs one length compare and a memcmp */
+		if (d->len > pl || memcmp(canon, d->path, d->len) != 0)
+			continue;
+		if (canon[d->len] != '\0' && canon[d->len] != '/' && d->len > 1)
+			continue;
+		return bypassed(p, canon) ? NULL : d;
+	}
 	return NULL;
 }
 
@@ -182,7 +191,7 @@ expand_group_deny(struct nono_policy *p, const struct nono_group *g, const struc
 		if (nono_vars_expand(&x, g->deny[j], v, NULL) < 0)
 			continue;
 		abs = nono_path_absolute(x);
-		canon = nono_path_canonical(abs, NULL);
+		canon = nono_path_canonical_memo(abs, NULL, &p->memo);
 		add_deny(p, abs, g->deny[j], g->name, g->description);
 		if (strcmp(abs, canon) != 0)
 			add_deny(p, canon, g->deny[j], g->name, g->description);
@@ -273,7 +282,7 @@ resolve_request(struct nono_policy *p, const struct nono_request *r, const struc
 		}
 		return err->code;
 	}
-	canon = nono_path_canonical(x, &exists);
+	canon = nono_path_canonical_memo(x, &exists, &p->memo);
 	if (!exists || stat(canon, &st) < 0) {
 		if (r->user)
 			nono_strv_push_owned(&p->warnings,

@@ -33,6 +33,7 @@ struct nono_rule {
 
 struct nono_deny {
 	char *path;  /* canonical */
+	size_t len;  /* strlen(path) */
 	char *given; /* "~/.ssh" */
 	char *group;
 	const char *description;
@@ -74,6 +75,7 @@ struct nono_policy {
 	size_t n_carves;
 	struct nono_strv bypass_canon;
 	struct nono_strv warnings;
+	struct nono_strv memo; /* canonical parents of missing paths */
 	bool finalized;
 };
 

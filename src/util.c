@@ -216,58 +216,58 @@ fast_realpath(const char *abs)
 	return xstrdup(buf);
 }
 
-char *
-nono_path_canonical(const char *p, bool *exists)
+static char *
+canonical_abs(const char *abs, bool *exists, struct nono_strv *memo, int depth)
 {
-	char *abs = nono_path_absolute(p);
-	char *prefix;
-	char *res = NULL;
-	char *real;
-	size_t len;
+	char *real = fast_realpath(abs);
+	char *parent, *pc, *res;
+	const char *base;
 
-	if (exists)
-		*exists = false;
-	real = fast_realpath(abs);
 	if (real) {
 		if (exists)
 			*exists = true;
-		free(abs);
 		return real;
 	}
-	prefix = xstrdup(abs);
-	len = strlen(prefix);
-	for (;;) {
-		real = fast_realpath(prefix);
-		if (real) {
-			const char *rest = abs + len;
-
-			if (exists && *rest == '\0')
-				*exists = true;
-			if (*rest == '\0')
-				res = real;
-			else {
-				char *j = nono_path_join(real, rest);
-
-				res = nono_path_normalize(j);
-				free(j);
-				free(real);
-			}
+	if (exists)
+		*exists = false;
+	if (strcmp(abs, "/") == 0 || depth > 64)
+		return xstrdup(abs);
+	/* a missing path: resolve its parent (remembered across calls) */
+	parent = nono_path_dirname(abs);
+	base = abs + strlen(parent) + (strcmp(parent, "/") != 0);
+	pc = NULL;
+	for (size_t i = 0; memo && i + 1 < memo->n; i += 2)
+		if (strcmp(memo->v[i], parent) == 0) {
+			pc = xstrdup(memo->v[i + 1]);
 			break;
 		}
-		/* strip the last component */
-		while (len > 1 && prefix[len - 1] != '/')
-			len--;
-		if (len > 1)
-			len--;
-		prefix[len] = '\0';
-		if (len <= 1) {
-			res = xstrdup(abs);
-			break;
+	if (!pc) {
+		pc = canonical_abs(parent, NULL, memo, depth + 1);
+		if (memo) {
+			nono_strv_push(memo, parent);
+			nono_strv_push(memo, pc);
 		}
 	}
-	free(prefix);
+	res = nono_path_join(pc, base);
+	free(pc);
+	free(parent);
+	return res;
+}
+
+char *
+nono_path_canonical_memo(const char *p, bool *exists, struct nono_strv *memo)
+{
+	char *abs = nono_path_absolute(p);
+	char *res = canonical_abs(abs, exists, memo, 0);
+
 	free(abs);
 	return res;
+}
+
+char *
+nono_path_canonical(const char *p, bool *exists)
+{
+	return nono_path_canonical_memo(p, exists, NULL);
 }
 
 bool

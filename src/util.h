@@ -32,6 +32,8 @@ char *nono_path_absolute(const char *p);
 /* realpath() of the longest existing ancestor, the rest appended lexically.
  * Never fails for an absolute input; *exists tells whether the whole path exists. */
 char *nono_path_canonical(const char *p, bool *exists);
+/* The same, remembering resolved parents of missing paths in memo (pairs). */
+char *nono_path_canonical_memo(const char *p, bool *exists, struct nono_strv *memo);
 /* true if path equals base or lies beneath it (component-wise) */
 bool nono_path_under(const char *path, const char *base);
 /* $HOME/x shown as ~/x */
