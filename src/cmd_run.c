@@ -50,6 +50,7 @@ nono_cmd_run(int argc, char **argv)
 		nono_print_error(&err);
 		goto out;
 	}
+	nono_policy_add_default_groups(&l.policy);
 	if (nono_launch_check_command(&l.policy, l.argv[0], program, &err) < 0) {
 		status = 126;
 		nono_print_error(&err);

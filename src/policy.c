@@ -400,25 +400,27 @@ add_git_rules(struct nono_policy *p)
 static void
 prune_redundant(struct nono_policy *p)
 {
+	bool *drop = xcalloc(p->n_rules, sizeof(*drop));
 	size_t o = 0;
 
 	for (size_t i = 0; i < p->n_rules; i++) {
-		struct nono_rule *r = &p->rules[i];
-		bool redundant = false;
+		const struct nono_rule *r = &p->rules[i];
 
-		for (size_t j = 0; j < p->n_rules && !r->user && !redundant; j++) {
+		for (size_t j = 0; j < p->n_rules && !r->user && !drop[i]; j++) {
 			const struct nono_rule *q = &p->rules[j];
 
-			redundant = j != i && !q->is_file && (r->access & ~q->access) == 0 &&
-				    nono_path_under(r->path, q->path) && strcmp(r->path, q->path) != 0;
+			drop[i] = j != i && !drop[j] && !q->is_file && (r->access & ~q->access) == 0 &&
+				  nono_path_under(r->path, q->path) && strcmp(r->path, q->path) != 0;
 		}
-		if (redundant) {
-			rule_free(r);
-			continue;
-		}
-		p->rules[o++] = *r;
+	}
+	for (size_t i = 0; i < p->n_rules; i++) {
+		if (drop[i])
+			rule_free(&p->rules[i]);
+		else
+			p->rules[o++] = p->rules[i];
 	}
 	p->n_rules = o;
+	free(drop);
 }
 
 int
