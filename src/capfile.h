@@ -21,6 +21,8 @@ struct nono_feature;
 char *nono_capfile_plan(const struct nono_policy *p, const struct nono_sandbox *sb, const char *program,
 			char *const *argv, const struct nono_feature *f, int nf, const char *const *seccomp_denied,
 			const char *refusal);
+/* The same document without jansson (what the launch writes), caller-owned. */
+char *nono_capfile_render(const struct nono_policy *p, const struct nono_sandbox *sb);
 /* Serialise the policy (the same document) to a string, caller-owned. */
 char *nono_capfile_dump(const struct nono_policy *p, const struct nono_sandbox *sb, int indent);
 /* Validate and load NONO_CAP_FILE into a finalized policy for queries. */

@@ -25,6 +25,7 @@ nono_cmd_run(int argc, char **argv)
 	struct nono_spawn sp;
 	char *program = NULL;
 	int r, status = 125;
+	double t_start = nono_now_us(), t_prep = 0, t_spawn = 0, t_end;
 
 	nono_launch_init(&l);
 	memset(&pr, 0, sizeof(pr));
@@ -56,8 +57,10 @@ nono_cmd_run(int argc, char **argv)
 		nono_print_error(&err);
 		goto out;
 	}
+	t_prep = nono_now_us();
 	if ((r = nono_launch_prepare(&pr, &l, l.dry_run, &err)) < 0)
 		goto fail;
+	t_spawn = nono_now_us();
 	if (l.dry_run) {
 		nono_launch_plan(&l, &pr, program);
 		status = pr.refusal ? 125 : 0;
@@ -79,6 +82,10 @@ nono_cmd_run(int argc, char **argv)
 		status = nono_spawn_exit_code(&err);
 		nono_print_error(&err);
 	}
+	nono_prepared_free(&pr);
+	t_end = nono_now_us();
+	log_debug("timing: parse %.0f us, prepare %.0f us, fork to exec %.0f us, run and clean-up %.0f us",
+		  t_prep - t_start, t_spawn - t_prep, sp.t_exec, t_end - t_spawn - sp.t_exec);
 	goto out;
 fail:
 	nono_print_error(&err);

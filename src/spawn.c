@@ -21,6 +21,7 @@
 #include "seccomp.h"
 #include "spawn.h"
 #include "sys.h"
+#include "util.h"
 
 struct child_report {
 	int stage;
@@ -157,7 +158,7 @@ nono_spawn_exit_code(const struct nono_error *err)
 }
 
 int
-nono_spawn_run(const struct nono_spawn *s, int *out_status, struct nono_error *err)
+nono_spawn_run(struct nono_spawn *s, int *out_status, struct nono_error *err)
 {
 	sigset_t mask, old;
 	int pipefd[2], sfd;
@@ -165,6 +166,7 @@ nono_spawn_run(const struct nono_spawn *s, int *out_status, struct nono_error *e
 	struct child_report rep;
 	ssize_t n;
 	int st;
+	double t0;
 
 	*out_status = 125;
 	sigemptyset(&mask);
@@ -179,6 +181,7 @@ nono_spawn_run(const struct nono_spawn *s, int *out_status, struct nono_error *e
 		goto restore;
 	}
 	fflush(NULL);
+	t0 = nono_now_us();
 	pid = fork();
 	if (pid < 0) {
 		nono_error_set(err, -errno, "fork: %s", strerror(errno));
@@ -197,6 +200,7 @@ nono_spawn_run(const struct nono_spawn *s, int *out_status, struct nono_error *e
 		n = read(pipefd[0], &rep, sizeof(rep));
 	while (n < 0 && errno == EINTR);
 	close(pipefd[0]);
+	s->t_exec = nono_now_us() - t0;
 	if (n == (ssize_t)sizeof(rep)) {
 		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 			;

@@ -18,6 +18,7 @@ struct nono_spawn {
 	const struct nono_sandbox *sandbox;
 	const struct nono_seccomp *seccomp;
 	bool drop_caps; /* running as root: shrink the bounding set */
+	double t_exec;	 /* out: microseconds from fork to the child's exec */
 };
 
 /* Stages the child reports through the error pipe. */
@@ -36,7 +37,7 @@ enum nono_spawn_stage {
  * or 128+N when killed by signal N. Returns 0, or -errno with err set when
  * the child never reached exec (err->code holds the exit code to use in
  * that case as 125, 126 or 127 via nono_spawn_exit_code()). */
-int nono_spawn_run(const struct nono_spawn *s, int *out_status, struct nono_error *err);
+int nono_spawn_run(struct nono_spawn *s, int *out_status, struct nono_error *err);
 int nono_spawn_exit_code(const struct nono_error *err);
 
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -179,6 +180,11 @@ nono_path_absolute(const char *p)
 	char cwd[PATH_MAX];
 	char *joined, *res;
 
+	/* already absolute and normal: the common case for policy paths */
+	if (p[0] == '/' && !strstr(p, "//") && !strstr(p, "/./") && !strstr(p, "/../") &&
+	    (p[1] == '\0' || p[strlen(p) - 1] != '/') && strcmp(p + strlen(p) - (strlen(p) >= 3 ? 3 : 0), "/..") != 0 &&
+	    strcmp(p + strlen(p) - (strlen(p) >= 2 ? 2 : 0), "/.") != 0)
+		return xstrdup(p);
 	if (p[0] == '~' && (p[1] == '\0' || p[1] == '/'))
 		joined = xasprintf("%s%s", nono_home(), p + 1);
 	else if (p[0] == '/')
@@ -305,6 +311,15 @@ nono_path_dirname(const char *p)
 	else
 		*s = '\0';
 	return d;
+}
+
+double
+nono_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
 int

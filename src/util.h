@@ -40,6 +40,9 @@ bool nono_path_under(const char *path, const char *base);
 char *nono_path_display(const char *p);
 char *nono_path_dirname(const char *p);
 
+/* CLOCK_MONOTONIC in microseconds, for -vv phase timings */
+double nono_now_us(void);
+
 /* Parse a boolean word: 1/0 true/false yes/no on/off. -1 when not one. */
 int nono_parse_bool(const char *s);
 

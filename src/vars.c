@@ -74,6 +74,10 @@ nono_vars_expand(char **out, const char *in, const struct nono_vars *v, struct n
 	char *s;
 
 	*out = NULL;
+	if (in[0] != '~' && !strchr(in, '$')) {
+		*out = xstrdup(in);
+		return 0;
+	}
 	if (in[0] == '~' && (in[1] == '\0' || in[1] == '/'))
 		s = xasprintf("%s%s", v->home, in + 1);
 	else
