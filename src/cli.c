@@ -18,7 +18,7 @@
 static int
 set_grant(struct nono_launch *l, const struct nono_optdef *d, const char *val, struct nono_error *err)
 {
-	char *src = xasprintf("--%s", d->name);
+	char *src = l->origin ? xstrdup(l->origin) : xasprintf("--%s", d->name);
 
 	if (!*val) {
 		free(src);
@@ -86,8 +86,10 @@ set_bypass(struct nono_launch *l, const struct nono_optdef *d, const char *val, 
 static int
 set_string(struct nono_launch *l, const struct nono_optdef *d, const char *val, struct nono_error *err)
 {
-	char **field = strcmp(d->name, "shell") == 0 ? &l->shell : strcmp(d->name, "path") == 0 ? &l->why_path
-											   : &l->op;
+	char **field = strcmp(d->name, "shell") == 0	 ? &l->shell
+		       : strcmp(d->name, "path") == 0	 ? &l->why_path
+		       : strcmp(d->name, "profile") == 0 ? &l->profile
+							 : &l->op;
 
 	free(*field);
 	*field = xstrdup(val);
@@ -95,6 +97,8 @@ set_string(struct nono_launch *l, const struct nono_optdef *d, const char *val, 
 }
 
 const struct nono_optdef nono_optdefs[] = {
+	{ "profile", 'p', true, "NAME", NULL, set_string, 0, 0, ALL_SANDBOX,
+	  "start from a profile (a name or a .json file)" },
 	{ "allow", 'a', true, "DIR", "filesystem.allow", set_grant, NONO_ACC_RW, NONO_KIND_DIR, ALL_SANDBOX,
 	  "grant read and write beneath DIR" },
 	{ "read", 'r', true, "DIR", "filesystem.read", set_grant, NONO_ACC_READ, NONO_KIND_DIR, ALL_SANDBOX,
@@ -149,6 +153,7 @@ nono_launch_free(struct nono_launch *l)
 	free(l->shell);
 	free(l->why_path);
 	free(l->op);
+	free(l->profile);
 }
 
 static size_t

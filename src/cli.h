@@ -22,6 +22,8 @@ struct nono_launch {
 	char *shell;
 	char *why_path;
 	char *op;
+	const char *origin; /* source label for setters: NULL for a flag, "profile:x" */
+	char *profile;	    /* --profile NAME|PATH */
 	char **argv; /* program and arguments (borrowed from main's argv) */
 	int argc;
 };

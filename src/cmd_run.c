@@ -30,7 +30,7 @@ nono_cmd_run(int argc, char **argv)
 	nono_launch_init(&l);
 	memset(&pr, 0, sizeof(pr));
 	pr.capfd = -1;
-	r = nono_cli_parse(&l, NONO_CMD_RUN, "run", argc, argv, &err);
+	r = nono_launch_parse(&l, NONO_CMD_RUN, "run", argc, argv, &err);
 	if (r == 1) {
 		nono_cli_usage(NONO_CMD_RUN, "run", "[OPTIONS] [--] PROGRAM [ARGS...]",
 			       "Run PROGRAM confined by Landlock and seccomp: it can reach only what the flags "

@@ -122,7 +122,7 @@ nono_cmd_why(int argc, char **argv)
 
 	nono_launch_init(&l);
 	nono_policy_init(&self);
-	r = nono_cli_parse(&l, NONO_CMD_WHY, "why", argc, argv, &err);
+	r = nono_launch_parse(&l, NONO_CMD_WHY, "why", argc, argv, &err);
 	if (r == 1) {
 		nono_cli_usage(NONO_CMD_WHY, "why", "[OPTIONS] [--path] PATH",
 			       "Explain whether the sandbox these flags describe (or, with --self, the one this runs "

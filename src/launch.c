@@ -13,6 +13,7 @@
 #include "capfile.h"
 #include "launch.h"
 #include "log.h"
+#include "profile.h"
 #include "util.h"
 
 void
@@ -29,6 +30,36 @@ executable_file(const char *p)
 	struct stat st;
 
 	return stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0;
+}
+
+int
+nono_launch_parse(struct nono_launch *l, unsigned cmd, const char *name, int argc, char **argv,
+		  struct nono_error *err)
+{
+	struct nono_profile prof;
+	char *ref;
+	int r = nono_cli_parse(l, cmd, name, argc, argv, err);
+
+	if (r != 0)
+		return r;
+	if (!l->profile && getenv("NONO_PROFILE") && *getenv("NONO_PROFILE"))
+		l->profile = xstrdup(getenv("NONO_PROFILE"));
+	if (!l->profile)
+		return 0;
+	ref = xstrdup(l->profile);
+	if ((r = nono_profile_load(&prof, ref, err)) < 0) {
+		free(ref);
+		return r;
+	}
+	nono_launch_free(l);
+	nono_launch_init(l);
+	l->profile = ref;
+	r = nono_profile_apply(l, &prof, err);
+	nono_profile_free(&prof);
+	if (r < 0)
+		return r;
+	/* the flags again, on top of the profile */
+	return nono_cli_parse(l, cmd, name, argc, argv, err);
 }
 
 int

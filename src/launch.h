@@ -17,6 +17,10 @@ struct nono_prepared {
 	char *refusal;	/* why the kernel can't enforce this launch, NULL if it can */
 };
 
+/* Parse flags for cmd; with --profile, load it, apply it and parse the flags
+ * again on top so they win. 0, 1 after --help, or -errno with err set. */
+int nono_launch_parse(struct nono_launch *l, unsigned cmd, const char *name, int argc, char **argv,
+		      struct nono_error *err);
 /* Resolve a program on PATH (or as a path). 0, or -ENOENT/-EACCES with err. */
 int nono_launch_resolve(char **out, const char *prog, struct nono_error *err);
 /* Refuse blocked commands: 0, or -EPERM with err (exit 126). */

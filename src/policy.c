@@ -60,6 +60,9 @@ nono_policy_free(struct nono_policy *p)
 	nono_strv_free(&p->bypass_canon);
 	nono_strv_free(&p->allow_cmds);
 	nono_strv_free(&p->block_cmds);
+	nono_strv_free(&p->extra_deny);
+	nono_strv_free(&p->delete_paths);
+	nono_strv_free(&p->exclude_groups);
 	nono_strv_free(&p->warnings);
 	nono_strv_free(&p->memo);
 	free(p->workdir);
@@ -284,9 +287,13 @@ resolve_request(struct nono_policy *p, const struct nono_request *r, const struc
 	}
 	canon = nono_path_canonical_memo(x, &exists, &p->memo);
 	if (!exists || stat(canon, &st) < 0) {
-		if (r->user)
+		/* a flag naming nothing is worth a warning; a profile's optional
+		 * paths (~/.vscode on a machine without VS Code) only at -v */
+		if (r->user && strncmp(r->source, "profile:", 8) != 0)
 			nono_strv_push_owned(&p->warnings,
 					     xasprintf("%s %s: no such file or directory; skipped", r->source, r->given));
+		else if (r->user)
+			log_info("%s %s: no such file or directory; skipped", r->source, r->given);
 		goto out;
 	}
 	is_file = !S_ISDIR(st.st_mode);
@@ -423,6 +430,48 @@ prune_redundant(struct nono_policy *p)
 	free(drop);
 }
 
+/* filesystem.allow_delete entries: deletion beneath a path that a writable
+ * rule already covers (entries outside every writable grant are refused). */
+static int
+add_delete_paths(struct nono_policy *p, const struct nono_vars *v, struct nono_error *err)
+{
+	for (size_t i = 0; i < p->delete_paths.n; i++) {
+		char *x = NULL, *canon;
+		bool exists;
+		unsigned acc = 0;
+		int r;
+
+		if ((r = nono_vars_expand(&x, p->delete_paths.v[i], v, err)) < 0)
+			return r;
+		canon = nono_path_canonical(x, &exists);
+		free(x);
+		if (!exists || nono_policy_sensitive(p, canon)) {
+			free(canon);
+			continue;
+		}
+		for (size_t j = 0; j < p->n_rules; j++)
+			if (!p->rules[j].is_file && nono_path_under(canon, p->rules[j].path))
+				acc |= p->rules[j].access;
+		if (!(acc & NONO_ACC_WRITE)) {
+			r = nono_error_set(err, -EINVAL, "allow_delete %s: no writable grant covers it",
+					   p->delete_paths.v[i]);
+			free(canon);
+			return r;
+		}
+		if (has_deny_below(p, canon)) {
+			/* grant delete only on the carved entries beneath it */
+			for (size_t j = 0; j < p->n_rules; j++)
+				if (nono_path_under(p->rules[j].path, canon) && (p->rules[j].access & NONO_ACC_WRITE))
+					p->rules[j].access |= NONO_ACC_DELETE;
+		} else {
+			add_rule(p, canon, p->delete_paths.v[i], "allow_delete", (acc & NONO_ACC_RW) | NONO_ACC_DELETE,
+				 false, false, true);
+		}
+		free(canon);
+	}
+	return 0;
+}
+
 int
 nono_policy_finalize(struct nono_policy *p, struct nono_error *err)
 {
@@ -438,8 +487,32 @@ nono_policy_finalize(struct nono_policy *p, struct nono_error *err)
 	}
 	nono_vars_from_env(&v, p->workdir, p->tmpdir);
 
+	/* groups.exclude wins over include (required groups were refused) */
+	for (size_t i = 0; i < p->groups.n;) {
+		if (nono_strv_contains(&p->exclude_groups, p->groups.v[i])) {
+			free(p->groups.v[i]);
+			memmove(&p->groups.v[i], &p->groups.v[i + 1], (p->groups.n - i) * sizeof(char *));
+			p->groups.n--;
+		} else {
+			i++;
+		}
+	}
 	for (size_t i = 0; i < p->groups.n; i++)
 		expand_group_deny(p, nono_group_find(p->groups.v[i]), &v);
+	for (size_t i = 0; i < p->extra_deny.n; i++) {
+		char *x = NULL, *abs, *canon;
+
+		if ((r = nono_vars_expand(&x, p->extra_deny.v[i], &v, err)) < 0)
+			return r;
+		abs = nono_path_absolute(x);
+		canon = nono_path_canonical_memo(abs, NULL, &p->memo);
+		add_deny(p, abs, p->extra_deny.v[i], "filesystem.deny", "denied by the profile");
+		if (strcmp(abs, canon) != 0)
+			add_deny(p, canon, p->extra_deny.v[i], "filesystem.deny", "denied by the profile");
+		free(canon);
+		free(abs);
+		free(x);
+	}
 
 	/* group grants first, then the flags, so sources read naturally */
 	p->reqs = NULL;
@@ -474,6 +547,8 @@ nono_policy_finalize(struct nono_policy *p, struct nono_error *err)
 		for (size_t i = 0; i < p->n_rules; i++)
 			if (p->rules[i].user && (p->rules[i].access & NONO_ACC_WRITE))
 				p->rules[i].access |= NONO_ACC_DELETE;
+	if ((r = add_delete_paths(p, &v, err)) < 0)
+		return r;
 	p->finalized = true;
 	return 0;
 }

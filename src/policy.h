@@ -61,6 +61,9 @@ struct nono_policy {
 	struct nono_strv groups; /* active group names, in order */
 	struct nono_strv bypass; /* --bypass-protection, as given */
 	struct nono_strv allow_cmds, block_cmds;
+	struct nono_strv extra_deny;	 /* filesystem.deny: carved out like the sensitive paths */
+	struct nono_strv delete_paths;	 /* filesystem.allow_delete entries */
+	struct nono_strv exclude_groups; /* groups.exclude */
 	bool block_net;
 	bool allow_delete;
 	char *workdir; /* $WORKDIR: --workdir or cwd, canonical */
