@@ -6,5 +6,6 @@
 int nono_cmd_run(int argc, char **argv);
 int nono_cmd_why(int argc, char **argv);
 int nono_cmd_setup(int argc, char **argv);
+int nono_cmd_profile(int argc, char **argv);
 
 #endif

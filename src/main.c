@@ -19,6 +19,7 @@ struct command {
 static const struct command commands[] = {
 	{ "run", nono_cmd_run, "[OPTIONS] [--] PROGRAM [ARGS...]", "run a program in the sandbox" },
 	{ "why", nono_cmd_why, "[OPTIONS] [--path] PATH", "explain why a path is allowed or denied" },
+	{ "profile", nono_cmd_profile, "list|show|init|validate|diff|groups", "manage sandbox profiles" },
 	{ "setup", nono_cmd_setup, "--check-only [--json]", "report what this kernel can enforce" },
 	{ NULL, NULL, NULL, NULL },
 };
