@@ -14,6 +14,7 @@
 #include "launch.h"
 #include "log.h"
 #include "profile.h"
+#include "settings.h"
 #include "util.h"
 
 void
@@ -44,6 +45,8 @@ nono_launch_parse(struct nono_launch *l, unsigned cmd, const char *name, int arg
 		return r;
 	if (!l->profile && getenv("NONO_PROFILE") && *getenv("NONO_PROFILE"))
 		l->profile = xstrdup(getenv("NONO_PROFILE"));
+	if (!l->profile && nono_settings()->default_profile)
+		l->profile = xstrdup(nono_settings()->default_profile);
 	if (!l->profile)
 		return 0;
 	ref = xstrdup(l->profile);
@@ -238,7 +241,7 @@ nono_launch_banner(const struct nono_launch *l, const struct nono_prepared *pr, 
 	const struct nono_policy *p = &l->policy;
 	size_t system = 0;
 
-	if (l->silent)
+	if (l->silent || !nono_settings()->banner)
 		return;
 	fprintf(stderr, "%snono %s%s · Landlock ABI %d · %s\n", nono_c(2, C_BOLD), PACKAGE_VERSION,
 		nono_c(2, C_RESET), pr->sandbox.abi, what);

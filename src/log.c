@@ -12,6 +12,14 @@
 
 static int level = NONO_LOG_NORMAL;
 static int colour[3] = { -1, -1, -1 };
+static int forced = -1; /* -1 on a terminal, 0 never, 1 always */
+
+void
+nono_log_force_colour(int mode)
+{
+	forced = mode;
+	colour[1] = colour[2] = -1;
+}
 
 void
 nono_log_init(void)
@@ -41,7 +49,8 @@ nono_log_colour(int fd)
 	if (colour[fd] < 0) {
 		nc = getenv("NO_COLOR");
 		term = getenv("TERM");
-		colour[fd] = isatty(fd) && !(nc && *nc) && !(term && strcmp(term, "dumb") == 0);
+		colour[fd] = !(nc && *nc) && forced != 0 &&
+			     (forced == 1 || (isatty(fd) && !(term && strcmp(term, "dumb") == 0)));
 	}
 	return colour[fd] == 1;
 }

@@ -11,6 +11,8 @@ void nono_log_init(void);
 void nono_log_set_level(int level);
 int nono_log_level(void);
 bool nono_log_colour(int fd);
+/* -1: colour on a terminal (default), 0: never, 1: always; NO_COLOR wins */
+void nono_log_force_colour(int mode);
 
 __attribute__((format(printf, 1, 2))) void log_warn(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void log_info(const char *fmt, ...);

@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "compat/landlock.h"
 #include "log.h"
+#include "settings.h"
 
 struct command {
 	const char *name;
@@ -20,6 +21,7 @@ static const struct command commands[] = {
 	{ "run", nono_cmd_run, "[OPTIONS] [--] PROGRAM [ARGS...]", "run a program in the sandbox" },
 	{ "why", nono_cmd_why, "[OPTIONS] [--path] PATH", "explain why a path is allowed or denied" },
 	{ "profile", nono_cmd_profile, "list|show|init|validate|diff|groups", "manage sandbox profiles" },
+	{ "config", nono_cmd_config, "[--json]", "show the effective settings" },
 	{ "setup", nono_cmd_setup, "--check-only [--json]", "report what this kernel can enforce" },
 	{ NULL, NULL, NULL, NULL },
 };
@@ -54,6 +56,7 @@ int
 main(int argc, char **argv)
 {
 	const struct command *c;
+	struct nono_config settings;
 
 	nono_log_init();
 	if (argc < 2) {
@@ -83,6 +86,25 @@ main(int argc, char **argv)
 		log_error("unknown command '%s'", argv[1]);
 		log_hint("see 'nono --help'");
 		return 2;
+	}
+	if (c->fn != nono_cmd_config) {
+		struct nono_error err = { 0 };
+		int r;
+
+		if (nono_config_load(&settings, &err) < 0) {
+			log_error("%s", err.msg);
+			log_hint("fix the file, or see 'nono config --help'");
+			nono_config_free(&settings);
+			return 125;
+		}
+		for (size_t i = 0; i < settings.warnings.n; i++)
+			log_warn("%s", settings.warnings.v[i]);
+		nono_settings_set(&settings);
+		nono_log_force_colour(settings.color == NONO_COLOR_AUTO ? -1 : settings.color == NONO_COLOR_ALWAYS);
+		r = c->fn(argc - 1, argv + 1);
+		nono_settings_set(NULL);
+		nono_config_free(&settings);
+		return r;
 	}
 	return c->fn(argc - 1, argv + 1);
 }
