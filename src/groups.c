@@ -115,7 +115,7 @@ const struct nono_group nono_groups[] = {
 			  "/etc/ca-certificates", "/etc/crypto-policies", "/etc/ld.so.cache",
 			  "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime", "/etc/timezone",
 			  "/etc/locale.conf", "/etc/locale.gen", "/etc/alternatives", "/etc/os-release",
-			  "/etc/services", "/etc/protocols", "/etc/passwd", "/etc/group", "/usr/share",
+			  "/etc/services", "/etc/protocols", "/etc/gitconfig", "/etc/passwd", "/etc/group", "/usr/share",
 			  "/lib/terminfo", "/etc/terminfo", "/dev/random", "/dev/urandom", "/dev/console",
 			  "/proc", "/opt"),
 	},
@@ -153,7 +153,7 @@ const size_t nono_n_groups = sizeof(nono_groups) / sizeof(nono_groups[0]);
 const char *const nono_default_groups[] = {
 	"deny_credentials", "deny_keychains_linux", "deny_browser_data_linux", "deny_shell_history",
 	"deny_shell_configs", "nono_state", "system_read_linux_core", "system_dev_linux",
-	"user_tools", "dangerous_commands", NULL,
+	"user_tools", "git_config", "dangerous_commands", NULL,
 };
 
 const struct nono_group *
