@@ -275,8 +275,10 @@ cmd_init(int argc, char **argv)
 	nono_mkdir_p(dir, 0700);
 	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (force ? O_TRUNC : O_EXCL), 0600);
 	if (fd < 0) {
-		log_error("cannot create %s: %s", path, strerror(errno));
-		if (errno == EEXIST)
+		int e = errno;
+
+		log_error("cannot create %s: %s", path, strerror(e));
+		if (e == EEXIST)
 			log_hint("add --force to overwrite it");
 		free(dir);
 		free(path);

@@ -975,7 +975,9 @@ apply_list(struct nono_launch *l, const json_t *list, const char *key, const cha
 
 	if (!list)
 		return 0;
-	nono_vars_from_env(&v, l->policy.workdir, "/tmp");
+	char *cwd = l->policy.workdir ? NULL : getcwd(NULL, 0);
+
+	nono_vars_from_env(&v, l->policy.workdir ? l->policy.workdir : cwd, "/tmp");
 	json_array_foreach((json_t *)list, i, e) {
 		const char *path = json_is_string(e) ? json_string_value(e) : json_string_value(json_object_get(e, "path"));
 		char *x = NULL;
@@ -985,22 +987,26 @@ apply_list(struct nono_launch *l, const json_t *list, const char *key, const cha
 		if (!path)
 			continue;
 		if (json_is_object(e) && !when_holds(json_object_get(e, "when"), err, key)) {
-			if (err->code)
+			if (err->code) {
+				free(cwd);
 				return err->code;
+			}
 			continue;
 		}
 		if (nono_vars_expand(&x, path, &v, err) < 0) {
 			char msg[sizeof(err->msg)];
 
 			snprintf(msg, sizeof(msg), "%s", err->msg);
+			free(cwd);
 			return nono_error_set(err, -EINVAL, "profile '%s': %s[%zu]: %s", l->origin + 8, key, i, msg);
 		}
 		free(x);
-		if (!d)
-			return nono_error_set(err, -EINVAL, "internal: no setter for %s", flagkey);
-		if ((r = d->set(l, d, path, err)) < 0)
-			return r;
+		if (!d || (r = d->set(l, d, path, err)) < 0) {
+			free(cwd);
+			return d ? r : nono_error_set(err, -EINVAL, "internal: no setter for %s", flagkey);
+		}
 	}
+	free(cwd);
 	return 0;
 }
 

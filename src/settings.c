@@ -108,8 +108,8 @@ handler(void *user, const char *section, const char *name, const char *value)
 		nono_strv_push_owned(&c->warnings,
 				     known_section ? xasprintf("%s line %d: unknown key '%s' in [%s]; ignored", c->path,
 							       line, name, section)
-						   : xasprintf("%s line %d: unknown section [%s]; ignored", c->path,
-							       line, section));
+						   : xasprintf("%s line %d: '%s' is in unknown section [%s]; ignored",
+							       c->path, line, name, section));
 		return 1;
 	}
 	switch (k) {

@@ -1,0 +1,176 @@
+#!/usr/bin/env bats
+# Profiles: resolution order, extends and merging, CLI precedence, built-ins,
+# 'nono profile' verbs, the INI config, and the errors for bad input.
+load helpers
+
+FIX="${NONO_SRCDIR:-$BATS_TEST_DIRNAME/..}/tests/fixtures/profiles"
+
+setup() {
+	common_setup
+	export XDG_CONFIG_HOME="$SCRATCH/config"
+	mkdir -p "$XDG_CONFIG_HOME/nono/profiles"
+	cp "$FIX"/*.json* "$SCRATCH/"
+}
+teardown() { common_teardown; }
+
+@test "a profile file grants what it lists; JSONC comments are fine" {
+	run nono_run --profile "$SCRATCH/good.jsonc" -- sh -c "cat $HOME/docs/readme.txt; echo w > $WORK/w; python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM)'"
+	[[ "$output" == *doc* ]]
+	[ -f "$WORK/w" ]
+	[[ "$output" == *"Permission denied"* ]]
+}
+
+@test "an unknown key: file, line, column and a did-you-mean; nothing runs" {
+	run nono_run --profile "$SCRATCH/typo.json" -- touch "$WORK/ran"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"typo.json' line 4 col 5: unknown key \"alow\" in filesystem (did you mean \"allow\"?)"* ]]
+	[ ! -e "$WORK/ran" ]
+}
+
+@test "wrong types, syntax errors, unexpandable variables are errors with positions" {
+	run nono_run --profile "$SCRATCH/wrongtype.json" -- true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"line 2 col 16"* ]] && [[ "$output" == *"must be true or false"* ]]
+	run nono_run --profile "$SCRATCH/syntax.json" -- true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"syntax.json' line 3"* ]]
+	run nono_run --profile "$SCRATCH/badvar.json" -- true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"NOPE"* ]]
+}
+
+@test "a key nono knows but does not enforce yet is refused, not ignored" {
+	run nono_run --profile "$SCRATCH/later.json" -- touch "$WORK/ran"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"not enforced by this nono yet"* ]]
+	[ ! -e "$WORK/ran" ]
+}
+
+@test "legacy keys still work, with a deprecation warning" {
+	run bash -c "timeout 30 '$NONO' run --profile '$SCRATCH/legacy.json' -- cat '$HOME/docs/readme.txt' 2>&1"
+	[[ "$output" == *doc* ]]
+	[[ "$output" == *deprecated* ]]
+}
+
+@test "a required group cannot be excluded" {
+	run nono_run --profile "$SCRATCH/exclude-required.json" -- true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"cannot exclude required group 'deny_credentials'"* ]]
+}
+
+@test "filesystem.deny carves like a sensitive path" {
+	mkdir -p "$HOME/docs/private"; echo hidden > "$HOME/docs/private/p"
+	run nono_run --profile "$SCRATCH/deny.json" -- sh -c "cat $HOME/docs/readme.txt; cat $HOME/docs/private/p"
+	[[ "$output" == *doc* ]]
+	[[ "$output" != *hidden* ]]
+}
+
+@test "extends: lists union, network.block is sticky, bases are found beside the file" {
+	run nono_run --profile "$SCRATCH/child.json" -- sh -c "cat $HOME/docs/readme.txt; echo w > $WORK/w; python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM)'"
+	[[ "$output" == *doc* ]]
+	[ -f "$WORK/w" ]
+	[[ "$output" == *"Permission denied"* ]]
+	run nono_run --profile "$SCRATCH/child.json" -- echo hi
+	[ "$status" -eq 126 ]
+}
+
+@test "cycles and missing bases are errors" {
+	run nono_run --profile "$SCRATCH/cycle-a.json" -- true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *cycle* ]]
+	run nono_run --profile "$SCRATCH/missing-base.json" -- true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"no profile named 'no-such-profile-anywhere'"* ]]
+}
+
+@test "resolution: user directory by name, and a user profile overrides a built-in" {
+	cp "$SCRATCH/base.json" "$XDG_CONFIG_HOME/nono/profiles/mine.json"
+	run nono_run --profile mine -- cat "$HOME/docs/readme.txt"
+	[[ "$output" == *doc* ]]
+	echo '{"filesystem": {"read": ["$HOME/docs"]}}' > "$XDG_CONFIG_HOME/nono/profiles/claude-code.json"
+	run nono_run --profile claude-code -- sh -c "cat $HOME/docs/readme.txt; echo x > $WORK/x"
+	[[ "$output" == *doc* ]]
+	[ ! -e "$WORK/x" ]
+	run timeout 30 "$NONO" profile list
+	[[ "$output" == *"claude-code      user, overrides the built-in"* ]]
+}
+
+@test "CLI flags add to a profile and win on commands" {
+	run nono_run --profile "$SCRATCH/base.json" --allow-command echo --allow "$WORK" -- sh -c "echo hi > $WORK/hi"
+	[ -f "$WORK/hi" ]
+	run nono_run --profile "$SCRATCH/base.json" --allow-command echo -- echo hi
+	[ "$output" = hi ]
+}
+
+@test "built-in claude-code: cwd and ~/.claude writable and deletable, network on, secrets denied" {
+	mkdir -p "$HOME/.claude"
+	echo state > "$HOME/.claude/s"; echo f > "$WORK/f"
+	run nono_run --profile claude-code -- sh -c "rm -f $WORK/f ~/.claude/s; echo n > $WORK/n; cat ~/.ssh/id_rsa; python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM); print(\"net-on\")'"
+	[ ! -e "$WORK/f" ] && [ ! -e "$HOME/.claude/s" ] && [ -f "$WORK/n" ]
+	[[ "$output" == *net-on* ]]
+	[[ "$output" != *SECRET* ]]
+}
+
+@test "built-in dev profiles run their toolchains where the machine has them" {
+	run nono_run --profile python-dev -- python3 -c 'open("made.txt","w").write("py")'
+	[ "$(cat "$WORK/made.txt")" = py ]
+	for p in node-dev rust-dev go-dev default; do
+		run nono_run --profile $p -- sh -c 'echo ok'
+		[ "$output" = ok ]
+	done
+	if command -v node >/dev/null; then
+		run nono_run --profile node-dev -- node -e 'require("fs").writeFileSync("n.txt","js")'
+		[ "$(cat "$WORK/n.txt")" = js ]
+	fi
+}
+
+@test "nono profile validate: exit 0 when valid, 1 with every problem" {
+	run timeout 30 "$NONO" profile validate "$SCRATCH/good.jsonc"
+	[ "$status" -eq 0 ]
+	run timeout 30 "$NONO" profile validate "$SCRATCH/wrongtype.json"
+	[ "$status" -eq 1 ]
+	[ "$(echo "$output" | grep -c "wrongtype.json' line")" -eq 2 ]
+	run timeout 30 "$NONO" profile validate --json "$SCRATCH/typo.json"
+	echo "$output" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["valid"] is False and "alow" in d["problems"][0]'
+}
+
+@test "nono profile init, show, list --json, diff, groups" {
+	run timeout 30 "$NONO" profile init my-agent --extends claude-code
+	[ "$status" -eq 0 ]
+	[ -f "$XDG_CONFIG_HOME/nono/profiles/my-agent.json" ]
+	run timeout 30 "$NONO" profile init my-agent
+	[ "$status" -eq 1 ]
+	[[ "$output" == *--force* ]]
+	run timeout 30 "$NONO" profile validate my-agent
+	[ "$status" -eq 0 ]
+	run timeout 30 "$NONO" profile show my-agent --json
+	echo "$output" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert "$HOME/.claude" in d["filesystem"]["allow"]'
+	run timeout 30 "$NONO" profile list --json
+	echo "$output" | python3 -c 'import json,sys; d=json.load(sys.stdin); n={x["name"] for x in d}; assert {"default","claude-code","my-agent"} <= n'
+	run timeout 30 "$NONO" profile diff default claude-code
+	[[ "$output" == *"+ read+write+delete $WORK"* ]]
+	run timeout 30 "$NONO" profile groups deny_credentials
+	[[ "$output" == *"~/.ssh"* ]]
+}
+
+@test "nono why and --dry-run accept --profile" {
+	run timeout 30 "$NONO" why --profile claude-code --path "$WORK/x" --op delete
+	[ "$(echo "$output" | head -n1)" = ALLOWED ]
+	run timeout 30 "$NONO" run --profile claude-code --dry-run -- true
+	[[ "$output" == *"profile:claude-code"* ]]
+}
+
+@test "config.ini: default profile, banner, warnings with line numbers, bad values refused" {
+	printf '[run]\nprofile = claude-code\nbanner = false\n[nope]\nx = 1\n' > "$XDG_CONFIG_HOME/nono/config.ini"
+	run bash -c "timeout 30 '$NONO' run -- sh -c 'echo n > $WORK/n' 2>&1"
+	[ -f "$WORK/n" ]
+	[[ "$output" == *"config.ini line 5: 'x' is in unknown section [nope]"* ]]
+	[[ "$output" != *"Landlock ABI"* ]]
+	run timeout 30 "$NONO" config
+	[[ "$output" == *"claude-code"*"config.ini:2"* ]]
+	printf '[rollback]\nkeep = many\n' > "$XDG_CONFIG_HOME/nono/config.ini"
+	run nono_run -- touch "$WORK/ran"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"config.ini line 2"* ]]
+	[ ! -e "$WORK/ran" ]
+}
