@@ -80,6 +80,9 @@ test)
 	summary
 	exit "$status"
 	;;
+summary)
+	summary
+	;;
 *)
 	echo "usage: $0 run [PROGRAM [ARGS...]] | test" >&2
 	exit 2
