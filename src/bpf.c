@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <stdlib.h>
 
 #include "bpf-filters.h"
@@ -45,4 +46,13 @@ nono_seccomp_free(struct nono_seccomp *f)
 		free(f->insns);
 	f->insns = NULL;
 	f->len = 0;
+}
+
+int
+nono_seccomp_apply_listener(const struct nono_seccomp *f)
+{
+	struct sock_fprog prog = { .len = f->len, .filter = f->insns };
+	int fd = nono_sys_seccomp_set_filter(&prog, SECCOMP_FILTER_FLAG_NEW_LISTENER);
+
+	return fd < 0 ? -errno : fd;
 }

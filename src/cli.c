@@ -84,6 +84,15 @@ set_bypass(struct nono_launch *l, const struct nono_optdef *d, const char *val, 
 }
 
 static int
+set_unix_socket(struct nono_launch *l, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	if (!*val)
+		return nono_error_set(err, -EINVAL, "--%s needs a path", d->name);
+	nono_strv_push(&l->policy.unix_sockets, val);
+	return 0;
+}
+
+static int
 set_string(struct nono_launch *l, const struct nono_optdef *d, const char *val, struct nono_error *err)
 {
 	char **field = strcmp(d->name, "shell") == 0	 ? &l->shell
@@ -122,6 +131,8 @@ const struct nono_optdef nono_optdefs[] = {
 	{ "block-net", 0, false, NULL, "network.block", set_block_net, 0, 0, ALL_SANDBOX,
 	  "block all network access (TCP, UDP, raw, every non-UNIX socket)" },
 	{ "net-block", 0, false, NULL, NULL, set_block_net, 0, 0, ALL_SANDBOX, NULL /* alias */ },
+	{ "allow-unix-socket", 0, true, "PATH", "filesystem.unix_socket", set_unix_socket, 0, 0, ALL_SANDBOX,
+	  "let the sandbox connect to the UNIX socket at PATH" },
 	{ "allow-command", 0, true, "CMD", "commands.allow", set_command, 0, 0, ALL_SANDBOX,
 	  "let a blocked command run" },
 	{ "block-command", 0, true, "CMD", "commands.deny", set_command, 0, 0, ALL_SANDBOX,

@@ -12,6 +12,7 @@
 #include "launch.h"
 #include "log.h"
 #include "spawn.h"
+#include "supervisor.h"
 
 extern char **environ;
 
@@ -23,6 +24,7 @@ nono_cmd_run(int argc, char **argv)
 	struct nono_error err = { 0 };
 	struct nono_strv env = { 0 }, set = { 0 };
 	struct nono_spawn sp;
+	struct nono_supervisor sv = { 0 };
 	char *program = NULL;
 	int r, status = 125;
 	double t_start = nono_now_us(), t_prep = 0, t_spawn = 0, t_end;
@@ -78,6 +80,8 @@ nono_cmd_run(int argc, char **argv)
 	sp.sandbox = &pr.sandbox;
 	sp.seccomp = &pr.seccomp;
 	sp.drop_caps = geteuid() == 0;
+	sv.policy = &l.policy;
+	sp.supervisor = &sv;
 	if (nono_spawn_run(&sp, &status, &err) < 0) {
 		status = nono_spawn_exit_code(&err);
 		nono_print_error(&err);

@@ -63,6 +63,7 @@ nono_policy_free(struct nono_policy *p)
 	nono_strv_free(&p->extra_deny);
 	nono_strv_free(&p->delete_paths);
 	nono_strv_free(&p->exclude_groups);
+	nono_strv_free(&p->unix_sockets);
 	nono_strv_free(&p->warnings);
 	nono_strv_free(&p->memo);
 	free(p->workdir);
@@ -540,6 +541,15 @@ nono_policy_finalize(struct nono_policy *p, struct nono_error *err)
 			return r;
 	if ((r = check_bypasses(p, err)) < 0)
 		return r;
+	for (size_t i = 0; i < p->unix_sockets.n; i++) {
+		char *x = NULL;
+
+		if ((r = nono_vars_expand(&x, p->unix_sockets.v[i], &v, err)) < 0)
+			return r;
+		free(p->unix_sockets.v[i]);
+		p->unix_sockets.v[i] = nono_path_canonical(x, NULL);
+		free(x);
+	}
 	carve_rules(p);
 	prune_redundant(p);
 	add_git_rules(p);

@@ -64,6 +64,7 @@ struct nono_policy {
 	struct nono_strv extra_deny;	 /* filesystem.deny: carved out like the sensitive paths */
 	struct nono_strv delete_paths;	 /* filesystem.allow_delete entries */
 	struct nono_strv exclude_groups; /* groups.exclude */
+	struct nono_strv unix_sockets;	 /* --allow-unix-socket, canonical after finalize */
 	bool block_net;
 	bool allow_delete;
 	char *workdir; /* $WORKDIR: --workdir or cwd, canonical */

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <seccomp.h>
@@ -38,6 +39,15 @@ const char *const nono_seccomp_denied[] = {
 	"io_uring_setup", "io_uring_enter", "io_uring_register", "reboot", "swapon", "swapoff", "acct",
 	"iopl", "ioperm", "quotactl", "lookup_dcookie", "vhangup", "nfsservctl", "settimeofday",
 	"clock_settime", "clock_adjtime", "adjtimex", "stime", "uselib", NULL,
+};
+
+/* Sent to the supervisor, which checks them against the policy: every exec
+ * (the command blocklist), metadata changes Landlock does not cover, and
+ * connecting to (or sending to) a UNIX socket by path. */
+const char *const nono_seccomp_mediated[] = {
+	"execve", "execveat", "chmod", "fchmod", "fchmodat", "fchmodat2", "chown", "fchown", "lchown",
+	"fchownat", "utime", "utimes", "futimesat", "utimensat", "setxattr", "lsetxattr", "fsetxattr",
+	"removexattr", "lremovexattr", "fremovexattr", "connect", NULL,
 };
 
 static int
@@ -86,6 +96,28 @@ add_hardening(scmp_filter_ctx ctx, unsigned *n)
 	for (size_t i = 0; nono_seccomp_denied[i]; i++)
 		if ((r = deny(ctx, nono_seccomp_denied[i], n)) < 0)
 			return r;
+	for (size_t i = 0; nono_seccomp_mediated[i]; i++) {
+		int nr = seccomp_syscall_resolve_name(nono_seccomp_mediated[i]);
+
+		if (nr == __NR_SCMP_ERROR)
+			continue;
+		r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
+		if (r < 0 && r != -EDOM)
+			return r;
+		(*n)++;
+	}
+	/* sendto with a destination address reaches a socket by path too */
+	/* (not with MSG_FASTOPEN: under --block-net that is refused outright, and
+	 * a notification would take precedence over the refusal) */
+	if ((r = rule(ctx, SCMP_ACT_NOTIFY, "sendto", n, 2, SCMP_A4(SCMP_CMP_NE, 0),
+		      SCMP_A3(SCMP_CMP_MASKED_EQ, MSG_FASTOPEN, 0))) < 0)
+		return r;
+	/* the *xattrat family (Linux 6.13) is not mediated yet: ENOSYS makes
+	 * libc fall back to the calls above */
+	if ((r = rule(ctx, SCMP_ACT_ERRNO(ENOSYS), "setxattrat", n, 0)) < 0 && r != -EDOM)
+		return r;
+	if ((r = rule(ctx, SCMP_ACT_ERRNO(ENOSYS), "removexattrat", n, 0)) < 0 && r != -EDOM)
+		return r;
 	/* terminal input injection; ioctl's cmd is 32 bits wide */
 	if ((r = rule(ctx, SCMP_ACT_ERRNO(EPERM), "ioctl", n, 1, SCMP_A1(SCMP_CMP_MASKED_EQ, M32, TIOCSTI))) < 0)
 		return r;
@@ -224,4 +256,67 @@ nono_seccomp_notify_supported(void)
 {
 	/* API level 5 and up: user notification works on this kernel */
 	return seccomp_api_get() >= 5;
+}
+
+int
+nono_seccomp_notif_receive(int fd, struct nono_notif *out)
+{
+	struct seccomp_notif *req = NULL;
+	struct seccomp_notif_resp *resp = NULL;
+	char *name;
+	int r;
+
+	if ((r = seccomp_notify_alloc(&req, &resp)) < 0)
+		return r;
+	r = seccomp_notify_receive(fd, req);
+	if (r == 0) {
+		memset(out, 0, sizeof(*out));
+		out->id = req->id;
+		out->pid = (int)req->pid;
+		out->arch = req->data.arch;
+		for (int i = 0; i < 6; i++)
+			out->args[i] = req->data.args[i];
+		out->nr = req->data.arch == seccomp_arch_native() ? req->data.nr : -1;
+		name = seccomp_syscall_resolve_num_arch(req->data.arch, req->data.nr);
+		out->name = NULL;
+		if (name) {
+			for (size_t i = 0; nono_seccomp_mediated[i]; i++)
+				if (strcmp(nono_seccomp_mediated[i], name) == 0)
+					out->name = nono_seccomp_mediated[i];
+			if (!out->name && strcmp(name, "sendto") == 0)
+				out->name = "sendto";
+			if (!out->name && strcmp(name, "socketcall") == 0)
+				out->name = "socketcall";
+			free(name);
+		}
+	}
+	seccomp_notify_free(req, resp);
+	return r;
+}
+
+bool
+nono_seccomp_notif_valid(int fd, unsigned long long id)
+{
+	return seccomp_notify_id_valid(fd, id) == 0;
+}
+
+int
+nono_seccomp_notif_reply(int fd, unsigned long long id, int err)
+{
+	struct seccomp_notif *req = NULL;
+	struct seccomp_notif_resp *resp = NULL;
+	int r;
+
+	if ((r = seccomp_notify_alloc(&req, &resp)) < 0)
+		return r;
+	memset(resp, 0, sizeof(*resp));
+	resp->id = id;
+	if (err) {
+		resp->error = err < 0 ? err : -err;
+	} else {
+		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	}
+	r = seccomp_notify_respond(fd, resp);
+	seccomp_notify_free(req, resp);
+	return r;
 }

@@ -33,6 +33,25 @@ void nono_seccomp_free(struct nono_seccomp *f);
 
 /* The syscalls the hardening filter refuses, for --dry-run and docs. */
 extern const char *const nono_seccomp_denied[];
+/* The syscalls the supervisor mediates (seccomp user notification). */
+extern const char *const nono_seccomp_mediated[];
+
+/* One mediated syscall, as the supervisor sees it. */
+struct nono_notif {
+	unsigned long long id;
+	int pid;
+	int nr;		/* the native number; -1 for another ABI */
+	const char *name; /* "execve", "chmod", ... or NULL */
+	unsigned int arch;
+	unsigned long long args[6];
+};
+/* Child side: load f and return the listener fd (or -errno). */
+int nono_seccomp_apply_listener(const struct nono_seccomp *f);
+/* Supervisor side: the next notification (blocking); 0 or -errno. */
+int nono_seccomp_notif_receive(int fd, struct nono_notif *out);
+bool nono_seccomp_notif_valid(int fd, unsigned long long id);
+/* Reply: continue the syscall (err == 0) or fail it with -err. */
+int nono_seccomp_notif_reply(int fd, unsigned long long id, int err);
 
 /* libseccomp's view: version string and whether user notification works */
 const char *nono_seccomp_version(void);

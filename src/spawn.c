@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <poll.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,6 +22,7 @@
 #include "sandbox.h"
 #include "seccomp.h"
 #include "spawn.h"
+#include "supervisor.h"
 #include "sys.h"
 #include "util.h"
 
@@ -75,10 +78,57 @@ child_fail(int fd, int stage, int e)
 	_exit(stage == NONO_STAGE_EXEC ? (e == ENOENT ? 127 : 126) : 125);
 }
 
-static void __attribute__((noreturn))
-child(const struct nono_spawn *s, int errfd, pid_t parent, const sigset_t *oldmask)
+static int
+send_fd(int sock, int fd)
 {
-	int r;
+	char byte = 'L';
+	struct iovec iov = { &byte, 1 };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			      .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+	memset(u.buf, 0, sizeof(u.buf));
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -errno;
+}
+
+static int
+recv_fd(int sock)
+{
+	char byte;
+	struct iovec iov = { &byte, 1 };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			      .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *c;
+	ssize_t n;
+	int fd = -1;
+
+	do
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return -1;
+	c = CMSG_FIRSTHDR(&msg);
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+		memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
+}
+
+static void __attribute__((noreturn))
+child(const struct nono_spawn *s, int errfd, int sock, pid_t parent, const sigset_t *oldmask)
+{
+	int r, lfd;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != parent)
 		child_fail(errfd, NONO_STAGE_PARENT, errno ? errno : ESRCH);
@@ -96,8 +146,14 @@ child(const struct nono_spawn *s, int errfd, pid_t parent, const sigset_t *oldma
 		child_fail(errfd, NONO_STAGE_NNP, errno);
 	if ((r = nono_sandbox_enter(s->sandbox)) < 0)
 		child_fail(errfd, NONO_STAGE_LANDLOCK, -r);
-	if ((r = nono_seccomp_apply(s->seccomp)) < 0)
+	/* the filter's listener goes to the supervisor, which answers every
+	 * mediated syscall from here on, this process's execve included */
+	if ((lfd = nono_seccomp_apply_listener(s->seccomp)) < 0)
+		child_fail(errfd, NONO_STAGE_SECCOMP, -lfd);
+	if ((r = send_fd(sock, lfd)) < 0)
 		child_fail(errfd, NONO_STAGE_SECCOMP, -r);
+	close(lfd);
+	close(sock);
 	sigprocmask(SIG_SETMASK, oldmask, NULL);
 	execve(s->path, s->argv, s->envp);
 	child_fail(errfd, NONO_STAGE_EXEC, errno);
@@ -157,13 +213,44 @@ nono_spawn_exit_code(const struct nono_error *err)
 	return 126;
 }
 
+static bool
+handle_signal(pid_t pid, pid_t self, int sfd, int *out_status)
+{
+	struct signalfd_siginfo si;
+	ssize_t n = read(sfd, &si, sizeof(si));
+	int st;
+
+	if (n != (ssize_t)sizeof(si))
+		return false;
+	if (si.ssi_signo == SIGCHLD) {
+		pid_t w;
+
+		while ((w = waitpid(pid, &st, WNOHANG | WUNTRACED | WCONTINUED)) > 0) {
+			if (WIFSTOPPED(st)) {
+				/* the job was stopped: stop with it so the shell sees it */
+				kill(self, SIGSTOP);
+				kill(pid, SIGCONT);
+			} else if (WIFEXITED(st) || WIFSIGNALED(st)) {
+				*out_status = status_code(st);
+				return true;
+			}
+		}
+		return false;
+	}
+	/* a signal from the kernel (the terminal) reached the child too */
+	if (si.ssi_code != SI_KERNEL && (pid_t)si.ssi_pid != pid)
+		kill(pid, (int)si.ssi_signo);
+	return false;
+}
+
 int
 nono_spawn_run(struct nono_spawn *s, int *out_status, struct nono_error *err)
 {
 	sigset_t mask, old;
-	int pipefd[2], sfd;
+	int pipefd[2] = { -1, -1 }, sock[2] = { -1, -1 }, sfd = -1, nfd = -1;
 	pid_t pid, self = getpid();
 	struct child_report rep;
+	bool exec_seen = false, failed = false;
 	ssize_t n;
 	int st;
 	double t0;
@@ -176,80 +263,83 @@ nono_spawn_run(struct nono_spawn *s, int *out_status, struct nono_error *err)
 	if (sigprocmask(SIG_BLOCK, &mask, &old) < 0)
 		return nono_error_set(err, -errno, "sigprocmask: %s", strerror(errno));
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	if (sfd < 0 || pipe2(pipefd, O_CLOEXEC) < 0) {
+	if (sfd < 0 || pipe2(pipefd, O_CLOEXEC) < 0 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0) {
 		nono_error_set(err, -errno, "cannot set up the supervisor: %s", strerror(errno));
-		goto restore;
+		goto out;
 	}
 	fflush(NULL);
 	t0 = nono_now_us();
 	pid = fork();
 	if (pid < 0) {
 		nono_error_set(err, -errno, "fork: %s", strerror(errno));
-		close(pipefd[0]);
-		close(pipefd[1]);
-		close(sfd);
-		goto restore;
+		goto out;
 	}
 	if (pid == 0) {
 		close(pipefd[0]);
+		close(sock[0]);
 		close(sfd);
-		child(s, pipefd[1], self, &old);
+		child(s, pipefd[1], sock[1], self, &old);
 	}
 	close(pipefd[1]);
-	do
-		n = read(pipefd[0], &rep, sizeof(rep));
-	while (n < 0 && errno == EINTR);
-	close(pipefd[0]);
-	s->t_exec = nono_now_us() - t0;
-	if (n == (ssize_t)sizeof(rep)) {
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
-		close(sfd);
-		report_failure(s, &rep, err);
-		goto restore;
-	}
+	pipefd[1] = -1;
+	close(sock[1]);
+	sock[1] = -1;
+	nfd = recv_fd(sock[0]);
+	close(sock[0]);
+	sock[0] = -1;
 
-	/* the supervisor loop: forward what a terminal did not already deliver */
 	for (;;) {
-		struct signalfd_siginfo si;
+		struct pollfd pf[3] = {
+			{ .fd = sfd, .events = POLLIN },
+			{ .fd = nfd, .events = POLLIN },
+			{ .fd = exec_seen ? -1 : pipefd[0], .events = POLLIN },
+		};
 
-		n = read(sfd, &si, sizeof(si));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n != (ssize_t)sizeof(si))
+		if (poll(pf, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
 			break;
-		if (si.ssi_signo == SIGCHLD) {
-			pid_t w;
-
-			while ((w = waitpid(pid, &st, WNOHANG | WUNTRACED | WCONTINUED)) > 0) {
-				if (WIFSTOPPED(st)) {
-					/* the job was stopped: stop with it so the shell sees it */
-					kill(self, SIGSTOP);
-					kill(pid, SIGCONT);
-				} else if (WIFEXITED(st) || WIFSIGNALED(st)) {
-					*out_status = status_code(st);
-					close(sfd);
-					sigprocmask(SIG_SETMASK, &old, NULL);
-					return 0;
-				}
-			}
-			continue;
 		}
-		/* a signal from the kernel (the terminal) reached the child too */
-		if (si.ssi_code == SI_KERNEL)
-			continue;
-		if ((pid_t)si.ssi_pid == pid)
-			continue;
-		kill(pid, (int)si.ssi_signo);
+		if (pf[2].revents) {
+			n = read(pipefd[0], &rep, sizeof(rep));
+			if (n < 0 && errno == EINTR)
+				continue;
+			exec_seen = true;
+			s->t_exec = nono_now_us() - t0;
+			if (n == (ssize_t)sizeof(rep)) {
+				failed = true;
+				report_failure(s, &rep, err);
+			}
+		}
+		if (pf[1].revents & POLLIN) {
+			if (s->supervisor)
+				nono_supervisor_handle(s->supervisor, nfd);
+		} else if (pf[1].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+			/* every process under the filter is gone */
+			close(nfd);
+			nfd = -1;
+		}
+		if ((pf[0].revents & POLLIN) && handle_signal(pid, self, sfd, out_status))
+			goto done;
 	}
-	/* the signalfd failed: fall back to a plain wait */
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	*out_status = status_code(st);
-	close(sfd);
+done:
+	if (failed && !err->code)
+		nono_error_set(err, -EPROTO, "the sandboxed child failed before exec");
+out:
+	if (nfd >= 0)
+		close(nfd);
+	for (int i = 0; i < 2; i++) {
+		if (pipefd[i] >= 0)
+			close(pipefd[i]);
+		if (sock[i] >= 0)
+			close(sock[i]);
+	}
+	if (sfd >= 0)
+		close(sfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	return 0;
-restore:
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return err->code ? err->code : -EPROTO;
+	return failed || (err->code && *out_status == 125) ? (err->code ? err->code : -EPROTO) : 0;
 }

@@ -9,6 +9,7 @@
 
 struct nono_sandbox;
 struct nono_seccomp;
+struct nono_supervisor;
 
 struct nono_spawn {
 	const char *path;	/* resolved program */
@@ -18,6 +19,7 @@ struct nono_spawn {
 	const struct nono_sandbox *sandbox;
 	const struct nono_seccomp *seccomp;
 	bool drop_caps; /* running as root: shrink the bounding set */
+	struct nono_supervisor *supervisor; /* answers the mediated syscalls */
 	double t_exec;	 /* out: microseconds from fork to the child's exec */
 };
 

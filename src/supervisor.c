@@ -1,0 +1,363 @@
+/* supervisor.c - see supervisor.h (supervisor side). Reads the sandboxed
+ * process's arguments from its memory, re-checks that the notification is
+ * still alive, then answers. Answering "continue" leaves a window in which
+ * a multi-threaded sandbox can swap the path (docs/SECURITY.md); Landlock
+ * still bounds what any path can reach. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "seccomp.h"
+#include "supervisor.h"
+#include "util.h"
+
+#ifndef AT_EMPTY_PATH
+#define AT_EMPTY_PATH 0x1000
+#endif
+#ifndef AT_SYMLINK_NOFOLLOW
+#define AT_SYMLINK_NOFOLLOW 0x100
+#endif
+
+int
+nono_supervisor_exec_decision(const struct nono_policy *p, const char *path, const char *argv0,
+			      const char **category, const char **name)
+{
+	char *real = path ? realpath(path, NULL) : NULL;
+	const char *cands[] = { path, real, argv0 };
+	int r = 0;
+
+	*category = NULL;
+	*name = NULL;
+	for (size_t i = 0; i < 3 && !r; i++) {
+		const char *base;
+
+		if (!cands[i] || !*cands[i])
+			continue;
+		if (nono_policy_command_blocked(p, cands[i], category)) {
+			base = strrchr(cands[i], '/');
+			*name = base ? base + 1 : cands[i];
+			r = -EPERM;
+		}
+	}
+	/* the name points into one of the candidates: keep it stable */
+	if (r && *name && real && *name >= real && *name < real + strlen(real)) {
+		static char keep[NAME_MAX + 1];
+
+		snprintf(keep, sizeof(keep), "%s", *name);
+		*name = keep;
+	}
+	free(real);
+	return r;
+}
+
+static bool
+launch_writable(const struct nono_rule *r)
+{
+	return (r->access & NONO_ACC_WRITE) && (r->user || (r->access & NONO_ACC_DELETE));
+}
+
+int
+nono_supervisor_meta_decision(const struct nono_policy *p, const char *canon)
+{
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct nono_rule *r = &p->rules[i];
+		bool hit = r->is_file ? strcmp(r->path, canon) == 0 : nono_path_under(canon, r->path);
+
+		if (hit && launch_writable(r))
+			return nono_policy_sensitive(p, canon) ? -EPERM : 0;
+	}
+	return -EPERM;
+}
+
+int
+nono_supervisor_unix_decision(const struct nono_policy *p, const char *canon)
+{
+	if (nono_policy_sensitive(p, canon))
+		return -EACCES;
+	for (size_t i = 0; i < p->unix_sockets.n; i++)
+		if (strcmp(p->unix_sockets.v[i], canon) == 0)
+			return 0;
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct nono_rule *r = &p->rules[i];
+		bool hit = r->is_file ? strcmp(r->path, canon) == 0 : nono_path_under(canon, r->path);
+
+		if (hit && (r->user || (r->access & NONO_ACC_DELETE)))
+			return 0;
+	}
+	return -EACCES;
+}
+
+/* ---- reading the sandboxed process ----------------------------------------- */
+
+static ssize_t
+peek(int pid, unsigned long long addr, void *buf, size_t len)
+{
+	struct iovec local = { buf, len }, remote = { (void *)(uintptr_t)addr, len };
+
+	return process_vm_readv(pid, &local, 1, &remote, 1, 0);
+}
+
+/* a NUL-terminated string of at most PATH_MAX bytes, read page by page */
+static char *
+peek_string(int pid, unsigned long long addr)
+{
+	char *buf = xmalloc(PATH_MAX + 1);
+	size_t got = 0;
+
+	if (!addr) {
+		free(buf);
+		return NULL;
+	}
+	while (got < PATH_MAX) {
+		size_t chunk = 4096 - ((addr + got) & 4095);
+		ssize_t n;
+
+		if (chunk > PATH_MAX - got)
+			chunk = PATH_MAX - got;
+		n = peek(pid, addr + got, buf + got, chunk);
+		if (n <= 0)
+			break;
+		if (memchr(buf + got, '\0', (size_t)n)) {
+			buf[got + (size_t)n] = '\0';
+			return buf;
+		}
+		got += (size_t)n;
+	}
+	free(buf);
+	return NULL;
+}
+
+static char *
+proc_link(int pid, const char *what)
+{
+	char link[64], target[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/%d/%s", pid, what);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n <= 0)
+		return NULL;
+	target[n] = '\0';
+	return xstrdup(target);
+}
+
+/* the absolute, canonical path a (dirfd, path, flags) triple names */
+static char *
+resolve_at(int pid, long long dirfd, const char *path, int flags)
+{
+	char *base, *joined, *canon;
+
+	if ((!path || !*path) && dirfd >= 0) {
+		char what[32];
+
+		snprintf(what, sizeof(what), "fd/%lld", dirfd);
+		return proc_link(pid, what);
+	}
+	if (!path)
+		return NULL;
+	if (path[0] == '/') {
+		joined = xstrdup(path);
+	} else {
+		if (dirfd == -100 /* AT_FDCWD */) {
+			base = proc_link(pid, "cwd");
+		} else {
+			char what[32];
+
+			snprintf(what, sizeof(what), "fd/%lld", dirfd);
+			base = proc_link(pid, what);
+		}
+		if (!base)
+			return NULL;
+		joined = nono_path_join(base, path);
+		free(base);
+	}
+	if (flags & AT_SYMLINK_NOFOLLOW) {
+		/* the link itself: canonical parent, literal leaf */
+		char *norm = nono_path_normalize(joined), *dir = nono_path_dirname(norm), *cdir;
+		const char *leaf = norm + strlen(dir) + (strcmp(dir, "/") != 0);
+
+		cdir = nono_path_canonical(dir, NULL);
+		canon = strcmp(leaf, "") ? nono_path_join(cdir, leaf) : xstrdup(cdir);
+		free(cdir);
+		free(dir);
+		free(norm);
+	} else {
+		canon = nono_path_canonical(joined, NULL);
+	}
+	free(joined);
+	return canon;
+}
+
+/* one line on the sandboxed process's own stderr */
+static void
+tell_blocked(int pid, const char *cmd, const char *category)
+{
+	char path[64], line[512];
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/2", pid);
+	n = snprintf(line, sizeof(line), "nono: command '%s' is blocked (%s); restart nono with --allow-command %s to allow it\n",
+		     cmd, category, cmd);
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_APPEND);
+	if (fd < 0)
+		fd = dup(2);
+	if (fd >= 0) {
+		ssize_t w = write(fd, line, n > 0 && (size_t)n < sizeof(line) ? (size_t)n : strlen(line));
+
+		(void)w;
+		close(fd);
+	}
+}
+
+static int
+decide(struct nono_supervisor *sv, int notify_fd, const struct nono_notif *n)
+{
+	const struct nono_policy *p = sv->policy;
+	const char *name = n->name ? n->name : "?";
+	char *path = NULL, *canon = NULL, *argv0 = NULL;
+	long long dirfd = -100;
+	int flags = 0, pathi = 0, r = 0;
+	enum { EXEC, META, META_FD, UNIX, OTHER } kind = OTHER;
+
+	if (!n->name || n->nr < 0) {
+		/* another ABI (i386, x32) or an unknown call: refuse mediated
+		 * operations outright rather than decode them */
+		return n->name && strcmp(n->name, "execve") != 0 && strcmp(n->name, "execveat") != 0 ? -EPERM : 0;
+	}
+	if (strcmp(name, "execve") == 0) {
+		kind = EXEC;
+	} else if (strcmp(name, "execveat") == 0) {
+		kind = EXEC;
+		dirfd = (int)n->args[0];
+		pathi = 1;
+		flags = (int)n->args[4];
+	} else if (!strcmp(name, "chmod") || !strcmp(name, "chown") || !strcmp(name, "utime") ||
+		   !strcmp(name, "utimes") || !strcmp(name, "setxattr") || !strcmp(name, "removexattr")) {
+		kind = META;
+	} else if (!strcmp(name, "lchown") || !strcmp(name, "lsetxattr") || !strcmp(name, "lremovexattr")) {
+		kind = META;
+		flags = AT_SYMLINK_NOFOLLOW;
+	} else if (!strcmp(name, "fchmod") || !strcmp(name, "fchown") || !strcmp(name, "fsetxattr") ||
+		   !strcmp(name, "fremovexattr")) {
+		kind = META_FD;
+	} else if (!strcmp(name, "fchmodat") || !strcmp(name, "fchownat") || !strcmp(name, "fchmodat2") ||
+		   !strcmp(name, "futimesat") || !strcmp(name, "utimensat")) {
+		kind = META;
+		dirfd = (int)n->args[0];
+		pathi = 1;
+		if (!strcmp(name, "fchownat") || !strcmp(name, "fchmodat2"))
+			flags = (int)n->args[4];
+		else if (!strcmp(name, "utimensat"))
+			flags = (int)n->args[3];
+	} else if (!strcmp(name, "connect") || !strcmp(name, "sendto")) {
+		kind = UNIX;
+	}
+
+	switch (kind) {
+	case EXEC: {
+		const char *cat, *cmd;
+		unsigned long long argv_ptr = n->args[pathi + 1], a0 = 0;
+
+		path = peek_string(n->pid, n->args[pathi]);
+		if (argv_ptr && peek(n->pid, argv_ptr, &a0, sizeof(a0)) == sizeof(a0))
+			argv0 = peek_string(n->pid, a0);
+		canon = path ? resolve_at(n->pid, dirfd, path, flags & AT_EMPTY_PATH ? 0 : flags) : NULL;
+		if (!nono_seccomp_notif_valid(notify_fd, n->id))
+			break;
+		/* a PATH search tries names that do not exist: let the kernel say so */
+		if (!canon || access(canon, F_OK) != 0)
+			break;
+		if (nono_supervisor_exec_decision(p, canon, argv0, &cat, &cmd) < 0) {
+			/* a PATH search meets the same program twice (/bin -> /usr/bin):
+			 * say it once per process */
+			if (n->pid != sv->told_pid || strcmp(cmd, sv->told_cmd) != 0)
+				tell_blocked(n->pid, cmd, cat);
+			sv->told_pid = n->pid;
+			snprintf(sv->told_cmd, sizeof(sv->told_cmd), "%s", cmd);
+			log_info("refused exec of %s (%s)", canon ? canon : path, cat);
+			r = -EPERM;
+		}
+		break;
+	}
+	case META:
+		path = peek_string(n->pid, n->args[pathi]);
+		canon = resolve_at(n->pid, dirfd, path ? path : "", flags);
+		if (!nono_seccomp_notif_valid(notify_fd, n->id))
+			break;
+		r = canon ? nono_supervisor_meta_decision(p, canon) : -EPERM;
+		if (r)
+			log_info("refused %s on %s", name, canon ? canon : "?");
+		break;
+	case META_FD:
+		canon = resolve_at(n->pid, (int)n->args[0], NULL, 0);
+		if (!nono_seccomp_notif_valid(notify_fd, n->id))
+			break;
+		/* pipes, sockets and anonymous files have no path to protect */
+		r = !canon || canon[0] != '/' ? 0 : nono_supervisor_meta_decision(p, canon);
+		if (r)
+			log_info("refused %s on %s", name, canon);
+		break;
+	case UNIX: {
+		struct sockaddr_un sa;
+		unsigned long long addr = n->args[name[0] == 'c' ? 1 : 4];
+		unsigned long long len = n->args[name[0] == 'c' ? 2 : 5];
+		ssize_t got;
+
+		if (name[0] == 's' && (n->args[3] & 0x20000000 /* MSG_FASTOPEN */) && p->block_net) {
+			r = -EACCES;
+			break;
+		}
+		if (!addr || len <= sizeof(sa.sun_family))
+			break;
+		if (len > sizeof(sa))
+			len = sizeof(sa);
+		memset(&sa, 0, sizeof(sa));
+		got = peek(n->pid, addr, &sa, (size_t)len);
+		if (got < (ssize_t)sizeof(sa.sun_family) || sa.sun_family != AF_UNIX || sa.sun_path[0] == '\0')
+			break; /* not a pathname UNIX socket (abstract ones are Landlock's) */
+		sa.sun_path[sizeof(sa.sun_path) - 1] = '\0';
+		canon = resolve_at(n->pid, -100, sa.sun_path, 0);
+		if (!nono_seccomp_notif_valid(notify_fd, n->id))
+			break;
+		r = canon ? nono_supervisor_unix_decision(p, canon) : -EACCES;
+		if (r)
+			log_info("refused %s to UNIX socket %s", name, canon ? canon : sa.sun_path);
+		break;
+	}
+	case OTHER:
+		break;
+	}
+	free(path);
+	free(canon);
+	free(argv0);
+	return r;
+}
+
+int
+nono_supervisor_handle(struct nono_supervisor *sv, int notify_fd)
+{
+	struct nono_notif n;
+	int r = nono_seccomp_notif_receive(notify_fd, &n);
+	int verdict;
+
+	if (r < 0)
+		return r;
+	verdict = decide(sv, notify_fd, &n);
+	sv->handled++;
+	if (verdict)
+		sv->refused++;
+	/* ENOENT: the caller died meanwhile; nothing to answer */
+	nono_seccomp_notif_reply(notify_fd, n.id, verdict);
+	return 0;
+}

@@ -1,0 +1,32 @@
+/* supervisor.h - the supervisor's side of seccomp user notification: decide
+ * each mediated syscall of the sandbox against the policy (supervisor side).
+ * The deciding functions are pure over paths, so they are unit-tested
+ * without a kernel; nono_supervisor_handle() does the I/O. */
+#ifndef NONO_SUPERVISOR_H
+#define NONO_SUPERVISOR_H
+
+#include <stdbool.h>
+
+#include "policy.h"
+
+struct nono_supervisor {
+	const struct nono_policy *policy;
+	unsigned long long handled, refused;
+	int told_pid;
+	char told_cmd[64];
+};
+
+/* execve: 0 to let it run, or -EPERM with *category set. */
+int nono_supervisor_exec_decision(const struct nono_policy *p, const char *path, const char *argv0,
+				  const char **category, const char **name);
+/* chmod/chown/utimes/xattr on canon: 0 when a writable grant of the
+ * launch (not a system group) covers it, else -EPERM. */
+int nono_supervisor_meta_decision(const struct nono_policy *p, const char *canon);
+/* connect/sendto to a pathname UNIX socket: 0 or -EACCES. */
+int nono_supervisor_unix_decision(const struct nono_policy *p, const char *canon);
+
+/* Receive, decide and answer one notification. -errno when the listener is
+ * gone (the sandbox has exited). */
+int nono_supervisor_handle(struct nono_supervisor *sv, int notify_fd);
+
+#endif
