@@ -71,6 +71,13 @@ nono_cmd_run(int argc, char **argv)
 	nono_launch_banner(&l, &pr, "supervised");
 	nono_strv_push_owned(&set, xasprintf("TMPDIR=%s", pr.tmpdir));
 	nono_strv_push_owned(&set, xasprintf("NONO_CAP_FILE=%s", pr.capfile));
+	if (pr.shimdir) {
+		const char *path = getenv("PATH");
+
+		nono_strv_push_owned(&set, xasprintf("PATH=%s:%s", pr.shimdir,
+						     path && *path ? path : "/usr/local/bin:/usr/bin:/bin"));
+		nono_strv_push_owned(&set, xasprintf("NONO_SHIM_DIR=%s", pr.shimdir));
+	}
 	nono_env_build(&env, environ, set.v);
 	memset(&sp, 0, sizeof(sp));
 	sp.path = program;
@@ -81,6 +88,7 @@ nono_cmd_run(int argc, char **argv)
 	sp.seccomp = &pr.seccomp;
 	sp.drop_caps = geteuid() == 0;
 	sv.policy = &l.policy;
+	sv.shim = pr.shim;
 	sp.supervisor = &sv;
 	if (nono_spawn_run(&sp, &status, &err) < 0) {
 		status = nono_spawn_exit_code(&err);

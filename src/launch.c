@@ -127,6 +127,35 @@ nono_launch_check_command(const struct nono_policy *p, const char *argv0, const 
 	return cat ? -EPERM : 0;
 }
 
+/* The shim links: beside an uninstalled binary, else where make install
+ * put them. Without them the supervisor still refuses, less politely. */
+static void
+find_shims(struct nono_prepared *out)
+{
+	char *exe = realpath("/proc/self/exe", NULL);
+	char *dir = exe ? nono_path_dirname(exe) : NULL;
+	char *cands[2] = { dir ? nono_path_join(dir, "shims") : NULL, xstrdup(NONO_SHIMDIR) };
+
+	for (int i = 0; i < 2 && !out->shimdir; i++) {
+		char *link = cands[i] ? nono_path_join(cands[i], "rm") : NULL;
+		char *bin = link ? realpath(link, NULL) : NULL;
+
+		if (bin && access(bin, X_OK) == 0) {
+			out->shimdir = realpath(cands[i], NULL);
+			out->shim = bin;
+			bin = NULL;
+		}
+		free(bin);
+		free(link);
+	}
+	if (!out->shimdir)
+		log_info("exec shim not found; blocked commands fail with a plain EPERM");
+	free(cands[0]);
+	free(cands[1]);
+	free(dir);
+	free(exe);
+}
+
 int
 nono_launch_prepare(struct nono_prepared *out, struct nono_launch *l, bool dry_run, struct nono_error *err)
 {
@@ -158,6 +187,11 @@ nono_launch_prepare(struct nono_prepared *out, struct nono_launch *l, bool dry_r
 		if ((r = nono_capfile_create(&out->capfile, &out->capfd, err)) < 0)
 			return r;
 		nono_policy_grant(p, out->capfile, NONO_ACC_READ, NONO_KIND_FILE, "NONO_CAP_FILE", false);
+	}
+	find_shims(out);
+	if (out->shimdir) {
+		nono_policy_grant(p, out->shimdir, NONO_ACC_READ, NONO_KIND_DIR, "exec shim", false);
+		nono_policy_grant(p, out->shim, NONO_ACC_READ, NONO_KIND_FILE, "exec shim", false);
 	}
 	if ((r = nono_policy_finalize(p, err)) < 0)
 		return r;
@@ -198,6 +232,8 @@ nono_prepared_free(struct nono_prepared *pr)
 		free(pr->tmpdir);
 	}
 	free(pr->refusal);
+	free(pr->shimdir);
+	free(pr->shim);
 	memset(pr, 0, sizeof(*pr));
 	pr->capfd = -1;
 }
@@ -250,6 +286,8 @@ nono_launch_banner(const struct nono_launch *l, const struct nono_prepared *pr, 
 		char *d;
 
 		if (!r->user && l->verbose < 1 && strcmp(r->source, "private TMPDIR") != 0) {
+			if (strcmp(r->source, "exec shim") == 0)
+				continue;
 			system++;
 			continue;
 		}

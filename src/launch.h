@@ -15,6 +15,8 @@ struct nono_prepared {
 	char *capfile;	/* NONO_CAP_FILE, removed by nono_prepared_free */
 	int capfd;
 	char *refusal;	/* why the kernel can't enforce this launch, NULL if it can */
+	char *shimdir;	/* links to the exec shim, put first on the sandbox's PATH */
+	char *shim;	/* the shim binary, canonical */
 };
 
 /* Parse flags for cmd; with --profile, load it, apply it and parse the flags

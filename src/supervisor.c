@@ -20,6 +20,7 @@
 #include "log.h"
 #include "seccomp.h"
 #include "supervisor.h"
+#include "sys.h"
 #include "util.h"
 
 #ifndef AT_EMPTY_PATH
@@ -206,12 +207,14 @@ tell_blocked(int pid, const char *cmd, const char *category)
 	char path[64], line[512];
 	int fd, n;
 
-	snprintf(path, sizeof(path), "/proc/%d/fd/2", pid);
 	n = snprintf(line, sizeof(line), "nono: command '%s' is blocked (%s); restart nono with --allow-command %s to allow it\n",
 		     cmd, category, cmd);
-	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_APPEND);
-	if (fd < 0)
-		fd = dup(2);
+	/* the process's own stderr (same file offset), else a fresh open of it */
+	fd = nono_sys_pidfd_getfd(pid, 2);
+	if (fd < 0) {
+		snprintf(path, sizeof(path), "/proc/%d/fd/2", pid);
+		fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_APPEND);
+	}
 	if (fd >= 0) {
 		ssize_t w = write(fd, line, n > 0 && (size_t)n < sizeof(line) ? (size_t)n : strlen(line));
 
@@ -278,11 +281,18 @@ decide(struct nono_supervisor *sv, int notify_fd, const struct nono_notif *n)
 		/* a PATH search tries names that do not exist: let the kernel say so */
 		if (!canon || access(canon, F_OK) != 0)
 			break;
+		if (sv->shim && strcmp(canon, sv->shim) == 0)
+			break;
 		if (nono_supervisor_exec_decision(p, canon, argv0, &cat, &cmd) < 0) {
 			/* a PATH search meets the same program twice (/bin -> /usr/bin):
 			 * say it once per process */
-			if (n->pid != sv->told_pid || strcmp(cmd, sv->told_cmd) != 0)
+			char *exe = proc_link(n->pid, "exe");
+
+			/* the shim explains it itself */
+			if ((n->pid != sv->told_pid || strcmp(cmd, sv->told_cmd) != 0) &&
+			    !(sv->shim && exe && strcmp(exe, sv->shim) == 0))
 				tell_blocked(n->pid, cmd, cat);
+			free(exe);
 			sv->told_pid = n->pid;
 			snprintf(sv->told_cmd, sizeof(sv->told_cmd), "%s", cmd);
 			log_info("refused exec of %s (%s)", canon ? canon : path, cat);

@@ -12,6 +12,7 @@
 struct nono_supervisor {
 	const struct nono_policy *policy;
 	unsigned long long handled, refused;
+	const char *shim; /* the exec shim binary (canonical): always runs, never speaks */
 	int told_pid;
 	char told_cmd[64];
 };

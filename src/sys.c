@@ -22,6 +22,9 @@
 #ifndef __NR_pidfd_open
 #define __NR_pidfd_open 434
 #endif
+#ifndef __NR_pidfd_getfd
+#define __NR_pidfd_getfd 438
+#endif
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
@@ -96,4 +99,16 @@ int
 nono_sys_pidfd_open(pid_t pid)
 {
 	return (int)syscall(__NR_pidfd_open, pid, 0);
+}
+
+int
+nono_sys_pidfd_getfd(pid_t pid, int fd)
+{
+	int pfd = nono_sys_pidfd_open(pid), r;
+
+	if (pfd < 0)
+		return -1;
+	r = (int)syscall(__NR_pidfd_getfd, pfd, fd, 0);
+	close(pfd);
+	return r;
 }

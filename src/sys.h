@@ -22,5 +22,7 @@ int nono_sys_landlock_errata(void);
 int nono_sys_seccomp_set_filter(const struct sock_fprog *prog, unsigned int flags);
 int nono_sys_close_range_cloexec(unsigned int first);
 int nono_sys_pidfd_open(pid_t pid);
+/* A copy of pid's descriptor fd (CLOEXEC), or -1. */
+int nono_sys_pidfd_getfd(pid_t pid, int fd);
 
 #endif
