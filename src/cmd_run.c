@@ -12,6 +12,7 @@
 #include "launch.h"
 #include "log.h"
 #include "spawn.h"
+#include "seccomp.h"
 #include "supervisor.h"
 
 extern char **environ;
@@ -95,6 +96,7 @@ nono_cmd_run(int argc, char **argv)
 		nono_print_error(&err);
 	}
 	nono_prepared_free(&pr);
+	nono_seccomp_notif_release();
 	t_end = nono_now_us();
 	log_debug("timing: parse %.0f us, prepare %.0f us, fork to exec %.0f us, run and clean-up %.0f us",
 		  t_prep - t_start, t_spawn - t_prep, sp.t_exec, t_end - t_spawn - sp.t_exec);

@@ -110,7 +110,7 @@ const struct nono_group nono_groups[] = {
 		.read = L("/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/lib", "/lib64",
 			  "/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu", "/usr/lib", "/usr/lib64",
 			  "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/local/lib",
-			  "/usr/local/lib64", "/usr/libexec", "/etc/resolv.conf", "/etc/hosts",
+			  "/usr/local/lib64", "/usr/libexec", "/usr/include", "/usr/local/include", "/etc/resolv.conf", "/etc/hosts",
 			  "/etc/nsswitch.conf", "/etc/gai.conf", "/etc/ssl", "/etc/pki",
 			  "/etc/ca-certificates", "/etc/crypto-policies", "/etc/ld.so.cache",
 			  "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime", "/etc/timezone",

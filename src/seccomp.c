@@ -258,16 +258,31 @@ nono_seccomp_notify_supported(void)
 	return seccomp_api_get() >= 5;
 }
 
+/* one pair of buffers for the supervisor's life: notifications arrive one at
+ * a time on one thread */
+static struct seccomp_notif *notif_req;
+static struct seccomp_notif_resp *notif_resp;
+
+static int
+notif_buffers(void)
+{
+	if (notif_req)
+		return 0;
+	return seccomp_notify_alloc(&notif_req, &notif_resp);
+}
+
 int
 nono_seccomp_notif_receive(int fd, struct nono_notif *out)
 {
-	struct seccomp_notif *req = NULL;
-	struct seccomp_notif_resp *resp = NULL;
+	struct seccomp_notif *req;
 	char *name;
 	int r;
 
-	if ((r = seccomp_notify_alloc(&req, &resp)) < 0)
+	if ((r = notif_buffers()) < 0)
 		return r;
+	req = notif_req;
+	/* the kernel refuses a buffer that is not zeroed */
+	memset(req, 0, sizeof(*req));
 	r = seccomp_notify_receive(fd, req);
 	if (r == 0) {
 		memset(out, 0, sizeof(*out));
@@ -290,7 +305,6 @@ nono_seccomp_notif_receive(int fd, struct nono_notif *out)
 			free(name);
 		}
 	}
-	seccomp_notify_free(req, resp);
 	return r;
 }
 
@@ -303,12 +317,12 @@ nono_seccomp_notif_valid(int fd, unsigned long long id)
 int
 nono_seccomp_notif_reply(int fd, unsigned long long id, int err)
 {
-	struct seccomp_notif *req = NULL;
-	struct seccomp_notif_resp *resp = NULL;
+	struct seccomp_notif_resp *resp;
 	int r;
 
-	if ((r = seccomp_notify_alloc(&req, &resp)) < 0)
+	if ((r = notif_buffers()) < 0)
 		return r;
+	resp = notif_resp;
 	memset(resp, 0, sizeof(*resp));
 	resp->id = id;
 	if (err) {
@@ -317,6 +331,13 @@ nono_seccomp_notif_reply(int fd, unsigned long long id, int err)
 		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 	}
 	r = seccomp_notify_respond(fd, resp);
-	seccomp_notify_free(req, resp);
 	return r;
+}
+
+void
+nono_seccomp_notif_release(void)
+{
+	seccomp_notify_free(notif_req, notif_resp);
+	notif_req = NULL;
+	notif_resp = NULL;
 }

@@ -52,6 +52,7 @@ int nono_seccomp_notif_receive(int fd, struct nono_notif *out);
 bool nono_seccomp_notif_valid(int fd, unsigned long long id);
 /* Reply: continue the syscall (err == 0) or fail it with -err. */
 int nono_seccomp_notif_reply(int fd, unsigned long long id, int err);
+void nono_seccomp_notif_release(void);
 
 /* libseccomp's view: version string and whether user notification works */
 const char *nono_seccomp_version(void);

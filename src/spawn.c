@@ -313,8 +313,15 @@ nono_spawn_run(struct nono_spawn *s, int *out_status, struct nono_error *err)
 			}
 		}
 		if (pf[1].revents & POLLIN) {
-			if (s->supervisor)
-				nono_supervisor_handle(s->supervisor, nfd);
+			int hr = s->supervisor ? nono_supervisor_handle(s->supervisor, nfd) : -EBADF;
+
+			/* a notification whose caller died (ENOENT) is nothing; any other
+			 * failure stops mediation, and mediated calls then fail (ENOSYS) */
+			if (hr < 0 && hr != -ENOENT && hr != -EINTR) {
+				log_warn("supervisor: %s; mediated calls will fail from now on", strerror(-hr));
+				close(nfd);
+				nfd = -1;
+			}
 		} else if (pf[1].revents & (POLLHUP | POLLERR | POLLNVAL)) {
 			/* every process under the filter is gone */
 			close(nfd);

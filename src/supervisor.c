@@ -34,7 +34,8 @@ int
 nono_supervisor_exec_decision(const struct nono_policy *p, const char *path, const char *argv0,
 			      const char **category, const char **name)
 {
-	char *real = path ? realpath(path, NULL) : NULL;
+	/* path is canonical when the supervisor calls; realpath is for others */
+	char *real = path && path[0] != '/' ? realpath(path, NULL) : NULL;
 	const char *cands[] = { path, real, argv0 };
 	int r = 0;
 

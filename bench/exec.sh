@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# exec.sh - the cost of mediating every exec: 2000 execs in a shell loop, and
+# a build of a small C project (make -j2, 40 files), each bare, under nono
+# and under bubblewrap, in one hyperfine run. Goal: nono within 15 % of bare.
+#
+#   bench/exec.sh [--markdown]        RUNS=10 by default; NONO=path/to/nono
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+NONO=${NONO:-$here/../_build/nono}
+RUNS=${RUNS:-10}
+markdown=false
+[ "${1:-}" = --markdown ] && markdown=true
+for tool in hyperfine bwrap cc make python3; do
+	command -v "$tool" >/dev/null || { echo "exec.sh: $tool is needed" >&2; exit 2; }
+done
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/proj" "$work/home/.ssh"
+cd "$work/proj"
+export HOME="$work/home" PATH=/usr/local/bin:/usr/bin:/bin
+for i in $(seq 40); do
+	printf 'int f%d(int x) { int s = 0; for (int i = 0; i < x; i++) s += i * %d; return s; }\n' "$i" "$i" >"f$i.c"
+done
+printf 'int main(void) { return 0; }\n' >main.c
+cat >Makefile <<'MK'
+SRCS := $(wildcard *.c)
+OBJS := $(SRCS:.c=.o)
+prog: $(OBJS)
+	$(CC) -o $@ $(OBJS)
+%.o: %.c
+	$(CC) -O1 -c $< -o $@
+clean:
+	@find . -name '*.o' -delete; find . -name prog -delete
+MK
+# shellcheck disable=SC2016 # expanded by the inner shell
+loop='i=0; while [ $i -lt 2000 ]; do /bin/true; i=$((i+1)); done'
+build='make -s clean; make -s -j2 prog'
+bw="bwrap --ro-bind / / --dev /dev --proc /proc --bind $PWD $PWD --tmpfs $HOME/.ssh --unshare-net --unshare-pid --die-with-parent --new-session --"
+nn="$NONO run --silent --allow . --allow-delete --allow-command make --"
+
+hyperfine --warmup 1 --runs "$RUNS" --export-json "$work/r.json" \
+	-n "loop bare" "sh -c '$loop'" \
+	-n "loop nono" "$nn sh -c '$loop'" \
+	-n "loop bwrap" "$bw sh -c '$loop'" \
+	-n "build bare" "sh -c '$build'" \
+	-n "build nono" "$nn sh -c '$build'" \
+	-n "build bwrap" "$bw sh -c '$build'" >/dev/null
+
+python3 - "$work/r.json" "$markdown" <<'PY'
+import json, sys
+r = {x["command"]: x["median"] * 1000 for x in json.load(open(sys.argv[1]))["results"]}
+md = sys.argv[2] == "true"
+if md:
+    print("| workload | bare ms | nono ms | bwrap ms | nono/bare | bwrap/bare |\n|---|---|---|---|---|---|")
+for w in ("loop", "build"):
+    b, n, bw = r[w + " bare"], r[w + " nono"], r[w + " bwrap"]
+    row = (w, b, n, bw, n / b, bw / b)
+    print(("| %s | %.0f | %.0f | %.0f | %.2f | %.2f |" if md else "%-6s bare %7.0f ms  nono %7.0f ms  bwrap %7.0f ms  nono/bare %.2f  bwrap/bare %.2f") % row)
+over = max(r["loop nono"] / r["loop bare"], r["build nono"] / r["build bare"]) - 1
+print(("- " if md else "") + "exec-heavy overhead: %+.0f %% (goal <= 15 %%: %s)" % (over * 100, "PASS" if over <= 0.15 else "MISS"))
+PY

@@ -1,0 +1,131 @@
+#!/usr/bin/env bats
+# The supervisor: every exec in the sandbox is checked against the command
+# blocklist (no LD_PRELOAD: seccomp user notification), metadata changes
+# Landlock leaves open are refused outside writable grants, UNIX sockets are
+# reachable only when granted, and the sandbox dies with its supervisor.
+load helpers
+bats_require_minimum_version 1.5.0
+
+setup() {
+	common_setup
+	echo keep > "$WORK/f"
+	mkdir -p "$WORK/tree/sub"
+	echo t > "$WORK/tree/sub/x"
+}
+teardown() { common_teardown; }
+
+@test "a blocked command run by a child is refused, whatever the route" {
+	for cmd in "rm $WORK/f" "bash -c 'rm -rf $WORK/tree'" "/usr/bin/rm $WORK/f" \
+		"find $WORK/tree -name x -exec rm {} +" "env rm $WORK/f" "python3 -c 'import os; os.execv(\"/bin/rm\", [\"rm\", \"$WORK/f\"])'"; do
+		run nono_run --allow "$WORK" --allow-delete -- sh -c "$cmd"
+		[ "$status" -ne 0 ]
+		[[ "$output" == *"command 'rm' is blocked (file destruction)"* ]]
+		[[ "$output" == *"--allow-command rm"* ]]
+	done
+	[ "$(cat "$WORK/f")" = keep ]
+	[ -f "$WORK/tree/sub/x" ]
+}
+
+@test "xargs and friends are refused before they run anything" {
+	run nono_run --allow "$WORK" --allow-delete -- sh -c "ls $WORK/f | xargs rm"
+	[[ "$output" == *"command 'xargs' is blocked"* ]]
+	[ -f "$WORK/f" ]
+}
+
+@test "the shim turns a refusal into one clear line and exit 126" {
+	run nono_run --allow "$WORK" -- sh -c "rm $WORK/f; echo status=\$?"
+	[[ "$output" == *"nono: command 'rm' is blocked (file destruction)"* ]]
+	[[ "$output" == *"hint: restart nono with --allow-command rm"* ]]
+	[[ "$output" == *status=126* ]]
+	[[ "$output" != *"Operation not permitted"* ]]
+}
+
+@test "a renamed copy of a blocked program is still refused by what it resolves to" {
+	ln -s /bin/rm "$WORK/harmless"
+	run nono_run --allow "$WORK" --allow-delete -- sh -c "$WORK/harmless $WORK/f"
+	[ "$status" -ne 0 ]
+	[ -f "$WORK/f" ]
+}
+
+@test "--allow-command rm: rm runs, and the kernel still refuses the deletion" {
+	run nono_run --allow "$WORK" --allow-command rm -- sh -c "rm $WORK/f; echo status=\$?"
+	[[ "$output" == *"Permission denied"* ]]
+	[[ "$output" != *blocked* ]]
+	[ -f "$WORK/f" ]
+	run nono_run --allow "$WORK" --allow-command rm --allow-delete -- sh -c "rm $WORK/f"
+	[ "$status" -eq 0 ]
+	[ ! -e "$WORK/f" ]
+}
+
+@test "allowed programs run normally" {
+	run nono_run --allow "$WORK" -- sh -c "ls $WORK | sort | head -n1; cat $WORK/f | tr a-z A-Z"
+	[[ "$output" == *KEEP* ]]
+}
+
+@test "chmod, chown, utimes and xattrs outside the writable grants are refused; the mode is unchanged" {
+	chmod 600 "$HOME/.ssh/id_rsa"
+	echo o > "$OUTSIDE/o"; chmod 644 "$OUTSIDE/o"
+	touch -d 2001-01-01 "$OUTSIDE/o"
+	run nono_run --allow "$WORK" --read "$OUTSIDE" -- python3 -c "
+import os
+for name, op in [('chmod-secret', lambda: os.chmod('$HOME/.ssh/id_rsa', 0o000)),
+                 ('chmod-outside', lambda: os.chmod('$OUTSIDE/o', 0o777)),
+                 ('chown-outside', lambda: os.chown('$OUTSIDE/o', 1, 1)),
+                 ('utime-outside', lambda: os.utime('$OUTSIDE/o', (0, 0))),
+                 ('xattr-outside', lambda: os.setxattr('$OUTSIDE/o', 'user.x', b'1')),
+                 ('fchmod-outside', lambda: os.fchmod(os.open('$OUTSIDE/o', os.O_RDONLY), 0o777)),
+                 ('chmod-inside', lambda: os.chmod('$WORK/f', 0o640))]:
+    try:
+        op(); print(name, 'done')
+    except PermissionError as e:
+        print(name, 'refused')"
+	[[ "$output" == *"chmod-secret refused"* ]]
+	[[ "$output" == *"chmod-outside refused"* ]]
+	[[ "$output" == *"chown-outside refused"* ]]
+	[[ "$output" == *"utime-outside refused"* ]]
+	[[ "$output" == *"xattr-outside refused"* ]]
+	[[ "$output" == *"fchmod-outside refused"* ]]
+	[[ "$output" == *"chmod-inside done"* ]]
+	[ "$(stat -c %a "$HOME/.ssh/id_rsa")" = 600 ]
+	[ "$(stat -c %a "$OUTSIDE/o")" = 644 ]
+	[ "$(stat -c %Y "$OUTSIDE/o")" = "$(date -d 2001-01-01 +%s)" ]
+	[ "$(stat -c %a "$WORK/f")" = 640 ]
+}
+
+@test "UNIX sockets: refused unless granted or --allow-unix-socket" {
+	sock="$OUTSIDE/agent.sock"
+	python3 -c "
+import socket, os, time
+s = socket.socket(socket.AF_UNIX); s.bind('$sock'); s.listen(5)
+s.settimeout(8)
+try:
+    while True:
+        c, _ = s.accept(); c.sendall(b'hello-from-agent'); c.close()
+except Exception: pass" &
+	srv=$!
+	for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.05; done
+	probe="import socket
+s = socket.socket(socket.AF_UNIX)
+try:
+    s.connect('$sock'); print(s.recv(100).decode())
+except OSError as e: print('errno', e.errno)"
+	run nono_run --allow "$WORK" -- python3 -c "$probe"
+	[[ "$output" == *"errno 13"* ]]
+	[[ "$output" != *hello-from-agent* ]]
+	run nono_run --allow "$WORK" --allow-unix-socket "$sock" -- python3 -c "$probe"
+	[[ "$output" == *hello-from-agent* ]]
+	run nono_run --allow "$OUTSIDE" -- python3 -c "$probe"
+	[[ "$output" == *hello-from-agent* ]]
+	kill "$srv"
+}
+
+@test "if the supervisor dies, the sandbox dies with it" {
+	"$NONO" run --silent --allow "$WORK" -- sh -c "echo \$\$ > $WORK/pid; for i in \$(seq 200); do sleep 0.1; done" 3>&- &
+	nono_pid=$!
+	for _ in $(seq 100); do [ -s "$WORK/pid" ] && break; sleep 0.05; done
+	child=$(cat "$WORK/pid")
+	kill -0 "$child"
+	kill -KILL "$nono_pid"
+	for _ in $(seq 50); do kill -0 "$child" 2>/dev/null || break; sleep 0.05; done
+	! kill -0 "$child" 2>/dev/null
+}
