@@ -12,13 +12,15 @@ _nono() {
 		*) [ -z "$cmd" ] && cmd=${COMP_WORDS[i]} ;;
 		esac
 	done
-	local grants="--allow --read --write --allow-file --read-file --write-file --allow-cwd --workdir
-		--allow-delete --bypass-protection --block-net --net-block --allow-command --block-command
-		--verbose --help"
+	local grants="--profile --allow --read --write --allow-file --read-file --write-file --allow-cwd --workdir
+		--allow-delete --bypass-protection --block-net --net-block --allow-unix-socket --allow-command
+		--block-command --verbose --help"
 	case $prev in
 	-a|--allow|-r|--read|-w|--write|--workdir)
 		COMPREPLY=($(compgen -d -- "$cur")); return ;;
-	--allow-file|--read-file|--write-file|--bypass-protection|--path)
+	-p|--profile)
+		COMPREPLY=($(compgen -W "$(nono profile list 2>/dev/null | awk '{print $1}')" -- "$cur")); return ;;
+	--allow-file|--read-file|--write-file|--bypass-protection|--path|--allow-unix-socket)
 		COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--op)
 		COMPREPLY=($(compgen -W "read write delete" -- "$cur")); return ;;
@@ -27,7 +29,11 @@ _nono() {
 	esac
 	case $cmd in
 	"")
-		COMPREPLY=($(compgen -W "run why setup help --help --version" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "run why profile config setup help --help --version" -- "$cur")) ;;
+	profile)
+		COMPREPLY=($(compgen -W "list show init validate diff groups --json --extends --force" -- "$cur")) ;;
+	config)
+		COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
 	run)
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "$grants --dry-run --json --silent" -- "$cur"))

@@ -1,8 +1,11 @@
 # fish completion for nono
-set -l cmds run why setup help
+set -l cmds run why profile config setup help
 complete -c nono -f
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a run -d 'run a program in the sandbox'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a why -d 'explain why a path is allowed or denied'
+complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a profile -d 'manage sandbox profiles'
+complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a config -d 'show the effective settings'
+complete -c nono -n "__fish_seen_subcommand_from profile" -a 'list show init validate diff groups'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a setup -d 'report what this kernel can enforce'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a help -d 'help for a command'
 for c in run why
@@ -17,6 +20,8 @@ for c in run why
 	complete -c nono -n "__fish_seen_subcommand_from $c" -l allow-delete -d 'let writable grants delete'
 	complete -c nono -n "__fish_seen_subcommand_from $c" -l bypass-protection -r -F -d 'reach a sensitive path'
 	complete -c nono -n "__fish_seen_subcommand_from $c" -l block-net -d 'block all network access'
+	complete -c nono -n "__fish_seen_subcommand_from $c" -s p -l profile -r -a '(nono profile list 2>/dev/null | string split -f1 " ")' -d 'start from a profile'
+	complete -c nono -n "__fish_seen_subcommand_from $c" -l allow-unix-socket -r -F -d 'connect to a UNIX socket'
 	complete -c nono -n "__fish_seen_subcommand_from $c" -l allow-command -r -d 'let a blocked command run'
 	complete -c nono -n "__fish_seen_subcommand_from $c" -l block-command -r -d 'refuse another command'
 	complete -c nono -n "__fish_seen_subcommand_from $c" -s v -l verbose -d 'say more'
