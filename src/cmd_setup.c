@@ -88,7 +88,7 @@ nono_cmd_setup(int argc, char **argv)
 	for (int i = 0; i < nf; i++)
 		if (f[i].required && !f[i].available)
 			ready = false;
-	if (abi < 1 || !seccomp_filter)
+	if (abi < 1 || !seccomp_filter || !notif)
 		ready = false;
 
 	if (json) {
@@ -127,7 +127,9 @@ nono_cmd_setup(int argc, char **argv)
 	       abi >= 4 && seccomp_filter ? "enforced (TCP: Landlock; UDP, raw, others: seccomp)" : "NOT AVAILABLE");
 	printf("  %-34s %s\n", "signal and abstract socket scopes", abi >= 6 ? "enforced (Landlock)" : "NOT AVAILABLE");
 	printf("  %-34s %s\n", "syscall hardening", seccomp_filter ? "enforced (seccomp)" : "NOT AVAILABLE");
-	printf("  %-34s %s\n", "command blocklist", "the program nono starts");
+	printf("  %-34s %s\n", "command blocklist, every exec",
+	       notif ? "enforced (seccomp user notification)" : "NOT AVAILABLE");
+	printf("  %-34s %s\n", "chmod/chown/xattr, UNIX sockets", notif ? "mediated (seccomp user notification)" : "NOT AVAILABLE");
 	printf("\n%s\n", ready ? "nono run: ready" : "nono run: refuses to run on this kernel (see above)");
 	return ready ? 0 : 1;
 }

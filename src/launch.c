@@ -355,7 +355,7 @@ nono_launch_plan(const struct nono_launch *l, const struct nono_prepared *pr, co
 						: "allowed");
 	printf("Delete:    %s\n", p->allow_delete ? "allowed in writable grants"
 						  : "refused in writable grants except .git (--allow-delete)");
-	printf("Commands:  blocked by basename, first program and its category:");
+	printf("Commands:  every exec checked by the supervisor; groups:");
 	{
 		size_t n = 0;
 
@@ -373,6 +373,10 @@ nono_launch_plan(const struct nono_launch *l, const struct nono_prepared *pr, co
 	for (size_t i = 0; nono_seccomp_denied[i]; i++)
 		printf(" %s", nono_seccomp_denied[i]);
 	printf(" ioctl(TIOCSTI) ioctl(TIOCLINUX)\n");
+	printf("Mediated:  ");
+	for (size_t i = 0; nono_seccomp_mediated[i]; i++)
+		printf("%s ", nono_seccomp_mediated[i]);
+	printf("sendto (to an address)\n");
 	printf("\nKernel features:\n");
 	for (int i = 0; i < nf; i++)
 		printf("  %-34s ABI %d  %-10s %s\n", feats[i].name, feats[i].min_abi,
