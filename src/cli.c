@@ -165,6 +165,9 @@ nono_launch_free(struct nono_launch *l)
 	free(l->why_path);
 	free(l->op);
 	free(l->profile);
+	nono_strv_free(&l->env_allow);
+	nono_strv_free(&l->env_deny);
+	nono_strv_free(&l->env_set);
 }
 
 static size_t

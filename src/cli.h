@@ -24,6 +24,7 @@ struct nono_launch {
 	char *op;
 	const char *origin; /* source label for setters: NULL for a flag, "profile:x" */
 	char *profile;	    /* --profile NAME|PATH */
+	struct nono_strv env_allow, env_deny, env_set; /* profile environment.* */
 	char **argv; /* program and arguments (borrowed from main's argv) */
 	int argc;
 };

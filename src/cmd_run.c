@@ -79,7 +79,17 @@ nono_cmd_run(int argc, char **argv)
 						     path && *path ? path : "/usr/local/bin:/usr/bin:/bin"));
 		nono_strv_push_owned(&set, xasprintf("NONO_SHIM_DIR=%s", pr.shimdir));
 	}
-	nono_env_build(&env, environ, set.v);
+	/* the profile's set_vars first, nono's own variables win */
+	{
+		struct nono_strv all = { 0 };
+
+		for (size_t i = 0; i < l.env_set.n; i++)
+			nono_strv_push(&all, l.env_set.v[i]);
+		for (size_t i = 0; i < set.n; i++)
+			nono_strv_push(&all, set.v[i]);
+		nono_env_build_filtered(&env, environ, all.v, &l.env_allow, &l.env_deny);
+		nono_strv_free(&all);
+	}
 	memset(&sp, 0, sizeof(sp));
 	sp.path = program;
 	sp.argv = l.argv;

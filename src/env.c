@@ -51,12 +51,44 @@ overridden(const char *entry, char *const *set)
 	return false;
 }
 
+static bool
+matches(const char *entry, const struct nono_strv *pats)
+{
+	size_t n = name_len(entry);
+
+	for (size_t i = 0; pats && i < pats->n; i++) {
+		const char *p = pats->v[i];
+		size_t l = strlen(p);
+
+		if (l && p[l - 1] == '*' ? (n >= l - 1 && strncmp(entry, p, l - 1) == 0)
+					  : (n == l && strncmp(entry, p, l) == 0))
+			return true;
+	}
+	return false;
+}
+
+void
+nono_env_build_filtered(struct nono_strv *out, char *const *environ, char *const *set,
+			const struct nono_strv *allow, const struct nono_strv *deny)
+{
+	for (size_t i = 0; environ && environ[i]; i++) {
+		const char *e = environ[i];
+
+		if (nono_env_dangerous(e) || overridden(e, set) || !strchr(e, '='))
+			continue;
+		if (allow && allow->n && !matches(e, allow))
+			continue;
+		if (matches(e, deny))
+			continue;
+		nono_strv_push(out, e);
+	}
+	for (size_t i = 0; set && set[i]; i++)
+		if (!nono_env_dangerous(set[i]) || strncmp(set[i], "NONO_", 5) == 0)
+			nono_strv_push(out, set[i]);
+}
+
 void
 nono_env_build(struct nono_strv *out, char *const *environ, char *const *set)
 {
-	for (size_t i = 0; environ && environ[i]; i++)
-		if (!nono_env_dangerous(environ[i]) && !overridden(environ[i], set) && strchr(environ[i], '='))
-			nono_strv_push(out, environ[i]);
-	for (size_t i = 0; set && set[i]; i++)
-		nono_strv_push(out, set[i]);
+	nono_env_build_filtered(out, environ, set, NULL, NULL);
 }

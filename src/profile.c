@@ -85,7 +85,10 @@ static const struct keyspec schema[] = {
 	{ "network.connect_port", K_LIST, S_LATER, "port exceptions" },
 	{ "workdir", K_OBJ, S_OK, NULL },
 	{ "workdir.access", K_STR, S_OK, NULL },
-	{ "environment", K_OBJ, S_LATER, "environment allow/deny/set lists" },
+	{ "environment", K_OBJ, S_OK, NULL },
+	{ "environment.allow_vars", K_LIST, S_OK, NULL },
+	{ "environment.deny_vars", K_LIST, S_OK, NULL },
+	{ "environment.set_vars", K_MAP, S_OK, NULL },
 	{ "env_credentials", K_MAP, S_LATER, "keystore credentials (--env-credential)" },
 	{ "secrets", K_MAP, S_LATER, "keystore credentials (--env-credential)" },
 	{ "open_urls", K_OBJ_NULL, S_LATER, "supervised URL opening" },
@@ -1034,6 +1037,46 @@ apply_groups(struct nono_policy *p, const json_t *inc, const json_t *exc, struct
 	return 0;
 }
 
+/* environment.{allow_vars, deny_vars, set_vars}: patterns may end in '*';
+ * set_vars may not touch PATH or NONO_*, and its values are expanded. */
+static int
+apply_environment(struct nono_launch *l, const json_t *env, struct nono_error *err)
+{
+	const char *k;
+	json_t *v;
+	size_t i;
+	struct nono_vars vars;
+	char *cwd = l->policy.workdir ? NULL : getcwd(NULL, 0);
+
+	if (!env)
+		return 0;
+	json_array_foreach(json_object_get(env, "allow_vars"), i, v)
+		if (json_is_string(v))
+			nono_strv_push(&l->env_allow, json_string_value(v));
+	json_array_foreach(json_object_get(env, "deny_vars"), i, v)
+		if (json_is_string(v))
+			nono_strv_push(&l->env_deny, json_string_value(v));
+	nono_vars_from_env(&vars, l->policy.workdir ? l->policy.workdir : cwd, "/tmp");
+	json_object_foreach(json_object_get(env, "set_vars"), k, v) {
+		char *x = NULL;
+
+		if (!json_is_string(v) || strcmp(k, "PATH") == 0 || strncmp(k, "NONO_", 5) == 0 || !*k ||
+		    strchr(k, '=')) {
+			free(cwd);
+			return nono_error_set(err, -EINVAL, "profile '%s': environment.set_vars.%s: %s", l->origin + 8, k,
+					      json_is_string(v) ? "PATH and NONO_* cannot be set" : "values must be strings");
+		}
+		if (nono_vars_expand(&x, json_string_value(v), &vars, err) < 0) {
+			free(cwd);
+			return err->code;
+		}
+		nono_strv_push_owned(&l->env_set, xasprintf("%s=%s", k, x));
+		free(x);
+	}
+	free(cwd);
+	return 0;
+}
+
 int
 nono_profile_apply(struct nono_launch *l, const struct nono_profile *p, struct nono_error *err)
 {
@@ -1095,6 +1138,8 @@ nono_profile_apply(struct nono_launch *l, const struct nono_profile *p, struct n
 			nono_strv_push(&l->policy.delete_paths, json_string_value(e));
 	if (json_is_true(json_object_get(net, "block")))
 		l->policy.block_net = true;
+	if ((r = apply_environment(l, json_object_get(doc, "environment"), err)) < 0)
+		goto out;
 	if (wd && strcmp(wd, "none") != 0) {
 		unsigned a = strcmp(wd, "read") == 0 ? NONO_ACC_READ : strcmp(wd, "write") == 0 ? NONO_ACC_WRITE
 												 : NONO_ACC_RW;

@@ -174,3 +174,30 @@ teardown() { common_teardown; }
 	[[ "$output" == *"config.ini line 2"* ]]
 	[ ! -e "$WORK/ran" ]
 }
+
+@test "environment: allow_vars, deny_vars and set_vars shape the child's environment" {
+	printf '{"environment": {"allow_vars": ["HOME", "PATH", "KEEP*"], "deny_vars": ["KEEP_NOT"], "set_vars": {"GREETING": "hi from $WORKDIR"}}}' > "$SCRATCH/env.json"
+	run env KEEP_A=1 KEEP_NOT=2 OTHER=3 timeout 30 "$NONO" run --silent --profile "$SCRATCH/env.json" -- env
+	[[ "$output" == *KEEP_A=1* ]]
+	[[ "$output" != *KEEP_NOT* ]]
+	[[ "$output" != *OTHER=3* ]]
+	[[ "$output" == *"GREETING=hi from $WORK"* ]]
+	[[ "$output" == *NONO_CAP_FILE=* ]]
+	printf '{"environment": {"set_vars": {"PATH": "/evil"}}}' > "$SCRATCH/env2.json"
+	run nono_run --profile "$SCRATCH/env2.json" -- true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"PATH and NONO_* cannot be set"* ]]
+}
+
+@test "rust-dev and node-dev run their real toolchains" {
+	if [ -x /root/.cargo/bin/cargo ] && [ "$(id -u)" -eq 0 ]; then
+		run env HOME=/root PATH=/root/.cargo/bin:$PATH timeout 120 "$NONO" run --silent --profile rust-dev -- \
+			sh -c 'cargo new --offline --vcs none hello >/dev/null 2>&1 && cd hello && cargo build --offline -q && ./target/debug/hello'
+		[[ "$output" == *"Hello, world!"* ]]
+		[ -x "$WORK/hello/target/debug/hello" ]
+	fi
+	if command -v node >/dev/null; then
+		run nono_run --profile node-dev -- node -e 'require("fs").writeFileSync("n.txt", String(6 * 7))'
+		[ "$(cat "$WORK/n.txt")" = 42 ]
+	fi
+}
