@@ -170,32 +170,6 @@ nono_launch_free(struct nono_launch *l)
 	nono_strv_free(&l->env_set);
 }
 
-static size_t
-distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t row[64];
-
-	if (la >= 63 || lb >= 63)
-		return 99;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t prev = row[0];
-
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t cur = row[j];
-			size_t sub = prev + (a[i - 1] != b[j - 1]);
-			size_t best = row[j] + 1 < row[j - 1] + 1 ? row[j] + 1 : row[j - 1] + 1;
-
-			row[j] = sub < best ? sub : best;
-			prev = cur;
-		}
-	}
-	return row[lb];
-}
-
 static const char *
 suggest(const char *bad, unsigned cmd)
 {
@@ -209,7 +183,7 @@ suggest(const char *bad, unsigned cmd)
 
 		if (!(nono_optdefs[i].commands & cmd))
 			continue;
-		d = distance(bad, nono_optdefs[i].name);
+		d = nono_strdist(bad, nono_optdefs[i].name);
 		if (d < bd) {
 			bd = d;
 			best = nono_optdefs[i].name;

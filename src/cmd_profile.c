@@ -66,21 +66,6 @@ positional(int argc, char **argv, int n)
 	return NULL;
 }
 
-static void
-json_escape(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
-
 static int
 cmd_list(int argc, char **argv)
 {
@@ -111,7 +96,7 @@ cmd_list(int argc, char **argv)
 
 		if (json) {
 			printf("%s\n  {\"name\": ", first ? "" : ",");
-			json_escape(n);
+			nono_json_string(stdout, n);
 			printf(", \"source\": \"%s\"}", over ? "user (overrides built-in)" : "built-in");
 		} else {
 			printf("%-16s %s\n", n, over ? "user, overrides the built-in" : "built-in");
@@ -126,9 +111,9 @@ cmd_list(int argc, char **argv)
 		p = xasprintf("%s/%s.json", dir, user.v[i]);
 		if (json) {
 			printf("%s\n  {\"name\": ", first ? "" : ",");
-			json_escape(user.v[i]);
+			nono_json_string(stdout, user.v[i]);
 			printf(", \"source\": \"user\", \"path\": ");
-			json_escape(p);
+			nono_json_string(stdout, p);
 			printf("}");
 		} else {
 			printf("%-16s user (%s)\n", user.v[i], p);
@@ -238,11 +223,11 @@ cmd_validate(int argc, char **argv)
 			status = 1;
 	if (json) {
 		printf("{\"profile\": ");
-		json_escape(ref);
+		nono_json_string(stdout, ref);
 		printf(", \"valid\": %s, \"problems\": [", status ? "false" : "true");
 		for (size_t i = 0; i < problems.n; i++) {
 			printf(i ? ", " : "");
-			json_escape(problems.v[i]);
+			nono_json_string(stdout, problems.v[i]);
 		}
 		printf("]}\n");
 	} else {

@@ -31,16 +31,9 @@ nono_why_reason_name(enum nono_verdict_reason r)
 static void
 json_str(const char *k, const char *v, bool comma)
 {
-	printf("  \"%s\": \"", k);
-	for (const char *s = v; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	}
-	printf("\"%s\n", comma ? "," : "");
+	printf("  \"%s\": ", k);
+	nono_json_string(stdout, v);
+	printf("%s\n", comma ? "," : "");
 }
 
 void

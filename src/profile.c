@@ -115,30 +115,6 @@ spec_find(const char *path)
 	return NULL;
 }
 
-static size_t
-lev(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), row[64];
-
-	if (la >= 63 || lb >= 63)
-		return 99;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t prev = row[0];
-
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t cur = row[j], sub = prev + (a[i - 1] != b[j - 1]);
-			size_t ins = (row[j] < row[j - 1] ? row[j] : row[j - 1]) + 1;
-
-			row[j] = sub < ins ? sub : ins;
-			prev = cur;
-		}
-	}
-	return row[lb];
-}
-
 /* the closest known key under the same parent */
 static const char *
 did_you_mean(const char *parent, const char *key)
@@ -155,7 +131,7 @@ did_you_mean(const char *parent, const char *key)
 		leaf = pl ? p + pl + 1 : p;
 		if (strchr(leaf, '.'))
 			continue;
-		d = lev(key, leaf);
+		d = nono_strdist(key, leaf);
 		if (d < bd) {
 			bd = d;
 			best = leaf;

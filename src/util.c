@@ -403,3 +403,42 @@ nono_rm_rf(const char *path)
 {
 	return rm_at(AT_FDCWD, path);
 }
+
+void
+nono_json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", *s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+size_t
+nono_strdist(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[64];
+
+	if (la >= 63 || lb >= 63)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t prev = row[0];
+
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cur = row[j], sub = prev + (a[i - 1] != b[j - 1]);
+			size_t ins = (row[j] < row[j - 1] ? row[j] : row[j - 1]) + 1;
+
+			row[j] = sub < ins ? sub : ins;
+			prev = cur;
+		}
+	}
+	return row[lb];
+}

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
@@ -42,6 +43,11 @@ char *nono_path_dirname(const char *p);
 
 /* CLOCK_MONOTONIC in microseconds, for -vv phase timings */
 double nono_now_us(void);
+
+/* A JSON string literal of s on f. */
+void nono_json_string(FILE *f, const char *s);
+/* Edit distance (for did-you-mean); 99 for long strings. */
+size_t nono_strdist(const char *a, const char *b);
 
 /* Parse a boolean word: 1/0 true/false yes/no on/off. -1 when not one. */
 int nono_parse_bool(const char *s);
