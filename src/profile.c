@@ -382,6 +382,32 @@ entry_ok(const json_t *e)
 
 static void check_object(struct checker *ck, const json_t *obj, const char *path);
 
+/* the variables a path may use; an unknown one is caught with its position */
+static const char *
+unknown_variable(const char *s)
+{
+	static const char *const known[] = { "WORKDIR", "TMPDIR", "UID", "HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME",
+					     "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_RUNTIME_DIR", NULL };
+	static char bad[64];
+
+	for (const char *d = strchr(s, '$'); d; d = strchr(d + 1, '$')) {
+		size_t n = 0;
+		bool ok = false;
+
+		while (d[1 + n] && (isupper((unsigned char)d[1 + n]) || isdigit((unsigned char)d[1 + n]) ||
+				    d[1 + n] == '_'))
+			n++;
+		for (size_t i = 0; known[i]; i++)
+			if (strlen(known[i]) == n && strncmp(d + 1, known[i], n) == 0)
+				ok = true;
+		if (!ok) {
+			snprintf(bad, sizeof(bad), "$%.*s", (int)(n ? n : 1), n ? d + 1 : "");
+			return bad;
+		}
+	}
+	return NULL;
+}
+
 static void
 check_value(struct checker *ck, const json_t *v, const char *path, const struct keyspec *sp)
 {
@@ -432,10 +458,19 @@ check_value(struct checker *ck, const json_t *v, const char *path, const struct 
 		json_array_foreach(v, i, e) {
 			char *sub = xasprintf("%s[%zu]", path, i);
 
+			const char *str = json_is_string(e) ? json_string_value(e)
+					  : json_string_value(json_object_get(e, "path"));
+			const char *var;
+
 			if (strncmp(path, "filesystem.", 11) == 0 ? !entry_ok(e) : !json_is_string(e))
 				problem(ck, ck->problems, sub, "\"%s\" entries must be strings%s, not %s", path,
 					strncmp(path, "filesystem.", 11) == 0 ? " or {\"path\": ...}" : "",
 					type_name(e));
+			else if (strncmp(path, "filesystem.", 11) == 0 && str && (var = unknown_variable(str)))
+				problem(ck, ck->problems, sub, "unknown variable %s in \"%s\" (known: ~ $HOME $WORKDIR "
+							       "$TMPDIR $UID $XDG_CONFIG_HOME $XDG_STATE_HOME "
+							       "$XDG_CACHE_HOME $XDG_DATA_HOME $XDG_RUNTIME_DIR)",
+					var, str);
 			free(sub);
 		}
 	}
@@ -526,6 +561,24 @@ parse_text(json_t **out, const char *text, const char *file, struct nono_strv *p
 	free(t);
 	*out = doc;
 	return problems->n ? -EINVAL : 0;
+}
+
+/* where key (a dotted path) stands in text, for errors found after parsing */
+static void
+text_position(const char *text, const char *key, int *line, int *col)
+{
+	char *t = xstrdup(text);
+	struct posmap pm = { 0 };
+	struct scanner sc;
+
+	strip_comments(t);
+	sc.t = sc.p = t;
+	sc.line = sc.col = 1;
+	sc.pm = &pm;
+	scan_value(&sc, "");
+	pos_of(&pm, key, line, col);
+	posmap_free(&pm);
+	free(t);
 }
 
 int
@@ -839,6 +892,17 @@ load_rec(json_t **out, struct nono_profile *p, const char *ref, const char *sibl
 				}
 			}
 			if (!bd && load_rec(&bd, p, json_string_value(b), dir, depth + 1, err) < 0) {
+				char msg[600], *at = json_is_string(ext) ? xstrdup("extends")
+										     : xasprintf("extends[%zu]", i);
+				int line, col;
+
+				/* say where the base was named, unless a deeper file already did */
+				text_position(text, at, &line, &col);
+				free(at);
+				snprintf(msg, sizeof(msg), "%.500s", err->msg);
+				if (line && strncmp(msg, "profile '", 9) != 0)
+					snprintf(err->msg, sizeof(err->msg), "profile '%s' line %d col %d: extends: %s", origin,
+						 line, col, msg);
 				json_decref(bases);
 				goto out;
 			}

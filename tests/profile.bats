@@ -36,7 +36,7 @@ teardown() { common_teardown; }
 	[[ "$output" == *"syntax.json' line 3"* ]]
 	run nono_run --profile "$SCRATCH/badvar.json" -- true
 	[ "$status" -eq 125 ]
-	[[ "$output" == *"NOPE"* ]]
+	[[ "$output" == *"badvar.json' line 2 col 28: unknown variable \$NOPE"* ]]
 }
 
 @test "a key nono knows but does not enforce yet is refused, not ignored" {
@@ -80,7 +80,7 @@ teardown() { common_teardown; }
 	[[ "$output" == *cycle* ]]
 	run nono_run --profile "$SCRATCH/missing-base.json" -- true
 	[ "$status" -eq 125 ]
-	[[ "$output" == *"no profile named 'no-such-profile-anywhere'"* ]]
+	[[ "$output" == *"missing-base.json' line 1 col 3: extends: no profile named 'no-such-profile-anywhere'"* ]]
 }
 
 @test "resolution: user directory by name, and a user profile overrides a built-in" {

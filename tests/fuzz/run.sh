@@ -13,7 +13,7 @@ for f in "$top"/src/*.c; do
 	srcs+=("$f")
 done
 # shellcheck disable=SC2046
-clang -g -O1 -fsanitize=fuzzer,address,undefined -I"$build" \
+clang -g -O1 -fsanitize=fuzzer,address,undefined -I"$build" -DNONO_SHIMDIR="\"/nonexistent\"" \
 	"$here/fuzz_profile.c" "${srcs[@]}" -o "$out/fuzz_profile" \
 	$(pkg-config --cflags --libs jansson libseccomp inih)
 mkdir -p "$out/corpus"
