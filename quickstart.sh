@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # quickstart.sh - the two commands of the README, for a fresh Debian 12 machine.
 #
-#   ./quickstart.sh run [PROGRAM [ARGS...]]   install deps, build, then run PROGRAM
-#                                             (default: your shell) sandboxed with
-#                                             read+write on the current directory only
+#   ./quickstart.sh run [PROGRAM [ARGS...]]   install deps, build, then open nono's
+#                                             capability shell (or run PROGRAM) sandboxed
+#                                             with read+write on the current directory only
 #   ./quickstart.sh test                      install deps, build with -Werror and
 #                                             pass every test (unit + integration)
 #
@@ -15,7 +15,7 @@ build=${BUILD_DIR:-$here/_build}
 packages="build-essential autoconf automake libtool pkg-config git ca-certificates
 	libseccomp-dev libjansson-dev libssl-dev libreadline-dev libinih-dev libgit2-dev
 	libcmocka-dev bats python3 iproute2 procps util-linux passwd shellcheck groff-base
-	hyperfine bubblewrap"
+	hyperfine bubblewrap tmux"
 
 need_packages() {
 	for p in $packages; do
@@ -63,7 +63,7 @@ case "$cmd" in
 run)
 	deps
 	build
-	[ $# -gt 0 ] || set -- "${SHELL:-/bin/sh}"
+	[ $# -gt 0 ] || exec "$build/nono" shell --allow "$PWD"
 	exec "$build/nono" run --allow "$PWD" -- "$@"
 	;;
 test)

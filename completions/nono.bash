@@ -16,6 +16,8 @@ _nono() {
 		--allow-delete --bypass-protection --block-net --net-block --allow-unix-socket --allow-command
 		--block-command --verbose --help"
 	case $prev in
+	--shell)
+		COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	-a|--allow|-r|--read|-w|--write|--workdir)
 		COMPREPLY=($(compgen -d -- "$cur")); return ;;
 	-p|--profile)
@@ -29,7 +31,9 @@ _nono() {
 	esac
 	case $cmd in
 	"")
-		COMPREPLY=($(compgen -W "run why profile config setup help --help --version" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "run shell why profile config setup help --help --version" -- "$cur")) ;;
+	shell)
+		COMPREPLY=($(compgen -W "$grants --shell --command -c --silent" -- "$cur")) ;;
 	profile)
 		COMPREPLY=($(compgen -W "list show init validate diff groups --json --extends --force" -- "$cur")) ;;
 	config)

@@ -1,14 +1,17 @@
 # fish completion for nono
-set -l cmds run why profile config setup help
+set -l cmds run shell why profile config setup help
 complete -c nono -f
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a run -d 'run a program in the sandbox'
+complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a shell -d 'a shell inside the sandbox'
+complete -c nono -n "__fish_seen_subcommand_from shell" -l shell -r -F -d 'shell that runs each line'
+complete -c nono -n "__fish_seen_subcommand_from shell" -s c -l command -r -d 'run one line'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a why -d 'explain why a path is allowed or denied'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a profile -d 'manage sandbox profiles'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a config -d 'show the effective settings'
 complete -c nono -n "__fish_seen_subcommand_from profile" -a 'list show init validate diff groups'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a setup -d 'report what this kernel can enforce'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a help -d 'help for a command'
-for c in run why
+for c in run shell why
 	complete -c nono -n "__fish_seen_subcommand_from $c" -s a -l allow -r -a '(__fish_complete_directories)' -d 'read and write beneath DIR'
 	complete -c nono -n "__fish_seen_subcommand_from $c" -s r -l read -r -a '(__fish_complete_directories)' -d 'read beneath DIR'
 	complete -c nono -n "__fish_seen_subcommand_from $c" -s w -l write -r -a '(__fish_complete_directories)' -d 'write beneath DIR'

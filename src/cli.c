@@ -95,7 +95,8 @@ set_unix_socket(struct nono_launch *l, const struct nono_optdef *d, const char *
 static int
 set_string(struct nono_launch *l, const struct nono_optdef *d, const char *val, struct nono_error *err)
 {
-	char **field = strcmp(d->name, "shell") == 0	 ? &l->shell
+	char **field = strcmp(d->name, "command") == 0 ? &l->shell_cmd
+		       : strcmp(d->name, "shell") == 0	 ? &l->shell
 		       : strcmp(d->name, "path") == 0	 ? &l->why_path
 		       : strcmp(d->name, "profile") == 0 ? &l->profile
 							 : &l->op;
@@ -142,7 +143,9 @@ const struct nono_optdef nono_optdefs[] = {
 	  "machine-readable output (with --dry-run for run)" },
 	{ "silent", 's', false, NULL, NULL, set_silent, 0, 0, LAUNCH, "print nothing but the program's output" },
 	{ "verbose", 'v', false, NULL, NULL, set_verbose, 0, 0, ALL_SANDBOX, "say more (repeatable)" },
-	{ "shell", 0, true, "PATH", NULL, set_string, 0, 0, NONO_CMD_SHELL, "shell that runs each line" },
+	{ "shell", 0, true, "PATH", NULL, set_string, 0, 0, NONO_CMD_SHELL,
+	  "shell that runs each line (default $SHELL, else /bin/sh)" },
+	{ "command", 'c', true, "LINE", NULL, set_string, 0, 0, NONO_CMD_SHELL, "run LINE and exit, no prompt" },
 	{ "path", 0, true, "PATH", NULL, set_string, 0, 0, NONO_CMD_WHY, "the path to explain" },
 	{ "op", 0, true, "OP", NULL, set_string, 0, 0, NONO_CMD_WHY, "read, write or delete (default read)" },
 	{ "self", 0, false, NULL, NULL, set_self, 0, 0, NONO_CMD_WHY,
@@ -165,6 +168,7 @@ nono_launch_free(struct nono_launch *l)
 	free(l->why_path);
 	free(l->op);
 	free(l->profile);
+	free(l->shell_cmd);
 	nono_strv_free(&l->env_allow);
 	nono_strv_free(&l->env_deny);
 	nono_strv_free(&l->env_set);

@@ -20,6 +20,8 @@ struct nono_launch {
 	bool silent, dry_run, json, allow_cwd, self;
 	int verbose;
 	char *shell;
+	char *shell_cmd; /* nono shell -c LINE */
+	const char *extra_read; /* a helper the sandbox must execute (borrowed) */
 	char *why_path;
 	char *op;
 	const char *origin; /* source label for setters: NULL for a flag, "profile:x" */

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #include "commands.h"
 #include "env.h"
+#include "vars.h"
 #include "launch.h"
 #include "log.h"
 #include "spawn.h"
@@ -17,10 +19,11 @@
 
 extern char **environ;
 
-int
-nono_cmd_run(int argc, char **argv)
+/* Everything after the flags: resolve, check, prepare, spawn, clean up.
+ * Returns the exit status. argv[0] is the program as given. */
+static int
+launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 {
-	struct nono_launch l;
 	struct nono_prepared pr;
 	struct nono_error err = { 0 };
 	struct nono_strv env = { 0 }, set = { 0 };
@@ -28,50 +31,39 @@ nono_cmd_run(int argc, char **argv)
 	struct nono_supervisor sv = { 0 };
 	char *program = NULL;
 	int r, status = 125;
-	double t_start = nono_now_us(), t_prep = 0, t_spawn = 0, t_end;
+	double t_prep, t_spawn, t_end;
 
-	nono_launch_init(&l);
 	memset(&pr, 0, sizeof(pr));
 	pr.capfd = -1;
-	r = nono_launch_parse(&l, NONO_CMD_RUN, "run", argc, argv, &err);
-	if (r == 1) {
-		nono_cli_usage(NONO_CMD_RUN, "run", "[OPTIONS] [--] PROGRAM [ARGS...]",
-			       "Run PROGRAM confined by Landlock and seccomp: it can reach only what the flags "
-			       "grant,\nnever the sensitive paths, and nothing inside can widen that.");
-		status = 0;
-		goto out;
-	}
-	if (r < 0)
-		goto fail;
-	nono_log_set_level(l.silent ? NONO_LOG_QUIET : l.verbose);
-	if (l.argc < 1) {
-		nono_error_set(&err, -EINVAL, "nono run: no program given");
-		nono_error_hint(&err, "nono run --allow . -- PROGRAM [ARGS]");
-		goto fail;
-	}
-	if ((r = nono_launch_resolve(&program, l.argv[0], &err)) < 0) {
+	if ((r = nono_launch_resolve(&program, argv[0], &err)) < 0) {
 		status = r == -ENOENT ? 127 : 126;
 		nono_print_error(&err);
 		goto out;
 	}
-	nono_policy_add_default_groups(&l.policy);
-	if (nono_launch_check_command(&l.policy, l.argv[0], program, &err) < 0) {
+	nono_policy_add_default_groups(&l->policy);
+	if (nono_launch_check_command(&l->policy, argv[0], program, &err) < 0) {
 		status = 126;
 		nono_print_error(&err);
 		goto out;
 	}
+	if (l->extra_read)
+		nono_policy_grant(&l->policy, l->extra_read, NONO_ACC_READ, NONO_KIND_FILE, "nono shell", false);
 	t_prep = nono_now_us();
-	if ((r = nono_launch_prepare(&pr, &l, l.dry_run, &err)) < 0)
-		goto fail;
+	if ((r = nono_launch_prepare(&pr, l, l->dry_run, &err)) < 0) {
+		nono_print_error(&err);
+		goto out;
+	}
 	t_spawn = nono_now_us();
-	if (l.dry_run) {
-		nono_launch_plan(&l, &pr, program);
+	if (l->dry_run) {
+		nono_launch_plan(l, &pr, program);
 		status = pr.refusal ? 125 : 0;
 		goto out;
 	}
-	nono_launch_banner(&l, &pr, "supervised");
+	nono_launch_banner(l, &pr, "supervised");
 	nono_strv_push_owned(&set, xasprintf("TMPDIR=%s", pr.tmpdir));
 	nono_strv_push_owned(&set, xasprintf("NONO_CAP_FILE=%s", pr.capfile));
+	if (keep_fd >= 0)
+		nono_strv_push_owned(&set, xasprintf("NONO_HISTORY_FD=%d", NONO_KEEP_FD));
 	if (pr.shimdir) {
 		const char *path = getenv("PATH");
 
@@ -83,22 +75,23 @@ nono_cmd_run(int argc, char **argv)
 	{
 		struct nono_strv all = { 0 };
 
-		for (size_t i = 0; i < l.env_set.n; i++)
-			nono_strv_push(&all, l.env_set.v[i]);
+		for (size_t i = 0; i < l->env_set.n; i++)
+			nono_strv_push(&all, l->env_set.v[i]);
 		for (size_t i = 0; i < set.n; i++)
 			nono_strv_push(&all, set.v[i]);
-		nono_env_build_filtered(&env, environ, all.v, &l.env_allow, &l.env_deny);
+		nono_env_build_filtered(&env, environ, all.v, &l->env_allow, &l->env_deny);
 		nono_strv_free(&all);
 	}
 	memset(&sp, 0, sizeof(sp));
 	sp.path = program;
-	sp.argv = l.argv;
+	sp.argv = argv;
 	sp.envp = env.v;
-	sp.cwd = l.policy.workdir;
+	sp.cwd = l->policy.workdir;
 	sp.sandbox = &pr.sandbox;
 	sp.seccomp = &pr.seccomp;
 	sp.drop_caps = geteuid() == 0;
-	sv.policy = &l.policy;
+	sp.keep_fd = keep_fd;
+	sv.policy = &l->policy;
 	sv.shim = pr.shim;
 	sp.supervisor = &sv;
 	if (nono_spawn_run(&sp, &status, &err) < 0) {
@@ -110,15 +103,129 @@ nono_cmd_run(int argc, char **argv)
 	t_end = nono_now_us();
 	log_debug("timing: parse %.0f us, prepare %.0f us, fork to exec %.0f us, run and clean-up %.0f us",
 		  t_prep - t_start, t_spawn - t_prep, sp.t_exec, t_end - t_spawn - sp.t_exec);
-	goto out;
-fail:
-	nono_print_error(&err);
-	status = 125;
 out:
 	nono_prepared_free(&pr);
 	nono_strv_free(&env);
 	nono_strv_free(&set);
 	free(program);
+	return status;
+}
+
+int
+nono_cmd_run(int argc, char **argv)
+{
+	struct nono_launch l;
+	struct nono_error err = { 0 };
+	int r, status = 125;
+	double t_start = nono_now_us();
+
+	nono_launch_init(&l);
+	r = nono_launch_parse(&l, NONO_CMD_RUN, "run", argc, argv, &err);
+	if (r == 1) {
+		nono_cli_usage(NONO_CMD_RUN, "run", "[OPTIONS] [--] PROGRAM [ARGS...]",
+			       "Run PROGRAM confined by Landlock and seccomp: it can reach only what the flags "
+			       "grant,\nnever the sensitive paths, and nothing inside can widen that.");
+		status = 0;
+	} else if (r < 0) {
+		nono_print_error(&err);
+	} else if (l.argc < 1) {
+		nono_error_set(&err, -EINVAL, "nono run: no program given");
+		nono_error_hint(&err, "nono run --allow . -- PROGRAM [ARGS]");
+		nono_print_error(&err);
+	} else {
+		nono_log_set_level(l.silent ? NONO_LOG_QUIET : l.verbose);
+		status = launch(&l, l.argv, -1, t_start);
+	}
+	nono_launch_free(&l);
+	return status;
+}
+
+/* The interactive shell's helper: beside an uninstalled nono, else installed. */
+static char *
+find_helper(const char *name)
+{
+	char *exe = realpath("/proc/self/exe", NULL), *dir = exe ? nono_path_dirname(exe) : NULL;
+	char *cand = dir ? nono_path_join(dir, name) : NULL, *res = NULL;
+
+	if (cand && access(cand, X_OK) == 0)
+		res = cand;
+	else {
+		free(cand);
+		cand = xasprintf("%s/%s", NONO_LIBEXECDIR, name);
+		if (access(cand, X_OK) == 0)
+			res = cand;
+		else
+			free(cand);
+	}
+	free(dir);
+	free(exe);
+	return res;
+}
+
+int
+nono_cmd_shell(int argc, char **argv)
+{
+	struct nono_launch l;
+	struct nono_error err = { 0 };
+	char *helper = NULL, *state = NULL, *hist = NULL;
+	char *sargv[6] = { 0 };
+	int r, n = 0, hfd = -1, status = 125;
+	double t_start = nono_now_us();
+
+	nono_launch_init(&l);
+	r = nono_launch_parse(&l, NONO_CMD_SHELL, "shell", argc, argv, &err);
+	if (r == 1) {
+		nono_cli_usage(NONO_CMD_SHELL, "shell", "[OPTIONS]",
+			       "An interactive shell inside the sandbox: the process reading your keystrokes is\n"
+			       "confined before the first prompt; each line is checked against the command\n"
+			       "blocklist, then runs as SHELL -c LINE.");
+		status = 0;
+		goto out;
+	}
+	if (r < 0 || l.argc > 0) {
+		if (r >= 0) {
+			nono_error_set(&err, -EINVAL, "nono shell takes no program; use 'nono run' for that");
+			nono_error_hint(&err, "nono shell -c 'LINE' runs one line");
+		}
+		nono_print_error(&err);
+		goto out;
+	}
+	nono_log_set_level(l.silent ? NONO_LOG_QUIET : l.verbose);
+	if (!(helper = find_helper("nono-shell"))) {
+		log_error("nono-shell not found next to nono nor in " NONO_LIBEXECDIR);
+		log_hint("build or install nono completely ('make', 'make install')");
+		goto out;
+	}
+	/* history lives in nono's state directory, which the sandbox never sees:
+	 * the descriptor is opened here and handed over */
+	state = nono_xdg_dir("state");
+	hist = xasprintf("%s/nono/shell_history", state);
+	{
+		char *d = nono_path_dirname(hist);
+
+		nono_mkdir_p(d, 0700);
+		free(d);
+	}
+	hfd = open(hist, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (hfd < 0)
+		log_warn("history is not kept: %s: %s", hist, strerror(errno));
+	sargv[n++] = helper;
+	if (l.shell || (getenv("SHELL") && *getenv("SHELL"))) {
+		sargv[n++] = (char *)"-s";
+		sargv[n++] = l.shell ? l.shell : getenv("SHELL");
+	}
+	if (l.shell_cmd) {
+		sargv[n++] = (char *)"-c";
+		sargv[n++] = l.shell_cmd;
+	}
+	l.extra_read = helper;
+	status = launch(&l, sargv, hfd, t_start);
+out:
+	if (hfd >= 0)
+		close(hfd);
+	free(helper);
+	free(state);
+	free(hist);
 	nono_launch_free(&l);
 	return status;
 }

@@ -4,6 +4,7 @@
 #define NONO_COMMANDS_H
 
 int nono_cmd_run(int argc, char **argv);
+int nono_cmd_shell(int argc, char **argv);
 int nono_cmd_why(int argc, char **argv);
 int nono_cmd_setup(int argc, char **argv);
 int nono_cmd_profile(int argc, char **argv);

@@ -19,6 +19,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "run", nono_cmd_run, "[OPTIONS] [--] PROGRAM [ARGS...]", "run a program in the sandbox" },
+	{ "shell", nono_cmd_shell, "[OPTIONS]", "an interactive shell inside the sandbox" },
 	{ "why", nono_cmd_why, "[OPTIONS] [--path] PATH", "explain why a path is allowed or denied" },
 	{ "profile", nono_cmd_profile, "list|show|init|validate|diff|groups", "manage sandbox profiles" },
 	{ "config", nono_cmd_config, "[--json]", "show the effective settings" },

@@ -132,11 +132,18 @@ child(const struct nono_spawn *s, int errfd, int sock, pid_t parent, const sigse
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != parent)
 		child_fail(errfd, NONO_STAGE_PARENT, errno ? errno : ESRCH);
-	/* every inherited descriptor beyond 0-2 is closed at exec */
+	/* every inherited descriptor beyond 0-2 is closed at exec, but the one
+	 * the launcher hands on, at NONO_KEEP_FD */
 	if (nono_sys_close_range_cloexec(3) < 0) {
 		for (int fd = 3; fd < 1024; fd++)
 			if (fd != errfd)
 				(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	}
+	if (s->keep_fd >= 0) {
+		if (s->keep_fd == NONO_KEEP_FD)
+			(void)fcntl(NONO_KEEP_FD, F_SETFD, 0);
+		else if (dup2(s->keep_fd, NONO_KEEP_FD) < 0)
+			child_fail(errfd, NONO_STAGE_PARENT, errno);
 	}
 	if (s->cwd && chdir(s->cwd) < 0)
 		child_fail(errfd, NONO_STAGE_CWD, errno);

@@ -20,10 +20,14 @@ struct nono_spawn {
 	const struct nono_seccomp *seccomp;
 	bool drop_caps; /* running as root: shrink the bounding set */
 	struct nono_supervisor *supervisor; /* answers the mediated syscalls */
+	int keep_fd;	/* passed to the program as NONO_KEEP_FD, or -1 */
 	double t_exec;	 /* out: microseconds from fork to the child's exec */
 };
 
 /* Stages the child reports through the error pipe. */
+/* The one descriptor beyond 0-2 a program may inherit (the shell's history). */
+#define NONO_KEEP_FD 63
+
 enum nono_spawn_stage {
 	NONO_STAGE_NONE = 0,
 	NONO_STAGE_PARENT,

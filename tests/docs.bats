@@ -9,12 +9,12 @@ MAN="${NONO_SRCDIR:-$BATS_TEST_DIRNAME/..}/man/nono.1"
 COMP="${NONO_SRCDIR:-$BATS_TEST_DIRNAME/..}/completions"
 
 @test "every flag --help lists is in the man page and the bash completion" {
-	for cmd in run why setup config; do
+	for cmd in run shell why setup config; do
 		flags=$("$NONO" "$cmd" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u)
 		for f in $flags; do
 			man_form=$(printf '%s' "$f" | sed 's/-/\\-/g')
 			grep -qF -- "$man_form" "$MAN" || { echo "man page lacks $f ($cmd)"; return 1; }
-			case $cmd in run|why) grep -qF -- "$f" "$COMP/nono.bash" || { echo "bash completion lacks $f"; return 1; } ;; esac
+			case $cmd in run|shell|why) grep -qF -- "$f" "$COMP/nono.bash" || { echo "bash completion lacks $f"; return 1; } ;; esac
 		done
 	done
 }
@@ -27,7 +27,7 @@ COMP="${NONO_SRCDIR:-$BATS_TEST_DIRNAME/..}/completions"
 }
 
 @test "every command has --help, unknown ones are refused" {
-	for cmd in run why setup profile config; do
+	for cmd in run shell why setup profile config; do
 		run "$NONO" "$cmd" --help
 		[ "$status" -eq 0 ]
 		[[ "$output" == *Usage* ]]

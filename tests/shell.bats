@@ -1,0 +1,116 @@
+#!/usr/bin/env bats
+# nono shell: the prompt is inside the sandbox, each line is pre-checked
+# against the blocklist (pipelines, lists, subshells, $(...), backticks),
+# builtins, hints, -c and stdin, and a real terminal driven through tmux.
+load helpers
+
+setup() {
+	common_setup
+	export XDG_STATE_HOME="$SCRATCH/state"
+	echo keep > "$WORK/f"
+}
+teardown() {
+	tmux -L "nono-$$" kill-server 2>/dev/null || true
+	common_teardown
+}
+
+@test "-c runs one line inside the sandbox" {
+	run timeout 30 "$NONO" shell --silent --allow "$WORK" -c "echo hi > $WORK/out; cat $HOME/.ssh/id_rsa"
+	[ "$(cat "$WORK/out")" = hi ]
+	[[ "$output" != *SECRET* ]]
+	[[ "$output" == *"sensitive path"* ]]
+}
+
+@test "a blocked command anywhere in the line: refused, nothing of it runs" {
+	for line in "rm $WORK/f" "echo a > $WORK/ran; rm $WORK/f" "ls $WORK | xargs rm" "true && (rm $WORK/f)" \
+		"echo \$(rm $WORK/f)" "echo \`rm $WORK/f\`" "X=1 rm $WORK/f" "if true; then chmod 000 $WORK/f; fi"; do
+		run timeout 30 "$NONO" shell --silent --allow "$WORK" --allow-delete -c "$line"
+		[ "$status" -eq 126 ]
+		[[ "$output" == *"is blocked"* ]] && [[ "$output" == *"nothing of this line ran"* ]]
+		[[ "$output" == *"--allow-command"* ]]
+	done
+	[ "$(cat "$WORK/f")" = keep ]
+	[ ! -e "$WORK/ran" ]
+}
+
+@test "quoted words are not commands; allowed commands run" {
+	run timeout 30 "$NONO" shell --silent --allow "$WORK" -c "echo 'rm is just a word' > $WORK/w"
+	[ "$(cat "$WORK/w")" = "rm is just a word" ]
+	run timeout 30 "$NONO" shell --silent --allow "$WORK" --allow-command rm --allow-delete -c "rm $WORK/f"
+	[ ! -e "$WORK/f" ]
+}
+
+@test "lines from stdin, builtins, and the exit status" {
+	run bash -c "printf 'cd $WORK\necho in-\$(pwd)\nwhy $HOME/.ssh/id_rsa\ncaps\nexit 4\necho never\n' | timeout 30 '$NONO' shell --silent --allow '$WORK'"
+	[ "$status" -eq 4 ]
+	[[ "$output" == *"in-$WORK"* ]]
+	[[ "$output" == *DENIED* ]]
+	[[ "$output" == *"read+write"*"$WORK"* ]]
+	[[ "$output" != *never* ]]
+}
+
+@test "a refused access gets one hint with the flag to restart with" {
+	run timeout 30 "$NONO" shell --silent --allow "$WORK" -c "cat $OUTSIDE/data.txt"
+	[[ "$output" != *outside-data* ]]
+	[[ "$output" == *"$OUTSIDE/data.txt: reading is outside this sandbox"*"--read-file $OUTSIDE/data.txt"* ]]
+}
+
+@test "nono shell takes every sandbox flag and --profile" {
+	run timeout 30 "$NONO" shell --silent --profile claude-code --block-net -c "python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM)'"
+	[[ "$output" == *"Permission denied"* ]]
+	run timeout 30 "$NONO" shell --silent -- prog
+	[ "$status" -eq 125 ]
+}
+
+tmux_shell() {
+	tmux -L "nono-$$" new-session -d -s s -x 160 -y 40 \
+		"env PATH=$PATH HOME=$HOME XDG_STATE_HOME=$XDG_STATE_HOME TERM=xterm bash --norc --noprofile"
+	tmux -L "nono-$$" send-keys -t s "cd $WORK && $NONO shell --silent --allow $WORK --read $HOME/docs" Enter
+	wait_screen '\[nono\]'
+}
+screen() { tmux -L "nono-$$" capture-pane -t s -p; }
+wait_screen() {
+	for _ in $(seq 60); do screen | grep -q -- "$1" && return 0; sleep 0.1; done
+	screen; return 1
+}
+keys() { tmux -L "nono-$$" send-keys -t s "$@"; }
+
+@test "the real prompt: completion, refusal, Ctrl-C, history across restarts" {
+	command -v tmux >/dev/null || skip "tmux not installed"
+	touch "$HOME/docs/visible-one.txt"
+	tmux_shell
+	keys "echo marker-\$((6*7))" Enter
+	wait_screen "marker-42"
+	keys "ls $HOME/docs/visible-o" Tab
+	wait_screen "visible-one.txt"
+	keys Enter
+	keys "cat $HOME/.ssh/id_rsa" Enter
+	wait_screen "sensitive path"
+	keys "rm $WORK/f" Enter
+	wait_screen "nothing of this line ran"
+	keys "ls | xargs rm" Enter
+	wait_screen "'xargs' is blocked"
+	keys "sleep 100" Enter
+	sleep 0.5
+	keys C-c
+	keys "echo after-interrupt" Enter
+	wait_screen "after-interrupt"
+	keys "exit" Enter
+	sleep 0.5
+	! screen | grep -q SECRET
+	[ "$(cat "$WORK/f")" = keep ]
+	grep -q "marker" "$XDG_STATE_HOME/nono/shell_history"
+	keys "$NONO shell --silent --allow $WORK" Enter
+	sleep 1
+	keys Up Up
+	wait_screen "echo after-interrupt"
+}
+
+@test "completion offers only what the sandbox can see" {
+	command -v tmux >/dev/null || skip "tmux not installed"
+	mkdir -p "$OUTSIDE/hidden-dir-xyz"
+	tmux_shell
+	keys "ls $OUTSIDE/hidden-d" Tab Tab
+	sleep 0.5
+	! screen | grep -q "hidden-dir-xyz"
+}
