@@ -163,6 +163,10 @@ add_block_net(scmp_filter_ctx ctx, unsigned *n)
 		if (r < 0)
 			return r;
 	}
+	/* listen() on an unbound socket binds a free port without Landlock's bind
+	 * check: the supervisor refuses it for inet sockets */
+	if ((r = rule(ctx, SCMP_ACT_NOTIFY, "listen", n, 0)) < 0)
+		return r;
 	/* TCP Fast Open sends data before Landlock's connect check */
 	if ((r = rule(ctx, act, "sendto", n, 1, SCMP_A3(SCMP_CMP_MASKED_EQ, MSG_FASTOPEN, MSG_FASTOPEN))) < 0)
 		return r;
@@ -302,6 +306,8 @@ nono_seccomp_notif_receive(int fd, struct nono_notif *out)
 				out->name = "sendto";
 			if (!out->name && strcmp(name, "socketcall") == 0)
 				out->name = "socketcall";
+			if (!out->name && strcmp(name, "listen") == 0)
+				out->name = "listen";
 			free(name);
 		}
 	}

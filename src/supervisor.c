@@ -266,6 +266,20 @@ decide(struct nono_supervisor *sv, int notify_fd, const struct nono_notif *n)
 			flags = (int)n->args[3];
 	} else if (!strcmp(name, "connect") || !strcmp(name, "sendto")) {
 		kind = UNIX;
+	} else if (!strcmp(name, "listen")) {
+		/* only mediated under --block-net: no inet socket may listen */
+		int sfd = nono_sys_pidfd_getfd(n->pid, (int)n->args[0]);
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+
+		if (sfd >= 0 && getsockname(sfd, (struct sockaddr *)&ss, &sl) == 0 &&
+		    (ss.ss_family == AF_INET || ss.ss_family == AF_INET6) && p->block_net)
+			r = -EACCES;
+		if (sfd >= 0)
+			close(sfd);
+		if (!nono_seccomp_notif_valid(notify_fd, n->id))
+			r = 0;
+		return r;
 	}
 
 	switch (kind) {

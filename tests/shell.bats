@@ -95,6 +95,15 @@ keys() { tmux -L "nono-$$" send-keys -t s "$@"; }
 	keys C-c
 	keys "echo after-interrupt" Enter
 	wait_screen "after-interrupt"
+	keys "sleep 60" Enter
+	sleep 0.5
+	keys C-z
+	wait_screen "Stopped"
+	keys "fg" Enter
+	sleep 0.3
+	keys C-c
+	keys "echo after-fg" Enter
+	wait_screen "after-fg"
 	keys "exit" Enter
 	sleep 0.5
 	! screen | grep -q SECRET
@@ -103,7 +112,13 @@ keys() { tmux -L "nono-$$" send-keys -t s "$@"; }
 	keys "$NONO shell --silent --allow $WORK" Enter
 	sleep 1
 	keys Up Up
-	wait_screen "echo after-interrupt"
+	wait_screen "echo after-fg"
+	keys C-u "false" Enter
+	sleep 0.3
+	keys C-d
+	sleep 0.5
+	keys 'echo status=$?' Enter
+	wait_screen "status=1"
 }
 
 @test "completion offers only what the sandbox can see" {

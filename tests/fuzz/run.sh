@@ -9,11 +9,11 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 srcs=()
 for f in "$top"/src/*.c; do
-	case $(basename "$f") in main.c|gen_bpf.c) continue ;; esac
+	case $(basename "$f") in main.c|gen_bpf.c|shell.c) continue ;; esac
 	srcs+=("$f")
 done
 # shellcheck disable=SC2046
-clang -g -O1 -fsanitize=fuzzer,address,undefined -I"$build" -DNONO_SHIMDIR="\"/nonexistent\"" \
+clang -g -O1 -fsanitize=fuzzer,address,undefined -I"$build" -DNONO_SHIMDIR="\"/nonexistent\"" -DNONO_LIBEXECDIR="\"/nonexistent\"" \
 	"$here/fuzz_profile.c" "${srcs[@]}" -o "$out/fuzz_profile" \
 	$(pkg-config --cflags --libs jansson libseccomp inih)
 mkdir -p "$out/corpus"
