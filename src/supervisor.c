@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -286,15 +287,32 @@ decide(struct nono_supervisor *sv, int notify_fd, const struct nono_notif *n)
 	case EXEC: {
 		const char *cat, *cmd;
 		unsigned long long argv_ptr = n->args[pathi + 1], a0 = 0;
+		struct stat st;
+		char *abs = NULL;
 
 		path = peek_string(n->pid, n->args[pathi]);
 		if (argv_ptr && peek(n->pid, argv_ptr, &a0, sizeof(a0)) == sizeof(a0))
 			argv0 = peek_string(n->pid, a0);
-		canon = path ? resolve_at(n->pid, dirfd, path, flags & AT_EMPTY_PATH ? 0 : flags) : NULL;
-		if (!nono_seccomp_notif_valid(notify_fd, n->id))
+		if (!path)
 			break;
-		/* a PATH search tries names that do not exist: let the kernel say so */
-		if (!canon || access(canon, F_OK) != 0)
+		/* only a symlink in the last component changes the name that runs, so
+		 * one lstat decides whether the path needs resolving at all */
+		if (path[0] == '/' && dirfd == -100)
+			abs = xstrdup(path);
+		else
+			abs = resolve_at(n->pid, dirfd, path, AT_SYMLINK_NOFOLLOW);
+		if (!abs || lstat(abs, &st) < 0) {
+			/* a PATH search tries names that do not exist: let the kernel say so */
+			free(abs);
+			break;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			canon = realpath(abs, NULL);
+			free(abs);
+		} else {
+			canon = abs;
+		}
+		if (!canon || !nono_seccomp_notif_valid(notify_fd, n->id))
 			break;
 		if (sv->shim && strcmp(canon, sv->shim) == 0)
 			break;
@@ -310,7 +328,7 @@ decide(struct nono_supervisor *sv, int notify_fd, const struct nono_notif *n)
 			free(exe);
 			sv->told_pid = n->pid;
 			snprintf(sv->told_cmd, sizeof(sv->told_cmd), "%s", cmd);
-			log_info("refused exec of %s (%s)", canon ? canon : path, cat);
+			log_info("refused exec of %s (%s)", canon, cat);
 			r = -EPERM;
 		}
 		break;
