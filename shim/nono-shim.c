@@ -25,7 +25,8 @@ category(const char *name)
 		for (size_t j = 0; c && c[j].name; j++) {
 			size_t l = strlen(c[j].name);
 
-			if (c[j].name[l - 1] == '*' ? strncmp(c[j].name, name, l - 1) == 0 : strcmp(c[j].name, name) == 0)
+			if (c[j].name[l - 1] == '*' ? strncmp(c[j].name, name, l - 1) == 0
+						    : strcmp(c[j].name, name) == 0)
 				return c[j].category;
 		}
 	}
@@ -60,7 +61,8 @@ main(int argc, char **argv)
 	}
 	free(dup);
 	if (last == EPERM) {
-		fprintf(stderr, "nono: command '%s' is blocked (%s)\nhint: restart nono with --allow-command %s to allow it\n",
+		fprintf(stderr,
+			"nono: command '%s' is blocked (%s)\nhint: restart nono with --allow-command %s to allow it\n",
 			name, category(name), name);
 		return 126;
 	}

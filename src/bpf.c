@@ -30,7 +30,7 @@ nono_seccomp_prebuilt(struct nono_seccomp *out, const struct nono_seccomp_opts *
 int
 nono_seccomp_apply(const struct nono_seccomp *f)
 {
-	struct sock_fprog prog = { .len = f->len, .filter = f->insns };
+	struct sock_fprog prog = {.len = f->len, .filter = f->insns};
 
 	if (nono_sys_seccomp_set_filter(&prog, 0) < 0)
 		return -errno;
@@ -51,7 +51,7 @@ nono_seccomp_free(struct nono_seccomp *f)
 int
 nono_seccomp_apply_listener(const struct nono_seccomp *f)
 {
-	struct sock_fprog prog = { .len = f->len, .filter = f->insns };
+	struct sock_fprog prog = {.len = f->len, .filter = f->insns};
 	int fd = nono_sys_seccomp_set_filter(&prog, SECCOMP_FILTER_FLAG_NEW_LISTENER);
 
 	return fd < 0 ? -errno : fd;

@@ -26,7 +26,8 @@ capfile_dir(void)
 	if (rt && rt[0] == '/' && stat(rt, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == getuid() &&
 	    access(rt, W_OK) == 0)
 		return rt;
-	if (stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX) && access("/dev/shm", W_OK) == 0)
+	if (stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX) &&
+	    access("/dev/shm", W_OK) == 0)
 		return "/dev/shm";
 	return "/tmp";
 }
@@ -60,22 +61,21 @@ policy_json(const struct nono_policy *p, const struct nono_sandbox *sb)
 		const struct nono_rule *r = &p->rules[i];
 		unsigned a = r->access;
 		const char *acc = (a & NONO_ACC_READ) && (a & NONO_ACC_WRITE) ? "readwrite"
-				  : (a & NONO_ACC_WRITE)			      ? "write"
-										      : "read";
+				  : (a & NONO_ACC_WRITE)		      ? "write"
+									      : "read";
 
-		json_array_append_new(fs, json_pack("{s:s, s:s, s:s, s:b, s:b, s:s, s:b}", "original", r->given,
-						    "path", r->path, "access", acc, "delete",
-						    (a & NONO_ACC_DELETE) != 0, "is_file", r->is_file, "source",
-						    r->source, "carved", r->carved));
+		json_array_append_new(fs, json_pack("{s:s, s:s, s:s, s:b, s:b, s:s, s:b}", "original", r->given, "path",
+						    r->path, "access", acc, "delete", (a & NONO_ACC_DELETE) != 0,
+						    "is_file", r->is_file, "source", r->source, "carved", r->carved));
 	}
 	for (size_t i = 0; i < p->n_denies; i++)
 		json_array_append_new(deny, json_pack("{s:s, s:s, s:s}", "path", p->denies[i].path, "original",
 						      p->denies[i].given, "group", p->denies[i].group));
 	for (size_t i = 0; i < p->n_carves; i++)
-		json_array_append_new(carved, json_pack("{s:s, s:s, s:i, s:o}", "path", p->carves[i].path, "source",
-							p->carves[i].source, "entries",
-							(json_int_t)p->carves[i].n_entries, "around",
-							strv_json(&p->carves[i].around)));
+		json_array_append_new(carved,
+				      json_pack("{s:s, s:s, s:i, s:o}", "path", p->carves[i].path, "source",
+						p->carves[i].source, "entries", (json_int_t)p->carves[i].n_entries,
+						"around", strv_json(&p->carves[i].around)));
 	json_object_set_new(root, "fs", fs);
 	json_object_set_new(root, "denied", deny);
 	json_object_set_new(root, "carved", carved);
@@ -167,11 +167,11 @@ sb_str(struct sbuf *b, const char *s)
 		if (!*c)
 			break;
 		if (*c == '"' || *c == '\\') {
-			char esc[2] = { '\\', (char)*c };
+			char esc[2] = {'\\', (char)*c};
 
 			sb_put(b, esc, 2);
 		} else {
-			char esc[6] = { '\\', 'u', '0', '0', hex[*c >> 4], hex[*c & 15] };
+			char esc[6] = {'\\', 'u', '0', '0', hex[*c >> 4], hex[*c & 15]};
 
 			sb_put(b, esc, 6);
 		}
@@ -196,7 +196,7 @@ sb_strv(struct sbuf *b, const char *key, const struct nono_strv *sv)
 char *
 nono_capfile_render(const struct nono_policy *p, const struct nono_sandbox *sb)
 {
-	struct sbuf b = { 0 };
+	struct sbuf b = {0};
 	char num[32];
 
 	sb_lit(&b, "{\n  \"fs\": [");
@@ -209,8 +209,8 @@ nono_capfile_render(const struct nono_policy *p, const struct nono_sandbox *sb)
 		sb_lit(&b, ", \"path\": ");
 		sb_str(&b, r->path);
 		sb_lit(&b, (a & NONO_ACC_READ) && (a & NONO_ACC_WRITE) ? ", \"access\": \"readwrite\""
-			   : (a & NONO_ACC_WRITE)			  ? ", \"access\": \"write\""
-									  : ", \"access\": \"read\"");
+			   : (a & NONO_ACC_WRITE)		       ? ", \"access\": \"write\""
+								       : ", \"access\": \"read\"");
 		sb_lit(&b, (a & NONO_ACC_DELETE) ? ", \"delete\": true" : ", \"delete\": false");
 		sb_lit(&b, r->is_file ? ", \"is_file\": true, \"source\": " : ", \"is_file\": false, \"source\": ");
 		sb_str(&b, r->source);
@@ -286,9 +286,8 @@ nono_capfile_fill(int fd, const char *path, const struct nono_policy *p, const s
 }
 
 char *
-nono_capfile_plan(const struct nono_policy *p, const struct nono_sandbox *sb, const char *program,
-		  char *const *argv, const struct nono_feature *f, int nf, const char *const *seccomp_denied,
-		  const char *refusal)
+nono_capfile_plan(const struct nono_policy *p, const struct nono_sandbox *sb, const char *program, char *const *argv,
+		  const struct nono_feature *f, int nf, const char *const *seccomp_denied, const char *refusal)
 {
 	json_t *root = policy_json(p, sb);
 	json_t *args = json_array(), *feats = json_array(), *sc = json_array();
@@ -318,9 +317,7 @@ strv_from(struct nono_strv *sv, json_t *a)
 	size_t i;
 	json_t *v;
 
-	json_array_foreach(a, i, v)
-		if (json_is_string(v))
-			nono_strv_push(sv, json_string_value(v));
+	json_array_foreach(a, i, v) if (json_is_string(v)) nono_strv_push(sv, json_string_value(v));
 }
 
 int
@@ -336,8 +333,8 @@ nono_capfile_read(struct nono_policy *out, const char *path, struct nono_error *
 
 	nono_policy_init(out);
 	dir = path[0] == '/' ? nono_path_dirname(path) : xstrdup("");
-	ok = capfile_dir_ok(dir) && base && strncmp(base, "/.nono-", 7) == 0 &&
-	     strlen(base) > 12 && strcmp(base + strlen(base) - 5, ".json") == 0;
+	ok = capfile_dir_ok(dir) && base && strncmp(base, "/.nono-", 7) == 0 && strlen(base) > 12 &&
+	     strcmp(base + strlen(base) - 5, ".json") == 0;
 	free(dir);
 	if (!ok || lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > CAPFILE_MAX)
 		return nono_error_set(err, -EINVAL, "SECURITY: NONO_CAP_FILE validation failed (%s)", path);
@@ -347,7 +344,8 @@ nono_capfile_read(struct nono_policy *out, const char *path, struct nono_error *
 		return nono_error_set(err, -EINVAL, "SECURITY: NONO_CAP_FILE validation failed (%s line %d: %s)", path,
 				      je.line, je.text);
 	}
-	json_array_foreach(json_object_get(root, "fs"), i, v) {
+	json_array_foreach(json_object_get(root, "fs"), i, v)
+	{
 		const char *acc = json_string_value(json_object_get(v, "access"));
 		unsigned a2 = 0;
 		struct nono_rule *r;
@@ -370,7 +368,8 @@ nono_capfile_read(struct nono_policy *out, const char *path, struct nono_error *
 		r->is_file = json_is_true(json_object_get(v, "is_file"));
 		r->carved = json_is_true(json_object_get(v, "carved"));
 	}
-	json_array_foreach(json_object_get(root, "denied"), i, v) {
+	json_array_foreach(json_object_get(root, "denied"), i, v)
+	{
 		struct nono_deny *d;
 
 		if (!json_is_string(json_object_get(v, "path")))
@@ -383,7 +382,8 @@ nono_capfile_read(struct nono_policy *out, const char *path, struct nono_error *
 		d->group = xstrdup(json_string_value(json_object_get(v, "group")));
 		d->description = nono_group_find(d->group) ? nono_group_find(d->group)->description : "sensitive path";
 	}
-	json_array_foreach(json_object_get(root, "carved"), i, v) {
+	json_array_foreach(json_object_get(root, "carved"), i, v)
+	{
 		struct nono_carve *c;
 
 		out->carves = xrealloc(out->carves, (out->n_carves + 1) * sizeof(*out->carves));

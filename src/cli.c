@@ -13,7 +13,7 @@
 #include "util.h"
 
 #define ALL_SANDBOX (NONO_CMD_RUN | NONO_CMD_SHELL | NONO_CMD_WHY)
-#define LAUNCH (NONO_CMD_RUN | NONO_CMD_SHELL)
+#define LAUNCH	    (NONO_CMD_RUN | NONO_CMD_SHELL)
 
 static int
 set_grant(struct nono_launch *l, const struct nono_optdef *d, const char *val, struct nono_error *err)
@@ -29,12 +29,11 @@ set_grant(struct nono_launch *l, const struct nono_optdef *d, const char *val, s
 	return 0;
 }
 
-#define FLAG_SETTER(fn, field)                                                                                \
-	static int fn(struct nono_launch *l, const struct nono_optdef *d, const char *val,                    \
-		      struct nono_error *err)                                                                 \
-	{                                                                                                     \
-		field = true;                                                                                 \
-		return 0;                                                                                     \
+#define FLAG_SETTER(fn, field)                                                                                         \
+	static int fn(struct nono_launch *l, const struct nono_optdef *d, const char *val, struct nono_error *err)     \
+	{                                                                                                              \
+		field = true;                                                                                          \
+		return 0;                                                                                              \
 	}
 FLAG_SETTER(set_silent, l->silent)
 FLAG_SETTER(set_dry_run, l->dry_run)
@@ -95,7 +94,7 @@ set_unix_socket(struct nono_launch *l, const struct nono_optdef *d, const char *
 static int
 set_string(struct nono_launch *l, const struct nono_optdef *d, const char *val, struct nono_error *err)
 {
-	char **field = strcmp(d->name, "command") == 0 ? &l->shell_cmd
+	char **field = strcmp(d->name, "command") == 0	 ? &l->shell_cmd
 		       : strcmp(d->name, "shell") == 0	 ? &l->shell
 		       : strcmp(d->name, "path") == 0	 ? &l->why_path
 		       : strcmp(d->name, "profile") == 0 ? &l->profile
@@ -107,50 +106,47 @@ set_string(struct nono_launch *l, const struct nono_optdef *d, const char *val, 
 }
 
 const struct nono_optdef nono_optdefs[] = {
-	{ "profile", 'p', true, "NAME", NULL, set_string, 0, 0, ALL_SANDBOX,
-	  "start from a profile (a name or a .json file)" },
-	{ "allow", 'a', true, "DIR", "filesystem.allow", set_grant, NONO_ACC_RW, NONO_KIND_DIR, ALL_SANDBOX,
-	  "grant read and write beneath DIR" },
-	{ "read", 'r', true, "DIR", "filesystem.read", set_grant, NONO_ACC_READ, NONO_KIND_DIR, ALL_SANDBOX,
-	  "grant read (and execute) beneath DIR" },
-	{ "write", 'w', true, "DIR", "filesystem.write", set_grant, NONO_ACC_WRITE, NONO_KIND_DIR, ALL_SANDBOX,
-	  "grant write beneath DIR" },
-	{ "allow-file", 0, true, "FILE", "filesystem.allow_file", set_grant, NONO_ACC_RW, NONO_KIND_FILE,
-	  ALL_SANDBOX, "grant read and write on one file" },
-	{ "read-file", 0, true, "FILE", "filesystem.read_file", set_grant, NONO_ACC_READ, NONO_KIND_FILE,
-	  ALL_SANDBOX, "grant read on one file" },
-	{ "write-file", 0, true, "FILE", "filesystem.write_file", set_grant, NONO_ACC_WRITE, NONO_KIND_FILE,
-	  ALL_SANDBOX, "grant write on one file" },
-	{ "allow-cwd", 0, false, NULL, "workdir.access", set_allow_cwd, 0, 0, ALL_SANDBOX,
-	  "grant read and write on the working directory" },
-	{ "workdir", 0, true, "DIR", NULL, set_workdir, 0, 0, ALL_SANDBOX,
-	  "working directory and $WORKDIR (default: the current directory)" },
-	{ "allow-delete", 0, false, NULL, "filesystem.allow_delete", set_allow_delete, 0, 0, ALL_SANDBOX,
-	  "let writable grants delete, rename away and truncate" },
-	{ "bypass-protection", 0, true, "PATH", "filesystem.bypass_protection", set_bypass, 0, 0, ALL_SANDBOX,
-	  "let a grant reach the sensitive PATH (pair it with a grant)" },
-	{ "block-net", 0, false, NULL, "network.block", set_block_net, 0, 0, ALL_SANDBOX,
-	  "block all network access (TCP, UDP, raw, every non-UNIX socket)" },
-	{ "net-block", 0, false, NULL, NULL, set_block_net, 0, 0, ALL_SANDBOX, NULL /* alias */ },
-	{ "allow-unix-socket", 0, true, "PATH", "filesystem.unix_socket", set_unix_socket, 0, 0, ALL_SANDBOX,
-	  "let the sandbox connect to the UNIX socket at PATH" },
-	{ "allow-command", 0, true, "CMD", "commands.allow", set_command, 0, 0, ALL_SANDBOX,
-	  "let a blocked command run" },
-	{ "block-command", 0, true, "CMD", "commands.deny", set_command, 0, 0, ALL_SANDBOX,
-	  "refuse another command" },
-	{ "dry-run", 0, false, NULL, NULL, set_dry_run, 0, 0, LAUNCH, "print the plan and run nothing" },
-	{ "json", 0, false, NULL, NULL, set_json, 0, 0, NONO_CMD_RUN | NONO_CMD_WHY,
-	  "machine-readable output (with --dry-run for run)" },
-	{ "silent", 's', false, NULL, NULL, set_silent, 0, 0, LAUNCH, "print nothing but the program's output" },
-	{ "verbose", 'v', false, NULL, NULL, set_verbose, 0, 0, ALL_SANDBOX, "say more (repeatable)" },
-	{ "shell", 0, true, "PATH", NULL, set_string, 0, 0, NONO_CMD_SHELL,
-	  "shell that runs each line (default $SHELL, else /bin/sh)" },
-	{ "command", 'c', true, "LINE", NULL, set_string, 0, 0, NONO_CMD_SHELL, "run LINE and exit, no prompt" },
-	{ "path", 0, true, "PATH", NULL, set_string, 0, 0, NONO_CMD_WHY, "the path to explain" },
-	{ "op", 0, true, "OP", NULL, set_string, 0, 0, NONO_CMD_WHY, "read, write or delete (default read)" },
-	{ "self", 0, false, NULL, NULL, set_self, 0, 0, NONO_CMD_WHY,
-	  "answer for the sandbox this runs in (NONO_CAP_FILE)" },
-	{ NULL, 0, false, NULL, NULL, NULL, 0, 0, 0, NULL },
+    {"profile", 'p', true, "NAME", NULL, set_string, 0, 0, ALL_SANDBOX,
+     "start from a profile (a name or a .json file)"},
+    {"allow", 'a', true, "DIR", "filesystem.allow", set_grant, NONO_ACC_RW, NONO_KIND_DIR, ALL_SANDBOX,
+     "grant read and write beneath DIR"},
+    {"read", 'r', true, "DIR", "filesystem.read", set_grant, NONO_ACC_READ, NONO_KIND_DIR, ALL_SANDBOX,
+     "grant read (and execute) beneath DIR"},
+    {"write", 'w', true, "DIR", "filesystem.write", set_grant, NONO_ACC_WRITE, NONO_KIND_DIR, ALL_SANDBOX,
+     "grant write beneath DIR"},
+    {"allow-file", 0, true, "FILE", "filesystem.allow_file", set_grant, NONO_ACC_RW, NONO_KIND_FILE, ALL_SANDBOX,
+     "grant read and write on one file"},
+    {"read-file", 0, true, "FILE", "filesystem.read_file", set_grant, NONO_ACC_READ, NONO_KIND_FILE, ALL_SANDBOX,
+     "grant read on one file"},
+    {"write-file", 0, true, "FILE", "filesystem.write_file", set_grant, NONO_ACC_WRITE, NONO_KIND_FILE, ALL_SANDBOX,
+     "grant write on one file"},
+    {"allow-cwd", 0, false, NULL, "workdir.access", set_allow_cwd, 0, 0, ALL_SANDBOX,
+     "grant read and write on the working directory"},
+    {"workdir", 0, true, "DIR", NULL, set_workdir, 0, 0, ALL_SANDBOX,
+     "working directory and $WORKDIR (default: the current directory)"},
+    {"allow-delete", 0, false, NULL, "filesystem.allow_delete", set_allow_delete, 0, 0, ALL_SANDBOX,
+     "let writable grants delete, rename away and truncate"},
+    {"bypass-protection", 0, true, "PATH", "filesystem.bypass_protection", set_bypass, 0, 0, ALL_SANDBOX,
+     "let a grant reach the sensitive PATH (pair it with a grant)"},
+    {"block-net", 0, false, NULL, "network.block", set_block_net, 0, 0, ALL_SANDBOX,
+     "block all network access (TCP, UDP, raw, every non-UNIX socket)"},
+    {"net-block", 0, false, NULL, NULL, set_block_net, 0, 0, ALL_SANDBOX, NULL /* alias */},
+    {"allow-unix-socket", 0, true, "PATH", "filesystem.unix_socket", set_unix_socket, 0, 0, ALL_SANDBOX,
+     "let the sandbox connect to the UNIX socket at PATH"},
+    {"allow-command", 0, true, "CMD", "commands.allow", set_command, 0, 0, ALL_SANDBOX, "let a blocked command run"},
+    {"block-command", 0, true, "CMD", "commands.deny", set_command, 0, 0, ALL_SANDBOX, "refuse another command"},
+    {"dry-run", 0, false, NULL, NULL, set_dry_run, 0, 0, LAUNCH, "print the plan and run nothing"},
+    {"json", 0, false, NULL, NULL, set_json, 0, 0, NONO_CMD_RUN | NONO_CMD_WHY,
+     "machine-readable output (with --dry-run for run)"},
+    {"silent", 's', false, NULL, NULL, set_silent, 0, 0, LAUNCH, "print nothing but the program's output"},
+    {"verbose", 'v', false, NULL, NULL, set_verbose, 0, 0, ALL_SANDBOX, "say more (repeatable)"},
+    {"shell", 0, true, "PATH", NULL, set_string, 0, 0, NONO_CMD_SHELL,
+     "shell that runs each line (default $SHELL, else /bin/sh)"},
+    {"command", 'c', true, "LINE", NULL, set_string, 0, 0, NONO_CMD_SHELL, "run LINE and exit, no prompt"},
+    {"path", 0, true, "PATH", NULL, set_string, 0, 0, NONO_CMD_WHY, "the path to explain"},
+    {"op", 0, true, "OP", NULL, set_string, 0, 0, NONO_CMD_WHY, "read, write or delete (default read)"},
+    {"self", 0, false, NULL, NULL, set_self, 0, 0, NONO_CMD_WHY, "answer for the sandbox this runs in (NONO_CAP_FILE)"},
+    {NULL, 0, false, NULL, NULL, NULL, 0, 0, 0, NULL},
 };
 
 void
@@ -214,7 +210,8 @@ apply_env(struct nono_launch *l, unsigned cmd, struct nono_error *err)
 		int b = nono_parse_bool(block);
 
 		if (b < 0)
-			return nono_error_set(err, -EINVAL, "NONO_BLOCK_NET=%s: expected 1/0, true/false, yes/no", block);
+			return nono_error_set(err, -EINVAL, "NONO_BLOCK_NET=%s: expected 1/0, true/false, yes/no",
+					      block);
 		l->policy.block_net = b;
 	}
 	return 0;
@@ -242,8 +239,7 @@ nono_cli_usage(unsigned cmd, const char *cmdname, const char *synopsis, const ch
 }
 
 int
-nono_cli_parse(struct nono_launch *l, unsigned cmd, const char *cmdname, int argc, char **argv,
-	       struct nono_error *err)
+nono_cli_parse(struct nono_launch *l, unsigned cmd, const char *cmdname, int argc, char **argv, struct nono_error *err)
 {
 	struct option longopts[64];
 	char shortopts[64] = "+:h";

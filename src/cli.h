@@ -20,14 +20,14 @@ struct nono_launch {
 	bool silent, dry_run, json, allow_cwd, self;
 	int verbose;
 	char *shell;
-	char *shell_cmd; /* nono shell -c LINE */
+	char *shell_cmd;	/* nono shell -c LINE */
 	const char *extra_read; /* a helper the sandbox must execute (borrowed) */
 	char *why_path;
 	char *op;
-	const char *origin; /* source label for setters: NULL for a flag, "profile:x" */
-	char *profile;	    /* --profile NAME|PATH */
+	const char *origin;			       /* source label for setters: NULL for a flag, "profile:x" */
+	char *profile;				       /* --profile NAME|PATH */
 	struct nono_strv env_allow, env_deny, env_set; /* profile environment.* */
-	char **argv; /* program and arguments (borrowed from main's argv) */
+	char **argv;				       /* program and arguments (borrowed from main's argv) */
 	int argc;
 };
 

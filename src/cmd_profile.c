@@ -73,7 +73,7 @@ cmd_list(int argc, char **argv)
 	char *dir = nono_profile_user_path("x");
 	DIR *d;
 	struct dirent *e;
-	struct nono_strv user = { 0 };
+	struct nono_strv user = {0};
 	bool first = true;
 
 	*strrchr(dir, '/') = '\0';
@@ -133,7 +133,7 @@ cmd_show(int argc, char **argv)
 {
 	const char *ref = positional(argc, argv, 0);
 	struct nono_profile p;
-	struct nono_error err = { 0 };
+	struct nono_error err = {0};
 	char *s;
 
 	if (!ref) {
@@ -149,8 +149,8 @@ cmd_show(int argc, char **argv)
 	if (has_flag(argc, argv, "--json")) {
 		puts(s);
 	} else {
-		char *dry[] = { (char *)"run", (char *)"--profile", (char *)ref, (char *)"--dry-run", (char *)"--",
-				 (char *)"true", NULL };
+		char *dry[] = {(char *)"run", (char *)"--profile", (char *)ref, (char *)"--dry-run",
+			       (char *)"--",  (char *)"true",	   NULL};
 
 		printf("Profile %s (%s)\n", ref, p.origin);
 		if (p.chain.n > 1) {
@@ -176,8 +176,8 @@ cmd_validate(int argc, char **argv)
 	const char *ref = positional(argc, argv, 0);
 	bool json = has_flag(argc, argv, "--json");
 	struct nono_profile p;
-	struct nono_error err = { 0 };
-	struct nono_strv problems = { 0 };
+	struct nono_error err = {0};
+	struct nono_strv problems = {0};
 	char *path = NULL;
 	int status;
 
@@ -305,13 +305,13 @@ cmd_groups(int argc, char **argv)
 
 	for (size_t i = 0; i < nono_n_groups; i++) {
 		const struct nono_group *g = &nono_groups[i];
-		const char *const *sets[] = { g->read, g->write, g->readwrite, g->deny };
-		const char *labels[] = { "read", "write", "read+write", "deny" };
+		const char *const *sets[] = {g->read, g->write, g->readwrite, g->deny};
+		const char *labels[] = {"read", "write", "read+write", "deny"};
 
 		if (name && strcmp(name, g->name) != 0)
 			continue;
-		printf("%s%s%s%s: %s\n", nono_c(1, C_BOLD), g->name, nono_c(1, C_RESET), g->required ? " (required)" : "",
-		       g->description);
+		printf("%s%s%s%s: %s\n", nono_c(1, C_BOLD), g->name, nono_c(1, C_RESET),
+		       g->required ? " (required)" : "", g->description);
 		if (!name)
 			continue;
 		for (int s = 0; s < 4; s++)
@@ -333,8 +333,8 @@ cmd_diff(int argc, char **argv)
 {
 	const char *a = positional(argc, argv, 0), *b = positional(argc, argv, 1);
 	struct nono_launch la, lb;
-	struct nono_error err = { 0 };
-	char *av[] = { (char *)"why", (char *)"--profile", NULL, NULL };
+	struct nono_error err = {0};
+	char *av[] = {(char *)"why", (char *)"--profile", NULL, NULL};
 	int r = 1;
 
 	if (!a || !b) {
@@ -386,8 +386,8 @@ nono_cmd_profile(int argc, char **argv)
 		const char *name;
 		int (*fn)(int, char **);
 	} sub[] = {
-		{ "list", cmd_list },	     { "show", cmd_show },     { "validate", cmd_validate },
-		{ "init", cmd_init },	     { "groups", cmd_groups }, { "diff", cmd_diff },
+	    {"list", cmd_list}, {"show", cmd_show},	{"validate", cmd_validate},
+	    {"init", cmd_init}, {"groups", cmd_groups}, {"diff", cmd_diff},
 	};
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {

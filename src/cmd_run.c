@@ -25,10 +25,10 @@ static int
 launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 {
 	struct nono_prepared pr;
-	struct nono_error err = { 0 };
-	struct nono_strv env = { 0 }, set = { 0 };
+	struct nono_error err = {0};
+	struct nono_strv env = {0}, set = {0};
 	struct nono_spawn sp;
-	struct nono_supervisor sv = { 0 };
+	struct nono_supervisor sv = {0};
 	char *program = NULL;
 	int r, status = 125;
 	double t_prep, t_spawn, t_end;
@@ -67,13 +67,13 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	if (pr.shimdir) {
 		const char *path = getenv("PATH");
 
-		nono_strv_push_owned(&set, xasprintf("PATH=%s:%s", pr.shimdir,
-						     path && *path ? path : "/usr/local/bin:/usr/bin:/bin"));
+		nono_strv_push_owned(
+		    &set, xasprintf("PATH=%s:%s", pr.shimdir, path && *path ? path : "/usr/local/bin:/usr/bin:/bin"));
 		nono_strv_push_owned(&set, xasprintf("NONO_SHIM_DIR=%s", pr.shimdir));
 	}
 	/* the profile's set_vars first, nono's own variables win */
 	{
-		struct nono_strv all = { 0 };
+		struct nono_strv all = {0};
 
 		for (size_t i = 0; i < l->env_set.n; i++)
 			nono_strv_push(&all, l->env_set.v[i]);
@@ -115,7 +115,7 @@ int
 nono_cmd_run(int argc, char **argv)
 {
 	struct nono_launch l;
-	struct nono_error err = { 0 };
+	struct nono_error err = {0};
 	int r, status = 125;
 	double t_start = nono_now_us();
 
@@ -166,9 +166,9 @@ int
 nono_cmd_shell(int argc, char **argv)
 {
 	struct nono_launch l;
-	struct nono_error err = { 0 };
+	struct nono_error err = {0};
 	char *helper = NULL, *state = NULL, *hist = NULL;
-	char *sargv[6] = { 0 };
+	char *sargv[6] = {0};
 	int r, n = 0, hfd = -1, status = 125;
 	double t_start = nono_now_us();
 

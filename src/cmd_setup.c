@@ -48,10 +48,10 @@ int
 nono_cmd_setup(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "check-only", no_argument, NULL, 'c' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"check-only", no_argument, NULL, 'c'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct nono_feature f[16];
 	struct utsname u;
@@ -83,8 +83,8 @@ nono_cmd_setup(int argc, char **argv)
 	kabi = nono_sys_landlock_kernel_abi();
 	nf = nono_sandbox_features(f, 16, NULL, abi);
 	seccomp_filter = prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0;
-	notif = file_has_word("/proc/sys/kernel/seccomp/actions_avail", "user_notif") &&
-		nono_seccomp_notify_supported();
+	notif =
+	    file_has_word("/proc/sys/kernel/seccomp/actions_avail", "user_notif") && nono_seccomp_notify_supported();
 	for (int i = 0; i < nf; i++)
 		if (f[i].required && !f[i].available)
 			ready = false;
@@ -115,8 +115,7 @@ nono_cmd_setup(int argc, char **argv)
 	for (int i = 0; i < nf; i++)
 		printf("  %-34s ABI %d  %s%-9s%s %s\n", f[i].name, f[i].min_abi,
 		       nono_c(1, f[i].available ? C_GREEN : (f[i].required ? C_RED : C_YELLOW)),
-		       f[i].available ? "yes" : "no", nono_c(1, C_RESET),
-		       f[i].required ? "" : "(optional)");
+		       f[i].available ? "yes" : "no", nono_c(1, C_RESET), f[i].required ? "" : "(optional)");
 	printf("seccomp:   filters %s, user notification %s (libseccomp %s)\n", seccomp_filter ? "yes" : "no",
 	       notif ? "yes" : "no", nono_seccomp_version());
 	printf("\nProtections:\n");
@@ -129,7 +128,8 @@ nono_cmd_setup(int argc, char **argv)
 	printf("  %-34s %s\n", "syscall hardening", seccomp_filter ? "enforced (seccomp)" : "NOT AVAILABLE");
 	printf("  %-34s %s\n", "command blocklist, every exec",
 	       notif ? "enforced (seccomp user notification)" : "NOT AVAILABLE");
-	printf("  %-34s %s\n", "chmod/chown/xattr, UNIX sockets", notif ? "mediated (seccomp user notification)" : "NOT AVAILABLE");
+	printf("  %-34s %s\n", "chmod/chown/xattr, UNIX sockets",
+	       notif ? "mediated (seccomp user notification)" : "NOT AVAILABLE");
 	printf("\n%s\n", ready ? "nono run: ready" : "nono run: refuses to run on this kernel (see above)");
 	return ready ? 0 : 1;
 }

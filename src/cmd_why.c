@@ -15,11 +15,11 @@
 #include "why.h"
 
 static const char *const reason_names[] = {
-	[NONO_WHY_GRANTED] = "granted_path",
-	[NONO_WHY_SENSITIVE] = "sensitive_path",
-	[NONO_WHY_NOT_GRANTED] = "path_not_granted",
-	[NONO_WHY_INSUFFICIENT] = "insufficient_access",
-	[NONO_WHY_CARVED] = "carved_out",
+    [NONO_WHY_GRANTED] = "granted_path",
+    [NONO_WHY_SENSITIVE] = "sensitive_path",
+    [NONO_WHY_NOT_GRANTED] = "path_not_granted",
+    [NONO_WHY_INSUFFICIENT] = "insufficient_access",
+    [NONO_WHY_CARVED] = "carved_out",
 };
 
 const char *
@@ -87,8 +87,9 @@ nono_why_print(const struct nono_verdict *v, enum nono_op op, bool json, FILE *f
 		break;
 	case NONO_WHY_CARVED:
 		disp = nono_path_display(v->carve->path);
-		fprintf(f, "  Reason:     not granted: %s (%s) was split around sensitive paths and this entry was "
-			   "not there at launch\n",
+		fprintf(f,
+			"  Reason:     not granted: %s (%s) was split around sensitive paths and this entry was "
+			"not there at launch\n",
 			disp, v->carve->source);
 		free(disp);
 		break;
@@ -105,7 +106,7 @@ int
 nono_cmd_why(int argc, char **argv)
 {
 	struct nono_launch l;
-	struct nono_error err = { 0 };
+	struct nono_error err = {0};
 	struct nono_verdict v;
 	struct nono_policy self;
 	const struct nono_policy *p = &l.policy;

@@ -7,11 +7,35 @@
 
 /* Exact names and (trailing '*') prefixes, from the reference's list. */
 static const char *const dangerous[] = {
-	"LD_*", "DYLD_*", "BASH_ENV", "ENV", "CDPATH", "GLOBIGNORE", "BASH_FUNC_*", "PROMPT_COMMAND", "IFS",
-	"PYTHONSTARTUP", "PYTHONPATH", "NODE_OPTIONS", "NODE_PATH", "PERL5OPT", "PERL5LIB", "RUBYOPT", "RUBYLIB",
-	"GEM_PATH", "GEM_HOME", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "DOTNET_STARTUP_HOOKS", "GOFLAGS",
-	"OP_SERVICE_ACCOUNT_TOKEN", "OP_CONNECT_TOKEN", "OP_CONNECT_HOST", "OP_SESSION_*", "NONO_CAP_FILE",
-	NULL,
+    "LD_*",
+    "DYLD_*",
+    "BASH_ENV",
+    "ENV",
+    "CDPATH",
+    "GLOBIGNORE",
+    "BASH_FUNC_*",
+    "PROMPT_COMMAND",
+    "IFS",
+    "PYTHONSTARTUP",
+    "PYTHONPATH",
+    "NODE_OPTIONS",
+    "NODE_PATH",
+    "PERL5OPT",
+    "PERL5LIB",
+    "RUBYOPT",
+    "RUBYLIB",
+    "GEM_PATH",
+    "GEM_HOME",
+    "JAVA_TOOL_OPTIONS",
+    "_JAVA_OPTIONS",
+    "DOTNET_STARTUP_HOOKS",
+    "GOFLAGS",
+    "OP_SERVICE_ACCOUNT_TOKEN",
+    "OP_CONNECT_TOKEN",
+    "OP_CONNECT_HOST",
+    "OP_SESSION_*",
+    "NONO_CAP_FILE",
+    NULL,
 };
 
 static size_t
@@ -61,15 +85,15 @@ matches(const char *entry, const struct nono_strv *pats)
 		size_t l = strlen(p);
 
 		if (l && p[l - 1] == '*' ? (n >= l - 1 && strncmp(entry, p, l - 1) == 0)
-					  : (n == l && strncmp(entry, p, l) == 0))
+					 : (n == l && strncmp(entry, p, l) == 0))
 			return true;
 	}
 	return false;
 }
 
 void
-nono_env_build_filtered(struct nono_strv *out, char *const *environ, char *const *set,
-			const struct nono_strv *allow, const struct nono_strv *deny)
+nono_env_build_filtered(struct nono_strv *out, char *const *environ, char *const *set, const struct nono_strv *allow,
+			const struct nono_strv *deny)
 {
 	for (size_t i = 0; environ && environ[i]; i++) {
 		const char *e = environ[i];

@@ -4,7 +4,7 @@
 #define NONO_ERROR_H
 
 struct nono_error {
-	int code;	/* negative errno, 0 when unset */
+	int code; /* negative errno, 0 when unset */
 	char msg[1024];
 	char hint[512];
 };

@@ -13,8 +13,8 @@ static int
 emit(const char *name, int block_net)
 {
 	struct nono_seccomp f;
-	struct nono_seccomp_opts o = { .block_net = block_net };
-	struct nono_error err = { 0 };
+	struct nono_seccomp_opts o = {.block_net = block_net};
+	struct nono_error err = {0};
 
 	if (nono_seccomp_build(&f, &o, &err) < 0) {
 		fprintf(stderr, "gen_bpf: %s\n", err.msg);
@@ -22,8 +22,7 @@ emit(const char *name, int block_net)
 	}
 	printf("static const struct sock_filter %s[%u] = {\n", name, f.len);
 	for (unsigned i = 0; i < f.len; i++)
-		printf("\t{ 0x%04x, %u, %u, 0x%08x },\n", f.insns[i].code, f.insns[i].jt, f.insns[i].jf,
-		       f.insns[i].k);
+		printf("\t{ 0x%04x, %u, %u, 0x%08x },\n", f.insns[i].code, f.insns[i].jt, f.insns[i].jf, f.insns[i].k);
 	printf("};\n#define %s_RULES %uu\n\n", name, f.n_rules);
 	free(f.insns);
 	return 0;

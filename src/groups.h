@@ -16,13 +16,13 @@ struct nono_cmd {
 struct nono_group {
 	const char *name;
 	const char *description;
-	bool required;			   /* cannot be excluded */
-	unsigned extra_access;		   /* NONO_ACC_IOCTL for device groups */
-	const char *const *read;	   /* read + execute */
-	const char *const *write;	   /* write (create) only */
-	const char *const *readwrite;	   /* both */
-	const char *const *deny;	   /* never readable nor writable */
-	const struct nono_cmd *commands;   /* refused commands */
+	bool required;			 /* cannot be excluded */
+	unsigned extra_access;		 /* NONO_ACC_IOCTL for device groups */
+	const char *const *read;	 /* read + execute */
+	const char *const *write;	 /* write (create) only */
+	const char *const *readwrite;	 /* both */
+	const char *const *deny;	 /* never readable nor writable */
+	const struct nono_cmd *commands; /* refused commands */
 };
 
 extern const struct nono_group nono_groups[];

@@ -13,36 +13,36 @@
 #include "sandbox.h"
 #include "sys.h"
 
-#define FS_ABI1                                                                                               \
-	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE |          \
-	 LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REMOVE_FILE |       \
-	 LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |           \
-	 LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK |        \
+#define FS_ABI1                                                                                                        \
+	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE |                   \
+	 LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REMOVE_FILE |                \
+	 LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |                    \
+	 LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK |                 \
 	 LANDLOCK_ACCESS_FS_MAKE_SYM)
 
 /* What each ABI can handle: a table, not a cascade of ifs. */
 static const struct {
 	uint64_t fs, net, scoped;
 } abi_masks[NONO_LANDLOCK_ABI_MAX + 1] = {
-	[0] = { 0, 0, 0 },
-	[1] = { FS_ABI1, 0, 0 },
-	[2] = { FS_ABI1 | LANDLOCK_ACCESS_FS_REFER, 0, 0 },
-	[3] = { FS_ABI1 | LANDLOCK_ACCESS_FS_REFER | LANDLOCK_ACCESS_FS_TRUNCATE, 0, 0 },
-	[4] = { FS_ABI1 | LANDLOCK_ACCESS_FS_REFER | LANDLOCK_ACCESS_FS_TRUNCATE,
-		LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP, 0 },
-	[5] = { FS_ABI1 | LANDLOCK_ACCESS_FS_REFER | LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV,
-		LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP, 0 },
-	[6] = { FS_ABI1 | LANDLOCK_ACCESS_FS_REFER | LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV,
-		LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP,
-		LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL },
-	[7] = { FS_ABI1 | LANDLOCK_ACCESS_FS_REFER | LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV,
-		LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP,
-		LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL },
+    [0] = {0, 0, 0},
+    [1] = {FS_ABI1, 0, 0},
+    [2] = {FS_ABI1 | LANDLOCK_ACCESS_FS_REFER, 0, 0},
+    [3] = {FS_ABI1 | LANDLOCK_ACCESS_FS_REFER | LANDLOCK_ACCESS_FS_TRUNCATE, 0, 0},
+    [4] = {FS_ABI1 | LANDLOCK_ACCESS_FS_REFER | LANDLOCK_ACCESS_FS_TRUNCATE,
+	   LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP, 0},
+    [5] = {FS_ABI1 | LANDLOCK_ACCESS_FS_REFER | LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV,
+	   LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP, 0},
+    [6] = {FS_ABI1 | LANDLOCK_ACCESS_FS_REFER | LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV,
+	   LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP,
+	   LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL},
+    [7] = {FS_ABI1 | LANDLOCK_ACCESS_FS_REFER | LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV,
+	   LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP,
+	   LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL},
 };
 
 /* Rights that make sense on a non-directory; others give EINVAL. */
-#define FILE_RIGHTS                                                                                           \
-	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE |          \
+#define FILE_RIGHTS                                                                                                    \
+	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE |                   \
 	 LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV)
 
 /* nono access bit -> Landlock rights. Creating device nodes (MAKE_CHAR,
@@ -51,13 +51,12 @@ static const struct {
 	unsigned access;
 	uint64_t rights;
 } access_map[] = {
-	{ NONO_ACC_READ, LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_EXECUTE },
-	{ NONO_ACC_WRITE, LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_DIR |
-				  LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO |
-				  LANDLOCK_ACCESS_FS_MAKE_SYM | LANDLOCK_ACCESS_FS_REFER },
-	{ NONO_ACC_DELETE,
-	  LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_TRUNCATE },
-	{ NONO_ACC_IOCTL, LANDLOCK_ACCESS_FS_IOCTL_DEV },
+    {NONO_ACC_READ, LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_EXECUTE},
+    {NONO_ACC_WRITE, LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_DIR |
+			 LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_SYM |
+			 LANDLOCK_ACCESS_FS_REFER},
+    {NONO_ACC_DELETE, LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_TRUNCATE},
+    {NONO_ACC_IOCTL, LANDLOCK_ACCESS_FS_IOCTL_DEV},
 };
 
 uint64_t
@@ -87,14 +86,14 @@ int
 nono_sandbox_features(struct nono_feature *out, int max, const struct nono_policy *p, int abi)
 {
 	const struct nono_feature table[] = {
-		{ "filesystem access control", 1, "Linux 5.13", true, false },
-		{ "cross-directory rename control", 2, "Linux 5.19", false, false },
-		{ "truncation control", 3, "Linux 6.2", true, false },
-		{ "TCP connect and bind control", 4, "Linux 6.7", p && p->block_net, false },
-		{ "device ioctl control", 5, "Linux 6.10", false, false },
-		{ "signal isolation", 6, "Linux 6.12", true, false },
-		{ "abstract UNIX socket isolation", 6, "Linux 6.12", true, false },
-		{ "denial logging", 7, "Linux 6.15", false, false },
+	    {"filesystem access control", 1, "Linux 5.13", true, false},
+	    {"cross-directory rename control", 2, "Linux 5.19", false, false},
+	    {"truncation control", 3, "Linux 6.2", true, false},
+	    {"TCP connect and bind control", 4, "Linux 6.7", p && p->block_net, false},
+	    {"device ioctl control", 5, "Linux 6.10", false, false},
+	    {"signal isolation", 6, "Linux 6.12", true, false},
+	    {"abstract UNIX socket isolation", 6, "Linux 6.12", true, false},
+	    {"denial logging", 7, "Linux 6.15", false, false},
 	};
 	int n = 0;
 
@@ -119,8 +118,9 @@ nono_sandbox_prepare(struct nono_sandbox *out, const struct nono_policy *p, stru
 	out->ruleset_fd = -1;
 	out->abi = abi;
 	if (abi <= 0)
-		return nono_error_set(err, -ENOSYS, "Landlock is not available on this kernel (needs Linux 5.13 "
-						    "with landlock in the LSM list)");
+		return nono_error_set(err, -ENOSYS,
+				      "Landlock is not available on this kernel (needs Linux 5.13 "
+				      "with landlock in the LSM list)");
 	if (abi > NONO_LANDLOCK_ABI_MAX)
 		abi = out->abi = NONO_LANDLOCK_ABI_MAX;
 	n = nono_sandbox_features(feats, 16, p, abi);
@@ -162,8 +162,7 @@ nono_sandbox_prepare(struct nono_sandbox *out, const struct nono_policy *p, stru
 				log_warn("%s vanished before the sandbox started; not granted", r->path);
 				continue;
 			}
-			nono_error_set(err, -errno, "cannot open %s for a Landlock rule: %s", r->path,
-				       strerror(errno));
+			nono_error_set(err, -errno, "cannot open %s for a Landlock rule: %s", r->path, strerror(errno));
 			close(fd);
 			return err->code;
 		}

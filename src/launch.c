@@ -34,8 +34,7 @@ executable_file(const char *p)
 }
 
 int
-nono_launch_parse(struct nono_launch *l, unsigned cmd, const char *name, int argc, char **argv,
-		  struct nono_error *err)
+nono_launch_parse(struct nono_launch *l, unsigned cmd, const char *name, int argc, char **argv, struct nono_error *err)
 {
 	struct nono_profile prof;
 	char *ref;
@@ -105,8 +104,7 @@ nono_launch_resolve(char **out, const char *prog, struct nono_error *err)
 }
 
 int
-nono_launch_check_command(const struct nono_policy *p, const char *argv0, const char *resolved,
-			  struct nono_error *err)
+nono_launch_check_command(const struct nono_policy *p, const char *argv0, const char *resolved, struct nono_error *err)
 {
 	const char *cat = NULL;
 	const char *name = argv0;
@@ -134,7 +132,7 @@ find_shims(struct nono_prepared *out)
 {
 	char *exe = realpath("/proc/self/exe", NULL);
 	char *dir = exe ? nono_path_dirname(exe) : NULL;
-	char *cands[2] = { dir ? nono_path_join(dir, "shims") : NULL, xstrdup(NONO_SHIMDIR) };
+	char *cands[2] = {dir ? nono_path_join(dir, "shims") : NULL, xstrdup(NONO_SHIMDIR)};
 
 	for (int i = 0; i < 2 && !out->shimdir; i++) {
 		char *link = cands[i] ? nono_path_join(cands[i], "rm") : NULL;
@@ -279,8 +277,8 @@ nono_launch_banner(const struct nono_launch *l, const struct nono_prepared *pr, 
 
 	if (l->silent || !nono_settings()->banner)
 		return;
-	fprintf(stderr, "%snono %s%s · Landlock ABI %d · %s\n", nono_c(2, C_BOLD), PACKAGE_VERSION,
-		nono_c(2, C_RESET), pr->sandbox.abi, what);
+	fprintf(stderr, "%snono %s%s · Landlock ABI %d · %s\n", nono_c(2, C_BOLD), PACKAGE_VERSION, nono_c(2, C_RESET),
+		pr->sandbox.abi, what);
 	for (size_t i = 0; i < p->n_rules; i++) {
 		const struct nono_rule *r = &p->rules[i];
 		char *d;
@@ -319,8 +317,8 @@ nono_launch_plan(const struct nono_launch *l, const struct nono_prepared *pr, co
 	int nf = nono_sandbox_features(feats, 16, p, pr->sandbox.abi);
 
 	if (l->json) {
-		char *s = nono_capfile_plan(p, &pr->sandbox, program, l->argv, feats, nf, nono_seccomp_denied,
-					    pr->refusal);
+		char *s =
+		    nono_capfile_plan(p, &pr->sandbox, program, l->argv, feats, nf, nono_seccomp_denied, pr->refusal);
 
 		puts(s);
 		free(s);
@@ -351,8 +349,8 @@ nono_launch_plan(const struct nono_launch *l, const struct nono_prepared *pr, co
 		printf("  %-42s %s\n", p->denies[i].path, p->denies[i].group);
 	for (size_t i = 0; i < p->bypass_canon.n; i++)
 		printf("  bypassed: %s\n", p->bypass_canon.v[i]);
-	printf("\nNetwork:   %s\n", p->block_net ? "blocked (TCP by Landlock; UDP, raw and other families by seccomp)"
-						: "allowed");
+	printf("\nNetwork:   %s\n",
+	       p->block_net ? "blocked (TCP by Landlock; UDP, raw and other families by seccomp)" : "allowed");
 	printf("Delete:    %s\n", p->allow_delete ? "allowed in writable grants"
 						  : "refused in writable grants except .git (--allow-delete)");
 	printf("Commands:  every exec checked by the supervisor; groups:");

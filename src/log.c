@@ -11,7 +11,7 @@
 #include "log.h"
 
 static int level = NONO_LOG_NORMAL;
-static int colour[3] = { -1, -1, -1 };
+static int colour[3] = {-1, -1, -1};
 static int forced = -1; /* -1 on a terminal, 0 never, 1 always */
 
 void

@@ -24,11 +24,11 @@ __attribute__((format(printf, 1, 2), noreturn)) void die_errno(const char *fmt, 
 
 /* ANSI sequences, or "" when colour is off for stderr/stdout */
 const char *nono_c(int fd, const char *seq);
-#define C_RED "\033[31m"
-#define C_GREEN "\033[32m"
+#define C_RED	 "\033[31m"
+#define C_GREEN	 "\033[32m"
 #define C_YELLOW "\033[33m"
-#define C_BOLD "\033[1m"
-#define C_DIM "\033[2m"
-#define C_RESET "\033[0m"
+#define C_BOLD	 "\033[1m"
+#define C_DIM	 "\033[2m"
+#define C_RESET	 "\033[0m"
 
 #endif

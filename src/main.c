@@ -18,13 +18,13 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "run", nono_cmd_run, "[OPTIONS] [--] PROGRAM [ARGS...]", "run a program in the sandbox" },
-	{ "shell", nono_cmd_shell, "[OPTIONS]", "an interactive shell inside the sandbox" },
-	{ "why", nono_cmd_why, "[OPTIONS] [--path] PATH", "explain why a path is allowed or denied" },
-	{ "profile", nono_cmd_profile, "list|show|init|validate|diff|groups", "manage sandbox profiles" },
-	{ "config", nono_cmd_config, "[--json]", "show the effective settings" },
-	{ "setup", nono_cmd_setup, "--check-only [--json]", "report what this kernel can enforce" },
-	{ NULL, NULL, NULL, NULL },
+    {"run", nono_cmd_run, "[OPTIONS] [--] PROGRAM [ARGS...]", "run a program in the sandbox"},
+    {"shell", nono_cmd_shell, "[OPTIONS]", "an interactive shell inside the sandbox"},
+    {"why", nono_cmd_why, "[OPTIONS] [--path] PATH", "explain why a path is allowed or denied"},
+    {"profile", nono_cmd_profile, "list|show|init|validate|diff|groups", "manage sandbox profiles"},
+    {"config", nono_cmd_config, "[--json]", "show the effective settings"},
+    {"setup", nono_cmd_setup, "--check-only [--json]", "report what this kernel can enforce"},
+    {NULL, NULL, NULL, NULL},
 };
 
 static void
@@ -75,7 +75,7 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "help") == 0) {
 		if (argc > 2 && (c = find(argv[2]))) {
-			char *hargv[] = { argv[2], (char *)"--help", NULL };
+			char *hargv[] = {argv[2], (char *)"--help", NULL};
 
 			return c->fn(2, hargv);
 		}
@@ -89,7 +89,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (c->fn != nono_cmd_config) {
-		struct nono_error err = { 0 };
+		struct nono_error err = {0};
 		int r;
 
 		if (nono_config_load(&settings, &err) < 0) {

@@ -72,8 +72,8 @@ nono_policy_free(struct nono_policy *p)
 }
 
 void
-nono_policy_grant(struct nono_policy *p, const char *path, unsigned access, enum nono_kind kind,
-		  const char *source, bool user)
+nono_policy_grant(struct nono_policy *p, const char *path, unsigned access, enum nono_kind kind, const char *source,
+		  bool user)
 {
 	struct nono_request *r;
 
@@ -104,8 +104,8 @@ nono_policy_add_default_groups(struct nono_policy *p)
 }
 
 static void
-add_rule(struct nono_policy *p, const char *path, const char *given, const char *source, unsigned access,
-	 bool is_file, bool carved, bool user)
+add_rule(struct nono_policy *p, const char *path, const char *given, const char *source, unsigned access, bool is_file,
+	 bool carved, bool user)
 {
 	struct nono_rule *r;
 
@@ -213,9 +213,9 @@ expand_group_grants(struct nono_policy *p, const struct nono_group *g)
 		const char *const *list;
 		unsigned access;
 	} sets[] = {
-		{ g->read, NONO_ACC_READ },
-		{ g->write, NONO_ACC_WRITE },
-		{ g->readwrite, NONO_ACC_RW },
+	    {g->read, NONO_ACC_READ},
+	    {g->write, NONO_ACC_WRITE},
+	    {g->readwrite, NONO_ACC_RW},
 	};
 
 	for (size_t s = 0; s < 3; s++)
@@ -269,8 +269,7 @@ carve(struct nono_policy *p, struct nono_carve *c, const char *dir, unsigned acc
 }
 
 static int
-resolve_request(struct nono_policy *p, const struct nono_request *r, const struct nono_vars *v,
-		struct nono_error *err)
+resolve_request(struct nono_policy *p, const struct nono_request *r, const struct nono_vars *v, struct nono_error *err)
 {
 	char *x = NULL, *canon = NULL;
 	bool exists;
@@ -291,8 +290,8 @@ resolve_request(struct nono_policy *p, const struct nono_request *r, const struc
 		/* a flag naming nothing is worth a warning; a profile's optional
 		 * paths (~/.vscode on a machine without VS Code) only at -v */
 		if (r->user && strncmp(r->source, "profile:", 8) != 0)
-			nono_strv_push_owned(&p->warnings,
-					     xasprintf("%s %s: no such file or directory; skipped", r->source, r->given));
+			nono_strv_push_owned(
+			    &p->warnings, xasprintf("%s %s: no such file or directory; skipped", r->source, r->given));
 		else if (r->user)
 			log_info("%s %s: no such file or directory; skipped", r->source, r->given);
 		goto out;
@@ -521,8 +520,8 @@ nono_policy_finalize(struct nono_policy *p, struct nono_error *err)
 	for (size_t i = 0; i < p->groups.n; i++)
 		expand_group_grants(p, nono_group_find(p->groups.v[i]));
 	for (size_t i = 0; i < n_user_reqs; i++) {
-		nono_policy_grant(p, user_reqs[i].given, user_reqs[i].access, user_reqs[i].kind,
-				  user_reqs[i].source, user_reqs[i].user);
+		nono_policy_grant(p, user_reqs[i].given, user_reqs[i].access, user_reqs[i].kind, user_reqs[i].source,
+				  user_reqs[i].user);
 		free(user_reqs[i].given);
 		free(user_reqs[i].source);
 	}
@@ -595,7 +594,7 @@ const char *
 nono_access_str(unsigned a)
 {
 	static const char *const names[] = {
-		"none", "read", "write", "read+write", "delete", "read+delete", "write+delete", "read+write+delete",
+	    "none", "read", "write", "read+write", "delete", "read+delete", "write+delete", "read+write+delete",
 	};
 
 	return names[a & 7];
@@ -603,8 +602,8 @@ nono_access_str(unsigned a)
 
 /* union of the rights of every rule covering q (file rules only when exact) */
 static unsigned
-covering(const struct nono_policy *p, const char *q, bool dirs_only, unsigned need,
-	 const struct nono_rule **best, const struct nono_rule **closest)
+covering(const struct nono_policy *p, const char *q, bool dirs_only, unsigned need, const struct nono_rule **best,
+	 const struct nono_rule **closest)
 {
 	unsigned acc = 0;
 	size_t best_len = 0, closest_len = 0;

@@ -40,9 +40,9 @@ struct nono_deny {
 };
 
 struct nono_carve {
-	char *path;		/* the grant that was split */
+	char *path; /* the grant that was split */
 	char *source;
-	size_t n_entries;	/* rules it became */
+	size_t n_entries;	 /* rules it became */
 	struct nono_strv around; /* the sensitive paths left out */
 };
 

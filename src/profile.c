@@ -17,7 +17,7 @@
 #include "vars.h"
 
 #define MAX_DEPTH 10
-#define MAX_SIZE (1024 * 1024)
+#define MAX_SIZE  (1024 * 1024)
 
 /* ---- the schema ------------------------------------------------------ */
 
@@ -43,67 +43,67 @@ struct keyspec {
 };
 
 static const struct keyspec schema[] = {
-	{ "$schema", K_STR, S_OK, NULL },
-	{ "extends", K_STR_LIST, S_OK, NULL },
-	{ "meta", K_OBJ, S_OK, NULL },
-	{ "meta.name", K_STR, S_OK, NULL },
-	{ "meta.version", K_STR, S_OK, NULL },
-	{ "meta.description", K_STR, S_OK, NULL },
-	{ "meta.author", K_STR, S_OK, NULL },
-	{ "groups", K_OBJ, S_OK, NULL },
-	{ "groups.include", K_LIST, S_OK, NULL },
-	{ "groups.exclude", K_LIST, S_OK, NULL },
-	{ "security", K_OBJ, S_OK, NULL },
-	{ "security.groups", K_LIST, S_DEPRECATED, "groups.include" },
-	{ "security.allowed_commands", K_LIST, S_DEPRECATED, "commands.allow" },
-	{ "security.signal_mode", K_STR, S_LATER, "signal modes other than isolated" },
-	{ "security.process_info_mode", K_STR, S_LATER, "process info modes" },
-	{ "security.ipc_mode", K_STR, S_LATER, "IPC modes" },
-	{ "security.capability_elevation", K_BOOL, S_LATER, "capability elevation" },
-	{ "commands", K_OBJ, S_OK, NULL },
-	{ "commands.allow", K_LIST, S_OK, NULL },
-	{ "commands.deny", K_LIST, S_OK, NULL },
-	{ "filesystem", K_OBJ, S_OK, NULL },
-	{ "filesystem.allow", K_LIST, S_OK, NULL },
-	{ "filesystem.read", K_LIST, S_OK, NULL },
-	{ "filesystem.write", K_LIST, S_OK, NULL },
-	{ "filesystem.allow_file", K_LIST, S_OK, NULL },
-	{ "filesystem.read_file", K_LIST, S_OK, NULL },
-	{ "filesystem.write_file", K_LIST, S_OK, NULL },
-	{ "filesystem.deny", K_LIST, S_OK, NULL },
-	{ "filesystem.bypass_protection", K_LIST, S_OK, NULL },
-	{ "filesystem.allow_delete", K_BOOL_LIST, S_OK, NULL },
-	{ "filesystem.suppress_save_prompt", K_LIST, S_IGNORED, NULL },
-	{ "filesystem.unix_socket", K_LIST, S_OK, NULL },
-	{ "network", K_OBJ, S_OK, NULL },
-	{ "network.block", K_BOOL, S_OK, NULL },
-	{ "network.allow_domain", K_LIST, S_LATER, "the domain-filtering proxy" },
-	{ "network.network_profile", K_STR_NULL, S_LATER, "network profiles (the domain-filtering proxy)" },
-	{ "network.credentials", K_LIST, S_LATER, "credential injection" },
-	{ "network.open_port", K_LIST, S_LATER, "port exceptions" },
-	{ "network.listen_port", K_LIST, S_LATER, "port exceptions" },
-	{ "network.connect_port", K_LIST, S_LATER, "port exceptions" },
-	{ "workdir", K_OBJ, S_OK, NULL },
-	{ "workdir.access", K_STR, S_OK, NULL },
-	{ "environment", K_OBJ, S_OK, NULL },
-	{ "environment.allow_vars", K_LIST, S_OK, NULL },
-	{ "environment.deny_vars", K_LIST, S_OK, NULL },
-	{ "environment.set_vars", K_MAP, S_OK, NULL },
-	{ "env_credentials", K_MAP, S_LATER, "keystore credentials (--env-credential)" },
-	{ "secrets", K_MAP, S_LATER, "keystore credentials (--env-credential)" },
-	{ "open_urls", K_OBJ_NULL, S_LATER, "supervised URL opening" },
-	{ "rollback", K_OBJ, S_LATER, "rollback" },
-	{ "undo", K_OBJ, S_LATER, "rollback" },
-	{ "hooks", K_ANY, S_LATER, "hook installation (nono hooks install)" },
-	{ "interactive", K_BOOL, S_IGNORED, NULL },
-	{ "policy", K_OBJ, S_OK, NULL },
-	{ "policy.add_allow_read", K_LIST, S_DEPRECATED, "filesystem.read" },
-	{ "policy.add_allow_write", K_LIST, S_DEPRECATED, "filesystem.write" },
-	{ "policy.add_allow_readwrite", K_LIST, S_DEPRECATED, "filesystem.allow" },
-	{ "policy.add_deny_access", K_LIST, S_DEPRECATED, "filesystem.deny" },
-	{ "policy.add_deny_commands", K_LIST, S_DEPRECATED, "commands.deny" },
-	{ "policy.override_deny", K_LIST, S_DEPRECATED, "filesystem.bypass_protection" },
-	{ "policy.exclude_groups", K_LIST, S_DEPRECATED, "groups.exclude" },
+    {"$schema", K_STR, S_OK, NULL},
+    {"extends", K_STR_LIST, S_OK, NULL},
+    {"meta", K_OBJ, S_OK, NULL},
+    {"meta.name", K_STR, S_OK, NULL},
+    {"meta.version", K_STR, S_OK, NULL},
+    {"meta.description", K_STR, S_OK, NULL},
+    {"meta.author", K_STR, S_OK, NULL},
+    {"groups", K_OBJ, S_OK, NULL},
+    {"groups.include", K_LIST, S_OK, NULL},
+    {"groups.exclude", K_LIST, S_OK, NULL},
+    {"security", K_OBJ, S_OK, NULL},
+    {"security.groups", K_LIST, S_DEPRECATED, "groups.include"},
+    {"security.allowed_commands", K_LIST, S_DEPRECATED, "commands.allow"},
+    {"security.signal_mode", K_STR, S_LATER, "signal modes other than isolated"},
+    {"security.process_info_mode", K_STR, S_LATER, "process info modes"},
+    {"security.ipc_mode", K_STR, S_LATER, "IPC modes"},
+    {"security.capability_elevation", K_BOOL, S_LATER, "capability elevation"},
+    {"commands", K_OBJ, S_OK, NULL},
+    {"commands.allow", K_LIST, S_OK, NULL},
+    {"commands.deny", K_LIST, S_OK, NULL},
+    {"filesystem", K_OBJ, S_OK, NULL},
+    {"filesystem.allow", K_LIST, S_OK, NULL},
+    {"filesystem.read", K_LIST, S_OK, NULL},
+    {"filesystem.write", K_LIST, S_OK, NULL},
+    {"filesystem.allow_file", K_LIST, S_OK, NULL},
+    {"filesystem.read_file", K_LIST, S_OK, NULL},
+    {"filesystem.write_file", K_LIST, S_OK, NULL},
+    {"filesystem.deny", K_LIST, S_OK, NULL},
+    {"filesystem.bypass_protection", K_LIST, S_OK, NULL},
+    {"filesystem.allow_delete", K_BOOL_LIST, S_OK, NULL},
+    {"filesystem.suppress_save_prompt", K_LIST, S_IGNORED, NULL},
+    {"filesystem.unix_socket", K_LIST, S_OK, NULL},
+    {"network", K_OBJ, S_OK, NULL},
+    {"network.block", K_BOOL, S_OK, NULL},
+    {"network.allow_domain", K_LIST, S_LATER, "the domain-filtering proxy"},
+    {"network.network_profile", K_STR_NULL, S_LATER, "network profiles (the domain-filtering proxy)"},
+    {"network.credentials", K_LIST, S_LATER, "credential injection"},
+    {"network.open_port", K_LIST, S_LATER, "port exceptions"},
+    {"network.listen_port", K_LIST, S_LATER, "port exceptions"},
+    {"network.connect_port", K_LIST, S_LATER, "port exceptions"},
+    {"workdir", K_OBJ, S_OK, NULL},
+    {"workdir.access", K_STR, S_OK, NULL},
+    {"environment", K_OBJ, S_OK, NULL},
+    {"environment.allow_vars", K_LIST, S_OK, NULL},
+    {"environment.deny_vars", K_LIST, S_OK, NULL},
+    {"environment.set_vars", K_MAP, S_OK, NULL},
+    {"env_credentials", K_MAP, S_LATER, "keystore credentials (--env-credential)"},
+    {"secrets", K_MAP, S_LATER, "keystore credentials (--env-credential)"},
+    {"open_urls", K_OBJ_NULL, S_LATER, "supervised URL opening"},
+    {"rollback", K_OBJ, S_LATER, "rollback"},
+    {"undo", K_OBJ, S_LATER, "rollback"},
+    {"hooks", K_ANY, S_LATER, "hook installation (nono hooks install)"},
+    {"interactive", K_BOOL, S_IGNORED, NULL},
+    {"policy", K_OBJ, S_OK, NULL},
+    {"policy.add_allow_read", K_LIST, S_DEPRECATED, "filesystem.read"},
+    {"policy.add_allow_write", K_LIST, S_DEPRECATED, "filesystem.write"},
+    {"policy.add_allow_readwrite", K_LIST, S_DEPRECATED, "filesystem.allow"},
+    {"policy.add_deny_access", K_LIST, S_DEPRECATED, "filesystem.deny"},
+    {"policy.add_deny_commands", K_LIST, S_DEPRECATED, "commands.deny"},
+    {"policy.override_deny", K_LIST, S_DEPRECATED, "filesystem.bypass_protection"},
+    {"policy.exclude_groups", K_LIST, S_DEPRECATED, "groups.exclude"},
 };
 
 static const struct keyspec *
@@ -386,16 +386,17 @@ static void check_object(struct checker *ck, const json_t *obj, const char *path
 static const char *
 unknown_variable(const char *s)
 {
-	static const char *const known[] = { "WORKDIR", "TMPDIR", "UID", "HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME",
-					     "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_RUNTIME_DIR", NULL };
+	static const char *const known[] = {
+	    "WORKDIR",	     "TMPDIR",		"UID", "HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME",
+	    "XDG_DATA_HOME", "XDG_RUNTIME_DIR", NULL};
 	static char bad[64];
 
 	for (const char *d = strchr(s, '$'); d; d = strchr(d + 1, '$')) {
 		size_t n = 0;
 		bool ok = false;
 
-		while (d[1 + n] && (isupper((unsigned char)d[1 + n]) || isdigit((unsigned char)d[1 + n]) ||
-				    d[1 + n] == '_'))
+		while (d[1 + n] &&
+		       (isupper((unsigned char)d[1 + n]) || isdigit((unsigned char)d[1 + n]) || d[1 + n] == '_'))
 			n++;
 		for (size_t i = 0; known[i]; i++)
 			if (strlen(known[i]) == n && strncmp(d + 1, known[i], n) == 0)
@@ -455,11 +456,12 @@ check_value(struct checker *ck, const json_t *v, const char *path, const struct 
 		return;
 	}
 	if (json_is_array(v) && sp->kind != K_ANY) {
-		json_array_foreach(v, i, e) {
+		json_array_foreach(v, i, e)
+		{
 			char *sub = xasprintf("%s[%zu]", path, i);
 
-			const char *str = json_is_string(e) ? json_string_value(e)
-					  : json_string_value(json_object_get(e, "path"));
+			const char *str =
+			    json_is_string(e) ? json_string_value(e) : json_string_value(json_object_get(e, "path"));
 			const char *var;
 
 			if (strncmp(path, "filesystem.", 11) == 0 ? !entry_ok(e) : !json_is_string(e))
@@ -467,9 +469,10 @@ check_value(struct checker *ck, const json_t *v, const char *path, const struct 
 					strncmp(path, "filesystem.", 11) == 0 ? " or {\"path\": ...}" : "",
 					type_name(e));
 			else if (strncmp(path, "filesystem.", 11) == 0 && str && (var = unknown_variable(str)))
-				problem(ck, ck->problems, sub, "unknown variable %s in \"%s\" (known: ~ $HOME $WORKDIR "
-							       "$TMPDIR $UID $XDG_CONFIG_HOME $XDG_STATE_HOME "
-							       "$XDG_CACHE_HOME $XDG_DATA_HOME $XDG_RUNTIME_DIR)",
+				problem(ck, ck->problems, sub,
+					"unknown variable %s in \"%s\" (known: ~ $HOME $WORKDIR "
+					"$TMPDIR $UID $XDG_CONFIG_HOME $XDG_STATE_HOME "
+					"$XDG_CACHE_HOME $XDG_DATA_HOME $XDG_RUNTIME_DIR)",
 					var, str);
 			free(sub);
 		}
@@ -487,8 +490,9 @@ check_value(struct checker *ck, const json_t *v, const char *path, const struct 
 			      strcmp(json_string_value(v), "isolated") == 0);
 
 		if (!empty)
-			problem(ck, ck->problems, path, "\"%s\" is known but not enforced by this nono yet (%s); "
-							"remove it rather than have it silently ignored",
+			problem(ck, ck->problems, path,
+				"\"%s\" is known but not enforced by this nono yet (%s); "
+				"remove it rather than have it silently ignored",
 				path, sp->note);
 	}
 }
@@ -499,7 +503,8 @@ check_object(struct checker *ck, const json_t *obj, const char *path)
 	const char *k;
 	json_t *v;
 
-	json_object_foreach((json_t *)obj, k, v) {
+	json_object_foreach((json_t *)obj, k, v)
+	{
 		char *sub = *path ? xasprintf("%s.%s", path, k) : xstrdup(k);
 		const struct keyspec *sp = spec_find(sub);
 
@@ -527,22 +532,21 @@ check_object(struct checker *ck, const json_t *obj, const char *path)
 
 /* Parse and check text; *out gets the document (NULL on a syntax error). */
 static int
-parse_text(json_t **out, const char *text, const char *file, struct nono_strv *problems,
-	   struct nono_strv *warnings)
+parse_text(json_t **out, const char *text, const char *file, struct nono_strv *problems, struct nono_strv *warnings)
 {
 	char *t = xstrdup(text);
 	json_error_t je;
 	json_t *doc;
-	struct posmap pm = { 0 };
+	struct posmap pm = {0};
 	struct scanner sc;
-	struct checker ck = { file, &pm, problems, warnings };
+	struct checker ck = {file, &pm, problems, warnings};
 
 	*out = NULL;
 	strip_comments(t);
 	doc = json_loads(t, JSON_REJECT_DUPLICATES, &je);
 	if (!doc) {
-		nono_strv_push_owned(problems, xasprintf("profile '%s' line %d col %d: %s", file, je.line,
-							 je.column, je.text));
+		nono_strv_push_owned(problems,
+				     xasprintf("profile '%s' line %d col %d: %s", file, je.line, je.column, je.text));
 		free(t);
 		return -EINVAL;
 	}
@@ -568,7 +572,7 @@ static void
 text_position(const char *text, const char *key, int *line, int *col)
 {
 	char *t = xstrdup(text);
-	struct posmap pm = { 0 };
+	struct posmap pm = {0};
 	struct scanner sc;
 
 	strip_comments(t);
@@ -584,7 +588,7 @@ text_position(const char *text, const char *key, int *line, int *col)
 int
 nono_profile_validate_text(const char *text, const char *file, struct nono_strv *problems)
 {
-	struct nono_strv warnings = { 0 };
+	struct nono_strv warnings = {0};
 	json_t *doc = NULL;
 	int r = parse_text(&doc, text, file, problems, &warnings);
 
@@ -598,74 +602,80 @@ nono_profile_validate_text(const char *text, const char *file, struct nono_strv 
 /* ---- built-in profiles ------------------------------------------------------ */
 
 const char *const nono_builtin_profile_names[] = {
-	"default", "claude-code", "python-dev", "node-dev", "rust-dev", "go-dev", NULL,
+    "default", "claude-code", "python-dev", "node-dev", "rust-dev", "go-dev", NULL,
 };
 
-static const char builtin_default[] = "{\n"
-	"  \"meta\": {\"name\": \"default\", \"description\": \"system paths readable, sensitive paths denied, "
-	"nothing else granted\"},\n"
-	"  \"workdir\": {\"access\": \"none\"}\n"
-	"}\n";
+static const char builtin_default[] =
+    "{\n"
+    "  \"meta\": {\"name\": \"default\", \"description\": \"system paths readable, sensitive paths denied, "
+    "nothing else granted\"},\n"
+    "  \"workdir\": {\"access\": \"none\"}\n"
+    "}\n";
 
-static const char builtin_claude_code[] = "{\n"
-	"  \"meta\": {\"name\": \"claude-code\", \"description\": \"Claude Code: the working directory, its "
-	"own state, VS Code and git configuration; network on\"},\n"
-	"  \"groups\": {\"include\": [\"git_config\"]},\n"
-	"  \"filesystem\": {\n"
-	"    \"allow\": [\"$HOME/.claude\", \"$HOME/.vscode\", \"$HOME/.config/Code\", \"$HOME/.cache/claude\",\n"
-	"              \"$HOME/.cache/claude-cli-nodejs\"],\n"
-	"    \"allow_file\": [\"$HOME/.claude.json\", \"$HOME/.claude.json.lock\", \"$HOME/.claude.lock\"],\n"
-	"    \"read\": [\"$HOME/.local/share/claude\"],\n"
-	"    \"allow_delete\": [\"$WORKDIR\", \"$HOME/.claude\"]\n"
-	"  },\n"
-	"  \"network\": {\"block\": false},\n"
-	"  \"workdir\": {\"access\": \"readwrite\"}\n"
-	"}\n";
+static const char builtin_claude_code[] =
+    "{\n"
+    "  \"meta\": {\"name\": \"claude-code\", \"description\": \"Claude Code: the working directory, its "
+    "own state, VS Code and git configuration; network on\"},\n"
+    "  \"groups\": {\"include\": [\"git_config\"]},\n"
+    "  \"filesystem\": {\n"
+    "    \"allow\": [\"$HOME/.claude\", \"$HOME/.vscode\", \"$HOME/.config/Code\", \"$HOME/.cache/claude\",\n"
+    "              \"$HOME/.cache/claude-cli-nodejs\"],\n"
+    "    \"allow_file\": [\"$HOME/.claude.json\", \"$HOME/.claude.json.lock\", \"$HOME/.claude.lock\"],\n"
+    "    \"read\": [\"$HOME/.local/share/claude\"],\n"
+    "    \"allow_delete\": [\"$WORKDIR\", \"$HOME/.claude\"]\n"
+    "  },\n"
+    "  \"network\": {\"block\": false},\n"
+    "  \"workdir\": {\"access\": \"readwrite\"}\n"
+    "}\n";
 
-static const char builtin_python[] = "{\n"
-	"  \"meta\": {\"name\": \"python-dev\", \"description\": \"Python development: the working directory, "
-	"pyenv, user site-packages and pip's cache\"},\n"
-	"  \"filesystem\": {\n"
-	"    \"read\": [\"$HOME/.pyenv\", \"$HOME/.local/lib\", \"$HOME/.local/share/uv\", \"$HOME/.conda\"],\n"
-	"    \"allow\": [\"$HOME/.cache/pip\", \"$HOME/.cache/uv\"],\n"
-	"    \"allow_delete\": [\"$WORKDIR\", \"$HOME/.cache/pip\", \"$HOME/.cache/uv\"]\n"
-	"  },\n"
-	"  \"workdir\": {\"access\": \"readwrite\"}\n"
-	"}\n";
+static const char builtin_python[] =
+    "{\n"
+    "  \"meta\": {\"name\": \"python-dev\", \"description\": \"Python development: the working directory, "
+    "pyenv, user site-packages and pip's cache\"},\n"
+    "  \"filesystem\": {\n"
+    "    \"read\": [\"$HOME/.pyenv\", \"$HOME/.local/lib\", \"$HOME/.local/share/uv\", \"$HOME/.conda\"],\n"
+    "    \"allow\": [\"$HOME/.cache/pip\", \"$HOME/.cache/uv\"],\n"
+    "    \"allow_delete\": [\"$WORKDIR\", \"$HOME/.cache/pip\", \"$HOME/.cache/uv\"]\n"
+    "  },\n"
+    "  \"workdir\": {\"access\": \"readwrite\"}\n"
+    "}\n";
 
-static const char builtin_node[] = "{\n"
-	"  \"meta\": {\"name\": \"node-dev\", \"description\": \"Node.js development: the working directory, "
-	"version managers and npm's cache\"},\n"
-	"  \"filesystem\": {\n"
-	"    \"read\": [\"$HOME/.nvm\", \"$HOME/.fnm\", \"$HOME/.node\", \"$HOME/.local/share/fnm\",\n"
-	"             \"/usr/local/lib/node_modules\", \"$HOME/.local/share/pnpm\"],\n"
-	"    \"allow\": [\"$HOME/.npm\", \"$HOME/.cache/node-gyp\"],\n"
-	"    \"allow_delete\": [\"$WORKDIR\", \"$HOME/.npm\", \"$HOME/.cache/node-gyp\"]\n"
-	"  },\n"
-	"  \"workdir\": {\"access\": \"readwrite\"}\n"
-	"}\n";
+static const char builtin_node[] =
+    "{\n"
+    "  \"meta\": {\"name\": \"node-dev\", \"description\": \"Node.js development: the working directory, "
+    "version managers and npm's cache\"},\n"
+    "  \"filesystem\": {\n"
+    "    \"read\": [\"$HOME/.nvm\", \"$HOME/.fnm\", \"$HOME/.node\", \"$HOME/.local/share/fnm\",\n"
+    "             \"/usr/local/lib/node_modules\", \"$HOME/.local/share/pnpm\"],\n"
+    "    \"allow\": [\"$HOME/.npm\", \"$HOME/.cache/node-gyp\"],\n"
+    "    \"allow_delete\": [\"$WORKDIR\", \"$HOME/.npm\", \"$HOME/.cache/node-gyp\"]\n"
+    "  },\n"
+    "  \"workdir\": {\"access\": \"readwrite\"}\n"
+    "}\n";
 
-static const char builtin_rust[] = "{\n"
-	"  \"meta\": {\"name\": \"rust-dev\", \"description\": \"Rust development: the working directory, "
-	"rustup toolchains and cargo's registry\"},\n"
-	"  \"filesystem\": {\n"
-	"    \"read\": [\"$HOME/.rustup\", \"$HOME/.cargo/bin\"],\n"
-	"    \"allow\": [\"$HOME/.cargo/registry\", \"$HOME/.cargo/git\"],\n"
-	"    \"allow_delete\": [\"$WORKDIR\", \"$HOME/.cargo/registry\", \"$HOME/.cargo/git\"]\n"
-	"  },\n"
-	"  \"workdir\": {\"access\": \"readwrite\"}\n"
-	"}\n";
+static const char builtin_rust[] =
+    "{\n"
+    "  \"meta\": {\"name\": \"rust-dev\", \"description\": \"Rust development: the working directory, "
+    "rustup toolchains and cargo's registry\"},\n"
+    "  \"filesystem\": {\n"
+    "    \"read\": [\"$HOME/.rustup\", \"$HOME/.cargo/bin\"],\n"
+    "    \"allow\": [\"$HOME/.cargo/registry\", \"$HOME/.cargo/git\"],\n"
+    "    \"allow_delete\": [\"$WORKDIR\", \"$HOME/.cargo/registry\", \"$HOME/.cargo/git\"]\n"
+    "  },\n"
+    "  \"workdir\": {\"access\": \"readwrite\"}\n"
+    "}\n";
 
-static const char builtin_go[] = "{\n"
-	"  \"meta\": {\"name\": \"go-dev\", \"description\": \"Go development: the working directory, the "
-	"module and build caches\"},\n"
-	"  \"filesystem\": {\n"
-	"    \"read\": [\"/usr/local/go\", \"$HOME/go/bin\"],\n"
-	"    \"allow\": [\"$HOME/go/pkg\", \"$HOME/.cache/go-build\"],\n"
-	"    \"allow_delete\": [\"$WORKDIR\", \"$HOME/go/pkg\", \"$HOME/.cache/go-build\"]\n"
-	"  },\n"
-	"  \"workdir\": {\"access\": \"readwrite\"}\n"
-	"}\n";
+static const char builtin_go[] =
+    "{\n"
+    "  \"meta\": {\"name\": \"go-dev\", \"description\": \"Go development: the working directory, the "
+    "module and build caches\"},\n"
+    "  \"filesystem\": {\n"
+    "    \"read\": [\"/usr/local/go\", \"$HOME/go/bin\"],\n"
+    "    \"allow\": [\"$HOME/go/pkg\", \"$HOME/.cache/go-build\"],\n"
+    "    \"allow_delete\": [\"$WORKDIR\", \"$HOME/go/pkg\", \"$HOME/.cache/go-build\"]\n"
+    "  },\n"
+    "  \"workdir\": {\"access\": \"readwrite\"}\n"
+    "}\n";
 
 const char *
 nono_builtin_profile(const char *name)
@@ -673,9 +683,8 @@ nono_builtin_profile(const char *name)
 	static const struct {
 		const char *name, *json;
 	} t[] = {
-		{ "default", builtin_default },	    { "claude-code", builtin_claude_code },
-		{ "python-dev", builtin_python },   { "node-dev", builtin_node },
-		{ "rust-dev", builtin_rust },	    { "go-dev", builtin_go },
+	    {"default", builtin_default}, {"claude-code", builtin_claude_code}, {"python-dev", builtin_python},
+	    {"node-dev", builtin_node},	  {"rust-dev", builtin_rust},		{"go-dev", builtin_go},
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
@@ -795,12 +804,11 @@ list_union(json_t *into, const json_t *add)
 	size_t i, j;
 	json_t *v, *w;
 
-	json_array_foreach((json_t *)add, i, v) {
+	json_array_foreach((json_t *)add, i, v)
+	{
 		bool dup = false;
 
-		json_array_foreach(into, j, w)
-			if (json_equal(v, w))
-				dup = true;
+		json_array_foreach(into, j, w) if (json_equal(v, w)) dup = true;
 		if (!dup)
 			json_array_append(into, v);
 	}
@@ -813,7 +821,8 @@ merge(json_t *base, const json_t *child, const char *path)
 	const char *k;
 	json_t *cv;
 
-	json_object_foreach((json_t *)child, k, cv) {
+	json_object_foreach((json_t *)child, k, cv)
+	{
 		json_t *bv = json_object_get(base, k);
 		char *sub = *path ? xasprintf("%s.%s", path, k) : xstrdup(k);
 
@@ -844,7 +853,7 @@ load_rec(json_t **out, struct nono_profile *p, const char *ref, const char *sibl
 	 struct nono_error *err)
 {
 	char *text = NULL, *origin = NULL, *dir = NULL;
-	struct nono_strv problems = { 0 };
+	struct nono_strv problems = {0};
 	json_t *doc = NULL, *merged = NULL, *ext;
 	int r;
 
@@ -875,7 +884,8 @@ load_rec(json_t **out, struct nono_profile *p, const char *ref, const char *sibl
 		size_t i;
 		json_t *b;
 
-		json_array_foreach(bases, i, b) {
+		json_array_foreach(bases, i, b)
+		{
 			json_t *bd = NULL;
 
 			if (!json_is_string(b))
@@ -885,15 +895,15 @@ load_rec(json_t **out, struct nono_profile *p, const char *ref, const char *sibl
 				const char *bt = nono_builtin_profile(ref);
 
 				if (bt) {
-					struct nono_strv pr = { 0 };
+					struct nono_strv pr = {0};
 
 					parse_text(&bd, bt, ref, &pr, &p->warnings);
 					nono_strv_free(&pr);
 				}
 			}
 			if (!bd && load_rec(&bd, p, json_string_value(b), dir, depth + 1, err) < 0) {
-				char msg[600], *at = json_is_string(ext) ? xstrdup("extends")
-										     : xasprintf("extends[%zu]", i);
+				char msg[600],
+				    *at = json_is_string(ext) ? xstrdup("extends") : xasprintf("extends[%zu]", i);
 				int line, col;
 
 				/* say where the base was named, unless a deeper file already did */
@@ -901,8 +911,8 @@ load_rec(json_t **out, struct nono_profile *p, const char *ref, const char *sibl
 				free(at);
 				snprintf(msg, sizeof(msg), "%.500s", err->msg);
 				if (line && strncmp(msg, "profile '", 9) != 0)
-					snprintf(err->msg, sizeof(err->msg), "profile '%s' line %d col %d: extends: %s", origin,
-						 line, col, msg);
+					snprintf(err->msg, sizeof(err->msg), "profile '%s' line %d col %d: extends: %s",
+						 origin, line, col, msg);
 				json_decref(bases);
 				goto out;
 			}
@@ -977,9 +987,7 @@ when_holds(const json_t *when, struct nono_error *err, const char *path)
 		size_t i;
 		json_t *e;
 
-		json_array_foreach((json_t *)when, i, e)
-			if (when_holds(e, err, path))
-				return true;
+		json_array_foreach((json_t *)when, i, e) if (when_holds(e, err, path)) return true;
 		return false;
 	}
 	w = json_string_value(when);
@@ -1008,8 +1016,7 @@ optdef_for(const char *key)
 
 /* Each entry of a path list, through the setter its flag uses. */
 static int
-apply_list(struct nono_launch *l, const json_t *list, const char *key, const char *flagkey,
-	   struct nono_error *err)
+apply_list(struct nono_launch *l, const json_t *list, const char *key, const char *flagkey, struct nono_error *err)
 {
 	const struct nono_optdef *d = optdef_for(flagkey);
 	size_t i;
@@ -1021,8 +1028,10 @@ apply_list(struct nono_launch *l, const json_t *list, const char *key, const cha
 	char *cwd = l->policy.workdir ? NULL : getcwd(NULL, 0);
 
 	nono_vars_from_env(&v, l->policy.workdir ? l->policy.workdir : cwd, "/tmp");
-	json_array_foreach((json_t *)list, i, e) {
-		const char *path = json_is_string(e) ? json_string_value(e) : json_string_value(json_object_get(e, "path"));
+	json_array_foreach((json_t *)list, i, e)
+	{
+		const char *path =
+		    json_is_string(e) ? json_string_value(e) : json_string_value(json_object_get(e, "path"));
 		char *x = NULL;
 		int r;
 
@@ -1060,10 +1069,11 @@ apply_groups(struct nono_policy *p, const json_t *inc, const json_t *exc, struct
 	json_t *e;
 	int r;
 
-	json_array_foreach((json_t *)inc, i, e)
-		if (json_is_string(e) && (r = nono_policy_add_group(p, json_string_value(e), err)) < 0)
-			return r;
-	json_array_foreach((json_t *)exc, i, e) {
+	json_array_foreach((json_t *)inc, i,
+			   e) if (json_is_string(e) &&
+				  (r = nono_policy_add_group(p, json_string_value(e), err)) < 0) return r;
+	json_array_foreach((json_t *)exc, i, e)
+	{
 		const char *g = json_string_value(e);
 		const struct nono_group *gr = g ? nono_group_find(g) : NULL;
 
@@ -1090,21 +1100,21 @@ apply_environment(struct nono_launch *l, const json_t *env, struct nono_error *e
 
 	if (!env)
 		return 0;
-	json_array_foreach(json_object_get(env, "allow_vars"), i, v)
-		if (json_is_string(v))
-			nono_strv_push(&l->env_allow, json_string_value(v));
-	json_array_foreach(json_object_get(env, "deny_vars"), i, v)
-		if (json_is_string(v))
-			nono_strv_push(&l->env_deny, json_string_value(v));
+	json_array_foreach(json_object_get(env, "allow_vars"), i, v) if (json_is_string(v))
+	    nono_strv_push(&l->env_allow, json_string_value(v));
+	json_array_foreach(json_object_get(env, "deny_vars"), i, v) if (json_is_string(v))
+	    nono_strv_push(&l->env_deny, json_string_value(v));
 	nono_vars_from_env(&vars, l->policy.workdir ? l->policy.workdir : cwd, "/tmp");
-	json_object_foreach(json_object_get(env, "set_vars"), k, v) {
+	json_object_foreach(json_object_get(env, "set_vars"), k, v)
+	{
 		char *x = NULL;
 
 		if (!json_is_string(v) || strcmp(k, "PATH") == 0 || strncmp(k, "NONO_", 5) == 0 || !*k ||
 		    strchr(k, '=')) {
 			free(cwd);
-			return nono_error_set(err, -EINVAL, "profile '%s': environment.set_vars.%s: %s", l->origin + 8, k,
-					      json_is_string(v) ? "PATH and NONO_* cannot be set" : "values must be strings");
+			return nono_error_set(
+			    err, -EINVAL, "profile '%s': environment.set_vars.%s: %s", l->origin + 8, k,
+			    json_is_string(v) ? "PATH and NONO_* cannot be set" : "values must be strings");
 		}
 		if (nono_vars_expand(&x, json_string_value(v), &vars, err) < 0) {
 			free(cwd);
@@ -1129,22 +1139,22 @@ nono_profile_apply(struct nono_launch *l, const struct nono_profile *p, struct n
 	static const struct {
 		const char *section, *key, *flagkey;
 	} lists[] = {
-		{ "filesystem", "allow", "filesystem.allow" },
-		{ "filesystem", "read", "filesystem.read" },
-		{ "filesystem", "write", "filesystem.write" },
-		{ "filesystem", "allow_file", "filesystem.allow_file" },
-		{ "filesystem", "read_file", "filesystem.read_file" },
-		{ "filesystem", "write_file", "filesystem.write_file" },
-		{ "filesystem", "bypass_protection", "filesystem.bypass_protection" },
-		{ "filesystem", "unix_socket", "filesystem.unix_socket" },
-		{ "commands", "allow", "commands.allow" },
-		{ "commands", "deny", "commands.deny" },
-		{ "policy", "add_allow_read", "filesystem.read" },
-		{ "policy", "add_allow_write", "filesystem.write" },
-		{ "policy", "add_allow_readwrite", "filesystem.allow" },
-		{ "policy", "override_deny", "filesystem.bypass_protection" },
-		{ "policy", "add_deny_commands", "commands.deny" },
-		{ "security", "allowed_commands", "commands.allow" },
+	    {"filesystem", "allow", "filesystem.allow"},
+	    {"filesystem", "read", "filesystem.read"},
+	    {"filesystem", "write", "filesystem.write"},
+	    {"filesystem", "allow_file", "filesystem.allow_file"},
+	    {"filesystem", "read_file", "filesystem.read_file"},
+	    {"filesystem", "write_file", "filesystem.write_file"},
+	    {"filesystem", "bypass_protection", "filesystem.bypass_protection"},
+	    {"filesystem", "unix_socket", "filesystem.unix_socket"},
+	    {"commands", "allow", "commands.allow"},
+	    {"commands", "deny", "commands.deny"},
+	    {"policy", "add_allow_read", "filesystem.read"},
+	    {"policy", "add_allow_write", "filesystem.write"},
+	    {"policy", "add_allow_readwrite", "filesystem.allow"},
+	    {"policy", "override_deny", "filesystem.bypass_protection"},
+	    {"policy", "add_deny_commands", "commands.deny"},
+	    {"security", "allowed_commands", "commands.allow"},
 	};
 	int r = 0;
 	size_t i;
@@ -1165,24 +1175,22 @@ nono_profile_apply(struct nono_launch *l, const struct nono_profile *p, struct n
 	    (r = apply_groups(&l->policy, json_object_get(sec, "groups"), json_object_get(pol, "exclude_groups"),
 			      err)) < 0)
 		goto out;
-	json_array_foreach(json_object_get(fs, "deny"), i, e)
-		if (json_is_string(e))
-			nono_strv_push(&l->policy.extra_deny, json_string_value(e));
-	json_array_foreach(json_object_get(pol, "add_deny_access"), i, e)
-		if (json_is_string(e))
-			nono_strv_push(&l->policy.extra_deny, json_string_value(e));
+	json_array_foreach(json_object_get(fs, "deny"), i, e) if (json_is_string(e))
+	    nono_strv_push(&l->policy.extra_deny, json_string_value(e));
+	json_array_foreach(json_object_get(pol, "add_deny_access"), i, e) if (json_is_string(e))
+	    nono_strv_push(&l->policy.extra_deny, json_string_value(e));
 	if (json_is_true(ad))
 		l->policy.allow_delete = true;
-	json_array_foreach(ad, i, e)
-		if (json_is_string(e))
-			nono_strv_push(&l->policy.delete_paths, json_string_value(e));
+	json_array_foreach(ad, i, e) if (json_is_string(e))
+	    nono_strv_push(&l->policy.delete_paths, json_string_value(e));
 	if (json_is_true(json_object_get(net, "block")))
 		l->policy.block_net = true;
 	if ((r = apply_environment(l, json_object_get(doc, "environment"), err)) < 0)
 		goto out;
 	if (wd && strcmp(wd, "none") != 0) {
-		unsigned a = strcmp(wd, "read") == 0 ? NONO_ACC_READ : strcmp(wd, "write") == 0 ? NONO_ACC_WRITE
-												 : NONO_ACC_RW;
+		unsigned a = strcmp(wd, "read") == 0	? NONO_ACC_READ
+			     : strcmp(wd, "write") == 0 ? NONO_ACC_WRITE
+							: NONO_ACC_RW;
 		char *src = xasprintf("%s workdir", origin);
 
 		nono_policy_grant(&l->policy, "$WORKDIR", a, NONO_KIND_DIR, src, true);

@@ -12,9 +12,9 @@
 #include "error.h"
 
 struct nono_profile {
-	char *name;   /* as asked for */
-	char *origin; /* file path, or "built-in" */
-	void *doc;    /* merged document (json_t *) */
+	char *name;		/* as asked for */
+	char *origin;		/* file path, or "built-in" */
+	void *doc;		/* merged document (json_t *) */
 	struct nono_strv chain; /* the profiles it was built from, base first */
 	struct nono_strv warnings;
 };

@@ -31,23 +31,65 @@
 /* Refused with EPERM in every sandbox: ways out of the sandbox or into the
  * kernel that no agent needs. */
 const char *const nono_seccomp_denied[] = {
-	"ptrace", "process_vm_readv", "process_vm_writev", "bpf", "perf_event_open", "userfaultfd",
-	"keyctl", "add_key", "request_key",
-	"mount", "umount", "umount2", "fsopen", "fsconfig", "fsmount", "fspick", "move_mount", "open_tree",
-	"mount_setattr", "pivot_root", "kexec_load", "kexec_file_load", "init_module", "finit_module",
-	"delete_module", "create_module", "syslog", "sethostname", "setdomainname", "open_by_handle_at",
-	"io_uring_setup", "io_uring_enter", "io_uring_register", "reboot", "swapon", "swapoff", "acct",
-	"iopl", "ioperm", "quotactl", "lookup_dcookie", "vhangup", "nfsservctl", "settimeofday",
-	"clock_settime", "clock_adjtime", "adjtimex", "stime", "uselib", NULL,
+    "ptrace",
+    "process_vm_readv",
+    "process_vm_writev",
+    "bpf",
+    "perf_event_open",
+    "userfaultfd",
+    "keyctl",
+    "add_key",
+    "request_key",
+    "mount",
+    "umount",
+    "umount2",
+    "fsopen",
+    "fsconfig",
+    "fsmount",
+    "fspick",
+    "move_mount",
+    "open_tree",
+    "mount_setattr",
+    "pivot_root",
+    "kexec_load",
+    "kexec_file_load",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "create_module",
+    "syslog",
+    "sethostname",
+    "setdomainname",
+    "open_by_handle_at",
+    "io_uring_setup",
+    "io_uring_enter",
+    "io_uring_register",
+    "reboot",
+    "swapon",
+    "swapoff",
+    "acct",
+    "iopl",
+    "ioperm",
+    "quotactl",
+    "lookup_dcookie",
+    "vhangup",
+    "nfsservctl",
+    "settimeofday",
+    "clock_settime",
+    "clock_adjtime",
+    "adjtimex",
+    "stime",
+    "uselib",
+    NULL,
 };
 
 /* Sent to the supervisor, which checks them against the policy: every exec
  * (the command blocklist), metadata changes Landlock does not cover, and
  * connecting to (or sending to) a UNIX socket by path. */
 const char *const nono_seccomp_mediated[] = {
-	"execve", "execveat", "chmod", "fchmod", "fchmodat", "fchmodat2", "chown", "fchown", "lchown",
-	"fchownat", "utime", "utimes", "futimesat", "utimensat", "setxattr", "lsetxattr", "fsetxattr",
-	"removexattr", "lremovexattr", "fremovexattr", "connect", NULL,
+    "execve",	 "execveat",	"chmod",	"fchmod",	"fchmodat",  "fchmodat2", "chown",    "fchown",
+    "lchown",	 "fchownat",	"utime",	"utimes",	"futimesat", "utimensat", "setxattr", "lsetxattr",
+    "fsetxattr", "removexattr", "lremovexattr", "fremovexattr", "connect",   NULL,
 };
 
 static int
@@ -130,7 +172,7 @@ static int
 add_block_net(scmp_filter_ctx ctx, unsigned *n)
 {
 	const uint32_t act = SCMP_ACT_ERRNO(EACCES);
-	const int inet[] = { AF_INET, AF_INET6 };
+	const int inet[] = {AF_INET, AF_INET6};
 	int r;
 
 	/* families other than AF_UNIX (1), AF_INET (2) and AF_INET6 (10) */

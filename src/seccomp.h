@@ -40,7 +40,7 @@ extern const char *const nono_seccomp_mediated[];
 struct nono_notif {
 	unsigned long long id;
 	int pid;
-	int nr;		/* the native number; -1 for another ABI */
+	int nr;		  /* the native number; -1 for another ABI */
 	const char *name; /* "execve", "chmod", ... or NULL */
 	unsigned int arch;
 	unsigned long long args[6];

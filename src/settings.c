@@ -17,14 +17,14 @@ enum { O_PROFILE, O_BANNER, O_COLOR, O_RB_KEEP, O_RB_DAYS, O_RB_MAX, O_AU_KEEP, 
 static const struct {
 	const char *section, *name, *help;
 } keys[O_N] = {
-	[O_PROFILE] = { "run", "profile", "profile used when no --profile is given" },
-	[O_BANNER] = { "run", "banner", "print the banner on stderr (true/false)" },
-	[O_COLOR] = { "ui", "color", "auto, always or never (NO_COLOR still wins)" },
-	[O_RB_KEEP] = { "rollback", "keep", "rollback sessions kept by cleanup" },
-	[O_RB_DAYS] = { "rollback", "older_than_days", "rollback sessions older than this are removed" },
-	[O_RB_MAX] = { "rollback", "max_file_size", "larger files are recorded, not saved (e.g. 256M)" },
-	[O_AU_KEEP] = { "audit", "keep", "audit sessions kept by cleanup" },
-	[O_AU_DAYS] = { "audit", "older_than_days", "audit sessions older than this are removed" },
+    [O_PROFILE] = {"run", "profile", "profile used when no --profile is given"},
+    [O_BANNER] = {"run", "banner", "print the banner on stderr (true/false)"},
+    [O_COLOR] = {"ui", "color", "auto, always or never (NO_COLOR still wins)"},
+    [O_RB_KEEP] = {"rollback", "keep", "rollback sessions kept by cleanup"},
+    [O_RB_DAYS] = {"rollback", "older_than_days", "rollback sessions older than this are removed"},
+    [O_RB_MAX] = {"rollback", "max_file_size", "larger files are recorded, not saved (e.g. 256M)"},
+    [O_AU_KEEP] = {"audit", "keep", "audit sessions kept by cleanup"},
+    [O_AU_DAYS] = {"audit", "older_than_days", "audit sessions older than this are removed"},
 };
 
 struct parse_ctx {
@@ -77,10 +77,20 @@ parse_size(const char *v, long long *out)
 	if (end[1] != '\0' && strcasecmp(end + 1, "iB") != 0 && strcasecmp(end + 1, "B") != 0)
 		return false;
 	switch (*end) {
-	case 'K': case 'k': n <<= 10; break;
-	case 'M': case 'm': n <<= 20; break;
-	case 'G': case 'g': n <<= 30; break;
-	default: return false;
+	case 'K':
+	case 'k':
+		n <<= 10;
+		break;
+	case 'M':
+	case 'm':
+		n <<= 20;
+		break;
+	case 'G':
+	case 'g':
+		n <<= 30;
+		break;
+	default:
+		return false;
 	}
 	*out = n;
 	return true;
@@ -151,8 +161,8 @@ handler(void *user, const char *section, const char *name, const char *value)
 		break;
 	}
 	if (!ok) {
-		nono_error_set(ctx->err, -EINVAL, "%s line %d: [%s] %s = '%s': %s", c->path, line, section, name,
-			       value, keys[k].help);
+		nono_error_set(ctx->err, -EINVAL, "%s line %d: [%s] %s = '%s': %s", c->path, line, section, name, value,
+			       keys[k].help);
 		ctx->failed = true;
 		return 1;
 	}
@@ -165,11 +175,14 @@ int
 nono_config_load(struct nono_config *c, struct nono_error *err)
 {
 	char *cfg = nono_xdg_dir("config");
-	struct parse_ctx ctx = { c, err, false, NULL, 0 };
+	struct parse_ctx ctx;
 	FILE *f;
 	int r;
 
 	memset(c, 0, sizeof(*c));
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.c = c;
+	ctx.err = err;
 	c->path = xasprintf("%s/nono/config.ini", cfg);
 	free(cfg);
 	c->banner = true;
@@ -190,8 +203,7 @@ nono_config_load(struct nono_config *c, struct nono_error *err)
 	if (ctx.failed)
 		return err->code;
 	if (r > 0)
-		return nono_error_set(err, -EINVAL, "%s line %d: not a 'key = value' line nor a [section]", c->path,
-				      r);
+		return nono_error_set(err, -EINVAL, "%s line %d: not a 'key = value' line nor a [section]", c->path, r);
 	return 0;
 }
 
@@ -209,10 +221,10 @@ int
 nono_cmd_config(int argc, char **argv)
 {
 	struct nono_config c;
-	struct nono_error err = { 0 };
+	struct nono_error err = {0};
 	bool json = argc > 1 && strcmp(argv[1], "--json") == 0;
 	char v[O_N][64];
-	static const char *const colors[] = { "auto", "always", "never" };
+	static const char *const colors[] = {"auto", "always", "never"};
 
 	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		printf("Usage: nono config [--json]\n\nShow nono's effective settings and where each came from.\n\n"

@@ -12,15 +12,15 @@
 enum nono_color { NONO_COLOR_AUTO, NONO_COLOR_ALWAYS, NONO_COLOR_NEVER };
 
 struct nono_config {
-	char *path;		/* the file read (may not exist) */
-	char *default_profile;	/* [run] profile */
-	bool banner;		/* [run] banner */
-	enum nono_color color;	/* [ui] color */
-	long rollback_keep;	/* [rollback] keep */
-	long rollback_days;	/* [rollback] older_than_days */
+	char *path;		     /* the file read (may not exist) */
+	char *default_profile;	     /* [run] profile */
+	bool banner;		     /* [run] banner */
+	enum nono_color color;	     /* [ui] color */
+	long rollback_keep;	     /* [rollback] keep */
+	long rollback_days;	     /* [rollback] older_than_days */
 	long long rollback_max_file; /* [rollback] max_file_size, bytes */
-	long audit_keep;	/* [audit] keep */
-	long audit_days;	/* [audit] older_than_days */
+	long audit_keep;	     /* [audit] keep */
+	long audit_days;	     /* [audit] older_than_days */
 	/* where each came from: "default" or "file:line", same order as above */
 	char *origin[8];
 	struct nono_strv warnings;

@@ -40,9 +40,9 @@ static char *stopped_line;
 static bool
 is_separator_word(const char *w)
 {
-	static const char *const kw[] = { "if", "then", "else", "elif", "fi", "do", "done", "while", "until",
-					  "!", "{", "}", "time", "exec", "command", "builtin", "nohup",
-					  "nice", "env", "case", "esac", "in", NULL };
+	static const char *const kw[] = {"if",	  "then", "else", "elif", "fi",	  "do",	  "done",    "while",
+					 "until", "!",	  "{",	  "}",	  "time", "exec", "command", "builtin",
+					 "nohup", "nice", "env",  "case", "esac", "in",	  NULL};
 
 	for (size_t i = 0; kw[i]; i++)
 		if (strcmp(w, kw[i]) == 0)
@@ -116,7 +116,7 @@ command_words(const char *line, struct nono_strv *out)
 static int
 precheck(const char *line)
 {
-	struct nono_strv words = { 0 };
+	struct nono_strv words = {0};
 	int r = 0;
 
 	command_words(line, &words);
@@ -126,8 +126,9 @@ precheck(const char *line)
 		if (nono_policy_command_blocked(&policy, words.v[i], &cat)) {
 			const char *base = strrchr(words.v[i], '/') ? strrchr(words.v[i], '/') + 1 : words.v[i];
 
-			fprintf(stderr, "nono: command '%s' is blocked (%s); nothing of this line ran\n"
-					"hint: restart nono shell with --allow-command %s to allow it\n",
+			fprintf(stderr,
+				"nono: command '%s' is blocked (%s); nothing of this line ran\n"
+				"hint: restart nono shell with --allow-command %s to allow it\n",
 				base, cat, base);
 			r = -EPERM;
 		}
@@ -141,7 +142,7 @@ precheck(const char *line)
 static void
 hint_denied(const char *line)
 {
-	struct nono_strv words = { 0 };
+	struct nono_strv words = {0};
 	const char *p = line;
 	bool redirect = false;
 
@@ -270,21 +271,21 @@ print_caps(void)
 }
 
 static const char *const help_text =
-	"nono shell: every command runs inside the sandbox; blocked commands are refused before\n"
-	"anything of the line runs. Builtins:\n"
-	"  cd [DIR]              change directory\n"
-	"  why PATH [read|write|delete]   would the sandbox allow it, and which flag would\n"
-	"  caps                  the grants of this sandbox\n"
-	"  history               the lines typed so far\n"
-	"  fg                    resume the stopped command\n"
-	"  help                  this text\n"
-	"  exit [N]              leave (Ctrl-D too)\n";
+    "nono shell: every command runs inside the sandbox; blocked commands are refused before\n"
+    "anything of the line runs. Builtins:\n"
+    "  cd [DIR]              change directory\n"
+    "  why PATH [read|write|delete]   would the sandbox allow it, and which flag would\n"
+    "  caps                  the grants of this sandbox\n"
+    "  history               the lines typed so far\n"
+    "  fg                    resume the stopped command\n"
+    "  help                  this text\n"
+    "  exit [N]              leave (Ctrl-D too)\n";
 
 /* 1 when line was a builtin (its status in *status) */
 static int
 builtin(const char *line, int *status)
 {
-	char buf[4096], *argv[4] = { 0 };
+	char buf[4096], *argv[4] = {0};
 	int argc = 0;
 	char *save = NULL;
 
@@ -489,7 +490,7 @@ int
 main(int argc, char **argv)
 {
 	const char *cmd = NULL, *cf = getenv("NONO_CAP_FILE"), *hfd = getenv("NONO_HISTORY_FD");
-	struct nono_error err = { 0 };
+	struct nono_error err = {0};
 	int opt, status = 0;
 
 	while ((opt = getopt(argc, argv, "+c:s:")) != -1) {

@@ -35,17 +35,34 @@ struct child_report {
  * modules, boot, kernel log, clock, device nodes, MAC, audit, BPF, tracing,
  * network and system administration, immutable flags, capability setting. */
 static const int drop_caps[] = {
-	CAP_SYS_RAWIO,	     CAP_SYS_MODULE,  CAP_SYS_BOOT,	    CAP_SYSLOG,	       CAP_SYS_TIME,
-	CAP_MKNOD,	     CAP_MAC_OVERRIDE, CAP_MAC_ADMIN,	    CAP_AUDIT_CONTROL, CAP_AUDIT_READ,
-	CAP_BPF,	     CAP_PERFMON,     CAP_SYS_PTRACE,	    CAP_NET_ADMIN,     CAP_SYS_ADMIN,
-	CAP_LINUX_IMMUTABLE, CAP_SYS_TTY_CONFIG, CAP_CHECKPOINT_RESTORE, CAP_SETFCAP, CAP_WAKE_ALARM,
-	CAP_BLOCK_SUSPEND,   CAP_SETPCAP,
+    CAP_SYS_RAWIO,
+    CAP_SYS_MODULE,
+    CAP_SYS_BOOT,
+    CAP_SYSLOG,
+    CAP_SYS_TIME,
+    CAP_MKNOD,
+    CAP_MAC_OVERRIDE,
+    CAP_MAC_ADMIN,
+    CAP_AUDIT_CONTROL,
+    CAP_AUDIT_READ,
+    CAP_BPF,
+    CAP_PERFMON,
+    CAP_SYS_PTRACE,
+    CAP_NET_ADMIN,
+    CAP_SYS_ADMIN,
+    CAP_LINUX_IMMUTABLE,
+    CAP_SYS_TTY_CONFIG,
+    CAP_CHECKPOINT_RESTORE,
+    CAP_SETFCAP,
+    CAP_WAKE_ALARM,
+    CAP_BLOCK_SUSPEND,
+    CAP_SETPCAP,
 };
 
 static int
 child_drop_caps(void)
 {
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
 	struct __user_cap_data_struct data[2];
 
 	for (size_t i = 0; i < sizeof(drop_caps) / sizeof(drop_caps[0]); i++)
@@ -67,10 +84,9 @@ child_drop_caps(void)
 	return 0;
 }
 
-static void __attribute__((noreturn))
-child_fail(int fd, int stage, int e)
+static void __attribute__((noreturn)) child_fail(int fd, int stage, int e)
 {
-	struct child_report rep = { stage, e };
+	struct child_report rep = {stage, e};
 	ssize_t w;
 
 	w = write(fd, &rep, sizeof(rep));
@@ -82,13 +98,12 @@ static int
 send_fd(int sock, int fd)
 {
 	char byte = 'L';
-	struct iovec iov = { &byte, 1 };
+	struct iovec iov = {&byte, 1};
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(int))];
 	} u;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			      .msg_controllen = sizeof(u.buf) };
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 
 	memset(u.buf, 0, sizeof(u.buf));
@@ -103,13 +118,12 @@ static int
 recv_fd(int sock)
 {
 	char byte;
-	struct iovec iov = { &byte, 1 };
+	struct iovec iov = {&byte, 1};
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(int))];
 	} u;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			      .msg_controllen = sizeof(u.buf) };
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
 	struct cmsghdr *c;
 	ssize_t n;
 	int fd = -1;
@@ -166,7 +180,7 @@ child(const struct nono_spawn *s, int errfd, int sock, pid_t parent, const sigse
 	child_fail(errfd, NONO_STAGE_EXEC, errno);
 }
 
-static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGTSTP, SIGCONT, SIGUSR1, SIGUSR2 };
+static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGTSTP, SIGCONT, SIGUSR1, SIGUSR2};
 
 static int
 status_code(int st)
@@ -182,12 +196,12 @@ static int
 report_failure(const struct nono_spawn *s, const struct child_report *rep, struct nono_error *err)
 {
 	static const char *const stages[] = {
-		[NONO_STAGE_PARENT] = "the supervisor went away",
-		[NONO_STAGE_CWD] = "cannot enter the working directory",
-		[NONO_STAGE_CAPS] = "dropping capabilities failed",
-		[NONO_STAGE_NNP] = "PR_SET_NO_NEW_PRIVS failed",
-		[NONO_STAGE_LANDLOCK] = "applying the Landlock ruleset failed",
-		[NONO_STAGE_SECCOMP] = "loading the seccomp filter failed",
+	    [NONO_STAGE_PARENT] = "the supervisor went away",
+	    [NONO_STAGE_CWD] = "cannot enter the working directory",
+	    [NONO_STAGE_CAPS] = "dropping capabilities failed",
+	    [NONO_STAGE_NNP] = "PR_SET_NO_NEW_PRIVS failed",
+	    [NONO_STAGE_LANDLOCK] = "applying the Landlock ruleset failed",
+	    [NONO_STAGE_SECCOMP] = "loading the seccomp filter failed",
 	};
 
 	if (rep->stage == NONO_STAGE_EXEC) {
@@ -205,8 +219,7 @@ report_failure(const struct nono_spawn *s, const struct child_report *rep, struc
 		return err->code;
 	}
 	if (rep->stage > 0 && rep->stage < NONO_STAGE_EXEC)
-		return nono_error_set(err, -EPROTO, "%s: %s; nothing was run", stages[rep->stage],
-				      strerror(rep->err));
+		return nono_error_set(err, -EPROTO, "%s: %s; nothing was run", stages[rep->stage], strerror(rep->err));
 	return nono_error_set(err, -EPROTO, "the sandboxed child failed before exec");
 }
 
@@ -254,7 +267,7 @@ int
 nono_spawn_run(struct nono_spawn *s, int *out_status, struct nono_error *err)
 {
 	sigset_t mask, old;
-	int pipefd[2] = { -1, -1 }, sock[2] = { -1, -1 }, sfd = -1, nfd = -1;
+	int pipefd[2] = {-1, -1}, sock[2] = {-1, -1}, sfd = -1, nfd = -1;
 	pid_t pid, self = getpid();
 	struct child_report rep;
 	bool exec_seen = false, failed = false;
@@ -298,9 +311,9 @@ nono_spawn_run(struct nono_spawn *s, int *out_status, struct nono_error *err)
 
 	for (;;) {
 		struct pollfd pf[3] = {
-			{ .fd = sfd, .events = POLLIN },
-			{ .fd = nfd, .events = POLLIN },
-			{ .fd = exec_seen ? -1 : pipefd[0], .events = POLLIN },
+		    {.fd = sfd, .events = POLLIN},
+		    {.fd = nfd, .events = POLLIN},
+		    {.fd = exec_seen ? -1 : pipefd[0], .events = POLLIN},
 		};
 
 		if (poll(pf, 3, -1) < 0) {

@@ -12,16 +12,16 @@ struct nono_seccomp;
 struct nono_supervisor;
 
 struct nono_spawn {
-	const char *path;	/* resolved program */
+	const char *path; /* resolved program */
 	char *const *argv;
 	char *const *envp;
-	const char *cwd;	/* chdir here before the sandbox, or NULL */
+	const char *cwd; /* chdir here before the sandbox, or NULL */
 	const struct nono_sandbox *sandbox;
 	const struct nono_seccomp *seccomp;
-	bool drop_caps; /* running as root: shrink the bounding set */
+	bool drop_caps;			    /* running as root: shrink the bounding set */
 	struct nono_supervisor *supervisor; /* answers the mediated syscalls */
-	int keep_fd;	/* passed to the program as NONO_KEEP_FD, or -1 */
-	double t_exec;	 /* out: microseconds from fork to the child's exec */
+	int keep_fd;			    /* passed to the program as NONO_KEEP_FD, or -1 */
+	double t_exec;			    /* out: microseconds from fork to the child's exec */
 };
 
 /* Stages the child reports through the error pipe. */

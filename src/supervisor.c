@@ -32,12 +32,12 @@
 #endif
 
 int
-nono_supervisor_exec_decision(const struct nono_policy *p, const char *path, const char *argv0,
-			      const char **category, const char **name)
+nono_supervisor_exec_decision(const struct nono_policy *p, const char *path, const char *argv0, const char **category,
+			      const char **name)
 {
 	/* path is canonical when the supervisor calls; realpath is for others */
 	char *real = path && path[0] != '/' ? realpath(path, NULL) : NULL;
-	const char *cands[] = { path, real, argv0 };
+	const char *cands[] = {path, real, argv0};
 	int r = 0;
 
 	*category = NULL;
@@ -106,7 +106,7 @@ nono_supervisor_unix_decision(const struct nono_policy *p, const char *canon)
 static ssize_t
 peek(int pid, unsigned long long addr, void *buf, size_t len)
 {
-	struct iovec local = { buf, len }, remote = { (void *)(uintptr_t)addr, len };
+	struct iovec local = {buf, len}, remote = {(void *)(uintptr_t)addr, len};
 
 	return process_vm_readv(pid, &local, 1, &remote, 1, 0);
 }
@@ -209,8 +209,9 @@ tell_blocked(int pid, const char *cmd, const char *category)
 	char path[64], line[512];
 	int fd, n;
 
-	n = snprintf(line, sizeof(line), "nono: command '%s' is blocked (%s); restart nono with --allow-command %s to allow it\n",
-		     cmd, category, cmd);
+	n = snprintf(line, sizeof(line),
+		     "nono: command '%s' is blocked (%s); restart nono with --allow-command %s to allow it\n", cmd,
+		     category, cmd);
 	/* the process's own stderr (same file offset), else a fresh open of it */
 	fd = nono_sys_pidfd_getfd(pid, 2);
 	if (fd < 0) {

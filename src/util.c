@@ -325,8 +325,8 @@ nono_now_us(void)
 int
 nono_parse_bool(const char *s)
 {
-	static const char *const yes[] = { "1", "true", "yes", "on" };
-	static const char *const no[] = { "0", "false", "no", "off" };
+	static const char *const yes[] = {"1", "true", "yes", "on"};
+	static const char *const no[] = {"0", "false", "no", "off"};
 
 	if (!s)
 		return -1;

@@ -61,15 +61,15 @@ nono_vars_expand(char **out, const char *in, const struct nono_vars *v, struct n
 		const char *name;
 		const char *value;
 	} table[] = {
-		{ "$WORKDIR", v->workdir },
-		{ "$TMPDIR", v->tmpdir },
-		{ "$UID", v->uid },
-		{ "$HOME", v->home },
-		{ "$XDG_CONFIG_HOME", v->xdg_config_home },
-		{ "$XDG_STATE_HOME", v->xdg_state_home },
-		{ "$XDG_CACHE_HOME", v->xdg_cache_home },
-		{ "$XDG_DATA_HOME", v->xdg_data_home },
-		{ "$XDG_RUNTIME_DIR", v->xdg_runtime_dir },
+	    {"$WORKDIR", v->workdir},
+	    {"$TMPDIR", v->tmpdir},
+	    {"$UID", v->uid},
+	    {"$HOME", v->home},
+	    {"$XDG_CONFIG_HOME", v->xdg_config_home},
+	    {"$XDG_STATE_HOME", v->xdg_state_home},
+	    {"$XDG_CACHE_HOME", v->xdg_cache_home},
+	    {"$XDG_DATA_HOME", v->xdg_data_home},
+	    {"$XDG_RUNTIME_DIR", v->xdg_runtime_dir},
 	};
 	char *s;
 
@@ -106,9 +106,10 @@ nono_vars_expand(char **out, const char *in, const struct nono_vars *v, struct n
 		}
 	}
 	if (strchr(s, '$')) {
-		int r = nono_error_set(err, -EINVAL, "'%s': unknown variable (known: ~ $HOME $WORKDIR $TMPDIR $UID "
-					      "$XDG_CONFIG_HOME $XDG_STATE_HOME $XDG_CACHE_HOME $XDG_DATA_HOME "
-					      "$XDG_RUNTIME_DIR)",
+		int r = nono_error_set(err, -EINVAL,
+				       "'%s': unknown variable (known: ~ $HOME $WORKDIR $TMPDIR $UID "
+				       "$XDG_CONFIG_HOME $XDG_STATE_HOME $XDG_CACHE_HOME $XDG_DATA_HOME "
+				       "$XDG_RUNTIME_DIR)",
 				       in);
 
 		free(s);

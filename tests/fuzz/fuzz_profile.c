@@ -14,7 +14,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = malloc(size + 1);
-	struct nono_strv problems = { 0 };
+	struct nono_strv problems = {0};
 
 	if (!text)
 		return 0;

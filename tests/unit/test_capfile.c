@@ -21,8 +21,8 @@ static void
 render_equals_dump(void **state)
 {
 	struct nono_policy p, back;
-	struct nono_error err = { 0 };
-	struct nono_sandbox sb = { .abi = 7 };
+	struct nono_error err = {0};
+	struct nono_sandbox sb = {.abi = 7};
 	char *fast, *slow, *path = NULL;
 	json_t *a, *b;
 	struct nono_verdict v;
@@ -67,9 +67,9 @@ static void
 prebuilt_matches_libseccomp(void **state)
 {
 	for (int bn = 0; bn < 2; bn++) {
-		struct nono_seccomp_opts o = { .block_net = bn };
+		struct nono_seccomp_opts o = {.block_net = bn};
 		struct nono_seccomp built, pre;
-		struct nono_error err = { 0 };
+		struct nono_error err = {0};
 
 		assert_int_equal(nono_seccomp_build(&built, &o, &err), 0);
 		nono_seccomp_prebuilt(&pre, &o);
@@ -85,8 +85,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(render_equals_dump),
-		cmocka_unit_test(prebuilt_matches_libseccomp),
+	    cmocka_unit_test(render_equals_dump),
+	    cmocka_unit_test(prebuilt_matches_libseccomp),
 	};
 
 	return cmocka_run_group_tests_name("capfile", tests, NULL, NULL);

@@ -21,11 +21,21 @@ parse(struct nono_launch *l, unsigned cmd, int argc, char **argv, struct nono_er
 static void
 grants_and_program(void **state)
 {
-	char *argv[] = { (char *)"run", (char *)"-a", (char *)"/a", (char *)"--read", (char *)"/r",
-			 (char *)"--allow-file", (char *)"/f", (char *)"--block-net", (char *)"--allow-delete",
-			 (char *)"prog", (char *)"--read", (char *)"y", NULL };
+	char *argv[] = {(char *)"run",
+			(char *)"-a",
+			(char *)"/a",
+			(char *)"--read",
+			(char *)"/r",
+			(char *)"--allow-file",
+			(char *)"/f",
+			(char *)"--block-net",
+			(char *)"--allow-delete",
+			(char *)"prog",
+			(char *)"--read",
+			(char *)"y",
+			NULL};
 	struct nono_launch l;
-	struct nono_error err = { 0 };
+	struct nono_error err = {0};
 
 	unsetenv("NONO_ALLOW");
 	unsetenv("NONO_BLOCK_NET");
@@ -46,13 +56,13 @@ grants_and_program(void **state)
 static void
 errors(void **state)
 {
-	char *bad[] = { (char *)"run", (char *)"--alow", (char *)"x", NULL };
-	char *noval[] = { (char *)"run", (char *)"--read", NULL };
-	char *slash[] = { (char *)"run", (char *)"--allow-command", (char *)"/bin/rm", NULL };
-	char *whyonly[] = { (char *)"run", (char *)"--op", (char *)"read", NULL };
-	char *help[] = { (char *)"run", (char *)"--help", NULL };
+	char *bad[] = {(char *)"run", (char *)"--alow", (char *)"x", NULL};
+	char *noval[] = {(char *)"run", (char *)"--read", NULL};
+	char *slash[] = {(char *)"run", (char *)"--allow-command", (char *)"/bin/rm", NULL};
+	char *whyonly[] = {(char *)"run", (char *)"--op", (char *)"read", NULL};
+	char *help[] = {(char *)"run", (char *)"--help", NULL};
 	struct nono_launch l;
-	struct nono_error err = { 0 };
+	struct nono_error err = {0};
 
 	assert_int_equal(parse(&l, NONO_CMD_RUN, 3, bad, &err), -EINVAL);
 	assert_non_null(strstr(err.hint, "--allow"));
@@ -71,9 +81,9 @@ errors(void **state)
 static void
 environment(void **state)
 {
-	char *argv[] = { (char *)"run", (char *)"prog", NULL };
+	char *argv[] = {(char *)"run", (char *)"prog", NULL};
 	struct nono_launch l;
-	struct nono_error err = { 0 };
+	struct nono_error err = {0};
 
 	setenv("NONO_ALLOW", "/a,/b", 1);
 	setenv("NONO_BLOCK_NET", "yes", 1);
@@ -103,10 +113,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(grants_and_program),
-		cmocka_unit_test(errors),
-		cmocka_unit_test(environment),
-		cmocka_unit_test(every_profile_key_is_unique),
+	    cmocka_unit_test(grants_and_program),
+	    cmocka_unit_test(errors),
+	    cmocka_unit_test(environment),
+	    cmocka_unit_test(every_profile_key_is_unique),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);

@@ -11,9 +11,10 @@
 static void
 dangerous(void **state)
 {
-	const char *bad[] = { "LD_PRELOAD=x", "LD_LIBRARY_PATH=x", "BASH_FUNC_foo%%=() {", "NODE_OPTIONS=x",
-			      "PYTHONPATH=x", "OP_SESSION_abc=x", "NONO_CAP_FILE=x", "BASH_ENV=x", "IFS= " };
-	const char *good[] = { "PATH=/bin", "HOME=/h", "LANG=C", "LDFLAGS=-L/x", "NODE_ENV=dev", "ENVIRONMENT=x" };
+	const char *bad[] = {"LD_PRELOAD=x",	"LD_LIBRARY_PATH=x", "BASH_FUNC_foo%%=() {",
+			     "NODE_OPTIONS=x",	"PYTHONPATH=x",	     "OP_SESSION_abc=x",
+			     "NONO_CAP_FILE=x", "BASH_ENV=x",	     "IFS= "};
+	const char *good[] = {"PATH=/bin", "HOME=/h", "LANG=C", "LDFLAGS=-L/x", "NODE_ENV=dev", "ENVIRONMENT=x"};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_true(nono_env_dangerous(bad[i]));
@@ -24,9 +25,9 @@ dangerous(void **state)
 static void
 build(void **state)
 {
-	char *in[] = { (char *)"A=1", (char *)"LD_PRELOAD=/evil.so", (char *)"TMPDIR=/tmp", (char *)"B=2", NULL };
-	char *set[] = { (char *)"TMPDIR=/tmp/nono-x", (char *)"NONO_CAP_FILE=/tmp/.nono-x.json", NULL };
-	struct nono_strv out = { 0 };
+	char *in[] = {(char *)"A=1", (char *)"LD_PRELOAD=/evil.so", (char *)"TMPDIR=/tmp", (char *)"B=2", NULL};
+	char *set[] = {(char *)"TMPDIR=/tmp/nono-x", (char *)"NONO_CAP_FILE=/tmp/.nono-x.json", NULL};
+	struct nono_strv out = {0};
 
 	nono_env_build(&out, in, set);
 	assert_int_equal(out.n, 4);
@@ -42,8 +43,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(dangerous),
-		cmocka_unit_test(build),
+	    cmocka_unit_test(dangerous),
+	    cmocka_unit_test(build),
 	};
 
 	return cmocka_run_group_tests_name("env", tests, NULL, NULL);

@@ -18,7 +18,8 @@ handled_per_abi(void **state)
 	assert_int_equal(nono_landlock_handled_fs(0), 0);
 	assert_int_equal(nono_landlock_handled_fs(1), ABI1_BITS);
 	assert_int_equal(nono_landlock_handled_fs(2), ABI1_BITS | LANDLOCK_ACCESS_FS_REFER);
-	assert_int_equal(nono_landlock_handled_fs(3), ABI1_BITS | LANDLOCK_ACCESS_FS_REFER | LANDLOCK_ACCESS_FS_TRUNCATE);
+	assert_int_equal(nono_landlock_handled_fs(3),
+			 ABI1_BITS | LANDLOCK_ACCESS_FS_REFER | LANDLOCK_ACCESS_FS_TRUNCATE);
 	assert_int_equal(nono_landlock_handled_fs(4), nono_landlock_handled_fs(3));
 	assert_int_equal(nono_landlock_handled_fs(5), nono_landlock_handled_fs(3) | LANDLOCK_ACCESS_FS_IOCTL_DEV);
 	assert_int_equal(nono_landlock_handled_fs(7), nono_landlock_handled_fs(5));
@@ -36,13 +37,16 @@ rights(void **state)
 	assert_int_equal(r, LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_EXECUTE);
 	/* writing never removes, truncates or makes device nodes */
 	assert_int_equal(w & (LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR |
-			      LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_BLOCK),
+			      LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_MAKE_CHAR |
+			      LANDLOCK_ACCESS_FS_MAKE_BLOCK),
 			 0);
 	assert_true(w & LANDLOCK_ACCESS_FS_MAKE_REG);
-	assert_int_equal(d, LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_TRUNCATE);
+	assert_int_equal(d,
+			 LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_TRUNCATE);
 	/* rules on files carry only file rights */
-	assert_int_equal(f & ~(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE |
-			       LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV),
+	assert_int_equal(f & ~(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE |
+			       LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_TRUNCATE |
+			       LANDLOCK_ACCESS_FS_IOCTL_DEV),
 			 0);
 	/* an ABI without truncate or ioctl control never asks for them */
 	assert_int_equal(nono_landlock_rights(NONO_ACC_DELETE, false, 2) & LANDLOCK_ACCESS_FS_TRUNCATE, 0);
@@ -80,9 +84,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(handled_per_abi),
-		cmocka_unit_test(rights),
-		cmocka_unit_test(features),
+	    cmocka_unit_test(handled_per_abi),
+	    cmocka_unit_test(rights),
+	    cmocka_unit_test(features),
 	};
 
 	return cmocka_run_group_tests_name("landlock", tests, NULL, NULL);

@@ -90,7 +90,7 @@ static void
 grant_is_canonical(void **state)
 {
 	struct nono_policy p;
-	struct nono_error err = { 0 };
+	struct nono_error err = {0};
 	char *dotted = xasprintf("%s/docs/../docs/", home), *docs = hp("docs");
 	const struct nono_rule *r;
 
@@ -114,7 +114,7 @@ static void
 sensitive_grant_refused(void **state)
 {
 	struct nono_policy p;
-	struct nono_error err = { 0 };
+	struct nono_error err = {0};
 	char *key = hp(".ssh/id_rsa");
 
 	nono_policy_init(&p);
@@ -147,7 +147,7 @@ static void
 carving(void **state)
 {
 	struct nono_policy p;
-	struct nono_error err = { 0 };
+	struct nono_error err = {0};
 	char *docs = hp("docs"), *ssh = hp(".ssh"), *other = hp(".config/other"), *gcloud = hp(".config/gcloud");
 	char *cfg = hp(".config"), *link = hp("docs/keys");
 
@@ -190,7 +190,7 @@ static void
 git_exception_and_delete(void **state)
 {
 	struct nono_policy p;
-	struct nono_error err = { 0 };
+	struct nono_error err = {0};
 	char *proj = hp("proj"), *git = hp("proj/.git"), *docs = hp("docs");
 
 	nono_policy_init(&p);
@@ -219,7 +219,7 @@ static void
 verdicts(void **state)
 {
 	struct nono_policy p;
-	struct nono_error err = { 0 };
+	struct nono_error err = {0};
 	struct nono_verdict v;
 	char *docs = hp("docs"), *a = hp("docs/a"), *proj = hp("proj"), *newf = hp("proj/new");
 
@@ -292,12 +292,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(grant_is_canonical, setup, teardown),
-		cmocka_unit_test_setup_teardown(sensitive_grant_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(carving, setup, teardown),
-		cmocka_unit_test_setup_teardown(git_exception_and_delete, setup, teardown),
-		cmocka_unit_test_setup_teardown(verdicts, setup, teardown),
-		cmocka_unit_test(commands),
+	    cmocka_unit_test_setup_teardown(grant_is_canonical, setup, teardown),
+	    cmocka_unit_test_setup_teardown(sensitive_grant_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(carving, setup, teardown),
+	    cmocka_unit_test_setup_teardown(git_exception_and_delete, setup, teardown),
+	    cmocka_unit_test_setup_teardown(verdicts, setup, teardown),
+	    cmocka_unit_test(commands),
 	};
 
 	return cmocka_run_group_tests_name("policy", tests, NULL, NULL);

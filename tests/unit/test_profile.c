@@ -24,7 +24,7 @@ has(const struct nono_strv *sv, const char *needle)
 static void
 positions(void **state)
 {
-	struct nono_strv pr = { 0 };
+	struct nono_strv pr = {0};
 	const char *text = "// header\n{\n  /* block\n  comment */ \"filesystem\": {\n"
 			   "    \"alow\": [\"/x\"],\n    \"read\": [1]\n  },\n  \"netwrk\": {}\n}\n";
 
@@ -38,7 +38,7 @@ positions(void **state)
 static void
 syntax_and_types(void **state)
 {
-	struct nono_strv pr = { 0 };
+	struct nono_strv pr = {0};
 
 	assert_true(nono_profile_validate_text("{\"a\": [1,}", "s.json", &pr) < 0);
 	assert_true(has(&pr, "s.json' line 1"));
@@ -56,7 +56,7 @@ syntax_and_types(void **state)
 static void
 later_deprecated_ignored(void **state)
 {
-	struct nono_strv pr = { 0 };
+	struct nono_strv pr = {0};
 
 	assert_true(nono_profile_validate_text("{\"network\": {\"allow_domain\": [\"x.com\"]}}", "l.json", &pr) < 0);
 	assert_true(has(&pr, "not enforced by this nono yet"));
@@ -66,8 +66,8 @@ later_deprecated_ignored(void **state)
 						    "l.json", &pr),
 			 0);
 	nono_strv_free(&pr);
-	assert_int_equal(nono_profile_validate_text("{\"policy\": {\"add_allow_read\": [\"/x\"]}, \"interactive\": true}",
-						    "d.json", &pr),
+	assert_int_equal(nono_profile_validate_text(
+			     "{\"policy\": {\"add_allow_read\": [\"/x\"]}, \"interactive\": true}", "d.json", &pr),
 			 0);
 	assert_true(has(&pr, "warning: "));
 	assert_true(has(&pr, "deprecated; use \"filesystem.read\""));
@@ -80,7 +80,7 @@ extends_merge(void **state)
 	char tmpl[] = "/tmp/nono-unit-XXXXXX";
 	char *dir = mkdtemp(tmpl), *base, *child, *s;
 	struct nono_profile p;
-	struct nono_error err = { 0 };
+	struct nono_error err = {0};
 	FILE *f;
 
 	base = nono_path_join(dir, "base.json");
@@ -114,7 +114,7 @@ static void
 builtins_are_valid(void **state)
 {
 	for (size_t i = 0; nono_builtin_profile_names[i]; i++) {
-		struct nono_strv pr = { 0 };
+		struct nono_strv pr = {0};
 
 		assert_int_equal(nono_profile_validate_text(nono_builtin_profile(nono_builtin_profile_names[i]),
 							    nono_builtin_profile_names[i], &pr),
@@ -127,11 +127,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(positions),
-		cmocka_unit_test(syntax_and_types),
-		cmocka_unit_test(later_deprecated_ignored),
-		cmocka_unit_test(extends_merge),
-		cmocka_unit_test(builtins_are_valid),
+	    cmocka_unit_test(positions),
+	    cmocka_unit_test(syntax_and_types),
+	    cmocka_unit_test(later_deprecated_ignored),
+	    cmocka_unit_test(extends_merge),
+	    cmocka_unit_test(builtins_are_valid),
 	};
 
 	return cmocka_run_group_tests_name("profile", tests, NULL, NULL);

@@ -17,8 +17,8 @@ static void
 normalize(void **state)
 {
 	const char *cases[][2] = {
-		{ "/", "/" },	      { "//a//b/", "/a/b" }, { "/a/./b", "/a/b" }, { "/a/b/../c", "/a/c" },
-		{ "/../a", "/a" },    { "/a/..", "/" },	     { "/a/b/..", "/a" },
+	    {"/", "/"},	     {"//a//b/", "/a/b"}, {"/a/./b", "/a/b"}, {"/a/b/../c", "/a/c"},
+	    {"/../a", "/a"}, {"/a/..", "/"},	  {"/a/b/..", "/a"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -97,7 +97,7 @@ static void
 vars(void **state)
 {
 	struct nono_vars v;
-	struct nono_error err = { 0 };
+	struct nono_error err = {0};
 	char *out;
 
 	setenv("HOME", "/home/u", 1);
@@ -124,7 +124,7 @@ vars(void **state)
 static void
 strv_and_bool(void **state)
 {
-	struct nono_strv sv = { 0 };
+	struct nono_strv sv = {0};
 
 	for (int i = 0; i < 20; i++)
 		nono_strv_push_owned(&sv, xasprintf("s%d", i));
@@ -142,12 +142,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(normalize),
-		cmocka_unit_test(under),
-		cmocka_unit_test(canonical_missing_leaf),
-		cmocka_unit_test(rm_rf_does_not_follow_links),
-		cmocka_unit_test(vars),
-		cmocka_unit_test(strv_and_bool),
+	    cmocka_unit_test(normalize),
+	    cmocka_unit_test(under),
+	    cmocka_unit_test(canonical_missing_leaf),
+	    cmocka_unit_test(rm_rf_does_not_follow_links),
+	    cmocka_unit_test(vars),
+	    cmocka_unit_test(strv_and_bool),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
