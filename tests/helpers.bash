@@ -31,8 +31,14 @@ common_teardown() {
 	cd / || true
 	if [ -n "${SCRATCH:-}" ] && [ -d "$SCRATCH" ]; then
 		chmod -R u+rwX "$SCRATCH" 2>/dev/null || true
-		rm -rf "$SCRATCH"
+		# a process the test started may still be exiting (tmux, a killed
+		# sandbox): retry, and never let clean-up fail a test
+		for _ in 1 2 3 4 5; do
+			rm -rf "$SCRATCH" 2>/dev/null && break
+			sleep 0.2
+		done
 	fi
+	return 0
 }
 
 # nono run, silent, with a time bound

@@ -11,6 +11,7 @@ setup() {
 }
 teardown() {
 	tmux -L "nono-$$" kill-server 2>/dev/null || true
+	sleep 0.2
 	common_teardown
 }
 
