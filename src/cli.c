@@ -242,8 +242,14 @@ int
 nono_cli_parse(struct nono_launch *l, unsigned cmd, const char *cmdname, int argc, char **argv, struct nono_error *err)
 {
 	struct option longopts[64];
+	/* run and shell stop at the program; why takes its options anywhere */
 	char shortopts[64] = "+:h";
 	size_t n = 0, so = 3;
+
+	if (cmd == NONO_CMD_WHY) {
+		memmove(shortopts, shortopts + 1, strlen(shortopts));
+		so = 2;
+	}
 	int c, r;
 
 	if ((r = apply_env(l, cmd, err)) < 0)

@@ -99,7 +99,7 @@ nono_why_print(const struct nono_verdict *v, enum nono_op op, bool json, FILE *f
 	}
 	if (v->suggest && !v->allowed)
 		fprintf(f, "  Fix:        %s%s\n", v->suggest,
-			v->reason == NONO_WHY_SENSITIVE ? " (with a grant; think twice)" : "");
+			v->reason == NONO_WHY_SENSITIVE ? " (think twice: it is protected for a reason)" : "");
 }
 
 int

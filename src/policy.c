@@ -652,7 +652,11 @@ nono_policy_check(const struct nono_policy *p, const char *path, enum nono_op op
 	}
 	if (out->deny) {
 		out->reason = NONO_WHY_SENSITIVE;
-		out->suggest = xasprintf("--bypass-protection %s", path);
+		/* a bypass alone grants nothing: name the grant it must come with */
+		out->suggest = xasprintf("%s %s --bypass-protection %s",
+					 is_dir ? (op == NONO_OP_READ ? "--read" : "--allow")
+						: (op == NONO_OP_READ ? "--read-file" : "--allow-file"),
+					 path, path);
 		return 0;
 	}
 	switch (op) {

@@ -78,3 +78,15 @@ teardown() { common_teardown; }
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"SECURITY: NONO_CAP_FILE validation failed"* ]]
 }
+
+@test "options may follow the path; a sensitive path's fix names the grant it needs" {
+	run timeout 30 "$NONO" why "$HOME/.ssh/id_rsa" --op write
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Operation:  write"* ]]
+	[[ "$output" == *"Fix:        --allow-file $HOME/.ssh/id_rsa --bypass-protection $HOME/.ssh/id_rsa"* ]]
+	run timeout 30 "$NONO" why "$HOME/.ssh"
+	[[ "$output" == *"Fix:        --read $HOME/.ssh --bypass-protection $HOME/.ssh"* ]]
+	# and the suggestion works as given
+	run nono_run --read-file "$HOME/.ssh/id_rsa" --bypass-protection "$HOME/.ssh/id_rsa" -- cat "$HOME/.ssh/id_rsa"
+	[[ "$output" == SECRET-SSH-KEY-* ]]
+}
