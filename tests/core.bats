@@ -137,13 +137,13 @@ teardown() { common_teardown; }
 }
 
 @test "a private TMPDIR: writable, deletable, gone afterwards; /tmp itself is not granted" {
-	run nono_run -- sh -c 'echo $TMPDIR; echo x > $TMPDIR/f && python3 -c "import os; os.unlink(os.environ[\"TMPDIR\"] + \"/f\")" && echo tmp-ok; echo y > /tmp/nono-escape-$$'
+	run nono_run -- sh -c 'echo $TMPDIR; echo x > $TMPDIR/f && python3 -c "import os; os.unlink(os.environ[\"TMPDIR\"] + \"/f\")" && echo tmp-ok; echo y > /tmp/nono-escape-'"$$-tmpdir"
 	tmpdir=$(echo "$output" | head -n1)
 	[[ "$tmpdir" == /tmp/nono-* ]]
 	[[ "$output" == *tmp-ok* ]]
 	[[ "$output" == *"Permission denied"* ]]
 	[ ! -e "$tmpdir" ]
-	! ls /tmp/nono-escape-* 2>/dev/null
+	[ ! -e "/tmp/nono-escape-$$-tmpdir" ]
 }
 
 @test "NONO_CAP_FILE: 0600 JSON of the capabilities, removed afterwards" {
