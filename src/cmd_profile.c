@@ -385,9 +385,11 @@ nono_cmd_profile(int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*fn)(int, char **);
+		const char *const flags[3]; /* the options it takes; --extends takes a value */
 	} sub[] = {
-	    {"list", cmd_list}, {"show", cmd_show},	{"validate", cmd_validate},
-	    {"init", cmd_init}, {"groups", cmd_groups}, {"diff", cmd_diff},
+	    {"list", cmd_list, {"--json"}},	    {"show", cmd_show, {"--json"}},
+	    {"validate", cmd_validate, {"--json"}}, {"init", cmd_init, {"--extends", "--force"}},
+	    {"groups", cmd_groups, {NULL}},	    {"diff", cmd_diff, {NULL}},
 	};
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -396,9 +398,24 @@ nono_cmd_profile(int argc, char **argv)
 	}
 	for (size_t i = 0; i < sizeof(sub) / sizeof(sub[0]); i++)
 		if (strcmp(argv[1], sub[i].name) == 0) {
-			if (has_flag(argc - 1, argv + 1, "--help")) {
+			if (has_flag(argc - 1, argv + 1, "--help") || has_flag(argc - 1, argv + 1, "-h")) {
 				usage(stdout);
 				return 0;
+			}
+			for (int a = 2; a < argc; a++) {
+				bool known = false;
+
+				if (argv[a][0] != '-' || strcmp(argv[a], "-") == 0)
+					continue;
+				for (size_t f = 0; f < 3 && sub[i].flags[f]; f++)
+					known |= strcmp(argv[a], sub[i].flags[f]) == 0;
+				if (!known) {
+					log_error("nono profile %s: unknown option '%s'", argv[1], argv[a]);
+					log_hint("see 'nono profile --help'");
+					return 2;
+				}
+				if (strcmp(argv[a], "--extends") == 0)
+					a++;
 			}
 			return sub[i].fn(argc - 1, argv + 1);
 		}

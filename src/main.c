@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "compat/landlock.h"
 #include "log.h"
+#include "nono-version.h"
 #include "settings.h"
 
 struct command {
@@ -69,18 +70,24 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
-		printf("nono %s (%s; Landlock ABI up to %d)\n", PACKAGE_VERSION, NONO_GIT_REVISION,
-		       NONO_LANDLOCK_ABI_MAX);
+		/* the revision is empty when built from neither git nor a release tarball */
+		printf("nono %s (%s%s; Landlock ABI up to %d)\n", PACKAGE_VERSION, *NONO_GIT_REVISION ? "git " : "",
+		       *NONO_GIT_REVISION ? NONO_GIT_REVISION : "revision unknown", NONO_LANDLOCK_ABI_MAX);
 		return 0;
 	}
 	if (strcmp(argv[1], "help") == 0) {
-		if (argc > 2 && (c = find(argv[2]))) {
-			char *hargv[] = {argv[2], (char *)"--help", NULL};
-
-			return c->fn(2, hargv);
+		if (argc < 3 || strcmp(argv[2], "help") == 0) {
+			usage(stdout);
+			return 0;
 		}
-		usage(stdout);
-		return argc > 2 ? 2 : 0;
+		if (!(c = find(argv[2]))) {
+			log_error("help: unknown command '%s'", argv[2]);
+			log_hint("see 'nono --help'");
+			return 2;
+		}
+		char *hargv[] = {argv[2], (char *)"--help", NULL};
+
+		return c->fn(2, hargv);
 	}
 	c = find(argv[1]);
 	if (!c) {

@@ -222,7 +222,7 @@ nono_cmd_config(int argc, char **argv)
 {
 	struct nono_config c;
 	struct nono_error err = {0};
-	bool json = argc > 1 && strcmp(argv[1], "--json") == 0;
+	bool json;
 	char v[O_N][64];
 	static const char *const colors[] = {"auto", "always", "never"};
 
@@ -233,6 +233,13 @@ nono_cmd_config(int argc, char **argv)
 			printf("  [%s] %-16s %s\n", keys[k].section, keys[k].name, keys[k].help);
 		return 0;
 	}
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--json") != 0) {
+			log_error("nono config: unexpected argument '%s'", argv[i]);
+			log_hint("see 'nono config --help'");
+			return 2;
+		}
+	json = argc > 1;
 	if (nono_config_load(&c, &err) < 0) {
 		log_error("%s", err.msg);
 		nono_config_free(&c);
