@@ -1,59 +1,218 @@
-# bash completion for nono
+# bash completion for nono                                  -*- shell-script -*-
+#
+# Subcommands, options and their values: profile names from 'nono profile
+# list', group names from 'nono profile groups', --op values, directories,
+# files and commands. Rollback and audit session ids come from
+# 'nono rollback list --json' and 'nono audit list --json' when this nono has
+# those commands; without them nothing is offered.
+
+# The nono being completed (./_build/nono completes with itself).
+_nono_bin() {
+	local b=${COMP_WORDS[0]}
+	b=${b/#\~/$HOME}
+	if [[ $b == */* && -x $b ]]; then
+		printf '%s\n' "$b"
+	else
+		printf 'nono\n'
+	fi
+}
+
+_nono_commands() {
+	local cmds
+	cmds=$("$(_nono_bin)" --help 2>/dev/null | awk '/^Commands:/ { f = 1; next } /^$/ { f = 0 } f { print $1 }')
+	printf '%s\n' "${cmds:-run shell why profile config setup help}"
+}
+
+_nono_profiles() {
+	"$(_nono_bin)" profile list 2>/dev/null | awk '{ print $1 }'
+}
+
+_nono_groups() {
+	"$(_nono_bin)" profile groups 2>/dev/null | sed -n 's/^\([A-Za-z0-9_-]*\)[ :].*/\1/p'
+}
+
+# session ids of 'nono rollback' or 'nono audit' ($1), newest as listed
+_nono_ids() {
+	"$(_nono_bin)" "$1" list --json 2>/dev/null |
+		grep -o '"id"[[:space:]]*:[[:space:]]*"[^"]*"' | sed 's/.*"\([^"]*\)"$/\1/'
+}
+
+_nono_compgen() { # words (whitespace-separated, any number of arguments) matching $cur
+	local words="$*"
+	local IFS=$'\n'
+	# shellcheck disable=SC2207
+	COMPREPLY+=($(IFS=$' \t\n' compgen -W "$words" -- "$cur"))
+}
+
+_nono_files() { # $1: -d for directories only
+	local IFS=$'\n'
+	compopt -o filenames 2>/dev/null
+	# shellcheck disable=SC2207
+	COMPREPLY+=($(compgen "${1:--f}" -- "$cur"))
+}
+
 _nono() {
-	local cur prev cmd i
+	local cur prev cmd sub i w
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]}
-	prev=${COMP_WORDS[COMP_CWORD-1]}
-	cmd=
+	prev=
+	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
+
+	local sandbox="--profile --allow --read --write --allow-file --read-file --write-file --allow-cwd
+		--workdir --allow-delete --bypass-protection --block-net --net-block --allow-unix-socket
+		--allow-command --block-command --verbose --help"
+	# options that take a value, whatever the command
+	local takes="-p --profile -a --allow -r --read -w --write --allow-file --read-file --write-file
+		--workdir --bypass-protection --allow-unix-socket --allow-command --block-command --shell
+		-c --command --path --op --extends --keep --older-than --since"
+
+	# the subcommand, its verb, and whether the program of 'run' has started
+	cmd='' sub=''
+	local program_at=0 npos=0
 	for ((i = 1; i < COMP_CWORD; i++)); do
-		case ${COMP_WORDS[i]} in
-		--) [ -n "$cmd" ] && { COMPREPLY=($(compgen -c -- "$cur")); return; } ;;
-		-*) ;;
-		*) [ -z "$cmd" ] && cmd=${COMP_WORDS[i]} ;;
-		esac
+		w=${COMP_WORDS[i]}
+		if [[ -z $cmd ]]; then
+			[[ $w == -* ]] || cmd=$w
+			continue
+		fi
+		if [[ $cmd == run && $w == -- ]]; then
+			program_at=$((i + 1))
+			break
+		fi
+		if [[ $w == -* ]]; then
+			[[ " ${takes//$'\n'/ } " == *" ${w} "* && $w != *=* ]] && ((i++))
+			continue
+		fi
+		if [[ $cmd == run ]]; then
+			program_at=$i
+			break
+		fi
+		[[ -z $sub ]] && sub=$w
+		((npos++))
 	done
-	local grants="--profile --allow --read --write --allow-file --read-file --write-file --allow-cwd --workdir
-		--allow-delete --bypass-protection --block-net --net-block --allow-unix-socket --allow-command
-		--block-command --verbose --help"
+
+	# 'nono run [options] [--] PROGRAM ARGS': a command, then its arguments
+	if ((program_at)); then
+		if ((COMP_CWORD == program_at)); then
+			_nono_compgen "$(compgen -c -- "$cur" | sort -u)"
+		else
+			_nono_files
+		fi
+		return 0
+	fi
+
 	case $prev in
-	--shell)
-		COMPREPLY=($(compgen -f -- "$cur")); return ;;
-	-a|--allow|-r|--read|-w|--write|--workdir)
-		COMPREPLY=($(compgen -d -- "$cur")); return ;;
-	-p|--profile)
-		COMPREPLY=($(compgen -W "$(nono profile list 2>/dev/null | awk '{print $1}')" -- "$cur")); return ;;
-	--allow-file|--read-file|--write-file|--bypass-protection|--path|--allow-unix-socket)
-		COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	-a | --allow | -r | --read | -w | --write | --workdir)
+		_nono_files -d
+		return 0
+		;;
+	--allow-file | --read-file | --write-file | --bypass-protection | --path | --allow-unix-socket | --shell)
+		_nono_files
+		return 0
+		;;
+	-p | --profile | --extends)
+		_nono_compgen "$(_nono_profiles)"
+		[[ $cur == */* || $cur == .* ]] && _nono_files
+		return 0
+		;;
 	--op)
-		COMPREPLY=($(compgen -W "read write delete" -- "$cur")); return ;;
-	--allow-command|--block-command)
-		COMPREPLY=($(compgen -c -- "$cur")); return ;;
+		_nono_compgen read write delete
+		return 0
+		;;
+	--allow-command | --block-command)
+		_nono_compgen "$(compgen -c -- "$cur" | sort -u)"
+		return 0
+		;;
+	-c | --command | --keep | --older-than | --since)
+		return 0
+		;;
 	esac
+
 	case $cmd in
 	"")
-		COMPREPLY=($(compgen -W "run shell why profile config setup help --help --version" -- "$cur")) ;;
-	shell)
-		COMPREPLY=($(compgen -W "$grants --shell --command -c --silent" -- "$cur")) ;;
-	profile)
-		COMPREPLY=($(compgen -W "list show init validate diff groups --json --extends --force" -- "$cur")) ;;
-	config)
-		COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
+		_nono_compgen "$(_nono_commands)" --help --version
+		;;
 	run)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "$grants --dry-run --json --silent" -- "$cur"))
+			_nono_compgen "$sandbox" --dry-run --json --silent
 		else
-			COMPREPLY=($(compgen -c -- "$cur"))
-		fi ;;
+			_nono_compgen "$(compgen -c -- "$cur" | sort -u)"
+		fi
+		;;
+	shell)
+		_nono_compgen "$sandbox" --dry-run --silent --shell --command
+		;;
 	why)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "$grants --path --op --self --json" -- "$cur"))
+			_nono_compgen "$sandbox" --path --op --self --json
 		else
-			COMPREPLY=($(compgen -f -- "$cur"))
-		fi ;;
+			_nono_files
+		fi
+		;;
+	profile)
+		case $sub in
+		"") _nono_compgen list show init validate diff groups --help ;;
+		list) _nono_compgen --json ;;
+		show | validate)
+			if [[ $cur == -* ]]; then
+				_nono_compgen --json
+			elif ((npos < 2)); then
+				_nono_compgen "$(_nono_profiles)"
+				[[ $cur == */* || $cur == .* ]] && _nono_files
+			fi
+			;;
+		init) [[ $cur == -* ]] && _nono_compgen --extends --force ;;
+		diff) ((npos < 3)) && _nono_compgen "$(_nono_profiles)" ;;
+		groups) ((npos < 2)) && _nono_compgen "$(_nono_groups)" ;;
+		esac
+		;;
+	config)
+		_nono_compgen --json --help
+		;;
 	setup)
-		COMPREPLY=($(compgen -W "--check-only --json --help" -- "$cur")) ;;
+		_nono_compgen --check-only --json --help
+		;;
 	help)
-		COMPREPLY=($(compgen -W "run why setup" -- "$cur")) ;;
+		((npos == 0)) && _nono_compgen "$(_nono_commands)"
+		;;
+	rollback)
+		case $sub in
+		"") _nono_compgen list show restore verify cleanup --help ;;
+		list) _nono_compgen --json ;;
+		show | restore | verify)
+			if [[ $cur == -* ]]; then
+				case $sub in
+				show) _nono_compgen --diff --json ;;
+				restore) _nono_compgen --dry-run --path ;;
+				esac
+			elif ((npos < 2)); then
+				_nono_compgen "$(_nono_ids rollback)"
+			fi
+			;;
+		cleanup) _nono_compgen --keep --older-than ;;
+		esac
+		;;
+	audit)
+		case $sub in
+		"") _nono_compgen list show verify cleanup --help ;;
+		list) _nono_compgen --since --command --json ;;
+		show | verify)
+			if [[ $cur == -* ]]; then
+				[[ $sub == show ]] && _nono_compgen --json
+			elif ((npos < 2)); then
+				_nono_compgen "$(_nono_ids audit)"
+			fi
+			;;
+		cleanup) _nono_compgen --keep --older-than ;;
+		esac
+		;;
+	hooks)
+		case $sub in
+		"") _nono_compgen install remove status --help ;;
+		*) ((npos < 2)) && _nono_compgen claude-code ;;
+		esac
+		;;
 	esac
+	return 0
 }
 complete -F _nono nono

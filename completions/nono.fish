@@ -1,39 +1,148 @@
-# fish completion for nono
-set -l cmds run shell why profile config setup help
+# fish completion for nono: subcommands, options and their values (profile
+# names from 'nono profile list', group names, --op values, paths, commands).
+# Rollback and audit session ids come from 'nono rollback list --json' and
+# 'nono audit list --json' when this nono has those commands.
+
+# the nono being completed, so ./_build/nono completes with itself
+function __nono_bin
+    set -l b (commandline -opc)[1]
+    if string match -q -- '*/*' $b; and test -x "$b"
+        echo $b
+    else
+        echo nono
+    end
+end
+
+function __nono_profiles
+    set -l nono (__nono_bin)
+    $nono profile list 2>/dev/null | string replace -r '^(\S+)\s+(.*)$' '$1\t$2'
+end
+
+function __nono_groups
+    set -l nono (__nono_bin)
+    $nono profile groups 2>/dev/null | string replace -rf '^([A-Za-z0-9_-]+)[ :].*$' '$1'
+end
+
+function __nono_ids
+    set -l nono (__nono_bin)
+    $nono $argv[1] list --json 2>/dev/null | string match -ar '"id"\s*:\s*"[^"]*"' | string replace -r '.*"([^"]*)"$' '$1'
+end
+
+# the positional words after 'nono' (option values skipped)
+function __nono_pos
+    set -l takes -p --profile -a --allow -r --read -w --write --allow-file --read-file --write-file \
+        --workdir --bypass-protection --allow-unix-socket --allow-command --block-command --shell \
+        -c --command --path --op --extends --keep --older-than --since
+    set -l skip 0
+    for w in (commandline -opc)[2..-1]
+        if test $skip -eq 1
+            set skip 0
+        else if contains -- $w $takes
+            set skip 1
+        else if not string match -q -- '-*' $w
+            echo $w
+        end
+    end
+end
+
+# true when the positional words are exactly $argv
+function __nono_at
+    set -l pos (__nono_pos)
+    test "$pos" = "$argv"
+end
+
+# true when the positional words start with $argv
+function __nono_in
+    set -l pos (__nono_pos)
+    test (count $pos) -ge (count $argv); or return 1
+    for i in (seq (count $argv))
+        test "$pos[$i]" = "$argv[$i]"; or return 1
+    end
+end
+
+set -l cmds run shell why profile config setup help rollback audit hooks
 complete -c nono -f
+complete -c nono -n "not __fish_seen_subcommand_from $cmds" -s V -l version -d 'print the version'
+complete -c nono -n "not __fish_seen_subcommand_from $cmds" -s h -l help -d 'show help'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a run -d 'run a program in the sandbox'
-complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a shell -d 'a shell inside the sandbox'
-complete -c nono -n "__fish_seen_subcommand_from shell" -l shell -r -F -d 'shell that runs each line'
-complete -c nono -n "__fish_seen_subcommand_from shell" -s c -l command -r -d 'run one line'
+complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a shell -d 'an interactive shell inside the sandbox'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a why -d 'explain why a path is allowed or denied'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a profile -d 'manage sandbox profiles'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a config -d 'show the effective settings'
-complete -c nono -n "__fish_seen_subcommand_from profile" -a 'list show init validate diff groups'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a setup -d 'report what this kernel can enforce'
-complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a help -d 'help for a command'
-for c in run shell why
-	complete -c nono -n "__fish_seen_subcommand_from $c" -s a -l allow -r -a '(__fish_complete_directories)' -d 'read and write beneath DIR'
-	complete -c nono -n "__fish_seen_subcommand_from $c" -s r -l read -r -a '(__fish_complete_directories)' -d 'read beneath DIR'
-	complete -c nono -n "__fish_seen_subcommand_from $c" -s w -l write -r -a '(__fish_complete_directories)' -d 'write beneath DIR'
-	complete -c nono -n "__fish_seen_subcommand_from $c" -l allow-file -r -F -d 'read and write one file'
-	complete -c nono -n "__fish_seen_subcommand_from $c" -l read-file -r -F -d 'read one file'
-	complete -c nono -n "__fish_seen_subcommand_from $c" -l write-file -r -F -d 'write one file'
-	complete -c nono -n "__fish_seen_subcommand_from $c" -l allow-cwd -d 'read and write the working directory'
-	complete -c nono -n "__fish_seen_subcommand_from $c" -l workdir -r -a '(__fish_complete_directories)' -d 'working directory'
-	complete -c nono -n "__fish_seen_subcommand_from $c" -l allow-delete -d 'let writable grants delete'
-	complete -c nono -n "__fish_seen_subcommand_from $c" -l bypass-protection -r -F -d 'reach a sensitive path'
-	complete -c nono -n "__fish_seen_subcommand_from $c" -l block-net -d 'block all network access'
-	complete -c nono -n "__fish_seen_subcommand_from $c" -s p -l profile -r -a '(nono profile list 2>/dev/null | string split -f1 " ")' -d 'start from a profile'
-	complete -c nono -n "__fish_seen_subcommand_from $c" -l allow-unix-socket -r -F -d 'connect to a UNIX socket'
-	complete -c nono -n "__fish_seen_subcommand_from $c" -l allow-command -r -d 'let a blocked command run'
-	complete -c nono -n "__fish_seen_subcommand_from $c" -l block-command -r -d 'refuse another command'
-	complete -c nono -n "__fish_seen_subcommand_from $c" -s v -l verbose -d 'say more'
-	complete -c nono -n "__fish_seen_subcommand_from $c" -l json -d 'JSON output'
+complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a help -d 'show help for a command'
+# commands this nono may not have yet: offered only when it does
+function __nono_has
+    set -l nono (__nono_bin)
+    $nono $argv[1] --help >/dev/null 2>&1
 end
-complete -c nono -n "__fish_seen_subcommand_from run" -l dry-run -d 'print the plan, run nothing'
-complete -c nono -n "__fish_seen_subcommand_from run" -s s -l silent -d 'only the program output'
-complete -c nono -n "__fish_seen_subcommand_from why" -l path -r -F -d 'path to explain'
-complete -c nono -n "__fish_seen_subcommand_from why" -l op -r -a 'read write delete' -d 'operation'
-complete -c nono -n "__fish_seen_subcommand_from why" -l self -d 'answer for this sandbox'
-complete -c nono -n "__fish_seen_subcommand_from setup" -l check-only -d 'only check'
-complete -c nono -n "__fish_seen_subcommand_from setup" -l json -d 'JSON output'
+for c in rollback audit hooks
+    complete -c nono -n "not __fish_seen_subcommand_from $cmds; and __nono_has $c" -a $c
+end
+
+# sandbox options, shared by run, shell and why
+for c in run shell why
+    set -l on "__fish_seen_subcommand_from $c"
+    complete -c nono -n $on -s p -l profile -x -a '(__nono_profiles)' -d 'start from a profile'
+    complete -c nono -n $on -s a -l allow -x -a '(__fish_complete_directories)' -d 'grant read and write beneath DIR'
+    complete -c nono -n $on -s r -l read -x -a '(__fish_complete_directories)' -d 'grant read beneath DIR'
+    complete -c nono -n $on -s w -l write -x -a '(__fish_complete_directories)' -d 'grant write beneath DIR'
+    complete -c nono -n $on -l allow-file -r -F -d 'grant read and write on one file'
+    complete -c nono -n $on -l read-file -r -F -d 'grant read on one file'
+    complete -c nono -n $on -l write-file -r -F -d 'grant write on one file'
+    complete -c nono -n $on -l allow-cwd -d 'grant read and write on the working directory'
+    complete -c nono -n $on -l workdir -x -a '(__fish_complete_directories)' -d 'working directory and $WORKDIR'
+    complete -c nono -n $on -l allow-delete -d 'let writable grants delete and truncate'
+    complete -c nono -n $on -l bypass-protection -r -F -d 'let a grant reach a sensitive path'
+    complete -c nono -n $on -l block-net -d 'block all network access'
+    complete -c nono -n $on -l net-block -d 'block all network access'
+    complete -c nono -n $on -l allow-unix-socket -r -F -d 'connect to the UNIX socket at PATH'
+    complete -c nono -n $on -l allow-command -x -a '(__fish_complete_command)' -d 'let a blocked command run'
+    complete -c nono -n $on -l block-command -x -a '(__fish_complete_command)' -d 'refuse another command'
+    complete -c nono -n $on -s v -l verbose -d 'say more (repeatable)'
+    complete -c nono -n $on -s h -l help -d 'show the help'
+end
+complete -c nono -n '__fish_seen_subcommand_from run shell' -l dry-run -d 'print the plan, run nothing'
+complete -c nono -n '__fish_seen_subcommand_from run shell' -s s -l silent -d 'no banner'
+complete -c nono -n '__fish_seen_subcommand_from run why' -l json -d 'machine-readable output'
+complete -c nono -n '__nono_at run' -a '(__fish_complete_command)' -d program
+complete -c nono -n '__fish_seen_subcommand_from shell' -l shell -r -F -d 'shell that runs each line'
+complete -c nono -n '__fish_seen_subcommand_from shell' -s c -l command -x -d 'run LINE and exit'
+complete -c nono -n '__fish_seen_subcommand_from why' -l path -r -F -d 'the path to explain'
+complete -c nono -n '__fish_seen_subcommand_from why' -l op -x -a 'read write delete' -d operation
+complete -c nono -n '__fish_seen_subcommand_from why' -l self -d 'answer for the sandbox this runs in'
+complete -c nono -n '__nono_at why' -F
+
+# profile
+complete -c nono -n '__nono_at profile' -a list -d 'built-in and user profiles'
+complete -c nono -n '__nono_at profile' -a show -d 'the merged profile and its rules'
+complete -c nono -n '__nono_at profile' -a init -d 'write a skeleton profile'
+complete -c nono -n '__nono_at profile' -a validate -d 'check a profile'
+complete -c nono -n '__nono_at profile' -a diff -d 'what one profile grants that another does not'
+complete -c nono -n '__nono_at profile' -a groups -d 'the policy groups'
+complete -c nono -n '__nono_in profile list; or __nono_in profile show; or __nono_in profile validate' -l json -d 'machine-readable output'
+complete -c nono -n '__nono_at profile show; or __nono_at profile validate; or __nono_in profile diff' -a '(__nono_profiles)'
+complete -c nono -n '__nono_in profile init' -l extends -x -a '(__nono_profiles)' -d 'base profile'
+complete -c nono -n '__nono_in profile init' -l force -d 'overwrite'
+complete -c nono -n '__nono_at profile groups' -a '(__nono_groups)'
+
+# config, setup, help
+complete -c nono -n '__fish_seen_subcommand_from config setup' -l json -d 'machine-readable output'
+complete -c nono -n '__fish_seen_subcommand_from setup' -l check-only -d 'only check'
+complete -c nono -n '__nono_at help' -a "$cmds"
+
+# rollback, audit, hooks (when this nono has them)
+complete -c nono -n '__nono_at rollback' -a 'list show restore verify cleanup'
+complete -c nono -n '__nono_at rollback show; or __nono_at rollback restore; or __nono_at rollback verify' -a '(__nono_ids rollback)'
+complete -c nono -n '__nono_in rollback show' -l diff -d 'unified diffs'
+complete -c nono -n '__nono_in rollback restore' -l dry-run -d 'say what would change'
+complete -c nono -n '__nono_in rollback restore' -l path -r -F -d 'only this path'
+complete -c nono -n '__nono_at audit' -a 'list show verify cleanup'
+complete -c nono -n '__nono_at audit show; or __nono_at audit verify' -a '(__nono_ids audit)'
+complete -c nono -n '__nono_in audit list' -l since -x -d 'sessions since DATE'
+complete -c nono -n '__nono_in audit list' -l command -x -d 'sessions of CMD'
+complete -c nono -n '__nono_in rollback list; or __nono_in rollback show; or __nono_in audit list; or __nono_in audit show' -l json -d 'machine-readable output'
+complete -c nono -n '__nono_in rollback cleanup; or __nono_in audit cleanup' -l keep -x -d 'sessions to keep'
+complete -c nono -n '__nono_in rollback cleanup; or __nono_in audit cleanup' -l older-than -x -d 'days'
+complete -c nono -n '__nono_at hooks' -a 'install remove status'
+complete -c nono -n '__nono_at hooks install; or __nono_at hooks remove; or __nono_at hooks status' -a claude-code
