@@ -188,8 +188,10 @@ nono_entry_to_json(const struct nono_entry *e)
 	json_object_set_new(o, "path", json_string(e->path));
 	json_object_set_new(o, "op", json_string(e->op ? e->op : ""));
 	json_object_set_new(o, "type", json_string(type_names[e->type]));
-	if (e->type != NONO_ENTRY_ABSENT)
+	if (e->type != NONO_ENTRY_ABSENT) {
 		json_object_set_new(o, "mode", json_integer(e->mode));
+		json_object_set_new(o, "mtime_ns", json_integer(e->mtime_ns));
+	}
 	if (e->type == NONO_ENTRY_FILE) {
 		json_object_set_new(o, "size", json_integer(e->size));
 		json_object_set_new(o, "saved", json_boolean(e->saved));
@@ -238,6 +240,7 @@ nono_entry_from_json(struct nono_entry *e, const char *line, struct nono_error *
 	e->op = xstrdup(json_string_value(json_object_get(o, "op")) ? json_string_value(json_object_get(o, "op")) : "");
 	e->mode = (unsigned)json_integer_value(json_object_get(o, "mode"));
 	e->size = json_integer_value(json_object_get(o, "size"));
+	e->mtime_ns = json_integer_value(json_object_get(o, "mtime_ns"));
 	e->saved = json_is_true(json_object_get(o, "saved"));
 	e->pack = json_is_integer(json_object_get(o, "pack")) ? json_integer_value(json_object_get(o, "pack")) : -1;
 	sha = json_string_value(json_object_get(o, "sha256"));
@@ -522,6 +525,7 @@ record_at(struct nono_journal *j, const char *canon, int dfd, const char *leaf, 
 	} else {
 		e.mode = st.st_mode;
 		e.size = st.st_size;
+		e.mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
 		if (S_ISREG(st.st_mode)) {
 			e.type = NONO_ENTRY_FILE;
 			if (st.st_size <= j->max_file) {
@@ -642,7 +646,7 @@ nono_journal_end(struct nono_journal *j, int exit_status)
 		changed = -1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (changed >= 0 && nono_entry_changed(&es[i]))
+		if (changed >= 0 && nono_entry_touched(&es[i]))
 			changed++;
 		nono_entry_free(&es[i]);
 	}

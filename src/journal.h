@@ -43,10 +43,11 @@ struct nono_entry {
 	enum nono_entry_type type;
 	unsigned mode; /* permission bits and type bits (st_mode) */
 	long long size;
-	char sha256[65]; /* files whose content was saved; "" otherwise */
-	long long pack;	 /* offset in the session's pack, or -1: an object file */
-	char *target;	 /* symlinks */
-	bool saved;	 /* false: over the size limit, recorded but not saved */
+	long long mtime_ns; /* modification time, to tell cheaply what is untouched */
+	char sha256[65];    /* files whose content was saved; "" otherwise */
+	long long pack;	    /* offset in the session's pack, or -1: an object file */
+	char *target;	    /* symlinks */
+	bool saved;	    /* false: over the size limit, recorded but not saved */
 };
 
 struct nono_journal_opts {

@@ -128,6 +128,17 @@ nono_entry_changed(const struct nono_entry *e)
 	return true;
 }
 
+bool
+nono_entry_touched(const struct nono_entry *e)
+{
+	struct stat st;
+
+	if (e->type != NONO_ENTRY_FILE || lstat(e->path, &st) < 0 || !S_ISREG(st.st_mode))
+		return nono_entry_changed(e);
+	return (st.st_mode & 07777) != (e->mode & 07777) || st.st_size != e->size ||
+	       (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec != e->mtime_ns;
+}
+
 /* ---- sessions ----------------------------------------------------------- */
 
 static bool

@@ -25,6 +25,9 @@ struct nono_rb_session {
 int nono_manifest_read(const char *dir, struct nono_entry **out, size_t *n, struct nono_error *err);
 /* Whether the path's current state differs from e (content, mode, type). */
 bool nono_entry_changed(const struct nono_entry *e);
+/* The same told by one lstat: type, mode, size and modification time. A
+ * file rewritten with the same bytes counts as touched, not as changed. */
+bool nono_entry_touched(const struct nono_entry *e);
 
 int nono_rb_load(const char *store, const char *id, struct nono_rb_session *s, struct nono_error *err);
 /* Every session, oldest first. */
