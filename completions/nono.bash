@@ -64,7 +64,7 @@ _nono() {
 	# options that take a value, whatever the command
 	local takes="-p --profile -a --allow -r --read -w --write --allow-file --read-file --write-file
 		--workdir --bypass-protection --allow-unix-socket --allow-command --block-command --shell
-		-c --command --path --op --extends --keep --older-than --since"
+		-c --command --path --op --extends --keep --older-than --since --rollback-exclude"
 
 	# the subcommand, its verb, and whether the program of 'run' has started
 	cmd='' sub=''
@@ -123,7 +123,7 @@ _nono() {
 		_nono_compgen "$(compgen -c -- "$cur" | sort -u)"
 		return 0
 		;;
-	-c | --command | --keep | --older-than | --since)
+	-c | --command | --keep | --older-than | --since | --rollback-exclude)
 		return 0
 		;;
 	esac
@@ -134,13 +134,13 @@ _nono() {
 		;;
 	run)
 		if [[ $cur == -* ]]; then
-			_nono_compgen "$sandbox" --dry-run --json --silent
+			_nono_compgen "$sandbox" --dry-run --json --silent --rollback --no-rollback --rollback-exclude
 		else
 			_nono_compgen "$(compgen -c -- "$cur" | sort -u)"
 		fi
 		;;
 	shell)
-		_nono_compgen "$sandbox" --dry-run --silent --shell --command
+		_nono_compgen "$sandbox" --dry-run --silent --shell --command --rollback --no-rollback --rollback-exclude
 		;;
 	why)
 		if [[ $cur == -* ]]; then
@@ -182,14 +182,14 @@ _nono() {
 		show | restore | verify)
 			if [[ $cur == -* ]]; then
 				case $sub in
-				show) _nono_compgen --diff --json ;;
+				show) _nono_compgen --diff --json --verbose ;;
 				restore) _nono_compgen --dry-run --path ;;
 				esac
 			elif ((npos < 2)); then
-				_nono_compgen "$(_nono_ids rollback)"
+				_nono_compgen "$(_nono_ids rollback)" last
 			fi
 			;;
-		cleanup) _nono_compgen --keep --older-than ;;
+		cleanup) _nono_compgen --keep --older-than --dry-run ;;
 		esac
 		;;
 	audit)

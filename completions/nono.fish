@@ -32,7 +32,7 @@ end
 function __nono_pos
     set -l takes -p --profile -a --allow -r --read -w --write --allow-file --read-file --write-file \
         --workdir --bypass-protection --allow-unix-socket --allow-command --block-command --shell \
-        -c --command --path --op --extends --keep --older-than --since
+        -c --command --path --op --extends --keep --older-than --since --rollback-exclude
     set -l skip 0
     for w in (commandline -opc)[2..-1]
         if test $skip -eq 1
@@ -104,6 +104,9 @@ for c in run shell why
 end
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l dry-run -d 'print the plan, run nothing'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -s s -l silent -d 'no banner'
+complete -c nono -n '__fish_seen_subcommand_from run shell' -l rollback -d 'journal what the session destroys'
+complete -c nono -n '__fish_seen_subcommand_from run shell' -l no-rollback -d 'do not journal'
+complete -c nono -n '__fish_seen_subcommand_from run shell' -l rollback-exclude -x -d 'leave matching paths out of the journal'
 complete -c nono -n '__fish_seen_subcommand_from run why' -l json -d 'machine-readable output'
 complete -c nono -n '__nono_at run' -a '(__fish_complete_command)' -d program
 complete -c nono -n '__fish_seen_subcommand_from shell' -l shell -r -F -d 'shell that runs each line'
@@ -133,8 +136,10 @@ complete -c nono -n '__nono_at help' -a "$cmds"
 
 # rollback, audit, hooks (when this nono has them)
 complete -c nono -n '__nono_at rollback' -a 'list show restore verify cleanup'
-complete -c nono -n '__nono_at rollback show; or __nono_at rollback restore; or __nono_at rollback verify' -a '(__nono_ids rollback)'
+complete -c nono -n '__nono_at rollback show; or __nono_at rollback restore; or __nono_at rollback verify' -a '(__nono_ids rollback) last'
 complete -c nono -n '__nono_in rollback show' -l diff -d 'unified diffs'
+complete -c nono -n '__nono_in rollback show' -s v -l verbose -d 'say more'
+complete -c nono -n '__nono_in rollback cleanup' -l dry-run -d 'remove nothing'
 complete -c nono -n '__nono_in rollback restore' -l dry-run -d 'say what would change'
 complete -c nono -n '__nono_in rollback restore' -l path -r -F -d 'only this path'
 complete -c nono -n '__nono_at audit' -a 'list show verify cleanup'

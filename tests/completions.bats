@@ -111,12 +111,16 @@ bash_complete() {
 }
 
 @test "bash: rollback and audit ids come from 'list --json' when the command exists" {
-	# this nono may not have them: nothing offered, nothing printed
+	# no session yet: only 'last'; a command this nono lacks: nothing, silently
 	run -0 --separate-stderr bash_complete nono rollback show ''
-	[ -z "$output" ]
+	[ "$output" = last ]
 	[ -z "$stderr" ]
 	run -0 --separate-stderr bash_complete nono audit show ''
-	[ -z "$output" ]
+	if "$NONO" audit --help >/dev/null 2>&1; then
+		[ -z "$(grep -v '^[0-9a-zA-Z_-]*$' <<<"$output")" ]
+	else
+		[ -z "$output" ]
+	fi
 	[ -z "$stderr" ]
 	# a nono that has them
 	cat >"$SCRATCH/fake-nono" <<'EOF'
@@ -129,7 +133,7 @@ esac
 EOF
 	chmod +x "$SCRATCH/fake-nono"
 	run -0 bash_complete "$SCRATCH/fake-nono" rollback show ''
-	[ "$output" = "$(printf '%s\n' 20261122-101500-ab12 20261122-101700-cd34)" ]
+	[ "$output" = "$(printf '%s\n' 20261122-101500-ab12 20261122-101700-cd34 last)" ]
 	run -0 bash_complete "$SCRATCH/fake-nono" rollback restore 20261122-1017
 	[ "$output" = 20261122-101700-cd34 ]
 	run -0 bash_complete "$SCRATCH/fake-nono" audit show ''
@@ -158,8 +162,10 @@ EOF
 	run -0 fc "nono run --allow ad"
 	[ "$output" = adir/ ]
 	run -0 --separate-stderr fc "nono rollback show "
-	[ -z "$output" ]
+	[ "$output" = last ]
 	[ -z "$stderr" ]
+	run -0 fc "nono run --no-roll"
+	[ "$output" = --no-rollback ]
 }
 
 @test "zsh: the completion function loads and is registered for nono" {

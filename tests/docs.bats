@@ -186,6 +186,8 @@ profile show no-such-profile
 config --frob
 config extra
 setup --frob
+rollback frob
+rollback show no-such-session
 EOF
 	run -2 --separate-stderr "$NONO" help frobnicate
 	[[ "$stderr" == *"unknown command 'frobnicate'"* ]]
