@@ -24,6 +24,7 @@ static const struct command commands[] = {
     {"profile", nono_cmd_profile, "list|show|init|validate|diff|groups", "manage sandbox profiles"},
     {"config", nono_cmd_config, "[--json]", "show the effective settings"},
     {"setup", nono_cmd_setup, "--check-only [--json]", "report what this kernel can enforce"},
+    {"hooks", nono_cmd_hooks, "install|remove|status [claude-code]", "install agent hooks (Claude Code)"},
     {NULL, NULL, NULL, NULL},
 };
 
