@@ -27,6 +27,8 @@ struct nono_launch {
 	const char *origin;			       /* source label for setters: NULL for a flag, "profile:x" */
 	char *profile;				       /* --profile NAME|PATH */
 	struct nono_strv env_allow, env_deny, env_set; /* profile environment.* */
+	struct nono_strv env_creds;		       /* "REF=VAR": keystore secrets for the child */
+	struct nono_strv hooks;			       /* agent hooks to install before launch */
 	char **argv;				       /* program and arguments (borrowed from main's argv) */
 	int argc;
 };

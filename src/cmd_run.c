@@ -10,6 +10,8 @@
 
 #include "commands.h"
 #include "env.h"
+#include "hooks.h"
+#include "keystore.h"
 #include "vars.h"
 #include "launch.h"
 #include "log.h"
@@ -19,6 +21,46 @@
 
 extern char **environ;
 
+/* The agent hooks the profile declares, installed or updated before the
+ * sandbox exists (it grants ~/.claude only if it is there). A failure is
+ * reported and the launch goes on: the sandbox does not depend on it. */
+static void
+install_hooks(const struct nono_launch *l)
+{
+	for (size_t i = 0; i < l->hooks.n; i++) {
+		struct nono_hooks_status st;
+		struct nono_error err = {0};
+		unsigned changed = 0;
+		bool fresh;
+
+		if (nono_hooks_status(&st, l->hooks.v[i], &err) < 0) {
+			log_warn("%s hook not installed: %s", l->hooks.v[i], err.msg);
+			if (err.hint[0])
+				log_hint("%s", err.hint);
+			nono_hooks_status_free(&st);
+			continue;
+		}
+		fresh = st.script == NONO_HOOKS_MISSING;
+		if (st.script == NONO_HOOKS_CURRENT && st.settings == NONO_HOOKS_CURRENT &&
+		    st.guidance == NONO_HOOKS_CURRENT) {
+			nono_hooks_status_free(&st);
+			continue;
+		}
+		if (nono_hooks_install(&changed, l->hooks.v[i], &err) < 0) {
+			log_warn("%s hook not installed: %s", l->hooks.v[i], err.msg);
+			if (err.hint[0])
+				log_hint("%s", err.hint);
+		} else if (changed && !l->silent) {
+			char *d = nono_path_display(st.script_path);
+
+			fprintf(stderr, fresh ? "Installing %s hook to %s\n" : "Updating %s hook in %s\n",
+				l->hooks.v[i], d);
+			free(d);
+		}
+		nono_hooks_status_free(&st);
+	}
+}
+
 /* Everything after the flags: resolve, check, prepare, spawn, clean up.
  * Returns the exit status. argv[0] is the program as given. */
 static int
@@ -26,7 +68,7 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 {
 	struct nono_prepared pr;
 	struct nono_error err = {0};
-	struct nono_strv env = {0}, set = {0};
+	struct nono_strv env = {0}, set = {0}, secrets = {0};
 	struct nono_spawn sp;
 	struct nono_supervisor sv = {0};
 	char *program = NULL;
@@ -48,6 +90,8 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	}
 	if (l->extra_read)
 		nono_policy_grant(&l->policy, l->extra_read, NONO_ACC_READ, NONO_KIND_FILE, "nono shell", false);
+	if (!l->dry_run)
+		install_hooks(l);
 	t_prep = nono_now_us();
 	if ((r = nono_launch_prepare(&pr, l, l->dry_run, &err)) < 0) {
 		nono_print_error(&err);
@@ -57,6 +101,11 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	if (l->dry_run) {
 		nono_launch_plan(l, &pr, program);
 		status = pr.refusal ? 125 : 0;
+		goto out;
+	}
+	/* secrets last before the banner: a missing one stops everything */
+	if (l->env_creds.n && nono_keystore_load(&secrets, &l->env_creds, &err) < 0) {
+		nono_print_error(&err);
 		goto out;
 	}
 	nono_launch_banner(l, &pr, "supervised");
@@ -79,8 +128,10 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 			nono_strv_push(&all, l->env_set.v[i]);
 		for (size_t i = 0; i < set.n; i++)
 			nono_strv_push(&all, set.v[i]);
+		for (size_t i = 0; i < secrets.n; i++)
+			nono_strv_push(&all, secrets.v[i]);
 		nono_env_build_filtered(&env, environ, all.v, &l->env_allow, &l->env_deny);
-		nono_strv_free(&all);
+		nono_keystore_wipe(&all);
 	}
 	memset(&sp, 0, sizeof(sp));
 	sp.path = program;
@@ -105,7 +156,8 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 		  t_prep - t_start, t_spawn - t_prep, sp.t_exec, t_end - t_spawn - sp.t_exec);
 out:
 	nono_prepared_free(&pr);
-	nono_strv_free(&env);
+	nono_keystore_wipe(&env);
+	nono_keystore_wipe(&secrets);
 	nono_strv_free(&set);
 	free(program);
 	return status;
