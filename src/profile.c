@@ -622,6 +622,7 @@ static const char builtin_claude_code[] =
     "              \"$HOME/.cache/claude-cli-nodejs\"],\n"
     "    \"allow_file\": [\"$HOME/.claude.json\", \"$HOME/.claude.json.lock\", \"$HOME/.claude.lock\"],\n"
     "    \"read\": [\"$HOME/.local/share/claude\"],\n"
+    "    \"read_file\": [\"/etc/bash.bashrc\", \"/etc/profile\"],\n"
     "    \"allow_delete\": [\"$WORKDIR\", \"$HOME/.claude\"]\n"
     "  },\n"
     "  \"network\": {\"block\": false},\n"
