@@ -31,16 +31,16 @@ _nono() {
 	esac
 	case $cmd in
 	"")
-		COMPREPLY=($(compgen -W "run shell why profile config setup help --help --version" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "run shell why profile config setup hooks help --help --version" -- "$cur")) ;;
 	shell)
-		COMPREPLY=($(compgen -W "$grants --shell --command -c --silent" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "$grants --shell --command -c --silent --env-credential" -- "$cur")) ;;
 	profile)
 		COMPREPLY=($(compgen -W "list show init validate diff groups --json --extends --force" -- "$cur")) ;;
 	config)
 		COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
 	run)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "$grants --dry-run --json --silent" -- "$cur"))
+			COMPREPLY=($(compgen -W "$grants --dry-run --json --silent --env-credential" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -c -- "$cur"))
 		fi ;;
@@ -52,6 +52,8 @@ _nono() {
 		fi ;;
 	setup)
 		COMPREPLY=($(compgen -W "--check-only --json --help" -- "$cur")) ;;
+	hooks)
+		COMPREPLY=($(compgen -W "install remove status claude-code --json --help" -- "$cur")) ;;
 	help)
 		COMPREPLY=($(compgen -W "run why setup" -- "$cur")) ;;
 	esac

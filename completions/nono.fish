@@ -1,5 +1,5 @@
 # fish completion for nono
-set -l cmds run shell why profile config setup help
+set -l cmds run shell why profile config setup hooks help
 complete -c nono -f
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a run -d 'run a program in the sandbox'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a shell -d 'a shell inside the sandbox'
@@ -10,6 +10,8 @@ complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a profile -d 'manag
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a config -d 'show the effective settings'
 complete -c nono -n "__fish_seen_subcommand_from profile" -a 'list show init validate diff groups'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a setup -d 'report what this kernel can enforce'
+complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a hooks -d 'install agent hooks (Claude Code)'
+complete -c nono -n "__fish_seen_subcommand_from hooks" -a 'install remove status claude-code'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a help -d 'help for a command'
 for c in run shell why
 	complete -c nono -n "__fish_seen_subcommand_from $c" -s a -l allow -r -a '(__fish_complete_directories)' -d 'read and write beneath DIR'
@@ -31,6 +33,7 @@ for c in run shell why
 	complete -c nono -n "__fish_seen_subcommand_from $c" -l json -d 'JSON output'
 end
 complete -c nono -n "__fish_seen_subcommand_from run" -l dry-run -d 'print the plan, run nothing'
+complete -c nono -n "__fish_seen_subcommand_from run shell" -l env-credential -r -d 'keystore secrets into the environment'
 complete -c nono -n "__fish_seen_subcommand_from run" -s s -l silent -d 'only the program output'
 complete -c nono -n "__fish_seen_subcommand_from why" -l path -r -F -d 'path to explain'
 complete -c nono -n "__fish_seen_subcommand_from why" -l op -r -a 'read write delete' -d 'operation'

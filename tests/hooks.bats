@@ -203,7 +203,8 @@ EOF
 	c=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["hookSpecificOutput"]["additionalContext"])' "$output")
 	[[ "$c" == *"Blocked: $OUTSIDE/new.txt"* ]]
 	[[ "$c" == *"Network: blocked"* ]]
-	[[ "$c" == *"  nono run --allow $WORK --read-file $HOOK --read-file $SCRATCH/in.json --allow $OUTSIDE -- claude"* ]]
+	# the grants as the kernel sees them: canonical paths
+	[[ "$c" == *"  nono run --allow $WORK --read-file $(realpath "$HOOK") --read-file $SCRATCH/in.json --allow $OUTSIDE -- claude"* ]]
 }
 
 @test "hook: silent outside a sandbox, on other failures, and on successful Bash output" {
