@@ -13,9 +13,8 @@
 #include "hooks.h"
 #include "util.h"
 
-const char nono_hooks_script[] =
+/* const char nono_hooks_script[], built from hooks/nono-hook.sh */
 #include "nono-hook-script.h"
-    ;
 
 const char *const nono_hooks_targets[] = {"claude-code", NULL};
 
