@@ -13,10 +13,12 @@
 #include "hooks.h"
 #include "keystore.h"
 #include "vars.h"
+#include "journal.h"
 #include "launch.h"
 #include "log.h"
 #include "spawn.h"
 #include "seccomp.h"
+#include "settings.h"
 #include "supervisor.h"
 
 extern char **environ;
@@ -61,6 +63,49 @@ install_hooks(const struct nono_launch *l)
 	}
 }
 
+/* Rollback: journal what the writable grants of the launch lose. */
+static int
+journal_begin(struct nono_journal *j, const struct nono_launch *l, char **argv, struct nono_error *err)
+{
+	const struct nono_policy *p = &l->policy;
+	struct nono_strv roots = {0};
+	struct nono_journal_opts o = {0};
+	int r;
+
+	for (size_t i = 0; i < p->n_rules; i++)
+		if (p->rules[i].user && (p->rules[i].access & NONO_ACC_WRITE))
+			nono_strv_push(&roots, p->rules[i].path);
+	o.argv = argv;
+	o.cwd = p->workdir;
+	o.profile = l->profile;
+	o.max_file = nono_settings() ? nono_settings()->rollback_max_file : 0;
+	o.roots = &roots;
+	o.exclude = &l->rollback_exclude;
+	r = nono_journal_begin(j, &o, err);
+	nono_strv_free(&roots);
+	return r;
+}
+
+static void
+journal_end(struct nono_journal *j, int status)
+{
+	int changed = nono_journal_end(j, status);
+
+	if (changed > 0) {
+		log_note("%d path%s changed; review: nono rollback show %s --diff; undo: nono rollback restore %s",
+			 changed, changed == 1 ? "" : "s", j->id, j->id);
+		if (j->n_large)
+			log_warn("%u file%s over the rollback size limit %s recorded but not saved", j->n_large,
+				 j->n_large == 1 ? "" : "s", j->n_large == 1 ? "was" : "were");
+	} else if (changed == 0 && !j->n_failed) {
+		/* nothing to bring back: no session to list */
+		nono_rm_rf(j->dir);
+	}
+	if (j->n_failed)
+		log_warn("rollback: %u operation%s refused because %s state could not be saved", j->n_failed,
+			 j->n_failed == 1 ? " was" : "s were", j->n_failed == 1 ? "its" : "their");
+}
+
 /* Everything after the flags: resolve, check, prepare, spawn, clean up.
  * Returns the exit status. argv[0] is the program as given. */
 static int
@@ -71,6 +116,7 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	struct nono_strv env = {0}, set = {0}, secrets = {0};
 	struct nono_spawn sp;
 	struct nono_supervisor sv = {0};
+	struct nono_journal journal = {0};
 	char *program = NULL;
 	int r, status = 125;
 	double t_prep, t_spawn, t_end;
@@ -145,16 +191,26 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	sv.policy = &l->policy;
 	sv.shim = pr.shim;
 	sp.supervisor = &sv;
+	if (nono_launch_rollback(l)) {
+		if (journal_begin(&journal, l, argv, &err) < 0) {
+			nono_print_error(&err);
+			goto out;
+		}
+		sv.journal = &journal;
+	}
 	if (nono_spawn_run(&sp, &status, &err) < 0) {
 		status = nono_spawn_exit_code(&err);
 		nono_print_error(&err);
 	}
+	if (sv.journal)
+		journal_end(&journal, status);
 	nono_prepared_free(&pr);
 	nono_seccomp_notif_release();
 	t_end = nono_now_us();
 	log_debug("timing: parse %.0f us, prepare %.0f us, fork to exec %.0f us, run and clean-up %.0f us",
 		  t_prep - t_start, t_spawn - t_prep, sp.t_exec, t_end - t_spawn - sp.t_exec);
 out:
+	nono_journal_free(&journal);
 	nono_prepared_free(&pr);
 	nono_keystore_wipe(&env);
 	nono_keystore_wipe(&secrets);

@@ -1,6 +1,10 @@
-/* keystore.c - see keystore.h (supervisor side). */
+/* keystore.c - see keystore.h (supervisor side). libsecret (and GLib under
+ * it) is loaded only in the short-lived lookup process: linking it would cost
+ * every launch its dynamic loading, and its threads have no place in the
+ * supervisor. */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -24,6 +28,33 @@ static const SecretSchema schema = {
 	    {NULL, 0},
 	},
 };
+
+/* the functions used, with the header's exact types */
+static struct {
+	__typeof__(&secret_password_lookup_sync) lookup_sync;
+	__typeof__(&secret_password_free) password_free;
+	__typeof__(&g_error_free) error_free;
+} api;
+
+static bool
+load_api(struct nono_error *err)
+{
+	void *h = dlopen(NONO_SECRET_SONAME, RTLD_NOW | RTLD_LOCAL);
+
+	if (!h) {
+		nono_error_set(err, -ENOENT, "cannot load %s: %s", NONO_SECRET_SONAME, dlerror());
+		nono_error_hint(err, "install libsecret (Debian: libsecret-1-0)");
+		return false;
+	}
+	*(void **)&api.lookup_sync = dlsym(h, "secret_password_lookup_sync");
+	*(void **)&api.password_free = dlsym(h, "secret_password_free");
+	*(void **)&api.error_free = dlsym(h, "g_error_free");
+	if (!api.lookup_sync || !api.password_free || !api.error_free) {
+		nono_error_set(err, -ENOENT, "%s lacks the functions nono needs", NONO_SECRET_SONAME);
+		return false;
+	}
+	return true;
+}
 
 void
 nono_keystore_wipe(struct nono_strv *sv)
@@ -51,12 +82,12 @@ lookup(const char *refvar, struct nono_error *err)
 		service = xasprintf("%.*s", (int)(slash - ref - 10), ref + 10);
 		account = slash + 1;
 	}
-	secret = secret_password_lookup_sync(&schema, NULL, &gerr, "service", service, "username", account, NULL);
+	secret = api.lookup_sync(&schema, NULL, &gerr, "service", service, "username", account, NULL);
 	if (gerr) {
 		nono_error_set(err, -EIO, "credential '%s': the keystore is unreachable: %s", ref, gerr->message);
 		nono_error_hint(err,
 				"a Secret Service (gnome-keyring, KeePassXC) must run in this D-Bus session, unlocked");
-		g_error_free(gerr);
+		api.error_free(gerr);
 	} else if (!secret) {
 		nono_error_set(err, -ENOENT, "credential '%s' is not in the keystore (service %s, account %s)", ref,
 			       service, account);
@@ -111,9 +142,12 @@ read_all(int fd, void *buf, size_t n)
 static _Noreturn void
 lookup_child(int fd, const struct nono_strv *refs)
 {
+	struct nono_error lerr = {0};
+	bool loaded = load_api(&lerr);
+
 	for (size_t i = 0; i < refs->n; i++) {
-		struct nono_error err = {0};
-		gchar *secret = lookup(refs->v[i], &err);
+		struct nono_error err = lerr;
+		gchar *secret = loaded ? lookup(refs->v[i], &err) : NULL;
 		uint32_t len = secret ? (uint32_t)strlen(secret) : UINT32_MAX;
 
 		if (!write_all(fd, &len, sizeof(len)) ||
@@ -121,7 +155,7 @@ lookup_child(int fd, const struct nono_strv *refs)
 			_exit(1);
 		if (!secret)
 			_exit(0);
-		secret_password_free(secret);
+		api.password_free(secret);
 	}
 	_exit(0);
 }

@@ -9,8 +9,11 @@
 
 #include "policy.h"
 
+struct nono_journal;
+
 struct nono_supervisor {
 	const struct nono_policy *policy;
+	struct nono_journal *journal; /* rollback: NULL when off */
 	unsigned long long handled, refused;
 	const char *shim; /* the exec shim binary (canonical): always runs, never speaks */
 	int told_pid;
