@@ -8,7 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit.h"
+#include "capfile.h"
 #include "commands.h"
+#include "compat/landlock.h"
 #include "env.h"
 #include "vars.h"
 #include "launch.h"
@@ -18,6 +21,31 @@
 #include "supervisor.h"
 
 extern char **environ;
+
+/* The session's audit trail, opened before fork (it fails closed). With
+ * kernel denials readable, Landlock is asked to log them after exec. */
+static int
+open_audit(struct nono_audit **out, struct nono_launch *l, struct nono_prepared *pr, char **argv,
+	   const char *program, struct nono_error *err)
+{
+	struct nono_audit_info info = {
+	    .command = l->extra_read ? "shell" : "run", /* only nono shell adds its helper */
+	    .argv = argv,
+	    .program = program,
+	    .cwd = l->policy.workdir,
+	    .profile = l->profile,
+	    .landlock_abi = pr->sandbox.abi,
+	};
+	char *caps = nono_capfile_render(&l->policy, &pr->sandbox);
+	int r;
+
+	info.capabilities = caps;
+	r = nono_audit_open(out, &info, err);
+	free(caps);
+	if (r == 0 && nono_audit_kernel_fd(*out) >= 0 && pr->sandbox.abi >= 7)
+		pr->sandbox.restrict_flags |= LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON;
+	return r;
+}
 
 /* Everything after the flags: resolve, check, prepare, spawn, clean up.
  * Returns the exit status. argv[0] is the program as given. */
@@ -29,6 +57,7 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	struct nono_strv env = {0}, set = {0};
 	struct nono_spawn sp;
 	struct nono_supervisor sv = {0};
+	struct nono_audit *audit = NULL;
 	char *program = NULL;
 	int r, status = 125;
 	double t_prep, t_spawn, t_end;
@@ -57,6 +86,10 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	if (l->dry_run) {
 		nono_launch_plan(l, &pr, program);
 		status = pr.refusal ? 125 : 0;
+		goto out;
+	}
+	if (!l->no_audit && (r = open_audit(&audit, l, &pr, argv, program, &err)) < 0) {
+		nono_print_error(&err);
 		goto out;
 	}
 	nono_launch_banner(l, &pr, "supervised");
@@ -93,17 +126,23 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	sp.keep_fd = keep_fd;
 	sv.policy = &l->policy;
 	sv.shim = pr.shim;
+	sv.audit = audit;
 	sp.supervisor = &sv;
 	if (nono_spawn_run(&sp, &status, &err) < 0) {
 		status = nono_spawn_exit_code(&err);
 		nono_print_error(&err);
 	}
+	nono_error_clear(&err);
+	if (nono_audit_close(audit, status, &err) < 0)
+		nono_print_error(&err);
+	audit = NULL;
 	nono_prepared_free(&pr);
 	nono_seccomp_notif_release();
 	t_end = nono_now_us();
 	log_debug("timing: parse %.0f us, prepare %.0f us, fork to exec %.0f us, run and clean-up %.0f us",
 		  t_prep - t_start, t_spawn - t_prep, sp.t_exec, t_end - t_spawn - sp.t_exec);
 out:
+	nono_audit_close(audit, status, &err);
 	nono_prepared_free(&pr);
 	nono_strv_free(&env);
 	nono_strv_free(&set);

@@ -8,5 +8,6 @@ int nono_cmd_shell(int argc, char **argv);
 int nono_cmd_why(int argc, char **argv);
 int nono_cmd_setup(int argc, char **argv);
 int nono_cmd_profile(int argc, char **argv);
+int nono_cmd_audit(int argc, char **argv);
 
 #endif

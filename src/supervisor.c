@@ -18,6 +18,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "log.h"
 #include "seccomp.h"
 #include "supervisor.h"
@@ -139,6 +140,29 @@ peek_string(int pid, unsigned long long addr)
 	}
 	free(buf);
 	return NULL;
+}
+
+/* the argv array at addr (at most 256 entries), for the audit trail */
+static char **
+peek_argv(int pid, unsigned long long addr)
+{
+	unsigned long long ptrs[256];
+	ssize_t n = addr ? peek(pid, addr, ptrs, sizeof(ptrs)) : -1;
+	size_t max = n > 0 ? (size_t)n / sizeof(ptrs[0]) : 0, i;
+	char **v = xcalloc(max + 1, sizeof(*v));
+
+	for (i = 0; i < max && ptrs[i]; i++)
+		if (!(v[i] = peek_string(pid, ptrs[i])))
+			break;
+	return v;
+}
+
+static void
+free_argv(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
 }
 
 static char *
@@ -281,6 +305,8 @@ decide(struct nono_supervisor *sv, int notify_fd, const struct nono_notif *n)
 			close(sfd);
 		if (!nono_seccomp_notif_valid(notify_fd, n->id))
 			r = 0;
+		if (r)
+			nono_audit_socket(sv->audit, n->pid, name, "inet", true);
 		return r;
 	}
 
@@ -332,6 +358,12 @@ decide(struct nono_supervisor *sv, int notify_fd, const struct nono_notif *n)
 			log_info("refused exec of %s (%s)", canon, cat);
 			r = -EPERM;
 		}
+		if (sv->audit) {
+			char **av = peek_argv(n->pid, argv_ptr);
+
+			nono_audit_exec(sv->audit, n->pid, canon, av, r ? cat : NULL);
+			free_argv(av);
+		}
 		break;
 	}
 	case META:
@@ -342,6 +374,7 @@ decide(struct nono_supervisor *sv, int notify_fd, const struct nono_notif *n)
 		r = canon ? nono_supervisor_meta_decision(p, canon) : -EPERM;
 		if (r)
 			log_info("refused %s on %s", name, canon ? canon : "?");
+		nono_audit_meta(sv->audit, n->pid, name, canon ? canon : path, r != 0);
 		break;
 	case META_FD:
 		canon = resolve_at(n->pid, (int)n->args[0], NULL, 0);
@@ -351,6 +384,8 @@ decide(struct nono_supervisor *sv, int notify_fd, const struct nono_notif *n)
 		r = !canon || canon[0] != '/' ? 0 : nono_supervisor_meta_decision(p, canon);
 		if (r)
 			log_info("refused %s on %s", name, canon);
+		if (canon && canon[0] == '/')
+			nono_audit_meta(sv->audit, n->pid, name, canon, r != 0);
 		break;
 	case UNIX: {
 		struct sockaddr_un sa;
@@ -360,6 +395,7 @@ decide(struct nono_supervisor *sv, int notify_fd, const struct nono_notif *n)
 
 		if (name[0] == 's' && (n->args[3] & 0x20000000 /* MSG_FASTOPEN */) && p->block_net) {
 			r = -EACCES;
+			nono_audit_socket(sv->audit, n->pid, name, "inet", true);
 			break;
 		}
 		if (!addr || len <= sizeof(sa.sun_family))
@@ -377,6 +413,8 @@ decide(struct nono_supervisor *sv, int notify_fd, const struct nono_notif *n)
 		r = canon ? nono_supervisor_unix_decision(p, canon) : -EACCES;
 		if (r)
 			log_info("refused %s to UNIX socket %s", name, canon ? canon : sa.sun_path);
+		if (r || name[0] == 'c')
+			nono_audit_socket(sv->audit, n->pid, name, canon ? canon : sa.sun_path, r != 0);
 		break;
 	}
 	case OTHER:
