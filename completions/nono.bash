@@ -31,16 +31,18 @@ _nono() {
 	esac
 	case $cmd in
 	"")
-		COMPREPLY=($(compgen -W "run shell why profile config setup help --help --version" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "run shell why profile audit config setup help --help --version" -- "$cur")) ;;
 	shell)
-		COMPREPLY=($(compgen -W "$grants --shell --command -c --silent" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "$grants --shell --command -c --silent --no-audit" -- "$cur")) ;;
 	profile)
 		COMPREPLY=($(compgen -W "list show init validate diff groups --json --extends --force" -- "$cur")) ;;
+	audit)
+		COMPREPLY=($(compgen -W "list show verify cleanup --since --command --json --keep --older-than --dry-run --help" -- "$cur")) ;;
 	config)
 		COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
 	run)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "$grants --dry-run --json --silent" -- "$cur"))
+			COMPREPLY=($(compgen -W "$grants --dry-run --json --silent --no-audit" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -c -- "$cur"))
 		fi ;;

@@ -1,5 +1,5 @@
 # fish completion for nono
-set -l cmds run shell why profile config setup help
+set -l cmds run shell why profile audit config setup help
 complete -c nono -f
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a run -d 'run a program in the sandbox'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a shell -d 'a shell inside the sandbox'
@@ -7,6 +7,12 @@ complete -c nono -n "__fish_seen_subcommand_from shell" -l shell -r -F -d 'shell
 complete -c nono -n "__fish_seen_subcommand_from shell" -s c -l command -r -d 'run one line'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a why -d 'explain why a path is allowed or denied'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a profile -d 'manage sandbox profiles'
+complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a audit -d 'what sandboxed sessions did'
+complete -c nono -n "__fish_seen_subcommand_from audit" -a 'list show verify cleanup'
+complete -c nono -n "__fish_seen_subcommand_from audit" -l since -r -d 'sessions since YYYY-MM-DD'
+complete -c nono -n "__fish_seen_subcommand_from audit" -l command -r -d 'sessions whose command contains CMD'
+complete -c nono -n "__fish_seen_subcommand_from audit" -l keep -r -d 'cleanup: sessions to keep'
+complete -c nono -n "__fish_seen_subcommand_from audit" -l older-than -r -d 'cleanup: remove older than DAYS'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a config -d 'show the effective settings'
 complete -c nono -n "__fish_seen_subcommand_from profile" -a 'list show init validate diff groups'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a setup -d 'report what this kernel can enforce'
@@ -31,6 +37,7 @@ for c in run shell why
 	complete -c nono -n "__fish_seen_subcommand_from $c" -l json -d 'JSON output'
 end
 complete -c nono -n "__fish_seen_subcommand_from run" -l dry-run -d 'print the plan, run nothing'
+complete -c nono -n "__fish_seen_subcommand_from run shell" -l no-audit -d 'keep no audit trail'
 complete -c nono -n "__fish_seen_subcommand_from run" -s s -l silent -d 'only the program output'
 complete -c nono -n "__fish_seen_subcommand_from why" -l path -r -F -d 'path to explain'
 complete -c nono -n "__fish_seen_subcommand_from why" -l op -r -a 'read write delete' -d 'operation'
