@@ -34,8 +34,8 @@
 #define AUDIT_NLGRP_READLOG 1
 #endif
 
-#define REDACTED     "[REDACTED]"
-#define PENDING_MAX  64
+#define REDACTED      "[REDACTED]"
+#define PENDING_MAX   64
 #define DOMAIN_DIGEST "nono.audit.record.v1\n"
 
 struct nono_audit {
@@ -242,12 +242,14 @@ nono_audit_check_chain(struct nono_audit_check *out, const char *buf, size_t len
 		}
 		if (memcmp(rc->line + 9, expect_prev, 64) != 0) {
 			if (i)
-				snprintf(out->why, sizeof(out->why),
-					 "line %zu does not follow line %zu: it was inserted or taken from another chain",
-					 i + 1, i);
+				snprintf(
+				    out->why, sizeof(out->why),
+				    "line %zu does not follow line %zu: it was inserted or taken from another chain",
+				    i + 1, i);
 			else
-				snprintf(out->why, sizeof(out->why),
-					 "line 1 does not start this chain: it was inserted or taken from another chain");
+				snprintf(
+				    out->why, sizeof(out->why),
+				    "line 1 does not start this chain: it was inserted or taken from another chain");
 			r = -EBADMSG;
 			break;
 		}
@@ -266,8 +268,8 @@ nono_audit_check_chain(struct nono_audit_check *out, const char *buf, size_t len
 static bool
 secret_name(const char *name, size_t n)
 {
-	static const char *const words[] = {"token", "secret", "passw", "passphrase", "key",
-					    "credential", "auth", "cookie", NULL};
+	static const char *const words[] = {"token",	  "secret", "passw",  "passphrase", "key",
+					    "credential", "auth",   "cookie", NULL};
 	char low[128];
 
 	if (n == 0 || n >= sizeof(low))
@@ -307,8 +309,8 @@ static char *
 redact_inline(char *s)
 {
 	static const char *const schemes[] = {"bearer ", "basic ", "token ", "authorization: ", NULL};
-	static const char *const prefixes[] = {"ghp_", "gho_", "ghs_", "ghu_", "github_pat_", "glpat-",
-					       "sk-",  "xoxb-", "xoxp-", "AKIA",	"AIza",	      NULL};
+	static const char *const prefixes[] = {"ghp_", "gho_",	"ghs_",	 "ghu_", "github_pat_", "glpat-",
+					       "sk-",  "xoxb-", "xoxp-", "AKIA", "AIza",	NULL};
 
 	for (size_t k = 0; schemes[k]; k++) {
 		size_t kl = strlen(schemes[k]);
@@ -319,8 +321,9 @@ redact_inline(char *s)
 			if (strncasecmp(s + i, schemes[k], kl) != 0)
 				continue;
 			/* "Authorization: Bearer x": leave the scheme, take the credential */
-			if (k == 3 && (strncasecmp(s + i + kl, "bearer ", 7) == 0 ||
-				       strncasecmp(s + i + kl, "basic ", 6) == 0 || strncasecmp(s + i + kl, "token ", 6) == 0))
+			if (k == 3 &&
+			    (strncasecmp(s + i + kl, "bearer ", 7) == 0 || strncasecmp(s + i + kl, "basic ", 6) == 0 ||
+			     strncasecmp(s + i + kl, "token ", 6) == 0))
 				continue;
 			n = token_run(s + i + kl);
 			if (n && strncmp(s + i + kl, REDACTED, strlen(REDACTED)) != 0)
@@ -710,7 +713,7 @@ render_session(const struct nono_audit *a, const char *end, int status)
 	fprintf(f, ",\n  \"landlock_abi\": %d,\n  \"supervisor_pid\": %d,\n  \"uid\": %u", a->abi, (int)getpid(),
 		(unsigned)getuid());
 	fputs(",\n  \"kernel_denials\": ", f);
-	nono_json_string(f, a->kfd >= 0	 ? "recorded (kernel audit log)"
+	nono_json_string(f, a->kfd >= 0	    ? "recorded (kernel audit log)"
 			    : a->kernel_off ? "not recorded (kernel auditing is off)"
 			    : a->abi < 7    ? "not recorded (Landlock ABI below 7 logs none)"
 					    : "not recorded (no access to the kernel audit log)");
@@ -834,8 +837,10 @@ static int
 kernel_audit_enabled(void)
 {
 	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
-	struct nlmsghdr req = {.nlmsg_len = NLMSG_LENGTH(0), .nlmsg_type = AUDIT_GET,
-			       .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK, .nlmsg_seq = 1};
+	struct nlmsghdr req = {.nlmsg_len = NLMSG_LENGTH(0),
+			       .nlmsg_type = AUDIT_GET,
+			       .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK,
+			       .nlmsg_seq = 1};
 	struct timeval tv = {0, 200 * 1000};
 	char buf[1024] __attribute__((aligned(NLMSG_ALIGNTO)));
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT), r = -EPROTO;
@@ -924,9 +929,9 @@ kernel_record(struct nono_audit *a, int type, const char *rec)
 	char dom[32], pid[32];
 
 	if (type == AUDIT_LANDLOCK_DOMAIN) {
-		if (!a->domain[0] && a->child && field(rec, "status", pid, sizeof(pid)) && strcmp(pid, "allocated") == 0 &&
-		    field(rec, "pid", pid, sizeof(pid)) && atoi(pid) == (int)a->child &&
-		    field(rec, "domain", dom, sizeof(dom))) {
+		if (!a->domain[0] && a->child && field(rec, "status", pid, sizeof(pid)) &&
+		    strcmp(pid, "allocated") == 0 && field(rec, "pid", pid, sizeof(pid)) &&
+		    atoi(pid) == (int)a->child && field(rec, "domain", dom, sizeof(dom))) {
 			snprintf(a->domain, sizeof(a->domain), "%s", dom);
 			for (size_t i = 0; i < a->pending.n; i++)
 				if (field(a->pending.v[i], "domain", dom, sizeof(dom)) && strcmp(dom, a->domain) == 0)
@@ -1082,8 +1087,10 @@ nono_audit_open(struct nono_audit **out, const struct nono_audit_info *info, str
 		gmtime_r(&ts.tv_sec, &tm);
 		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 			rnd[0] ^= (unsigned char)ts.tv_nsec, rnd[1] ^= (unsigned char)getpid();
-		snprintf(a->id, sizeof(a->id), "%04d%02d%02d-%02d%02d%02d-%02x%02x%02x", tm.tm_year + 1900,
-			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, rnd[0], rnd[1], rnd[2]);
+		/* sorts by time to the millisecond; three random hex digits after */
+		snprintf(a->id, sizeof(a->id), "%04d%02d%02d-%02d%02d%02d-%03d%03x", tm.tm_year + 1900, tm.tm_mon + 1,
+			 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ts.tv_nsec / 1000000) % 1000,
+			 ((unsigned)rnd[0] << 4 | rnd[1] >> 4) & 0xfff);
 		free(a->dir);
 		a->dir = xasprintf("%s/%s", root, a->id);
 		if (mkdir(a->dir, 0700) == 0)
@@ -1180,9 +1187,10 @@ nono_audit_close(struct nono_audit *a, int exit_status, struct nono_error *err)
 		nono_error_set(err, r, "audit: cannot write %s: %s", path, strerror(-r));
 	} else {
 		nono_audit_sha256(sha, doc, strlen(doc));
-		body = xasprintf(",\"type\":\"session\",\"id\":\"%s\",\"session_sha256\":\"%s\",\"final_digest\":\"%s\","
-				 "\"events\":%llu",
-				 a->id, sha, a->last, a->seq);
+		body =
+		    xasprintf(",\"type\":\"session\",\"id\":\"%s\",\"session_sha256\":\"%s\",\"final_digest\":\"%s\","
+			      "\"events\":%llu",
+			      a->id, sha, a->last, a->seq);
 		root = nono_audit_root();
 		r = nono_audit_ledger_append(root, body, err);
 		free(root);

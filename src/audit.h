@@ -48,7 +48,8 @@ struct nono_audit_info {
  * freed by nono_audit_close(). -errno with err set when the store cannot
  * be written (the caller refuses to launch: audit fails closed). */
 int nono_audit_open(struct nono_audit **out, const struct nono_audit_info *info, struct nono_error *err);
-/* The session id ("20250131-142501-3fa9c2"); borrowed. */
+/* The session id ("20250131-142501-417a9c": UTC time to the millisecond,
+ * then three random hex digits); borrowed. */
 const char *nono_audit_id(const struct nono_audit *a);
 
 /* Events. Every function accepts a NULL audit (auditing off) and does

@@ -240,8 +240,10 @@ static int
 cmd_list(const char *root, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"since", required_argument, NULL, 's'}, {"command", required_argument, NULL, 'c'},
-	    {"json", no_argument, NULL, 'j'},	     {"help", no_argument, NULL, 'h'},
+	    {"since", required_argument, NULL, 's'},
+	    {"command", required_argument, NULL, 'c'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *since = NULL, *cmd = NULL;
@@ -303,11 +305,12 @@ cmd_list(const char *root, int argc, char **argv)
 			snprintf(status, sizeof(status), "%s", "-");
 		if (json) {
 			json_array_append_new(
-			    out, json_pack("{s:s, s:s, s:o, s:O, s:s, s:O, s:i, s:i}", "id", ids.v[i], "start", start,
-					   "end", json_is_string(json_object_get(s, "end")) ? json_string(jstr(s, "end"))
-											   : json_null(),
-					   "exit_status", st ? st : json_null(), "command", jstr(s, "command"), "argv",
-					   json_object_get(s, "argv"), "events", (int)ne, "refused", (int)nr));
+			    out,
+			    json_pack("{s:s, s:s, s:o, s:O, s:s, s:O, s:i, s:i}", "id", ids.v[i], "start", start, "end",
+				      json_is_string(json_object_get(s, "end")) ? json_string(jstr(s, "end"))
+										: json_null(),
+				      "exit_status", st ? st : json_null(), "command", jstr(s, "command"), "argv",
+				      json_object_get(s, "argv"), "events", (int)ne, "refused", (int)nr));
 		} else {
 			printf("%-22s  %.10s %.8s  %6s  %6zu  %s%7zu%s  %s%s\n", ids.v[i], start,
 			       strlen(start) > 11 ? start + 11 : "", status, ne, nr ? nono_c(1, C_RED) : "", nr,
@@ -348,8 +351,10 @@ print_event(json_t *ev)
 		size_t i;
 
 		printf("exec     %s", jstr(ev, "path"));
-		json_array_foreach(json_object_get(ev, "argv"), i, v) printf("%s%s", i ? " " : "  $ ",
-									      json_string_value(v) ? json_string_value(v) : "");
+		json_array_foreach(json_object_get(ev, "argv"), i, v)
+		{
+			printf("%s%s", i ? " " : "  $ ", json_string_value(v) ? json_string_value(v) : "");
+		}
 		if (refused)
 			printf("  (%s)", jstr(ev, "reason"));
 	} else if (strcmp(type, "metadata") == 0 || strcmp(type, "file") == 0) {
@@ -437,36 +442,39 @@ cmd_show(const char *root, int argc, char **argv)
 		json_t *st = json_object_get(s, "exit_status"), *v;
 		size_t i;
 
-		printf("%sSession %s%s  (nono %s %s)\n", nono_c(1, C_BOLD), id, nono_c(1, C_RESET),
-		       jstr(s, "command"), jstr(s, "nono_version"));
+		printf("%sSession %s%s  (nono %s %s)\n", nono_c(1, C_BOLD), id, nono_c(1, C_RESET), jstr(s, "command"),
+		       jstr(s, "nono_version"));
 		printf("  Command:   %s\n", cmdline);
 		printf("  Program:   %s\n", jstr(s, "program"));
 		printf("  SHA-256:   %s\n", json_is_string(json_object_get(s, "program_sha256"))
-					       ? jstr(s, "program_sha256")
-					       : "(not computed)");
+						? jstr(s, "program_sha256")
+						: "(not computed)");
 		printf("  Workdir:   %s\n", jstr(s, "cwd"));
-		printf("  Profile:   %s\n", json_is_string(json_object_get(s, "profile")) ? jstr(s, "profile") : "(none)");
-		printf("  Landlock:  ABI %d; kernel denials %s\n", (int)json_integer_value(json_object_get(s, "landlock_abi")),
-		       jstr(s, "kernel_denials"));
+		printf("  Profile:   %s\n",
+		       json_is_string(json_object_get(s, "profile")) ? jstr(s, "profile") : "(none)");
+		printf("  Landlock:  ABI %d; kernel denials %s\n",
+		       (int)json_integer_value(json_object_get(s, "landlock_abi")), jstr(s, "kernel_denials"));
 		printf("  Started:   %s\n", jstr(s, "start"));
-		printf("  Ended:     %s\n", json_is_string(json_object_get(s, "end")) ? jstr(s, "end")
-										: "(running, or nono was killed)");
+		printf("  Ended:     %s\n",
+		       json_is_string(json_object_get(s, "end")) ? jstr(s, "end") : "(running, or nono was killed)");
 		if (json_is_integer(st))
 			printf("  Exit:      %d\n", (int)json_integer_value(st));
 		printf("  Grants:   ");
 		json_array_foreach(json_object_get(json_object_get(s, "capabilities"), "fs"), i, v)
 		{
-			if (json_is_true(json_object_get(v, "carved")) ||
-			    strncmp(jstr(v, "source"), "group:", 6) == 0)
+			if (json_is_true(json_object_get(v, "carved")) || strncmp(jstr(v, "source"), "group:", 6) == 0)
 				continue;
 			printf(" %s (%s)", jstr(v, "path"), jstr(v, "access"));
 		}
 		printf("\n  Network:   %s\n",
 		       json_is_true(json_object_get(json_object_get(s, "capabilities"), "net_blocked")) ? "blocked"
-													  : "allowed");
+													: "allowed");
 		printf("\n%zu events, %s%zu refused%s:\n", json_array_size(events), nref ? nono_c(1, C_RED) : "", nref,
 		       nref ? nono_c(1, C_RESET) : "");
-		json_array_foreach(events, i, v) print_event(v);
+		json_array_foreach(events, i, v)
+		{
+			print_event(v);
+		}
 		free(cmdline);
 	}
 out:
@@ -515,14 +523,19 @@ verify_one(const char *root, const char *id)
 	if (json_integer_value(json_object_get(s, "events")) != (json_int_t)ck.lines) {
 		long long want = (long long)json_integer_value(json_object_get(s, "events"));
 
-		if (want > (long long)ck.lines)
+		if (want == (long long)ck.lines + 1)
+			printf("%s: TAMPERED: events.ndjson ends after line %zu but the session recorded %lld events: "
+			       "line %lld was deleted\n",
+			       id, ck.lines, want, want);
+		else if (want > (long long)ck.lines)
 			printf("%s: TAMPERED: events.ndjson ends after line %zu but the session recorded %lld events: "
 			       "lines %zu-%lld were deleted\n",
 			       id, ck.lines, want, ck.lines + 1, want);
 		else
-			printf("%s: TAMPERED: events.ndjson has %zu lines but the session recorded %lld: lines %lld-%zu "
-			       "were appended\n",
-			       id, ck.lines, want, want + 1, ck.lines);
+			printf(
+			    "%s: TAMPERED: events.ndjson has %zu lines but the session recorded %lld: lines %lld-%zu "
+			    "were appended\n",
+			    id, ck.lines, want, want + 1, ck.lines);
 		goto out;
 	}
 	if (strcmp(final, ck.last) != 0) {
@@ -620,8 +633,10 @@ static int
 cmd_cleanup(const char *root, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"keep", required_argument, NULL, 'k'}, {"older-than", required_argument, NULL, 'o'},
-	    {"dry-run", no_argument, NULL, 'n'},    {"help", no_argument, NULL, 'h'},
+	    {"keep", required_argument, NULL, 'k'},
+	    {"older-than", required_argument, NULL, 'o'},
+	    {"dry-run", no_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	long keep = nono_settings()->audit_keep, days = nono_settings()->audit_days;
@@ -640,8 +655,8 @@ cmd_cleanup(const char *root, int argc, char **argv)
 			long v = strtol(optarg, &end, 10);
 
 			if (!*optarg || *end || v < 0) {
-				log_error("nono audit cleanup: --%s %s: expected a number", c == 'k' ? "keep" : "older-than",
-					  optarg);
+				log_error("nono audit cleanup: --%s %s: expected a number",
+					  c == 'k' ? "keep" : "older-than", optarg);
 				return 2;
 			}
 			*(c == 'k' ? &keep : &days) = v;
@@ -661,7 +676,7 @@ cmd_cleanup(const char *root, int argc, char **argv)
 	strftime(cutoff, sizeof(cutoff), "%Y%m%d-%H%M%S", &tm);
 	list_ids(&ids, root);
 	for (size_t i = 0; i < ids.n; i++) {
-		bool old = strncmp(ids.v[i], cutoff, 15) < 0, excess = ids.n - i > (size_t)keep;
+		bool old = strncmp(ids.v[i], cutoff, 15)<0, excess = ids.n - i>(size_t) keep;
 		json_t *s;
 
 		if (!old && !excess)

@@ -25,8 +25,8 @@ extern char **environ;
 /* The session's audit trail, opened before fork (it fails closed). With
  * kernel denials readable, Landlock is asked to log them after exec. */
 static int
-open_audit(struct nono_audit **out, struct nono_launch *l, struct nono_prepared *pr, char **argv,
-	   const char *program, struct nono_error *err)
+open_audit(struct nono_audit **out, struct nono_launch *l, struct nono_prepared *pr, char **argv, const char *program,
+	   struct nono_error *err)
 {
 	struct nono_audit_info info = {
 	    .command = l->extra_read ? "shell" : "run", /* only nono shell adds its helper */

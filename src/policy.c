@@ -348,7 +348,8 @@ check_bypasses(struct nono_policy *p, struct nono_error *err)
 					       "--bypass-protection %s: it would expose nono's state directory %s "
 					       "(audit trail, rollback store); that is never granted",
 					       p->bypass.v[i], d);
-				nono_error_hint(err, "grant a narrower path; the audit commands run outside the sandbox");
+				nono_error_hint(err,
+						"grant a narrower path; the audit commands run outside the sandbox");
 				free(d);
 				return err->code;
 			}
