@@ -554,6 +554,8 @@ ev_end(struct nono_audit *a, struct ev *e)
 		free(e->buf);
 		return;
 	}
+	if (!a->last[0]) /* the genesis, computed late: libcrypto warms up on the hasher's thread */
+		nono_audit_genesis(a->last, a->id);
 	line = nono_audit_record(h, a->last, e->buf, e->len);
 	r = write_all(a->fd, line, strlen(line));
 	if (r == 0) {
@@ -1113,7 +1115,6 @@ nono_audit_open(struct nono_audit **out, const struct nono_audit_info *info, str
 	nono_audit_redact(&a->argv, info->argv);
 	now_iso(t);
 	a->start = xstrdup(t);
-	nono_audit_genesis(a->last, a->id);
 	path = xasprintf("%s/events.ndjson", a->dir);
 	a->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (a->fd < 0) {
