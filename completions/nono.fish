@@ -1,5 +1,5 @@
 # fish completion for nono
-set -l cmds run shell why profile audit config setup help
+set -l cmds run shell why profile audit rollback config setup help
 complete -c nono -f
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a run -d 'run a program in the sandbox'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a shell -d 'a shell inside the sandbox'
@@ -13,6 +13,13 @@ complete -c nono -n "__fish_seen_subcommand_from audit" -l since -r -d 'sessions
 complete -c nono -n "__fish_seen_subcommand_from audit" -l command -r -d 'sessions whose command contains CMD'
 complete -c nono -n "__fish_seen_subcommand_from audit" -l keep -r -d 'cleanup: sessions to keep'
 complete -c nono -n "__fish_seen_subcommand_from audit" -l older-than -r -d 'cleanup: remove older than DAYS'
+complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a rollback -d 'review and undo what a session changed'
+complete -c nono -n "__fish_seen_subcommand_from rollback" -a 'list show restore verify cleanup'
+complete -c nono -n "__fish_seen_subcommand_from rollback" -l diff -d 'unified diffs'
+complete -c nono -n "__fish_seen_subcommand_from rollback" -l dry-run -d 'change nothing'
+complete -c nono -n "__fish_seen_subcommand_from rollback" -l path -r -F -d 'only under this path'
+complete -c nono -n "__fish_seen_subcommand_from rollback" -l keep -r -d 'sessions to keep'
+complete -c nono -n "__fish_seen_subcommand_from rollback" -l older-than -r -d 'days'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a config -d 'show the effective settings'
 complete -c nono -n "__fish_seen_subcommand_from profile" -a 'list show init validate diff groups'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a setup -d 'report what this kernel can enforce'
@@ -38,6 +45,11 @@ for c in run shell why
 end
 complete -c nono -n "__fish_seen_subcommand_from run" -l dry-run -d 'print the plan, run nothing'
 complete -c nono -n "__fish_seen_subcommand_from run shell" -l no-audit -d 'keep no audit trail'
+for c in run shell
+	complete -c nono -n "__fish_seen_subcommand_from $c" -l rollback -d 'journal what the session destroys'
+	complete -c nono -n "__fish_seen_subcommand_from $c" -l no-rollback -d 'do not journal'
+	complete -c nono -n "__fish_seen_subcommand_from $c" -l rollback-exclude -r -d 'leave matching paths out of the journal'
+end
 complete -c nono -n "__fish_seen_subcommand_from run" -s s -l silent -d 'only the program output'
 complete -c nono -n "__fish_seen_subcommand_from why" -l path -r -F -d 'path to explain'
 complete -c nono -n "__fish_seen_subcommand_from why" -l op -r -a 'read write delete' -d 'operation'

@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/netlink.h>
-#include <openssl/evp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,6 +22,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "dl.h"
 #include "log.h"
 #include "vars.h"
 
@@ -76,17 +76,36 @@ hex(char out[NONO_AUDIT_HEX], const unsigned char *md)
 	out[64] = '\0';
 }
 
+/* libcrypto is loaded on first use (dl.h), once for both threads: the
+ * hashing thread usually loads it while the supervisor forks */
+static pthread_once_t crypto_once = PTHREAD_ONCE_INIT;
+static const struct nono_crypto_api *crypto_api;
+
+static void
+crypto_load(void)
+{
+	crypto_api = nono_crypto();
+}
+
+static const struct nono_crypto_api *
+crypto(void)
+{
+	pthread_once(&crypto_once, crypto_load);
+	return crypto_api;
+}
+
 static void
 digest3(char out[NONO_AUDIT_HEX], const void *a, size_t al, const void *b, size_t bl, const void *c, size_t cl)
 {
+	const struct nono_crypto_api *api = crypto();
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdl = 0;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	EVP_MD_CTX *ctx = api ? api->MD_CTX_new() : NULL;
 
-	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) || !EVP_DigestUpdate(ctx, a, al) ||
-	    !EVP_DigestUpdate(ctx, b, bl) || !EVP_DigestUpdate(ctx, c, cl) || !EVP_DigestFinal_ex(ctx, md, &mdl))
-		die("SHA-256 is not available from libcrypto");
-	EVP_MD_CTX_free(ctx);
+	if (!ctx || !api->DigestInit_ex(ctx, api->sha256(), NULL) || !api->DigestUpdate(ctx, a, al) ||
+	    !api->DigestUpdate(ctx, b, bl) || !api->DigestUpdate(ctx, c, cl) || !api->DigestFinal_ex(ctx, md, &mdl))
+		die("SHA-256 is not available: libcrypto could not be loaded");
+	api->MD_CTX_free(ctx);
 	hex(out, md);
 }
 
@@ -643,22 +662,24 @@ static void *
 hash_thread(void *arg)
 {
 	struct nono_audit *a = arg;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	const struct nono_crypto_api *api = crypto();
+	EVP_MD_CTX *ctx = api ? api->MD_CTX_new() : NULL;
 	unsigned char md[EVP_MAX_MD_SIZE], *buf = xmalloc(1 << 16);
 	unsigned int mdl = 0;
 	ssize_t n;
-	bool ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+	bool ok = ctx && api->DigestInit_ex(ctx, api->sha256(), NULL);
 
 	while (ok && (n = read(a->exe_fd, buf, 1 << 16)) != 0) {
 		if (n < 0) {
 			ok = errno == EINTR;
 			continue;
 		}
-		ok = EVP_DigestUpdate(ctx, buf, (size_t)n);
+		ok = api->DigestUpdate(ctx, buf, (size_t)n);
 	}
-	if (ok && EVP_DigestFinal_ex(ctx, md, &mdl))
+	if (ok && api->DigestFinal_ex(ctx, md, &mdl))
 		hex(a->exe_sha, md);
-	EVP_MD_CTX_free(ctx);
+	if (ctx)
+		api->MD_CTX_free(ctx);
 	free(buf);
 	close(a->exe_fd);
 	a->exe_fd = -1;

@@ -1,6 +1,6 @@
 /* audit.h - the audit trail: what each sandboxed session did, tamper-evident
- * (supervisor side; the child never writes here). Only this module includes
- * <openssl/evp.h>.
+ * (supervisor side; the child never writes here). SHA-256 comes from
+ * libcrypto, loaded on first use (dl.h) on the thread that hashes the program.
  *
  * Store: $XDG_STATE_HOME/nono/audit/ (0700), one directory per session:
  *   <id>/session.json    what ran, under which capabilities, how it ended

@@ -15,15 +15,21 @@
 void
 nono_seccomp_prebuilt(struct nono_seccomp *out, const struct nono_seccomp_opts *o)
 {
-	if (o->block_net) {
-		out->insns = (struct sock_filter *)nono_bpf_block_net;
-		out->len = sizeof(nono_bpf_block_net) / sizeof(nono_bpf_block_net[0]);
-		out->n_rules = nono_bpf_block_net_RULES;
-	} else {
-		out->insns = (struct sock_filter *)nono_bpf_default;
-		out->len = sizeof(nono_bpf_default) / sizeof(nono_bpf_default[0]);
-		out->n_rules = nono_bpf_default_RULES;
-	}
+#define PICK(arr)                                                                                                      \
+	do {                                                                                                           \
+		out->insns = (struct sock_filter *)arr;                                                                \
+		out->len = sizeof(arr) / sizeof(arr[0]);                                                               \
+		out->n_rules = arr##_RULES;                                                                            \
+	} while (0)
+	if (o->block_net && o->journal)
+		PICK(nono_bpf_block_net_journal);
+	else if (o->block_net)
+		PICK(nono_bpf_block_net);
+	else if (o->journal)
+		PICK(nono_bpf_journal);
+	else
+		PICK(nono_bpf_default);
+#undef PICK
 	out->borrowed = true;
 }
 

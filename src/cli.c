@@ -45,6 +45,22 @@ FLAG_SETTER(set_block_net, l->policy.block_net)
 FLAG_SETTER(set_allow_delete, l->policy.allow_delete)
 
 static int
+set_rollback(struct nono_launch *l, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	l->rollback = strcmp(d->name, "rollback") == 0;
+	return 0;
+}
+
+static int
+set_rollback_exclude(struct nono_launch *l, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	if (!*val)
+		return nono_error_set(err, -EINVAL, "--%s needs a pattern", d->name);
+	nono_strv_push(&l->rollback_exclude, val);
+	return 0;
+}
+
+static int
 set_verbose(struct nono_launch *l, const struct nono_optdef *d, const char *val, struct nono_error *err)
 {
 	l->verbose++;
@@ -127,6 +143,11 @@ const struct nono_optdef nono_optdefs[] = {
      "working directory and $WORKDIR (default: the current directory)"},
     {"allow-delete", 0, false, NULL, "filesystem.allow_delete", set_allow_delete, 0, 0, ALL_SANDBOX,
      "let writable grants delete, rename away and truncate"},
+    {"rollback", 0, false, NULL, NULL, set_rollback, 0, 0, LAUNCH,
+     "journal what the session destroys so it can be restored (default with deletion)"},
+    {"no-rollback", 0, false, NULL, NULL, set_rollback, 0, 0, LAUNCH, "do not journal for rollback"},
+    {"rollback-exclude", 0, true, "PATTERN", "rollback.exclude_patterns", set_rollback_exclude, 0, 0, LAUNCH,
+     "leave matching paths out of the journal (NAME, GLOB or a/path)"},
     {"bypass-protection", 0, true, "PATH", "filesystem.bypass_protection", set_bypass, 0, 0, ALL_SANDBOX,
      "let a grant reach the sensitive PATH (pair it with a grant)"},
     {"block-net", 0, false, NULL, "network.block", set_block_net, 0, 0, ALL_SANDBOX,
@@ -155,6 +176,7 @@ void
 nono_launch_init(struct nono_launch *l)
 {
 	memset(l, 0, sizeof(*l));
+	l->rollback = -1;
 	nono_policy_init(&l->policy);
 }
 
@@ -170,6 +192,15 @@ nono_launch_free(struct nono_launch *l)
 	nono_strv_free(&l->env_allow);
 	nono_strv_free(&l->env_deny);
 	nono_strv_free(&l->env_set);
+	nono_strv_free(&l->rollback_exclude);
+}
+
+bool
+nono_launch_rollback(const struct nono_launch *l)
+{
+	if (l->rollback >= 0)
+		return l->rollback;
+	return l->policy.allow_delete || l->policy.delete_paths.n > 0;
 }
 
 static const char *

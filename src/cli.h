@@ -27,6 +27,8 @@ struct nono_launch {
 	char *op;
 	const char *origin;			       /* source label for setters: NULL for a flag, "profile:x" */
 	char *profile;				       /* --profile NAME|PATH */
+	int rollback;				       /* --rollback 1, --no-rollback 0, else -1: with deletion */
+	struct nono_strv rollback_exclude;	       /* --rollback-exclude, rollback.exclude_patterns */
 	struct nono_strv env_allow, env_deny, env_set; /* profile environment.* */
 	char **argv;				       /* program and arguments (borrowed from main's argv) */
 	int argc;
@@ -53,6 +55,8 @@ extern const struct nono_optdef nono_optdefs[];
 
 void nono_launch_init(struct nono_launch *l);
 void nono_launch_free(struct nono_launch *l);
+/* Whether this launch journals for rollback. */
+bool nono_launch_rollback(const struct nono_launch *l);
 /* Parse argv for command cmd (NONO_CMD_*); stops at the first non-option or
  * after "--". Environment mirrors (NONO_ALLOW, NONO_BLOCK_NET) apply first.
  * Returns 0, 1 when --help was printed, or -errno with err set. */

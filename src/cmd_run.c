@@ -14,10 +14,12 @@
 #include "compat/landlock.h"
 #include "env.h"
 #include "vars.h"
+#include "journal.h"
 #include "launch.h"
 #include "log.h"
 #include "spawn.h"
 #include "seccomp.h"
+#include "settings.h"
 #include "supervisor.h"
 
 extern char **environ;
@@ -47,6 +49,49 @@ open_audit(struct nono_audit **out, struct nono_launch *l, struct nono_prepared 
 	return r;
 }
 
+/* Rollback: journal what the writable grants of the launch lose. */
+static int
+journal_begin(struct nono_journal *j, const struct nono_launch *l, char **argv, struct nono_error *err)
+{
+	const struct nono_policy *p = &l->policy;
+	struct nono_strv roots = {0};
+	struct nono_journal_opts o = {0};
+	int r;
+
+	for (size_t i = 0; i < p->n_rules; i++)
+		if (p->rules[i].user && (p->rules[i].access & NONO_ACC_WRITE))
+			nono_strv_push(&roots, p->rules[i].path);
+	o.argv = argv;
+	o.cwd = p->workdir;
+	o.profile = l->profile;
+	o.max_file = nono_settings() ? nono_settings()->rollback_max_file : 0;
+	o.roots = &roots;
+	o.exclude = &l->rollback_exclude;
+	r = nono_journal_begin(j, &o, err);
+	nono_strv_free(&roots);
+	return r;
+}
+
+static void
+journal_end(struct nono_journal *j, int status)
+{
+	int changed = nono_journal_end(j, status);
+
+	if (changed > 0) {
+		log_note("%d path%s changed; review: nono rollback show %s --diff; undo: nono rollback restore %s",
+			 changed, changed == 1 ? "" : "s", j->id, j->id);
+		if (j->n_large)
+			log_warn("%u file%s over the rollback size limit %s recorded but not saved", j->n_large,
+				 j->n_large == 1 ? "" : "s", j->n_large == 1 ? "was" : "were");
+	} else if (changed == 0 && !j->n_failed) {
+		/* nothing to bring back: no session to list */
+		nono_rm_rf(j->dir);
+	}
+	if (j->n_failed)
+		log_warn("rollback: %u operation%s refused because %s state could not be saved", j->n_failed,
+			 j->n_failed == 1 ? " was" : "s were", j->n_failed == 1 ? "its" : "their");
+}
+
 /* Everything after the flags: resolve, check, prepare, spawn, clean up.
  * Returns the exit status. argv[0] is the program as given. */
 static int
@@ -58,6 +103,7 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	struct nono_spawn sp;
 	struct nono_supervisor sv = {0};
 	struct nono_audit *audit = NULL;
+	struct nono_journal journal = {0};
 	char *program = NULL;
 	int r, status = 125;
 	double t_prep, t_spawn, t_end;
@@ -128,10 +174,19 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	sv.shim = pr.shim;
 	sv.audit = audit;
 	sp.supervisor = &sv;
+	if (nono_launch_rollback(l)) {
+		if (journal_begin(&journal, l, argv, &err) < 0) {
+			nono_print_error(&err);
+			goto out;
+		}
+		sv.journal = &journal;
+	}
 	if (nono_spawn_run(&sp, &status, &err) < 0) {
 		status = nono_spawn_exit_code(&err);
 		nono_print_error(&err);
 	}
+	if (sv.journal)
+		journal_end(&journal, status);
 	nono_error_clear(&err);
 	if (nono_audit_close(audit, status, &err) < 0)
 		nono_print_error(&err);
@@ -143,6 +198,7 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 		  t_prep - t_start, t_spawn - t_prep, sp.t_exec, t_end - t_spawn - sp.t_exec);
 out:
 	nono_audit_close(audit, status, &err);
+	nono_journal_free(&journal);
 	nono_prepared_free(&pr);
 	nono_strv_free(&env);
 	nono_strv_free(&set);

@@ -9,5 +9,6 @@ int nono_cmd_why(int argc, char **argv);
 int nono_cmd_setup(int argc, char **argv);
 int nono_cmd_profile(int argc, char **argv);
 int nono_cmd_audit(int argc, char **argv);
+int nono_cmd_rollback(int argc, char **argv);
 
 #endif

@@ -203,6 +203,7 @@ nono_launch_prepare(struct nono_prepared *out, struct nono_launch *l, bool dry_r
 		nono_error_clear(err);
 	}
 	so.block_net = p->block_net;
+	so.journal = nono_launch_rollback(l);
 	nono_seccomp_prebuilt(&out->seccomp, &so);
 	if (!dry_run && (r = nono_capfile_fill(out->capfd, out->capfile, p, &out->sandbox, err)) < 0) {
 		out->capfd = -1;
@@ -307,6 +308,8 @@ nono_launch_banner(const struct nono_launch *l, const struct nono_prepared *pr, 
 	fprintf(stderr, "  del  %s\n",
 		p->allow_delete ? "allowed in writable grants (--allow-delete)"
 				: "refused in writable grants (.git excepted; --allow-delete to permit)");
+	if (nono_launch_rollback(l))
+		fprintf(stderr, "  undo rollback journal on: what the session destroys can be restored\n");
 }
 
 void
@@ -353,6 +356,8 @@ nono_launch_plan(const struct nono_launch *l, const struct nono_prepared *pr, co
 	       p->block_net ? "blocked (TCP by Landlock; UDP, raw and other families by seccomp)" : "allowed");
 	printf("Delete:    %s\n", p->allow_delete ? "allowed in writable grants"
 						  : "refused in writable grants except .git (--allow-delete)");
+	printf("Rollback:  %s\n", nono_launch_rollback(l) ? "on: destructive operations are journaled first"
+							  : "off (--rollback to turn it on)");
 	printf("Commands:  every exec checked by the supervisor; groups:");
 	{
 		size_t n = 0;

@@ -102,6 +102,18 @@ log_warn(const char *fmt, ...)
 }
 
 void
+log_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level < NONO_LOG_NORMAL)
+		return;
+	va_start(ap, fmt);
+	vmsg("nono: ", C_BOLD, fmt, ap);
+	va_end(ap);
+}
+
+void
 log_info(const char *fmt, ...)
 {
 	va_list ap;

@@ -15,6 +15,8 @@ bool nono_log_colour(int fd);
 void nono_log_force_colour(int mode);
 
 __attribute__((format(printf, 1, 2))) void log_warn(const char *fmt, ...);
+/* at the normal level, not a warning: a summary the user should see */
+__attribute__((format(printf, 1, 2))) void log_note(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void log_info(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void log_debug(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void log_error(const char *fmt, ...);

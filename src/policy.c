@@ -252,7 +252,10 @@ carve(struct nono_policy *p, struct nono_carve *c, const char *dir, unsigned acc
 			free(child);
 			continue;
 		}
-		if ((dn = nono_policy_sensitive(p, child)) || (dn = nono_policy_sensitive(p, real))) {
+		if (!nono_path_under(real, c->path)) {
+			/* a symlink out of the grant: the kernel would not follow it
+			 * into a plain grant of dir either */
+		} else if ((dn = nono_policy_sensitive(p, child)) || (dn = nono_policy_sensitive(p, real))) {
 			if (!nono_strv_contains(&c->around, dn->path))
 				nono_strv_push(&c->around, dn->path);
 		} else if (has_deny_below(p, real)) {
@@ -266,6 +269,20 @@ carve(struct nono_policy *p, struct nono_carve *c, const char *dir, unsigned acc
 		free(child);
 	}
 	closedir(d);
+}
+
+/* The directory form of a single-file grant, as the user would write it. */
+static const char *
+dir_form(const struct nono_request *r)
+{
+	bool flag = strncmp(r->source, "--", 2) == 0;
+	unsigned a = r->access & NONO_ACC_RW;
+
+	if (a == NONO_ACC_READ)
+		return flag ? "--read" : "the profile key filesystem.read";
+	if (a == NONO_ACC_WRITE)
+		return flag ? "--write" : "the profile key filesystem.write";
+	return flag ? "--allow" : "the profile key filesystem.allow";
 }
 
 static int
@@ -299,7 +316,7 @@ resolve_request(struct nono_policy *p, const struct nono_request *r, const struc
 	is_file = !S_ISDIR(st.st_mode);
 	if (r->user && r->kind == NONO_KIND_FILE && !is_file) {
 		ret = nono_error_set(err, -EISDIR, "%s %s: is a directory", r->source, r->given);
-		nono_error_hint(err, "use %.*s for a directory", (int)(strlen(r->source) - 5), r->source);
+		nono_error_hint(err, "use %s for a directory", dir_form(r));
 		goto out;
 	}
 	dn = nono_policy_sensitive(p, canon);
@@ -716,8 +733,12 @@ nono_policy_check(const struct nono_policy *p, const char *path, enum nono_op op
 		out->suggest = xstrdup("--allow-delete");
 		return 0;
 	}
-	target = exists ? xstrdup(out->path) : nono_path_dirname(out->path);
-	if (exists && !is_dir)
+	/* deletion is a right of the parent directory, whatever the entry is */
+	if (op == NONO_OP_DELETE)
+		target = nono_path_dirname(out->path);
+	else
+		target = exists ? xstrdup(out->path) : nono_path_dirname(out->path);
+	if (exists && !is_dir && op != NONO_OP_DELETE)
 		out->suggest = xasprintf("%s %s", op == NONO_OP_READ ? "--read-file" : "--allow-file", target);
 	else
 		out->suggest = xasprintf("%s %s%s", op == NONO_OP_READ ? "--read" : "--allow", target,

@@ -92,8 +92,12 @@ static const struct keyspec schema[] = {
     {"env_credentials", K_MAP, S_LATER, "keystore credentials (--env-credential)"},
     {"secrets", K_MAP, S_LATER, "keystore credentials (--env-credential)"},
     {"open_urls", K_OBJ_NULL, S_LATER, "supervised URL opening"},
-    {"rollback", K_OBJ, S_LATER, "rollback"},
-    {"undo", K_OBJ, S_LATER, "rollback"},
+    {"rollback", K_OBJ, S_OK, NULL},
+    {"rollback.exclude_patterns", K_LIST, S_OK, NULL},
+    {"rollback.exclude_globs", K_LIST, S_OK, NULL},
+    {"undo", K_OBJ, S_OK, NULL}, /* upstream's alias of rollback */
+    {"undo.exclude_patterns", K_LIST, S_OK, NULL},
+    {"undo.exclude_globs", K_LIST, S_OK, NULL},
     {"hooks", K_ANY, S_LATER, "hook installation (nono hooks install)"},
     {"interactive", K_BOOL, S_IGNORED, NULL},
     {"policy", K_OBJ, S_OK, NULL},
@@ -1185,6 +1189,19 @@ nono_profile_apply(struct nono_launch *l, const struct nono_profile *p, struct n
 	    nono_strv_push(&l->policy.delete_paths, json_string_value(e));
 	if (json_is_true(json_object_get(net, "block")))
 		l->policy.block_net = true;
+	{
+		static const char *const rb[][2] = {{"rollback", "exclude_patterns"},
+						    {"rollback", "exclude_globs"},
+						    {"undo", "exclude_patterns"},
+						    {"undo", "exclude_globs"}};
+
+		for (size_t k = 0; k < sizeof(rb) / sizeof(rb[0]); k++)
+			json_array_foreach(json_object_get(json_object_get(doc, rb[k][0]), rb[k][1]), i, e)
+			{
+				if (json_is_string(e) && *json_string_value(e))
+					nono_strv_push(&l->rollback_exclude, json_string_value(e));
+			}
+	}
 	if ((r = apply_environment(l, json_object_get(doc, "environment"), err)) < 0)
 		goto out;
 	if (wd && strcmp(wd, "none") != 0) {

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <netinet/in.h>
@@ -90,6 +91,12 @@ const char *const nono_seccomp_mediated[] = {
     "execve",	 "execveat",	"chmod",	"fchmod",	"fchmodat",  "fchmodat2", "chown",    "fchown",
     "lchown",	 "fchownat",	"utime",	"utimes",	"futimesat", "utimensat", "setxattr", "lsetxattr",
     "fsetxattr", "removexattr", "lremovexattr", "fremovexattr", "connect",   NULL,
+};
+
+const char *const nono_seccomp_journaled[] = {
+    "unlink",	 "unlinkat",  "rmdir", "rename", "renameat", "renameat2", "truncate",
+    "ftruncate", "creat",     "open",  "openat", "openat2",  "mkdir",	  "mkdirat",
+    "symlink",	 "symlinkat", "link",  "linkat", "mknod",    "mknodat",	  NULL,
 };
 
 static int
@@ -220,6 +227,34 @@ add_block_net(scmp_filter_ctx ctx, unsigned *n)
 		    SCMP_A2(SCMP_CMP_MASKED_EQ, M32, TCP_FASTOPEN_CONNECT));
 }
 
+/* Rollback: every call that can destroy a path's state reaches the
+ * supervisor first; opens only when they may write (reads never do). */
+static int
+add_journal(scmp_filter_ctx ctx, unsigned *n)
+{
+	const unsigned long long wflags[] = {O_WRONLY, O_RDWR, O_TRUNC, O_CREAT};
+	int r;
+
+	for (size_t i = 0; nono_seccomp_journaled[i]; i++) {
+		const char *name = nono_seccomp_journaled[i];
+
+		if (!strcmp(name, "open") || !strcmp(name, "openat"))
+			continue;
+		if ((r = rule(ctx, SCMP_ACT_NOTIFY, name, n, 0)) < 0 && r != -EDOM)
+			return r;
+	}
+	for (size_t i = 0; i < sizeof(wflags) / sizeof(wflags[0]); i++) {
+		if ((r = rule(ctx, SCMP_ACT_NOTIFY, "open", n, 1, SCMP_A1(SCMP_CMP_MASKED_EQ, wflags[i], wflags[i]))) <
+			0 &&
+		    r != -EDOM)
+			return r;
+		if ((r = rule(ctx, SCMP_ACT_NOTIFY, "openat", n, 1,
+			      SCMP_A2(SCMP_CMP_MASKED_EQ, wflags[i], wflags[i]))) < 0)
+			return r;
+	}
+	return 0;
+}
+
 /* The 32-bit x86 ABI multiplexes sockets through socketcall(2), whose
  * arguments live in memory a filter cannot read: refuse it outright when the
  * network is blocked. */
@@ -257,6 +292,8 @@ nono_seccomp_build(struct nono_seccomp *out, const struct nono_seccomp_opts *o, 
 		if (native == SCMP_ARCH_X86_64 && (r = add_compat_block_net(ctx, &out->n_rules)) < 0)
 			goto fail;
 	}
+	if (o->journal && (r = add_journal(ctx, &out->n_rules)) < 0)
+		goto fail;
 	mfd = memfd_create("nono-bpf", MFD_CLOEXEC);
 	if (mfd < 0) {
 		r = -errno;
@@ -350,6 +387,9 @@ nono_seccomp_notif_receive(int fd, struct nono_notif *out)
 				out->name = "socketcall";
 			if (!out->name && strcmp(name, "listen") == 0)
 				out->name = "listen";
+			for (size_t i = 0; !out->name && nono_seccomp_journaled[i]; i++)
+				if (strcmp(nono_seccomp_journaled[i], name) == 0)
+					out->name = nono_seccomp_journaled[i];
 			free(name);
 		}
 	}
@@ -380,6 +420,20 @@ nono_seccomp_notif_reply(int fd, unsigned long long id, int err)
 	}
 	r = seccomp_notify_respond(fd, resp);
 	return r;
+}
+
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+
+void
+nono_seccomp_notif_sync_wakeup(int fd)
+{
+	if (ioctl(fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) < 0)
+		log_debug("seccomp notifications: no synchronous wake-up: %s", strerror(errno));
 }
 
 void

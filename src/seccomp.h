@@ -13,6 +13,7 @@ struct sock_filter;
 
 struct nono_seccomp_opts {
 	bool block_net; /* refuse every non-UNIX socket but TCP, TCP Fast Open */
+	bool journal;	/* send destructive file operations to the supervisor */
 };
 
 struct nono_seccomp {
@@ -36,6 +37,10 @@ extern const char *const nono_seccomp_denied[];
 /* The syscalls the supervisor mediates (seccomp user notification). */
 extern const char *const nono_seccomp_mediated[];
 
+/* The syscalls the rollback journal sees before they run (with journal):
+ * removals, renames, truncation, creation, and opens for writing. */
+extern const char *const nono_seccomp_journaled[];
+
 /* One mediated syscall, as the supervisor sees it. */
 struct nono_notif {
 	unsigned long long id;
@@ -53,6 +58,9 @@ bool nono_seccomp_notif_valid(int fd, unsigned long long id);
 /* Reply: continue the syscall (err == 0) or fail it with -err. */
 int nono_seccomp_notif_reply(int fd, unsigned long long id, int err);
 void nono_seccomp_notif_release(void);
+/* Ask the kernel to hand the CPU straight between the sandbox and the
+ * supervisor on each notification (Linux 6.6); harmless where unknown. */
+void nono_seccomp_notif_sync_wakeup(int fd);
 
 /* libseccomp's view: version string and whether user notification works */
 const char *nono_seccomp_version(void);

@@ -307,6 +307,8 @@ nono_spawn_run(struct nono_spawn *s, int *out_status, struct nono_error *err)
 	close(sock[1]);
 	sock[1] = -1;
 	nfd = recv_fd(sock[0]);
+	if (nfd >= 0)
+		nono_seccomp_notif_sync_wakeup(nfd);
 	close(sock[0]);
 	sock[0] = -1;
 

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "journal.h"
 #include "log.h"
 #include "seccomp.h"
 #include "supervisor.h"
@@ -31,6 +32,8 @@
 #ifndef AT_SYMLINK_NOFOLLOW
 #define AT_SYMLINK_NOFOLLOW 0x100
 #endif
+/* resolve_at: only join, leave symlinks and '.' as they are */
+#define RESOLVE_LEXICAL 0x40000000
 
 int
 nono_supervisor_exec_decision(const struct nono_policy *p, const char *path, const char *argv0, const char **category,
@@ -209,16 +212,13 @@ resolve_at(int pid, long long dirfd, const char *path, int flags)
 		joined = nono_path_join(base, path);
 		free(base);
 	}
-	if (flags & AT_SYMLINK_NOFOLLOW) {
+	if (flags & RESOLVE_LEXICAL) {
+		/* the journal canonicalises it, cheaper */
+		canon = joined;
+		joined = NULL;
+	} else if (flags & AT_SYMLINK_NOFOLLOW) {
 		/* the link itself: canonical parent, literal leaf */
-		char *norm = nono_path_normalize(joined), *dir = nono_path_dirname(norm), *cdir;
-		const char *leaf = norm + strlen(dir) + (strcmp(dir, "/") != 0);
-
-		cdir = nono_path_canonical(dir, NULL);
-		canon = strcmp(leaf, "") ? nono_path_join(cdir, leaf) : xstrdup(cdir);
-		free(cdir);
-		free(dir);
-		free(norm);
+		canon = nono_path_canonical_leaf(joined);
 	} else {
 		canon = nono_path_canonical(joined, NULL);
 	}
@@ -250,6 +250,100 @@ tell_blocked(int pid, const char *cmd, const char *category)
 	}
 }
 
+#ifndef O_TMPFILE
+#define O_TMPFILE (020000000 | O_DIRECTORY)
+#endif
+#define MAY_WRITE (O_WRONLY | O_RDWR | O_TRUNC | O_CREAT)
+
+/* the path argument i with its directory argument d (-1: AT_FDCWD) */
+static char *
+arg_path(const struct nono_notif *n, int d, int i, int flags)
+{
+	char *path = peek_string(n->pid, n->args[i]), *canon;
+
+	if (!path)
+		return NULL;
+	canon = resolve_at(n->pid, d < 0 ? -100 : (int)n->args[d], path, flags);
+	free(path);
+	return canon;
+}
+
+/* Rollback: record what a destructive call is about to change, before it
+ * runs. 0 to let it run; -errno when its prior state could not be saved,
+ * so that nothing is destroyed without a way back. */
+static int
+journal(struct nono_supervisor *sv, const struct nono_notif *n)
+{
+	const char *name = n->name;
+	char *a = NULL, *b = NULL;
+	bool tree = false, follow_a = false, follow_b = false;
+	const int L = RESOLVE_LEXICAL;
+	int r = 0;
+
+	if (!strcmp(name, "unlink") || !strcmp(name, "rmdir") || !strcmp(name, "mkdir") || !strcmp(name, "mknod")) {
+		a = arg_path(n, -1, 0, L);
+	} else if (!strcmp(name, "unlinkat") || !strcmp(name, "mkdirat") || !strcmp(name, "mknodat")) {
+		a = arg_path(n, 0, 1, L);
+	} else if (!strcmp(name, "rename")) {
+		a = arg_path(n, -1, 0, L);
+		b = arg_path(n, -1, 1, L);
+		tree = true;
+	} else if (!strcmp(name, "renameat") || !strcmp(name, "renameat2")) {
+		a = arg_path(n, 0, 1, L);
+		b = arg_path(n, 2, 3, L);
+		tree = true;
+	} else if (!strcmp(name, "truncate") || !strcmp(name, "creat")) {
+		a = arg_path(n, -1, 0, L);
+		follow_a = true;
+	} else if (!strcmp(name, "ftruncate") || !strcmp(name, "fchmod")) {
+		a = resolve_at(n->pid, (int)n->args[0], NULL, 0);
+	} else if (!strcmp(name, "open") || !strcmp(name, "openat") || !strcmp(name, "openat2")) {
+		unsigned long long flags = 0;
+		int pi = name[4] ? 1 : 0;
+
+		if (!strcmp(name, "open"))
+			flags = n->args[1];
+		else if (!strcmp(name, "openat"))
+			flags = n->args[2];
+		else if (peek(n->pid, n->args[2], &flags, sizeof(flags)) != sizeof(flags))
+			return 0; /* the kernel will fail it: EFAULT */
+		if (!(flags & MAY_WRITE) || (flags & O_TMPFILE) == O_TMPFILE)
+			return 0;
+		a = arg_path(n, pi ? 0 : -1, pi, L);
+		/* O_CREAT|O_EXCL and O_NOFOLLOW never write through a link */
+		follow_a = !(flags & O_NOFOLLOW) && (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
+	} else if (!strcmp(name, "symlink")) {
+		a = arg_path(n, -1, 1, L);
+	} else if (!strcmp(name, "symlinkat")) {
+		a = arg_path(n, 1, 2, L);
+	} else if (!strcmp(name, "link") || !strcmp(name, "linkat")) {
+		/* a new name for a file: later writes through it change the
+		 * original too, so the original is recorded as well */
+		bool at = name[4] != '\0';
+
+		a = at ? arg_path(n, 2, 3, L) : arg_path(n, -1, 1, L);
+		b = at ? arg_path(n, 0, 1, L) : arg_path(n, -1, 0, L);
+		follow_b = at && (n->args[4] & 0x400 /* AT_SYMLINK_FOLLOW */);
+	} else if (!strcmp(name, "chmod")) {
+		a = arg_path(n, -1, 0, L);
+		follow_a = true;
+	} else if (!strcmp(name, "fchmodat") || !strcmp(name, "fchmodat2")) {
+		a = arg_path(n, 0, 1, L);
+		follow_a = !(!strcmp(name, "fchmodat2") && (n->args[3] & AT_SYMLINK_NOFOLLOW));
+	} else {
+		return 0;
+	}
+	if (a && a[0] == '/')
+		r = nono_journal_record(sv->journal, a, name, tree, follow_a);
+	if (r == 0 && b && b[0] == '/')
+		r = nono_journal_record(sv->journal, b, name, tree, follow_b);
+	if (r < 0)
+		log_warn("rollback could not save %s before %s: %s; refused", a ? a : b, name, strerror(-r));
+	free(a);
+	free(b);
+	return r;
+}
+
 static int
 decide(struct nono_supervisor *sv, int notify_fd, const struct nono_notif *n)
 {
@@ -264,6 +358,11 @@ decide(struct nono_supervisor *sv, int notify_fd, const struct nono_notif *n)
 		/* another ABI (i386, x32) or an unknown call: refuse mediated
 		 * operations outright rather than decode them */
 		return n->name && strcmp(n->name, "execve") != 0 && strcmp(n->name, "execveat") != 0 ? -EPERM : 0;
+	}
+	if (sv->journal) {
+		for (size_t i = 0; nono_seccomp_journaled[i]; i++)
+			if (n->name == nono_seccomp_journaled[i])
+				return journal(sv, n);
 	}
 	if (strcmp(name, "execve") == 0) {
 		kind = EXEC;
@@ -286,8 +385,10 @@ decide(struct nono_supervisor *sv, int notify_fd, const struct nono_notif *n)
 		kind = META;
 		dirfd = (int)n->args[0];
 		pathi = 1;
-		if (!strcmp(name, "fchownat") || !strcmp(name, "fchmodat2"))
+		if (!strcmp(name, "fchownat"))
 			flags = (int)n->args[4];
+		else if (!strcmp(name, "fchmodat2"))
+			flags = (int)n->args[3];
 		else if (!strcmp(name, "utimensat"))
 			flags = (int)n->args[3];
 	} else if (!strcmp(name, "connect") || !strcmp(name, "sendto")) {
@@ -374,6 +475,8 @@ decide(struct nono_supervisor *sv, int notify_fd, const struct nono_notif *n)
 		r = canon ? nono_supervisor_meta_decision(p, canon) : -EPERM;
 		if (r)
 			log_info("refused %s on %s", name, canon ? canon : "?");
+		else if (sv->journal && strstr(name, "chmod"))
+			r = journal(sv, n);
 		nono_audit_meta(sv->audit, n->pid, name, canon ? canon : path, r != 0);
 		break;
 	case META_FD:
@@ -384,6 +487,8 @@ decide(struct nono_supervisor *sv, int notify_fd, const struct nono_notif *n)
 		r = !canon || canon[0] != '/' ? 0 : nono_supervisor_meta_decision(p, canon);
 		if (r)
 			log_info("refused %s on %s", name, canon);
+		else if (sv->journal && !strcmp(name, "fchmod"))
+			r = journal(sv, n);
 		if (canon && canon[0] == '/')
 			nono_audit_meta(sv->audit, n->pid, name, canon, r != 0);
 		break;

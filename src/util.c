@@ -276,6 +276,22 @@ nono_path_canonical(const char *p, bool *exists)
 	return nono_path_canonical_memo(p, exists, NULL);
 }
 
+char *
+nono_path_canonical_leaf(const char *p)
+{
+	char *abs = nono_path_absolute(p), *norm = nono_path_normalize(abs), *dir = nono_path_dirname(norm), *cdir,
+	     *res;
+	const char *leaf = norm + strlen(dir) + (strcmp(dir, "/") != 0);
+
+	cdir = nono_path_canonical(dir, NULL);
+	res = *leaf ? nono_path_join(cdir, leaf) : xstrdup(cdir);
+	free(cdir);
+	free(dir);
+	free(norm);
+	free(abs);
+	return res;
+}
+
 bool
 nono_path_under(const char *path, const char *base)
 {

@@ -71,50 +71,54 @@ nono_vars_expand(char **out, const char *in, const struct nono_vars *v, struct n
 	    {"$XDG_DATA_HOME", v->xdg_data_home},
 	    {"$XDG_RUNTIME_DIR", v->xdg_runtime_dir},
 	};
-	char *s;
+	const char *at = in;
+	char *s = NULL;
+	size_t n = 0;
+	FILE *f;
 
 	*out = NULL;
 	if (in[0] != '~' && !strchr(in, '$')) {
 		*out = xstrdup(in);
 		return 0;
 	}
-	if (in[0] == '~' && (in[1] == '\0' || in[1] == '/'))
-		s = xasprintf("%s%s", v->home, in + 1);
-	else
-		s = xstrdup(in);
+	f = open_memstream(&s, &n);
+	if (!f)
+		abort();
+	if (in[0] == '~' && (in[1] == '\0' || in[1] == '/')) {
+		fputs(v->home, f);
+		at++;
+	}
+	/* one pass: a value is copied as it is, never scanned again */
+	while (*at) {
+		size_t nl = 1, i;
 
-	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
-		size_t nl = strlen(table[i].name);
-		char *at;
-
-		while ((at = strstr(s, table[i].name))) {
-			char next = at[nl];
-			char *ns;
-
-			/* $HOME must not match the start of $HOMEBREW */
-			if ((next >= 'A' && next <= 'Z') || next == '_' || (next >= '0' && next <= '9'))
-				break;
-			if (!table[i].value) {
-				int r = nono_error_set(err, -EINVAL, "'%s': %s is not set", in, table[i].name + 1);
-
-				free(s);
-				return r;
-			}
-			ns = xasprintf("%.*s%s%s", (int)(at - s), s, table[i].value, at + nl);
-			free(s);
-			s = ns;
+		if (*at != '$') {
+			fputc(*at++, f);
+			continue;
 		}
-	}
-	if (strchr(s, '$')) {
-		int r = nono_error_set(err, -EINVAL,
-				       "'%s': unknown variable (known: ~ $HOME $WORKDIR $TMPDIR $UID "
-				       "$XDG_CONFIG_HOME $XDG_STATE_HOME $XDG_CACHE_HOME $XDG_DATA_HOME "
-				       "$XDG_RUNTIME_DIR)",
-				       in);
+		while ((at[nl] >= 'A' && at[nl] <= 'Z') || at[nl] == '_' || (at[nl] >= '0' && at[nl] <= '9'))
+			nl++;
+		for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+			if (strlen(table[i].name) == nl && strncmp(at, table[i].name, nl) == 0)
+				break;
+		if (i == sizeof(table) / sizeof(table[0]) || !table[i].value) {
+			int r = i == sizeof(table) / sizeof(table[0])
+				    ? nono_error_set(err, -EINVAL,
+						     "'%s': unknown variable (known: ~ $HOME $WORKDIR $TMPDIR $UID "
+						     "$XDG_CONFIG_HOME $XDG_STATE_HOME $XDG_CACHE_HOME $XDG_DATA_HOME "
+						     "$XDG_RUNTIME_DIR)",
+						     in)
+				    : nono_error_set(err, -EINVAL, "'%s': %s is not set", in, table[i].name + 1);
 
-		free(s);
-		return r;
+			fclose(f);
+			free(s);
+			return r;
+		}
+		fputs(table[i].value, f);
+		at += nl;
 	}
+	if (fclose(f) != 0)
+		abort();
 	*out = s;
 	return 0;
 }

@@ -173,3 +173,23 @@ p.kill()"
 	[[ "$output" == *blocked* ]]
 	[ ! -e "$USER_HOME/proj/su-ran" ]
 }
+
+@test "rollback as the user: a read-only directory and a 0600 file come back, the store is the user's" {
+	mkdir -p "$USER_HOME/proj/ro"
+	echo private > "$USER_HOME/proj/ro/p.txt"
+	chmod 600 "$USER_HOME/proj/ro/p.txt"
+	chown -R "$TEST_USER" "$USER_HOME/proj"
+	run user_run --allow-delete -- python3 -c '
+import os
+os.unlink("ro/p.txt")
+os.chmod("ro", 0o500)'
+	[ ! -e "$USER_HOME/proj/ro/p.txt" ]
+	run as_user "$NONO" rollback restore last
+	[ "$status" -eq 0 ]
+	[ "$(cat "$USER_HOME/proj/ro/p.txt")" = private ]
+	[ "$(stat -c '%a %U' "$USER_HOME/proj/ro/p.txt")" = "600 $TEST_USER" ]
+	[ "$(stat -c %a "$USER_HOME/proj/ro")" = 755 ]
+	store="$USER_HOME/.local/state/nono/rollback"
+	[ "$(stat -c '%a %U' "$store")" = "700 $TEST_USER" ]
+	[ -z "$(find "$store" ! -user "$TEST_USER")" ]
+}

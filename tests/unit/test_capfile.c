@@ -66,8 +66,8 @@ render_equals_dump(void **state)
 static void
 prebuilt_matches_libseccomp(void **state)
 {
-	for (int bn = 0; bn < 2; bn++) {
-		struct nono_seccomp_opts o = {.block_net = bn};
+	for (int v = 0; v < 4; v++) {
+		struct nono_seccomp_opts o = {.block_net = v & 1, .journal = v & 2};
 		struct nono_seccomp built, pre;
 		struct nono_error err = {0};
 

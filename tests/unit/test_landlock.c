@@ -1,5 +1,8 @@
-/* test_landlock.c - the ABI masks and the access -> Landlock rights mapping
- * (pure: no ruleset is created), and which features each ABI provides. */
+/* test_landlock.c - landlock.c's pure parts: the filesystem rights each
+ * Landlock ABI handles, the mapping of nono access bits to Landlock rights
+ * (never device-node creation; delete kept apart from write; file rules
+ * masked to file rights; rights beyond the ABI dropped) and the kernel
+ * feature table nono_sandbox_features reports per ABI and policy. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,85 +11,263 @@
 #include <string.h>
 
 #include "compat/landlock.h"
+#include "policy.h"
 #include "sandbox.h"
 
-#define ABI1_BITS ((1ULL << 13) - 1)
+#define ABI1_FS                                                                                                        \
+	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE |                   \
+	 LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REMOVE_FILE |                \
+	 LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |                    \
+	 LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK |                 \
+	 LANDLOCK_ACCESS_FS_MAKE_SYM)
+
+/* rights that Landlock accepts on a non-directory */
+#define FILE_OK                                                                                                        \
+	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE |                   \
+	 LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV)
+
+#define REMOVE (LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR)
+#define DEVNODES (LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_BLOCK)
 
 static void
-handled_per_abi(void **state)
+handled_fs_per_abi(void **state)
 {
-	assert_int_equal(nono_landlock_handled_fs(0), 0);
-	assert_int_equal(nono_landlock_handled_fs(1), ABI1_BITS);
-	assert_int_equal(nono_landlock_handled_fs(2), ABI1_BITS | LANDLOCK_ACCESS_FS_REFER);
-	assert_int_equal(nono_landlock_handled_fs(3),
-			 ABI1_BITS | LANDLOCK_ACCESS_FS_REFER | LANDLOCK_ACCESS_FS_TRUNCATE);
-	assert_int_equal(nono_landlock_handled_fs(4), nono_landlock_handled_fs(3));
-	assert_int_equal(nono_landlock_handled_fs(5), nono_landlock_handled_fs(3) | LANDLOCK_ACCESS_FS_IOCTL_DEV);
-	assert_int_equal(nono_landlock_handled_fs(7), nono_landlock_handled_fs(5));
-	assert_int_equal(nono_landlock_handled_fs(99), nono_landlock_handled_fs(7));
+	uint64_t want[8];
+
+	want[0] = 0;
+	want[1] = ABI1_FS;
+	want[2] = want[1] | LANDLOCK_ACCESS_FS_REFER;
+	want[3] = want[2] | LANDLOCK_ACCESS_FS_TRUNCATE;
+	want[4] = want[3];
+	want[5] = want[4] | LANDLOCK_ACCESS_FS_IOCTL_DEV;
+	want[6] = want[5];
+	want[7] = want[6];
+	for (int abi = 0; abi <= 7; abi++)
+		assert_int_equal(nono_landlock_handled_fs(abi), want[abi]);
+	/* out of range clamps */
+	assert_int_equal(nono_landlock_handled_fs(-3), 0);
+	assert_int_equal(nono_landlock_handled_fs(NONO_LANDLOCK_ABI_MAX + 5), want[7]);
+	/* each ABI handles a superset of the one before */
+	for (int abi = 1; abi <= 7; abi++)
+		assert_int_equal(nono_landlock_handled_fs(abi - 1) & ~nono_landlock_handled_fs(abi), 0);
 }
 
 static void
-rights(void **state)
+read_rights(void **state)
 {
-	uint64_t r = nono_landlock_rights(NONO_ACC_READ, false, 7);
-	uint64_t w = nono_landlock_rights(NONO_ACC_WRITE, false, 7);
-	uint64_t d = nono_landlock_rights(NONO_ACC_DELETE, false, 7);
-	uint64_t f = nono_landlock_rights(NONO_ACC_RW | NONO_ACC_DELETE | NONO_ACC_IOCTL, true, 7);
+	const uint64_t rd = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_EXECUTE;
 
-	assert_int_equal(r, LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_EXECUTE);
-	/* writing never removes, truncates or makes device nodes */
-	assert_int_equal(w & (LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR |
-			      LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_MAKE_CHAR |
-			      LANDLOCK_ACCESS_FS_MAKE_BLOCK),
-			 0);
-	assert_true(w & LANDLOCK_ACCESS_FS_MAKE_REG);
-	assert_int_equal(d,
-			 LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_TRUNCATE);
-	/* rules on files carry only file rights */
-	assert_int_equal(f & ~(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE |
-			       LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_TRUNCATE |
-			       LANDLOCK_ACCESS_FS_IOCTL_DEV),
-			 0);
-	/* an ABI without truncate or ioctl control never asks for them */
-	assert_int_equal(nono_landlock_rights(NONO_ACC_DELETE, false, 2) & LANDLOCK_ACCESS_FS_TRUNCATE, 0);
-	assert_int_equal(nono_landlock_rights(NONO_ACC_IOCTL, true, 4), 0);
-	assert_int_equal(nono_landlock_rights(NONO_ACC_IOCTL, true, 5), LANDLOCK_ACCESS_FS_IOCTL_DEV);
+	for (int abi = 1; abi <= 7; abi++) {
+		assert_int_equal(nono_landlock_rights(NONO_ACC_READ, false, abi), rd);
+		/* a file gets no READ_DIR */
+		assert_int_equal(nono_landlock_rights(NONO_ACC_READ, true, abi),
+				 LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_EXECUTE);
+	}
+	/* nothing is handled at ABI 0 */
+	assert_int_equal(nono_landlock_rights(NONO_ACC_READ, false, 0), 0);
+	assert_int_equal(nono_landlock_rights(NONO_ACC_RW | NONO_ACC_DELETE | NONO_ACC_IOCTL, false, 0), 0);
+	assert_int_equal(nono_landlock_rights(0, false, 7), 0);
 }
 
 static void
-features(void **state)
+write_rights(void **state)
+{
+	const uint64_t create = LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_MAKE_REG |
+				LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_SOCK |
+				LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_SYM;
+
+	for (int abi = 1; abi <= 7; abi++) {
+		uint64_t w = nono_landlock_rights(NONO_ACC_WRITE, false, abi);
+		uint64_t rw = nono_landlock_rights(NONO_ACC_RW, false, abi);
+
+		assert_int_equal(w & create, create);
+		/* never device nodes, never removal or truncation without delete */
+		assert_int_equal(w & DEVNODES, 0);
+		assert_int_equal(w & REMOVE, 0);
+		assert_int_equal(w & LANDLOCK_ACCESS_FS_TRUNCATE, 0);
+		assert_int_equal(rw & (DEVNODES | REMOVE | LANDLOCK_ACCESS_FS_TRUNCATE), 0);
+		/* write alone grants no reading */
+		assert_int_equal(w & (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR), 0);
+		/* cross-directory links/renames only where the ABI knows them */
+		if (abi >= 2)
+			assert_int_equal(w & LANDLOCK_ACCESS_FS_REFER, LANDLOCK_ACCESS_FS_REFER);
+		else
+			assert_int_equal(w & LANDLOCK_ACCESS_FS_REFER, 0);
+		/* everything returned is handled at that ABI */
+		assert_int_equal(w & ~nono_landlock_handled_fs(abi), 0);
+		/* a file: only WRITE_FILE survives */
+		assert_int_equal(nono_landlock_rights(NONO_ACC_WRITE, true, abi), LANDLOCK_ACCESS_FS_WRITE_FILE);
+	}
+	/* even everything at once never yields device-node creation */
+	for (int abi = 0; abi <= 7; abi++)
+		assert_int_equal(nono_landlock_rights(~0u, false, abi) & DEVNODES, 0);
+}
+
+static void
+delete_rights(void **state)
+{
+	for (int abi = 1; abi <= 7; abi++) {
+		uint64_t d = nono_landlock_rights(NONO_ACC_DELETE, false, abi);
+		uint64_t df = nono_landlock_rights(NONO_ACC_DELETE, true, abi);
+
+		if (abi >= 3) {
+			assert_int_equal(d, REMOVE | LANDLOCK_ACCESS_FS_TRUNCATE);
+			/* on a file only truncation applies */
+			assert_int_equal(df, LANDLOCK_ACCESS_FS_TRUNCATE);
+		} else {
+			assert_int_equal(d, REMOVE);
+			assert_int_equal(df, 0);
+		}
+		/* rwd on a dir is the union */
+		assert_int_equal(nono_landlock_rights(NONO_ACC_RW | NONO_ACC_DELETE, false, abi),
+				 nono_landlock_rights(NONO_ACC_RW, false, abi) | d);
+	}
+}
+
+static void
+file_rules_masked(void **state)
+{
+	for (int abi = 0; abi <= 7; abi++) {
+		uint64_t f = nono_landlock_rights(NONO_ACC_RW | NONO_ACC_DELETE | NONO_ACC_IOCTL, true, abi);
+
+		assert_int_equal(f & ~FILE_OK, 0);
+		assert_int_equal(f & LANDLOCK_ACCESS_FS_READ_DIR, 0);
+		assert_int_equal(f & REMOVE, 0);
+		assert_int_equal(f & LANDLOCK_ACCESS_FS_REFER, 0);
+		assert_int_equal(f & (LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_SYM |
+				      LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO | DEVNODES),
+				 0);
+		assert_int_equal(f, nono_landlock_handled_fs(abi) & FILE_OK);
+	}
+}
+
+static void
+ioctl_rights(void **state)
+{
+	for (int abi = 0; abi <= 7; abi++) {
+		uint64_t d = nono_landlock_rights(NONO_ACC_IOCTL, false, abi);
+		uint64_t f = nono_landlock_rights(NONO_ACC_IOCTL, true, abi);
+		uint64_t want = abi >= 5 ? LANDLOCK_ACCESS_FS_IOCTL_DEV : 0;
+
+		assert_int_equal(d, want);
+		assert_int_equal(f, want);
+		/* read never carries ioctl by itself */
+		assert_int_equal(nono_landlock_rights(NONO_ACC_RW, false, abi) & LANDLOCK_ACCESS_FS_IOCTL_DEV, 0);
+	}
+}
+
+static const struct nono_feature *
+feature(const struct nono_feature *f, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(f[i].name, name) == 0)
+			return &f[i];
+	fail_msg("no feature named '%s'", name);
+	return NULL;
+}
+
+static void
+features_per_abi(void **state)
 {
 	struct nono_feature f[16];
 	struct nono_policy p;
-	int n;
+	const struct {
+		const char *name;
+		int min_abi;
+		bool required; /* without block_net */
+	} want[] = {
+	    {"filesystem access control", 1, true},
+	    {"cross-directory rename control", 2, false},
+	    {"truncation control", 3, true},
+	    {"TCP connect and bind control", 4, false},
+	    {"device ioctl control", 5, false},
+	    {"signal isolation", 6, true},
+	    {"abstract UNIX socket isolation", 6, true},
+	    {"denial logging", 7, false},
+	};
+	const size_t nwant = sizeof(want) / sizeof(want[0]);
 
 	nono_policy_init(&p);
-	n = nono_sandbox_features(f, 16, &p, 5);
-	for (int i = 0; i < n; i++) {
-		assert_int_equal(f[i].available, 5 >= f[i].min_abi);
-		if (strcmp(f[i].name, "TCP connect and bind control") == 0)
-			assert_false(f[i].required);
-		if (strcmp(f[i].name, "signal isolation") == 0)
-			assert_true(f[i].required && !f[i].available);
+	for (int abi = 0; abi <= 8; abi++) {
+		int n = nono_sandbox_features(f, 16, &p, abi);
+
+		assert_int_equal(n, (int)nwant);
+		for (size_t i = 0; i < nwant; i++) {
+			const struct nono_feature *x = feature(f, n, want[i].name);
+
+			assert_int_equal(x->min_abi, want[i].min_abi);
+			assert_int_equal(x->available, abi >= want[i].min_abi);
+			assert_int_equal(x->required, want[i].required);
+			assert_non_null(x->kernel);
+			assert_non_null(strstr(x->kernel, "Linux"));
+		}
 	}
+
+	/* --block-net makes TCP control required, nothing else changes */
 	p.block_net = true;
-	n = nono_sandbox_features(f, 16, &p, 7);
-	for (int i = 0; i < n; i++) {
-		assert_true(f[i].available);
-		if (strcmp(f[i].name, "TCP connect and bind control") == 0)
-			assert_true(f[i].required);
+	for (int abi = 0; abi <= 7; abi++) {
+		int n = nono_sandbox_features(f, 16, &p, abi);
+
+		assert_int_equal(n, (int)nwant);
+		for (size_t i = 0; i < nwant; i++) {
+			const struct nono_feature *x = feature(f, n, want[i].name);
+			bool req = want[i].required || strcmp(want[i].name, "TCP connect and bind control") == 0;
+
+			assert_int_equal(x->required, req);
+			assert_int_equal(x->available, abi >= want[i].min_abi);
+		}
 	}
 	nono_policy_free(&p);
+
+	/* no policy: nothing network-related is required */
+	{
+		int n = nono_sandbox_features(f, 16, NULL, 7);
+
+		assert_false(feature(f, n, "TCP connect and bind control")->required);
+		assert_true(feature(f, n, "TCP connect and bind control")->available);
+	}
+}
+
+static void
+features_required_missing(void **state)
+{
+	/* the ABIs at which some required feature is missing: all below 6 */
+	struct nono_feature f[16];
+	struct nono_policy p;
+
+	nono_policy_init(&p);
+	for (int abi = 0; abi <= 7; abi++) {
+		int n = nono_sandbox_features(f, 16, &p, abi);
+		bool missing = false;
+
+		for (int i = 0; i < n; i++)
+			missing = missing || (f[i].required && !f[i].available);
+		assert_int_equal(missing, abi < 6);
+	}
+	nono_policy_free(&p);
+}
+
+static void
+features_respects_max(void **state)
+{
+	struct nono_feature f[16];
+
+	memset(f, 0, sizeof(f));
+	assert_int_equal(nono_sandbox_features(f, 3, NULL, 7), 3);
+	assert_null(f[3].name);
+	assert_string_equal(f[0].name, "filesystem access control");
+	assert_int_equal(nono_sandbox_features(f, 0, NULL, 7), 0);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(handled_per_abi),
-	    cmocka_unit_test(rights),
-	    cmocka_unit_test(features),
+	    cmocka_unit_test(handled_fs_per_abi),	    cmocka_unit_test(read_rights),
+	    cmocka_unit_test(write_rights),		    cmocka_unit_test(delete_rights),
+	    cmocka_unit_test(file_rules_masked),	    cmocka_unit_test(ioctl_rights),
+	    cmocka_unit_test(features_per_abi),	    cmocka_unit_test(features_required_missing),
+	    cmocka_unit_test(features_respects_max),
 	};
 
 	return cmocka_run_group_tests_name("landlock", tests, NULL, NULL);

@@ -1,154 +1,565 @@
-/* test_util.c - path helpers, variable expansion, string vectors, rm -rf. */
+/* test_util.c - util.c and vars.c: lexical path normalisation, component-wise
+ * "under", canonicalisation of missing leaves beneath symlinked directories,
+ * ~ display, boolean words, string vectors, join/dirname, edit distance,
+ * mkdir -p and rm -rf (which must not follow symlinks out of the tree), and
+ * ~/$VARIABLE expansion in policy paths. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "error.h"
 #include "util.h"
 #include "vars.h"
 
-static void
-normalize(void **state)
+/* a canonical scratch directory per test (mkdtemp, realpath'd) */
+static int
+tmp_setup(void **state)
 {
-	const char *cases[][2] = {
-	    {"/", "/"},	     {"//a//b/", "/a/b"}, {"/a/./b", "/a/b"}, {"/a/b/../c", "/a/c"},
-	    {"/../a", "/a"}, {"/a/..", "/"},	  {"/a/b/..", "/a"},
-	};
+	char tmpl[] = "/tmp/nono-test-util-XXXXXX";
+	char *d = mkdtemp(tmpl);
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *n = nono_path_normalize(cases[i][0]);
+	if (!d)
+		return -1;
+	*state = realpath(d, NULL);
+	return *state ? 0 : -1;
+}
 
-		assert_string_equal(n, cases[i][1]);
-		free(n);
+static int
+tmp_teardown(void **state)
+{
+	if (*state) {
+		nono_rm_rf(*state);
+		free(*state);
 	}
+	return 0;
 }
 
 static void
-under(void **state)
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void
+assert_normal(const char *in, const char *want)
+{
+	char *got = nono_path_normalize(in);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void
+normalize_collapses(void **state)
+{
+	assert_normal("/", "/");
+	assert_normal("//", "/");
+	assert_normal("/a//b///c", "/a/b/c");
+	assert_normal("/a/./b/.", "/a/b");
+	assert_normal("/./a", "/a");
+	assert_normal("/a/b/", "/a/b");
+	assert_normal("/a/b/../c", "/a/c");
+	assert_normal("/a/b/..", "/a");
+	assert_normal("/a/..", "/");
+	assert_normal("/..", "/");
+	assert_normal("/../../a", "/a");
+	assert_normal("/a/b/../../..", "/");
+	assert_normal("/usr/lib/../share//man/./", "/usr/share/man");
+	/* names that merely start with dots are ordinary components */
+	assert_normal("/a/.../b", "/a/.../b");
+	assert_normal("/a/..b/.c", "/a/..b/.c");
+}
+
+static void
+under_is_componentwise(void **state)
 {
 	assert_true(nono_path_under("/a/b", "/a/b"));
 	assert_true(nono_path_under("/a/b/c", "/a/b"));
+	assert_true(nono_path_under("/a/b/c/d", "/a"));
 	assert_false(nono_path_under("/a/bc", "/a/b"));
+	assert_false(nono_path_under("/a/b.txt", "/a/b"));
 	assert_false(nono_path_under("/a", "/a/b"));
-	assert_true(nono_path_under("/anything", "/"));
+	assert_false(nono_path_under("/x/a/b", "/a/b"));
+	/* / covers everything absolute */
+	assert_true(nono_path_under("/", "/"));
+	assert_true(nono_path_under("/anything/at/all", "/"));
 }
 
 static void
-canonical_missing_leaf(void **state)
+join_and_dirname(void **state)
 {
-	char tmpl[] = "/tmp/nono-unit-XXXXXX";
-	char *dir = mkdtemp(tmpl), *real, *link, *q, *c;
+	char *s;
+
+	s = nono_path_join("/a", "b");
+	assert_string_equal(s, "/a/b");
+	free(s);
+	s = nono_path_join("/a/", "/b");
+	assert_string_equal(s, "/a/b");
+	free(s);
+	s = nono_path_join("/", "x");
+	assert_string_equal(s, "/x");
+	free(s);
+
+	s = nono_path_dirname("/a/b/c");
+	assert_string_equal(s, "/a/b");
+	free(s);
+	s = nono_path_dirname("/a");
+	assert_string_equal(s, "/");
+	free(s);
+	s = nono_path_dirname("rel");
+	assert_string_equal(s, ".");
+	free(s);
+}
+
+static void
+absolute_relative_and_tilde(void **state)
+{
+	const char *root = *state;
+	char cwd[PATH_MAX], *s, *want;
+
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(root), 0);
+	s = nono_path_absolute("x/./y/../z");
+	want = xasprintf("%s/x/z", root);
+	assert_string_equal(s, want);
+	free(s);
+	free(want);
+	assert_int_equal(chdir(cwd), 0);
+
+	setenv("HOME", "/home/tester", 1);
+	s = nono_path_absolute("~/docs/../proj");
+	assert_string_equal(s, "/home/tester/proj");
+	free(s);
+	s = nono_path_absolute("~");
+	assert_string_equal(s, "/home/tester");
+	free(s);
+	s = nono_path_absolute("/a//b/");
+	assert_string_equal(s, "/a/b");
+	free(s);
+	s = nono_path_absolute("/a/b/..");
+	assert_string_equal(s, "/a");
+	free(s);
+	s = nono_path_absolute("/a/.");
+	assert_string_equal(s, "/a");
+	free(s);
+	s = nono_path_absolute("/.");
+	assert_string_equal(s, "/");
+	free(s);
+	/* "..." and ".x" are names, kept as they are */
+	s = nono_path_absolute("/a/...");
+	assert_string_equal(s, "/a/...");
+	free(s);
+}
+
+static void
+canonical_missing_leaf_under_symlink(void **state)
+{
+	const char *root = *state;
+	char *real = nono_path_join(root, "real");
+	char *link = nono_path_join(root, "link");
+	char *q, *want, *c;
 	bool exists = true;
 
-	assert_non_null(dir);
-	real = nono_path_join(dir, "real");
-	link = nono_path_join(dir, "link");
 	assert_int_equal(mkdir(real, 0700), 0);
 	assert_int_equal(symlink(real, link), 0);
-	q = nono_path_join(link, "missing/leaf");
-	c = nono_path_canonical(q, &exists);
-	assert_false(exists);
-	{
-		char *want = nono_path_join(real, "missing/leaf");
 
-		assert_string_equal(c, want);
-		free(want);
-	}
-	free(c);
+	/* an existing path through the link resolves fully */
 	c = nono_path_canonical(link, &exists);
 	assert_true(exists);
 	assert_string_equal(c, real);
 	free(c);
-	assert_int_equal(nono_rm_rf(dir), 0);
-	assert_int_equal(access(dir, F_OK), -1);
+
+	/* a missing leaf two levels below the link: prefix resolved, rest kept */
+	q = xasprintf("%s/missing/leaf", link);
+	want = xasprintf("%s/missing/leaf", real);
+	exists = true;
+	c = nono_path_canonical(q, &exists);
+	assert_false(exists);
+	assert_string_equal(c, want);
+	free(c);
+
+	/* the same, with the memo: same answer, parents remembered in pairs */
+	{
+		struct nono_strv memo = {0};
+
+		exists = true;
+		c = nono_path_canonical_memo(q, &exists, &memo);
+		assert_false(exists);
+		assert_string_equal(c, want);
+		free(c);
+		assert_true(memo.n >= 2);
+		assert_int_equal(memo.n % 2, 0);
+		/* a second lookup under the same missing parent uses it */
+		free(q);
+		free(want);
+		q = xasprintf("%s/missing/other", link);
+		want = xasprintf("%s/missing/other", real);
+		c = nono_path_canonical_memo(q, &exists, &memo);
+		assert_false(exists);
+		assert_string_equal(c, want);
+		free(c);
+		nono_strv_free(&memo);
+	}
 	free(q);
-	free(real);
+	free(want);
 	free(link);
+	free(real);
 }
 
 static void
-rm_rf_does_not_follow_links(void **state)
+display_with_home(void **state)
 {
-	char t1[] = "/tmp/nono-unit-XXXXXX", t2[] = "/tmp/nono-unit-XXXXXX";
-	char *victim = mkdtemp(t1), *tree = mkdtemp(t2), *keep, *ln;
-	FILE *f;
+	char *s;
 
-	keep = nono_path_join(victim, "keep");
-	f = fopen(keep, "w");
-	assert_non_null(f);
-	fclose(f);
-	ln = nono_path_join(tree, "escape");
-	assert_int_equal(symlink(victim, ln), 0);
-	assert_int_equal(nono_rm_rf(tree), 0);
-	assert_int_equal(access(tree, F_OK), -1);
-	assert_int_equal(access(keep, F_OK), 0);
-	nono_rm_rf(victim);
-	free(keep);
-	free(ln);
+	setenv("HOME", "/home/tester", 1);
+	s = nono_path_display("/home/tester/docs/x");
+	assert_string_equal(s, "~/docs/x");
+	free(s);
+	s = nono_path_display("/home/tester");
+	assert_string_equal(s, "~");
+	free(s);
+	/* a sibling sharing the prefix is not in home */
+	s = nono_path_display("/home/testerfoo/x");
+	assert_string_equal(s, "/home/testerfoo/x");
+	free(s);
+	s = nono_path_display("/etc/hosts");
+	assert_string_equal(s, "/etc/hosts");
+	free(s);
+	/* HOME=/ would make every path "~..."; it is left alone */
+	setenv("HOME", "/", 1);
+	s = nono_path_display("/etc/hosts");
+	assert_string_equal(s, "/etc/hosts");
+	free(s);
 }
 
 static void
-vars(void **state)
+parse_bool_words(void **state)
+{
+	const char *yes[] = {"1", "true", "TRUE", "Yes", "on", "ON"};
+	const char *no[] = {"0", "false", "False", "no", "NO", "off"};
+	const char *bad[] = {"", "2", "yess", "y", "n", "enable", " 1"};
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		assert_int_equal(nono_parse_bool(yes[i]), 1);
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		assert_int_equal(nono_parse_bool(no[i]), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(nono_parse_bool(bad[i]), -1);
+	assert_int_equal(nono_parse_bool(NULL), -1);
+}
+
+static void
+strv_push_contains_free(void **state)
+{
+	struct nono_strv sv = {0};
+	char buf[16];
+
+	assert_false(nono_strv_contains(&sv, "a"));
+	for (int i = 0; i < 20; i++) {
+		snprintf(buf, sizeof(buf), "s%d", i);
+		nono_strv_push(&sv, buf);
+		/* always NULL-terminated, including across growth */
+		assert_int_equal(sv.n, (size_t)i + 1);
+		assert_null(sv.v[sv.n]);
+	}
+	assert_string_equal(sv.v[0], "s0");
+	assert_string_equal(sv.v[19], "s19");
+	assert_true(nono_strv_contains(&sv, "s7"));
+	assert_false(nono_strv_contains(&sv, "s"));
+	assert_false(nono_strv_contains(&sv, "s20"));
+	/* push copies */
+	snprintf(buf, sizeof(buf), "mutable");
+	nono_strv_push(&sv, buf);
+	buf[0] = 'X';
+	assert_string_equal(sv.v[20], "mutable");
+	nono_strv_push_owned(&sv, xstrdup("owned"));
+	assert_string_equal(sv.v[21], "owned");
+	nono_strv_free(&sv);
+	assert_null(sv.v);
+	assert_int_equal(sv.n, 0);
+	assert_int_equal(sv.cap, 0);
+}
+
+static void
+strdist_edit_distance(void **state)
+{
+	assert_int_equal(nono_strdist("allow", "allow"), 0);
+	assert_int_equal(nono_strdist("alow", "allow"), 1);
+	assert_int_equal(nono_strdist("kitten", "sitting"), 3);
+	assert_int_equal(nono_strdist("", "abc"), 3);
+	assert_int_equal(nono_strdist("abc", ""), 3);
+	assert_int_equal(nono_strdist("block-nte", "block-net"), 2);
+}
+
+static void
+mkdir_p_creates_parents(void **state)
+{
+	const char *root = *state;
+	char *deep = xasprintf("%s/a/b/c", root);
+	char *file = xasprintf("%s/f", root);
+	char *through = xasprintf("%s/f/sub", root);
+	struct stat st;
+
+	assert_int_equal(nono_mkdir_p(deep, 0700), 0);
+	assert_int_equal(stat(deep, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0700);
+	/* existing: fine */
+	assert_int_equal(nono_mkdir_p(deep, 0700), 0);
+	/* through a regular file: -ENOTDIR */
+	write_file(file, "x");
+	assert_int_equal(nono_mkdir_p(through, 0700), -ENOTDIR);
+	free(deep);
+	free(file);
+	free(through);
+}
+
+static void
+rm_rf_does_not_follow_symlinks(void **state)
+{
+	const char *root = *state;
+	char *tree = xasprintf("%s/tree", root);
+	char *outside = xasprintf("%s/outside", root);
+	char *keep = xasprintf("%s/outside/keep.txt", root);
+	char *p;
+	struct stat st;
+
+	assert_int_equal(nono_mkdir_p(outside, 0700), 0);
+	write_file(keep, "precious");
+	p = xasprintf("%s/d1/d2", tree);
+	assert_int_equal(nono_mkdir_p(p, 0700), 0);
+	free(p);
+	p = xasprintf("%s/d1/d2/f", tree);
+	write_file(p, "x");
+	free(p);
+	p = xasprintf("%s/top", tree);
+	write_file(p, "y");
+	free(p);
+	/* links to the outside dir and file, at two depths */
+	p = xasprintf("%s/link-dir", tree);
+	assert_int_equal(symlink(outside, p), 0);
+	free(p);
+	p = xasprintf("%s/d1/link-file", tree);
+	assert_int_equal(symlink(keep, p), 0);
+	free(p);
+
+	assert_int_equal(nono_rm_rf(tree), 0);
+	assert_int_equal(lstat(tree, &st), -1);
+	assert_int_equal(errno, ENOENT);
+	/* the targets survive */
+	assert_int_equal(stat(keep, &st), 0);
+	assert_int_equal(st.st_size, 8);
+	assert_int_equal(stat(outside, &st), 0);
+	/* a missing path is not an error; a lone file is removed */
+	assert_int_equal(nono_rm_rf(tree), 0);
+	assert_int_equal(nono_rm_rf(keep), 0);
+	assert_int_equal(lstat(keep, &st), -1);
+	/* a symlink given directly is removed, not its target */
+	p = xasprintf("%s/lnk", root);
+	assert_int_equal(symlink(outside, p), 0);
+	assert_int_equal(nono_rm_rf(p), 0);
+	assert_int_equal(lstat(p, &st), -1);
+	assert_int_equal(stat(outside, &st), 0);
+	free(p);
+	free(tree);
+	free(outside);
+	free(keep);
+}
+
+/* --- vars.c ----------------------------------------------------------- */
+
+static int
+vars_setup(void **state)
+{
+	setenv("HOME", "/home/tester", 1);
+	unsetenv("XDG_CONFIG_HOME");
+	unsetenv("XDG_STATE_HOME");
+	unsetenv("XDG_CACHE_HOME");
+	unsetenv("XDG_DATA_HOME");
+	unsetenv("XDG_RUNTIME_DIR");
+	return 0;
+}
+
+static void
+assert_expands(const struct nono_vars *v, const char *in, const char *want)
+{
+	struct nono_error err = {0};
+	char *out = NULL;
+
+	assert_int_equal(nono_vars_expand(&out, in, v, &err), 0);
+	assert_non_null(out);
+	assert_string_equal(out, want);
+	free(out);
+}
+
+static void
+assert_expand_fails(const struct nono_vars *v, const char *in, const char *msg_part)
+{
+	struct nono_error err = {0};
+	char *out = (char *)"sentinel";
+
+	assert_int_equal(nono_vars_expand(&out, in, v, &err), -EINVAL);
+	assert_null(out);
+	assert_int_equal(err.code, -EINVAL);
+	assert_non_null(strstr(err.msg, msg_part));
+}
+
+static void
+vars_expand_known(void **state)
+{
+	struct nono_vars v;
+	char uid[32], want[64];
+
+	nono_vars_from_env(&v, "/work/dir", "/tmp/private");
+	assert_expands(&v, "/plain/path", "/plain/path");
+	assert_expands(&v, "relative", "relative");
+	assert_expands(&v, "~", "/home/tester");
+	assert_expands(&v, "~/.ssh", "/home/tester/.ssh");
+	/* ~user is not expanded */
+	assert_expands(&v, "~user/x", "~user/x");
+	/* a ~ not at the start stays */
+	assert_expands(&v, "/a/~/b", "/a/~/b");
+	assert_expands(&v, "$HOME/x", "/home/tester/x");
+	assert_expands(&v, "$HOME", "/home/tester");
+	assert_expands(&v, "$WORKDIR/src", "/work/dir/src");
+	assert_expands(&v, "$TMPDIR", "/tmp/private");
+	assert_expands(&v, "$HOME/a:$HOME/b", "/home/tester/a:/home/tester/b");
+	/* XDG defaults hang off HOME */
+	assert_expands(&v, "$XDG_CONFIG_HOME/git", "/home/tester/.config/git");
+	assert_expands(&v, "$XDG_STATE_HOME/nono", "/home/tester/.local/state/nono");
+	assert_expands(&v, "$XDG_CACHE_HOME", "/home/tester/.cache");
+	assert_expands(&v, "$XDG_DATA_HOME/x", "/home/tester/.local/share/x");
+	snprintf(uid, sizeof(uid), "%u", (unsigned)getuid());
+	snprintf(want, sizeof(want), "/run/user/%s", uid);
+	assert_expands(&v, "/run/user/$UID", want);
+}
+
+static void
+vars_expand_env_overrides(void **state)
+{
+	struct nono_vars v;
+
+	setenv("XDG_CONFIG_HOME", "/cfg", 1);
+	setenv("XDG_RUNTIME_DIR", "/run/user/4242", 1);
+	/* a relative XDG value is ignored, per the spec */
+	setenv("XDG_CACHE_HOME", "relative/cache", 1);
+	nono_vars_from_env(&v, NULL, NULL);
+	assert_expands(&v, "$XDG_CONFIG_HOME/git", "/cfg/git");
+	assert_expands(&v, "$XDG_RUNTIME_DIR/bus", "/run/user/4242/bus");
+	assert_expands(&v, "$XDG_CACHE_HOME", "/home/tester/.cache");
+	vars_setup(state);
+}
+
+static void
+vars_expand_errors(void **state)
+{
+	struct nono_vars v;
+
+	nono_vars_from_env(&v, NULL, NULL);
+	/* $HOMEBREW is not $HOME followed by BREW */
+	assert_expand_fails(&v, "$HOMEBREW/bin", "unknown variable");
+	assert_expand_fails(&v, "$HOME_DIR", "unknown variable");
+	assert_expand_fails(&v, "$FOO/x", "unknown variable");
+	/* known but unset */
+	assert_expand_fails(&v, "$XDG_RUNTIME_DIR/bus", "XDG_RUNTIME_DIR is not set");
+	assert_expand_fails(&v, "$WORKDIR", "WORKDIR is not set");
+	assert_expand_fails(&v, "$TMPDIR/x", "TMPDIR is not set");
+	/* and a NULL err is allowed */
+	{
+		char *out = NULL;
+
+		assert_int_equal(nono_vars_expand(&out, "$NOPE", &v, NULL), -EINVAL);
+		assert_null(out);
+	}
+}
+
+/* BUG (vars.c nono_vars_expand): substituted values are rescanned. A value
+ * that contains '$' (a working directory named "pay$5") makes the result
+ * fail as an "unknown variable"; one that contains another variable's name
+ * ("/srv/$HOME") is expanded twice; one that contains its own name loops
+ * forever (not exercised here). Values must be inserted literally. */
+static void
+vars_expand_values_are_literal(void **state)
 {
 	struct nono_vars v;
 	struct nono_error err = {0};
-	char *out;
+	char *out = NULL;
+	int r;
 
-	setenv("HOME", "/home/u", 1);
-	unsetenv("XDG_CONFIG_HOME");
-	unsetenv("XDG_RUNTIME_DIR");
-	nono_vars_from_env(&v, "/w", "/t");
-	assert_int_equal(nono_vars_expand(&out, "~/x", &v, &err), 0);
-	assert_string_equal(out, "/home/u/x");
+	nono_vars_from_env(&v, "/tmp/pay$5", "/srv/$HOME");
+	r = nono_vars_expand(&out, "$WORKDIR/x", &v, &err);
+	if (r != 0)
+		fail_msg("BUG: '$WORKDIR/x' with WORKDIR=/tmp/pay$5 failed: %s", err.msg);
+	assert_string_equal(out, "/tmp/pay$5/x");
 	free(out);
-	assert_int_equal(nono_vars_expand(&out, "$WORKDIR/a:$TMPDIR", &v, &err), 0);
-	assert_string_equal(out, "/w/a:/t");
+	out = NULL;
+	r = nono_vars_expand(&out, "$TMPDIR", &v, &err);
+	assert_int_equal(r, 0);
+	if (strcmp(out, "/srv/$HOME") != 0)
+		fail_msg("BUG: '$TMPDIR' with TMPDIR=/srv/$HOME expanded to '%s'", out);
 	free(out);
-	assert_int_equal(nono_vars_expand(&out, "$XDG_CONFIG_HOME/nono", &v, &err), 0);
-	assert_string_equal(out, "/home/u/.config/nono");
-	free(out);
-	/* $HOMEBREW is not $HOME followed by BREW */
-	assert_true(nono_vars_expand(&out, "$HOMEBREW/x", &v, &err) < 0);
-	assert_true(nono_vars_expand(&out, "$FOO", &v, &err) < 0);
-	assert_non_null(strstr(err.msg, "unknown variable"));
-	assert_true(nono_vars_expand(&out, "$XDG_RUNTIME_DIR/s", &v, &err) < 0);
-	assert_non_null(strstr(err.msg, "XDG_RUNTIME_DIR is not set"));
 }
 
 static void
-strv_and_bool(void **state)
+xdg_dir_kinds(void **state)
 {
-	struct nono_strv sv = {0};
+	char *s;
 
-	for (int i = 0; i < 20; i++)
-		nono_strv_push_owned(&sv, xasprintf("s%d", i));
-	assert_int_equal(sv.n, 20);
-	assert_null(sv.v[20]);
-	assert_true(nono_strv_contains(&sv, "s19"));
-	assert_false(nono_strv_contains(&sv, "s20"));
-	nono_strv_free(&sv);
-	assert_int_equal(nono_parse_bool("Yes"), 1);
-	assert_int_equal(nono_parse_bool("0"), 0);
-	assert_int_equal(nono_parse_bool("maybe"), -1);
+	s = nono_xdg_dir("config");
+	assert_string_equal(s, "/home/tester/.config");
+	free(s);
+	s = nono_xdg_dir("state");
+	assert_string_equal(s, "/home/tester/.local/state");
+	free(s);
+	s = nono_xdg_dir("cache");
+	assert_string_equal(s, "/home/tester/.cache");
+	free(s);
+	s = nono_xdg_dir("data");
+	assert_string_equal(s, "/home/tester/.local/share");
+	free(s);
+	setenv("XDG_STATE_HOME", "/state", 1);
+	s = nono_xdg_dir("state");
+	assert_string_equal(s, "/state");
+	free(s);
+	unsetenv("XDG_STATE_HOME");
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(normalize),
-	    cmocka_unit_test(under),
-	    cmocka_unit_test(canonical_missing_leaf),
-	    cmocka_unit_test(rm_rf_does_not_follow_links),
-	    cmocka_unit_test(vars),
-	    cmocka_unit_test(strv_and_bool),
+	    cmocka_unit_test(normalize_collapses),
+	    cmocka_unit_test(under_is_componentwise),
+	    cmocka_unit_test(join_and_dirname),
+	    cmocka_unit_test_setup_teardown(absolute_relative_and_tilde, tmp_setup, tmp_teardown),
+	    cmocka_unit_test_setup_teardown(canonical_missing_leaf_under_symlink, tmp_setup, tmp_teardown),
+	    cmocka_unit_test(display_with_home),
+	    cmocka_unit_test(parse_bool_words),
+	    cmocka_unit_test(strv_push_contains_free),
+	    cmocka_unit_test(strdist_edit_distance),
+	    cmocka_unit_test_setup_teardown(mkdir_p_creates_parents, tmp_setup, tmp_teardown),
+	    cmocka_unit_test_setup_teardown(rm_rf_does_not_follow_symlinks, tmp_setup, tmp_teardown),
+	    cmocka_unit_test_setup(vars_expand_known, vars_setup),
+	    cmocka_unit_test_setup(vars_expand_env_overrides, vars_setup),
+	    cmocka_unit_test_setup(vars_expand_errors, vars_setup),
+	    cmocka_unit_test_setup(vars_expand_values_are_literal, vars_setup),
+	    cmocka_unit_test_setup(xdg_dir_kinds, vars_setup),
 	};
 
+	umask(022);
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }

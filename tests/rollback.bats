@@ -1,0 +1,313 @@
+#!/usr/bin/env bats
+# Rollback: what a sandboxed session destroys is saved just before, and
+# 'nono rollback restore' brings the tree back byte- and mode-identical.
+load helpers
+bats_require_minimum_version 1.5.0
+
+setup() {
+	common_setup
+	STORE="$HOME/.local/state/nono/rollback"
+	mkdir -p "$WORK/tree/src/deep" "$WORK/tree/docs"
+	printf 'line one\nline two\nline three\n' > "$WORK/tree/src/main.c"
+	printf 'header\n' > "$WORK/tree/src/main.h"
+	printf 'deep data\n' > "$WORK/tree/src/deep/a.dat"
+	head -c 200000 /dev/urandom > "$WORK/tree/docs/blob.bin"
+	printf 'readme\n' > "$WORK/tree/README"
+	printf 'other\n' > "$WORK/tree/other.txt"
+	printf '#!/bin/sh\n' > "$WORK/tree/run.sh"
+	chmod 644 "$WORK/tree/run.sh"
+	chmod 750 "$WORK/tree/src/deep"
+	ln -s README "$WORK/tree/link"
+	cp -a "$WORK/tree" "$SCRATCH/before"
+}
+teardown() { common_teardown; }
+
+# every path with type, mode, size and link target, and the bytes of each file
+snapshot() {
+	(cd "$1" && find . -printf '%p %y %m %s %l\n' | LC_ALL=C sort && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+}
+
+# the destructive session of the issue: delete a tree, truncate, overwrite in
+# place, rename over another file, change modes, create files and directories
+destroy() {
+	nono_run --allow "$WORK" --allow-delete "$@" -- python3 -c '
+import os, shutil
+os.chdir("tree")
+shutil.rmtree("src/deep")
+open("src/main.h", "w").close()
+with open("src/main.c", "r+") as f:
+    f.write("LINE")
+os.truncate("docs/blob.bin", 10)
+os.rename("other.txt", "README")
+os.chmod("run.sh", 0o755)
+os.makedirs("new/dir")
+open("new/dir/f.txt", "w").write("created\n")
+os.unlink("link")
+os.symlink("run.sh", "link")
+print("destroyed")'
+}
+
+@test "a destructive session is restored byte- and mode-identical" {
+	run destroy
+	[ "$status" -eq 0 ]
+	[[ "$output" == *destroyed* ]]
+	[ "$(snapshot "$WORK/tree")" != "$(snapshot "$SCRATCH/before")" ]
+	run "$NONO" rollback restore last
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Restored "* ]]
+	[ "$(snapshot "$WORK/tree")" = "$(snapshot "$SCRATCH/before")" ]
+	# running it again changes nothing
+	run "$NONO" rollback restore last
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Restored 0 paths"* ]]
+	[ "$(snapshot "$WORK/tree")" = "$(snapshot "$SCRATCH/before")" ]
+}
+
+@test "the session ends with one line naming the review command" {
+	run -0 timeout 30 "$NONO" run --allow "$WORK" --allow-delete -- sh -c "rm -f tree/README 2>/dev/null || python3 -c 'import os; os.unlink(\"tree/README\")'"
+	id=$(ls "$STORE" | grep -v objects)
+	[ -n "$id" ]
+	[[ "$output" == *"1 path changed; review: nono rollback show $id --diff; undo: nono rollback restore $id"* ]]
+}
+
+@test "rollback is on with --allow-delete, off without, and --no-rollback turns it off" {
+	run nono_run --allow "$WORK" -- sh -c 'echo more >> tree/README'
+	[ ! -d "$STORE" ] || [ -z "$(ls "$STORE" | grep -v objects)" ]
+	run nono_run --allow "$WORK" --allow-delete --no-rollback -- python3 -c 'import os; os.unlink("tree/other.txt")'
+	[ ! -e "$WORK/tree/other.txt" ]
+	[ ! -d "$STORE" ] || [ -z "$(ls "$STORE" | grep -v objects)" ]
+	run "$NONO" rollback list
+	[[ "$output" == *"No rollback sessions"* ]]
+}
+
+@test "--rollback without deletion journals writes in place and chmod" {
+	run nono_run --allow "$WORK" --rollback -- python3 -c '
+import os
+with open("tree/README", "r+") as f: f.write("XX")
+os.chmod("tree/run.sh", 0o700)'
+	[ "$(cat "$WORK/tree/README")" = "XXadme" ]
+	run -0 "$NONO" rollback restore last
+	[ "$(cat "$WORK/tree/README")" = readme ]
+	[ "$(stat -c %a "$WORK/tree/run.sh")" = 644 ]
+}
+
+@test "a session that changed nothing leaves no session behind" {
+	run nono_run --allow "$WORK" --allow-delete -- sh -c 'cat tree/README; echo x > tree/fresh; rm -f tree/fresh 2>/dev/null; python3 -c "import os; os.unlink(\"tree/fresh\")"'
+	[ ! -e "$WORK/tree/fresh" ]
+	run "$NONO" rollback list --json
+	[ "$output" = "[]" ]
+}
+
+@test "show lists what happened; --diff is a unified diff; --json is a document" {
+	run destroy
+	run -0 "$NONO" rollback show last
+	[[ "$output" == *"deleted    $WORK/tree/src/deep/a.dat"* ]]
+	[[ "$output" == *"modified   $WORK/tree/src/main.c"* ]]
+	[[ "$output" == *"mode       $WORK/tree/run.sh"* ]]
+	[[ "$output" == *"created    $WORK/tree/new"* ]]
+	run -0 "$NONO" rollback show last --diff
+	[[ "$output" == *"--- a$WORK/tree/src/main.c"* ]]
+	[[ "$output" == *"-line one"* ]]
+	[[ "$output" == *"+LINE one"* ]]
+	[[ "$output" == *"mode 0644 -> 0755"* ]]
+	[[ "$output" != *$'\033['* ]]
+	run -0 "$NONO" rollback show last --json
+	echo "$output" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+st = {p["path"].rsplit("/tree/", 1)[1]: p["status"] for p in d["paths"]}
+assert st["src/deep/a.dat"] == "deleted", st
+assert st["src/main.h"] == "modified", st
+assert st["README"] == "modified", st
+assert st["new"] == "created", st
+assert st["link"] == "modified" or st["link"] == "replaced", st
+assert d["exit"] == 0'
+}
+
+@test "list and list --json name the session, its command and the changed count" {
+	run destroy
+	run -0 "$NONO" rollback list
+	[[ "$output" == *"python3 -c"* ]]
+	run -0 "$NONO" rollback list --json
+	echo "$output" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert len(d) == 1 and d[0]["changed"] >= 8 and d[0]["running"] is False, d
+assert d[0]["cwd"].endswith("/work"), d'
+}
+
+@test "--rollback-exclude: excluded paths are neither saved nor touched by restore" {
+	mkdir -p "$WORK/tree/node_modules"
+	echo dep > "$WORK/tree/node_modules/dep.js"
+	run nono_run --allow "$WORK" --allow-delete --rollback-exclude node_modules --rollback-exclude '*.log' -- python3 -c '
+import os
+os.unlink("tree/node_modules/dep.js")
+open("tree/node_modules/new.js", "w").write("n")
+open("tree/build.log", "w").write("log")
+os.unlink("tree/README")'
+	run -0 "$NONO" rollback restore last
+	[ "$(cat "$WORK/tree/README")" = readme ]
+	[ ! -e "$WORK/tree/node_modules/dep.js" ]
+	[ "$(cat "$WORK/tree/node_modules/new.js")" = n ]
+	[ "$(cat "$WORK/tree/build.log")" = log ]
+}
+
+@test "the profile's rollback.exclude_patterns are honoured" {
+	mkdir -p "$HOME/.config/nono/profiles"
+	cat > "$HOME/.config/nono/profiles/rb.json" <<'EOF'
+{ "filesystem": { "allow": ["$WORKDIR"], "allow_delete": true },
+  "rollback": { "exclude_patterns": ["docs"] } }
+EOF
+	run nono_run --profile rb -- python3 -c '
+import os
+os.unlink("tree/docs/blob.bin")
+os.unlink("tree/README")'
+	run -0 "$NONO" rollback restore last
+	[ "$(cat "$WORK/tree/README")" = readme ]
+	[ ! -e "$WORK/tree/docs/blob.bin" ]
+}
+
+@test "files over the size limit are recorded, not saved, and the summary says so" {
+	mkdir -p "$HOME/.config/nono"
+	printf '[rollback]\nmax_file_size = 100K\n' > "$HOME/.config/nono/config.ini"
+	run timeout 30 "$NONO" run --allow "$WORK" --allow-delete -- python3 -c '
+import os
+os.truncate("tree/docs/blob.bin", 1)
+os.unlink("tree/README")'
+	[[ "$output" == *"1 file over the rollback size limit was recorded but not saved"* ]]
+	run "$NONO" rollback show last
+	[[ "$output" == *"docs/blob.bin  (not saved: over the size limit)"* ]]
+	run "$NONO" rollback restore last
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"over the size limit"* ]]
+	[ "$(cat "$WORK/tree/README")" = readme ]
+	[ "$(stat -c %s "$WORK/tree/docs/blob.bin")" = 1 ]
+}
+
+@test "a running session cannot be restored" {
+	timeout 30 "$NONO" run --silent --allow "$WORK" --allow-delete -- python3 -c '
+import os, time
+os.unlink("tree/README")
+open("started", "w").close()
+time.sleep(20)' &
+	pid=$!
+	for _ in $(seq 100); do [ -e "$WORK/started" ] && break; sleep 0.1; done
+	run "$NONO" rollback restore last
+	kill "$pid"
+	wait "$pid" || true
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"still running"* ]]
+	[ ! -e "$WORK/tree/README" ]
+	run -0 "$NONO" rollback list
+	run -0 "$NONO" rollback restore last
+	[ "$(cat "$WORK/tree/README")" = readme ]
+}
+
+@test "a killed supervisor leaves a store that restores what it recorded" {
+	timeout 30 "$NONO" run --silent --allow "$WORK" --allow-delete -- python3 -c '
+import os, time
+os.unlink("tree/README")
+os.unlink("tree/src/main.c")
+open("started", "w").close()
+time.sleep(20)' &
+	pid=$!
+	for _ in $(seq 100); do [ -e "$WORK/started" ] && break; sleep 0.1; done
+	nono_pid=$(pgrep -P "$pid" -x nono || echo "$pid")
+	kill -9 "$nono_pid"
+	wait "$pid" || true
+	run -0 "$NONO" rollback verify last
+	run -0 "$NONO" rollback restore last
+	[ "$(cat "$WORK/tree/README")" = readme ]
+	[ "$(cat "$WORK/tree/src/main.c")" = "$(cat "$SCRATCH/before/src/main.c")" ]
+}
+
+@test "verify finds corrupt content, and restore never writes it" {
+	run nono_run --allow "$WORK" --allow-delete -- python3 -c '
+open("tree/README", "w").write("agent\n")
+import os; os.truncate("tree/docs/blob.bin", 0)'
+	id=$(ls "$STORE" | grep -v objects)
+	printf X | dd of="$STORE/$id/pack" bs=1 seek=0 conv=notrunc 2>/dev/null
+	obj=$(find "$STORE/objects" -type f | head -n1)
+	printf X | dd of="$obj" bs=1 seek=0 conv=notrunc 2>/dev/null
+	run "$NONO" rollback verify "$id"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"2 of 2 saved files are missing or corrupt"* ]]
+	run "$NONO" rollback restore "$id"
+	[ "$status" -eq 1 ]
+	[ "$(cat "$WORK/tree/README")" = agent ]
+	[ "$(stat -c %s "$WORK/tree/docs/blob.bin")" = 0 ]
+}
+
+@test "restore --path and --dry-run" {
+	run destroy
+	run -0 "$NONO" rollback restore last --dry-run
+	[[ "$output" == *"dry run: nothing was changed"* ]]
+	[ ! -e "$WORK/tree/src/deep" ]
+	run -0 "$NONO" rollback restore last --path "$WORK/tree/src/deep"
+	[ "$(cat "$WORK/tree/src/deep/a.dat")" = "deep data" ]
+	[ "$(stat -c %a "$WORK/tree/src/deep")" = 750 ]
+	[ -e "$WORK/tree/new" ]
+}
+
+@test "restore refuses to write through a directory replaced by a symlink" {
+	run destroy
+	rm -rf "$WORK/tree/src"
+	ln -s "$OUTSIDE" "$WORK/tree/src"
+	run "$NONO" rollback restore last
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"symlink"* ]]
+	[ ! -e "$OUTSIDE/main.c" ]
+	[ ! -e "$OUTSIDE/deep" ]
+}
+
+@test "a renamed directory and a file renamed over another come back" {
+	run nono_run --allow "$WORK" --allow-delete -- python3 -c '
+import os
+os.rename("tree/src", "tree/moved")
+os.rename("tree/other.txt", "tree/README")'
+	[ -d "$WORK/tree/moved/deep" ]
+	run -0 "$NONO" rollback restore last
+	[ "$(snapshot "$WORK/tree")" = "$(snapshot "$SCRATCH/before")" ]
+}
+
+@test "git history destroyed under the .git exception comes back" {
+	git -C "$WORK/tree" init -q
+	git -C "$WORK/tree" -c user.name=t -c user.email=t@t add README
+	git -C "$WORK/tree" -c user.name=t -c user.email=t@t commit -qm one
+	head=$(git -C "$WORK/tree" rev-parse HEAD)
+	run -0 nono_run --allow "$WORK/tree" --rollback -- python3 -c '
+import shutil; shutil.rmtree("tree/.git/objects"); open("tree/.git/HEAD", "w").write("junk\n")'
+	! git -C "$WORK/tree" rev-parse HEAD 2>/dev/null
+	run -0 "$NONO" rollback restore last
+	[ "$(git -C "$WORK/tree" rev-parse HEAD)" = "$head" ]
+	[ "$(git -C "$WORK/tree" show HEAD:README)" = readme ]
+}
+
+@test "large content is stored once across sessions; cleanup removes it with the last session" {
+	cp "$WORK/tree/docs/blob.bin" "$WORK/tree/docs/copy.bin"
+	run nono_run --allow "$WORK" --allow-delete -- python3 -c 'import os; os.unlink("tree/docs/blob.bin")'
+	run nono_run --allow "$WORK" --allow-delete -- python3 -c 'import os; os.unlink("tree/docs/copy.bin")'
+	[ "$(find "$STORE/objects" -type f | wc -l)" -eq 1 ]
+	run -0 "$NONO" rollback cleanup --keep 1
+	[[ "$output" == *"1 session removed"* ]]
+	[ "$(find "$STORE/objects" -type f | wc -l)" -eq 1 ]
+	run -0 "$NONO" rollback cleanup --keep 0
+	[ "$(find "$STORE/objects" -type f | wc -l)" -eq 0 ]
+	run -0 "$NONO" rollback list --json
+	[ "$output" = "[]" ]
+}
+
+@test "bad input: unknown session, unknown flag, inside a sandbox" {
+	run "$NONO" rollback show 20990101-000000-1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"no rollback session '20990101-000000-1'"* ]]
+	run "$NONO" rollback show ../../etc
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"is not a rollback session id"* ]]
+	run "$NONO" rollback list --bogus
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"unknown option '--bogus'"* ]]
+	run nono_run --read "$(dirname "$NONO")" -- "$NONO" rollback list
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"cannot run inside a sandbox"* ]]
+}

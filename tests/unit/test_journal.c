@@ -1,0 +1,506 @@
+/* test_journal.c - the rollback journal and restore, driven directly on a
+ * scratch tree (no sandbox): what is recorded, how the store is laid out,
+ * what a restore puts back, and that a crash leaves the store usable. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "journal.h"
+#include "rollback.h"
+#include "util.h"
+
+struct fx {
+	char root[64];
+	char *tree, *store;
+	struct nono_journal j;
+	struct nono_strv roots, exclude;
+};
+
+static char *
+P(struct fx *f, const char *rel)
+{
+	static char buf[4][512];
+	static int i;
+
+	i = (i + 1) % 4;
+	snprintf(buf[i], sizeof(buf[i]), "%s/%s", f->tree, rel);
+	return buf[i];
+}
+
+static void
+put(const char *path, const char *content, unsigned mode)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fputs(content, fp);
+	fclose(fp);
+	chmod(path, mode);
+}
+
+static char *
+get(const char *path)
+{
+	static char buf[128 * 1024];
+	FILE *fp = fopen(path, "r");
+	size_t n;
+
+	if (!fp)
+		return NULL;
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+static int
+setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	snprintf(f->root, sizeof(f->root), "/tmp/nono-journal-XXXXXX");
+	assert_non_null(mkdtemp(f->root));
+	f->tree = xasprintf("%s/tree", f->root);
+	f->store = xasprintf("%s/store", f->root);
+	mkdir(f->tree, 0755);
+	nono_strv_push(&f->roots, f->tree);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+
+	nono_journal_free(&f->j);
+	nono_rm_rf(f->root);
+	nono_strv_free(&f->roots);
+	nono_strv_free(&f->exclude);
+	free(f->tree);
+	free(f->store);
+	free(f);
+	return 0;
+}
+
+static void
+begin(struct fx *f)
+{
+	char *argv[] = {"sh", "-c", "true", NULL};
+	struct nono_journal_opts o = {.store = f->store, .argv = argv, .cwd = f->tree, .roots = &f->roots,
+				      .exclude = &f->exclude};
+	struct nono_error err = {0};
+
+	assert_int_equal(nono_journal_begin(&f->j, &o, &err), 0);
+}
+
+static void
+restore(struct fx *f, const char *only, struct nono_rb_report *rep)
+{
+	struct nono_rb_session s;
+	struct nono_error err = {0};
+
+	assert_int_equal(nono_rb_load(f->store, f->j.id, &s, &err), 0);
+	assert_false(s.running);
+	memset(rep, 0, sizeof(*rep));
+	assert_int_equal(nono_rb_restore(f->store, &s, only, false, rep, &err), 0);
+	nono_rb_session_free(&s);
+}
+
+static size_t
+count_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	while (d && (e = readdir(d))) {
+		char *p;
+		struct stat st;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		p = nono_path_join(dir, e->d_name);
+		if (lstat(p, &st) == 0)
+			n += S_ISDIR(st.st_mode) ? count_files(p) : 1;
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void
+patterns(void **state)
+{
+	struct nono_strv pat = {0};
+
+	nono_strv_push(&pat, "node_modules");
+	nono_strv_push(&pat, "*.log");
+	nono_strv_push(&pat, "build/out");
+	assert_true(nono_journal_excluded(&pat, "/w/node_modules"));
+	assert_true(nono_journal_excluded(&pat, "/w/node_modules/x/y.js"));
+	assert_false(nono_journal_excluded(&pat, "/w/node_modules2/y.js"));
+	assert_false(nono_journal_excluded(&pat, "/w/my_node_modules"));
+	assert_true(nono_journal_excluded(&pat, "/w/a/debug.log"));
+	assert_false(nono_journal_excluded(&pat, "/w/a/debug.log.txt"));
+	assert_true(nono_journal_excluded(&pat, "/w/build/out/a.o"));
+	assert_false(nono_journal_excluded(&pat, "/w/build/src/a.c"));
+	assert_false(nono_journal_excluded(NULL, "/w/x"));
+	nono_strv_free(&pat);
+}
+
+static void
+entry_json_round_trip(void **state)
+{
+	struct nono_entry e = {.path = "/w/a \"q\".txt", .op = "unlink", .type = NONO_ENTRY_FILE, .mode = 0100640,
+			       .size = 5, .saved = true, .pack = 42};
+	struct nono_entry back, l = {.path = "/w/l", .op = "rename", .type = NONO_ENTRY_SYMLINK, .mode = 0120777,
+				     .target = "../x", .pack = -1};
+	struct nono_error err = {0};
+	char *s;
+
+	memset(e.sha256, 'a', 64);
+	s = nono_entry_to_json(&e);
+	assert_int_equal(nono_entry_from_json(&back, s, &err), 0);
+	assert_string_equal(back.path, e.path);
+	assert_string_equal(back.op, "unlink");
+	assert_int_equal(back.type, NONO_ENTRY_FILE);
+	assert_int_equal(back.mode, 0100640);
+	assert_int_equal(back.size, 5);
+	assert_true(back.saved);
+	assert_int_equal(back.pack, 42);
+	assert_string_equal(back.sha256, e.sha256);
+	nono_entry_free(&back);
+	free(s);
+	s = nono_entry_to_json(&l);
+	assert_int_equal(nono_entry_from_json(&back, s, &err), 0);
+	assert_string_equal(back.target, "../x");
+	assert_int_equal(back.type, NONO_ENTRY_SYMLINK);
+	nono_entry_free(&back);
+	free(s);
+	/* a relative path or an unknown type is refused */
+	assert_int_not_equal(nono_entry_from_json(&back, "{\"path\":\"x\",\"type\":\"file\"}", &err), 0);
+	assert_int_not_equal(nono_entry_from_json(&back, "{\"path\":\"/x\",\"type\":\"fifo?\"}", &err), 0);
+}
+
+static void
+record_restore_file_dir_link(void **state)
+{
+	struct fx *f = *state;
+	struct nono_rb_report rep;
+	struct stat st;
+	char big[100 * 1024];
+
+	mkdir(P(f, "d"), 0750);
+	put(P(f, "d/a.txt"), "alpha\n", 0640);
+	put(P(f, "b.txt"), "bravo\n", 0600);
+	memset(big, 'z', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	put(P(f, "big.bin"), big, 0644);
+	assert_int_equal(symlink("b.txt", P(f, "link")), 0);
+	begin(f);
+	/* what a session would do, each recorded first */
+	assert_int_equal(nono_journal_record(&f->j, P(f, "d/a.txt"), "unlink", false, false), 0);
+	unlink(P(f, "d/a.txt"));
+	assert_int_equal(nono_journal_record(&f->j, P(f, "d"), "rmdir", false, false), 0);
+	rmdir(P(f, "d"));
+	assert_int_equal(nono_journal_record(&f->j, P(f, "b.txt"), "open", false, true), 0);
+	put(P(f, "b.txt"), "changed\n", 0600);
+	assert_int_equal(nono_journal_record(&f->j, P(f, "b.txt"), "chmod", false, true), 0);
+	chmod(P(f, "b.txt"), 0755);
+	assert_int_equal(nono_journal_record(&f->j, P(f, "big.bin"), "open", false, true), 0);
+	put(P(f, "big.bin"), "small now", 0644);
+	assert_int_equal(nono_journal_record(&f->j, P(f, "link"), "unlink", false, false), 0);
+	unlink(P(f, "link"));
+	assert_int_equal(nono_journal_record(&f->j, P(f, "new"), "mkdir", false, false), 0);
+	mkdir(P(f, "new"), 0755);
+	assert_int_equal(nono_journal_record(&f->j, P(f, "new/n.txt"), "open", false, true), 0);
+	put(P(f, "new/n.txt"), "created\n", 0644);
+	/* b.txt was recorded once: its first state */
+	assert_int_equal(f->j.n_entries, 7);
+	assert_int_equal(nono_journal_end(&f->j, 0), 7);
+
+	restore(f, NULL, &rep);
+	assert_int_equal(rep.n[NONO_RB_FAILED], 0);
+	assert_string_equal(get(P(f, "d/a.txt")), "alpha\n");
+	assert_int_equal(stat(P(f, "d/a.txt"), &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_int_equal(stat(P(f, "d"), &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0750);
+	assert_string_equal(get(P(f, "b.txt")), "bravo\n");
+	assert_int_equal(stat(P(f, "b.txt"), &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_string_equal(get(P(f, "big.bin")), big);
+	assert_int_equal(lstat(P(f, "link"), &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(lstat(P(f, "new"), &st), -1);
+
+	/* again: nothing left to do */
+	restore(f, NULL, &rep);
+	assert_int_equal(rep.n[NONO_RB_WRITE] + rep.n[NONO_RB_REMOVE] + rep.n[NONO_RB_MKDIR], 0);
+}
+
+static void
+store_layout(void **state)
+{
+	struct fx *f = *state;
+	char big[70 * 1024], *obj, *objects;
+	struct stat st;
+
+	memset(big, 'q', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	put(P(f, "small"), "tiny\n", 0644);
+	put(P(f, "big"), big, 0644);
+	put(P(f, "big2"), big, 0644);
+	begin(f);
+	assert_int_equal(nono_journal_record(&f->j, P(f, "small"), "unlink", false, false), 0);
+	assert_int_equal(nono_journal_record(&f->j, P(f, "big"), "unlink", false, false), 0);
+	assert_int_equal(nono_journal_record(&f->j, P(f, "big2"), "unlink", false, false), 0);
+	/* the large content is one object, shared; the small one is packed */
+	objects = xasprintf("%s/objects", f->store);
+	assert_int_equal(count_files(objects), 1);
+	{
+		char hex[65];
+		int fd = open(P(f, "big"), O_RDONLY);
+
+		assert_int_equal(nono_sha256_fd(fd, hex), 0);
+		close(fd);
+		obj = nono_store_object_path(f->store, hex);
+		assert_int_equal(stat(obj, &st), 0);
+		assert_int_equal(st.st_mode & 0777, 0600);
+		free(obj);
+	}
+	free(objects);
+	obj = xasprintf("%s/pack", f->j.dir);
+	assert_int_equal(stat(obj, &st), 0);
+	assert_int_equal(st.st_size, 5);
+	free(obj);
+	assert_int_equal(stat(f->j.dir, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+}
+
+static void
+outside_roots_and_excluded_skipped(void **state)
+{
+	struct fx *f = *state;
+	char *outside = xasprintf("%s/outside", f->root);
+
+	put(outside, "o\n", 0644);
+	mkdir(P(f, "node_modules"), 0755);
+	put(P(f, "node_modules/m.js"), "m\n", 0644);
+	nono_strv_push(&f->exclude, "node_modules");
+	begin(f);
+	assert_int_equal(nono_journal_record(&f->j, outside, "unlink", false, false), 0);
+	assert_int_equal(nono_journal_record(&f->j, P(f, "node_modules/m.js"), "unlink", false, false), 0);
+	assert_int_equal(nono_journal_record(&f->j, "/dev/null", "open", false, true), 0);
+	assert_int_equal(f->j.n_entries, 0);
+	free(outside);
+}
+
+static void
+symlink_into_root_is_recorded_at_its_target(void **state)
+{
+	struct fx *f = *state;
+	char *via = xasprintf("%s/via", f->root);
+
+	/* a path outside the root that resolves inside it */
+	assert_int_equal(symlink(f->tree, via), 0);
+	put(P(f, "t.txt"), "target\n", 0644);
+	begin(f);
+	{
+		char *p = xasprintf("%s/t.txt", via);
+
+		assert_int_equal(nono_journal_record(&f->j, p, "open", false, true), 0);
+		free(p);
+	}
+	assert_int_equal(f->j.n_entries, 1);
+	put(P(f, "t.txt"), "overwritten\n", 0644);
+	nono_journal_end(&f->j, 0);
+	{
+		struct nono_rb_report rep;
+
+		restore(f, NULL, &rep);
+	}
+	assert_string_equal(get(P(f, "t.txt")), "target\n");
+	free(via);
+}
+
+static void
+renamed_directory_keeps_its_content(void **state)
+{
+	struct fx *f = *state;
+	struct nono_rb_report rep;
+
+	mkdir(P(f, "src"), 0755);
+	mkdir(P(f, "src/sub"), 0700);
+	put(P(f, "src/sub/f"), "deep\n", 0644);
+	begin(f);
+	assert_int_equal(nono_journal_record(&f->j, P(f, "src"), "rename", true, false), 0);
+	assert_int_equal(nono_journal_record(&f->j, P(f, "dst"), "rename", true, false), 0);
+	assert_int_equal(rename(P(f, "src"), P(f, "dst")), 0);
+	put(P(f, "dst/sub/f"), "changed in its new place\n", 0644);
+	nono_journal_end(&f->j, 0);
+	restore(f, NULL, &rep);
+	assert_string_equal(get(P(f, "src/sub/f")), "deep\n");
+	assert_null(get(P(f, "dst/sub/f")));
+}
+
+static void
+restore_only_a_path(void **state)
+{
+	struct fx *f = *state;
+	struct nono_rb_report rep;
+
+	put(P(f, "x"), "x\n", 0644);
+	put(P(f, "y"), "y\n", 0644);
+	begin(f);
+	nono_journal_record(&f->j, P(f, "x"), "unlink", false, false);
+	nono_journal_record(&f->j, P(f, "y"), "unlink", false, false);
+	unlink(P(f, "x"));
+	unlink(P(f, "y"));
+	nono_journal_end(&f->j, 0);
+	restore(f, P(f, "y"), &rep);
+	assert_null(get(P(f, "x")));
+	assert_string_equal(get(P(f, "y")), "y\n");
+}
+
+static void
+crash_leaves_a_usable_store(void **state)
+{
+	struct fx *f = *state;
+	struct nono_rb_report rep;
+	char *man;
+	FILE *fp;
+
+	put(P(f, "kept"), "kept\n", 0644);
+	begin(f);
+	nono_journal_record(&f->j, P(f, "kept"), "unlink", false, false);
+	unlink(P(f, "kept"));
+	/* the supervisor dies mid-line: a torn manifest line, no end */
+	man = xasprintf("%s/manifest.ndjson", f->j.dir);
+	fp = fopen(man, "a");
+	fputs("{\"path\":\"/torn", fp);
+	fclose(fp);
+	free(man);
+	close(f->j.lock_fd);
+	f->j.lock_fd = -1;
+	restore(f, NULL, &rep);
+	assert_int_equal(rep.n[NONO_RB_FAILED], 0);
+	assert_string_equal(get(P(f, "kept")), "kept\n");
+}
+
+static void
+corrupt_content_is_never_restored(void **state)
+{
+	struct fx *f = *state;
+	struct nono_rb_report rep;
+	struct nono_rb_session s;
+	struct nono_error err = {0};
+	char *pack;
+	int fd;
+
+	put(P(f, "c"), "original\n", 0644);
+	begin(f);
+	nono_journal_record(&f->j, P(f, "c"), "open", false, true);
+	put(P(f, "c"), "agent's\n", 0644);
+	nono_journal_end(&f->j, 0);
+	pack = xasprintf("%s/pack", f->j.dir);
+	fd = open(pack, O_WRONLY);
+	assert_int_equal(pwrite(fd, "X", 1, 0), 1);
+	close(fd);
+	free(pack);
+	assert_int_equal(nono_rb_load(f->store, f->j.id, &s, &err), 0);
+	memset(&rep, 0, sizeof(rep));
+	assert_int_equal(nono_rb_verify(f->store, &s, &rep, &err), 1);
+	nono_rb_session_free(&s);
+	restore(f, NULL, &rep);
+	assert_int_equal(rep.n[NONO_RB_FAILED], 1);
+	assert_string_equal(get(P(f, "c")), "agent's\n");
+}
+
+static void
+running_session_is_not_restored(void **state)
+{
+	struct fx *f = *state;
+	struct nono_rb_session s;
+	struct nono_rb_report rep = {{0}, NULL, NULL, NULL};
+	struct nono_error err = {0};
+
+	put(P(f, "r"), "r\n", 0644);
+	begin(f);
+	nono_journal_record(&f->j, P(f, "r"), "unlink", false, false);
+	/* the lock is held by this process: a second open sees it held */
+	assert_int_equal(nono_rb_load(f->store, f->j.id, &s, &err), 0);
+	assert_true(s.running);
+	assert_int_equal(nono_rb_restore(f->store, &s, NULL, false, &rep, &err), -EBUSY);
+	nono_rb_session_free(&s);
+}
+
+static void
+cleanup_keeps_newest_and_collects_objects(void **state)
+{
+	struct fx *f = *state;
+	char big[70 * 1024], *objects;
+	struct nono_error err = {0};
+	struct nono_rb_session *ss;
+	size_t n;
+
+	memset(big, 'k', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	put(P(f, "big"), big, 0644);
+	begin(f);
+	nono_journal_record(&f->j, P(f, "big"), "unlink", false, false);
+	nono_journal_end(&f->j, 0);
+	nono_journal_free(&f->j);
+	objects = xasprintf("%s/objects", f->store);
+	assert_int_equal(count_files(objects), 1);
+	assert_int_equal(nono_rb_cleanup(f->store, -1, 0, false, NULL, NULL, &err), 0);
+	assert_int_equal(nono_rb_cleanup(f->store, 1, 0, false, NULL, NULL, &err), 0);
+	assert_int_equal(count_files(objects), 1);
+	assert_int_equal(nono_rb_list(f->store, &ss, &n, &err), 0);
+	assert_int_equal(n, 1);
+	nono_rb_session_free(&ss[0]);
+	free(ss);
+	/* keep none: the session and the object only it named go */
+	assert_int_equal(nono_rb_cleanup(f->store, 0, 0, false, NULL, NULL, &err), 1);
+	assert_int_equal(count_files(objects), 0);
+	assert_int_equal(nono_rb_list(f->store, &ss, &n, &err), 0);
+	assert_int_equal(n, 0);
+	free(ss);
+	free(objects);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(patterns),
+	    cmocka_unit_test(entry_json_round_trip),
+	    cmocka_unit_test_setup_teardown(record_restore_file_dir_link, setup, teardown),
+	    cmocka_unit_test_setup_teardown(store_layout, setup, teardown),
+	    cmocka_unit_test_setup_teardown(outside_roots_and_excluded_skipped, setup, teardown),
+	    cmocka_unit_test_setup_teardown(symlink_into_root_is_recorded_at_its_target, setup, teardown),
+	    cmocka_unit_test_setup_teardown(renamed_directory_keeps_its_content, setup, teardown),
+	    cmocka_unit_test_setup_teardown(restore_only_a_path, setup, teardown),
+	    cmocka_unit_test_setup_teardown(crash_leaves_a_usable_store, setup, teardown),
+	    cmocka_unit_test_setup_teardown(corrupt_content_is_never_restored, setup, teardown),
+	    cmocka_unit_test_setup_teardown(running_session_is_not_restored, setup, teardown),
+	    cmocka_unit_test_setup_teardown(cleanup_keeps_newest_and_collects_objects, setup, teardown),
+	};
+
+	umask(022);
+	return cmocka_run_group_tests_name("journal", tests, NULL, NULL);
+}
