@@ -274,7 +274,7 @@ arg_path(const struct nono_notif *n, int d, int i, int flags)
 static int
 journal(struct nono_supervisor *sv, const struct nono_notif *n)
 {
-	const char *name = n->name;
+	const char *name = n->name, *op = n->name;
 	char *a = NULL, *b = NULL;
 	bool tree = false, follow_a = false, follow_b = false;
 	const int L = RESOLVE_LEXICAL;
@@ -310,6 +310,7 @@ journal(struct nono_supervisor *sv, const struct nono_notif *n)
 		if (!(flags & MAY_WRITE) || (flags & O_TMPFILE) == O_TMPFILE)
 			return 0;
 		a = arg_path(n, pi ? 0 : -1, pi, L);
+		op = (flags & O_TRUNC) ? "open-trunc" : "open-write";
 		/* O_CREAT|O_EXCL and O_NOFOLLOW never write through a link */
 		follow_a = !(flags & O_NOFOLLOW) && (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
 	} else if (!strcmp(name, "symlink")) {
@@ -339,6 +340,12 @@ journal(struct nono_supervisor *sv, const struct nono_notif *n)
 		r = nono_journal_record(sv->journal, b, name, tree, follow_b);
 	if (r < 0)
 		log_warn("rollback could not save %s before %s: %s; refused", a ? a : b, name, strerror(-r));
+	else if (sv->audit && a && a[0] == '/') {
+		char *both = b && b[0] == '/' ? xasprintf("%s -> %s", tree ? a : b, tree ? b : a) : NULL;
+
+		nono_audit_file_op(sv->audit, op, both ? both : a);
+		free(both);
+	}
 	free(a);
 	free(b);
 	return r;

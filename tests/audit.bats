@@ -250,3 +250,16 @@ true"
 		[[ "$output" == *"Usage: nono audit $sub"* ]]
 	done
 }
+
+@test "destructive file operations the rollback journal sees are in the trail" {
+	echo a > "$WORK/t1"; echo b > "$WORK/t2"
+	nono_run --allow "$WORK" --allow-delete --rollback -- python3 -c "
+import os; os.rename('$WORK/t1', '$WORK/t3'); os.unlink('$WORK/t2'); open('$WORK/t3', 'w').write('x')"
+	[ ! -e "$WORK/t2" ]
+	ev="$STORE/$(last_id)/events.ndjson"
+	grep -q "\"type\":\"file\",\"op\":\"rename\",\"path\":\"$WORK/t1 -> $WORK/t3\"" "$ev"
+	grep -q "\"type\":\"file\",\"op\":\"unlink\",\"path\":\"$WORK/t2\"" "$ev"
+	grep -q "\"type\":\"file\",\"op\":\"open-trunc\",\"path\":\"$WORK/t3\"" "$ev"
+	run "$NONO" audit verify last
+	[ "$status" -eq 0 ]
+}
