@@ -242,8 +242,8 @@ session_through_api(void **state)
 	snprintf(id, sizeof(id), "%s", nono_audit_id(a));
 	nono_audit_exec(a, 42, "/usr/bin/ls", argv, NULL);
 	nono_audit_exec(a, 43, "/usr/bin/rm", argv, "file destruction");
-	nono_audit_file_op(a, "unlink", "/work/f");
-	nono_audit_file_op(NULL, "unlink", "/work/g"); /* auditing off: nothing */
+	nono_audit_file_op(a, "unlink", "/project/f");
+	nono_audit_file_op(NULL, "unlink", "/project/g"); /* auditing off: nothing */
 	nono_audit_meta(a, 42, "chmod", "/etc/passwd", true);
 	nono_audit_socket(a, 42, "connect", "/run/x.sock", true);
 	assert_int_equal(nono_audit_close(a, 3, &err), 0);
@@ -258,8 +258,8 @@ session_through_api(void **state)
 	nono_audit_genesis(gen, id);
 	assert_int_equal(nono_audit_check_chain(&ck, ev, n, gen), 0);
 	assert_int_equal(ck.lines, 6); /* 2 execs, 1 file op, meta, socket, end */
-	assert_non_null(strstr(ev, "\"type\":\"file\",\"op\":\"unlink\",\"path\":\"/work/f\""));
-	assert_null(strstr(ev, "/work/g"));
+	assert_non_null(strstr(ev, "\"type\":\"file\",\"op\":\"unlink\",\"path\":\"/project/f\""));
+	assert_null(strstr(ev, "/project/g"));
 	assert_non_null(strstr(ev, "\"verdict\":\"refused\",\"reason\":\"file destruction\""));
 	assert_null(strstr(ev, "abc"));
 	assert_non_null(strstr(ev, "\"type\":\"end\",\"exit_status\":3"));
