@@ -31,18 +31,20 @@ _nono() {
 	esac
 	case $cmd in
 	"")
-		COMPREPLY=($(compgen -W "run shell why profile rollback config setup hooks help --help --version" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "run shell why profile audit rollback config setup hooks help --help --version" -- "$cur")) ;;
 	rollback)
 		COMPREPLY=($(compgen -W "list show restore verify cleanup --json --diff --dry-run --path --keep --older-than last" -- "$cur")) ;;
 	shell)
-		COMPREPLY=($(compgen -W "$grants --shell --command -c --silent --rollback --no-rollback --rollback-exclude --env-credential" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "$grants --shell --command -c --silent --rollback --no-rollback --rollback-exclude --env-credential --no-audit" -- "$cur")) ;;
+	audit)
+		COMPREPLY=($(compgen -W "list show verify cleanup --since --command --json --keep --older-than --dry-run --help last" -- "$cur")) ;;
 	profile)
 		COMPREPLY=($(compgen -W "list show init validate diff groups --json --extends --force" -- "$cur")) ;;
 	config)
 		COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
 	run)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "$grants --dry-run --json --silent --rollback --no-rollback --rollback-exclude --env-credential" -- "$cur"))
+			COMPREPLY=($(compgen -W "$grants --dry-run --json --silent --rollback --no-rollback --rollback-exclude --env-credential --no-audit" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -c -- "$cur"))
 		fi ;;

@@ -1,5 +1,5 @@
 # fish completion for nono
-set -l cmds run shell why profile rollback config setup hooks help
+set -l cmds run shell why profile audit rollback config setup hooks help
 complete -c nono -f
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a run -d 'run a program in the sandbox'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a shell -d 'a shell inside the sandbox'
@@ -7,6 +7,12 @@ complete -c nono -n "__fish_seen_subcommand_from shell" -l shell -r -F -d 'shell
 complete -c nono -n "__fish_seen_subcommand_from shell" -s c -l command -r -d 'run one line'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a why -d 'explain why a path is allowed or denied'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a profile -d 'manage sandbox profiles'
+complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a audit -d 'what sandboxed sessions did'
+complete -c nono -n "__fish_seen_subcommand_from audit" -a 'list show verify cleanup'
+complete -c nono -n "__fish_seen_subcommand_from audit" -l since -r -d 'sessions since YYYY-MM-DD'
+complete -c nono -n "__fish_seen_subcommand_from audit" -l command -r -d 'sessions whose command contains CMD'
+complete -c nono -n "__fish_seen_subcommand_from audit" -l keep -r -d 'cleanup: sessions to keep'
+complete -c nono -n "__fish_seen_subcommand_from audit" -l older-than -r -d 'cleanup: remove older than DAYS'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a rollback -d 'review and undo what a session changed'
 complete -c nono -n "__fish_seen_subcommand_from rollback" -a 'list show restore verify cleanup'
 complete -c nono -n "__fish_seen_subcommand_from rollback" -l diff -d 'unified diffs'
@@ -41,6 +47,7 @@ for c in run shell why
 end
 complete -c nono -n "__fish_seen_subcommand_from run" -l dry-run -d 'print the plan, run nothing'
 complete -c nono -n "__fish_seen_subcommand_from run shell" -l env-credential -r -d 'keystore secrets into the environment'
+complete -c nono -n "__fish_seen_subcommand_from run shell" -l no-audit -d 'keep no audit trail'
 for c in run shell
 	complete -c nono -n "__fish_seen_subcommand_from $c" -l rollback -d 'journal what the session destroys'
 	complete -c nono -n "__fish_seen_subcommand_from $c" -l no-rollback -d 'do not journal'

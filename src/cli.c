@@ -42,6 +42,7 @@ FLAG_SETTER(set_dry_run, l->dry_run)
 FLAG_SETTER(set_json, l->json)
 FLAG_SETTER(set_allow_cwd, l->allow_cwd)
 FLAG_SETTER(set_self, l->self)
+FLAG_SETTER(set_no_audit, l->no_audit)
 FLAG_SETTER(set_block_net, l->policy.block_net)
 FLAG_SETTER(set_allow_delete, l->policy.allow_delete)
 
@@ -264,6 +265,7 @@ const struct nono_optdef nono_optdefs[] = {
     {"env-credential", 0, true, "NAME[,NAME]", "env_credentials", set_env_credential, 0, 0, LAUNCH,
      "put the keystore secret NAME in the environment as NAME upper-cased (NAME=VAR to choose)"},
     {"dry-run", 0, false, NULL, NULL, set_dry_run, 0, 0, LAUNCH, "print the plan and run nothing"},
+    {"no-audit", 0, false, NULL, NULL, set_no_audit, 0, 0, LAUNCH, "keep no audit trail of this session"},
     {"json", 0, false, NULL, NULL, set_json, 0, 0, NONO_CMD_RUN | NONO_CMD_WHY,
      "machine-readable output (with --dry-run for run)"},
     {"silent", 's', false, NULL, NULL, set_silent, 0, 0, LAUNCH, "print nothing but the program's output"},

@@ -18,6 +18,7 @@ enum {
 struct nono_launch {
 	struct nono_policy policy;
 	bool silent, dry_run, json, allow_cwd, self;
+	bool no_audit; /* --no-audit: no record of this session */
 	int verbose;
 	char *shell;
 	char *shell_cmd;	/* nono shell -c LINE */

@@ -8,7 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit.h"
+#include "capfile.h"
 #include "commands.h"
+#include "compat/landlock.h"
 #include "env.h"
 #include "hooks.h"
 #include "keystore.h"
@@ -61,6 +64,31 @@ install_hooks(const struct nono_launch *l)
 		}
 		nono_hooks_status_free(&st);
 	}
+}
+
+/* The session's audit trail, opened before fork (it fails closed). With
+ * kernel denials readable, Landlock is asked to log them after exec. */
+static int
+open_audit(struct nono_audit **out, struct nono_launch *l, struct nono_prepared *pr, char **argv, const char *program,
+	   struct nono_error *err)
+{
+	struct nono_audit_info info = {
+	    .command = l->extra_read ? "shell" : "run", /* only nono shell adds its helper */
+	    .argv = argv,
+	    .program = program,
+	    .cwd = l->policy.workdir,
+	    .profile = l->profile,
+	    .landlock_abi = pr->sandbox.abi,
+	};
+	char *caps = nono_capfile_render(&l->policy, &pr->sandbox);
+	int r;
+
+	info.capabilities = caps;
+	r = nono_audit_open(out, &info, err);
+	free(caps);
+	if (r == 0 && nono_audit_kernel_fd(*out) >= 0 && pr->sandbox.abi >= 7)
+		pr->sandbox.restrict_flags |= LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON;
+	return r;
 }
 
 /* Rollback: journal what the writable grants of the launch lose. */
@@ -116,6 +144,7 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	struct nono_strv env = {0}, set = {0}, secrets = {0};
 	struct nono_spawn sp;
 	struct nono_supervisor sv = {0};
+	struct nono_audit *audit = NULL;
 	struct nono_journal journal = {0};
 	char *program = NULL;
 	int r, status = 125;
@@ -151,6 +180,10 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	}
 	/* secrets last before the banner: a missing one stops everything */
 	if (l->env_creds.n && nono_keystore_load(&secrets, &l->env_creds, &err) < 0) {
+		nono_print_error(&err);
+		goto out;
+	}
+	if (!l->no_audit && (r = open_audit(&audit, l, &pr, argv, program, &err)) < 0) {
 		nono_print_error(&err);
 		goto out;
 	}
@@ -190,6 +223,7 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	sp.keep_fd = keep_fd;
 	sv.policy = &l->policy;
 	sv.shim = pr.shim;
+	sv.audit = audit;
 	sp.supervisor = &sv;
 	if (nono_launch_rollback(l)) {
 		if (journal_begin(&journal, l, argv, &err) < 0) {
@@ -204,12 +238,17 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	}
 	if (sv.journal)
 		journal_end(&journal, status);
+	nono_error_clear(&err);
+	if (nono_audit_close(audit, status, &err) < 0)
+		nono_print_error(&err);
+	audit = NULL;
 	nono_prepared_free(&pr);
 	nono_seccomp_notif_release();
 	t_end = nono_now_us();
 	log_debug("timing: parse %.0f us, prepare %.0f us, fork to exec %.0f us, run and clean-up %.0f us",
 		  t_prep - t_start, t_spawn - t_prep, sp.t_exec, t_end - t_spawn - sp.t_exec);
 out:
+	nono_audit_close(audit, status, &err);
 	nono_journal_free(&journal);
 	nono_prepared_free(&pr);
 	nono_keystore_wipe(&env);
