@@ -64,7 +64,7 @@ _nono() {
 	# options that take a value, whatever the command
 	local takes="-p --profile -a --allow -r --read -w --write --allow-file --read-file --write-file
 		--workdir --bypass-protection --allow-unix-socket --allow-command --block-command --shell
-		-c --command --path --op --extends --keep --older-than --since --rollback-exclude"
+		-c --command --path --op --extends --keep --older-than --since --rollback-exclude --env-credential"
 
 	# the subcommand, its verb, and whether the program of 'run' has started
 	cmd='' sub=''
@@ -123,7 +123,7 @@ _nono() {
 		_nono_compgen "$(compgen -c -- "$cur" | sort -u)"
 		return 0
 		;;
-	-c | --command | --keep | --older-than | --since | --rollback-exclude)
+	-c | --command | --keep | --older-than | --since | --rollback-exclude | --env-credential)
 		return 0
 		;;
 	esac
@@ -134,13 +134,13 @@ _nono() {
 		;;
 	run)
 		if [[ $cur == -* ]]; then
-			_nono_compgen "$sandbox" --dry-run --json --silent --rollback --no-rollback --rollback-exclude
+			_nono_compgen "$sandbox" --dry-run --json --silent --rollback --no-rollback --rollback-exclude --env-credential --no-audit
 		else
 			_nono_compgen "$(compgen -c -- "$cur" | sort -u)"
 		fi
 		;;
 	shell)
-		_nono_compgen "$sandbox" --dry-run --silent --shell --command --rollback --no-rollback --rollback-exclude
+		_nono_compgen "$sandbox" --dry-run --silent --shell --command --rollback --no-rollback --rollback-exclude --env-credential --no-audit
 		;;
 	why)
 		if [[ $cur == -* ]]; then
@@ -200,16 +200,19 @@ _nono() {
 			if [[ $cur == -* ]]; then
 				[[ $sub == show ]] && _nono_compgen --json
 			elif ((npos < 2)); then
-				_nono_compgen "$(_nono_ids audit)"
+				_nono_compgen "$(_nono_ids audit)" last
 			fi
 			;;
-		cleanup) _nono_compgen --keep --older-than ;;
+		cleanup) _nono_compgen --keep --older-than --dry-run ;;
 		esac
 		;;
 	hooks)
 		case $sub in
 		"") _nono_compgen install remove status --help ;;
-		*) ((npos < 2)) && _nono_compgen claude-code ;;
+		*)
+			((npos < 2)) && [[ $cur != -* ]] && _nono_compgen claude-code
+			[[ $cur == -* ]] && _nono_compgen --json
+			;;
 		esac
 		;;
 	esac

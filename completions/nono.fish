@@ -32,7 +32,7 @@ end
 function __nono_pos
     set -l takes -p --profile -a --allow -r --read -w --write --allow-file --read-file --write-file \
         --workdir --bypass-protection --allow-unix-socket --allow-command --block-command --shell \
-        -c --command --path --op --extends --keep --older-than --since --rollback-exclude
+        -c --command --path --op --extends --keep --older-than --since --rollback-exclude --env-credential
     set -l skip 0
     for w in (commandline -opc)[2..-1]
         if test $skip -eq 1
@@ -106,6 +106,8 @@ complete -c nono -n '__fish_seen_subcommand_from run shell' -l dry-run -d 'print
 complete -c nono -n '__fish_seen_subcommand_from run shell' -s s -l silent -d 'no banner'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l rollback -d 'journal what the session destroys'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l no-rollback -d 'do not journal'
+complete -c nono -n '__fish_seen_subcommand_from run shell' -l env-credential -x -d 'put keystore secrets in the environment'
+complete -c nono -n '__fish_seen_subcommand_from run shell' -l no-audit -d 'keep no audit trail'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l rollback-exclude -x -d 'leave matching paths out of the journal'
 complete -c nono -n '__fish_seen_subcommand_from run why' -l json -d 'machine-readable output'
 complete -c nono -n '__nono_at run' -a '(__fish_complete_command)' -d program
@@ -139,15 +141,16 @@ complete -c nono -n '__nono_at rollback' -a 'list show restore verify cleanup'
 complete -c nono -n '__nono_at rollback show; or __nono_at rollback restore; or __nono_at rollback verify' -a '(__nono_ids rollback) last'
 complete -c nono -n '__nono_in rollback show' -l diff -d 'unified diffs'
 complete -c nono -n '__nono_in rollback show' -s v -l verbose -d 'say more'
-complete -c nono -n '__nono_in rollback cleanup' -l dry-run -d 'remove nothing'
+complete -c nono -n '__nono_in rollback cleanup; or __nono_in audit cleanup' -l dry-run -d 'remove nothing'
 complete -c nono -n '__nono_in rollback restore' -l dry-run -d 'say what would change'
 complete -c nono -n '__nono_in rollback restore' -l path -r -F -d 'only this path'
 complete -c nono -n '__nono_at audit' -a 'list show verify cleanup'
-complete -c nono -n '__nono_at audit show; or __nono_at audit verify' -a '(__nono_ids audit)'
+complete -c nono -n '__nono_at audit show; or __nono_at audit verify' -a '(__nono_ids audit) last'
 complete -c nono -n '__nono_in audit list' -l since -x -d 'sessions since DATE'
 complete -c nono -n '__nono_in audit list' -l command -x -d 'sessions of CMD'
 complete -c nono -n '__nono_in rollback list; or __nono_in rollback show; or __nono_in audit list; or __nono_in audit show' -l json -d 'machine-readable output'
 complete -c nono -n '__nono_in rollback cleanup; or __nono_in audit cleanup' -l keep -x -d 'sessions to keep'
 complete -c nono -n '__nono_in rollback cleanup; or __nono_in audit cleanup' -l older-than -x -d 'days'
 complete -c nono -n '__nono_at hooks' -a 'install remove status'
+complete -c nono -n '__nono_in hooks' -l json -d 'machine-readable status'
 complete -c nono -n '__nono_at hooks install; or __nono_at hooks remove; or __nono_at hooks status' -a claude-code

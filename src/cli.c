@@ -1,6 +1,7 @@
 /* cli.c - see cli.h (supervisor side). */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "env.h"
 #include "log.h"
 #include "util.h"
 
@@ -40,6 +42,7 @@ FLAG_SETTER(set_dry_run, l->dry_run)
 FLAG_SETTER(set_json, l->json)
 FLAG_SETTER(set_allow_cwd, l->allow_cwd)
 FLAG_SETTER(set_self, l->self)
+FLAG_SETTER(set_no_audit, l->no_audit)
 FLAG_SETTER(set_block_net, l->policy.block_net)
 FLAG_SETTER(set_allow_delete, l->policy.allow_delete)
 
@@ -107,6 +110,109 @@ set_unix_socket(struct nono_launch *l, const struct nono_optdef *d, const char *
 	return 0;
 }
 
+static bool
+env_name_ok(const char *v)
+{
+	if (!*v || !(isalpha((unsigned char)*v) || *v == '_'))
+		return false;
+	for (; *v; v++)
+		if (!isalnum((unsigned char)*v) && *v != '_')
+			return false;
+	return true;
+}
+
+/* One "REF" or "REF=VAR": REF is a keystore account (service nono) or
+ * keyring://SERVICE/ACCOUNT; VAR defaults to the account upper-cased. */
+static int
+add_credential(struct nono_launch *l, const char *item, struct nono_error *err)
+{
+	const char *eq = strrchr(item, '=');
+	char *ref = eq ? xasprintf("%.*s", (int)(eq - item), item) : xstrdup(item);
+	char *var = eq ? xstrdup(eq + 1) : xstrdup(item), *entry;
+	const char *acct = ref;
+	int r = 0;
+
+	if (strncmp(ref, "keyring://", 10) == 0) {
+		const char *slash = strchr(ref + 10, '/');
+
+		if (!slash || slash == ref + 10 || !slash[1] || strchr(slash + 1, '/')) {
+			r = nono_error_set(err, -EINVAL, "--env-credential %s: keyring:// takes SERVICE/ACCOUNT", item);
+			goto out;
+		}
+		acct = slash + 1;
+		if (!eq) {
+			free(var);
+			var = xstrdup(acct);
+		}
+	} else if (strstr(ref, "://")) {
+		r = nono_error_set(err, -ENOTSUP, "--env-credential %s: this nono reads the system keystore only",
+				   item);
+		nono_error_hint(err,
+				"store it with: secret-tool store --label=\"nono: NAME\" service nono username NAME");
+		goto out;
+	} else {
+		for (const char *c = ref; *c; c++)
+			if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-' && *c != '.')
+				acct = NULL;
+		if (!*ref || !acct) {
+			r = nono_error_set(
+			    err, -EINVAL, "--env-credential '%s': an account name is letters, digits, _ - and .", item);
+			goto out;
+		}
+	}
+	for (char *c = var; !eq && *c; c++)
+		*c = *c == '-' || *c == '.' ? '_' : (char)toupper((unsigned char)*c);
+	entry = xasprintf("%s=", var);
+	if (!env_name_ok(var) || strcmp(var, "PATH") == 0 || strncmp(var, "NONO_", 5) == 0 ||
+	    nono_env_dangerous(entry)) {
+		free(entry);
+		r = nono_error_set(err, -EINVAL,
+				   "--env-credential %s: '%s' cannot carry a secret (not a variable name, PATH, NONO_* "
+				   "or a variable that loads code)",
+				   item, var);
+		goto out;
+	}
+	/* one secret per variable: a later one (the flag after the profile) wins */
+	for (size_t i = 0; i < l->env_creds.n; i++) {
+		const char *o = strrchr(l->env_creds.v[i], '=');
+
+		if (strcmp(o + 1, var) == 0) {
+			char *e = xasprintf("%s=%s", ref, var);
+
+			free(l->env_creds.v[i]);
+			l->env_creds.v[i] = e;
+			free(entry);
+			goto out;
+		}
+	}
+	free(entry);
+	nono_strv_push_owned(&l->env_creds, xasprintf("%s=%s", ref, var));
+out:
+	free(ref);
+	free(var);
+	return r;
+}
+
+static int
+set_env_credential(struct nono_launch *l, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	char *dup = xstrdup(val), *save = NULL;
+	int r = 0, n = 0;
+
+	for (char *t = strtok_r(dup, ",", &save); t && r == 0; t = strtok_r(NULL, ",", &save)) {
+		while (*t == ' ')
+			t++;
+		if (*t) {
+			r = add_credential(l, t, err);
+			n++;
+		}
+	}
+	free(dup);
+	if (!r && !n)
+		r = nono_error_set(err, -EINVAL, "--env-credential needs a name");
+	return r;
+}
+
 static int
 set_string(struct nono_launch *l, const struct nono_optdef *d, const char *val, struct nono_error *err)
 {
@@ -156,7 +262,10 @@ const struct nono_optdef nono_optdefs[] = {
      "let the sandbox connect to the UNIX socket at PATH"},
     {"allow-command", 0, true, "CMD", "commands.allow", set_command, 0, 0, ALL_SANDBOX, "let a blocked command run"},
     {"block-command", 0, true, "CMD", "commands.deny", set_command, 0, 0, ALL_SANDBOX, "refuse another command"},
+    {"env-credential", 0, true, "NAME[,NAME]", "env_credentials", set_env_credential, 0, 0, LAUNCH,
+     "put the keystore secret NAME in the environment as NAME upper-cased (NAME=VAR to choose)"},
     {"dry-run", 0, false, NULL, NULL, set_dry_run, 0, 0, LAUNCH, "print the plan and run nothing"},
+    {"no-audit", 0, false, NULL, NULL, set_no_audit, 0, 0, LAUNCH, "keep no audit trail of this session"},
     {"json", 0, false, NULL, NULL, set_json, 0, 0, NONO_CMD_RUN | NONO_CMD_WHY,
      "machine-readable output (with --dry-run for run)"},
     {"silent", 's', false, NULL, NULL, set_silent, 0, 0, LAUNCH, "print nothing but the program's output"},
@@ -190,6 +299,8 @@ nono_launch_free(struct nono_launch *l)
 	nono_strv_free(&l->env_allow);
 	nono_strv_free(&l->env_deny);
 	nono_strv_free(&l->env_set);
+	nono_strv_free(&l->env_creds);
+	nono_strv_free(&l->hooks);
 	nono_strv_free(&l->rollback_exclude);
 }
 
@@ -228,6 +339,7 @@ apply_env(struct nono_launch *l, unsigned cmd, struct nono_error *err)
 {
 	const char *allow = getenv("NONO_ALLOW");
 	const char *block = getenv("NONO_BLOCK_NET");
+	const char *creds = getenv("NONO_ENV_CREDENTIAL");
 
 	if (allow && *allow) {
 		char *dup = xstrdup(allow), *save = NULL;
@@ -244,6 +356,12 @@ apply_env(struct nono_launch *l, unsigned cmd, struct nono_error *err)
 			return nono_error_set(err, -EINVAL, "NONO_BLOCK_NET=%s: expected 1/0, true/false, yes/no",
 					      block);
 		l->policy.block_net = b;
+	}
+	if ((cmd & LAUNCH) && creds && *creds) {
+		int r = set_env_credential(l, NULL, creds, err);
+
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }

@@ -18,6 +18,7 @@ enum {
 struct nono_launch {
 	struct nono_policy policy;
 	bool silent, dry_run, json, allow_cwd, self;
+	bool no_audit; /* --no-audit: no record of this session */
 	int verbose;
 	char *shell;
 	char *shell_cmd;	/* nono shell -c LINE */
@@ -29,6 +30,8 @@ struct nono_launch {
 	int rollback;				       /* --rollback 1, --no-rollback 0, else -1: with deletion */
 	struct nono_strv rollback_exclude;	       /* --rollback-exclude, rollback.exclude_patterns */
 	struct nono_strv env_allow, env_deny, env_set; /* profile environment.* */
+	struct nono_strv env_creds;		       /* "REF=VAR": keystore secrets for the child */
+	struct nono_strv hooks;			       /* agent hooks to install before launch */
 	char **argv;				       /* program and arguments (borrowed from main's argv) */
 	int argc;
 };

@@ -8,8 +8,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit.h"
+#include "capfile.h"
 #include "commands.h"
+#include "compat/landlock.h"
 #include "env.h"
+#include "hooks.h"
+#include "keystore.h"
 #include "vars.h"
 #include "journal.h"
 #include "launch.h"
@@ -20,6 +25,71 @@
 #include "supervisor.h"
 
 extern char **environ;
+
+/* The agent hooks the profile declares, installed or updated before the
+ * sandbox exists (it grants ~/.claude only if it is there). A failure is
+ * reported and the launch goes on: the sandbox does not depend on it. */
+static void
+install_hooks(const struct nono_launch *l)
+{
+	for (size_t i = 0; i < l->hooks.n; i++) {
+		struct nono_hooks_status st;
+		struct nono_error err = {0};
+		unsigned changed = 0;
+		bool fresh;
+
+		if (nono_hooks_status(&st, l->hooks.v[i], &err) < 0) {
+			log_warn("%s hook not installed: %s", l->hooks.v[i], err.msg);
+			if (err.hint[0])
+				log_hint("%s", err.hint);
+			nono_hooks_status_free(&st);
+			continue;
+		}
+		fresh = st.script == NONO_HOOKS_MISSING;
+		if (st.script == NONO_HOOKS_CURRENT && st.settings == NONO_HOOKS_CURRENT &&
+		    st.guidance == NONO_HOOKS_CURRENT) {
+			nono_hooks_status_free(&st);
+			continue;
+		}
+		if (nono_hooks_install(&changed, l->hooks.v[i], &err) < 0) {
+			log_warn("%s hook not installed: %s", l->hooks.v[i], err.msg);
+			if (err.hint[0])
+				log_hint("%s", err.hint);
+		} else if (changed && !l->silent) {
+			char *d = nono_path_display(st.script_path);
+
+			fprintf(stderr, fresh ? "Installing %s hook to %s\n" : "Updating %s hook in %s\n",
+				l->hooks.v[i], d);
+			free(d);
+		}
+		nono_hooks_status_free(&st);
+	}
+}
+
+/* The session's audit trail, opened before fork (it fails closed). With
+ * kernel denials readable, Landlock is asked to log them after exec. */
+static int
+open_audit(struct nono_audit **out, struct nono_launch *l, struct nono_prepared *pr, char **argv, const char *program,
+	   struct nono_error *err)
+{
+	struct nono_audit_info info = {
+	    .command = l->extra_read ? "shell" : "run", /* only nono shell adds its helper */
+	    .argv = argv,
+	    .program = program,
+	    .cwd = l->policy.workdir,
+	    .profile = l->profile,
+	    .landlock_abi = pr->sandbox.abi,
+	};
+	char *caps = nono_capfile_render(&l->policy, &pr->sandbox);
+	int r;
+
+	info.capabilities = caps;
+	r = nono_audit_open(out, &info, err);
+	free(caps);
+	if (r == 0 && nono_audit_kernel_fd(*out) >= 0 && pr->sandbox.abi >= 7)
+		pr->sandbox.restrict_flags |= LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON;
+	return r;
+}
 
 /* Rollback: journal what the writable grants of the launch lose. */
 static int
@@ -71,9 +141,10 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 {
 	struct nono_prepared pr;
 	struct nono_error err = {0};
-	struct nono_strv env = {0}, set = {0};
+	struct nono_strv env = {0}, set = {0}, secrets = {0};
 	struct nono_spawn sp;
 	struct nono_supervisor sv = {0};
+	struct nono_audit *audit = NULL;
 	struct nono_journal journal = {0};
 	char *program = NULL;
 	int r, status = 125;
@@ -94,6 +165,8 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	}
 	if (l->extra_read)
 		nono_policy_grant(&l->policy, l->extra_read, NONO_ACC_READ, NONO_KIND_FILE, "nono shell", false);
+	if (!l->dry_run)
+		install_hooks(l);
 	t_prep = nono_now_us();
 	if ((r = nono_launch_prepare(&pr, l, l->dry_run, &err)) < 0) {
 		nono_print_error(&err);
@@ -103,6 +176,15 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	if (l->dry_run) {
 		nono_launch_plan(l, &pr, program);
 		status = pr.refusal ? 125 : 0;
+		goto out;
+	}
+	/* secrets last before the banner: a missing one stops everything */
+	if (l->env_creds.n && nono_keystore_load(&secrets, &l->env_creds, &err) < 0) {
+		nono_print_error(&err);
+		goto out;
+	}
+	if (!l->no_audit && (r = open_audit(&audit, l, &pr, argv, program, &err)) < 0) {
+		nono_print_error(&err);
 		goto out;
 	}
 	nono_launch_banner(l, &pr, "supervised");
@@ -125,8 +207,10 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 			nono_strv_push(&all, l->env_set.v[i]);
 		for (size_t i = 0; i < set.n; i++)
 			nono_strv_push(&all, set.v[i]);
+		for (size_t i = 0; i < secrets.n; i++)
+			nono_strv_push(&all, secrets.v[i]);
 		nono_env_build_filtered(&env, environ, all.v, &l->env_allow, &l->env_deny);
-		nono_strv_free(&all);
+		nono_keystore_wipe(&all);
 	}
 	memset(&sp, 0, sizeof(sp));
 	sp.path = program;
@@ -139,6 +223,7 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	sp.keep_fd = keep_fd;
 	sv.policy = &l->policy;
 	sv.shim = pr.shim;
+	sv.audit = audit;
 	sp.supervisor = &sv;
 	if (nono_launch_rollback(l)) {
 		if (journal_begin(&journal, l, argv, &err) < 0) {
@@ -153,15 +238,21 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	}
 	if (sv.journal)
 		journal_end(&journal, status);
+	nono_error_clear(&err);
+	if (nono_audit_close(audit, status, &err) < 0)
+		nono_print_error(&err);
+	audit = NULL;
 	nono_prepared_free(&pr);
 	nono_seccomp_notif_release();
 	t_end = nono_now_us();
 	log_debug("timing: parse %.0f us, prepare %.0f us, fork to exec %.0f us, run and clean-up %.0f us",
 		  t_prep - t_start, t_spawn - t_prep, sp.t_exec, t_end - t_spawn - sp.t_exec);
 out:
+	nono_audit_close(audit, status, &err);
 	nono_journal_free(&journal);
 	nono_prepared_free(&pr);
-	nono_strv_free(&env);
+	nono_keystore_wipe(&env);
+	nono_keystore_wipe(&secrets);
 	nono_strv_free(&set);
 	free(program);
 	return status;

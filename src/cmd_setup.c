@@ -9,11 +9,13 @@
 #include <sys/prctl.h>
 #include <sys/utsname.h>
 
+#include "audit.h"
 #include "commands.h"
 #include "log.h"
 #include "sandbox.h"
 #include "seccomp.h"
 #include "sys.h"
+#include "util.h"
 
 static bool
 file_has_word(const char *path, const char *word)
@@ -58,7 +60,8 @@ nono_cmd_setup(int argc, char **argv)
 	bool json = false;
 	int c, nf, abi, kabi;
 	bool seccomp_filter, notif;
-	bool ready = true;
+	bool ready = true, kdeny;
+	char kwhy[160];
 
 	opterr = 0;
 	optind = 1;
@@ -85,6 +88,7 @@ nono_cmd_setup(int argc, char **argv)
 	seccomp_filter = prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0;
 	notif =
 	    file_has_word("/proc/sys/kernel/seccomp/actions_avail", "user_notif") && nono_seccomp_notify_supported();
+	kdeny = nono_audit_kernel_status(kwhy, sizeof(kwhy), abi);
 	for (int i = 0; i < nf; i++)
 		if (f[i].required && !f[i].available)
 			ready = false;
@@ -100,9 +104,11 @@ nono_cmd_setup(int argc, char **argv)
 			       f[i].name, f[i].min_abi, f[i].available ? "true" : "false",
 			       f[i].required ? "true" : "false", i + 1 < nf ? "," : "");
 		printf("  ],\n  \"seccomp_filter\": %s,\n  \"seccomp_user_notif\": %s,\n  \"libseccomp\": \"%s\",\n"
-		       "  \"ready\": %s\n}\n",
+		       "  \"audit_kernel_denials\": %s,\n  \"audit_kernel_denials_reason\": ",
 		       seccomp_filter ? "true" : "false", notif ? "true" : "false", nono_seccomp_version(),
-		       ready ? "true" : "false");
+		       kdeny ? "true" : "false");
+		nono_json_string(stdout, kwhy);
+		printf(",\n  \"ready\": %s\n}\n", ready ? "true" : "false");
 		return ready ? 0 : 1;
 	}
 	printf("nono %s on Linux %s (%s)\n\n", PACKAGE_VERSION, u.release, u.machine);
@@ -130,6 +136,8 @@ nono_cmd_setup(int argc, char **argv)
 	       notif ? "enforced (seccomp user notification)" : "NOT AVAILABLE");
 	printf("  %-34s %s\n", "chmod/chown/xattr, UNIX sockets",
 	       notif ? "mediated (seccomp user notification)" : "NOT AVAILABLE");
+	printf("  %-34s %s\n", "audit trail of each session", notif ? "recorded (supervisor)" : "NOT AVAILABLE");
+	printf("  %-34s %s\n", "kernel Landlock denials in it", kwhy);
 	printf("\n%s\n", ready ? "nono run: ready" : "nono run: refuses to run on this kernel (see above)");
 	return ready ? 0 : 1;
 }

@@ -8,6 +8,8 @@ int nono_cmd_shell(int argc, char **argv);
 int nono_cmd_why(int argc, char **argv);
 int nono_cmd_setup(int argc, char **argv);
 int nono_cmd_profile(int argc, char **argv);
+int nono_cmd_hooks(int argc, char **argv);
+int nono_cmd_audit(int argc, char **argv);
 int nono_cmd_rollback(int argc, char **argv);
 
 #endif

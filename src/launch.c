@@ -304,6 +304,12 @@ nono_launch_banner(const struct nono_launch *l, const struct nono_prepared *pr, 
 	for (size_t i = 0; i < p->bypass.n; i++)
 		fprintf(stderr, "%swarning: --bypass-protection %s: a sensitive path is reachable%s\n",
 			nono_c(2, C_YELLOW), p->bypass.v[i], nono_c(2, C_RESET));
+	for (size_t i = 0; i < l->env_creds.n; i++) {
+		const char *eq = strrchr(l->env_creds.v[i], '=');
+
+		fprintf(stderr, "  env  %s  %s(keystore: %.*s)%s\n", eq + 1, nono_c(2, C_DIM),
+			(int)(eq - l->env_creds.v[i]), l->env_creds.v[i], nono_c(2, C_RESET));
+	}
 	fprintf(stderr, "  net  %s\n", p->block_net ? "blocked" : "allowed");
 	fprintf(stderr, "  del  %s\n",
 		p->allow_delete ? "allowed in writable grants (--allow-delete)"
@@ -354,6 +360,15 @@ nono_launch_plan(const struct nono_launch *l, const struct nono_prepared *pr, co
 		printf("  bypassed: %s\n", p->bypass_canon.v[i]);
 	printf("\nNetwork:   %s\n",
 	       p->block_net ? "blocked (TCP by Landlock; UDP, raw and other families by seccomp)" : "allowed");
+	for (size_t i = 0; i < l->env_creds.n; i++) {
+		const char *eq = strrchr(l->env_creds.v[i], '=');
+
+		printf("%s %s from the keystore (%.*s), loaded at launch\n", i ? "          " : "Secrets:  ", eq + 1,
+		       (int)(eq - l->env_creds.v[i]), l->env_creds.v[i]);
+	}
+	for (size_t i = 0; i < l->hooks.n; i++)
+		printf("Hooks:     %s (installed or updated at launch; 'nono hooks status %s')\n", l->hooks.v[i],
+		       l->hooks.v[i]);
 	printf("Delete:    %s\n", p->allow_delete ? "allowed in writable grants"
 						  : "refused in writable grants except .git (--allow-delete)");
 	printf("Rollback:  %s\n", nono_launch_rollback(l) ? "on: destructive operations are journaled first"

@@ -23,9 +23,11 @@ static const struct command commands[] = {
     {"shell", nono_cmd_shell, "[OPTIONS]", "an interactive shell inside the sandbox"},
     {"why", nono_cmd_why, "[OPTIONS] [--path] PATH", "explain why a path is allowed or denied"},
     {"profile", nono_cmd_profile, "list|show|init|validate|diff|groups", "manage sandbox profiles"},
+    {"audit", nono_cmd_audit, "list|show|verify|cleanup", "what sandboxed sessions did (tamper-evident)"},
     {"rollback", nono_cmd_rollback, "list|show|restore|verify|cleanup", "review and undo what a session changed"},
     {"config", nono_cmd_config, "[--json]", "show the effective settings"},
     {"setup", nono_cmd_setup, "--check-only [--json]", "report what this kernel can enforce"},
+    {"hooks", nono_cmd_hooks, "install|remove|status [claude-code]", "install agent hooks (Claude Code)"},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -333,7 +333,10 @@ resolve_request(struct nono_policy *p, const struct nono_request *r, const struc
 
 			ret = nono_error_set(err, -EACCES, "refusing %s %s: it is inside sensitive path %s (%s: %s)",
 					     r->source, r->given, disp, dn->group, dn->description);
-			nono_error_hint(err, "if you really mean it, add --bypass-protection %s", r->given);
+			if (strcmp(dn->group, "nono_state") == 0)
+				nono_error_hint(err, "nono's own state is never granted; grant a narrower path");
+			else
+				nono_error_hint(err, "if you really mean it, add --bypass-protection %s", r->given);
 			free(disp);
 		}
 		goto out;
@@ -351,6 +354,22 @@ check_bypasses(struct nono_policy *p, struct nono_error *err)
 	for (size_t i = 0; i < p->bypass_canon.n; i++) {
 		const char *b = p->bypass_canon.v[i];
 		bool paired = false;
+
+		/* nono's own state (the audit trail) is never exposed */
+		for (size_t j = 0; j < p->n_denies; j++)
+			if (strcmp(p->denies[j].group, "nono_state") == 0 &&
+			    (nono_path_under(p->denies[j].path, b) || nono_path_under(b, p->denies[j].path))) {
+				char *d = nono_path_display(p->denies[j].path);
+
+				nono_error_set(err, -EACCES,
+					       "--bypass-protection %s: it would expose nono's state directory %s "
+					       "(audit trail, rollback store); that is never granted",
+					       p->bypass.v[i], d);
+				nono_error_hint(err,
+						"grant a narrower path; the audit commands run outside the sandbox");
+				free(d);
+				return err->code;
+			}
 
 		for (size_t j = 0; j < p->n_rules && !paired; j++) {
 			const struct nono_rule *r = &p->rules[j];

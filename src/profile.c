@@ -89,8 +89,8 @@ static const struct keyspec schema[] = {
     {"environment.allow_vars", K_LIST, S_OK, NULL},
     {"environment.deny_vars", K_LIST, S_OK, NULL},
     {"environment.set_vars", K_MAP, S_OK, NULL},
-    {"env_credentials", K_MAP, S_LATER, "keystore credentials (--env-credential)"},
-    {"secrets", K_MAP, S_LATER, "keystore credentials (--env-credential)"},
+    {"env_credentials", K_MAP, S_OK, NULL},
+    {"secrets", K_MAP, S_OK, NULL},
     {"open_urls", K_OBJ_NULL, S_LATER, "supervised URL opening"},
     {"rollback", K_OBJ, S_OK, NULL},
     {"rollback.exclude_patterns", K_LIST, S_OK, NULL},
@@ -98,7 +98,7 @@ static const struct keyspec schema[] = {
     {"undo", K_OBJ, S_OK, NULL}, /* upstream's alias of rollback */
     {"undo.exclude_patterns", K_LIST, S_OK, NULL},
     {"undo.exclude_globs", K_LIST, S_OK, NULL},
-    {"hooks", K_ANY, S_LATER, "hook installation (nono hooks install)"},
+    {"hooks", K_MAP, S_OK, NULL},
     {"interactive", K_BOOL, S_IGNORED, NULL},
     {"policy", K_OBJ, S_OK, NULL},
     {"policy.add_allow_read", K_LIST, S_DEPRECATED, "filesystem.read"},
@@ -626,9 +626,12 @@ static const char builtin_claude_code[] =
     "              \"$HOME/.cache/claude-cli-nodejs\"],\n"
     "    \"allow_file\": [\"$HOME/.claude.json\", \"$HOME/.claude.json.lock\", \"$HOME/.claude.lock\"],\n"
     "    \"read\": [\"$HOME/.local/share/claude\"],\n"
+    "    \"read_file\": [\"/etc/bash.bashrc\", \"/etc/profile\"],\n"
     "    \"allow_delete\": [\"$WORKDIR\", \"$HOME/.claude\"]\n"
     "  },\n"
     "  \"network\": {\"block\": false},\n"
+    "  \"hooks\": {\"claude-code\": {\"event\": \"PostToolUseFailure\", \"matcher\": \"Read|Write|Edit|Bash\",\n"
+    "                              \"script\": \"nono-hook.sh\"}},\n"
     "  \"workdir\": {\"access\": \"readwrite\"}\n"
     "}\n";
 
@@ -1131,6 +1134,75 @@ apply_environment(struct nono_launch *l, const json_t *env, struct nono_error *e
 	return 0;
 }
 
+/* env_credentials (alias secrets): account or keyring:// reference -> variable,
+ * through the --env-credential setter. */
+static int
+apply_credentials(struct nono_launch *l, const json_t *map, const char *key, struct nono_error *err)
+{
+	const struct nono_optdef *d = optdef_for("env_credentials");
+	const char *k;
+	json_t *v;
+
+	json_object_foreach((json_t *)map, k, v)
+	{
+		char *item;
+		int r;
+
+		if (!json_is_string(v))
+			return nono_error_set(err, -EINVAL, "profile '%s': %s.%s: the value is the variable to set",
+					      l->origin + 8, key, k);
+		item = xasprintf("%s=%s", k, json_string_value(v));
+		r = d->set(l, d, item, err);
+		free(item);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* hooks: {"claude-code": {"event", "matcher", "script"}} as the reference
+ * writes it. nono installs its own integration for a target (both events, its
+ * own script); a declaration asking for anything else is refused. */
+static int
+apply_hooks(struct nono_launch *l, const json_t *map, struct nono_error *err)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach((json_t *)map, k, v)
+	{
+		const char *ev = json_string_value(json_object_get(v, "event"));
+		const char *script = json_string_value(json_object_get(v, "script"));
+		const char *f;
+		json_t *fv;
+
+		if (strcmp(k, "claude-code") != 0)
+			return nono_error_set(err, -EINVAL,
+					      "profile '%s': hooks.%s: unknown target (nono knows claude-code)",
+					      l->origin + 8, k);
+		if (!json_is_object(v) && !json_is_true(v))
+			return nono_error_set(err, -EINVAL, "profile '%s': hooks.%s must be an object or true",
+					      l->origin + 8, k);
+		json_object_foreach(json_is_object(v) ? v : NULL, f, fv)
+		{
+			if ((strcmp(f, "event") && strcmp(f, "matcher") && strcmp(f, "script")) || !json_is_string(fv))
+				return nono_error_set(err, -EINVAL,
+						      "profile '%s': hooks.%s.%s: expected the strings event, matcher "
+						      "and script",
+						      l->origin + 8, k, f);
+		}
+		if ((ev && strcmp(ev, "PostToolUseFailure") && strcmp(ev, "PostToolUse")) ||
+		    (script && strcmp(script, "nono-hook.sh") && !strstr(script, "/nono-hook.sh")))
+			return nono_error_set(err, -EINVAL,
+					      "profile '%s': hooks.%s: nono installs its own hook (nono-hook.sh on "
+					      "PostToolUseFailure and PostToolUse), not '%s'",
+					      l->origin + 8, k, script && strcmp(script, "nono-hook.sh") ? script : ev);
+		if (!nono_strv_contains(&l->hooks, k))
+			nono_strv_push(&l->hooks, k);
+	}
+	return 0;
+}
+
 int
 nono_profile_apply(struct nono_launch *l, const struct nono_profile *p, struct nono_error *err)
 {
@@ -1202,7 +1274,10 @@ nono_profile_apply(struct nono_launch *l, const struct nono_profile *p, struct n
 					nono_strv_push(&l->rollback_exclude, json_string_value(e));
 			}
 	}
-	if ((r = apply_environment(l, json_object_get(doc, "environment"), err)) < 0)
+	if ((r = apply_environment(l, json_object_get(doc, "environment"), err)) < 0 ||
+	    (r = apply_credentials(l, json_object_get(doc, "secrets"), "secrets", err)) < 0 ||
+	    (r = apply_credentials(l, json_object_get(doc, "env_credentials"), "env_credentials", err)) < 0 ||
+	    (r = apply_hooks(l, json_object_get(doc, "hooks"), err)) < 0)
 		goto out;
 	if (wd && strcmp(wd, "none") != 0) {
 		unsigned a = strcmp(wd, "read") == 0	? NONO_ACC_READ

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "log.h"
 #include "sandbox.h"
 #include "seccomp.h"
@@ -312,13 +313,14 @@ nono_spawn_run(struct nono_spawn *s, int *out_status, struct nono_error *err)
 	sock[0] = -1;
 
 	for (;;) {
-		struct pollfd pf[3] = {
+		struct pollfd pf[4] = {
 		    {.fd = sfd, .events = POLLIN},
 		    {.fd = nfd, .events = POLLIN},
 		    {.fd = exec_seen ? -1 : pipefd[0], .events = POLLIN},
+		    {.fd = s->supervisor ? nono_audit_kernel_fd(s->supervisor->audit) : -1, .events = POLLIN},
 		};
 
-		if (poll(pf, 3, -1) < 0) {
+		if (poll(pf, 4, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -349,6 +351,8 @@ nono_spawn_run(struct nono_spawn *s, int *out_status, struct nono_error *err)
 			close(nfd);
 			nfd = -1;
 		}
+		if (pf[3].revents & POLLIN)
+			nono_audit_kernel_read(s->supervisor->audit);
 		if ((pf[0].revents & POLLIN) && handle_signal(pid, self, sfd, out_status))
 			goto done;
 	}

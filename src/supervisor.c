@@ -18,6 +18,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "journal.h"
 #include "log.h"
 #include "seccomp.h"
@@ -144,6 +145,29 @@ peek_string(int pid, unsigned long long addr)
 	return NULL;
 }
 
+/* the argv array at addr (at most 256 entries), for the audit trail */
+static char **
+peek_argv(int pid, unsigned long long addr)
+{
+	unsigned long long ptrs[256];
+	ssize_t n = addr ? peek(pid, addr, ptrs, sizeof(ptrs)) : -1;
+	size_t max = n > 0 ? (size_t)n / sizeof(ptrs[0]) : 0, i;
+	char **v = xcalloc(max + 1, sizeof(*v));
+
+	for (i = 0; i < max && ptrs[i]; i++)
+		if (!(v[i] = peek_string(pid, ptrs[i])))
+			break;
+	return v;
+}
+
+static void
+free_argv(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
 static char *
 proc_link(int pid, const char *what)
 {
@@ -250,7 +274,7 @@ arg_path(const struct nono_notif *n, int d, int i, int flags)
 static int
 journal(struct nono_supervisor *sv, const struct nono_notif *n)
 {
-	const char *name = n->name;
+	const char *name = n->name, *op = n->name;
 	char *a = NULL, *b = NULL;
 	bool tree = false, follow_a = false, follow_b = false;
 	const int L = RESOLVE_LEXICAL;
@@ -286,6 +310,7 @@ journal(struct nono_supervisor *sv, const struct nono_notif *n)
 		if (!(flags & MAY_WRITE) || (flags & O_TMPFILE) == O_TMPFILE)
 			return 0;
 		a = arg_path(n, pi ? 0 : -1, pi, L);
+		op = (flags & O_TRUNC) ? "open-trunc" : "open-write";
 		/* O_CREAT|O_EXCL and O_NOFOLLOW never write through a link */
 		follow_a = !(flags & O_NOFOLLOW) && (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
 	} else if (!strcmp(name, "symlink")) {
@@ -315,6 +340,12 @@ journal(struct nono_supervisor *sv, const struct nono_notif *n)
 		r = nono_journal_record(sv->journal, b, name, tree, follow_b);
 	if (r < 0)
 		log_warn("rollback could not save %s before %s: %s; refused", a ? a : b, name, strerror(-r));
+	else if (sv->audit && a && a[0] == '/') {
+		char *both = b && b[0] == '/' ? xasprintf("%s -> %s", tree ? a : b, tree ? b : a) : NULL;
+
+		nono_audit_file_op(sv->audit, op, both ? both : a);
+		free(both);
+	}
 	free(a);
 	free(b);
 	return r;
@@ -382,6 +413,8 @@ decide(struct nono_supervisor *sv, int notify_fd, const struct nono_notif *n)
 			close(sfd);
 		if (!nono_seccomp_notif_valid(notify_fd, n->id))
 			r = 0;
+		if (r)
+			nono_audit_socket(sv->audit, n->pid, name, "inet", true);
 		return r;
 	}
 
@@ -433,6 +466,12 @@ decide(struct nono_supervisor *sv, int notify_fd, const struct nono_notif *n)
 			log_info("refused exec of %s (%s)", canon, cat);
 			r = -EPERM;
 		}
+		if (sv->audit) {
+			char **av = peek_argv(n->pid, argv_ptr);
+
+			nono_audit_exec(sv->audit, n->pid, canon, av, r ? cat : NULL);
+			free_argv(av);
+		}
 		break;
 	}
 	case META:
@@ -445,6 +484,7 @@ decide(struct nono_supervisor *sv, int notify_fd, const struct nono_notif *n)
 			log_info("refused %s on %s", name, canon ? canon : "?");
 		else if (sv->journal && strstr(name, "chmod"))
 			r = journal(sv, n);
+		nono_audit_meta(sv->audit, n->pid, name, canon ? canon : path, r != 0);
 		break;
 	case META_FD:
 		canon = resolve_at(n->pid, (int)n->args[0], NULL, 0);
@@ -456,6 +496,8 @@ decide(struct nono_supervisor *sv, int notify_fd, const struct nono_notif *n)
 			log_info("refused %s on %s", name, canon);
 		else if (sv->journal && !strcmp(name, "fchmod"))
 			r = journal(sv, n);
+		if (canon && canon[0] == '/')
+			nono_audit_meta(sv->audit, n->pid, name, canon, r != 0);
 		break;
 	case UNIX: {
 		struct sockaddr_un sa;
@@ -465,6 +507,7 @@ decide(struct nono_supervisor *sv, int notify_fd, const struct nono_notif *n)
 
 		if (name[0] == 's' && (n->args[3] & 0x20000000 /* MSG_FASTOPEN */) && p->block_net) {
 			r = -EACCES;
+			nono_audit_socket(sv->audit, n->pid, name, "inet", true);
 			break;
 		}
 		if (!addr || len <= sizeof(sa.sun_family))
@@ -482,6 +525,8 @@ decide(struct nono_supervisor *sv, int notify_fd, const struct nono_notif *n)
 		r = canon ? nono_supervisor_unix_decision(p, canon) : -EACCES;
 		if (r)
 			log_info("refused %s to UNIX socket %s", name, canon ? canon : sa.sun_path);
+		if (r || name[0] == 'c')
+			nono_audit_socket(sv->audit, n->pid, name, canon ? canon : sa.sun_path, r != 0);
 		break;
 	}
 	case OTHER:

@@ -9,11 +9,13 @@
 
 #include "policy.h"
 
+struct nono_audit;
 struct nono_journal;
 
 struct nono_supervisor {
 	const struct nono_policy *policy;
 	struct nono_journal *journal; /* rollback: NULL when off */
+	struct nono_audit *audit;     /* the session's audit trail, or NULL (--no-audit) */
 	unsigned long long handled, refused;
 	const char *shim; /* the exec shim binary (canonical): always runs, never speaks */
 	int told_pid;

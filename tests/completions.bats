@@ -111,16 +111,18 @@ bash_complete() {
 }
 
 @test "bash: rollback and audit ids come from 'list --json' when the command exists" {
-	# no session yet: only 'last'; a command this nono lacks: nothing, silently
+	# no session yet: only 'last'
 	run -0 --separate-stderr bash_complete nono rollback show ''
 	[ "$output" = last ]
 	[ -z "$stderr" ]
 	run -0 --separate-stderr bash_complete nono audit show ''
-	if "$NONO" audit --help >/dev/null 2>&1; then
-		[ -z "$(grep -v '^[0-9a-zA-Z_-]*$' <<<"$output")" ]
-	else
-		[ -z "$output" ]
-	fi
+	[ "$output" = last ]
+	[ -z "$stderr" ]
+	# a nono without them: nothing, silently
+	printf '#!/bin/sh\necho "nono: unknown command" >&2; exit 2\n' >"$SCRATCH/old-nono"
+	chmod +x "$SCRATCH/old-nono"
+	run -0 --separate-stderr bash_complete "$SCRATCH/old-nono" rollback show 2026
+	[ -z "$output" ]
 	[ -z "$stderr" ]
 	# a nono that has them
 	cat >"$SCRATCH/fake-nono" <<'EOF'
@@ -137,7 +139,7 @@ EOF
 	run -0 bash_complete "$SCRATCH/fake-nono" rollback restore 20261122-1017
 	[ "$output" = 20261122-101700-cd34 ]
 	run -0 bash_complete "$SCRATCH/fake-nono" audit show ''
-	[ "$output" = a1b2c3 ]
+	[ "$output" = "$(printf '%s\n' a1b2c3 last)" ]
 	run -0 bash_complete "$SCRATCH/fake-nono" rollback show x --d
 	[ "$output" = --diff ]
 }

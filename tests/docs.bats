@@ -188,6 +188,8 @@ config extra
 setup --frob
 rollback frob
 rollback show no-such-session
+audit frob
+hooks frob
 EOF
 	run -2 --separate-stderr "$NONO" help frobnicate
 	[[ "$stderr" == *"unknown command 'frobnicate'"* ]]

@@ -28,6 +28,9 @@ bmake() {
 	[ "$(readlink "$dest/usr/libexec/nono/shims/rm")" = ../nono-shim ]
 	[ "$(readlink "$dest/usr/libexec/nono/shims/sudo")" = ../nono-shim ]
 	[ "$(find "$dest/usr/libexec/nono/shims" -type l | wc -l)" -ge 40 ]
+	# the agent hook script nono installs for Claude Code
+	[ -x "$dest/usr/share/nono/hooks/nono-hook.sh" ]
+	cmp "$dest/usr/share/nono/hooks/nono-hook.sh" "$NONO_SRCDIR/hooks/nono-hook.sh"
 	# the man pages, as they are in the source
 	for m in man1/nono.1 man5/nono-profile.5 man5/nono-config.5; do
 		cmp "$dest/usr/share/man/$m" "${NONO_SRCDIR}/man/${m#man?/}"
@@ -55,6 +58,7 @@ bmake() {
 	[ -x "$dest/opt/nono/libexec/nono/nono-shim" ]
 	[ -f "$dest/opt/nono/share/man/man1/nono.1" ]
 	[ -f "$dest/opt/nono/share/man/man5/nono-profile.5" ]
+	[ -x "$dest/opt/nono/share/nono/hooks/nono-hook.sh" ]
 	[ -f "$dest/opt/nono/share/bash-completion/completions/nono" ]
 	[ -f "$dest/opt/nono/share/zsh/site-functions/_nono" ]
 	[ -f "$dest/opt/nono/share/fish/vendor_completions.d/nono.fish" ]
