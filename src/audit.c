@@ -76,36 +76,17 @@ hex(char out[NONO_AUDIT_HEX], const unsigned char *md)
 	out[64] = '\0';
 }
 
-/* libcrypto is loaded on first use (dl.h), once for both threads: the
- * hashing thread usually loads it while the supervisor forks */
-static pthread_once_t crypto_once = PTHREAD_ONCE_INIT;
-static const struct nono_crypto_api *crypto_api;
-
-static void
-crypto_load(void)
-{
-	crypto_api = nono_crypto();
-}
-
-static const struct nono_crypto_api *
-crypto(void)
-{
-	pthread_once(&crypto_once, crypto_load);
-	return crypto_api;
-}
-
 static void
 digest3(char out[NONO_AUDIT_HEX], const void *a, size_t al, const void *b, size_t bl, const void *c, size_t cl)
 {
-	const struct nono_crypto_api *api = crypto();
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdl = 0;
-	EVP_MD_CTX *ctx = api ? api->MD_CTX_new() : NULL;
+	struct nono_sha256 s;
+	unsigned char md[32];
 
-	if (!ctx || !api->DigestInit_ex(ctx, api->sha256(), NULL) || !api->DigestUpdate(ctx, a, al) ||
-	    !api->DigestUpdate(ctx, b, bl) || !api->DigestUpdate(ctx, c, cl) || !api->DigestFinal_ex(ctx, md, &mdl))
-		die("SHA-256 is not available: libcrypto could not be loaded");
-	api->MD_CTX_free(ctx);
+	nono_sha256_init(&s);
+	nono_sha256_update(&s, a, al);
+	nono_sha256_update(&s, b, bl);
+	nono_sha256_update(&s, c, cl);
+	nono_sha256_final(&s, md);
 	hex(out, md);
 }
 
@@ -662,24 +643,24 @@ static void *
 hash_thread(void *arg)
 {
 	struct nono_audit *a = arg;
-	const struct nono_crypto_api *api = crypto();
-	EVP_MD_CTX *ctx = api ? api->MD_CTX_new() : NULL;
-	unsigned char md[EVP_MAX_MD_SIZE], *buf = xmalloc(1 << 16);
-	unsigned int mdl = 0;
+	struct nono_sha256 s;
+	unsigned char md[32], *buf = xmalloc(1 << 16);
 	ssize_t n;
-	bool ok = ctx && api->DigestInit_ex(ctx, api->sha256(), NULL);
+	bool ok = nono_sha256_available();
 
+	if (ok)
+		nono_sha256_init(&s);
 	while (ok && (n = read(a->exe_fd, buf, 1 << 16)) != 0) {
 		if (n < 0) {
 			ok = errno == EINTR;
 			continue;
 		}
-		ok = api->DigestUpdate(ctx, buf, (size_t)n);
+		nono_sha256_update(&s, buf, (size_t)n);
 	}
-	if (ok && api->DigestFinal_ex(ctx, md, &mdl))
+	if (ok) {
+		nono_sha256_final(&s, md);
 		hex(a->exe_sha, md);
-	if (ctx)
-		api->MD_CTX_free(ctx);
+	}
 	free(buf);
 	close(a->exe_fd);
 	a->exe_fd = -1;

@@ -12,6 +12,7 @@
 #include "capfile.h"
 #include "commands.h"
 #include "compat/landlock.h"
+#include "dl.h"
 #include "env.h"
 #include "hooks.h"
 #include "keystore.h"
@@ -168,6 +169,9 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	if (!l->dry_run)
 		install_hooks(l);
 	t_prep = nono_now_us();
+	/* the audit chain and the journal hash: load libcrypto meanwhile */
+	if (!l->dry_run && (!l->no_audit || nono_launch_rollback(l)))
+		nono_sha256_preload();
 	if ((r = nono_launch_prepare(&pr, l, l->dry_run, &err)) < 0) {
 		nono_print_error(&err);
 		goto out;
@@ -232,6 +236,7 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 		}
 		sv.journal = &journal;
 	}
+	nono_sha256_preload_wait();
 	if (nono_spawn_run(&sp, &status, &err) < 0) {
 		status = nono_spawn_exit_code(&err);
 		nono_print_error(&err);
@@ -248,6 +253,7 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	log_debug("timing: parse %.0f us, prepare %.0f us, fork to exec %.0f us, run and clean-up %.0f us",
 		  t_prep - t_start, t_spawn - t_prep, sp.t_exec, t_end - t_spawn - sp.t_exec);
 out:
+	nono_sha256_preload_wait();
 	nono_audit_close(audit, status, &err);
 	nono_journal_free(&journal);
 	nono_prepared_free(&pr);

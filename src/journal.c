@@ -54,17 +54,13 @@ static int
 hash_copy(int fd, int out, char hex[65])
 {
 	static unsigned char buf[IOBUF];
-	const struct nono_crypto_api *c = nono_crypto();
-	EVP_MD_CTX *ctx = c ? c->MD_CTX_new() : NULL;
+	struct nono_sha256 c;
 	unsigned char md[32];
-	unsigned mdlen = 0;
 	int r = 0;
 
-	if (!ctx || !c->DigestInit_ex(ctx, c->sha256(), NULL)) {
-		if (ctx)
-			c->MD_CTX_free(ctx);
+	if (!nono_sha256_available())
 		return -ELIBACC;
-	}
+	nono_sha256_init(&c);
 	for (;;) {
 		ssize_t n = read(fd, buf, sizeof(buf)), w = 0;
 
@@ -76,39 +72,34 @@ hash_copy(int fd, int out, char hex[65])
 		}
 		if (n == 0)
 			break;
-		c->DigestUpdate(ctx, buf, (size_t)n);
+		nono_sha256_update(&c, buf, (size_t)n);
 		while (out >= 0 && w < n) {
 			ssize_t k = write(out, buf + w, (size_t)(n - w));
 
 			if (k < 0 && errno == EINTR)
 				continue;
-			if (k < 0) {
-				r = -errno;
-				goto done;
-			}
+			if (k < 0)
+				return -errno;
 			w += k;
 		}
 	}
-done:
-	if (r == 0 && c->DigestFinal_ex(ctx, md, &mdlen) && mdlen == 32)
+	nono_sha256_final(&c, md);
+	if (r == 0)
 		hexify(md, hex);
-	else if (r == 0)
-		r = -EIO;
-	c->MD_CTX_free(ctx);
 	return r;
 }
 
 int
 nono_sha256_buf(const void *buf, size_t len, char hex[65])
 {
-	const struct nono_crypto_api *c = nono_crypto();
+	struct nono_sha256 c;
 	unsigned char md[32];
-	unsigned mdlen = 0;
 
-	if (!c)
+	if (!nono_sha256_available())
 		return -ELIBACC;
-	if (!c->Digest(buf, len, md, &mdlen, c->sha256(), NULL) || mdlen != 32)
-		return -EIO;
+	nono_sha256_init(&c);
+	nono_sha256_update(&c, buf, len);
+	nono_sha256_final(&c, md);
 	hexify(md, hex);
 	return 0;
 }

@@ -311,3 +311,16 @@ import shutil; shutil.rmtree("tree/.git/objects"); open("tree/.git/HEAD", "w").w
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"cannot run inside a sandbox"* ]]
 }
+
+@test "the sandbox can neither read nor change the rollback store, even with --allow ~" {
+	run destroy
+	id=$(ls "$STORE" | grep -v objects)
+	before=$(cd "$STORE" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+	run nono_run --allow "$HOME" --allow "$WORK" --allow-delete -- sh -c "
+		cat '$STORE/$id/manifest.ndjson'; ls '$STORE';
+		echo forged >> '$STORE/$id/manifest.ndjson'; rm -rf '$STORE/$id'; echo x > '$STORE/new'"
+	[[ "$output" != *'"path"'* ]]
+	[[ "$output" == *"ls: cannot open directory '$STORE': Permission denied"* ]]
+	[ "$(cd "$STORE" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)" = "$before" ]
+	[ ! -e "$STORE/new" ]
+}
