@@ -488,6 +488,13 @@ add_delete_paths(struct nono_policy *p, const struct nono_vars *v, struct nono_e
 		for (size_t j = 0; j < p->n_rules; j++)
 			if (!p->rules[j].is_file && nono_path_under(canon, p->rules[j].path))
 				acc |= p->rules[j].access;
+		/* a grant carved around a sensitive path beneath it still covers
+		 * it: its entries carry the grant's access */
+		for (size_t c = 0; c < p->n_carves && !(acc & NONO_ACC_WRITE); c++)
+			if (nono_path_under(canon, p->carves[c].path))
+				for (size_t j = 0; j < p->n_rules; j++)
+					if (p->rules[j].carved && nono_path_under(p->rules[j].path, p->carves[c].path))
+						acc |= p->rules[j].access;
 		if (!(acc & NONO_ACC_WRITE)) {
 			r = nono_error_set(err, -EINVAL, "allow_delete %s: no writable grant covers it",
 					   p->delete_paths.v[i]);

@@ -732,6 +732,23 @@ delete_paths(void **state)
 	assert_int_equal(must_rule(&f->p, P(f, "work"))->access, NONO_ACC_RW);
 }
 
+/* allow_delete on a grant that is carved around a deny path beneath it */
+static void
+delete_paths_on_a_carved_grant(void **state)
+{
+	struct fx *f = *state;
+
+	mkdirs(P(f, "work/secret"));
+	mkdirs(P(f, "work/src"));
+	nono_strv_push(&f->p.extra_deny, P(f, "work/secret"));
+	nono_strv_push(&f->p.delete_paths, "$WORKDIR");
+	nono_policy_grant(&f->p, P(f, "work"), NONO_ACC_RW, NONO_KIND_DIR, "--allow", true);
+	assert_int_equal(finalize(f), 0);
+	assert_no_rule(&f->p, P(f, "work"));
+	assert_no_rule(&f->p, P(f, "work/secret"));
+	assert_int_equal(must_rule(&f->p, P(f, "work/src"))->access, NONO_ACC_RW | NONO_ACC_DELETE);
+}
+
 static void
 delete_paths_need_writable_grant(void **state)
 {
@@ -1236,6 +1253,7 @@ main(void)
 	    T(allow_delete_user_writable_only),
 	    T(without_allow_delete_no_delete),
 	    T(delete_paths),
+	    T(delete_paths_on_a_carved_grant),
 	    T(delete_paths_need_writable_grant),
 	    T(redundant_group_rules_pruned),
 	    T(check_verdicts),
