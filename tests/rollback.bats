@@ -324,3 +324,30 @@ import shutil; shutil.rmtree("tree/.git/objects"); open("tree/.git/HEAD", "w").w
 	[ "$(cd "$STORE" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)" = "$before" ]
 	[ ! -e "$STORE/new" ]
 }
+
+@test "show --diff is coloured on a terminal only, never with NO_COLOR; restore shows progress there" {
+	run destroy
+	run script -qec "'$NONO' rollback show last --diff" /dev/null
+	[[ "$output" == *$'\033[32m+LINE one'* ]]
+	[[ "$output" == *$'\033[31m-line one'* ]]
+	run script -qec "env NO_COLOR=1 '$NONO' rollback show last --diff" /dev/null
+	[[ "$output" == *"+LINE one"* ]]
+	[[ "$output" != *$'\033['* ]]
+	# a restore that takes more than a moment draws a bar on the terminal
+	python3 -c '
+import os
+os.makedirs("many")
+for i in range(3000):
+    open("many/f%d" % i, "w").write("x")'
+	run nono_run --allow "$WORK" --allow-delete -- python3 -c '
+import shutil; shutil.rmtree("many")'
+	t0=$(date +%s%N)
+	run script -qec "'$NONO' rollback restore last" /dev/null
+	t1=$(date +%s%N)
+	# drawn once it has taken 0.3 s: a fast disk may finish before
+	if [ $(((t1 - t0) / 1000000)) -gt 600 ]; then
+		[[ "$output" == *"restoring ["*"] 3001/3001"* ]]
+	fi
+	[[ "$output" == *"Restored 3001 paths"* ]]
+	[ "$(ls "$WORK/many" | wc -l)" -eq 3000 ]
+}
