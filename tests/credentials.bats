@@ -18,8 +18,15 @@ teardown() { common_teardown; }
 in_keyring() {
 	cat > "$SCRATCH/session.sh" <<EOF
 set -u
-echo pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 || { echo "KEYRING-FAILED"; exit 0; }
-printf '%s' '$SECRET' | secret-tool store --label='nono: anthropic_api_key' service nono username anthropic_api_key || { echo "KEYRING-FAILED"; exit 0; }
+# the daemon can be slow to claim its bus name on a loaded machine: retry
+ok=
+for try in 1 2 3 4 5; do
+	echo pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 &&
+	printf '%s' '$SECRET' | secret-tool store --label='nono: anthropic_api_key' service nono username anthropic_api_key 2>/dev/null &&
+	{ ok=1; break; }
+	sleep 0.5
+done
+[ -n "\$ok" ] || { echo "KEYRING-FAILED"; exit 0; }
 . '$SCRATCH/inner.sh'
 EOF
 	timeout 60 dbus-run-session -- sh "$SCRATCH/session.sh" 2>&1 | grep -v '^dbus-daemon\['
