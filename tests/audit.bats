@@ -263,3 +263,19 @@ import os; os.rename('$WORK/t1', '$WORK/t3'); os.unlink('$WORK/t2'); open('$WORK
 	run "$NONO" audit verify last
 	[ "$status" -eq 0 ]
 }
+
+@test "kernel Landlock denials reach the trail when the kernel audits (root)" {
+	[ "$(id -u)" -eq 0 ] || skip "switching kernel auditing needs root"
+	prev=$(python3 "$NONO_SRCDIR/tests/fixtures/kaudit.py" get) || skip "no audit netlink here"
+	python3 "$NONO_SRCDIR/tests/fixtures/kaudit.py" set 1
+	run nono_run --allow "$WORK" -- sh -c 'cat /etc/shadow; ls /root'
+	python3 "$NONO_SRCDIR/tests/fixtures/kaudit.py" set "$prev"
+	[[ "$output" == *"Permission denied"* ]]
+	"$NONO" audit show "$(last_id)" --json > "$SCRATCH/show.json"
+	pyjson "
+ll = [e for e in d['events'] if e['type'] == 'landlock']
+assert any(e['path'] == '/etc/shadow' and e['verdict'] == 'refused' and 'fs.read_file' in e['blockers'] for e in ll), ll
+assert any(e['path'] == '/root' and 'fs.read_dir' in e['blockers'] for e in ll), ll
+" < "$SCRATCH/show.json"
+	[ "$(python3 "$NONO_SRCDIR/tests/fixtures/kaudit.py" get)" = "$prev" ]
+}
