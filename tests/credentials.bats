@@ -21,15 +21,18 @@ set -u
 # the daemon can be slow to claim its bus name on a loaded machine: retry
 ok=
 for try in 1 2 3 4 5; do
-	echo pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 &&
-	printf '%s' '$SECRET' | secret-tool store --label='nono: anthropic_api_key' service nono username anthropic_api_key 2>/dev/null &&
+	echo pw | gnome-keyring-daemon --unlock --components=secrets >'$SCRATCH/gkd.log' 2>&1 &&
+	printf '%s' '$SECRET' | secret-tool store --label='nono: anthropic_api_key' service nono username anthropic_api_key 2>>'$SCRATCH/gkd.log' &&
 	{ ok=1; break; }
 	sleep 0.5
 done
-[ -n "\$ok" ] || { echo "KEYRING-FAILED"; exit 0; }
+[ -n "\$ok" ] || { echo "KEYRING-FAILED"; cat '$SCRATCH/gkd.log'; exit 0; }
 . '$SCRATCH/inner.sh'
 EOF
-	timeout 60 dbus-run-session -- sh "$SCRATCH/session.sh" 2>&1 | grep -v '^dbus-daemon\['
+	# a runtime directory of its own: gnome-keyring-daemon keeps its control
+	# socket there, and one still exiting from the last test must not answer
+	mkdir -p -m 700 "$SCRATCH/run"
+	XDG_RUNTIME_DIR="$SCRATCH/run" timeout 60 dbus-run-session -- sh "$SCRATCH/session.sh" 2>&1 | grep -v '^dbus-daemon\['
 }
 
 # CI (NONO_E2E_REQUIRED) fails instead of skipping
@@ -39,7 +42,7 @@ no_keyring() {
 }
 
 keyring_or_skip() {
-	[[ "$output" != *KEYRING-FAILED* ]] || no_keyring "gnome-keyring-daemon could not start a Secret Service here"
+	[[ "$output" != *KEYRING-FAILED* ]] || no_keyring "gnome-keyring-daemon could not start a Secret Service here: $output"
 }
 
 @test "--env-credential puts the keystore secret in the child's environment, upper-cased, and nowhere else" {
