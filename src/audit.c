@@ -65,18 +65,6 @@ struct nono_audit {
 /* ---- hashing -------------------------------------------------------------- */
 
 static void
-hex(char out[NONO_AUDIT_HEX], const unsigned char *md)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (int i = 0; i < 32; i++) {
-		out[2 * i] = digits[md[i] >> 4];
-		out[2 * i + 1] = digits[md[i] & 15];
-	}
-	out[64] = '\0';
-}
-
-static void
 digest3(char out[NONO_AUDIT_HEX], const void *a, size_t al, const void *b, size_t bl, const void *c, size_t cl)
 {
 	struct nono_sha256 s;
@@ -87,7 +75,7 @@ digest3(char out[NONO_AUDIT_HEX], const void *a, size_t al, const void *b, size_
 	nono_sha256_update(&s, b, bl);
 	nono_sha256_update(&s, c, cl);
 	nono_sha256_final(&s, md);
-	hex(out, md);
+	nono_sha256_hex(out, md);
 }
 
 void
@@ -465,11 +453,7 @@ json_opt(FILE *f, const char *s)
 char *
 nono_audit_root(void)
 {
-	char *state = nono_xdg_dir("state");
-	char *r = xasprintf("%s/nono/audit", state);
-
-	free(state);
-	return r;
+	return nono_state_path("audit");
 }
 
 static int
@@ -659,7 +643,7 @@ hash_thread(void *arg)
 	}
 	if (ok) {
 		nono_sha256_final(&s, md);
-		hex(a->exe_sha, md);
+		nono_sha256_hex(a->exe_sha, md);
 	}
 	free(buf);
 	close(a->exe_fd);

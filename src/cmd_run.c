@@ -320,7 +320,7 @@ nono_cmd_shell(int argc, char **argv)
 {
 	struct nono_launch l;
 	struct nono_error err = {0};
-	char *helper = NULL, *state = NULL, *hist = NULL;
+	char *helper = NULL, *hist = NULL;
 	char *sargv[6] = {0};
 	int r, n = 0, hfd = -1, status = 125;
 	double t_start = nono_now_us();
@@ -351,8 +351,7 @@ nono_cmd_shell(int argc, char **argv)
 	}
 	/* history lives in nono's state directory, which the sandbox never sees:
 	 * the descriptor is opened here and handed over */
-	state = nono_xdg_dir("state");
-	hist = xasprintf("%s/nono/shell_history", state);
+	hist = nono_state_path("shell_history");
 	{
 		char *d = nono_path_dirname(hist);
 
@@ -377,7 +376,6 @@ out:
 	if (hfd >= 0)
 		close(hfd);
 	free(helper);
-	free(state);
 	free(hist);
 	nono_launch_free(&l);
 	return status;

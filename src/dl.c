@@ -108,6 +108,18 @@ nono_sha256_final(struct nono_sha256 *s, unsigned char md[32])
 	sha.final(md, &s->c);
 }
 
+void
+nono_sha256_hex(char out[65], const unsigned char md[32])
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (int i = 0; i < 32; i++) {
+		out[2 * i] = digits[md[i] >> 4];
+		out[2 * i + 1] = digits[md[i] & 15];
+	}
+	out[64] = '\0';
+}
+
 const struct nono_git_api *
 nono_git(void)
 {

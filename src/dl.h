@@ -26,6 +26,8 @@ void nono_sha256_preload_wait(void);
 void nono_sha256_init(struct nono_sha256 *s);
 void nono_sha256_update(struct nono_sha256 *s, const void *p, size_t n);
 void nono_sha256_final(struct nono_sha256 *s, unsigned char md[32]);
+/* A digest as 64 lowercase hex digits and a NUL. */
+void nono_sha256_hex(char out[65], const unsigned char md[32]);
 
 struct nono_git_api {
 	__typeof__(&git_libgit2_init) init;

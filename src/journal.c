@@ -28,26 +28,10 @@
 char *
 nono_journal_store(void)
 {
-	char *state = nono_xdg_dir("state");
-	char *s = xasprintf("%s/nono/rollback", state);
-
-	free(state);
-	return s;
+	return nono_state_path("rollback");
 }
 
 /* ---- content ------------------------------------------------------------ */
-
-static void
-hexify(const unsigned char *md, char hex[65])
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (int i = 0; i < 32; i++) {
-		hex[2 * i] = digits[md[i] >> 4];
-		hex[2 * i + 1] = digits[md[i] & 15];
-	}
-	hex[64] = '\0';
-}
 
 /* Read fd to its end, hashing, and copy to out (when out >= 0). */
 static int
@@ -85,7 +69,7 @@ hash_copy(int fd, int out, char hex[65])
 	}
 	nono_sha256_final(&c, md);
 	if (r == 0)
-		hexify(md, hex);
+		nono_sha256_hex(hex, md);
 	return r;
 }
 
@@ -100,7 +84,7 @@ nono_sha256_buf(const void *buf, size_t len, char hex[65])
 	nono_sha256_init(&c);
 	nono_sha256_update(&c, buf, len);
 	nono_sha256_final(&c, md);
-	hexify(md, hex);
+	nono_sha256_hex(hex, md);
 	return 0;
 }
 

@@ -361,45 +361,18 @@ under_absent(const struct nono_entry *es, size_t n, size_t i)
 	return false;
 }
 
+static bool
+excluded(const char *path, void *patterns)
+{
+	return nono_journal_excluded(patterns, path);
+}
+
 /* Remove name in dfd, recursively, leaving excluded paths (and the
  * directories that hold them) alone. */
 static int
 remove_at(int dfd, const char *name, const char *path, const struct nono_strv *exclude)
 {
-	struct stat st;
-	int r = 0;
-
-	if (nono_journal_excluded(exclude, path))
-		return 0;
-	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0 : -errno;
-	if (S_ISDIR(st.st_mode)) {
-		int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		DIR *d;
-		struct dirent *de;
-
-		if (fd < 0)
-			return -errno;
-		if (!(d = fdopendir(fd))) {
-			close(fd);
-			return -errno;
-		}
-		while ((de = readdir(d))) {
-			char *child;
-
-			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-				continue;
-			child = nono_path_join(path, de->d_name);
-			if (r == 0)
-				r = remove_at(dirfd(d), de->d_name, child, exclude);
-			free(child);
-		}
-		closedir(d);
-		if (r == 0 && unlinkat(dfd, name, AT_REMOVEDIR) < 0 && errno != ENOTEMPTY)
-			r = -errno;
-		return r;
-	}
-	return unlinkat(dfd, name, 0) < 0 && errno != ENOENT ? -errno : 0;
+	return nono_rm_at(dfd, name, path, exclude ? excluded : NULL, (void *)exclude);
 }
 
 /* Make the directories above path, refusing to pass through a symlink. */

@@ -378,18 +378,23 @@ out:
 	return r;
 }
 
-static int
-rm_at(int dfd, const char *name)
+/* Remove name in dfd (path is its full name), recursively; entries keep
+ * says to keep stay, and so do the directories that hold them. */
+int
+nono_rm_at(int dfd, const char *name, const char *path, bool (*keep)(const char *path, void *ctx), void *ctx)
 {
 	struct stat st;
 	int r = 0;
 
+	if (keep && keep(path, ctx))
+		return 0;
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == ENOENT ? 0 : -errno;
 	if (S_ISDIR(st.st_mode)) {
 		int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		DIR *d;
 		struct dirent *e;
+		bool kept = false;
 
 		if (fd < 0)
 			return -errno;
@@ -399,13 +404,21 @@ rm_at(int dfd, const char *name)
 			return -errno;
 		}
 		while ((e = readdir(d))) {
+			char *child;
+			int k;
+
 			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 				continue;
-			if (rm_at(dirfd(d), e->d_name) < 0 && r == 0)
-				r = -errno;
+			child = nono_path_join(path, e->d_name);
+			kept |= keep && keep(child, ctx);
+			k = nono_rm_at(dirfd(d), e->d_name, child, keep, ctx);
+			free(child);
+			if (k < 0 && r == 0)
+				r = k;
 		}
 		closedir(d);
-		if (unlinkat(dfd, name, AT_REMOVEDIR) < 0 && r == 0)
+		/* something kept deeper down leaves this one not empty */
+		if (!kept && unlinkat(dfd, name, AT_REMOVEDIR) < 0 && r == 0 && !(keep && errno == ENOTEMPTY))
 			r = -errno;
 		return r;
 	}
@@ -417,7 +430,7 @@ rm_at(int dfd, const char *name)
 int
 nono_rm_rf(const char *path)
 {
-	return rm_at(AT_FDCWD, path);
+	return nono_rm_at(AT_FDCWD, path, path, NULL, NULL);
 }
 
 void

@@ -58,5 +58,8 @@ int nono_parse_bool(const char *s);
 int nono_mkdir_p(const char *path, unsigned mode);
 /* Remove a tree without following symlinks. 0 or -errno. */
 int nono_rm_rf(const char *path);
+/* name in dfd (full name path), recursively, sparing what keep(path, ctx)
+ * says to keep and the directories above it (keep may be NULL). */
+int nono_rm_at(int dfd, const char *name, const char *path, bool (*keep)(const char *path, void *ctx), void *ctx);
 
 #endif

@@ -122,3 +122,13 @@ nono_vars_expand(char **out, const char *in, const struct nono_vars *v, struct n
 	*out = s;
 	return 0;
 }
+
+char *
+nono_state_path(const char *sub)
+{
+	char *state = nono_xdg_dir("state");
+	char *s = xasprintf("%s/nono/%s", state, sub);
+
+	free(state);
+	return s;
+}

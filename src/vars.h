@@ -25,5 +25,7 @@ void nono_vars_from_env(struct nono_vars *v, const char *workdir, const char *tm
 int nono_vars_expand(char **out, const char *in, const struct nono_vars *v, struct nono_error *err);
 /* The XDG base directories nono uses, caller-owned */
 char *nono_xdg_dir(const char *kind /* "config" | "state" | "cache" | "data" */);
+/* $XDG_STATE_HOME/nono/SUB: where nono keeps audit, rollback and history. */
+char *nono_state_path(const char *sub);
 
 #endif

@@ -20,11 +20,13 @@ in_keyring() {
 set -u
 # the daemon can be slow to claim its bus name on a loaded machine: retry
 ok=
-for try in 1 2 3 4 5; do
-	echo pw | gnome-keyring-daemon --unlock --components=secrets >'$SCRATCH/gkd.log' 2>&1 &&
+# one daemon; the store is retried until its collection is ready
+echo pw | gnome-keyring-daemon --unlock --components=secrets >'$SCRATCH/gkd.log' 2>&1
+for try in 1 2 3 4 5 6 7 8 9 10; do
 	printf '%s' '$SECRET' | secret-tool store --label='nono: anthropic_api_key' service nono username anthropic_api_key 2>>'$SCRATCH/gkd.log' &&
+	[ "\$(secret-tool lookup service nono username anthropic_api_key 2>>'$SCRATCH/gkd.log')" = '$SECRET' ] &&
 	{ ok=1; break; }
-	sleep 0.5
+	sleep 0.3
 done
 [ -n "\$ok" ] || { echo "KEYRING-FAILED"; cat '$SCRATCH/gkd.log'; exit 0; }
 . '$SCRATCH/inner.sh'
@@ -40,6 +42,9 @@ no_keyring() {
 	[ -z "${NONO_E2E_REQUIRED:-}" ] || { echo "$1" >&2; return 1; }
 	skip "$1"
 }
+
+# the output is shown when an expectation fails
+has() { [[ "$output" == *"$1"* ]] || { printf 'expected: %s\noutput: %s\n' "$1" "$output"; return 1; }; }
 
 keyring_or_skip() {
 	[[ "$output" != *KEYRING-FAILED* ]] || no_keyring "gnome-keyring-daemon could not start a Secret Service here: $output"
@@ -83,9 +88,9 @@ echo "status=\$?"
 EOF
 	run in_keyring
 	keyring_or_skip
-	[[ "$output" == *"status=125"* ]]
-	[[ "$output" == *"credential 'openai_api_key' is not in the keystore"* ]]
-	[[ "$output" == *"secret-tool store --label=\"nono: openai_api_key\" service nono username openai_api_key"* ]]
+	has "status=125"
+	has "credential 'openai_api_key' is not in the keystore"
+	has "secret-tool store --label=\"nono: openai_api_key\" service nono username openai_api_key"
 	[ ! -e "$WORK/ran" ]
 }
 
