@@ -226,9 +226,15 @@ time.sleep(20)' &
 open("tree/README", "w").write("agent\n")
 import os; os.truncate("tree/docs/blob.bin", 0)'
 	id=$(ls "$STORE" | grep -v objects)
-	printf X | dd of="$STORE/$id/pack" bs=1 seek=0 conv=notrunc 2>/dev/null
 	obj=$(find "$STORE/objects" -type f | head -n1)
-	printf X | dd of="$obj" bs=1 seek=0 conv=notrunc 2>/dev/null
+	# flip the first byte of each: whatever it was, it differs now
+	python3 -c '
+import sys
+for p in sys.argv[1:]:
+    with open(p, "r+b") as f:
+        b = f.read(1)
+        f.seek(0)
+        f.write(bytes([b[0] ^ 0xff]))' "$STORE/$id/pack" "$obj"
 	run "$NONO" rollback verify "$id"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"2 of 2 saved files are missing or corrupt"* ]]
