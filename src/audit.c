@@ -316,7 +316,8 @@ redact_inline(char *s)
 			n = token_run(s + i + kl);
 			if (n && strncmp(s + i + kl, REDACTED, strlen(REDACTED)) != 0)
 				s = cut_in(s, i + kl, n);
-			i += kl;
+			/* past the scheme (the loop steps once more): never past the NUL */
+			i += kl - 1;
 		}
 	}
 	/* --secret-flag=V, --secret-flag V and NAME=V inside a longer argument
@@ -336,7 +337,8 @@ redact_inline(char *s)
 		else if (s[v] == ' ' && start > i && s[v + 1] && s[v + 1] != '-' &&
 			 strncmp(s + v + 1, REDACTED, strlen(REDACTED)) != 0)
 			s = cut_in(s, v + 1, token_run(s + v + 1));
-		i = v;
+		/* on from the name's end (the loop steps once more): s[v] may be its NUL */
+		i = v - 1;
 	}
 	/* URL passwords: scheme://user:password@host */
 	for (char *u = strstr(s, "://"); u; u = strstr(u + 3, "://")) {

@@ -207,8 +207,11 @@ nono_entry_from_json(struct nono_entry *e, const char *line, struct nono_error *
 		if (strcmp(type, type_names[t]) == 0)
 			break;
 	if (t == sizeof(type_names) / sizeof(type_names[0])) {
+		/* type lives in o: say it before letting go of o */
+		int r = nono_error_set(err, -EINVAL, "manifest line with an unknown type '%s'", type);
+
 		json_decref(o);
-		return nono_error_set(err, -EINVAL, "manifest line with an unknown type '%s'", type);
+		return r;
 	}
 	e->type = (enum nono_entry_type)t;
 	e->path = xstrdup(json_string_value(v));
