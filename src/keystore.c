@@ -6,6 +6,8 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -117,13 +119,28 @@ write_all(int fd, const void *buf, size_t n)
 	return true;
 }
 
+/* The keystore gets this long to answer all lookups: a Secret Service
+ * waiting on an unlock prompt nobody can see must not hang the launch. */
+#define KEYSTORE_DEADLINE_MS 15000
+
 static bool
 read_all(int fd, void *buf, size_t n)
 {
+	static double deadline;
 	char *p = buf;
 
+	if (!deadline)
+		deadline = nono_now_us() + KEYSTORE_DEADLINE_MS * 1000.0;
 	while (n) {
-		ssize_t r = read(fd, p, n);
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		double left = (deadline - nono_now_us()) / 1000.0;
+		ssize_t r;
+
+		if (left <= 0 || poll(&pfd, 1, (int)left) == 0) {
+			errno = ETIMEDOUT;
+			return false;
+		}
+		r = read(fd, p, n);
 
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -188,7 +205,14 @@ nono_keystore_load(struct nono_strv *out, const struct nono_strv *refs, struct n
 		char *val;
 
 		if (!read_all(fds[0], &len, sizeof(len))) {
-			r = nono_error_set(err, -EIO, "cannot read the keystore: the lookup failed");
+			if (errno == ETIMEDOUT) {
+				r = nono_error_set(err, -ETIMEDOUT, "the keystore did not answer within %d s",
+						   KEYSTORE_DEADLINE_MS / 1000);
+				nono_error_hint(err, "is the Secret Service waiting to be unlocked?");
+				kill(pid, SIGKILL);
+			} else {
+				r = nono_error_set(err, -EIO, "cannot read the keystore: the lookup failed");
+			}
 		} else if (len == UINT32_MAX) {
 			struct nono_error e;
 

@@ -34,7 +34,7 @@ EOF
 	# a runtime directory of its own: gnome-keyring-daemon keeps its control
 	# socket there, and one still exiting from the last test must not answer
 	mkdir -p -m 700 "$SCRATCH/run"
-	XDG_RUNTIME_DIR="$SCRATCH/run" timeout 60 dbus-run-session -- sh "$SCRATCH/session.sh" 2>&1 | grep -v '^dbus-daemon\['
+	XDG_RUNTIME_DIR="$SCRATCH/run" timeout 45 dbus-run-session -- sh "$SCRATCH/session.sh" 2>&1 | grep -v '^dbus-daemon\['
 }
 
 # CI (NONO_E2E_REQUIRED) fails instead of skipping
