@@ -67,8 +67,33 @@ install_hooks(const struct nono_launch *l)
 	}
 }
 
-/* The session's audit trail, opened before fork (it fails closed). With
- * kernel denials readable, Landlock is asked to log them after exec. */
+/* The session's audit trail, opened in the parent while the child confines
+ * itself (spawn's after_fork): its files cost the launch nothing, and a
+ * failure still stops everything before the program runs. */
+struct audit_ctx {
+	struct nono_audit **out;
+	struct nono_launch *l;
+	struct nono_prepared *pr;
+	char **argv;
+	const char *program;
+	struct nono_supervisor *sv;
+};
+
+static int open_audit(struct nono_audit **out, struct nono_launch *l, struct nono_prepared *pr, char **argv,
+		      const char *program, struct nono_error *err);
+
+static int
+open_audit_after_fork(void *ctx, pid_t child, struct nono_error *err)
+{
+	struct audit_ctx *c = ctx;
+	int r = open_audit(c->out, c->l, c->pr, c->argv, c->program, err);
+
+	(void)child;
+	if (r == 0)
+		c->sv->audit = *c->out;
+	return r;
+}
+
 static int
 open_audit(struct nono_audit **out, struct nono_launch *l, struct nono_prepared *pr, char **argv, const char *program,
 	   struct nono_error *err)
@@ -87,8 +112,6 @@ open_audit(struct nono_audit **out, struct nono_launch *l, struct nono_prepared 
 	info.capabilities = caps;
 	r = nono_audit_open(out, &info, err);
 	free(caps);
-	if (r == 0 && nono_audit_kernel_fd(*out) >= 0 && pr->sandbox.abi >= 7)
-		pr->sandbox.restrict_flags |= LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON;
 	return r;
 }
 
@@ -146,6 +169,7 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	struct nono_spawn sp;
 	struct nono_supervisor sv = {0};
 	struct nono_audit *audit = NULL;
+	struct audit_ctx actx;
 	struct nono_journal journal = {0};
 	char *program = NULL;
 	int r, status = 125;
@@ -187,10 +211,10 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 		nono_print_error(&err);
 		goto out;
 	}
-	if (!l->no_audit && (r = open_audit(&audit, l, &pr, argv, program, &err)) < 0) {
-		nono_print_error(&err);
-		goto out;
-	}
+	/* Landlock logs denials after exec (ABI 7) for the trail to read where
+	 * the kernel audits: decided before fork, harmless where it doesn't */
+	if (!l->no_audit && pr.sandbox.abi >= 7)
+		pr.sandbox.restrict_flags |= LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON;
 	nono_launch_banner(l, &pr, "supervised");
 	nono_strv_push_owned(&set, xasprintf("TMPDIR=%s", pr.tmpdir));
 	nono_strv_push_owned(&set, xasprintf("NONO_CAP_FILE=%s", pr.capfile));
@@ -227,8 +251,12 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	sp.keep_fd = keep_fd;
 	sv.policy = &l->policy;
 	sv.shim = pr.shim;
-	sv.audit = audit;
 	sp.supervisor = &sv;
+	if (!l->no_audit) {
+		actx = (struct audit_ctx){&audit, l, &pr, argv, program, &sv};
+		sp.after_fork = open_audit_after_fork;
+		sp.after_fork_ctx = &actx;
+	}
 	if (nono_launch_rollback(l)) {
 		if (journal_begin(&journal, l, argv, &err) < 0) {
 			nono_print_error(&err);

@@ -306,6 +306,14 @@ nono_spawn_run(struct nono_spawn *s, int *out_status, struct nono_error *err)
 	pipefd[1] = -1;
 	close(sock[1]);
 	sock[1] = -1;
+	if (s->after_fork && s->after_fork(s->after_fork_ctx, pid, err) < 0) {
+		kill(pid, SIGKILL);
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+		err->code = -EPROTO; /* exit 125: nothing ran */
+		failed = true;
+		goto out;
+	}
 	nfd = recv_fd(sock[0]);
 	if (nfd >= 0)
 		nono_seccomp_notif_sync_wakeup(nfd);

@@ -22,6 +22,12 @@ struct nono_spawn {
 	struct nono_supervisor *supervisor; /* answers the mediated syscalls */
 	int keep_fd;			    /* passed to the program as NONO_KEEP_FD, or -1 */
 	double t_exec;			    /* out: microseconds from fork to the child's exec */
+	/* Called in the parent right after fork, while the child confines
+	 * itself: work that need not delay the launch. The program cannot run
+	 * before the supervisor answers its exec, so a negative return kills
+	 * the child with nothing run (exit 125, err kept). */
+	int (*after_fork)(void *ctx, pid_t child, struct nono_error *err);
+	void *after_fork_ctx;
 };
 
 /* Stages the child reports through the error pipe. */
