@@ -30,6 +30,7 @@ hyperfine -N --warmup 30 --runs "$RUNS" --export-json "$work/r.json" \
 	-n floor "$work/floor /bin/true" \
 	-n nono "$NONO run --silent --allow . -- /bin/true" \
 	-n nono-block-net "$NONO run --silent --block-net --allow . -- /bin/true" \
+	-n nono-no-audit "$NONO run --silent --no-audit --allow . -- /bin/true" \
 	-n bwrap "bwrap --ro-bind / / --dev /dev --proc /proc --bind $PWD $PWD --tmpfs $HOME/.ssh --unshare-net --unshare-pid --die-with-parent --new-session -- /bin/true" \
 	>/dev/null
 
@@ -57,6 +58,7 @@ lines = [
     "nono - bare:         %+.2f ms" % nono_over,
     "bwrap - bare:        %+.2f ms" % bwrap_over,
     "nono/bwrap overhead: %.2f  (goal <= 0.25: %s)" % (ratio, "PASS" if ratio <= 0.25 else "MISS"),
+    "the audit trail:     %+.2f ms a launch (nono - nono --no-audit)" % (med["nono"] - med["nono-no-audit"]),
     "nono, bwrap speed:   nono is %.1fx faster than bwrap" % (med["bwrap"] / med["nono"]),
 ]
 print()
