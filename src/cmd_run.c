@@ -124,9 +124,16 @@ journal_begin(struct nono_journal *j, const struct nono_launch *l, char **argv, 
 	struct nono_journal_opts o = {0};
 	int r;
 
-	for (size_t i = 0; i < p->n_rules; i++)
-		if (p->rules[i].user && (p->rules[i].access & NONO_ACC_WRITE))
-			nono_strv_push(&roots, p->rules[i].path);
+	/* the user's own trees: what the flags grant and the working directory;
+	 * a profile's grants for the agent's own state (~/.claude) are not */
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct nono_rule *g = &p->rules[i];
+
+		bool from_profile = strncmp(g->source, "profile:", 8) == 0 || strcmp(g->source, "allow_delete") == 0;
+
+		if (g->user && (g->access & NONO_ACC_WRITE) && (!from_profile || nono_path_under(g->path, p->workdir)))
+			nono_strv_push(&roots, g->path);
+	}
 	o.argv = argv;
 	o.cwd = p->workdir;
 	o.profile = l->profile;

@@ -630,6 +630,7 @@ static const char builtin_claude_code[] =
     "    \"allow_delete\": [\"$WORKDIR\", \"$HOME/.claude\"]\n"
     "  },\n"
     "  \"network\": {\"block\": false},\n"
+    "  \"rollback\": {\"exclude_patterns\": [\"node_modules\", \".next\", \"__pycache__\", \"target\"]},\n"
     "  \"hooks\": {\"claude-code\": {\"event\": \"PostToolUseFailure\", \"matcher\": \"Read|Write|Edit|Bash\",\n"
     "                              \"script\": \"nono-hook.sh\"}},\n"
     "  \"workdir\": {\"access\": \"readwrite\"}\n"

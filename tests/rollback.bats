@@ -357,3 +357,23 @@ import shutil; shutil.rmtree("many")'
 	[[ "$output" == *"Restored 3001 paths"* ]]
 	[ "$(ls "$WORK/many" | wc -l)" -eq 3000 ]
 }
+
+@test "a profile's grants for the agent's own state are not journaled; the working directory is" {
+	mkdir -p "$HOME/.config/nono/profiles" "$HOME/agentstate"
+	echo state > "$HOME/agentstate/s.json"
+	cat > "$HOME/.config/nono/profiles/agent.json" <<'EOF2'
+{ "filesystem": { "allow": ["$HOME/agentstate"], "allow_delete": ["$WORKDIR", "$HOME/agentstate"] },
+  "workdir": { "access": "readwrite" } }
+EOF2
+	run nono_run --profile agent -- python3 -c "
+import os
+os.unlink('$HOME/agentstate/s.json')
+os.unlink('tree/README')"
+	[ ! -e "$HOME/agentstate/s.json" ]
+	run -0 "$NONO" rollback show last --json
+	echo "$output" | python3 -c '
+import json, sys
+paths = [p["path"] for p in json.load(sys.stdin)["paths"]]
+assert any(p.endswith("/work/tree/README") for p in paths), paths
+assert not any("agentstate" in p for p in paths), paths'
+}
