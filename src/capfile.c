@@ -287,7 +287,8 @@ nono_capfile_fill(int fd, const char *path, const struct nono_policy *p, const s
 
 char *
 nono_capfile_plan(const struct nono_policy *p, const struct nono_sandbox *sb, const char *program, char *const *argv,
-		  const struct nono_feature *f, int nf, const char *const *seccomp_denied, const char *refusal)
+		  const struct nono_feature *f, int nf, const char *const *seccomp_denied,
+		  const struct nono_plan_records *rec, const char *refusal)
 {
 	json_t *root = policy_json(p, sb);
 	json_t *args = json_array(), *feats = json_array(), *sc = json_array();
@@ -305,6 +306,14 @@ nono_capfile_plan(const struct nono_policy *p, const struct nono_sandbox *sb, co
 	json_object_set_new(root, "argv", args);
 	json_object_set_new(root, "features", feats);
 	json_object_set_new(root, "seccomp_denied", sc);
+	if (rec) {
+		json_t *ex = json_array();
+
+		for (size_t i = 0; rec->rollback_exclude && i < rec->rollback_exclude->n; i++)
+			json_array_append_new(ex, json_string(rec->rollback_exclude->v[i]));
+		json_object_set_new(root, "rollback", json_pack("{s:b, s:o}", "enabled", rec->rollback, "exclude", ex));
+		json_object_set_new(root, "audit", json_boolean(rec->audit));
+	}
 	json_object_set_new(root, "refused", refusal ? json_string(refusal) : json_null());
 	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);

@@ -16,11 +16,16 @@ int nono_capfile_create(char **out_path, int *out_fd, struct nono_error *err);
 int nono_capfile_fill(int fd, const char *path, const struct nono_policy *p, const struct nono_sandbox *sb,
 		      struct nono_error *err);
 struct nono_feature;
+/* What a launch keeps besides the sandbox, for the plan. */
+struct nono_plan_records {
+	bool rollback, audit;
+	const struct nono_strv *rollback_exclude;
+};
 /* The --dry-run --json document: the capabilities plus program, kernel
- * features, seccomp and refusal; caller-owned. */
+ * features, seccomp, records and refusal; caller-owned. */
 char *nono_capfile_plan(const struct nono_policy *p, const struct nono_sandbox *sb, const char *program,
 			char *const *argv, const struct nono_feature *f, int nf, const char *const *seccomp_denied,
-			const char *refusal);
+			const struct nono_plan_records *rec, const char *refusal);
 /* The same document without jansson (what the launch writes), caller-owned. */
 char *nono_capfile_render(const struct nono_policy *p, const struct nono_sandbox *sb);
 /* Serialise the policy (the same document) to a string, caller-owned. */

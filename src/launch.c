@@ -324,10 +324,11 @@ nono_launch_plan(const struct nono_launch *l, const struct nono_prepared *pr, co
 	const struct nono_policy *p = &l->policy;
 	struct nono_feature feats[16];
 	int nf = nono_sandbox_features(feats, 16, p, pr->sandbox.abi);
+	struct nono_plan_records rec = {nono_launch_rollback(l), !l->no_audit, &l->rollback_exclude};
 
 	if (l->json) {
-		char *s =
-		    nono_capfile_plan(p, &pr->sandbox, program, l->argv, feats, nf, nono_seccomp_denied, pr->refusal);
+		char *s = nono_capfile_plan(p, &pr->sandbox, program, l->argv, feats, nf, nono_seccomp_denied, &rec,
+					    pr->refusal);
 
 		puts(s);
 		free(s);
@@ -373,6 +374,7 @@ nono_launch_plan(const struct nono_launch *l, const struct nono_prepared *pr, co
 						  : "refused in writable grants except .git (--allow-delete)");
 	printf("Rollback:  %s\n", nono_launch_rollback(l) ? "on: destructive operations are journaled first"
 							  : "off (--rollback to turn it on)");
+	printf("Audit:     %s\n", l->no_audit ? "off (--no-audit)" : "on: execs and refusals recorded, hash-chained");
 	printf("Commands:  every exec checked by the supervisor; groups:");
 	{
 		size_t n = 0;

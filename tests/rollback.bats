@@ -377,3 +377,19 @@ paths = [p["path"] for p in json.load(sys.stdin)["paths"]]
 assert any(p.endswith("/work/tree/README") for p in paths), paths
 assert not any("agentstate" in p for p in paths), paths'
 }
+
+@test "--dry-run says whether rollback and audit are on, in text and JSON" {
+	run -0 "$NONO" run --dry-run --allow "$WORK" --allow-delete --rollback-exclude node_modules -- true
+	[[ "$output" == *"Rollback:  on"* ]]
+	[[ "$output" == *"Audit:     on"* ]]
+	run -0 "$NONO" run --dry-run --allow "$WORK" --no-audit -- true
+	[[ "$output" == *"Rollback:  off"* ]]
+	[[ "$output" == *"Audit:     off"* ]]
+	run -0 "$NONO" run --dry-run --json --allow "$WORK" --allow-delete --rollback-exclude node_modules --no-audit -- true
+	echo "$output" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["rollback"] == {"enabled": True, "exclude": ["node_modules"]}, d["rollback"]
+assert d["audit"] is False'
+	[ ! -d "$STORE" ]
+}
