@@ -166,6 +166,8 @@ nono_entry_to_json(const struct nono_entry *e)
 	if (e->type != NONO_ENTRY_ABSENT) {
 		json_object_set_new(o, "mode", json_integer(e->mode));
 		json_object_set_new(o, "mtime_ns", json_integer(e->mtime_ns));
+		json_object_set_new(o, "uid", json_integer(e->uid));
+		json_object_set_new(o, "gid", json_integer(e->gid));
 	}
 	if (e->type == NONO_ENTRY_FILE) {
 		json_object_set_new(o, "size", json_integer(e->size));
@@ -219,6 +221,8 @@ nono_entry_from_json(struct nono_entry *e, const char *line, struct nono_error *
 	e->mode = (unsigned)json_integer_value(json_object_get(o, "mode"));
 	e->size = json_integer_value(json_object_get(o, "size"));
 	e->mtime_ns = json_integer_value(json_object_get(o, "mtime_ns"));
+	e->uid = json_is_integer(json_object_get(o, "uid")) ? json_integer_value(json_object_get(o, "uid")) : -1;
+	e->gid = json_is_integer(json_object_get(o, "gid")) ? json_integer_value(json_object_get(o, "gid")) : -1;
 	e->saved = json_is_true(json_object_get(o, "saved"));
 	e->pack = json_is_integer(json_object_get(o, "pack")) ? json_integer_value(json_object_get(o, "pack")) : -1;
 	sha = json_string_value(json_object_get(o, "sha256"));
@@ -504,6 +508,8 @@ record_at(struct nono_journal *j, const char *canon, int dfd, const char *leaf, 
 		e.mode = st.st_mode;
 		e.size = st.st_size;
 		e.mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+		e.uid = st.st_uid;
+		e.gid = st.st_gid;
 		if (S_ISREG(st.st_mode)) {
 			e.type = NONO_ENTRY_FILE;
 			if (st.st_size <= j->max_file) {

@@ -44,6 +44,7 @@ struct nono_entry {
 	unsigned mode; /* permission bits and type bits (st_mode) */
 	long long size;
 	long long mtime_ns; /* modification time, to tell cheaply what is untouched */
+	long long uid, gid; /* owner, put back when root restores; -1 unknown */
 	char sha256[65];    /* files whose content was saved; "" otherwise */
 	long long pack;	    /* offset in the session's pack, or -1: an object file */
 	char *target;	    /* symlinks */

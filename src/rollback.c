@@ -409,6 +409,19 @@ tmp_name(int dfd, char *name, size_t sz, int flags, unsigned mode)
 	return -1;
 }
 
+/* Root restoring puts the owner back too (a user's restore owns what it
+ * writes already); never for an owner unknown to an older manifest. */
+static int
+put_owner(int dfd, const char *leaf, int fd, const struct nono_entry *e)
+{
+	if (geteuid() != 0 || e->uid < 0 || e->gid < 0)
+		return 0;
+	if (fd >= 0 ? fchown(fd, (uid_t)e->uid, (gid_t)e->gid)
+		    : fchownat(dfd, leaf, (uid_t)e->uid, (gid_t)e->gid, AT_SYMLINK_NOFOLLOW))
+		return -errno;
+	return 0;
+}
+
 static int
 put_file(const char *store, const char *dir, int dfd, const char *leaf, const struct nono_entry *e, const char **msg)
 {
@@ -456,6 +469,9 @@ put_file(const char *store, const char *dir, int dfd, const char *leaf, const st
 			r = -EIO;
 		}
 	}
+	/* owner first: chown clears the set-id bits chmod would not set anyway */
+	if (r == 0)
+		r = put_owner(dfd, NULL, out, e);
 	if (r == 0 && fchmod(out, e->mode & 0777) < 0)
 		r = -errno;
 	close(out);
@@ -530,6 +546,8 @@ restore_one(const char *store, const struct nono_rb_session *s, const struct non
 				 * mode is set on a last pass */
 				if (r == 0 && mkdirat(dfd, leaf, 0700) < 0)
 					r = -errno;
+				if (r == 0)
+					r = put_owner(dfd, leaf, -1, e);
 			}
 		}
 		break;
@@ -545,6 +563,8 @@ restore_one(const char *store, const struct nono_rb_session *s, const struct non
 			r = remove_at(dfd, leaf, e->path, NULL);
 		if (r == 0 && symlinkat(e->target, dfd, tmp) < 0)
 			r = -errno;
+		if (r == 0)
+			r = put_owner(dfd, tmp, -1, e);
 		if (r == 0 && renameat(dfd, tmp, dfd, leaf) < 0) {
 			r = -errno;
 			unlinkat(dfd, tmp, 0);

@@ -193,3 +193,15 @@ os.chmod("ro", 0o500)'
 	[ "$(stat -c '%a %U' "$store")" = "700 $TEST_USER" ]
 	[ -z "$(find "$store" ! -user "$TEST_USER")" ]
 }
+
+@test "rollback restored by root gives the user's files back to the user" {
+	echo mine > "$USER_HOME/proj/owned.txt"
+	chown "$TEST_USER" "$USER_HOME/proj/owned.txt"
+	run user_run --allow-delete -- python3 -c 'import os; os.unlink("owned.txt")'
+	[ ! -e "$USER_HOME/proj/owned.txt" ]
+	id=$(ls "$USER_HOME/.local/state/nono/rollback" | grep -v objects)
+	run env HOME="$USER_HOME" "$NONO" rollback restore "$id"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$USER_HOME/proj/owned.txt")" = mine ]
+	[ "$(stat -c %U "$USER_HOME/proj/owned.txt")" = "$TEST_USER" ]
+}
