@@ -145,19 +145,62 @@ peek_string(int pid, unsigned long long addr)
 	return NULL;
 }
 
-/* the argv array at addr (at most 256 entries), for the audit trail */
+/* Up to max strings at addrs in one process_vm_readv: each is read up to
+ * its page's end, which holds almost every argument; one that runs on (or
+ * a read that stops short) is read again on its own. NULL ends the vector. */
 static char **
-peek_argv(int pid, unsigned long long addr)
+peek_strings(int pid, const unsigned long long *addrs, size_t max)
 {
-	unsigned long long ptrs[256];
-	ssize_t n = addr ? peek(pid, addr, ptrs, sizeof(ptrs)) : -1;
-	size_t max = n > 0 ? (size_t)n / sizeof(ptrs[0]) : 0, i;
+	struct iovec local[64], remote[64];
 	char **v = xcalloc(max + 1, sizeof(*v));
+	size_t n = 0;
+	ssize_t got;
 
-	for (i = 0; i < max && ptrs[i]; i++)
-		if (!(v[i] = peek_string(pid, ptrs[i])))
+	while (n < max && addrs[n] && n < 64) {
+		size_t chunk = 4096 - (addrs[n] & 4095);
+
+		v[n] = xmalloc(chunk + 1);
+		local[n] = (struct iovec){v[n], chunk};
+		remote[n] = (struct iovec){(void *)(uintptr_t)addrs[n], chunk};
+		n++;
+	}
+	got = n ? process_vm_readv(pid, local, n, remote, n, 0) : 0;
+	for (size_t i = 0; i < max && addrs[i]; i++) {
+		size_t len = i < n ? local[i].iov_len : 0;
+
+		if (i < n && got >= (ssize_t)len && memchr(v[i], '\0', len)) {
+			got -= (ssize_t)len;
+			continue;
+		}
+		got = 0; /* everything after a short read is read again */
+		free(v[i]);
+		if (!(v[i] = peek_string(pid, addrs[i]))) {
+			for (size_t j = i + 1; j < n; j++)
+				free(v[j]);
+			memset(&v[i], 0, (max - i) * sizeof(*v));
 			break;
+		}
+	}
 	return v;
+}
+
+/* The argv array at addr (at most 256 entries): every string when all is
+ * set (the audit trail), else argv[0] alone (the blocklist). */
+static char **
+peek_argv(int pid, unsigned long long addr, bool all)
+{
+	unsigned long long ptrs[257] = {0};
+	size_t want = all ? 256 : 1, max = 0;
+	ssize_t n;
+
+	if (!addr)
+		return xcalloc(1, sizeof(char *));
+	n = peek(pid, addr, ptrs, want * sizeof(ptrs[0]));
+	if (n <= 0 && want > 1) /* the array ends near an unmapped page */
+		n = peek(pid, addr, ptrs, 4096 - (addr & 4095));
+	while (n > 0 && max < (size_t)n / sizeof(ptrs[0]) && ptrs[max])
+		max++;
+	return peek_strings(pid, ptrs, max);
 }
 
 static void
@@ -356,7 +399,8 @@ decide(struct nono_supervisor *sv, int notify_fd, const struct nono_notif *n)
 {
 	const struct nono_policy *p = sv->policy;
 	const char *name = n->name ? n->name : "?";
-	char *path = NULL, *canon = NULL, *argv0 = NULL;
+	char *path = NULL, *canon = NULL, **av = NULL;
+	const char *argv0 = NULL;
 	long long dirfd = -100;
 	int flags = 0, pathi = 0, r = 0;
 	enum { EXEC, META, META_FD, UNIX, OTHER } kind = OTHER;
@@ -421,13 +465,13 @@ decide(struct nono_supervisor *sv, int notify_fd, const struct nono_notif *n)
 	switch (kind) {
 	case EXEC: {
 		const char *cat, *cmd;
-		unsigned long long argv_ptr = n->args[pathi + 1], a0 = 0;
 		struct stat st;
 		char *abs = NULL;
 
 		path = peek_string(n->pid, n->args[pathi]);
-		if (argv_ptr && peek(n->pid, argv_ptr, &a0, sizeof(a0)) == sizeof(a0))
-			argv0 = peek_string(n->pid, a0);
+		/* argv before the validity check below, which then covers it */
+		av = peek_argv(n->pid, n->args[pathi + 1], sv->audit != NULL);
+		argv0 = av[0];
 		if (!path)
 			break;
 		/* only a symlink in the last component changes the name that runs, so
@@ -467,10 +511,13 @@ decide(struct nono_supervisor *sv, int notify_fd, const struct nono_notif *n)
 			r = -EPERM;
 		}
 		if (sv->audit) {
-			char **av = peek_argv(n->pid, argv_ptr);
-
-			nono_audit_exec(sv->audit, n->pid, canon, av, r ? cat : NULL);
-			free_argv(av);
+			/* written once the caller has its answer */
+			sv->pending.pid = n->pid;
+			sv->pending.path = canon;
+			sv->pending.argv = av;
+			sv->pending.refused = r ? cat : NULL;
+			canon = NULL;
+			av = NULL;
 		}
 		break;
 	}
@@ -534,7 +581,7 @@ decide(struct nono_supervisor *sv, int notify_fd, const struct nono_notif *n)
 	}
 	free(path);
 	free(canon);
-	free(argv0);
+	free_argv(av);
 	return r;
 }
 
@@ -553,5 +600,11 @@ nono_supervisor_handle(struct nono_supervisor *sv, int notify_fd)
 		sv->refused++;
 	/* ENOENT: the caller died meanwhile; nothing to answer */
 	nono_seccomp_notif_reply(notify_fd, n.id, verdict);
+	if (sv->pending.path) {
+		nono_audit_exec(sv->audit, sv->pending.pid, sv->pending.path, sv->pending.argv, sv->pending.refused);
+		free(sv->pending.path);
+		free_argv(sv->pending.argv);
+		memset(&sv->pending, 0, sizeof(sv->pending));
+	}
 	return 0;
 }

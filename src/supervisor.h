@@ -20,6 +20,11 @@ struct nono_supervisor {
 	const char *shim; /* the exec shim binary (canonical): always runs, never speaks */
 	int told_pid;
 	char told_cmd[64];
+	struct { /* an exec's audit record, written after the answer */
+		int pid;
+		char *path, **argv;
+		const char *refused;
+	} pending;
 };
 
 /* execve: 0 to let it run, or -EPERM with *category set. */
