@@ -201,3 +201,40 @@ teardown() { common_teardown; }
 		[ "$(cat "$WORK/n.txt")" = 42 ]
 	fi
 }
+
+@test "extends: a base reached on two branches is no cycle; 10 levels are fine, 11 are refused where named" {
+	run nono_run --profile "$SCRATCH/diamond.json" -- sh -c "cat $HOME/docs/readme.txt; echo w > $WORK/w"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *doc* ]]
+	[ -f "$WORK/w" ]
+	run timeout 30 "$NONO" profile show "$SCRATCH/diamond.json"
+	[[ "$output" == *"Built from: $SCRATCH/diamond-root.json $SCRATCH/diamond-left.json $SCRATCH/diamond-right.json $SCRATCH/diamond.json"* ]]
+	for i in $(seq 0 10); do echo "{\"extends\": \"lvl$((i + 1))\"}" > "$SCRATCH/lvl$i.json"; done
+	echo '{"filesystem": {"read": ["$HOME/docs"]}}' > "$SCRATCH/lvl11.json"
+	run nono_run --profile "$SCRATCH/lvl1.json" -- cat "$HOME/docs/readme.txt"
+	[ "$output" = doc ]
+	run nono_run --profile "$SCRATCH/lvl0.json" -- touch "$WORK/ran"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"lvl10.json' line 1 col 2: extends: 'lvl11' is nested more than 10 deep"* ]]
+	[ ! -e "$WORK/ran" ]
+}
+
+@test "a cycle is named where it closes, with line, column and what to do" {
+	run nono_run --profile "$SCRATCH/cycle-a.json" -- touch "$WORK/ran"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"cycle-b.json' line 1 col 3: extends: 'cycle-a' leads back to $SCRATCH/cycle-a.json, a cycle"* ]]
+	[[ "$output" == *"hint: remove one 'extends' of the loop"* ]]
+	[ "$(echo "$output" | grep -c '^nono:')" -eq 1 ]
+	[ ! -e "$WORK/ran" ]
+}
+
+@test "nono profile show: the file asked for, its bases, the merged JSON and the Landlock rules" {
+	run timeout 30 "$NONO" profile show "$SCRATCH/child.json"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | head -n1)" = "Profile $SCRATCH/child.json ($SCRATCH/child.json)" ]
+	[[ "$output" == *"Built from: $SCRATCH/base.json $SCRATCH/child.json"* ]]
+	[[ "$output" == *'"block": true'* ]]
+	echo "$output" | grep -Eq "^  r--  $HOME/docs +profile:"
+	echo "$output" | grep -Eq "^  rw-  $WORK +profile:"
+	[[ "$output" == *"nothing is executed"* ]]
+}
