@@ -255,6 +255,22 @@ cmd_init(int argc, char **argv)
 		log_hint("nono profile init my-agent --extends claude-code");
 		return 1;
 	}
+	if (!nono_profile_name_valid(name)) {
+		log_error("nono profile init: '%s' is not a profile name (letters, digits, - and _)", name);
+		return 1;
+	}
+	if (ext) {
+		struct nono_profile base;
+		struct nono_error err = {0};
+
+		if (strpbrk(ext, "\"\\") || nono_profile_load(&base, ext, &err) < 0) {
+			if (!err.code)
+				nono_error_set(&err, -EINVAL, "--extends '%s': not a profile name nor a plain path", ext);
+			nono_print_error(&err);
+			return 1;
+		}
+		nono_profile_free(&base);
+	}
 	path = nono_profile_user_path(name);
 	dir = nono_path_dirname(path);
 	nono_mkdir_p(dir, 0700);

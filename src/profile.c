@@ -713,8 +713,8 @@ nono_profile_user_path(const char *name)
 	return p;
 }
 
-static bool
-valid_name(const char *n)
+bool
+nono_profile_name_valid(const char *n)
 {
 	size_t l = strlen(n);
 
@@ -765,7 +765,7 @@ locate(char **text, char **origin, const char *ref, const char *sibling_dir, str
 		*text = read_file(*origin, err);
 		return *text ? 0 : err->code;
 	}
-	if (!valid_name(ref)) {
+	if (!nono_profile_name_valid(ref)) {
 		nono_error_set(err, -EINVAL, "'%s' is not a profile name (letters, digits, - and _) nor a path", ref);
 		return err->code;
 	}

@@ -238,3 +238,122 @@ teardown() { common_teardown; }
 	echo "$output" | grep -Eq "^  rw-  $WORK +profile:"
 	[[ "$output" == *"nothing is executed"* ]]
 }
+
+@test "built-in claude-code: exactly its grants, and each one does what it says" {
+	mkdir -p "$HOME/.claude" "$HOME/.vscode" "$HOME/.config/Code" "$HOME/.local/share/claude" \
+		"$HOME/.cache/claude" "$HOME/.cache/claude-cli-nodejs"
+	touch "$HOME/.claude.json" "$HOME/.claude.json.lock" "$HOME/.claude.lock"
+	echo '[user]' > "$HOME/.gitconfig"
+	echo v1 > "$HOME/.local/share/claude/version"
+	echo keep > "$HOME/.vscode/settings.json"
+	timeout 30 "$NONO" run --profile claude-code --dry-run --json -- true > "$SCRATCH/plan.json"
+	python3 - "$SCRATCH/plan.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+got = sorted((r["original"], r["access"], r["delete"]) for r in d["fs"]
+             if r["source"].startswith("profile:") or r["source"] == "group:git_config")
+rw = lambda p, dl=False: (p, "readwrite", dl)
+want = sorted([rw("$WORKDIR", True), rw("$HOME/.claude", True), rw("$HOME/.vscode"), rw("$HOME/.config/Code"),
+               rw("$HOME/.cache/claude"), rw("$HOME/.cache/claude-cli-nodejs"), rw("$HOME/.claude.json"),
+               rw("$HOME/.claude.json.lock"), rw("$HOME/.claude.lock"),
+               ("$HOME/.local/share/claude", "read", False), ("$HOME/.gitconfig", "read", False),
+               ("/etc/bash.bashrc", "read", False), ("/etc/profile", "read", False)])
+assert got == want, got
+assert d["net_blocked"] is False
+PY
+	run nono_run --profile claude-code -- sh -c "
+		echo c > ~/.vscode/new; echo c > ~/.config/Code/new; echo '{}' > ~/.claude.json; echo l > ~/.claude.json.lock
+		cat ~/.local/share/claude/version ~/.gitconfig
+		echo x > ~/.local/share/claude/version; echo x >> ~/.gitconfig; rm ~/.vscode/settings.json; echo x > ~/other"
+	[ -f "$HOME/.vscode/new" ] && [ -f "$HOME/.config/Code/new" ]
+	[ "$(cat "$HOME/.claude.json")" = '{}' ] && [ "$(cat "$HOME/.claude.json.lock")" = l ]
+	[[ "$output" == *v1*'[user]'* ]]
+	[ "$(cat "$HOME/.local/share/claude/version")" = v1 ] && [ "$(cat "$HOME/.gitconfig")" = '[user]' ]
+	[ -f "$HOME/.vscode/settings.json" ]
+	[ ! -e "$HOME/other" ]
+}
+
+@test "each filesystem key, commands.allow, groups.exclude and workdir.access reach the sandbox" {
+	mkdir -p "$HOME/wonly"
+	echo old > "$HOME/wonly/old"; echo af > "$HOME/af"; echo rf > "$HOME/rf"; echo wf > "$HOME/wf"
+	echo '[user]' > "$HOME/.gitconfig"; echo gone > "$WORK/victim"
+	cat > "$SCRATCH/keys.json" <<'JSON'
+{ "filesystem": { "write": ["$HOME/wonly"], "allow_file": ["$HOME/af"], "read_file": ["$HOME/rf"],
+                  "write_file": ["~/wf"] },
+  "groups": { "exclude": ["git_config", "dangerous_commands"] },
+  "commands": { "allow": ["rm"] },
+  "workdir": { "access": "read" } }
+JSON
+	run nono_run --profile "$SCRATCH/keys.json" -- sh -c '
+		echo new > ~/wonly/new; cat ~/wonly/old; echo AF-$(cat ~/af); echo af2 >> ~/af
+		echo RF-$(cat ~/rf); echo rf2 >> ~/rf; echo WF-$(cat ~/wf); echo wf2 >> ~/wf
+		cat ~/.gitconfig; ls victim; echo w > made'
+	[ "$(cat "$HOME/wonly/new")" = new ]
+	[ "$(grep -cx old <<<"$output")" -eq 0 ]
+	[[ "$output" == *AF-af* ]] && [ "$(tail -n1 "$HOME/af")" = af2 ]
+	[[ "$output" == *RF-rf* ]] && [ "$(cat "$HOME/rf")" = rf ]
+	grep -qx WF- <<<"$output" && [ "$(tail -n1 "$HOME/wf")" = wf2 ]
+	[[ "$output" != *'[user]'* ]]
+	[[ "$output" == *victim* ]]
+	[ ! -e "$WORK/made" ]
+	# dangerous_commands excluded and rm allowed: it runs (and the read-only grant stops it)
+	run nono_run --profile "$SCRATCH/keys.json" -- rm victim
+	[ "$status" -ne 126 ]
+	[[ "$output" != *blocked* ]]
+	[ -f "$WORK/victim" ]
+}
+
+@test "legacy security.groups and policy.add_* keys still grant, each with a deprecation warning" {
+	echo gone > "$WORK/victim"; mkdir -p "$HOME/rw"
+	cat > "$SCRATCH/old.json" <<'JSON'
+{ "security": { "groups": ["git_config"] },
+  "policy": { "add_allow_readwrite": ["$WORKDIR"], "add_allow_write": ["$HOME/rw"],
+              "add_deny_access": ["$HOME/docs"], "add_deny_commands": ["touch"] } }
+JSON
+	run bash -c "timeout 30 '$NONO' run --profile '$SCRATCH/old.json' -- sh -c 'echo w > $HOME/rw/w; cat $HOME/docs/readme.txt; echo n > $WORK/n' 2>&1"
+	[ "$(cat "$HOME/rw/w")" = w ] && [ "$(cat "$WORK/n")" = n ]
+	[ "$(grep -cx doc <<<"$output")" -eq 0 ]
+	for k in security.groups policy.add_allow_readwrite policy.add_allow_write policy.add_deny_access policy.add_deny_commands; do
+		[[ "$output" == *"\"$k\" is deprecated"* ]] || { echo "no warning for $k"; return 1; }
+	done
+	run nono_run --profile "$SCRATCH/old.json" -- touch "$WORK/t"
+	[ "$status" -eq 126 ]
+	[ ! -e "$WORK/t" ]
+}
+
+@test "nono profile init: a commented skeleton; a bad name or a missing base writes nothing; --force overwrites" {
+	run timeout 30 "$NONO" profile init ../escape
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"'../escape' is not a profile name"* ]]
+	[ ! -e "$XDG_CONFIG_HOME/nono/escape.json" ]
+	run timeout 30 "$NONO" profile init orphan --extends no-such-base
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"no profile named 'no-such-base'"* ]]
+	[ ! -e "$XDG_CONFIG_HOME/nono/profiles/orphan.json" ]
+	run timeout 30 "$NONO" profile init mine
+	[ "$status" -eq 0 ]
+	f="$XDG_CONFIG_HOME/nono/profiles/mine.json"
+	[ "$output" = "$f" ]
+	[ "$(stat -c %a "$f")" = 600 ]
+	[ "$(grep -c '^ *//' "$f")" -ge 4 ]
+	grep -q '"extends": "default"' "$f"
+	echo '{}' > "$f"
+	run timeout 30 "$NONO" profile init mine --extends python-dev --force
+	[ "$status" -eq 0 ]
+	grep -q '"extends": "python-dev"' "$f"
+	run timeout 30 "$NONO" profile validate mine
+	[ "$status" -eq 0 ]
+}
+
+@test "nono profile groups: every group with its description, required ones marked; an unknown one exits 1" {
+	run timeout 30 "$NONO" profile groups
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"deny_credentials (required): "* ]]
+	[[ "$output" == *"git_config: "* ]]
+	[ "$(echo "$output" | grep -c '^  ')" -eq 0 ]
+	run timeout 30 "$NONO" profile groups git_config
+	[[ "$output" == *"read "*".gitconfig"* ]]
+	run timeout 30 "$NONO" profile groups no_such_group
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"unknown policy group 'no_such_group'"* ]]
+}
