@@ -357,3 +357,40 @@ JSON
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"unknown policy group 'no_such_group'"* ]]
 }
+
+@test "config.ini: rollback and audit retention drive cleanup; nono config says where each came from" {
+	printf '[rollback]\nkeep = 1\n[audit]\nkeep = 1\n[ui]\ncolor = never\n' > "$XDG_CONFIG_HOME/nono/config.ini"
+	for i in 1 2 3; do
+		echo "$i" > "$WORK/f$i"
+		nono_run --allow "$WORK" --allow-delete -- python3 -c "import os; os.unlink('f$i')" >/dev/null
+		sleep 1
+	done
+	run timeout 30 "$NONO" config --json
+	echo "$output" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+s = {(x["section"], x["key"]): x for x in d["settings"]}
+assert s[("rollback", "keep")]["value"] == "1" and s[("rollback", "keep")]["from"].endswith("config.ini:2"), s
+assert s[("audit", "keep")]["from"].endswith("config.ini:4"), s
+assert s[("ui", "color")]["value"] == "never" and s[("run", "banner")]["from"] == "default", s'
+	audit="$HOME/.local/state/nono/audit" rb="$HOME/.local/state/nono/rollback"
+	[ "$(find "$audit" -mindepth 1 -maxdepth 1 -type d | wc -l)" -eq 3 ]
+	run timeout 30 "$NONO" audit cleanup
+	[ "$(find "$audit" -mindepth 1 -maxdepth 1 -type d | wc -l)" -eq 1 ]
+	n=$(timeout 30 "$NONO" rollback list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+	[ "$n" -ge 2 ]
+	run timeout 30 "$NONO" rollback cleanup
+	[[ "$output" == *"keeping the newest 1"* ]]
+	[ "$(timeout 30 "$NONO" rollback list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" -eq 1 ]
+	printf '[run]\nprofile = say "hi"\n' > "$XDG_CONFIG_HOME/nono/config.ini"
+	timeout 30 "$NONO" config --json | python3 -c 'import json,sys; assert json.load(sys.stdin)["settings"][0]["value"] == "say \"hi\""'
+	printf '[ui]\ncolor = purple\n' > "$XDG_CONFIG_HOME/nono/config.ini"
+	run timeout 30 "$NONO" config
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"config.ini line 2: [ui] color = 'purple'"* ]]
+	printf '[run]\nthis is not ini\n' > "$XDG_CONFIG_HOME/nono/config.ini"
+	run nono_run -- touch "$WORK/ran"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"config.ini line 2"* ]]
+	[ ! -e "$WORK/ran" ]
+}
