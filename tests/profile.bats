@@ -394,3 +394,42 @@ assert s[("ui", "color")]["value"] == "never" and s[("run", "banner")]["from"] =
 	[[ "$output" == *"config.ini line 2"* ]]
 	[ ! -e "$WORK/ran" ]
 }
+
+@test "extends: a child's scalars win, a base's lists stay; a user profile with a built-in's name is the base it finds" {
+	echo '{"workdir": {"access": "read"}, "filesystem": {"read": ["$HOME/docs"]}}' > "$SCRATCH/sbase.json"
+	echo '{"extends": "sbase", "workdir": {"access": "readwrite"}}' > "$SCRATCH/schild.json"
+	run nono_run --profile "$SCRATCH/schild.json" -- sh -c "cat $HOME/docs/readme.txt; echo w > $WORK/w"
+	[[ "$output" == *doc* ]]
+	[ "$(cat "$WORK/w")" = w ]
+	echo '{"filesystem": {"read": ["$HOME/docs"]}}' > "$XDG_CONFIG_HOME/nono/profiles/python-dev.json"
+	echo '{"extends": "python-dev"}' > "$XDG_CONFIG_HOME/nono/profiles/kid.json"
+	run nono_run --profile kid -- sh -c "cat $HOME/docs/readme.txt; echo w > $WORK/w2"
+	[[ "$output" == *doc* ]]
+	[ ! -e "$WORK/w2" ]
+}
+
+@test "CLI precedence: --block-net wins over a profile's network, --read adds to its grants" {
+	run nono_run --profile claude-code --block-net --read "$HOME/docs" -- sh -c "cat $HOME/docs/readme.txt; python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM); print(\"net-on\")'"
+	[[ "$output" == *doc* ]]
+	[[ "$output" != *net-on* ]]
+	[[ "$output" == *"Permission denied"* ]]
+}
+
+@test "nono profile list: where each comes from; name.jsonc is the file read, before name.json" {
+	d="$XDG_CONFIG_HOME/nono/profiles"
+	echo '{}' > "$d/both.json"
+	echo '{"filesystem": {"read": ["$HOME/docs"]}}' > "$d/both.jsonc"
+	echo '{}' > "$d/go-dev.jsonc"
+	run timeout 30 "$NONO" profile list
+	[[ "$output" == *"default          built-in"* ]]
+	[[ "$output" == *"go-dev           user, overrides the built-in ($d/go-dev.jsonc)"* ]]
+	[[ "$output" == *"both             user ($d/both.jsonc)"* ]]
+	[ "$(echo "$output" | grep -c '^both ')" -eq 1 ]
+	timeout 30 "$NONO" profile list --json | python3 -c "
+import json, sys
+d = {x['name']: x for x in json.load(sys.stdin)}
+assert d['both']['path'] == '$d/both.jsonc' and d['go-dev']['path'] == '$d/go-dev.jsonc', d
+assert d['rust-dev'] == {'name': 'rust-dev', 'source': 'built-in'}, d"
+	run nono_run --profile both -- cat "$HOME/docs/readme.txt"
+	[ "$output" = doc ]
+}
