@@ -81,9 +81,9 @@ cmd_list(int argc, char **argv)
 		while ((e = readdir(d))) {
 			size_t l = strlen(e->d_name);
 
-			size_t n = l > 5 && strcmp(e->d_name + l - 5, ".json") == 0	  ? l - 5
+			size_t n = l > 5 && strcmp(e->d_name + l - 5, ".json") == 0    ? l - 5
 				   : l > 6 && strcmp(e->d_name + l - 6, ".jsonc") == 0 ? l - 6
-											: 0;
+										       : 0;
 			char *name;
 
 			if (!n)
@@ -292,7 +292,8 @@ cmd_init(int argc, char **argv)
 
 		if (strpbrk(ext, "\"\\") || nono_profile_load(&base, ext, &err) < 0) {
 			if (!err.code)
-				nono_error_set(&err, -EINVAL, "--extends '%s': not a profile name nor a plain path", ext);
+				nono_error_set(&err, -EINVAL, "--extends '%s': not a profile name nor a plain path",
+					       ext);
 			nono_print_error(&err);
 			return 1;
 		}
