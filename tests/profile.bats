@@ -433,3 +433,16 @@ assert d['rust-dev'] == {'name': 'rust-dev', 'source': 'built-in'}, d"
 	run nono_run --profile both -- cat "$HOME/docs/readme.txt"
 	[ "$output" = doc ]
 }
+
+@test "go-dev runs the real Go toolchain where the machine has it" {
+	command -v go >/dev/null || skip "no go on this machine"
+	goroot=$(go env GOROOT)
+	mkdir -p "$HOME/.cache/go-build" "$HOME/go/pkg"
+	run env GOTOOLCHAIN=local GOPROXY=off GOFLAGS= timeout 120 "$NONO" run --silent --profile go-dev --read "$goroot" -- \
+		sh -c 'go mod init example.com/hello >/dev/null 2>&1 &&
+			printf "package main\nimport \"fmt\"\nfunc main() { fmt.Println(6 * 7) }\n" > main.go &&
+			go build -o hello . && ./hello'
+	[ "$output" = 42 ]
+	[ -x "$WORK/hello" ]
+	[ -n "$(ls -A "$HOME/.cache/go-build")" ]
+}
