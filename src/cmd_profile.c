@@ -73,7 +73,7 @@ cmd_list(int argc, char **argv)
 	char *dir = nono_profile_user_path("x");
 	DIR *d;
 	struct dirent *e;
-	struct nono_strv user = {0};
+	struct nono_strv user = {0}, file = {0}; /* names, and the file each is in */
 	bool first = true;
 
 	*strrchr(dir, '/') = '\0';
@@ -81,10 +81,26 @@ cmd_list(int argc, char **argv)
 		while ((e = readdir(d))) {
 			size_t l = strlen(e->d_name);
 
-			if (l > 5 && strcmp(e->d_name + l - 5, ".json") == 0)
-				nono_strv_push_owned(&user, xasprintf("%.*s", (int)(l - 5), e->d_name));
-			else if (l > 6 && strcmp(e->d_name + l - 6, ".jsonc") == 0)
-				nono_strv_push_owned(&user, xasprintf("%.*s", (int)(l - 6), e->d_name));
+			size_t n = l > 5 && strcmp(e->d_name + l - 5, ".json") == 0    ? l - 5
+				   : l > 6 && strcmp(e->d_name + l - 6, ".jsonc") == 0 ? l - 6
+										       : 0;
+			char *name;
+
+			if (!n)
+				continue;
+			name = xasprintf("%.*s", (int)n, e->d_name);
+			/* name.jsonc is read before name.json */
+			if (nono_strv_contains(&user, name)) {
+				for (size_t i = 0; i < user.n; i++)
+					if (strcmp(user.v[i], name) == 0 && l > 6 && e->d_name[l - 1] == 'c') {
+						free(file.v[i]);
+						file.v[i] = xasprintf("%s/%s", dir, e->d_name);
+					}
+				free(name);
+				continue;
+			}
+			nono_strv_push_owned(&user, name);
+			nono_strv_push_owned(&file, xasprintf("%s/%s", dir, e->d_name));
 		}
 		closedir(d);
 	}
@@ -94,21 +110,32 @@ cmd_list(int argc, char **argv)
 		const char *n = nono_builtin_profile_names[i];
 		bool over = nono_strv_contains(&user, n);
 
+		const char *path = NULL;
+
+		for (size_t j = 0; over && j < user.n; j++)
+			if (strcmp(user.v[j], n) == 0)
+				path = file.v[j];
 		if (json) {
 			printf("%s\n  {\"name\": ", first ? "" : ",");
 			nono_json_string(stdout, n);
-			printf(", \"source\": \"%s\"}", over ? "user (overrides built-in)" : "built-in");
+			printf(", \"source\": \"%s\"", over ? "user (overrides built-in)" : "built-in");
+			if (path) {
+				printf(", \"path\": ");
+				nono_json_string(stdout, path);
+			}
+			printf("}");
+		} else if (path) {
+			printf("%-16s user, overrides the built-in (%s)\n", n, path);
 		} else {
-			printf("%-16s %s\n", n, over ? "user, overrides the built-in" : "built-in");
+			printf("%-16s built-in\n", n);
 		}
 		first = false;
 	}
 	for (size_t i = 0; i < user.n; i++) {
-		char *p;
+		const char *p = file.v[i];
 
 		if (nono_builtin_profile(user.v[i]))
 			continue;
-		p = xasprintf("%s/%s.json", dir, user.v[i]);
 		if (json) {
 			printf("%s\n  {\"name\": ", first ? "" : ",");
 			nono_json_string(stdout, user.v[i]);
@@ -118,12 +145,12 @@ cmd_list(int argc, char **argv)
 		} else {
 			printf("%-16s user (%s)\n", user.v[i], p);
 		}
-		free(p);
 		first = false;
 	}
 	if (json)
 		printf("\n]\n");
 	nono_strv_free(&user);
+	nono_strv_free(&file);
 	free(dir);
 	return 0;
 }
@@ -254,6 +281,23 @@ cmd_init(int argc, char **argv)
 		log_error("nono profile init: which name?");
 		log_hint("nono profile init my-agent --extends claude-code");
 		return 1;
+	}
+	if (!nono_profile_name_valid(name)) {
+		log_error("nono profile init: '%s' is not a profile name (letters, digits, - and _)", name);
+		return 1;
+	}
+	if (ext) {
+		struct nono_profile base;
+		struct nono_error err = {0};
+
+		if (strpbrk(ext, "\"\\") || nono_profile_load(&base, ext, &err) < 0) {
+			if (!err.code)
+				nono_error_set(&err, -EINVAL, "--extends '%s': not a profile name nor a plain path",
+					       ext);
+			nono_print_error(&err);
+			return 1;
+		}
+		nono_profile_free(&base);
 	}
 	path = nono_profile_user_path(name);
 	dir = nono_path_dirname(path);

@@ -713,8 +713,8 @@ nono_profile_user_path(const char *name)
 	return p;
 }
 
-static bool
-valid_name(const char *n)
+bool
+nono_profile_name_valid(const char *n)
 {
 	size_t l = strlen(n);
 
@@ -765,7 +765,7 @@ locate(char **text, char **origin, const char *ref, const char *sibling_dir, str
 		*text = read_file(*origin, err);
 		return *text ? 0 : err->code;
 	}
-	if (!valid_name(ref)) {
+	if (!nono_profile_name_valid(ref)) {
 		nono_error_set(err, -EINVAL, "'%s' is not a profile name (letters, digits, - and _) nor a path", ref);
 		return err->code;
 	}
@@ -856,26 +856,33 @@ merge(json_t *base, const json_t *child, const char *path)
 	}
 }
 
+/* stack: the files being loaded, outermost first (a base met twice on
+ * different branches is not a cycle; one met on its own branch is). */
 static int
-load_rec(json_t **out, struct nono_profile *p, const char *ref, const char *sibling_dir, int depth,
-	 struct nono_error *err)
+load_rec(json_t **out, struct nono_profile *p, struct nono_strv *stack, const char *ref, const char *sibling_dir,
+	 int depth, struct nono_error *err)
 {
 	char *text = NULL, *origin = NULL, *dir = NULL;
 	struct nono_strv problems = {0};
 	json_t *doc = NULL, *merged = NULL, *ext;
+	bool pushed = false;
 	int r;
 
 	*out = NULL;
-	if (depth > MAX_DEPTH)
-		return nono_error_set(err, -ELOOP, "profile '%s': 'extends' is nested more than %d deep", ref,
-				      MAX_DEPTH);
+	if (depth > MAX_DEPTH) {
+		nono_error_set(err, -ELOOP, "'%s' is nested more than %d deep", ref, MAX_DEPTH);
+		nono_error_hint(err, "extend fewer levels: copy the keys of a base into its child");
+		return err->code;
+	}
 	if ((r = locate(&text, &origin, ref, sibling_dir, err)) < 0)
 		return r;
-	if (nono_strv_contains(&p->chain, origin)) {
-		nono_error_set(err, -ELOOP, "profile '%s': 'extends' forms a cycle through %s", ref, origin);
+	if (nono_strv_contains(stack, origin)) {
+		nono_error_set(err, -ELOOP, "'%s' leads back to %s, a cycle", ref, origin);
+		nono_error_hint(err, "remove one 'extends' of the loop");
 		goto out;
 	}
-	nono_strv_push(&p->chain, origin);
+	nono_strv_push(stack, origin);
+	pushed = true;
 	if (parse_text(&doc, text, origin, &problems, &p->warnings) < 0) {
 		nono_error_set(err, -EINVAL, "%s", problems.v[0]);
 		if (problems.n > 1)
@@ -909,7 +916,7 @@ load_rec(json_t **out, struct nono_profile *p, const char *ref, const char *sibl
 					nono_strv_free(&pr);
 				}
 			}
-			if (!bd && load_rec(&bd, p, json_string_value(b), dir, depth + 1, err) < 0) {
+			if (!bd && load_rec(&bd, p, stack, json_string_value(b), dir, depth + 1, err) < 0) {
 				char msg[600],
 				    *at = json_is_string(ext) ? xstrdup("extends") : xasprintf("extends[%zu]", i);
 				int line, col;
@@ -930,10 +937,14 @@ load_rec(json_t **out, struct nono_profile *p, const char *ref, const char *sibl
 		json_decref(bases);
 	}
 	merge(merged, doc, "");
+	if (!nono_strv_contains(&p->chain, origin))
+		nono_strv_push(&p->chain, origin);
 	*out = merged;
 	merged = NULL;
 	r = 0;
 out:
+	if (pushed)
+		free(stack->v[--stack->n]);
 	if (!*out)
 		r = err->code ? err->code : -EINVAL;
 	json_decref(merged);
@@ -948,12 +959,15 @@ out:
 int
 nono_profile_load(struct nono_profile *out, const char *ref, struct nono_error *err)
 {
+	struct nono_strv stack = {0};
 	json_t *doc = NULL;
 	int r;
 
 	memset(out, 0, sizeof(*out));
 	out->name = xstrdup(ref);
-	if ((r = load_rec(&doc, out, ref, NULL, 0, err)) < 0)
+	r = load_rec(&doc, out, &stack, ref, NULL, 0, err);
+	nono_strv_free(&stack);
+	if (r < 0)
 		return r;
 	out->doc = doc;
 	out->origin = xstrdup(out->chain.n ? out->chain.v[out->chain.n - 1] : ref);

@@ -255,15 +255,21 @@ nono_cmd_config(int argc, char **argv)
 	snprintf(v[O_RB_MAX], 64, "%lld", c.rollback_max_file);
 	snprintf(v[O_AU_KEEP], 64, "%ld", c.audit_keep);
 	snprintf(v[O_AU_DAYS], 64, "%ld", c.audit_days);
-	if (json)
-		printf("{\n  \"file\": \"%s\",\n  \"settings\": [\n", c.path);
-	else
+	if (json) {
+		printf("{\n  \"file\": ");
+		nono_json_string(stdout, c.path);
+		printf(",\n  \"settings\": [\n");
+	} else {
 		printf("# %s\n", c.path);
+	}
 	for (int k = 0; k < O_N; k++) {
-		if (json)
-			printf("    {\"section\": \"%s\", \"key\": \"%s\", \"value\": \"%s\", \"from\": \"%s\"}%s\n",
-			       keys[k].section, keys[k].name, v[k], c.origin[k], k + 1 < O_N ? "," : "");
-		else
+		if (json) {
+			printf("    {\"section\": \"%s\", \"key\": \"%s\", \"value\": ", keys[k].section, keys[k].name);
+			nono_json_string(stdout, v[k]);
+			printf(", \"from\": ");
+			nono_json_string(stdout, c.origin[k]);
+			printf("}%s\n", k + 1 < O_N ? "," : "");
+		} else
 			printf("%-9s %-16s = %-12s # %s\n", keys[k].section, keys[k].name, v[k], c.origin[k]);
 	}
 	if (json)

@@ -201,3 +201,248 @@ teardown() { common_teardown; }
 		[ "$(cat "$WORK/n.txt")" = 42 ]
 	fi
 }
+
+@test "extends: a base reached on two branches is no cycle; 10 levels are fine, 11 are refused where named" {
+	run nono_run --profile "$SCRATCH/diamond.json" -- sh -c "cat $HOME/docs/readme.txt; echo w > $WORK/w"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *doc* ]]
+	[ -f "$WORK/w" ]
+	run timeout 30 "$NONO" profile show "$SCRATCH/diamond.json"
+	[[ "$output" == *"Built from: $SCRATCH/diamond-root.json $SCRATCH/diamond-left.json $SCRATCH/diamond-right.json $SCRATCH/diamond.json"* ]]
+	for i in $(seq 0 10); do echo "{\"extends\": \"lvl$((i + 1))\"}" > "$SCRATCH/lvl$i.json"; done
+	echo '{"filesystem": {"read": ["$HOME/docs"]}}' > "$SCRATCH/lvl11.json"
+	run nono_run --profile "$SCRATCH/lvl1.json" -- cat "$HOME/docs/readme.txt"
+	[ "$output" = doc ]
+	run nono_run --profile "$SCRATCH/lvl0.json" -- touch "$WORK/ran"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"lvl10.json' line 1 col 2: extends: 'lvl11' is nested more than 10 deep"* ]]
+	[ ! -e "$WORK/ran" ]
+}
+
+@test "a cycle is named where it closes, with line, column and what to do" {
+	run nono_run --profile "$SCRATCH/cycle-a.json" -- touch "$WORK/ran"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"cycle-b.json' line 1 col 3: extends: 'cycle-a' leads back to $SCRATCH/cycle-a.json, a cycle"* ]]
+	[[ "$output" == *"hint: remove one 'extends' of the loop"* ]]
+	[ "$(echo "$output" | grep -c '^nono:')" -eq 1 ]
+	[ ! -e "$WORK/ran" ]
+}
+
+@test "nono profile show: the file asked for, its bases, the merged JSON and the Landlock rules" {
+	run timeout 30 "$NONO" profile show "$SCRATCH/child.json"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | head -n1)" = "Profile $SCRATCH/child.json ($SCRATCH/child.json)" ]
+	[[ "$output" == *"Built from: $SCRATCH/base.json $SCRATCH/child.json"* ]]
+	[[ "$output" == *'"block": true'* ]]
+	echo "$output" | grep -Eq "^  r--  $HOME/docs +profile:"
+	echo "$output" | grep -Eq "^  rw-  $WORK +profile:"
+	[[ "$output" == *"nothing is executed"* ]]
+}
+
+@test "built-in claude-code: exactly its grants, and each one does what it says" {
+	mkdir -p "$HOME/.claude" "$HOME/.vscode" "$HOME/.config/Code" "$HOME/.local/share/claude" \
+		"$HOME/.cache/claude" "$HOME/.cache/claude-cli-nodejs"
+	touch "$HOME/.claude.json" "$HOME/.claude.json.lock" "$HOME/.claude.lock"
+	echo '[user]' > "$HOME/.gitconfig"
+	echo v1 > "$HOME/.local/share/claude/version"
+	echo keep > "$HOME/.vscode/settings.json"
+	timeout 30 "$NONO" run --profile claude-code --dry-run --json -- true > "$SCRATCH/plan.json"
+	python3 - "$SCRATCH/plan.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+got = sorted((r["original"], r["access"], r["delete"]) for r in d["fs"]
+             if r["source"].startswith("profile:") or r["source"] == "group:git_config")
+rw = lambda p, dl=False: (p, "readwrite", dl)
+want = sorted([rw("$WORKDIR", True), rw("$HOME/.claude", True), rw("$HOME/.vscode"), rw("$HOME/.config/Code"),
+               rw("$HOME/.cache/claude"), rw("$HOME/.cache/claude-cli-nodejs"), rw("$HOME/.claude.json"),
+               rw("$HOME/.claude.json.lock"), rw("$HOME/.claude.lock"),
+               ("$HOME/.local/share/claude", "read", False), ("$HOME/.gitconfig", "read", False),
+               ("/etc/bash.bashrc", "read", False), ("/etc/profile", "read", False)])
+assert got == want, got
+assert d["net_blocked"] is False
+PY
+	run nono_run --profile claude-code -- sh -c "
+		echo c > ~/.vscode/new; echo c > ~/.config/Code/new; echo '{}' > ~/.claude.json; echo l > ~/.claude.json.lock
+		cat ~/.local/share/claude/version ~/.gitconfig
+		echo x > ~/.local/share/claude/version; echo x >> ~/.gitconfig; rm ~/.vscode/settings.json; echo x > ~/other"
+	[ -f "$HOME/.vscode/new" ] && [ -f "$HOME/.config/Code/new" ]
+	[ "$(cat "$HOME/.claude.json")" = '{}' ] && [ "$(cat "$HOME/.claude.json.lock")" = l ]
+	[[ "$output" == *v1*'[user]'* ]]
+	[ "$(cat "$HOME/.local/share/claude/version")" = v1 ] && [ "$(cat "$HOME/.gitconfig")" = '[user]' ]
+	[ -f "$HOME/.vscode/settings.json" ]
+	[ ! -e "$HOME/other" ]
+}
+
+@test "each filesystem key, commands.allow, groups.exclude and workdir.access reach the sandbox" {
+	mkdir -p "$HOME/wonly"
+	echo old > "$HOME/wonly/old"; echo af > "$HOME/af"; echo rf > "$HOME/rf"; echo wf > "$HOME/wf"
+	echo '[user]' > "$HOME/.gitconfig"; echo gone > "$WORK/victim"
+	cat > "$SCRATCH/keys.json" <<'JSON'
+{ "filesystem": { "write": ["$HOME/wonly"], "allow_file": ["$HOME/af"], "read_file": ["$HOME/rf"],
+                  "write_file": ["~/wf"] },
+  "groups": { "exclude": ["git_config", "dangerous_commands"] },
+  "commands": { "allow": ["rm"] },
+  "workdir": { "access": "read" } }
+JSON
+	run nono_run --profile "$SCRATCH/keys.json" -- sh -c '
+		echo new > ~/wonly/new; cat ~/wonly/old; echo AF-$(cat ~/af); echo af2 >> ~/af
+		echo RF-$(cat ~/rf); echo rf2 >> ~/rf; echo WF-$(cat ~/wf); echo wf2 >> ~/wf
+		cat ~/.gitconfig; ls victim; echo w > made'
+	[ "$(cat "$HOME/wonly/new")" = new ]
+	[ "$(grep -cx old <<<"$output")" -eq 0 ]
+	[[ "$output" == *AF-af* ]] && [ "$(tail -n1 "$HOME/af")" = af2 ]
+	[[ "$output" == *RF-rf* ]] && [ "$(cat "$HOME/rf")" = rf ]
+	grep -qx WF- <<<"$output" && [ "$(tail -n1 "$HOME/wf")" = wf2 ]
+	[[ "$output" != *'[user]'* ]]
+	[[ "$output" == *victim* ]]
+	[ ! -e "$WORK/made" ]
+	# dangerous_commands excluded and rm allowed: it runs (and the read-only grant stops it)
+	run nono_run --profile "$SCRATCH/keys.json" -- rm victim
+	[ "$status" -ne 126 ]
+	[[ "$output" != *blocked* ]]
+	[ -f "$WORK/victim" ]
+}
+
+@test "legacy security.groups and policy.add_* keys still grant, each with a deprecation warning" {
+	echo gone > "$WORK/victim"; mkdir -p "$HOME/rw"
+	cat > "$SCRATCH/old.json" <<'JSON'
+{ "security": { "groups": ["git_config"] },
+  "policy": { "add_allow_readwrite": ["$WORKDIR"], "add_allow_write": ["$HOME/rw"],
+              "add_deny_access": ["$HOME/docs"], "add_deny_commands": ["touch"] } }
+JSON
+	run bash -c "timeout 30 '$NONO' run --profile '$SCRATCH/old.json' -- sh -c 'echo w > $HOME/rw/w; cat $HOME/docs/readme.txt; echo n > $WORK/n' 2>&1"
+	[ "$(cat "$HOME/rw/w")" = w ] && [ "$(cat "$WORK/n")" = n ]
+	[ "$(grep -cx doc <<<"$output")" -eq 0 ]
+	for k in security.groups policy.add_allow_readwrite policy.add_allow_write policy.add_deny_access policy.add_deny_commands; do
+		[[ "$output" == *"\"$k\" is deprecated"* ]] || { echo "no warning for $k"; return 1; }
+	done
+	run nono_run --profile "$SCRATCH/old.json" -- touch "$WORK/t"
+	[ "$status" -eq 126 ]
+	[ ! -e "$WORK/t" ]
+}
+
+@test "nono profile init: a commented skeleton; a bad name or a missing base writes nothing; --force overwrites" {
+	run timeout 30 "$NONO" profile init ../escape
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"'../escape' is not a profile name"* ]]
+	[ ! -e "$XDG_CONFIG_HOME/nono/escape.json" ]
+	run timeout 30 "$NONO" profile init orphan --extends no-such-base
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"no profile named 'no-such-base'"* ]]
+	[ ! -e "$XDG_CONFIG_HOME/nono/profiles/orphan.json" ]
+	run timeout 30 "$NONO" profile init mine
+	[ "$status" -eq 0 ]
+	f="$XDG_CONFIG_HOME/nono/profiles/mine.json"
+	[ "$output" = "$f" ]
+	[ "$(stat -c %a "$f")" = 600 ]
+	[ "$(grep -c '^ *//' "$f")" -ge 4 ]
+	grep -q '"extends": "default"' "$f"
+	echo '{}' > "$f"
+	run timeout 30 "$NONO" profile init mine --extends python-dev --force
+	[ "$status" -eq 0 ]
+	grep -q '"extends": "python-dev"' "$f"
+	run timeout 30 "$NONO" profile validate mine
+	[ "$status" -eq 0 ]
+}
+
+@test "nono profile groups: every group with its description, required ones marked; an unknown one exits 1" {
+	run timeout 30 "$NONO" profile groups
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"deny_credentials (required): "* ]]
+	[[ "$output" == *"git_config: "* ]]
+	[ "$(echo "$output" | grep -c '^  ')" -eq 0 ]
+	run timeout 30 "$NONO" profile groups git_config
+	[[ "$output" == *"read "*".gitconfig"* ]]
+	run timeout 30 "$NONO" profile groups no_such_group
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"unknown policy group 'no_such_group'"* ]]
+}
+
+@test "config.ini: rollback and audit retention drive cleanup; nono config says where each came from" {
+	printf '[rollback]\nkeep = 1\n[audit]\nkeep = 1\n[ui]\ncolor = never\n' > "$XDG_CONFIG_HOME/nono/config.ini"
+	for i in 1 2 3; do
+		echo "$i" > "$WORK/f$i"
+		nono_run --allow "$WORK" --allow-delete -- python3 -c "import os; os.unlink('f$i')" >/dev/null
+		sleep 1
+	done
+	run timeout 30 "$NONO" config --json
+	echo "$output" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+s = {(x["section"], x["key"]): x for x in d["settings"]}
+assert s[("rollback", "keep")]["value"] == "1" and s[("rollback", "keep")]["from"].endswith("config.ini:2"), s
+assert s[("audit", "keep")]["from"].endswith("config.ini:4"), s
+assert s[("ui", "color")]["value"] == "never" and s[("run", "banner")]["from"] == "default", s'
+	audit="$HOME/.local/state/nono/audit" rb="$HOME/.local/state/nono/rollback"
+	[ "$(find "$audit" -mindepth 1 -maxdepth 1 -type d | wc -l)" -eq 3 ]
+	run timeout 30 "$NONO" audit cleanup
+	[ "$(find "$audit" -mindepth 1 -maxdepth 1 -type d | wc -l)" -eq 1 ]
+	n=$(timeout 30 "$NONO" rollback list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+	[ "$n" -ge 2 ]
+	run timeout 30 "$NONO" rollback cleanup
+	[[ "$output" == *"keeping the newest 1"* ]]
+	[ "$(timeout 30 "$NONO" rollback list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" -eq 1 ]
+	printf '[run]\nprofile = say "hi"\n' > "$XDG_CONFIG_HOME/nono/config.ini"
+	timeout 30 "$NONO" config --json | python3 -c 'import json,sys; assert json.load(sys.stdin)["settings"][0]["value"] == "say \"hi\""'
+	printf '[ui]\ncolor = purple\n' > "$XDG_CONFIG_HOME/nono/config.ini"
+	run timeout 30 "$NONO" config
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"config.ini line 2: [ui] color = 'purple'"* ]]
+	printf '[run]\nthis is not ini\n' > "$XDG_CONFIG_HOME/nono/config.ini"
+	run nono_run -- touch "$WORK/ran"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"config.ini line 2"* ]]
+	[ ! -e "$WORK/ran" ]
+}
+
+@test "extends: a child's scalars win, a base's lists stay; a user profile with a built-in's name is the base it finds" {
+	echo '{"workdir": {"access": "read"}, "filesystem": {"read": ["$HOME/docs"]}}' > "$SCRATCH/sbase.json"
+	echo '{"extends": "sbase", "workdir": {"access": "readwrite"}}' > "$SCRATCH/schild.json"
+	run nono_run --profile "$SCRATCH/schild.json" -- sh -c "cat $HOME/docs/readme.txt; echo w > $WORK/w"
+	[[ "$output" == *doc* ]]
+	[ "$(cat "$WORK/w")" = w ]
+	echo '{"filesystem": {"read": ["$HOME/docs"]}}' > "$XDG_CONFIG_HOME/nono/profiles/python-dev.json"
+	echo '{"extends": "python-dev"}' > "$XDG_CONFIG_HOME/nono/profiles/kid.json"
+	run nono_run --profile kid -- sh -c "cat $HOME/docs/readme.txt; echo w > $WORK/w2"
+	[[ "$output" == *doc* ]]
+	[ ! -e "$WORK/w2" ]
+}
+
+@test "CLI precedence: --block-net wins over a profile's network, --read adds to its grants" {
+	run nono_run --profile claude-code --block-net --read "$HOME/docs" -- sh -c "cat $HOME/docs/readme.txt; python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM); print(\"net-on\")'"
+	[[ "$output" == *doc* ]]
+	[[ "$output" != *net-on* ]]
+	[[ "$output" == *"Permission denied"* ]]
+}
+
+@test "nono profile list: where each comes from; name.jsonc is the file read, before name.json" {
+	d="$XDG_CONFIG_HOME/nono/profiles"
+	echo '{}' > "$d/both.json"
+	echo '{"filesystem": {"read": ["$HOME/docs"]}}' > "$d/both.jsonc"
+	echo '{}' > "$d/go-dev.jsonc"
+	run timeout 30 "$NONO" profile list
+	[[ "$output" == *"default          built-in"* ]]
+	[[ "$output" == *"go-dev           user, overrides the built-in ($d/go-dev.jsonc)"* ]]
+	[[ "$output" == *"both             user ($d/both.jsonc)"* ]]
+	[ "$(echo "$output" | grep -c '^both ')" -eq 1 ]
+	timeout 30 "$NONO" profile list --json | python3 -c "
+import json, sys
+d = {x['name']: x for x in json.load(sys.stdin)}
+assert d['both']['path'] == '$d/both.jsonc' and d['go-dev']['path'] == '$d/go-dev.jsonc', d
+assert d['rust-dev'] == {'name': 'rust-dev', 'source': 'built-in'}, d"
+	run nono_run --profile both -- cat "$HOME/docs/readme.txt"
+	[ "$output" = doc ]
+}
+
+@test "go-dev runs the real Go toolchain where the machine has it" {
+	command -v go >/dev/null || skip "no go on this machine"
+	goroot=$(go env GOROOT)
+	mkdir -p "$HOME/.cache/go-build" "$HOME/go/pkg"
+	run env GOTOOLCHAIN=local GOPROXY=off GOFLAGS= timeout 120 "$NONO" run --silent --profile go-dev --read "$goroot" -- \
+		sh -c 'go mod init example.com/hello >/dev/null 2>&1 &&
+			printf "package main\nimport \"fmt\"\nfunc main() { fmt.Println(6 * 7) }\n" > main.go &&
+			go build -o hello . && ./hello'
+	[ "$output" = 42 ]
+	[ -x "$WORK/hello" ]
+	[ -n "$(ls -A "$HOME/.cache/go-build")" ]
+}
