@@ -222,38 +222,62 @@ fast_realpath(const char *abs)
 	return xstrdup(buf);
 }
 
+/* the canonical form of a directory, remembered in memo (pairs) */
+static char *canonical_abs(const char *abs, bool *exists, struct nono_strv *memo, int depth);
+
+static char *
+canonical_parent(const char *parent, struct nono_strv *memo, int depth)
+{
+	char *pc;
+
+	for (size_t i = 0; memo && i + 1 < memo->n; i += 2)
+		if (strcmp(memo->v[i], parent) == 0)
+			return xstrdup(memo->v[i + 1]);
+	pc = canonical_abs(parent, NULL, memo, depth + 1);
+	if (memo) {
+		nono_strv_push(memo, parent);
+		nono_strv_push(memo, pc);
+	}
+	return pc;
+}
+
 static char *
 canonical_abs(const char *abs, bool *exists, struct nono_strv *memo, int depth)
 {
-	char *real = fast_realpath(abs);
-	char *parent, *pc, *res;
+	char *real = NULL, *parent, *pc, *res;
 	const char *base;
+	struct stat st = {.st_mode = S_IFLNK};
+	bool found = false;
 
+	if (strcmp(abs, "/") == 0 || depth > 64) {
+		if (exists)
+			*exists = strcmp(abs, "/") == 0;
+		return xstrdup(abs);
+	}
+	if (memo) {
+		/* with remembered directories, a path whose last component is no
+		 * symlink is its parent's canonical name plus that component: one
+		 * lstat instead of resolving the whole path again */
+		if (lstat(abs, &st) == 0)
+			found = !S_ISLNK(st.st_mode);
+		else if (errno == ENOENT || errno == ENOTDIR)
+			st.st_mode = 0; /* missing: from the parent below */
+		if (!found && st.st_mode)
+			real = fast_realpath(abs);
+	} else {
+		real = fast_realpath(abs);
+	}
 	if (real) {
 		if (exists)
 			*exists = true;
 		return real;
 	}
 	if (exists)
-		*exists = false;
-	if (strcmp(abs, "/") == 0 || depth > 64)
-		return xstrdup(abs);
-	/* a missing path: resolve its parent (remembered across calls) */
+		*exists = found;
+	/* a missing path (or, with a memo, an existing one): from its parent */
 	parent = nono_path_dirname(abs);
 	base = abs + strlen(parent) + (strcmp(parent, "/") != 0);
-	pc = NULL;
-	for (size_t i = 0; memo && i + 1 < memo->n; i += 2)
-		if (strcmp(memo->v[i], parent) == 0) {
-			pc = xstrdup(memo->v[i + 1]);
-			break;
-		}
-	if (!pc) {
-		pc = canonical_abs(parent, NULL, memo, depth + 1);
-		if (memo) {
-			nono_strv_push(memo, parent);
-			nono_strv_push(memo, pc);
-		}
-	}
+	pc = canonical_parent(parent, memo, depth);
 	res = nono_path_join(pc, base);
 	free(pc);
 	free(parent);
