@@ -208,6 +208,7 @@ time.sleep(20)' &
 import os, time
 os.unlink("tree/README")
 os.unlink("tree/src/main.c")
+open("left", "w").write(os.environ["TMPDIR"] + " " + os.environ["NONO_CAP_FILE"] + "\n")
 open("started", "w").close()
 time.sleep(20)' &
 	pid=$!
@@ -215,6 +216,8 @@ time.sleep(20)' &
 	nono_pid=$(pgrep -P "$pid" -x nono || echo "$pid")
 	kill -9 "$nono_pid"
 	wait "$pid" || true
+	read -r tmp cap <"$WORK/left"
+	rm -rf "$tmp" "$cap" "$WORK/left"
 	run -0 "$NONO" rollback verify last
 	run -0 "$NONO" rollback restore last
 	[ "$(cat "$WORK/tree/README")" = readme ]

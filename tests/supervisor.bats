@@ -120,7 +120,7 @@ except OSError as e: print('errno', e.errno)"
 }
 
 @test "if the supervisor dies, the sandbox dies with it" {
-	"$NONO" run --silent --allow "$WORK" -- sh -c "echo \$\$ > $WORK/pid; for i in \$(seq 200); do sleep 0.1; done" 3>&- &
+	"$NONO" run --silent --allow "$WORK" -- sh -c "echo \$TMPDIR \$NONO_CAP_FILE > $WORK/left; echo \$\$ > $WORK/pid; for i in \$(seq 200); do sleep 0.1; done" 3>&- &
 	nono_pid=$!
 	for _ in $(seq 100); do [ -s "$WORK/pid" ] && break; sleep 0.05; done
 	child=$(cat "$WORK/pid")
@@ -128,4 +128,8 @@ except OSError as e: print('errno', e.errno)"
 	kill -KILL "$nono_pid"
 	for _ in $(seq 50); do kill -0 "$child" 2>/dev/null || break; sleep 0.05; done
 	! kill -0 "$child" 2>/dev/null
+	# a killed supervisor can't tidy up: the private TMPDIR and capability file stay
+	read -r tmp cap <"$WORK/left"
+	[ -d "$tmp" ] && [ -f "$cap" ]
+	rm -rf "$tmp" "$cap"
 }
