@@ -107,6 +107,48 @@ for _ in range(100): time.sleep(0.1)
 	[ "$(cat "$WORK/t")" = got-int ]
 }
 
+@test "SIGQUIT, SIGWINCH, SIGUSR1 and SIGUSR2 sent to nono reach the program" {
+	start_bg --allow "$WORK" -- python3 -c "
+import signal, sys, time
+got = []
+def h(n, f):
+    got.append(signal.Signals(n).name)
+    # appended: truncating is refused in a grant without --allow-delete
+    open('$WORK/t', 'a').write(got[-1] + '\n')
+    if len(got) == 4: sys.exit(6)
+for s in (signal.SIGQUIT, signal.SIGWINCH, signal.SIGUSR1, signal.SIGUSR2):
+    signal.signal(s, h)
+open('$WORK/up', 'w').write('up\n')
+for _ in range(100): time.sleep(0.1)
+"
+	for sig in QUIT WINCH USR1 USR2; do
+		kill -"$sig" "$NONO_PID"
+		for _ in $(seq 40); do grep -q "SIG$sig" "$WORK/t" 2>/dev/null && break; sleep 0.05; done
+	done
+	wait_bg
+	[ "$BG_STATUS" -eq 6 ]
+	[ "$(cat "$WORK/t" | xargs)" = "SIGQUIT SIGWINCH SIGUSR1 SIGUSR2" ]
+}
+
+@test "SIGTSTP stops the program and nono with it; SIGCONT resumes both" {
+	start_bg --allow "$WORK" -- sh -c \
+		"echo \$\$ > $WORK/pid; echo up > $WORK/up; for i in \$(seq 30); do sleep 0.1; echo \$i >> $WORK/ticks; done"
+	child=$(cat "$WORK/pid")
+	for _ in $(seq 40); do [ -s "$WORK/ticks" ] && break; sleep 0.05; done
+	kill -TSTP "$NONO_PID"
+	state() { awk '{print $3}' "/proc/$1/stat"; }
+	for _ in $(seq 40); do [ "$(state "$NONO_PID")" = T ] && break; sleep 0.05; done
+	[ "$(state "$child")" = T ]
+	[ "$(state "$NONO_PID")" = T ]
+	n=$(wc -l <"$WORK/ticks")
+	sleep 0.5
+	[ "$(wc -l <"$WORK/ticks")" -eq "$n" ]
+	kill -CONT "$NONO_PID"
+	wait_bg
+	[ "$BG_STATUS" -eq 0 ]
+	[ "$(wc -l <"$WORK/ticks")" -eq 30 ]
+}
+
 # ---------------------------------------------------------------- inheritance
 
 @test "descendants inherit the sandbox: sh -c, background job, double fork" {
