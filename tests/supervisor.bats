@@ -26,6 +26,25 @@ teardown() { common_teardown; }
 	[ -f "$WORK/tree/sub/x" ]
 }
 
+@test "execveat is checked too: by descriptor (fexecve) and relative to a directory" {
+	run nono_run --allow "$WORK" --allow-delete -- python3 -c "
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+argv = (ctypes.c_char_p * 3)(b'rm', b'$WORK/f', None)
+envp = (ctypes.c_char_p * 1)(None)
+d = os.open('/usr/bin', os.O_PATH | os.O_DIRECTORY)
+r = libc.syscall(322, d, b'rm', argv, envp, 0)
+print('dirfd', r, os.strerror(ctypes.get_errno()), flush=True)
+fd = os.open('/usr/bin/rm', os.O_PATH)
+r = libc.syscall(322, fd, b'', argv, envp, 0x1000)
+print('fd', r, os.strerror(ctypes.get_errno()), flush=True)
+"
+	[[ "$output" == *"dirfd -1 Operation not permitted"* ]]
+	[[ "$output" == *"fd -1 Operation not permitted"* ]]
+	[[ "$output" == *"command 'rm' is blocked (file destruction)"* ]]
+	[ "$(cat "$WORK/f")" = keep ]
+}
+
 @test "xargs and friends are refused before they run anything" {
 	run nono_run --allow "$WORK" --allow-delete -- sh -c "ls $WORK/f | xargs rm"
 	[[ "$output" == *"command 'xargs' is blocked"* ]]
