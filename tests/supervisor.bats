@@ -152,3 +152,42 @@ except OSError as e: print('errno', e.errno)"
 	[ -d "$tmp" ] && [ -f "$cap" ]
 	rm -rf "$tmp" "$cap"
 }
+
+@test "a descendant that outlives a killed supervisor stays confined, and its execs fail" {
+	"$NONO" run --silent --allow "$WORK" -- python3 -c "
+import os, time
+if os.fork() == 0:
+    os.setsid()
+    open('$WORK/orphan', 'w').write(str(os.getpid()))
+    for _ in range(100):
+        if os.path.exists('$WORK/killed'): break
+        time.sleep(0.05)
+    out = open('$WORK/orphan.log', 'a')
+    try:
+        pid = os.fork()
+        if pid == 0:
+            try: os.execv('/bin/echo', ['echo', 'ran'])
+            except OSError as e: out.write('exec %s\\n' % e.strerror); out.flush(); os._exit(1)
+        os.waitpid(pid, 0)
+    except OSError as e: out.write('fork %s\\n' % e.strerror)
+    try: open('$OUTSIDE/escape', 'w')
+    except OSError as e: out.write('write %s\\n' % e.strerror)
+    out.write('done\\n'); out.close()
+    os._exit(0)
+open('$WORK/left', 'w').write(os.environ['TMPDIR'] + ' ' + os.environ['NONO_CAP_FILE'] + '\\n')
+open('$WORK/up', 'w').write('up')
+time.sleep(30)
+" 3>&- &
+	nono_pid=$!
+	for _ in $(seq 100); do [ -s "$WORK/orphan" ] && [ -e "$WORK/up" ] && break; sleep 0.05; done
+	kill -KILL "$nono_pid"
+	wait "$nono_pid" || true
+	touch "$WORK/killed"
+	for _ in $(seq 100); do grep -q done "$WORK/orphan.log" 2>/dev/null && break; sleep 0.05; done
+	cat "$WORK/orphan.log"
+	grep -q "exec Function not implemented" "$WORK/orphan.log"
+	grep -q "write Permission denied" "$WORK/orphan.log"
+	[ ! -e "$OUTSIDE/escape" ]
+	read -r tmp cap <"$WORK/left"
+	rm -rf "$tmp" "$cap"
+}
