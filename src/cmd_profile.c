@@ -216,11 +216,15 @@ cmd_validate(int argc, char **argv)
 	if (strchr(ref, '/') || strstr(ref, ".json"))
 		path = xstrdup(ref);
 	else {
-		path = nono_profile_user_path(ref);
+		/* the user directory as the loader searches it: .jsonc, then .json */
+		char *user = nono_profile_user_path(ref);
+
+		path = xasprintf("%sc", user);
 		if (access(path, F_OK) != 0) {
 			free(path);
-			path = NULL;
+			path = access(user, F_OK) == 0 ? xstrdup(user) : NULL;
 		}
+		free(user);
 	}
 	if (path) {
 		FILE *f = fopen(path, "re");

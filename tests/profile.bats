@@ -132,6 +132,13 @@ teardown() { common_teardown; }
 	[ "$(echo "$output" | grep -c "wrongtype.json' line")" -eq 2 ]
 	run timeout 30 "$NONO" profile validate --json "$SCRATCH/typo.json"
 	echo "$output" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["valid"] is False and "alow" in d["problems"][0]'
+	# by name, a .jsonc in the user directory is found and every problem listed
+	mkdir -p "$XDG_CONFIG_HOME/nono/profiles"
+	printf '{\n  "filesystem": {"alow": []},\n  "netwrk": {}\n}\n' >"$XDG_CONFIG_HOME/nono/profiles/mine.jsonc"
+	run timeout 30 "$NONO" profile validate mine
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"mine.jsonc' line 2 col 18: unknown key \"alow\""* ]]
+	[[ "$output" == *"mine.jsonc' line 3 col 3: unknown key \"netwrk\""* ]]
 }
 
 @test "nono profile init, show, list --json, diff, groups" {
