@@ -63,6 +63,38 @@ teardown() {
 	[ "$status" -eq 125 ]
 }
 
+@test "the process reading the lines is itself confined; the history file is out of its reach" {
+	mkdir -p "$XDG_STATE_HOME/nono"
+	echo "echo old-line" > "$XDG_STATE_HOME/nono/shell_history"
+	# the line runs as SHELL -c LINE: its parent is the process that read it
+	run timeout 30 "$NONO" shell --silent --allow "$WORK" -c \
+		"grep -E '^(NoNewPrivs|Seccomp):' /proc/\$PPID/status; cat $XDG_STATE_HOME/nono/shell_history; echo after"
+	[[ "$output" == *"NoNewPrivs:"*1* ]]
+	[[ "$output" == *"Seccomp:"*2* ]]
+	[[ "$output" != *old-line* ]]
+	[[ "$output" == *after* ]]
+	# and the supervisor, its parent, is not
+	run timeout 30 "$NONO" shell --silent --allow "$WORK" -c \
+		"ppid=\$(awk '/^PPid:/ {print \$2}' /proc/\$PPID/status); echo sup=\$ppid"
+	sup=$(echo "$output" | sed -n 's/.*sup=\([0-9]*\).*/\1/p')
+	[ -n "$sup" ]
+}
+
+@test "help, history, why with an operation, and the user's shell (--shell, SHELL, /bin/sh)" {
+	run bash -c "printf 'help\nwhy $WORK/f delete\nwhy $WORK/f write\n' | timeout 30 '$NONO' shell --silent --allow '$WORK'"
+	[[ "$output" == *"why PATH"* ]] && [[ "$output" == *caps* ]] && [[ "$output" == *history* ]]
+	[ "$(echo "$output" | grep -c DENIED)" -eq 1 ]
+	[[ "$output" == *"--allow-delete"* ]]
+	[ "$(echo "$output" | grep -c ALLOWED)" -eq 1 ]
+	run timeout 30 "$NONO" shell --silent --allow "$WORK" --shell /bin/bash -c 'echo "bash=$BASH_VERSION"'
+	[[ "$output" == bash=[0-9]* ]]
+	run env SHELL=/bin/bash timeout 30 "$NONO" shell --silent --allow "$WORK" -c 'echo "bash=$BASH_VERSION"'
+	[[ "$output" == bash=[0-9]* ]]
+	run env -u SHELL timeout 30 "$NONO" shell --silent --allow "$WORK" -c 'echo "bash=$BASH_VERSION"; readlink /proc/$$/exe'
+	[[ "$output" == *"bash="$'\n'* ]]
+	[[ "$output" == *dash* ]]
+}
+
 tmux_shell() {
 	tmux -L "nono-$$" new-session -d -s s -x 160 -y 40 \
 		"env PATH=$PATH HOME=$HOME XDG_STATE_HOME=$XDG_STATE_HOME TERM=xterm bash --norc --noprofile"
@@ -80,8 +112,12 @@ keys() { tmux -L "nono-$$" send-keys -t s "$@"; }
 	command -v tmux >/dev/null || skip "tmux not installed"
 	touch "$HOME/docs/visible-one.txt"
 	tmux_shell
+	# the prompt shows the sandbox at a glance: its working directory
+	wait_screen "\[nono\] ${WORK/#$HOME/\~} \\$"
 	keys "echo marker-\$((6*7))" Enter
 	wait_screen "marker-42"
+	keys "history" Enter
+	wait_screen "^ *[0-9]*  echo marker-"
 	keys "ls $HOME/docs/visible-o" Tab
 	wait_screen "visible-one.txt"
 	keys Enter
@@ -110,8 +146,8 @@ keys() { tmux -L "nono-$$" send-keys -t s "$@"; }
 	! screen | grep -q SECRET
 	[ "$(cat "$WORK/f")" = keep ]
 	grep -q "marker" "$XDG_STATE_HOME/nono/shell_history"
-	keys "$NONO shell --silent --allow $WORK" Enter
-	sleep 1
+	keys "$NONO shell --silent --allow $WORK --block-net" Enter
+	wait_screen "\[nono net:off\]"
 	keys Up Up
 	wait_screen "echo after-fg"
 	keys C-u "false" Enter
