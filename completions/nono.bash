@@ -64,7 +64,8 @@ _nono() {
 	# options that take a value, whatever the command
 	local takes="-p --profile -a --allow -r --read -w --write --allow-file --read-file --write-file
 		--workdir --bypass-protection --allow-unix-socket --allow-command --block-command --shell
-		-c --command --path --op --extends --keep --older-than --since --rollback-exclude --env-credential"
+		-c --command --path --op --extends --keep --older-than --since --rollback-exclude --env-credential
+		--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port"
 
 	# the subcommand, its verb, and whether the program of 'run' has started
 	cmd='' sub=''
@@ -123,7 +124,11 @@ _nono() {
 		_nono_compgen "$(compgen -c -- "$cur" | sort -u)"
 		return 0
 		;;
-	-c | --command | --keep | --older-than | --since | --rollback-exclude | --env-credential)
+	--network-profile)
+		_nono_compgen minimal developer claude-code codex opencode enterprise
+		return 0
+		;;
+	-c | --command | --keep | --older-than | --since | --rollback-exclude | --env-credential | --allow-domain | --allow-proxy | --proxy-allow | --proxy-port)
 		return 0
 		;;
 	esac
@@ -134,13 +139,15 @@ _nono() {
 		;;
 	run)
 		if [[ $cur == -* ]]; then
-			_nono_compgen "$sandbox" --dry-run --json --silent --rollback --no-rollback --rollback-exclude --env-credential --no-audit
+			_nono_compgen "$sandbox" --dry-run --json --silent --rollback --no-rollback --rollback-exclude --env-credential --no-audit \
+				--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port
 		else
 			_nono_compgen "$(compgen -c -- "$cur" | sort -u)"
 		fi
 		;;
 	shell)
-		_nono_compgen "$sandbox" --dry-run --silent --shell --command --rollback --no-rollback --rollback-exclude --env-credential --no-audit
+		_nono_compgen "$sandbox" --dry-run --silent --shell --command --rollback --no-rollback --rollback-exclude --env-credential --no-audit \
+			--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port
 		;;
 	why)
 		if [[ $cur == -* ]]; then

@@ -108,6 +108,11 @@ complete -c nono -n '__fish_seen_subcommand_from run shell' -l rollback -d 'jour
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l no-rollback -d 'do not journal'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l env-credential -x -d 'put keystore secrets in the environment'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l no-audit -d 'keep no audit trail'
+complete -c nono -n '__fish_seen_subcommand_from run shell' -l allow-domain -x -d 'proxy mode: reach HOST through the proxy'
+complete -c nono -n '__fish_seen_subcommand_from run shell' -l allow-proxy -x -d 'proxy mode: reach HOST through the proxy'
+complete -c nono -n '__fish_seen_subcommand_from run shell' -l proxy-allow -x -d 'proxy mode: reach HOST through the proxy'
+complete -c nono -n '__fish_seen_subcommand_from run shell' -l network-profile -x -a 'minimal developer claude-code codex opencode enterprise' -d 'proxy mode with a named host list'
+complete -c nono -n '__fish_seen_subcommand_from run shell' -l proxy-port -x -d 'the proxy port on 127.0.0.1'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l rollback-exclude -x -d 'leave matching paths out of the journal'
 complete -c nono -n '__fish_seen_subcommand_from run why' -l json -d 'machine-readable output'
 complete -c nono -n '__nono_at run' -a '(__fish_complete_command)' -d program

@@ -80,6 +80,8 @@ policy_json(const struct nono_policy *p, const struct nono_sandbox *sb)
 	json_object_set_new(root, "denied", deny);
 	json_object_set_new(root, "carved", carved);
 	json_object_set_new(root, "net_blocked", json_boolean(p->block_net));
+	json_object_set_new(root, "net_proxy_hosts", strv_json(&p->proxy_hosts));
+	json_object_set_new(root, "net_proxy_port", json_integer(p->proxy_port));
 	json_object_set_new(root, "allow_delete", json_boolean(p->allow_delete));
 	json_object_set_new(root, "allowed_commands", strv_json(&p->allow_cmds));
 	json_object_set_new(root, "blocked_commands", strv_json(&p->block_cmds));
@@ -243,6 +245,13 @@ nono_capfile_render(const struct nono_policy *p, const struct nono_sandbox *sb)
 	}
 	sb_lit(&b, "\n  ],\n  \"net_blocked\": ");
 	sb_lit(&b, p->block_net ? "true" : "false");
+	sb_strv(&b, "net_proxy_hosts", &p->proxy_hosts);
+	{
+		char port[32];
+
+		snprintf(port, sizeof(port), ",\n  \"net_proxy_port\": %d", p->proxy_port);
+		sb_lit(&b, port);
+	}
 	sb_lit(&b, ",\n  \"allow_delete\": ");
 	sb_lit(&b, p->allow_delete ? "true" : "false");
 	sb_strv(&b, "allowed_commands", &p->allow_cmds);

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "env.h"
 #include "log.h"
+#include "proxy.h"
 #include "util.h"
 
 #define ALL_SANDBOX (NONO_CMD_RUN | NONO_CMD_SHELL | NONO_CMD_WHY)
@@ -82,6 +83,42 @@ set_workdir(struct nono_launch *l, const struct nono_optdef *d, const char *val,
 	}
 	free(l->policy.workdir);
 	l->policy.workdir = c;
+	return 0;
+}
+
+static int
+set_allow_domain(struct nono_launch *l, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	char *src = d ? xasprintf("--%s", d->name) : xstrdup("NONO_ALLOW_DOMAIN");
+	int r = nono_proxy_add_host(&l->policy.proxy_hosts, val, src, err);
+
+	free(src);
+	return r;
+}
+
+static int
+set_network_profile(struct nono_launch *l, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	struct nono_strv probe = {0};
+	int r = nono_proxy_add_profile(&probe, val, err);
+
+	nono_strv_free(&probe);
+	if (r < 0)
+		return r;
+	free(l->network_profile);
+	l->network_profile = xstrdup(val);
+	return 0;
+}
+
+static int
+set_proxy_port(struct nono_launch *l, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	char *end;
+	long v = strtol(val, &end, 10);
+
+	if (!*val || *end || v < 1 || v > 65535)
+		return nono_error_set(err, -EINVAL, "--proxy-port %s: expected a port from 1 to 65535", val);
+	l->proxy_port = (int)v;
 	return 0;
 }
 
@@ -258,6 +295,14 @@ const struct nono_optdef nono_optdefs[] = {
     {"block-net", 0, false, NULL, "network.block", set_block_net, 0, 0, ALL_SANDBOX,
      "block all network access (TCP, UDP, raw, every non-UNIX socket)"},
     {"net-block", 0, false, NULL, NULL, set_block_net, 0, 0, ALL_SANDBOX, NULL /* alias */},
+    {"allow-domain", 0, true, "HOST", "network.allow_domain", set_allow_domain, 0, 0, LAUNCH,
+     "proxy mode: TCP only through nono's HTTP proxy, to HOST (or *.DOMAIN) alone"},
+    {"allow-proxy", 0, true, "HOST", NULL, set_allow_domain, 0, 0, LAUNCH, NULL /* alias */},
+    {"proxy-allow", 0, true, "HOST", NULL, set_allow_domain, 0, 0, LAUNCH, NULL /* alias */},
+    {"network-profile", 0, true, "NAME", "network.network_profile", set_network_profile, 0, 0, LAUNCH,
+     "proxy mode with a named host list (minimal, developer, claude-code, ...)"},
+    {"proxy-port", 0, true, "PORT", NULL, set_proxy_port, 0, 0, LAUNCH,
+     "the proxy's port on 127.0.0.1 (default: any free port)"},
     {"allow-unix-socket", 0, true, "PATH", "filesystem.unix_socket", set_unix_socket, 0, 0, ALL_SANDBOX,
      "let the sandbox connect to the UNIX socket at PATH"},
     {"allow-command", 0, true, "CMD", "commands.allow", set_command, 0, 0, ALL_SANDBOX, "let a blocked command run"},
@@ -295,6 +340,7 @@ nono_launch_free(struct nono_launch *l)
 	free(l->why_path);
 	free(l->op);
 	free(l->profile);
+	free(l->network_profile);
 	free(l->shell_cmd);
 	nono_strv_free(&l->env_allow);
 	nono_strv_free(&l->env_deny);
@@ -340,6 +386,7 @@ apply_env(struct nono_launch *l, unsigned cmd, struct nono_error *err)
 	const char *allow = getenv("NONO_ALLOW");
 	const char *block = getenv("NONO_BLOCK_NET");
 	const char *creds = getenv("NONO_ENV_CREDENTIAL");
+	const char *domains = getenv("NONO_ALLOW_DOMAIN"), *netprof = getenv("NONO_NETWORK_PROFILE");
 
 	if (allow && *allow) {
 		char *dup = xstrdup(allow), *save = NULL;
@@ -356,6 +403,23 @@ apply_env(struct nono_launch *l, unsigned cmd, struct nono_error *err)
 			return nono_error_set(err, -EINVAL, "NONO_BLOCK_NET=%s: expected 1/0, true/false, yes/no",
 					      block);
 		l->policy.block_net = b;
+	}
+	if ((cmd & LAUNCH) && domains && *domains) {
+		char *dup = xstrdup(domains), *save = NULL;
+		int r = 0;
+
+		for (char *t = strtok_r(dup, ",", &save); t && r == 0; t = strtok_r(NULL, ",", &save))
+			if (*t)
+				r = set_allow_domain(l, NULL, t, err);
+		free(dup);
+		if (r < 0)
+			return r;
+	}
+	if ((cmd & LAUNCH) && netprof && *netprof) {
+		int r = set_network_profile(l, NULL, netprof, err);
+
+		if (r < 0)
+			return r;
 	}
 	if ((cmd & LAUNCH) && creds && *creds) {
 		int r = set_env_credential(l, NULL, creds, err);

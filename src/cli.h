@@ -32,6 +32,8 @@ struct nono_launch {
 	struct nono_strv env_allow, env_deny, env_set; /* profile environment.* */
 	struct nono_strv env_creds;		       /* "REF=VAR": keystore secrets for the child */
 	struct nono_strv hooks;			       /* agent hooks to install before launch */
+	char *network_profile;			       /* --network-profile, network.network_profile */
+	int proxy_port;				       /* --proxy-port (0: any free port) */
 	char **argv;				       /* program and arguments (borrowed from main's argv) */
 	int argc;
 };

@@ -20,6 +20,7 @@
 #include "journal.h"
 #include "launch.h"
 #include "log.h"
+#include "proxy.h"
 #include "spawn.h"
 #include "seccomp.h"
 #include "settings.h"
@@ -178,6 +179,7 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	struct nono_audit *audit = NULL;
 	struct audit_ctx actx;
 	struct nono_journal journal = {0};
+	struct nono_proxy proxy = {0};
 	char *program = NULL;
 	int r, status = 125;
 	double t_prep, t_spawn, t_end;
@@ -199,6 +201,18 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 		nono_policy_grant(&l->policy, l->extra_read, NONO_ACC_READ, NONO_KIND_FILE, "nono shell", false);
 	if (!l->dry_run)
 		install_hooks(l);
+	if ((r = nono_launch_proxy_mode(l, &err)) < 0) {
+		nono_print_error(&err);
+		goto out;
+	}
+	/* the proxy is forked before any thread of ours exists */
+	if (r > 0 && !l->dry_run) {
+		if (nono_proxy_start(&proxy, &l->policy.proxy_hosts, l->proxy_port, &err) < 0) {
+			nono_print_error(&err);
+			goto out;
+		}
+		l->policy.proxy_port = proxy.port;
+	}
 	t_prep = nono_now_us();
 	/* the audit chain and the journal hash: load libcrypto meanwhile */
 	if (!l->dry_run && (!l->no_audit || nono_launch_rollback(l)))
@@ -227,6 +241,17 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	nono_strv_push_owned(&set, xasprintf("NONO_CAP_FILE=%s", pr.capfile));
 	if (keep_fd >= 0)
 		nono_strv_push_owned(&set, xasprintf("NONO_HISTORY_FD=%d", NONO_KEEP_FD));
+	if (proxy.pid > 0) {
+		static const char *const vars[] = {"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"};
+
+		for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+			nono_strv_push_owned(&set, xasprintf("%s=http://nono:%s@127.0.0.1:%d", vars[i], proxy.token,
+							     proxy.port));
+		nono_strv_push(&set, "NO_PROXY=localhost,127.0.0.1,::1");
+		nono_strv_push(&set, "no_proxy=localhost,127.0.0.1,::1");
+		nono_strv_push(&set, "NODE_USE_ENV_PROXY=1");
+		nono_strv_push_owned(&set, xasprintf("NONO_PROXY_TOKEN=%s", proxy.token));
+	}
 	if (pr.shimdir) {
 		const char *path = getenv("PATH");
 
@@ -288,6 +313,7 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	log_debug("timing: parse %.0f us, prepare %.0f us, fork to exec %.0f us, run and clean-up %.0f us",
 		  t_prep - t_start, t_spawn - t_prep, sp.t_exec, t_end - t_spawn - sp.t_exec);
 out:
+	nono_proxy_stop(&proxy);
 	nono_sha256_preload_wait();
 	nono_audit_close(audit, status, &err);
 	nono_journal_free(&journal);

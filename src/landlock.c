@@ -176,6 +176,18 @@ nono_sandbox_prepare(struct nono_sandbox *out, const struct nono_policy *p, stru
 		close(pfd);
 		out->n_rules++;
 	}
+	/* proxy mode: TCP connect to the proxy's port and nothing else */
+	if (p->proxy_port > 0 && (attr.handled_access_net & LANDLOCK_ACCESS_NET_CONNECT_TCP)) {
+		struct nono_ll_net_port_attr np = {LANDLOCK_ACCESS_NET_CONNECT_TCP, (__u64)p->proxy_port};
+
+		if (nono_sys_landlock_add_rule(fd, LANDLOCK_RULE_NET_PORT, &np, 0) < 0) {
+			nono_error_set(err, -errno, "landlock_add_rule (the proxy's port %d): %s", p->proxy_port,
+				       strerror(errno));
+			close(fd);
+			return err->code;
+		}
+		out->n_rules++;
+	}
 	out->ruleset_fd = fd;
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include "launch.h"
 #include "log.h"
 #include "profile.h"
+#include "proxy.h"
 #include "settings.h"
 #include "util.h"
 
@@ -152,6 +153,28 @@ find_shims(struct nono_prepared *out)
 	free(cands[1]);
 	free(dir);
 	free(exe);
+}
+
+int
+nono_launch_proxy_mode(struct nono_launch *l, struct nono_error *err)
+{
+	struct nono_policy *p = &l->policy;
+	int r;
+
+	if (!p->proxy_hosts.n && !l->network_profile)
+		return 0;
+	if (p->block_net) {
+		nono_error_set(err, -EINVAL, "--block-net and proxy mode (--allow-domain, --network-profile) don't "
+					     "go together: one blocks every host, the other lets some through");
+		nono_error_hint(err, "keep one of them (a profile's network.block counts as --block-net)");
+		return err->code;
+	}
+	if (l->network_profile && (r = nono_proxy_add_profile(&p->proxy_hosts, l->network_profile, err)) < 0)
+		return r;
+	/* everything --block-net refuses, but TCP to the proxy's port */
+	p->block_net = true;
+	p->proxy_port = l->proxy_port;
+	return 1;
 }
 
 int
@@ -310,7 +333,12 @@ nono_launch_banner(const struct nono_launch *l, const struct nono_prepared *pr, 
 		fprintf(stderr, "  env  %s  %s(keystore: %.*s)%s\n", eq + 1, nono_c(2, C_DIM),
 			(int)(eq - l->env_creds.v[i]), l->env_creds.v[i], nono_c(2, C_RESET));
 	}
-	fprintf(stderr, "  net  %s\n", p->block_net ? "blocked" : "allowed");
+	if (p->proxy_hosts.n)
+		fprintf(stderr, "  net  proxy on 127.0.0.1:%d: HTTP(S) to %zu allowed host%s (%s%s)\n", p->proxy_port,
+			p->proxy_hosts.n, p->proxy_hosts.n == 1 ? "" : "s", p->proxy_hosts.v[0],
+			p->proxy_hosts.n > 1 ? ", ..." : "");
+	else
+		fprintf(stderr, "  net  %s\n", p->block_net ? "blocked" : "allowed");
 	fprintf(stderr, "  del  %s\n",
 		p->allow_delete ? "allowed in writable grants (--allow-delete)"
 				: "refused in writable grants (.git excepted; --allow-delete to permit)");
@@ -359,8 +387,20 @@ nono_launch_plan(const struct nono_launch *l, const struct nono_prepared *pr, co
 		printf("  %-42s %s\n", p->denies[i].path, p->denies[i].group);
 	for (size_t i = 0; i < p->bypass_canon.n; i++)
 		printf("  bypassed: %s\n", p->bypass_canon.v[i]);
-	printf("\nNetwork:   %s\n",
-	       p->block_net ? "blocked (TCP by Landlock; UDP, raw and other families by seccomp)" : "allowed");
+	if (p->proxy_hosts.n) {
+		char port[16] = "a free port";
+
+		if (p->proxy_port)
+			snprintf(port, sizeof(port), "%d", p->proxy_port);
+		printf("\nNetwork:   proxy mode: TCP only to nono's HTTP proxy on 127.0.0.1 (%s; Landlock), UDP, raw "
+		       "and other families refused (seccomp); the proxy lets HTTP(S) through to:\n",
+		       port);
+		for (size_t i = 0; i < p->proxy_hosts.n; i++)
+			printf("  %s\n", p->proxy_hosts.v[i]);
+	} else {
+		printf("\nNetwork:   %s\n",
+		       p->block_net ? "blocked (TCP by Landlock; UDP, raw and other families by seccomp)" : "allowed");
+	}
 	for (size_t i = 0; i < l->env_creds.n; i++) {
 		const char *eq = strrchr(l->env_creds.v[i], '=');
 

@@ -31,6 +31,10 @@ int nono_launch_check_command(const struct nono_policy *p, const char *argv0, co
 /* Default groups, --allow-cwd, private TMPDIR and cap file, finalize, then
  * build the Landlock ruleset and seccomp filter. With dry_run nothing is
  * created on disk and a kernel refusal is recorded in out->refusal. */
+/* Proxy mode (--allow-domain, --network-profile): refuse it with
+ * --block-net, expand the network profile, and block the network but for
+ * the proxy's port. 1 in proxy mode, 0 if not, or -errno. */
+int nono_launch_proxy_mode(struct nono_launch *l, struct nono_error *err);
 int nono_launch_prepare(struct nono_prepared *out, struct nono_launch *l, bool dry_run, struct nono_error *err);
 void nono_prepared_free(struct nono_prepared *pr);
 /* The banner on stderr (nothing with --silent). */

@@ -60,6 +60,7 @@ nono_policy_free(struct nono_policy *p)
 	nono_strv_free(&p->bypass_canon);
 	nono_strv_free(&p->allow_cmds);
 	nono_strv_free(&p->block_cmds);
+	nono_strv_free(&p->proxy_hosts);
 	nono_strv_free(&p->extra_deny);
 	nono_strv_free(&p->delete_paths);
 	nono_strv_free(&p->exclude_groups);

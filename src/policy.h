@@ -66,6 +66,8 @@ struct nono_policy {
 	struct nono_strv exclude_groups; /* groups.exclude */
 	struct nono_strv unix_sockets;	 /* --allow-unix-socket, canonical after finalize */
 	bool block_net;
+	struct nono_strv proxy_hosts; /* proxy mode (--allow-domain): the allowed hosts */
+	int proxy_port;		      /* the proxy's port on 127.0.0.1 once it runs */
 	bool allow_delete;
 	char *workdir; /* $WORKDIR: --workdir or cwd, canonical */
 	char *tmpdir;  /* the private TMPDIR, set by the launcher */

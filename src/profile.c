@@ -13,6 +13,7 @@
 #include "groups.h"
 #include "log.h"
 #include "profile.h"
+#include "proxy.h"
 #include "util.h"
 #include "vars.h"
 
@@ -77,8 +78,10 @@ static const struct keyspec schema[] = {
     {"filesystem.unix_socket", K_LIST, S_OK, NULL},
     {"network", K_OBJ, S_OK, NULL},
     {"network.block", K_BOOL, S_OK, NULL},
-    {"network.allow_domain", K_LIST, S_LATER, "the domain-filtering proxy"},
-    {"network.network_profile", K_STR_NULL, S_LATER, "network profiles (the domain-filtering proxy)"},
+    {"network.allow_domain", K_LIST, S_OK, NULL},
+    {"network.proxy_allow", K_LIST, S_OK, NULL}, /* upstream's aliases */
+    {"network.allow_proxy", K_LIST, S_OK, NULL},
+    {"network.network_profile", K_STR_NULL, S_OK, NULL},
     {"network.credentials", K_LIST, S_LATER, "credential injection"},
     {"network.open_port", K_LIST, S_LATER, "port exceptions"},
     {"network.listen_port", K_LIST, S_LATER, "port exceptions"},
@@ -468,7 +471,12 @@ check_value(struct checker *ck, const json_t *v, const char *path, const struct 
 			    json_is_string(e) ? json_string_value(e) : json_string_value(json_object_get(e, "path"));
 			const char *var;
 
-			if (strncmp(path, "filesystem.", 11) == 0 ? !entry_ok(e) : !json_is_string(e))
+			if (strncmp(path, "network.", 8) == 0 && json_is_object(e))
+				problem(ck, ck->problems, sub,
+					"\"%s\" entries with endpoints need TLS interception, which nono does not do; "
+					"allow the host as a string",
+					path);
+			else if (strncmp(path, "filesystem.", 11) == 0 ? !entry_ok(e) : !json_is_string(e))
 				problem(ck, ck->problems, sub, "\"%s\" entries must be strings%s, not %s", path,
 					strncmp(path, "filesystem.", 11) == 0 ? " or {\"path\": ...}" : "",
 					type_name(e));
@@ -1276,6 +1284,33 @@ nono_profile_apply(struct nono_launch *l, const struct nono_profile *p, struct n
 	    nono_strv_push(&l->policy.delete_paths, json_string_value(e));
 	if (json_is_true(json_object_get(net, "block")))
 		l->policy.block_net = true;
+	{
+		static const char *const keys[] = {"allow_domain", "proxy_allow", "allow_proxy"};
+
+		for (size_t k = 0; k < 3 && r == 0; k++)
+			json_array_foreach(json_object_get(net, keys[k]), i, e)
+			{
+				char *src = xasprintf("profile %s: network.%s", p->name, keys[k]);
+
+				if (json_is_string(e) &&
+				    (r = nono_proxy_add_host(&l->policy.proxy_hosts, json_string_value(e), src, err)) < 0) {
+					free(src);
+					goto out;
+				}
+				free(src);
+			}
+		/* the flag, parsed before, wins over the profile */
+		e = json_object_get(net, "network_profile");
+		if (json_is_string(e) && !l->network_profile) {
+			struct nono_strv probe = {0};
+
+			r = nono_proxy_add_profile(&probe, json_string_value(e), err);
+			nono_strv_free(&probe);
+			if (r < 0)
+				goto out;
+			l->network_profile = xstrdup(json_string_value(e));
+		}
+	}
 	{
 		static const char *const rb[][2] = {{"rollback", "exclude_patterns"},
 						    {"rollback", "exclude_globs"},

@@ -33,6 +33,9 @@ render_equals_dump(void **state)
 	nono_policy_add_default_groups(&p);
 	nono_policy_grant(&p, "/usr", NONO_ACC_RW, NONO_KIND_DIR, "--allow \"x\"\t", true);
 	p.block_net = true;
+	nono_strv_push(&p.proxy_hosts, "api.example.com");
+	nono_strv_push(&p.proxy_hosts, "*.example.org");
+	p.proxy_port = 41234;
 	assert_int_equal(nono_policy_finalize(&p, &err), 0);
 	fast = nono_capfile_render(&p, &sb);
 	slow = nono_capfile_dump(&p, &sb, 0);

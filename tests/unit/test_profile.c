@@ -58,11 +58,11 @@ later_deprecated_ignored(void **state)
 {
 	struct nono_strv pr = {0};
 
-	assert_true(nono_profile_validate_text("{\"network\": {\"allow_domain\": [\"x.com\"]}}", "l.json", &pr) < 0);
+	assert_true(nono_profile_validate_text("{\"network\": {\"credentials\": [\"openai\"]}}", "l.json", &pr) < 0);
 	assert_true(has(&pr, "not enforced by this nono yet"));
 	nono_strv_free(&pr);
 	/* empty or null forms of those keys are fine */
-	assert_int_equal(nono_profile_validate_text("{\"network\": {\"allow_domain\": [], \"network_profile\": null}}",
+	assert_int_equal(nono_profile_validate_text("{\"network\": {\"credentials\": [], \"open_port\": []}}",
 						    "l.json", &pr),
 			 0);
 	nono_strv_free(&pr);

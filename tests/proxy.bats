@@ -1,0 +1,188 @@
+#!/usr/bin/env bats
+# Proxy mode (--allow-domain, --network-profile, the profile's
+# network.allow_domain and network_profile): the sandbox reaches the network
+# only through nono's HTTP proxy on loopback, which tunnels or forwards to the
+# allowed hosts and refuses the rest. Each test checks what the loopback
+# server actually received.
+load helpers
+bats_require_minimum_version 1.5.0
+
+setup() {
+	common_setup
+	unset NONO_ALLOW_DOMAIN NONO_NETWORK_PROFILE
+	echo "served-bytes-$$" > "$OUTSIDE/page.txt"
+}
+teardown() {
+	[ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null
+	common_teardown
+}
+
+# an HTTP server on 127.0.0.1 serving $OUTSIDE, logging each request to
+# $SCRATCH/requests; its port in $PORT (it exits after 60 s whatever happens)
+start_http() {
+	timeout 60 python3 - "$OUTSIDE" "$SCRATCH/requests" "$SCRATCH/port" <<'PY' &
+import http.server, os, sys
+root, log, portfile = sys.argv[1:4]
+class H(http.server.SimpleHTTPRequestHandler):
+    def __init__(self, *a, **k): super().__init__(*a, directory=root, **k)
+    def log_message(self, fmt, *args):
+        open(log, "a").write(self.requestline + "\n")
+s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+open(portfile + ".tmp", "w").write(str(s.server_address[1])); os.rename(portfile + ".tmp", portfile)
+s.serve_forever()
+PY
+	SERVER=$!
+	for _ in $(seq 100); do [ -s "$SCRATCH/port" ] && break; sleep 0.05; done
+	PORT=$(cat "$SCRATCH/port")
+	touch "$SCRATCH/requests"
+}
+
+# curl inside the sandbox: localhost is not exempted from the proxy here
+in_curl() { echo "NO_PROXY= no_proxy= curl -s -S --max-time 20 $*"; }
+
+@test "an allowed host is reached through the proxy; a direct connection is refused" {
+	start_http
+	run timeout 60 "$NONO" run --silent --allow "$WORK" --allow-domain localhost -- sh -c \
+		"$(in_curl "http://localhost:$PORT/page.txt"); echo; curl -s -S --noproxy '*' --max-time 5 http://127.0.0.1:$PORT/page.txt; echo direct=\$?"
+	[[ "$output" == *"served-bytes-$$"* ]]
+	[[ "$output" == *"direct=7"* ]]
+	[ "$(grep -c 'GET /page.txt' "$SCRATCH/requests")" -eq 1 ]
+	# python sees EACCES from Landlock for the direct connect
+	run timeout 60 "$NONO" run --silent --allow "$WORK" --allow-domain localhost -- python3 -c "
+import socket
+try:
+    socket.create_connection(('127.0.0.1', $PORT), timeout=5); print('connected')
+except OSError as e: print('errno', e.errno)"
+	[ "$output" = "errno 13" ]
+	[ "$(grep -c 'GET' "$SCRATCH/requests")" -eq 1 ]
+}
+
+@test "a host not on the list gets 403 naming the flag, and the server sees nothing" {
+	start_http
+	run timeout 60 "$NONO" run --silent --allow "$WORK" --allow-domain example.invalid -- sh -c \
+		"$(in_curl -w '%{http_code}' "http://localhost:$PORT/page.txt")"
+	[[ "$output" == *"localhost is not on this sandbox's allow list"*"--allow-domain localhost"*403 ]]
+	[ ! -s "$SCRATCH/requests" ]
+}
+
+@test "CONNECT tunnels to an allowed host only; the proxy wants its token (407 without)" {
+	start_http
+	run timeout 60 "$NONO" run --silent --allow "$WORK" --allow-domain localhost -- python3 -c "
+import base64, os, socket, urllib.parse
+u = urllib.parse.urlparse(os.environ['HTTP_PROXY'])
+def ask(target, auth):
+    s = socket.create_connection((u.hostname, u.port), timeout=10)
+    h = 'CONNECT %s HTTP/1.1\r\nHost: %s\r\n' % (target, target)
+    if auth: h += 'Proxy-Authorization: Basic %s\r\n' % base64.b64encode(auth.encode()).decode()
+    s.sendall((h + '\r\n').encode())
+    return s, s.recv(4096).decode(errors='replace').split('\r\n')[0]
+s, line = ask('localhost:$PORT', 'nono:' + os.environ['NONO_PROXY_TOKEN'])
+print('ok:', line)
+s.sendall(b'GET /page.txt HTTP/1.0\r\nHost: localhost\r\n\r\n')
+data = b''
+while True:
+    b = s.recv(4096)
+    if not b: break
+    data += b
+print('body:', data.decode().split('\r\n\r\n', 1)[1].strip())
+print('other:', ask('elsewhere.invalid:443', 'nono:' + os.environ['NONO_PROXY_TOKEN'])[1])
+print('wrong:', ask('localhost:$PORT', 'nono:wrong')[1])
+print('none:', ask('localhost:$PORT', None)[1])
+"
+	[[ "$output" == *"ok: HTTP/1.1 200 Connection established"* ]]
+	[[ "$output" == *"body: served-bytes-$$"* ]]
+	[[ "$output" == *"other: HTTP/1.1 403 Forbidden"* ]]
+	[[ "$output" == *"wrong: HTTP/1.1 407"* ]]
+	[[ "$output" == *"none: HTTP/1.1 407"* ]]
+	[ "$(grep -c 'GET /page.txt' "$SCRATCH/requests")" -eq 1 ]
+}
+
+@test "proxy mode refuses UDP and listening, like --block-net" {
+	run timeout 60 "$NONO" run --silent --allow "$WORK" --allow-domain localhost -- python3 -c "
+import socket
+for what in ('udp', 'listen'):
+    try:
+        if what == 'udp':
+            socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('127.0.0.1', 9))
+        else:
+            s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(1)
+        print(what, 'allowed')
+    except OSError as e: print(what, 'errno', e.errno)"
+	[[ "$output" == *"udp errno 1"* || "$output" == *"udp errno 13"* ]]
+	[[ "$output" == *"listen errno"* ]]
+	[[ "$output" != *allowed* ]]
+}
+
+@test "*.domain matches subdomains, not the apex; hosts compare without case" {
+	start_http
+	# the proxy resolves names itself: sub.localhost is not in /etc/hosts,
+	# so an allowed subdomain fails to resolve (502) where a refused one is 403
+	run timeout 60 "$NONO" run --silent --allow "$WORK" --allow-domain '*.localhost' -- sh -c \
+		"$(in_curl -o /dev/null -w '%{http_code}\\n' "http://LOCALHOST:$PORT/page.txt"); $(in_curl -o /dev/null -w '%{http_code}\\n' "http://nope.invalid-sub.localhost:$PORT/")"
+	[ "${lines[0]}" = 403 ]
+	[[ "${lines[1]}" = 502 || "${lines[1]}" = 200 ]]
+	run timeout 60 "$NONO" run --silent --allow "$WORK" --allow-domain LocalHost -- sh -c \
+		"$(in_curl "http://localhost:$PORT/page.txt")"
+	[[ "$output" == *"served-bytes-$$"* ]]
+}
+
+@test "network profiles, NONO_ALLOW_DOMAIN and --proxy-port; conflicts and bad entries are refused" {
+	run timeout 30 "$NONO" run --dry-run --json --network-profile minimal -- true
+	echo "$output" | python3 -c 'import json,sys; d=json.load(sys.stdin); h=d["net_proxy_hosts"]; assert "api.anthropic.com" in h and "github.com" not in h, h'
+	run timeout 30 "$NONO" run --dry-run --json --network-profile developer -- true
+	echo "$output" | python3 -c 'import json,sys; d=json.load(sys.stdin); h=d["net_proxy_hosts"]; assert {"github.com","pypi.org","api.anthropic.com"} <= set(h), h'
+	run env NONO_ALLOW_DOMAIN=a.example,b.example timeout 30 "$NONO" run --dry-run --json -- true
+	echo "$output" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["net_proxy_hosts"] == ["a.example","b.example"] and d["net_blocked"]'
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	run timeout 30 "$NONO" run --silent --allow-domain x.example --proxy-port "$port" -- sh -c 'echo "$HTTPS_PROXY"'
+	[[ "$output" == "http://nono:"*"@127.0.0.1:$port" ]]
+	run timeout 30 "$NONO" run --block-net --allow-domain x.example -- true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"--block-net and proxy mode"* ]]
+	run timeout 30 "$NONO" run --allow-domain 'https://x.example/api/**' -- true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"a path needs TLS interception"* ]]
+	run timeout 30 "$NONO" run --network-profile nope -- true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"unknown network profile 'nope'"* ]]
+}
+
+@test "profile keys: network.allow_domain and network_profile; endpoint objects are an error with line and column" {
+	start_http
+	cat > "$SCRATCH/p.json" <<EOF
+{
+  "filesystem": {"allow": ["\$WORKDIR"]},
+  "network": {"allow_domain": ["localhost"], "network_profile": "minimal"}
+}
+EOF
+	run timeout 60 "$NONO" run --silent --profile "$SCRATCH/p.json" -- sh -c "$(in_curl "http://localhost:$PORT/page.txt")"
+	[[ "$output" == *"served-bytes-$$"* ]]
+	run timeout 30 "$NONO" run --dry-run --json --profile "$SCRATCH/p.json" -- true
+	echo "$output" | python3 -c 'import json,sys; d=json.load(sys.stdin); h=d["net_proxy_hosts"]; assert "localhost" in h and "api.anthropic.com" in h'
+	cat > "$SCRATCH/bad.json" <<'EOF'
+{
+  "network": {"allow_domain": [{"domain": "api.example.com", "endpoints": [{"method": "GET", "path": "/x"}]}]}
+}
+EOF
+	run timeout 30 "$NONO" run --profile "$SCRATCH/bad.json" -- true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"bad.json' line 2 col "*"need TLS interception"* ]]
+	# a profile's network.block and an allowed domain conflict
+	printf '{"network": {"block": true, "allow_domain": ["x.example"]}}\n' > "$SCRATCH/both.json"
+	run timeout 30 "$NONO" run --profile "$SCRATCH/both.json" -- true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"--block-net and proxy mode"* ]]
+}
+
+@test "the proxy ends with the session" {
+	run timeout 60 "$NONO" run --silent --allow-domain localhost -- sh -c 'echo "$HTTP_PROXY"'
+	port=${output##*:}
+	[ -n "$port" ]
+	sleep 0.2
+	run python3 -c "
+import socket
+try:
+    socket.create_connection(('127.0.0.1', $port), timeout=3); print('still listening')
+except OSError as e: print('gone', e.errno)"
+	[[ "$output" == "gone 111" ]]
+}

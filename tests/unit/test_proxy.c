@@ -1,0 +1,104 @@
+/* test_proxy.c - proxy mode's allow list: what an --allow-domain entry may
+ * be, how hosts match it, and the network profiles. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <string.h>
+
+#include "proxy.h"
+
+static void
+entries(void **state)
+{
+	struct nono_strv h = {0};
+	struct nono_error err = {0};
+
+	(void)state;
+	assert_int_equal(nono_proxy_add_host(&h, "API.Example.com.", "--allow-domain", &err), 0);
+	assert_int_equal(nono_proxy_add_host(&h, "https://pypi.org", "--allow-domain", &err), 0);
+	assert_int_equal(nono_proxy_add_host(&h, "http://docs.rs/", "--allow-domain", &err), 0);
+	assert_int_equal(nono_proxy_add_host(&h, "*.googleapis.com", "--allow-domain", &err), 0);
+	assert_int_equal(nono_proxy_add_host(&h, "api.example.com", "--allow-domain", &err), 0);
+	assert_int_equal(h.n, 4); /* lower-cased, final dot gone, no duplicate */
+	assert_string_equal(h.v[0], "api.example.com");
+	assert_string_equal(h.v[1], "pypi.org");
+	assert_string_equal(h.v[2], "docs.rs");
+	/* refused: a path, a port, a wildcard elsewhere, a scheme nono doesn't proxy, nothing */
+	assert_int_equal(nono_proxy_add_host(&h, "https://x.org/v1/**", "--allow-domain", &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "TLS interception"));
+	assert_int_equal(nono_proxy_add_host(&h, "x.org:443", "--allow-domain", &err), -EINVAL);
+	assert_int_equal(nono_proxy_add_host(&h, "a.*.org", "--allow-domain", &err), -EINVAL);
+	assert_int_equal(nono_proxy_add_host(&h, "ftp://x.org", "--allow-domain", &err), -EINVAL);
+	assert_int_equal(nono_proxy_add_host(&h, "*.", "--allow-domain", &err), -EINVAL);
+	assert_int_equal(nono_proxy_add_host(&h, "", "--allow-domain", &err), -EINVAL);
+	assert_int_equal(nono_proxy_add_host(&h, "x y.org", "--allow-domain", &err), -EINVAL);
+	assert_int_equal(h.n, 4);
+	nono_strv_free(&h);
+}
+
+static void
+matching(void **state)
+{
+	struct nono_strv h = {0};
+
+	(void)state;
+	nono_strv_push(&h, "api.example.com");
+	nono_strv_push(&h, "*.googleapis.com");
+	assert_true(nono_proxy_host_allowed(&h, "api.example.com"));
+	assert_true(nono_proxy_host_allowed(&h, "API.EXAMPLE.COM."));
+	assert_false(nono_proxy_host_allowed(&h, "example.com"));
+	assert_false(nono_proxy_host_allowed(&h, "xapi.example.com"));
+	assert_false(nono_proxy_host_allowed(&h, "api.example.com.evil.net"));
+	assert_true(nono_proxy_host_allowed(&h, "storage.googleapis.com"));
+	assert_true(nono_proxy_host_allowed(&h, "a.b.googleapis.com"));
+	assert_false(nono_proxy_host_allowed(&h, "googleapis.com")); /* a subdomain, not the apex */
+	assert_false(nono_proxy_host_allowed(&h, "evilgoogleapis.com"));
+	assert_false(nono_proxy_host_allowed(&h, ""));
+	assert_false(nono_proxy_host_allowed(&h, "."));
+	nono_strv_free(&h);
+}
+
+static void
+profiles(void **state)
+{
+	struct nono_strv h = {0};
+	struct nono_error err = {0};
+
+	(void)state;
+	assert_int_equal(nono_proxy_add_profile(&h, "minimal", &err), 0);
+	assert_true(nono_proxy_host_allowed(&h, "api.anthropic.com"));
+	assert_false(nono_proxy_host_allowed(&h, "github.com"));
+	assert_int_equal(nono_proxy_add_profile(&h, "claude-code", &err), 0);
+	assert_true(nono_proxy_host_allowed(&h, "github.com"));
+	assert_true(nono_proxy_host_allowed(&h, "registry.npmjs.org"));
+	assert_false(nono_proxy_host_allowed(&h, "x.bedrock.amazonaws.com"));
+	assert_int_equal(nono_proxy_add_profile(&h, "enterprise", &err), 0);
+	assert_true(nono_proxy_host_allowed(&h, "x.bedrock.amazonaws.com"));
+	for (size_t i = 0; i < h.n; i++)
+		for (size_t j = i + 1; j < h.n; j++)
+			assert_string_not_equal(h.v[i], h.v[j]);
+	assert_int_equal(nono_proxy_add_profile(&h, "nope", &err), -ENOENT);
+	for (size_t i = 0; nono_network_profiles[i]; i++) {
+		struct nono_strv one = {0};
+
+		assert_int_equal(nono_proxy_add_profile(&one, nono_network_profiles[i], &err), 0);
+		assert_true(one.n > 0);
+		nono_strv_free(&one);
+	}
+	nono_strv_free(&h);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(entries),
+	    cmocka_unit_test(matching),
+	    cmocka_unit_test(profiles),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
