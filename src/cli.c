@@ -106,6 +106,7 @@ set_network_profile(struct nono_launch *l, const struct nono_optdef *d, const ch
 	if (r < 0)
 		return r;
 	free(l->network_profile);
+	nono_openurl_free(&l->openurl);
 	l->network_profile = xstrdup(val);
 	return 0;
 }
@@ -330,6 +331,7 @@ nono_launch_init(struct nono_launch *l)
 	memset(l, 0, sizeof(*l));
 	l->rollback = -1;
 	nono_policy_init(&l->policy);
+	nono_openurl_init(&l->openurl);
 }
 
 void

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "error.h"
+#include "openurl.h"
 #include "policy.h"
 
 enum {
@@ -33,6 +34,7 @@ struct nono_launch {
 	struct nono_strv env_creds;		       /* "REF=VAR": keystore secrets for the child */
 	struct nono_strv hooks;			       /* agent hooks to install before launch */
 	char *network_profile;			       /* --network-profile, network.network_profile */
+	struct nono_openurl openurl;		       /* the profile's open_urls */
 	int proxy_port;				       /* --proxy-port (0: any free port) */
 	char **argv;				       /* program and arguments (borrowed from main's argv) */
 	int argc;

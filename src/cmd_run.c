@@ -255,9 +255,16 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	if (pr.shimdir) {
 		const char *path = getenv("PATH");
 
-		nono_strv_push_owned(
-		    &set, xasprintf("PATH=%s:%s", pr.shimdir, path && *path ? path : "/usr/local/bin:/usr/bin:/bin"));
+		/* open_urls: its xdg-open comes before the shims (and the real one) */
+		nono_strv_push_owned(&set, xasprintf("PATH=%s%s%s:%s", l->openurl.dir ? l->openurl.dir : "",
+						     l->openurl.dir ? ":" : "", pr.shimdir,
+						     path && *path ? path : "/usr/local/bin:/usr/bin:/bin"));
 		nono_strv_push_owned(&set, xasprintf("NONO_SHIM_DIR=%s", pr.shimdir));
+	}
+	if (l->openurl.dir) {
+		nono_strv_push_owned(&set, xasprintf("BROWSER=%s/nono-browser", l->openurl.dir));
+		nono_strv_push_owned(&set, xasprintf("NONO_URL_SOCKET=%s", l->openurl.sock));
+		sv.openurl = &l->openurl;
 	}
 	/* the profile's set_vars first, nono's own variables win */
 	{

@@ -214,6 +214,13 @@ nono_launch_prepare(struct nono_prepared *out, struct nono_launch *l, bool dry_r
 		nono_policy_grant(p, out->shimdir, NONO_ACC_READ, NONO_KIND_DIR, "exec shim", false);
 		nono_policy_grant(p, out->shim, NONO_ACC_READ, NONO_KIND_FILE, "exec shim", false);
 	}
+	/* open_urls: the supervisor's socket, and xdg-open and BROWSER that ask it */
+	if (l->openurl.on && !dry_run) {
+		if ((r = nono_openurl_start(&l->openurl, out->shim, err)) < 0)
+			return r;
+		nono_policy_grant(p, l->openurl.dir, NONO_ACC_READ, NONO_KIND_DIR, "open_urls", false);
+		nono_strv_push(&p->unix_sockets, l->openurl.sock);
+	}
 	if ((r = nono_policy_finalize(p, err)) < 0)
 		return r;
 	for (size_t i = 0; i < p->warnings.n; i++)

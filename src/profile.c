@@ -94,7 +94,9 @@ static const struct keyspec schema[] = {
     {"environment.set_vars", K_MAP, S_OK, NULL},
     {"env_credentials", K_MAP, S_OK, NULL},
     {"secrets", K_MAP, S_OK, NULL},
-    {"open_urls", K_OBJ_NULL, S_LATER, "supervised URL opening"},
+    {"open_urls", K_OBJ_NULL, S_OK, NULL},
+    {"open_urls.allow_origins", K_LIST, S_OK, NULL},
+    {"open_urls.allow_localhost", K_BOOL, S_OK, NULL},
     {"rollback", K_OBJ, S_OK, NULL},
     {"rollback.exclude_patterns", K_LIST, S_OK, NULL},
     {"rollback.exclude_globs", K_LIST, S_OK, NULL},
@@ -489,7 +491,7 @@ check_value(struct checker *ck, const json_t *v, const char *path, const struct 
 			free(sub);
 		}
 	}
-	if (sp->kind == K_OBJ && json_is_object(v))
+	if ((sp->kind == K_OBJ || sp->kind == K_OBJ_NULL) && json_is_object(v))
 		check_object(ck, v, path);
 	if (sp->state == S_DEPRECATED)
 		problem(ck, ck->warnings, path, "\"%s\" is deprecated; use \"%s\"", path, sp->note);
@@ -851,7 +853,8 @@ merge(json_t *base, const json_t *child, const char *path)
 		} else if (bv && strcmp(sub, "workdir.access") == 0 && json_is_string(cv) &&
 			   strcmp(json_string_value(cv), "none") == 0) {
 			/* a child cannot downgrade its base's working-directory grant */
-		} else if (bv && strcmp(sub, "meta") == 0) {
+		} else if (bv && (strcmp(sub, "meta") == 0 || strcmp(sub, "open_urls") == 0)) {
+			/* replaced whole (open_urls as upstream: a child's list is the list) */
 			json_object_set(base, k, cv);
 		} else if (bv && json_is_object(bv) && json_is_object(cv)) {
 			merge(bv, cv, sub);
@@ -1299,6 +1302,26 @@ nono_profile_apply(struct nono_launch *l, const struct nono_profile *p, struct n
 				}
 				free(src);
 			}
+		e = json_object_get(doc, "open_urls");
+		if (json_is_object(e)) {
+			json_t *o;
+
+			l->openurl.on = true;
+			l->openurl.localhost = json_is_true(json_object_get(e, "allow_localhost"));
+			json_array_foreach(json_object_get(e, "allow_origins"), i, o)
+			{
+				char *src = xasprintf("profile %s: open_urls.allow_origins", p->name);
+
+				if (json_is_string(o) &&
+				    (r = nono_openurl_add_origin(&l->openurl, json_string_value(o), src, err)) < 0) {
+					free(src);
+					goto out;
+				}
+				free(src);
+			}
+			if (!l->openurl.origins.n && !l->openurl.localhost)
+				l->openurl.on = false;
+		}
 		/* the flag, parsed before, wins over the profile */
 		e = json_object_get(net, "network_profile");
 		if (json_is_string(e) && !l->network_profile) {

@@ -20,6 +20,7 @@
 
 #include "audit.h"
 #include "log.h"
+#include "openurl.h"
 #include "sandbox.h"
 #include "seccomp.h"
 #include "spawn.h"
@@ -321,14 +322,15 @@ nono_spawn_run(struct nono_spawn *s, int *out_status, struct nono_error *err)
 	sock[0] = -1;
 
 	for (;;) {
-		struct pollfd pf[4] = {
+		struct pollfd pf[5] = {
 		    {.fd = sfd, .events = POLLIN},
 		    {.fd = nfd, .events = POLLIN},
 		    {.fd = exec_seen ? -1 : pipefd[0], .events = POLLIN},
 		    {.fd = s->supervisor ? nono_audit_kernel_fd(s->supervisor->audit) : -1, .events = POLLIN},
+		    {.fd = s->supervisor && s->supervisor->openurl ? s->supervisor->openurl->fd : -1, .events = POLLIN},
 		};
 
-		if (poll(pf, 4, -1) < 0) {
+		if (poll(pf, 5, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -361,6 +363,8 @@ nono_spawn_run(struct nono_spawn *s, int *out_status, struct nono_error *err)
 		}
 		if (pf[3].revents & POLLIN)
 			nono_audit_kernel_read(s->supervisor->audit);
+		if (pf[4].revents & POLLIN)
+			nono_openurl_serve(s->supervisor->openurl, s->supervisor->audit);
 		if ((pf[0].revents & POLLIN) && handle_signal(pid, self, sfd, out_status))
 			goto done;
 	}

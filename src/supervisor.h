@@ -11,11 +11,13 @@
 
 struct nono_audit;
 struct nono_journal;
+struct nono_openurl;
 
 struct nono_supervisor {
 	const struct nono_policy *policy;
 	struct nono_journal *journal; /* rollback: NULL when off */
 	struct nono_audit *audit;     /* the session's audit trail, or NULL (--no-audit) */
+	struct nono_openurl *openurl; /* open_urls requests, or NULL */
 	unsigned long long handled, refused;
 	const char *shim; /* the exec shim binary (canonical): always runs, never speaks */
 	int told_pid;
