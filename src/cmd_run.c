@@ -245,8 +245,8 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 		static const char *const vars[] = {"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"};
 
 		for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
-			nono_strv_push_owned(&set, xasprintf("%s=http://nono:%s@127.0.0.1:%d", vars[i], proxy.token,
-							     proxy.port));
+			nono_strv_push_owned(
+			    &set, xasprintf("%s=http://nono:%s@127.0.0.1:%d", vars[i], proxy.token, proxy.port));
 		nono_strv_push(&set, "NO_PROXY=localhost,127.0.0.1,::1");
 		nono_strv_push(&set, "no_proxy=localhost,127.0.0.1,::1");
 		nono_strv_push(&set, "NODE_USE_ENV_PROXY=1");

@@ -164,8 +164,9 @@ nono_launch_proxy_mode(struct nono_launch *l, struct nono_error *err)
 	if (!p->proxy_hosts.n && !l->network_profile)
 		return 0;
 	if (p->block_net) {
-		nono_error_set(err, -EINVAL, "--block-net and proxy mode (--allow-domain, --network-profile) don't "
-					     "go together: one blocks every host, the other lets some through");
+		nono_error_set(err, -EINVAL,
+			       "--block-net and proxy mode (--allow-domain, --network-profile) don't "
+			       "go together: one blocks every host, the other lets some through");
 		nono_error_hint(err, "keep one of them (a profile's network.block counts as --block-net)");
 		return err->code;
 	}

@@ -1296,7 +1296,8 @@ nono_profile_apply(struct nono_launch *l, const struct nono_profile *p, struct n
 				char *src = xasprintf("profile %s: network.%s", p->name, keys[k]);
 
 				if (json_is_string(e) &&
-				    (r = nono_proxy_add_host(&l->policy.proxy_hosts, json_string_value(e), src, err)) < 0) {
+				    (r = nono_proxy_add_host(&l->policy.proxy_hosts, json_string_value(e), src, err)) <
+					0) {
 					free(src);
 					goto out;
 				}

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "journal.h"
+#include "log.h"
 #include "rollback.h"
 
 /* ---- manifests ---------------------------------------------------------- */
@@ -375,6 +376,31 @@ remove_at(int dfd, const char *name, const char *path, const struct nono_strv *e
 	return nono_rm_at(dfd, name, path, exclude ? excluded : NULL, (void *)exclude);
 }
 
+/* dir, made where missing one component at a time, each opened without
+ * following a symlink: a restore (maybe by root) must never create
+ * anything through a link the sandbox left behind, even one it swaps in
+ * while the restore runs. */
+static int
+make_dir_nofollow(const char *dir)
+{
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS};
+	char *p = xstrdup(dir), *save = NULL;
+	int cur = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	for (char *c = strtok_r(p, "/", &save); c && cur >= 0; c = strtok_r(NULL, "/", &save)) {
+		int next = (int)syscall(SYS_openat2, cur, c, &how, sizeof(how)), e;
+
+		if (next < 0 && errno == ENOENT && (mkdirat(cur, c, 0755) == 0 || errno == EEXIST))
+			next = (int)syscall(SYS_openat2, cur, c, &how, sizeof(how));
+		e = errno;
+		close(cur);
+		errno = e;
+		cur = next;
+	}
+	free(p);
+	return cur;
+}
+
 /* Make the directories above path, refusing to pass through a symlink. */
 static int
 open_parent_dir(const char *path, bool create, const char **leaf)
@@ -383,10 +409,8 @@ open_parent_dir(const char *path, bool create, const char **leaf)
 	char *dir = slash == path ? xstrdup("/") : xasprintf("%.*s", (int)(slash - path), path);
 	int fd = open_nofollow(dir, O_PATH | O_DIRECTORY);
 
-	if (fd < 0 && errno == ENOENT && create) {
-		if (nono_mkdir_p(dir, 0755) == 0)
-			fd = open_nofollow(dir, O_PATH | O_DIRECTORY);
-	}
+	if (fd < 0 && errno == ENOENT && create)
+		fd = make_dir_nofollow(dir);
 	if (fd < 0 && errno == ELOOP)
 		errno = ELOOP;
 	*leaf = slash + 1;
@@ -524,7 +548,7 @@ restore_one(const char *store, const struct nono_rb_session *s, const struct non
 		}
 		if (exists && S_ISREG(st.st_mode) && st.st_size == e->size && same_content(e->path, e->sha256)) {
 			a = NONO_RB_CHMOD;
-			if (!dry_run && fchmodat(dfd, leaf, e->mode & 0777, 0) < 0)
+			if (!dry_run && fchmodat(dfd, leaf, e->mode & 0777, AT_SYMLINK_NOFOLLOW) < 0)
 				r = -errno;
 		} else {
 			a = NONO_RB_WRITE;
@@ -535,7 +559,7 @@ restore_one(const char *store, const struct nono_rb_session *s, const struct non
 	case NONO_ENTRY_DIR:
 		if (exists && S_ISDIR(st.st_mode)) {
 			a = NONO_RB_CHMOD;
-			if (!dry_run && fchmodat(dfd, leaf, e->mode & 07777, 0) < 0)
+			if (!dry_run && fchmodat(dfd, leaf, e->mode & 07777, AT_SYMLINK_NOFOLLOW) < 0)
 				r = -errno;
 		} else {
 			a = NONO_RB_MKDIR;
@@ -623,7 +647,18 @@ nono_rb_restore(const char *store, const struct nono_rb_session *s, const char *
 		if (es[i].type != NONO_ENTRY_DIR || (only && !nono_path_under(es[i].path, only)) ||
 		    under_absent(es, n, i))
 			continue;
-		chmod(es[i].path, es[i].mode & 07777);
+		/* by a descriptor reached without a symlink: chmod(path) would
+		 * follow one swapped in meanwhile (root restoring: any file) */
+		{
+			int fd = open_nofollow(es[i].path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+
+			if (fd >= 0) {
+				if (fchmod(fd, es[i].mode & 07777) < 0)
+					log_warn("rollback: cannot set the mode of %s: %s", es[i].path,
+						 strerror(errno));
+				close(fd);
+			}
+		}
 	}
 	if (rep->progress)
 		rep->progress(rep->ctx, n, n);

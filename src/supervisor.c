@@ -153,20 +153,21 @@ peek_strings(int pid, const unsigned long long *addrs, size_t max)
 {
 	struct iovec local[64], remote[64];
 	char **v = xcalloc(max + 1, sizeof(*v));
-	size_t n = 0;
+	size_t n = 0, lens[64] = {0};
 	ssize_t got;
 
 	while (n < max && addrs[n] && n < 64) {
 		size_t chunk = 4096 - (addrs[n] & 4095);
 
 		v[n] = xmalloc(chunk + 1);
+		lens[n] = chunk;
 		local[n] = (struct iovec){v[n], chunk};
 		remote[n] = (struct iovec){(void *)(uintptr_t)addrs[n], chunk};
 		n++;
 	}
 	got = n ? process_vm_readv(pid, local, n, remote, n, 0) : 0;
 	for (size_t i = 0; i < max && addrs[i]; i++) {
-		size_t len = i < n ? local[i].iov_len : 0;
+		size_t len = i < n ? lens[i] : 0;
 
 		if (i < n && got >= (ssize_t)len && memchr(v[i], '\0', len)) {
 			got -= (ssize_t)len;
