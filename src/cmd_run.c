@@ -42,7 +42,7 @@ install_hooks(const struct nono_launch *l)
 
 		if (nono_hooks_status(&st, l->hooks.v[i], &err) < 0) {
 			log_warn("%s hook not installed: %s", l->hooks.v[i], err.msg);
-			if (err.hint[0])
+			if (err.hint[0] && !l->silent)
 				log_hint("%s", err.hint);
 			nono_hooks_status_free(&st);
 			continue;
@@ -55,7 +55,7 @@ install_hooks(const struct nono_launch *l)
 		}
 		if (nono_hooks_install(&changed, l->hooks.v[i], &err) < 0) {
 			log_warn("%s hook not installed: %s", l->hooks.v[i], err.msg);
-			if (err.hint[0])
+			if (err.hint[0] && !l->silent)
 				log_hint("%s", err.hint);
 		} else if (changed && !l->silent) {
 			char *d = nono_path_display(st.script_path);

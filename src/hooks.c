@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hooks.h"
@@ -337,20 +340,74 @@ nono_hooks_guidance_edit(char **out, const char *text, const char *file, bool re
 
 #define MAX_FILE (4 * 1024 * 1024)
 
+/* The directory holding path (always below ~/.claude), opened without
+ * following a symlink below ~/.claude: the sandbox can write there, and a
+ * link it planted must not send nono's reads and writes elsewhere (into
+ * ~/.bashrc, say). ~/.claude itself may be the user's link. *leaf points
+ * into path. -1 with errno set (ELOOP for a link). */
+static int
+open_parent(const char *path, const char **leaf)
+{
+	char *base = nono_path_join(nono_home(), ".claude"), *rel;
+	size_t bl = strlen(base);
+	const char *slash = strrchr(path, '/');
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+			       .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH};
+	int bfd, fd, e;
+
+	*leaf = slash + 1;
+	if (strncmp(path, base, bl) != 0 || path[bl] != '/') {
+		free(base);
+		errno = EXDEV;
+		return -1;
+	}
+	bfd = open(base, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	rel = slash == path + bl ? xstrdup(".") : xasprintf("%.*s", (int)(slash - path - bl - 1), path + bl + 1);
+	fd = bfd < 0 ? -1 : (int)syscall(SYS_openat2, bfd, rel, &how, sizeof(how));
+	e = errno;
+	if (bfd >= 0)
+		close(bfd);
+	free(rel);
+	free(base);
+	errno = e;
+	return fd;
+}
+
+static int
+link_refused(const char *path, struct nono_error *err)
+{
+	nono_error_set(err, -ELOOP,
+		       "%s: a symbolic link below ~/.claude; nono reads and writes nothing through it (the sandbox "
+		       "can write ~/.claude)",
+		       path);
+	nono_error_hint(err, "replace the link with the file or directory itself, then run 'nono hooks install'");
+	return err->code;
+}
+
 /* The file's text; *out NULL when it does not exist. */
 static int
 slurp(char **out, unsigned *mode, const char *path, struct nono_error *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	const char *leaf;
+	int dfd = open_parent(path, &leaf), fd;
 	struct stat st;
 	char *buf;
 	size_t n = 0;
 
 	*out = NULL;
+	if (dfd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return errno == ELOOP ? link_refused(path, err)
+				      : nono_error_set(err, -errno, "%s: %s", path, strerror(errno));
+	}
+	fd = openat(dfd, leaf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	close(dfd);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return 0;
-		return nono_error_set(err, -errno, "%s: %s", path, strerror(errno));
+		return errno == ELOOP ? link_refused(path, err)
+				      : nono_error_set(err, -errno, "%s: %s", path, strerror(errno));
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > MAX_FILE) {
 		close(fd);
@@ -374,16 +431,25 @@ slurp(char **out, unsigned *mode, const char *path, struct nono_error *err)
 	return 0;
 }
 
-/* Replace path's content atomically (a symlink is followed, not replaced). */
+/* Replace path's content atomically: a temporary file beside it, renamed
+ * over it (a symlink there is refused, never followed). */
 static int
 write_atomic(const char *path, const char *data, unsigned mode, struct nono_error *err)
 {
-	char *real = realpath(path, NULL);
-	const char *target = real ? real : path;
-	char *tmp = xasprintf("%s.nono-XXXXXX", target);
+	const char *leaf;
+	int dfd = open_parent(path, &leaf), fd = -1, r = 0;
+	char tmp[64];
 	size_t len = strlen(data), off = 0;
-	int fd = mkostemp(tmp, O_CLOEXEC), r = 0;
 
+	if (dfd < 0)
+		return errno == ELOOP ? link_refused(path, err)
+				      : nono_error_set(err, -errno, "cannot write %s: %s", path, strerror(errno));
+	for (int i = 0; i < 100 && fd < 0; i++) {
+		snprintf(tmp, sizeof(tmp), ".nono-%d-%d-%d.tmp", (int)getpid(), (int)time(NULL), i);
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
 	if (fd < 0) {
 		r = nono_error_set(err, -errno, "cannot write %s: %s", path, strerror(errno));
 		goto out;
@@ -403,14 +469,34 @@ write_atomic(const char *path, const char *data, unsigned mode, struct nono_erro
 		r = nono_error_set(err, -errno, "cannot write %s: %s", path, strerror(errno));
 	if (close(fd) < 0 && !r)
 		r = nono_error_set(err, -errno, "cannot write %s: %s", path, strerror(errno));
-	if (!r && rename(tmp, target) < 0)
+	if (!r && renameat(dfd, tmp, dfd, leaf) < 0)
 		r = nono_error_set(err, -errno, "cannot replace %s: %s", path, strerror(errno));
 	if (r)
-		unlink(tmp);
+		unlinkat(dfd, tmp, 0);
 out:
-	free(tmp);
-	free(real);
+	close(dfd);
 	return r;
+}
+
+/* unlink path without following a link above it; 0 or -1 with errno */
+static int
+remove_file(const char *path)
+{
+	const char *leaf;
+	int dfd = open_parent(path, &leaf), r;
+
+	if (dfd < 0)
+		return -1;
+	r = unlinkat(dfd, leaf, 0);
+	if (r < 0) {
+		int e = errno;
+
+		close(dfd);
+		errno = e;
+		return -1;
+	}
+	close(dfd);
+	return 0;
 }
 
 static void
@@ -584,7 +670,7 @@ nono_hooks_remove(unsigned *out_changed, const char *target, struct nono_error *
 	     (r = rs = nono_hooks_settings_edit(&new_settings, settings, st.settings_path, true, err)) < 0) ||
 	    (r = rg = nono_hooks_guidance_edit(&new_guide, guide, st.guidance_path, true, err)) < 0)
 		goto out;
-	if (unlink(st.script_path) == 0) {
+	if (remove_file(st.script_path) == 0) {
 		*out_changed |= NONO_HOOKS_SCRIPT;
 		hookdir = nono_path_dirname(st.script_path);
 		rmdir(hookdir); /* only when nothing else is in it */
@@ -596,7 +682,7 @@ nono_hooks_remove(unsigned *out_changed, const char *target, struct nono_error *
 		if ((r = backup(st.settings_path, settings, err)) < 0)
 			goto out;
 		r = *new_settings ? write_atomic(st.settings_path, new_settings, smode, err)
-		    : unlink(st.settings_path) < 0
+		    : remove_file(st.settings_path) < 0
 			? nono_error_set(err, -errno, "cannot remove %s: %s", st.settings_path, strerror(errno))
 			: 0;
 		if (r < 0)
@@ -605,7 +691,7 @@ nono_hooks_remove(unsigned *out_changed, const char *target, struct nono_error *
 	}
 	if (rg) {
 		r = *new_guide ? write_atomic(st.guidance_path, new_guide, gmode, err)
-		    : unlink(st.guidance_path) < 0
+		    : remove_file(st.guidance_path) < 0
 			? nono_error_set(err, -errno, "cannot remove %s: %s", st.guidance_path, strerror(errno))
 			: 0;
 		if (r < 0)

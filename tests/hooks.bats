@@ -112,6 +112,25 @@ EOF
 	cmp "$SETTINGS" "$SCRATCH/broken"
 }
 
+@test "a link planted below ~/.claude sends none of nono's writes elsewhere" {
+	# the sandbox can write ~/.claude: it could leave links to files it may not touch
+	mkdir -p "$HOME/.claude" "$OUTSIDE/hookdir"
+	printf 'export PATH=/usr/bin\n' > "$OUTSIDE/bashrc"
+	printf '{"theme": "dark"}\n' > "$OUTSIDE/other.json"
+	ln -s "$OUTSIDE/bashrc" "$HOME/.claude/CLAUDE.md"
+	ln -s "$OUTSIDE/other.json" "$HOME/.claude/settings.json"
+	ln -s "$OUTSIDE/hookdir" "$HOME/.claude/hooks"
+	before=$(sha256sum "$OUTSIDE/bashrc" "$OUTSIDE/other.json")
+	run "$NONO" hooks install claude-code
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"a symbolic link below ~/.claude"* ]]
+	run timeout 30 "$NONO" run --profile claude-code -- true
+	[[ "$output" == *"hook not installed"*"symbolic link"* ]]
+	[ "$(sha256sum "$OUTSIDE/bashrc" "$OUTSIDE/other.json")" = "$before" ]
+	[ -z "$(ls -A "$OUTSIDE/hookdir")" ]
+	[ -L "$HOME/.claude/CLAUDE.md" ] && [ -L "$HOME/.claude/settings.json" ]
+}
+
 @test "the CLAUDE.md block is updated in place, never duplicated, the rest untouched" {
 	printf 'top\n\n<!-- nono-sandbox-start -->\nold advice\n<!-- nono-sandbox-end -->\nbottom\n' > "$HOME/.claude/CLAUDE.md"
 	"$NONO" hooks install >/dev/null
