@@ -206,6 +206,9 @@ nono_proxy_host_allowed(const struct nono_strv *hosts, const char *host)
 
 #define HEAD_MAX     16384
 #define IO_TIMEOUT_S 60
+#define CONN_MAX     512 /* connections at once: a sandbox can't exhaust the proxy's threads */
+
+static int active; /* connections being served (atomic) */
 
 static const struct nono_strv *allowed;
 static char expected_auth[64]; /* base64 of "nono:TOKEN" */
@@ -511,6 +514,7 @@ out:
 		close(up);
 	close(c);
 	free(head);
+	__atomic_sub_fetch(&active, 1, __ATOMIC_SEQ_CST);
 	return NULL;
 }
 
@@ -545,8 +549,11 @@ static void __attribute__((noreturn)) serve(int lfd, pid_t supervisor)
 				continue;
 			_exit(1);
 		}
-		if (pthread_create(&t, &at, connection, (void *)(intptr_t)c) != 0)
+		if (__atomic_add_fetch(&active, 1, __ATOMIC_SEQ_CST) > CONN_MAX ||
+		    pthread_create(&t, &at, connection, (void *)(intptr_t)c) != 0) {
+			__atomic_sub_fetch(&active, 1, __ATOMIC_SEQ_CST);
 			close(c);
+		}
 	}
 }
 
