@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,6 +104,30 @@ nono_supervisor_unix_decision(const struct nono_policy *p, const char *canon)
 			return 0;
 	}
 	return -EACCES;
+}
+
+bool
+nono_supervisor_proxy_decision(const struct nono_policy *p, const void *addr, size_t len)
+{
+	const struct sockaddr *sa = addr;
+
+	if (p->proxy_port <= 0 || len < sizeof(sa->sa_family))
+		return false;
+	if (sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
+		const struct sockaddr_in *in = addr;
+
+		return !(ntohl(in->sin_addr.s_addr) == INADDR_LOOPBACK && ntohs(in->sin_port) == p->proxy_port);
+	}
+	if (sa->sa_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
+		const struct sockaddr_in6 *in6 = addr;
+		static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+		/* only ::ffff:127.0.0.1, the proxy's address seen from an IPv6 socket */
+		return !(memcmp(in6->sin6_addr.s6_addr, mapped, 12) == 0 && in6->sin6_addr.s6_addr[12] == 127 &&
+			 in6->sin6_addr.s6_addr[13] == 0 && in6->sin6_addr.s6_addr[14] == 0 &&
+			 in6->sin6_addr.s6_addr[15] == 1 && ntohs(in6->sin6_port) == p->proxy_port);
+	}
+	return sa->sa_family == AF_INET || sa->sa_family == AF_INET6; /* too short: refused */
 }
 
 /* ---- reading the sandboxed process ----------------------------------------- */
@@ -564,6 +589,18 @@ decide(struct nono_supervisor *sv, int notify_fd, const struct nono_notif *n)
 			len = sizeof(sa);
 		memset(&sa, 0, sizeof(sa));
 		got = peek(n->pid, addr, &sa, (size_t)len);
+		if (got >= (ssize_t)sizeof(sa.sun_family) && p->proxy_port > 0 && name[0] == 'c' &&
+		    (sa.sun_family == AF_INET || sa.sun_family == AF_INET6)) {
+			/* proxy mode: Landlock's rule is for a port on any host; the
+			 * proxy's address is the only one that port may be reached at */
+			if (!nono_supervisor_proxy_decision(p, &sa, (size_t)got) ||
+			    !nono_seccomp_notif_valid(notify_fd, n->id))
+				break;
+			r = -EACCES;
+			log_info("refused a TCP connection that bypasses the proxy");
+			nono_audit_socket(sv->audit, n->pid, name, "inet (not the proxy)", true);
+			break;
+		}
 		if (got < (ssize_t)sizeof(sa.sun_family) || sa.sun_family != AF_UNIX || sa.sun_path[0] == '\0')
 			break; /* not a pathname UNIX socket (abstract ones are Landlock's) */
 		sa.sun_path[sizeof(sa.sun_path) - 1] = '\0';

@@ -35,6 +35,9 @@ int nono_supervisor_exec_decision(const struct nono_policy *p, const char *path,
 /* chmod/chown/utimes/xattr on canon: 0 when a writable grant of the
  * launch (not a system group) covers it, else -EPERM. */
 int nono_supervisor_meta_decision(const struct nono_policy *p, const char *canon);
+/* Proxy mode: true when a TCP connect to addr (a sockaddr_in or _in6 of
+ * len bytes) must be refused: anything but the proxy on 127.0.0.1. */
+bool nono_supervisor_proxy_decision(const struct nono_policy *p, const void *addr, size_t len);
 /* connect/sendto to a pathname UNIX socket: 0 or -EACCES. */
 int nono_supervisor_unix_decision(const struct nono_policy *p, const char *canon);
 

@@ -57,6 +57,28 @@ except OSError as e: print('errno', e.errno)"
 	[ "$(grep -c 'GET' "$SCRATCH/requests")" -eq 1 ]
 }
 
+@test "the proxy's port at any other address is refused: Landlock's rule is per port, the supervisor checks the address" {
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	# a listener on 127.0.0.2 with the port the proxy will have
+	timeout 30 python3 -c "
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('127.0.0.2', $port)); s.listen(5); open('$SCRATCH/l.up', 'w').close(); s.settimeout(20)
+c, _ = s.accept(); open('$SCRATCH/reached', 'w').write('yes')" &
+	LST=$!
+	for _ in $(seq 100); do [ -e "$SCRATCH/l.up" ] && break; sleep 0.05; done
+	run timeout 30 "$NONO" run --silent --allow "$WORK" --allow-domain localhost --proxy-port "$port" -- python3 -c "
+import socket
+for a in ('127.0.0.2', '127.0.0.1'):
+    try:
+        socket.create_connection((a, $port), timeout=5).close(); print(a, 'connected')
+    except OSError as e: print(a, 'errno', e.errno)"
+	kill "$LST" 2>/dev/null || true
+	[[ "$output" == *"127.0.0.2 errno 13"* ]]
+	[[ "$output" == *"127.0.0.1 connected"* ]]
+	[ ! -e "$SCRATCH/reached" ]
+}
+
 @test "a host not on the list gets 403 naming the flag, and the server sees nothing" {
 	start_http
 	run timeout 60 "$NONO" run --silent --allow "$WORK" --allow-domain example.invalid -- sh -c \

@@ -8,7 +8,11 @@
 #include <errno.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include "proxy.h"
+#include "supervisor.h"
 
 static void
 entries(void **state)
@@ -91,6 +95,37 @@ profiles(void **state)
 	nono_strv_free(&h);
 }
 
+static void
+direct_connects(void **state)
+{
+	struct nono_policy p;
+	struct sockaddr_in in = {.sin_family = AF_INET, .sin_port = htons(41000)};
+	struct sockaddr_in6 in6 = {.sin6_family = AF_INET6, .sin6_port = htons(41000)};
+
+	(void)state;
+	nono_policy_init(&p);
+	in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	/* not in proxy mode: nothing to say */
+	assert_false(nono_supervisor_proxy_decision(&p, &in, sizeof(in)));
+	p.proxy_port = 41000;
+	assert_false(nono_supervisor_proxy_decision(&p, &in, sizeof(in)));
+	in.sin_addr.s_addr = htonl(0x7f000002); /* 127.0.0.2: same port, another address */
+	assert_true(nono_supervisor_proxy_decision(&p, &in, sizeof(in)));
+	inet_pton(AF_INET, "93.184.216.34", &in.sin_addr);
+	assert_true(nono_supervisor_proxy_decision(&p, &in, sizeof(in)));
+	in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	in.sin_port = htons(41001);
+	assert_true(nono_supervisor_proxy_decision(&p, &in, sizeof(in)));
+	assert_true(nono_supervisor_proxy_decision(&p, &in, 4)); /* too short to tell */
+	inet_pton(AF_INET6, "::ffff:127.0.0.1", &in6.sin6_addr);
+	assert_false(nono_supervisor_proxy_decision(&p, &in6, sizeof(in6)));
+	inet_pton(AF_INET6, "::1", &in6.sin6_addr);
+	assert_true(nono_supervisor_proxy_decision(&p, &in6, sizeof(in6)));
+	inet_pton(AF_INET6, "2001:db8::1", &in6.sin6_addr);
+	assert_true(nono_supervisor_proxy_decision(&p, &in6, sizeof(in6)));
+	nono_policy_free(&p);
+}
+
 int
 main(void)
 {
@@ -98,6 +133,7 @@ main(void)
 	    cmocka_unit_test(entries),
 	    cmocka_unit_test(matching),
 	    cmocka_unit_test(profiles),
+	    cmocka_unit_test(direct_connects),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
