@@ -418,6 +418,8 @@ nono_capfile_read(struct nono_policy *out, const char *path, struct nono_error *
 	strv_from(&out->block_cmds, json_object_get(root, "blocked_commands"));
 	strv_from(&out->groups, json_object_get(root, "groups"));
 	out->block_net = json_is_true(json_object_get(root, "net_blocked"));
+	strv_from(&out->proxy_hosts, json_object_get(root, "net_proxy_hosts"));
+	out->proxy_port = (int)json_integer_value(json_object_get(root, "net_proxy_port"));
 	out->allow_delete = json_is_true(json_object_get(root, "allow_delete"));
 	if (json_is_string(json_object_get(root, "workdir")))
 		out->workdir = xstrdup(json_string_value(json_object_get(root, "workdir")));

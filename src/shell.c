@@ -266,8 +266,13 @@ print_caps(void)
 		printf("  %-18s %s%s  (%s)\n", nono_access_str(r->access), d, r->is_file ? " (file)" : "", r->source);
 		free(d);
 	}
-	printf("  network %s; %zu sensitive paths denied; system paths readable\n",
-	       policy.block_net ? "blocked" : "allowed", policy.n_denies);
+	if (policy.proxy_hosts.n)
+		printf("  network through the proxy on 127.0.0.1:%d to %zu host%s; %zu sensitive paths denied; "
+		       "system paths readable\n",
+		       policy.proxy_port, policy.proxy_hosts.n, policy.proxy_hosts.n == 1 ? "" : "s", policy.n_denies);
+	else
+		printf("  network %s; %zu sensitive paths denied; system paths readable\n",
+		       policy.block_net ? "blocked" : "allowed", policy.n_denies);
 }
 
 static const char *const help_text =
@@ -478,7 +483,10 @@ prompt(void)
 	char *cwd = getcwd(NULL, 0), *d = nono_path_display(cwd ? cwd : "?"), *p;
 	bool c = nono_log_colour(1);
 
-	p = xasprintf("%s[nono%s]%s %s%s%s %s$ ", c ? "\001\033[1;32m\002" : "", policy.block_net ? " net:off" : "",
+	p = xasprintf("%s[nono%s]%s %s%s%s %s$ ", c ? "\001\033[1;32m\002" : "",
+		      policy.proxy_hosts.n ? " net:proxy"
+		      : policy.block_net   ? " net:off"
+					   : "",
 		      c ? "\001\033[0m\002" : "", c ? "\001\033[1;34m\002" : "", d, c ? "\001\033[0m\002" : "",
 		      last_status ? "!" : "");
 	free(cwd);

@@ -208,3 +208,8 @@ try:
 except OSError as e: print('gone', e.errno)"
 	[[ "$output" == "gone 111" ]]
 }
+
+@test "nono shell in proxy mode: caps says so" {
+	run bash -c "printf 'caps\n' | timeout 30 '$NONO' shell --silent --allow '$WORK' --allow-domain localhost --allow-domain x.example"
+	[[ "$output" == *"network through the proxy on 127.0.0.1:"*" to 2 hosts"* ]]
+}
