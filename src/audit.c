@@ -1057,15 +1057,14 @@ nono_audit_id(const struct nono_audit *a)
 	return a ? a->id : NULL;
 }
 
-int
-nono_audit_open(struct nono_audit **out, const struct nono_audit_info *info, struct nono_error *err)
+/* The half of opening that needs only the store: the session's directory,
+ * its events file and the kernel's audit socket. */
+static int
+open_store(struct nono_audit *a, int landlock_abi, struct nono_error *err)
 {
-	struct nono_audit *a = xcalloc(1, sizeof(*a));
-	char *root = nono_audit_root(), *path = NULL, *doc = NULL, t[32];
+	char *root = nono_audit_root(), *path = NULL;
 	int r, k;
 
-	*out = NULL;
-	a->fd = a->kfd = a->exe_fd = -1;
 	if ((r = private_dir(root, err)) < 0)
 		goto out;
 	for (k = 0; k < 8; k++) {
@@ -1094,22 +1093,13 @@ nono_audit_open(struct nono_audit **out, const struct nono_audit_info *info, str
 		r = nono_error_set(err, -EEXIST, "audit: cannot pick a new session id in %s", root);
 		goto out;
 	}
-	a->command = xstrdup(info->command);
-	a->program = info->program ? xstrdup(info->program) : NULL;
-	a->cwd = info->cwd ? xstrdup(info->cwd) : NULL;
-	a->profile = info->profile ? xstrdup(info->profile) : NULL;
-	a->caps = info->capabilities ? xstrdup(info->capabilities) : NULL;
-	a->abi = info->landlock_abi;
-	nono_audit_redact(&a->argv, info->argv);
-	now_iso(t);
-	a->start = xstrdup(t);
 	path = xasprintf("%s/events.ndjson", a->dir);
 	a->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (a->fd < 0) {
 		r = nono_error_set(err, -errno, "audit: cannot create %s: %s", path, strerror(errno));
 		goto out;
 	}
-	if (info->landlock_abi >= 7) {
+	if (landlock_abi >= 7) {
 		a->kfd = kernel_open();
 		if (a->kfd < 0)
 			a->kfd = -1;
@@ -1119,7 +1109,91 @@ nono_audit_open(struct nono_audit **out, const struct nono_audit_info *info, str
 			a->kernel_off = true;
 		}
 	}
+	r = 0;
+out:
 	free(path);
+	free(root);
+	return r;
+}
+
+/* nono_audit_prestart's thread and what it made */
+static struct {
+	pthread_t thread;
+	bool running;
+	int abi, r;
+	struct nono_audit *a;
+	struct nono_error err;
+} pre;
+
+static void *
+prestart_thread(void *arg)
+{
+	(void)arg;
+	pre.r = open_store(pre.a, pre.abi, &pre.err);
+	return NULL;
+}
+
+void
+nono_audit_prestart(int landlock_abi)
+{
+	sigset_t all, old;
+
+	if (pre.running || pre.a)
+		return;
+	pre.a = xcalloc(1, sizeof(*pre.a));
+	pre.a->fd = pre.a->kfd = pre.a->exe_fd = -1;
+	pre.abi = landlock_abi;
+	/* the supervisor takes its signals through a signalfd: never this thread */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pre.running = pthread_create(&pre.thread, NULL, prestart_thread, NULL) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!pre.running)
+		pre.r = open_store(pre.a, pre.abi, &pre.err);
+}
+
+int
+nono_audit_open(struct nono_audit **out, const struct nono_audit_info *info, struct nono_error *err)
+{
+	struct nono_audit *a;
+	char *path = NULL, *doc = NULL, t[32];
+	int r;
+
+	*out = NULL;
+	if (pre.a && (pre.abi >= 7) == (info->landlock_abi >= 7)) {
+		/* made while the policy was prepared */
+		if (pre.running)
+			pthread_join(pre.thread, NULL);
+		pre.running = false;
+		a = pre.a;
+		pre.a = NULL;
+		if ((r = pre.r) < 0)
+			*err = pre.err;
+	} else {
+		if (pre.running)
+			pthread_join(pre.thread, NULL);
+		pre.running = false;
+		if (pre.a) {
+			if (pre.a->dir)
+				nono_rm_rf(pre.a->dir);
+			audit_free(pre.a);
+			pre.a = NULL;
+		}
+		a = xcalloc(1, sizeof(*a));
+		a->fd = a->kfd = a->exe_fd = -1;
+		r = open_store(a, info->landlock_abi, err);
+	}
+	if (r < 0)
+		goto out;
+	a->command = xstrdup(info->command);
+	a->program = info->program ? xstrdup(info->program) : NULL;
+	a->cwd = info->cwd ? xstrdup(info->cwd) : NULL;
+	a->profile = info->profile ? xstrdup(info->profile) : NULL;
+	a->caps = info->capabilities ? xstrdup(info->capabilities) : NULL;
+	a->abi = info->landlock_abi;
+	nono_audit_redact(&a->argv, info->argv);
+	now_iso(t);
+	a->start = xstrdup(t);
 	path = xasprintf("%s/session.json", a->dir);
 	doc = render_session(a, NULL, 0);
 	if ((r = write_file(path, doc, strlen(doc))) < 0) {
@@ -1139,8 +1213,21 @@ out:
 	audit_free(a);
 	free(doc);
 	free(path);
-	free(root);
 	return r;
+}
+
+void
+nono_audit_prestart_cancel(void)
+{
+	if (pre.running)
+		pthread_join(pre.thread, NULL);
+	pre.running = false;
+	if (pre.a) {
+		if (pre.a->dir)
+			nono_rm_rf(pre.a->dir);
+		audit_free(pre.a);
+		pre.a = NULL;
+	}
 }
 
 int

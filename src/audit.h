@@ -48,6 +48,13 @@ struct nono_audit_info {
  * freed by nono_audit_close(). -errno with err set when the store cannot
  * be written (the caller refuses to launch: audit fails closed). */
 int nono_audit_open(struct nono_audit **out, const struct nono_audit_info *info, struct nono_error *err);
+/* Start making the session's directory, events file and kernel audit socket
+ * in a thread, while the launcher prepares the policy; nono_audit_open()
+ * takes them over (and reports a failure). Call before fork, after any
+ * fork that must happen without threads. */
+void nono_audit_prestart(int landlock_abi);
+/* Undo a prestart that no nono_audit_open() took over (a launch that stops). */
+void nono_audit_prestart_cancel(void);
 /* The session id ("20250131-142501-417a9c": UTC time to the millisecond,
  * then three random hex digits); borrowed. */
 const char *nono_audit_id(const struct nono_audit *a);

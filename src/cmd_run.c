@@ -25,6 +25,7 @@
 #include "seccomp.h"
 #include "settings.h"
 #include "supervisor.h"
+#include "sys.h"
 
 extern char **environ;
 
@@ -217,6 +218,9 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	/* the audit chain and the journal hash: load libcrypto meanwhile */
 	if (!l->dry_run && (!l->no_audit || nono_launch_rollback(l)))
 		nono_sha256_preload();
+	/* the audit store's files are made while the policy is prepared */
+	if (!l->dry_run && !l->no_audit)
+		nono_audit_prestart(nono_sys_landlock_abi());
 	if ((r = nono_launch_prepare(&pr, l, l->dry_run, &err)) < 0) {
 		nono_print_error(&err);
 		goto out;
@@ -320,6 +324,7 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	log_debug("timing: parse %.0f us, prepare %.0f us, fork to exec %.0f us, run and clean-up %.0f us",
 		  t_prep - t_start, t_spawn - t_prep, sp.t_exec, t_end - t_spawn - sp.t_exec);
 out:
+	nono_audit_prestart_cancel();
 	nono_proxy_stop(&proxy);
 	nono_sha256_preload_wait();
 	nono_audit_close(audit, status, &err);
