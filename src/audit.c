@@ -625,6 +625,20 @@ nono_audit_file_op(struct nono_audit *a, const char *op, const char *path)
 
 /* ---- the program's SHA-256, off the launch path ----------------------------- */
 
+static char *render_session(const struct nono_audit *a, const char *end, int status);
+
+/* session.json as the session starts (nono_audit_close rewrites it) */
+static int
+write_session_start(const struct nono_audit *a)
+{
+	char *path = xasprintf("%s/session.json", a->dir), *doc = render_session(a, NULL, 0);
+	int r = write_file(path, doc, strlen(doc));
+
+	free(doc);
+	free(path);
+	return r;
+}
+
 static void *
 hash_thread(void *arg)
 {
@@ -650,6 +664,8 @@ hash_thread(void *arg)
 	free(buf);
 	close(a->exe_fd);
 	a->exe_fd = -1;
+	/* off the launch path too, now with the program's digest */
+	(void)write_session_start(a);
 	return NULL;
 }
 
@@ -1156,7 +1172,7 @@ int
 nono_audit_open(struct nono_audit **out, const struct nono_audit_info *info, struct nono_error *err)
 {
 	struct nono_audit *a;
-	char *path = NULL, *doc = NULL, t[32];
+	char t[32];
 	int r;
 
 	*out = NULL;
@@ -1194,13 +1210,12 @@ nono_audit_open(struct nono_audit **out, const struct nono_audit_info *info, str
 	nono_audit_redact(&a->argv, info->argv);
 	now_iso(t);
 	a->start = xstrdup(t);
-	path = xasprintf("%s/session.json", a->dir);
-	doc = render_session(a, NULL, 0);
-	if ((r = write_file(path, doc, strlen(doc))) < 0) {
-		nono_error_set(err, r, "audit: cannot write %s: %s", path, strerror(-r));
+	/* the hashing thread writes session.json; without one, it is written here */
+	start_hasher(a, info->program);
+	if (!a->hashing && (r = write_session_start(a)) < 0) {
+		nono_error_set(err, r, "audit: cannot write %s/session.json: %s", a->dir, strerror(-r));
 		goto out;
 	}
-	start_hasher(a, info->program);
 	*out = a;
 	a = NULL;
 	r = 0;
@@ -1211,8 +1226,6 @@ out:
 			nono_rm_rf(a->dir);
 	}
 	audit_free(a);
-	free(doc);
-	free(path);
 	return r;
 }
 

@@ -231,7 +231,11 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 		status = pr.refusal ? 125 : 0;
 		goto out;
 	}
-	/* secrets last before the banner: a missing one stops everything */
+	/* secrets last before the banner: a missing one stops everything. The
+	 * lookup forks a process that loads libsecret, so no other thread may
+	 * be inside the dynamic loader then. */
+	if (l->env_creds.n)
+		nono_sha256_preload_wait();
 	if (l->env_creds.n && nono_keystore_load(&secrets, &l->env_creds, &err) < 0) {
 		nono_print_error(&err);
 		goto out;
@@ -307,7 +311,9 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 		}
 		sv.journal = &journal;
 	}
-	nono_sha256_preload_wait();
+	/* libcrypto may still be loading: the first digest waits for it (the
+	 * exec's audit record is written after the answer), the child never
+	 * needs it */
 	if (nono_spawn_run(&sp, &status, &err) < 0) {
 		status = nono_spawn_exit_code(&err);
 		nono_print_error(&err);
