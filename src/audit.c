@@ -458,22 +458,6 @@ nono_audit_root(void)
 	return nono_state_path("audit");
 }
 
-static int
-write_all(int fd, const char *s, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, s, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return w < 0 ? -errno : -EIO;
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* write path atomically (0600): a temporary beside it, then rename */
 static int
 write_file(const char *path, const char *s, size_t n)
@@ -486,7 +470,7 @@ write_file(const char *path, const char *s, size_t n)
 		free(tmp);
 		return r;
 	}
-	r = write_all(fd, s, n);
+	r = nono_write_all(fd, s, n);
 	if (close(fd) < 0 && !r)
 		r = -errno;
 	if (!r && rename(tmp, path) < 0)
@@ -543,7 +527,7 @@ ev_end(struct nono_audit *a, struct ev *e)
 	if (!a->last[0]) /* the genesis, computed late: libcrypto warms up on the hasher's thread */
 		nono_audit_genesis(a->last, a->id);
 	line = nono_audit_record(h, a->last, e->buf, e->len);
-	r = write_all(a->fd, line, strlen(line));
+	r = nono_write_all(a->fd, line, strlen(line));
 	if (r == 0) {
 		a->seq++;
 		memcpy(a->last, h, NONO_AUDIT_HEX);
@@ -808,7 +792,7 @@ nono_audit_ledger_append(const char *root, const char *body, struct nono_error *
 	now_iso(t);
 	ev = xasprintf("{\"seq\":%llu,\"time\":\"%s\"%s}", seq + 1, t, body);
 	line = nono_audit_record(h, last, ev, strlen(ev));
-	if ((r = write_all(fd, line, strlen(line))) < 0)
+	if ((r = nono_write_all(fd, line, strlen(line))) < 0)
 		nono_error_set(err, r, "audit: cannot write %s: %s", path, strerror(-r));
 	flock(fd, LOCK_UN);
 	close(fd);
@@ -1168,6 +1152,20 @@ nono_audit_prestart(int landlock_abi)
 		pre.r = open_store(pre.a, pre.abi, &pre.err);
 }
 
+void
+nono_audit_prestart_cancel(void)
+{
+	if (pre.running)
+		pthread_join(pre.thread, NULL);
+	pre.running = false;
+	if (pre.a) {
+		if (pre.a->dir)
+			nono_rm_rf(pre.a->dir);
+		audit_free(pre.a);
+		pre.a = NULL;
+	}
+}
+
 int
 nono_audit_open(struct nono_audit **out, const struct nono_audit_info *info, struct nono_error *err)
 {
@@ -1186,15 +1184,7 @@ nono_audit_open(struct nono_audit **out, const struct nono_audit_info *info, str
 		if ((r = pre.r) < 0)
 			*err = pre.err;
 	} else {
-		if (pre.running)
-			pthread_join(pre.thread, NULL);
-		pre.running = false;
-		if (pre.a) {
-			if (pre.a->dir)
-				nono_rm_rf(pre.a->dir);
-			audit_free(pre.a);
-			pre.a = NULL;
-		}
+		nono_audit_prestart_cancel();
 		a = xcalloc(1, sizeof(*a));
 		a->fd = a->kfd = a->exe_fd = -1;
 		r = open_store(a, info->landlock_abi, err);
@@ -1227,20 +1217,6 @@ out:
 	}
 	audit_free(a);
 	return r;
-}
-
-void
-nono_audit_prestart_cancel(void)
-{
-	if (pre.running)
-		pthread_join(pre.thread, NULL);
-	pre.running = false;
-	if (pre.a) {
-		if (pre.a->dir)
-			nono_rm_rf(pre.a->dir);
-		audit_free(pre.a);
-		pre.a = NULL;
-	}
 }
 
 int

@@ -101,24 +101,6 @@ lookup(const char *refvar, struct nono_error *err)
 	return secret;
 }
 
-static bool
-write_all(int fd, const void *buf, size_t n)
-{
-	const char *p = buf;
-
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
 /* The keystore gets this long to answer all lookups: a Secret Service
  * waiting on an unlock prompt nobody can see must not hang the launch. */
 #define KEYSTORE_DEADLINE_MS 15000
@@ -167,8 +149,8 @@ lookup_child(int fd, const struct nono_strv *refs)
 		gchar *secret = loaded ? lookup(refs->v[i], &err) : NULL;
 		uint32_t len = secret ? (uint32_t)strlen(secret) : UINT32_MAX;
 
-		if (!write_all(fd, &len, sizeof(len)) ||
-		    !(secret ? write_all(fd, secret, len) : write_all(fd, &err, sizeof(err))))
+		if (nono_write_all(fd, &len, sizeof(len)) < 0 ||
+		    (secret ? nono_write_all(fd, secret, len) : nono_write_all(fd, &err, sizeof(err))) < 0)
 			_exit(1);
 		if (!secret)
 			_exit(0);

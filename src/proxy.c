@@ -231,22 +231,6 @@ base64(const unsigned char *in, size_t n, char *out)
 	out[o] = '\0';
 }
 
-static bool
-send_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
 static void
 reply(int fd, const char *status, const char *extra, const char *body)
 {
@@ -254,7 +238,7 @@ reply(int fd, const char *status, const char *extra, const char *body)
 			    "close\r\n\r\n%s",
 			    status, extra ? extra : "", strlen(body), body);
 
-	send_all(fd, r, strlen(r));
+	(void)nono_write_all(fd, r, strlen(r));
 	free(r);
 }
 
@@ -346,7 +330,7 @@ relay(int a, int b)
 			n = recv(from, buf, sizeof(buf), 0);
 			if (n < 0 && errno == EINTR)
 				continue;
-			if (n <= 0 || !send_all(to, buf, (size_t)n)) {
+			if (n <= 0 || nono_write_all(to, buf, (size_t)n) < 0) {
 				shutdown(to, SHUT_WR);
 				if (i)
 					open_b = false;
@@ -408,6 +392,22 @@ refuse(int c, const char *host)
 	free(body);
 }
 
+/* A connection to host:port if the list allows host; else the client
+ * has its answer (403 or 502) and -1 comes back. */
+static int
+upstream(int c, const char *host, const char *port)
+{
+	int up;
+
+	if (!nono_proxy_host_allowed(allowed, host)) {
+		refuse(c, host);
+		return -1;
+	}
+	if ((up = dial(host, port)) < 0)
+		reply(c, "502 Bad Gateway", NULL, "nono: cannot reach that host\n");
+	return up;
+}
+
 static void *
 connection(void *arg)
 {
@@ -452,16 +452,10 @@ connection(void *arg)
 		if (ml == 7 && strncmp(head, "CONNECT", 7) == 0) {
 			if (!split_authority(target, tl, host, sizeof(host), port, "443"))
 				goto bad;
-			if (!nono_proxy_host_allowed(allowed, host)) {
-				refuse(c, host);
+			if ((up = upstream(c, host, port)) < 0)
 				goto out;
-			}
-			if ((up = dial(host, port)) < 0) {
-				reply(c, "502 Bad Gateway", NULL, "nono: cannot reach that host\n");
-				goto out;
-			}
-			if (!send_all(c, "HTTP/1.1 200 Connection established\r\n\r\n", 39) ||
-			    (len > hl && !send_all(up, head + hl, len - hl)))
+			if (nono_write_all(c, "HTTP/1.1 200 Connection established\r\n\r\n", 39) < 0 ||
+			    (len > hl && nono_write_all(up, head + hl, len - hl) < 0))
 				goto out;
 		} else {
 			/* absolute-form: METHOD http://host[:port]/path HTTP/1.x */
@@ -477,14 +471,8 @@ connection(void *arg)
 			path = auth + al;
 			if (!split_authority(auth, al, host, sizeof(host), port, "80"))
 				goto bad;
-			if (!nono_proxy_host_allowed(allowed, host)) {
-				refuse(c, host);
+			if ((up = upstream(c, host, port)) < 0)
 				goto out;
-			}
-			if ((up = dial(host, port)) < 0) {
-				reply(c, "502 Bad Gateway", NULL, "nono: cannot reach that host\n");
-				goto out;
-			}
 			/* origin-form, hop-by-hop headers dropped, one request a connection */
 			f = open_memstream(&fwd, &fl);
 			fprintf(f, "%.*s %s%.*s %.*s\r\n", (int)ml, head, *path == '/' ? "" : "/",
@@ -498,7 +486,8 @@ connection(void *arg)
 			}
 			fputs("Connection: close\r\n\r\n", f);
 			fclose(f);
-			if (!send_all(up, fwd, fl) || (len > hl && !send_all(up, head + hl, len - hl))) {
+			if (nono_write_all(up, fwd, fl) < 0 ||
+			    (len > hl && nono_write_all(up, head + hl, len - hl) < 0)) {
 				free(fwd);
 				goto out;
 			}

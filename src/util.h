@@ -23,6 +23,9 @@ void nono_strv_push_owned(struct nono_strv *sv, char *s);
 bool nono_strv_contains(const struct nono_strv *sv, const char *s);
 void nono_strv_free(struct nono_strv *sv);
 
+/* write(2) all n bytes, retrying on EINTR: 0, or -errno (-EIO for a 0-byte write). */
+int nono_write_all(int fd, const void *buf, size_t n);
+
 /* Paths. Returned strings are caller-owned (free()). */
 const char *nono_home(void);
 char *nono_path_join(const char *a, const char *b);
