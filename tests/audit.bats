@@ -100,6 +100,16 @@ assert any(e['op'] == 'connect' and e['target'] == '$SCRATCH/nosuch.sock' and e[
 	[ ! -e "$WORK/ran" ]
 }
 
+@test "a launch refused after the store was started leaves no session behind" {
+	# the store is made while the policy is prepared; a refusal then undoes it
+	nono_run --allow "$WORK" -- true
+	n=$(find "$STORE" -mindepth 1 -maxdepth 1 -type d | wc -l)
+	run nono_run --allow "$HOME/.ssh" -- sh -c "echo ran > $WORK/ran"
+	[ "$status" -eq 125 ]
+	[ ! -e "$WORK/ran" ]
+	[ "$(find "$STORE" -mindepth 1 -maxdepth 1 -type d | wc -l)" -eq "$n" ]
+}
+
 # a finished session to tamper with: pristine copies of it and the ledger
 make_session() {
 	nono_run --allow "$WORK" -- sh -c "ls >/dev/null; ls >/dev/null; rm $WORK/f; cat $WORK/f >/dev/null; true"

@@ -126,6 +126,9 @@ EOF
 	[[ "$output" == *"a symbolic link below ~/.claude"* ]]
 	run timeout 30 "$NONO" run --profile claude-code -- true
 	[[ "$output" == *"hook not installed"*"symbolic link"* ]]
+	# --silent: neither the warning nor its hint
+	run timeout 30 "$NONO" run --silent --profile claude-code -- true
+	[ -z "$output" ]
 	[ "$(sha256sum "$OUTSIDE/bashrc" "$OUTSIDE/other.json")" = "$before" ]
 	[ -z "$(ls -A "$OUTSIDE/hookdir")" ]
 	[ -L "$HOME/.claude/CLAUDE.md" ] && [ -L "$HOME/.claude/settings.json" ]

@@ -213,3 +213,25 @@ except OSError as e: print('gone', e.errno)"
 	run bash -c "printf 'caps\n' | timeout 30 '$NONO' shell --silent --allow '$WORK' --allow-domain localhost --allow-domain x.example"
 	[[ "$output" == *"network through the proxy on 127.0.0.1:"*" to 2 hosts"* ]]
 }
+
+@test "the proxy serves at most 512 connections at once; the rest are closed at once" {
+	run timeout 60 "$NONO" run --silent --allow "$WORK" --allow-domain localhost -- python3 -c "
+import os, resource, socket, urllib.parse
+resource.setrlimit(resource.RLIMIT_NOFILE, (2048, 2048))
+u = urllib.parse.urlparse(os.environ['HTTP_PROXY'])
+held = [socket.create_connection((u.hostname, u.port), timeout=10) for _ in range(530)]
+closed = 0
+for s in held[520:]:
+    s.settimeout(5)
+    try:
+        closed += s.recv(1) == b''
+    except socket.timeout:
+        pass
+held[0].settimeout(1)
+try:
+    first = held[0].recv(1)
+except socket.timeout:
+    first = 'waiting'
+print('closed', closed, 'first', first)"
+	[ "$output" = "closed 10 first waiting" ]
+}
