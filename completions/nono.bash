@@ -139,14 +139,14 @@ _nono() {
 		;;
 	run)
 		if [[ $cur == -* ]]; then
-			_nono_compgen "$sandbox" --dry-run --json --silent --rollback --no-rollback --rollback-exclude --env-credential --no-audit \
+			_nono_compgen "$sandbox" --dry-run --json --silent --rollback --no-rollback --rollback-exclude --env-credential --no-audit --no-pid-ns \
 				--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port
 		else
 			_nono_compgen "$(compgen -c -- "$cur" | sort -u)"
 		fi
 		;;
 	shell)
-		_nono_compgen "$sandbox" --dry-run --silent --shell --command --rollback --no-rollback --rollback-exclude --env-credential --no-audit \
+		_nono_compgen "$sandbox" --dry-run --silent --shell --command --rollback --no-rollback --rollback-exclude --env-credential --no-audit --no-pid-ns \
 			--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port
 		;;
 	why)

@@ -108,6 +108,7 @@ complete -c nono -n '__fish_seen_subcommand_from run shell' -l rollback -d 'jour
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l no-rollback -d 'do not journal'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l env-credential -x -d 'put keystore secrets in the environment'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l no-audit -d 'keep no audit trail'
+complete -c nono -n '__fish_seen_subcommand_from run shell' -l no-pid-ns -d 'no PID namespace: host processes stay visible'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l allow-domain -x -d 'proxy mode: reach HOST through the proxy'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l allow-proxy -x -d 'proxy mode: reach HOST through the proxy'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l proxy-allow -x -d 'proxy mode: reach HOST through the proxy'

@@ -83,6 +83,7 @@ policy_json(const struct nono_policy *p, const struct nono_sandbox *sb)
 	json_object_set_new(root, "net_proxy_hosts", strv_json(&p->proxy_hosts));
 	json_object_set_new(root, "net_proxy_port", json_integer(p->proxy_port));
 	json_object_set_new(root, "allow_delete", json_boolean(p->allow_delete));
+	json_object_set_new(root, "pid_namespace", json_boolean(!p->host_pids));
 	json_object_set_new(root, "allowed_commands", strv_json(&p->allow_cmds));
 	json_object_set_new(root, "blocked_commands", strv_json(&p->block_cmds));
 	json_object_set_new(root, "groups", strv_json(&p->groups));
@@ -254,6 +255,8 @@ nono_capfile_render(const struct nono_policy *p, const struct nono_sandbox *sb)
 	}
 	sb_lit(&b, ",\n  \"allow_delete\": ");
 	sb_lit(&b, p->allow_delete ? "true" : "false");
+	sb_lit(&b, ",\n  \"pid_namespace\": ");
+	sb_lit(&b, p->host_pids ? "false" : "true");
 	sb_strv(&b, "allowed_commands", &p->allow_cmds);
 	sb_strv(&b, "blocked_commands", &p->block_cmds);
 	sb_strv(&b, "groups", &p->groups);
@@ -421,6 +424,7 @@ nono_capfile_read(struct nono_policy *out, const char *path, struct nono_error *
 	strv_from(&out->proxy_hosts, json_object_get(root, "net_proxy_hosts"));
 	out->proxy_port = (int)json_integer_value(json_object_get(root, "net_proxy_port"));
 	out->allow_delete = json_is_true(json_object_get(root, "allow_delete"));
+	out->host_pids = json_is_false(json_object_get(root, "pid_namespace"));
 	if (json_is_string(json_object_get(root, "workdir")))
 		out->workdir = xstrdup(json_string_value(json_object_get(root, "workdir")));
 	out->finalized = true;

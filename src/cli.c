@@ -46,6 +46,7 @@ FLAG_SETTER(set_self, l->self)
 FLAG_SETTER(set_no_audit, l->no_audit)
 FLAG_SETTER(set_block_net, l->policy.block_net)
 FLAG_SETTER(set_allow_delete, l->policy.allow_delete)
+FLAG_SETTER(set_no_pid_ns, l->policy.host_pids)
 
 static int
 set_rollback(struct nono_launch *l, const struct nono_optdef *d, const char *val, struct nono_error *err)
@@ -312,6 +313,8 @@ const struct nono_optdef nono_optdefs[] = {
      "put the keystore secret NAME in the environment as NAME upper-cased (NAME=VAR to choose)"},
     {"dry-run", 0, false, NULL, NULL, set_dry_run, 0, 0, LAUNCH, "print the plan and run nothing"},
     {"no-audit", 0, false, NULL, NULL, set_no_audit, 0, 0, LAUNCH, "keep no audit trail of this session"},
+    {"no-pid-ns", 0, false, NULL, NULL, set_no_pid_ns, 0, 0, LAUNCH,
+     "no PID namespace: the host's processes stay visible in /proc"},
     {"json", 0, false, NULL, NULL, set_json, 0, 0, NONO_CMD_RUN | NONO_CMD_WHY,
      "machine-readable output (with --dry-run for run)"},
     {"silent", 's', false, NULL, NULL, set_silent, 0, 0, LAUNCH, "print nothing but the program's output"},

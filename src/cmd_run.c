@@ -295,6 +295,7 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	sp.sandbox = &pr.sandbox;
 	sp.seccomp = &pr.seccomp;
 	sp.drop_caps = geteuid() == 0;
+	sp.pid_ns = !l->policy.host_pids;
 	sp.keep_fd = keep_fd;
 	sv.policy = &l->policy;
 	sv.shim = pr.shim;

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "sandbox.h"
 #include "seccomp.h"
+#include "spawn.h"
 #include "sys.h"
 #include "util.h"
 
@@ -61,7 +62,9 @@ nono_cmd_setup(int argc, char **argv)
 	int c, nf, abi, kabi;
 	bool seccomp_filter, notif;
 	bool ready = true, kdeny;
-	char kwhy[160];
+	char kwhy[160], pidwhy[160];
+	bool pidns_userns = false;
+	int pidns;
 
 	opterr = 0;
 	optind = 1;
@@ -89,10 +92,17 @@ nono_cmd_setup(int argc, char **argv)
 	notif =
 	    file_has_word("/proc/sys/kernel/seccomp/actions_avail", "user_notif") && nono_seccomp_notify_supported();
 	kdeny = nono_audit_kernel_status(kwhy, sizeof(kwhy), abi);
+	pidns = nono_spawn_pidns_probe(&pidns_userns);
+	if (pidns < 0)
+		snprintf(pidwhy, sizeof(pidwhy), "NOT AVAILABLE (%s; nono run refuses without --no-pid-ns)",
+			 strerror(-pidns));
+	else
+		snprintf(pidwhy, sizeof(pidwhy), "enforced (PID namespace%s)",
+			 pidns_userns ? " in a user namespace" : "");
 	for (int i = 0; i < nf; i++)
 		if (f[i].required && !f[i].available)
 			ready = false;
-	if (abi < 1 || !seccomp_filter || !notif)
+	if (abi < 1 || !seccomp_filter || !notif || pidns < 0)
 		ready = false;
 
 	if (json) {
@@ -108,6 +118,8 @@ nono_cmd_setup(int argc, char **argv)
 		       seccomp_filter ? "true" : "false", notif ? "true" : "false", nono_seccomp_version(),
 		       kdeny ? "true" : "false");
 		nono_json_string(stdout, kwhy);
+		printf(",\n  \"pid_namespace\": %s,\n  \"pid_namespace_user_ns\": %s", pidns == 0 ? "true" : "false",
+		       pidns_userns ? "true" : "false");
 		printf(",\n  \"ready\": %s\n}\n", ready ? "true" : "false");
 		return ready ? 0 : 1;
 	}
@@ -132,6 +144,7 @@ nono_cmd_setup(int argc, char **argv)
 	       abi >= 4 && seccomp_filter ? "enforced (TCP: Landlock; UDP, raw, others: seccomp)" : "NOT AVAILABLE");
 	printf("  %-34s %s\n", "signal and abstract socket scopes", abi >= 6 ? "enforced (Landlock)" : "NOT AVAILABLE");
 	printf("  %-34s %s\n", "syscall hardening", seccomp_filter ? "enforced (seccomp)" : "NOT AVAILABLE");
+	printf("  %-34s %s\n", "other processes hidden in /proc", pidwhy);
 	printf("  %-34s %s\n", "command blocklist, every exec",
 	       notif ? "enforced (seccomp user notification)" : "NOT AVAILABLE");
 	printf("  %-34s %s\n", "chmod/chown/xattr, UNIX sockets",

@@ -166,6 +166,11 @@ nono_sandbox_prepare(struct nono_sandbox *out, const struct nono_policy *p, stru
 			close(fd);
 			return err->code;
 		}
+		if ((!strcmp(r->path, "/proc") || !strncmp(r->path, "/proc/", 6)) &&
+		    out->n_proc < sizeof(out->proc) / sizeof(out->proc[0])) {
+			out->proc[out->n_proc].rel = r->path[5] ? r->path + 6 : "";
+			out->proc[out->n_proc++].access = pb.allowed_access;
+		}
 		pb.parent_fd = pfd;
 		if (nono_sys_landlock_add_rule(fd, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0) {
 			nono_error_set(err, -errno, "landlock_add_rule %s: %s", r->path, strerror(errno));
@@ -193,8 +198,32 @@ nono_sandbox_prepare(struct nono_sandbox *out, const struct nono_policy *p, stru
 }
 
 int
-nono_sandbox_enter(const struct nono_sandbox *sb)
+nono_sandbox_enter(const struct nono_sandbox *sb, bool new_proc)
 {
+	int proc = new_proc && sb->n_proc ? open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+
+	if (new_proc && sb->n_proc && proc < 0)
+		return -errno;
+	for (unsigned i = 0; proc >= 0 && i < sb->n_proc; i++) {
+		struct nono_ll_path_beneath_attr pb = {.allowed_access = sb->proc[i].access};
+		int fd = sb->proc[i].rel[0] ? openat(proc, sb->proc[i].rel, O_PATH | O_CLOEXEC) : proc;
+
+		if (fd < 0)
+			continue; /* /proc/<a host pid>: not in this namespace */
+		pb.parent_fd = fd;
+		if (nono_sys_landlock_add_rule(sb->ruleset_fd, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0) {
+			int e = errno;
+
+			if (fd != proc)
+				close(fd);
+			close(proc);
+			return -e;
+		}
+		if (fd != proc)
+			close(fd);
+	}
+	if (proc >= 0)
+		close(proc);
 	if (nono_sys_landlock_restrict_self(sb->ruleset_fd, sb->restrict_flags) < 0)
 		return -errno;
 	return 0;

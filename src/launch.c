@@ -347,6 +347,9 @@ nono_launch_banner(const struct nono_launch *l, const struct nono_prepared *pr, 
 			p->proxy_hosts.n > 1 ? ", ..." : "");
 	else
 		fprintf(stderr, "  net  %s\n", p->block_net ? "blocked" : "allowed");
+	if (p->host_pids)
+		fprintf(stderr, "%s  pid  the host's processes are visible (--no-pid-ns)%s\n", nono_c(2, C_YELLOW),
+			nono_c(2, C_RESET));
 	fprintf(stderr, "  del  %s\n",
 		p->allow_delete ? "allowed in writable grants (--allow-delete)"
 				: "refused in writable grants (.git excepted; --allow-delete to permit)");
@@ -418,6 +421,8 @@ nono_launch_plan(const struct nono_launch *l, const struct nono_prepared *pr, co
 	for (size_t i = 0; i < l->hooks.n; i++)
 		printf("Hooks:     %s (installed or updated at launch; 'nono hooks status %s')\n", l->hooks.v[i],
 		       l->hooks.v[i]);
+	printf("Processes: %s\n", p->host_pids ? "the host's are visible in /proc (--no-pid-ns)"
+					       : "own only: a PID namespace with its own /proc");
 	printf("Delete:    %s\n", p->allow_delete ? "allowed in writable grants"
 						  : "refused in writable grants except .git (--allow-delete)");
 	printf("Rollback:  %s\n", nono_launch_rollback(l) ? "on: destructive operations are journaled first"

@@ -69,6 +69,7 @@ struct nono_policy {
 	struct nono_strv proxy_hosts; /* proxy mode (--allow-domain): the allowed hosts */
 	int proxy_port;		      /* the proxy's port on 127.0.0.1 once it runs */
 	bool allow_delete;
+	bool host_pids; /* --no-pid-ns: no PID namespace, the host's processes stay visible */
 	char *workdir; /* $WORKDIR: --workdir or cwd, canonical */
 	char *tmpdir;  /* the private TMPDIR, set by the launcher */
 

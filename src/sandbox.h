@@ -19,6 +19,13 @@ struct nono_sandbox {
 	uint64_t scoped;
 	uint32_t restrict_flags;
 	unsigned n_rules;
+	/* grants on /proc and beneath it: a private /proc (the PID namespace)
+	 * is another filesystem, so the child grants them again there */
+	unsigned n_proc;
+	struct {
+		const char *rel; /* beneath /proc ("" for /proc itself), borrowed from the policy */
+		uint64_t access;
+	} proc[8];
 };
 
 /* One kernel feature the backend can enforce. */
@@ -33,8 +40,9 @@ struct nono_feature {
 /* Fill up to max features for policy p at abi; returns the count. */
 int nono_sandbox_features(struct nono_feature *out, int max, const struct nono_policy *p, int abi);
 int nono_sandbox_prepare(struct nono_sandbox *out, const struct nono_policy *p, struct nono_error *err);
-/* Child side: restrict_self. Async-signal-safe; returns 0 or -errno. */
-int nono_sandbox_enter(const struct nono_sandbox *sb);
+/* Child side: restrict_self. Async-signal-safe; returns 0 or -errno.
+ * new_proc: a private /proc is mounted; its grants are added first. */
+int nono_sandbox_enter(const struct nono_sandbox *sb, bool new_proc);
 void nono_sandbox_release(struct nono_sandbox *sb);
 
 /* Landlock rights for a nono access mask on a file or directory at abi. */

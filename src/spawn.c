@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <poll.h>
 #include <sys/signalfd.h>
@@ -142,7 +144,7 @@ recv_fd(int sock)
 }
 
 static void __attribute__((noreturn))
-child(const struct nono_spawn *s, int errfd, int sock, pid_t parent, const sigset_t *oldmask)
+child(const struct nono_spawn *s, int errfd, int sock, pid_t parent, const sigset_t *oldmask, bool new_proc)
 {
 	int r, lfd;
 
@@ -167,7 +169,7 @@ child(const struct nono_spawn *s, int errfd, int sock, pid_t parent, const sigse
 		child_fail(errfd, NONO_STAGE_CAPS, -r);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		child_fail(errfd, NONO_STAGE_NNP, errno);
-	if ((r = nono_sandbox_enter(s->sandbox)) < 0)
+	if ((r = nono_sandbox_enter(s->sandbox, new_proc)) < 0)
 		child_fail(errfd, NONO_STAGE_LANDLOCK, -r);
 	/* the filter's listener goes to the supervisor, which answers every
 	 * mediated syscall from here on, this process's execve included */
@@ -183,6 +185,178 @@ child(const struct nono_spawn *s, int errfd, int sock, pid_t parent, const sigse
 }
 
 static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGTSTP, SIGCONT, SIGUSR1, SIGUSR2};
+
+/* ---- the PID namespace ----------------------------------------------------
+ * With pid_ns the supervisor's child is the namespace's init: it maps its
+ * user (a user namespace when not root), mounts a private /proc that lists
+ * only the sandbox's processes, then forks the child that confines itself
+ * and execs. It stays behind, unconfined and allocation-free, because the
+ * program must not be pid 1 (init ignores the signals it has no handler
+ * for): it relays the supervisor's signals, reaps orphans, reports the
+ * program's stops (init cannot stop itself) and exits with the program's
+ * status, upon which the kernel kills whatever the program left running. */
+
+struct ns_plan {
+	bool userns;
+	char uid_map[48], gid_map[48]; /* formatted before clone */
+};
+
+static int
+write_proc_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), e;
+	ssize_t n, len = (ssize_t)strlen(text);
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, (size_t)len);
+	e = n == len ? 0 : n < 0 ? -errno : -EIO;
+	close(fd);
+	return e;
+}
+
+/* In the new namespaces: map the one id, mount the private /proc. */
+static int
+ns_setup(const struct ns_plan *plan)
+{
+	int r;
+
+	if (plan->userns && ((r = write_proc_file("/proc/self/setgroups", "deny")) < 0 ||
+			     (r = write_proc_file("/proc/self/uid_map", plan->uid_map)) < 0 ||
+			     (r = write_proc_file("/proc/self/gid_map", plan->gid_map)) < 0))
+		return r;
+	/* nothing mounted here may reach the host's mount table */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+static void
+ns_plan_init(struct ns_plan *plan)
+{
+	memset(plan, 0, sizeof(*plan));
+	snprintf(plan->uid_map, sizeof(plan->uid_map), "%u %u 1\n", (unsigned)geteuid(), (unsigned)geteuid());
+	snprintf(plan->gid_map, sizeof(plan->gid_map), "%u %u 1\n", (unsigned)getegid(), (unsigned)getegid());
+}
+
+/* root makes the namespaces itself; anyone else (or a root without
+ * CAP_SYS_ADMIN) inside a user namespace of one id */
+static pid_t
+ns_clone(struct ns_plan *plan)
+{
+	pid_t pid;
+
+	plan->userns = geteuid() != 0;
+	pid = nono_sys_clone(CLONE_NEWPID | CLONE_NEWNS | (plan->userns ? CLONE_NEWUSER : 0));
+	if (pid < 0 && errno == EPERM && !plan->userns) {
+		plan->userns = true;
+		pid = nono_sys_clone(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUSER);
+	}
+	return pid;
+}
+
+int
+nono_spawn_pidns_probe(bool *userns)
+{
+	struct ns_plan plan;
+	pid_t pid;
+	int st;
+
+	ns_plan_init(&plan);
+	fflush(NULL);
+	pid = ns_clone(&plan);
+	*userns = plan.userns;
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		int r = ns_setup(&plan);
+
+		_exit(r < 0 ? (-r & 0x7f) : 0);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : WIFEXITED(st) ? -WEXITSTATUS(st) : -EPROTO;
+}
+
+static void
+relay_noop(int sig)
+{
+	(void)sig;
+}
+
+static void __attribute__((noreturn)) ns_init(const struct nono_spawn *s, const struct ns_plan *plan, int errfd,
+					      int sock, int stopfd, const sigset_t *oldmask)
+{
+	struct sigaction sa;
+	sigset_t mask;
+	pid_t c;
+	int r;
+
+	/* the supervisor's death kills this init, and the kernel then kills
+	 * every process of the namespace */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		child_fail(errfd, NONO_STAGE_PARENT, errno);
+	if ((r = ns_setup(plan)) < 0)
+		child_fail(errfd, NONO_STAGE_PIDNS, -r);
+	/* an init drops the signals it has no handler for, even when they
+	 * are blocked: handlers make them wait for sigwaitinfo() */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = relay_noop;
+	sigemptyset(&mask);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++) {
+		sigaction(forwarded[i], &sa, NULL);
+		sigaddset(&mask, forwarded[i]);
+	}
+	sigaction(SIGCHLD, &sa, NULL);
+	sigaddset(&mask, SIGCHLD);
+	/* vfork: the program's process shares this one's memory until its
+	 * exec instead of copying the page tables; child() never returns */
+	c = vfork();
+	if (c < 0)
+		child_fail(errfd, NONO_STAGE_PIDNS, errno);
+	if (c == 0) {
+		close(stopfd);
+		for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+			signal(forwarded[i], SIG_DFL);
+		signal(SIGCHLD, SIG_DFL);
+		child(s, errfd, sock, 1, oldmask, true);
+	}
+	/* keep only the stop pipe, as fd 3: the error pipe must reach EOF at
+	 * the program's exec, the socket when its child dies first */
+	if (stopfd != 3 && (dup2(stopfd, 3) < 0 || close(stopfd) < 0))
+		_exit(125);
+	if (syscall(SYS_close_range, 4U, ~0U, 0U) < 0)
+		for (int fd = 4; fd < 1024; fd++)
+			close(fd);
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(&mask, &si), st;
+		pid_t w;
+
+		if (sig < 0)
+			continue;
+		if (sig != SIGCHLD) {
+			/* the terminal's signals reached the program already */
+			if (si.si_code != SI_KERNEL)
+				kill(c, sig);
+			continue;
+		}
+		while ((w = waitpid(-1, &st, WNOHANG | WUNTRACED)) > 0) {
+			if (w != c)
+				continue; /* an orphan, reaped */
+			if (WIFSTOPPED(st)) {
+				int stop = WSTOPSIG(st);
+
+				if (write(3, &stop, sizeof(stop)) < 0)
+					kill(c, SIGCONT);
+			} else {
+				_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+			}
+		}
+	}
+}
 
 static int
 status_code(int st)
@@ -204,6 +378,7 @@ report_failure(const struct nono_spawn *s, const struct child_report *rep, struc
 	    [NONO_STAGE_NNP] = "PR_SET_NO_NEW_PRIVS failed",
 	    [NONO_STAGE_LANDLOCK] = "applying the Landlock ruleset failed",
 	    [NONO_STAGE_SECCOMP] = "loading the seccomp filter failed",
+	    [NONO_STAGE_PIDNS] = "setting up the PID namespace and its private /proc failed",
 	};
 
 	if (rep->stage == NONO_STAGE_EXEC) {
@@ -220,8 +395,13 @@ report_failure(const struct nono_spawn *s, const struct child_report *rep, struc
 		}
 		return err->code;
 	}
-	if (rep->stage > 0 && rep->stage < NONO_STAGE_EXEC)
-		return nono_error_set(err, -EPROTO, "%s: %s; nothing was run", stages[rep->stage], strerror(rep->err));
+	if (rep->stage > 0 && rep->stage < NONO_STAGE_EXEC) {
+		nono_error_set(err, -EPROTO, "%s: %s; nothing was run", stages[rep->stage], strerror(rep->err));
+		if (rep->stage == NONO_STAGE_PIDNS)
+			nono_error_hint(err,
+					"--no-pid-ns runs without it (the host's processes stay visible in /proc)");
+		return err->code;
+	}
 	return nono_error_set(err, -EPROTO, "the sandboxed child failed before exec");
 }
 
@@ -269,7 +449,8 @@ int
 nono_spawn_run(struct nono_spawn *s, int *out_status, struct nono_error *err)
 {
 	sigset_t mask, old;
-	int pipefd[2] = {-1, -1}, sock[2] = {-1, -1}, sfd = -1, nfd = -1;
+	int pipefd[2] = {-1, -1}, sock[2] = {-1, -1}, stop[2] = {-1, -1}, sfd = -1, nfd = -1;
+	struct ns_plan plan;
 	pid_t pid, self = getpid();
 	struct child_report rep;
 	bool exec_seen = false, failed = false;
@@ -290,9 +471,22 @@ nono_spawn_run(struct nono_spawn *s, int *out_status, struct nono_error *err)
 		nono_error_set(err, -errno, "cannot set up the supervisor: %s", strerror(errno));
 		goto out;
 	}
+	ns_plan_init(&plan);
+	if (s->pid_ns && pipe2(stop, O_CLOEXEC) < 0) {
+		nono_error_set(err, -errno, "cannot set up the supervisor: %s", strerror(errno));
+		goto out;
+	}
 	fflush(NULL);
 	t0 = nono_now_us();
-	pid = fork();
+	pid = s->pid_ns ? ns_clone(&plan) : fork();
+	if (pid < 0 && s->pid_ns) {
+		nono_error_set(err, -EPROTO, "cannot hide the host's processes: a PID namespace%s: %s; nothing was run",
+			       plan.userns ? " in a user namespace" : "", strerror(errno));
+		nono_error_hint(err, "user namespaces may be off (sysctl user.max_user_namespaces, "
+				     "kernel.apparmor_restrict_unprivileged_userns); --no-pid-ns runs without");
+		failed = true;
+		goto out;
+	}
 	if (pid < 0) {
 		nono_error_set(err, -errno, "fork: %s", strerror(errno));
 		goto out;
@@ -301,12 +495,20 @@ nono_spawn_run(struct nono_spawn *s, int *out_status, struct nono_error *err)
 		close(pipefd[0]);
 		close(sock[0]);
 		close(sfd);
-		child(s, pipefd[1], sock[1], self, &old);
+		if (s->pid_ns) {
+			close(stop[0]);
+			ns_init(s, &plan, pipefd[1], sock[1], stop[1], &old);
+		}
+		child(s, pipefd[1], sock[1], self, &old, false);
 	}
 	close(pipefd[1]);
 	pipefd[1] = -1;
 	close(sock[1]);
 	sock[1] = -1;
+	if (stop[1] >= 0) {
+		close(stop[1]);
+		stop[1] = -1;
+	}
 	if (s->after_fork && s->after_fork(s->after_fork_ctx, pid, err) < 0) {
 		kill(pid, SIGKILL);
 		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
@@ -322,15 +524,16 @@ nono_spawn_run(struct nono_spawn *s, int *out_status, struct nono_error *err)
 	sock[0] = -1;
 
 	for (;;) {
-		struct pollfd pf[5] = {
+		struct pollfd pf[6] = {
 		    {.fd = sfd, .events = POLLIN},
 		    {.fd = nfd, .events = POLLIN},
 		    {.fd = exec_seen ? -1 : pipefd[0], .events = POLLIN},
 		    {.fd = s->supervisor ? nono_audit_kernel_fd(s->supervisor->audit) : -1, .events = POLLIN},
 		    {.fd = s->supervisor && s->supervisor->openurl ? s->supervisor->openurl->fd : -1, .events = POLLIN},
+		    {.fd = stop[0], .events = POLLIN},
 		};
 
-		if (poll(pf, 5, -1) < 0) {
+		if (poll(pf, 6, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -365,6 +568,19 @@ nono_spawn_run(struct nono_spawn *s, int *out_status, struct nono_error *err)
 			nono_audit_kernel_read(s->supervisor->audit);
 		if (pf[4].revents & POLLIN)
 			nono_openurl_serve(s->supervisor->openurl, s->supervisor->audit);
+		if (pf[5].revents & POLLIN) {
+			int sig;
+
+			/* the program stopped in its namespace: stop with it so
+			 * the shell sees it, and continue it when continued */
+			if (read(stop[0], &sig, sizeof(sig)) == (ssize_t)sizeof(sig)) {
+				kill(self, SIGSTOP);
+				kill(pid, SIGCONT);
+			}
+		} else if (pf[5].revents & (POLLHUP | POLLERR)) {
+			close(stop[0]);
+			stop[0] = -1;
+		}
 		if ((pf[0].revents & POLLIN) && handle_signal(pid, self, sfd, out_status))
 			goto done;
 	}
@@ -382,6 +598,8 @@ out:
 			close(pipefd[i]);
 		if (sock[i] >= 0)
 			close(sock[i]);
+		if (stop[i] >= 0)
+			close(stop[i]);
 	}
 	if (sfd >= 0)
 		close(sfd);

@@ -19,6 +19,7 @@ struct nono_spawn {
 	const struct nono_sandbox *sandbox;
 	const struct nono_seccomp *seccomp;
 	bool drop_caps;			    /* running as root: shrink the bounding set */
+	bool pid_ns;			    /* a PID namespace with its own /proc */
 	struct nono_supervisor *supervisor; /* answers the mediated syscalls */
 	int keep_fd;			    /* passed to the program as NONO_KEEP_FD, or -1 */
 	double t_exec;			    /* out: microseconds from fork to the child's exec */
@@ -42,6 +43,7 @@ enum nono_spawn_stage {
 	NONO_STAGE_NNP,
 	NONO_STAGE_LANDLOCK,
 	NONO_STAGE_SECCOMP,
+	NONO_STAGE_PIDNS,
 	NONO_STAGE_EXEC,
 };
 
@@ -51,5 +53,8 @@ enum nono_spawn_stage {
  * that case as 125, 126 or 127 via nono_spawn_exit_code()). */
 int nono_spawn_run(struct nono_spawn *s, int *out_status, struct nono_error *err);
 int nono_spawn_exit_code(const struct nono_error *err);
+/* Whether a PID namespace with its own /proc can be made here (0 or
+ * -errno); *userns says whether it took a user namespace. */
+int nono_spawn_pidns_probe(bool *userns);
 
 #endif

@@ -21,6 +21,8 @@ int nono_sys_landlock_errata(void);
 
 int nono_sys_seccomp_set_filter(const struct sock_fprog *prog, unsigned int flags);
 int nono_sys_close_range_cloexec(unsigned int first);
+/* fork(2) as a raw clone(2) with namespace flags (CLONE_NEWPID...). */
+pid_t nono_sys_clone(unsigned long flags);
 int nono_sys_pidfd_open(pid_t pid);
 /* A copy of pid's descriptor fd (CLOEXEC), or -1. */
 int nono_sys_pidfd_getfd(pid_t pid, int fd);

@@ -106,7 +106,7 @@ assert d['ready'] == ($ABI >= 6), d['ready']"
 	sleep 30 &
 	victim=$!
 	ABI=6
-	run capped run --silent -- sh -c "kill -TERM $victim; echo rc=\$?"
+	run capped run --silent --no-pid-ns -- sh -c "kill -TERM $victim; echo rc=\$?"
 	alive=0
 	kill -0 "$victim" 2>/dev/null && alive=1
 	kill "$victim" 2>/dev/null || true

@@ -216,7 +216,9 @@ done"
 	sleep 30 &
 	victim=$!
 	bg "$victim"
-	run nono_run -- sh -c "
+	# --no-pid-ns: the victim is visible, so this is Landlock's signal scope
+	# alone (with the PID namespace the sandbox can't even name it)
+	run nono_run --no-pid-ns -- sh -c "
 kill -0 $victim; echo probe=\$?
 kill -KILL $victim; echo kill=\$?
 python3 -c 'import os, signal
@@ -287,7 +289,9 @@ for name, mode, dev in (('kmsg', stat.S_IFCHR, os.makedev(1, 11)), ('mem', stat.
 	bg "$victim"
 	sleep 0.2
 	grep -q abc123-nono-secret "/proc/$victim/environ"
-	run nono_run -- sh -c "cat /proc/$victim/environ; echo env-rc=\$?; cat /proc/$victim/maps; echo maps-rc=\$?
+	# --no-pid-ns: the victim is listed, so this is Landlock's ptrace
+	# restriction alone (with the PID namespace it is not there at all)
+	run nono_run --no-pid-ns -- sh -c "cat /proc/$victim/environ; echo env-rc=\$?; cat /proc/$victim/maps; echo maps-rc=\$?
 tr '\\0' '\\n' < /proc/$victim/environ; head -c 100 /proc/$victim/mem; echo mem-rc=\$?"
 	kill "$victim"
 	[[ "$output" != *abc123-nono-secret* ]]

@@ -133,7 +133,12 @@ for _ in range(100): time.sleep(0.1)
 @test "SIGTSTP stops the program and nono with it; SIGCONT resumes both" {
 	start_bg --allow "$WORK" -- sh -c \
 		"echo \$\$ > $WORK/pid; echo up > $WORK/up; for i in \$(seq 30); do sleep 0.1; echo \$i >> $WORK/ticks; done"
-	child=$(cat "$WORK/pid")
+	# the program is pid $(cat "$WORK/pid") in its namespace; outside, it
+	# is the child of the namespace's init, nono's child
+	init=$(pgrep -P "$NONO_PID")
+	child=$(pgrep -P "$init")
+	[ "$(cat "$WORK/pid")" = 2 ]
+	[ "$(awk '{print $2}' "/proc/$child/stat")" = "(sh)" ]
 	for _ in $(seq 40); do [ -s "$WORK/ticks" ] && break; sleep 0.05; done
 	kill -TSTP "$NONO_PID"
 	state() { awk '{print $3}' "/proc/$1/stat"; }

@@ -153,8 +153,37 @@ except OSError as e: print('errno', e.errno)"
 	rm -rf "$tmp" "$cap"
 }
 
-@test "a descendant that outlives a killed supervisor stays confined, and its execs fail" {
+@test "a killed supervisor takes the whole sandbox with it, a setsid descendant included" {
 	"$NONO" run --silent --allow "$WORK" -- python3 -c "
+import os, time
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        open('$WORK/orphan', 'w').write('up')
+        for _ in range(600):
+            time.sleep(0.05)
+            open('$WORK/orphan.log', 'a').write('tick\\n')
+        os._exit(0)
+    os._exit(0)
+open('$WORK/left', 'w').write(os.environ['TMPDIR'] + ' ' + os.environ['NONO_CAP_FILE'] + '\\n')
+time.sleep(30)
+" 3>&- &
+	nono_pid=$!
+	for _ in $(seq 100); do [ -s "$WORK/orphan" ] && [ -s "$WORK/left" ] && break; sleep 0.05; done
+	[ -s "$WORK/orphan.log" ] || sleep 0.2
+	kill -KILL "$nono_pid"
+	wait "$nono_pid" || true
+	sleep 0.3
+	n=$(wc -l <"$WORK/orphan.log")
+	sleep 0.5
+	# the double-forked, setsid descendant stopped ticking: it is dead
+	[ "$(wc -l <"$WORK/orphan.log")" -eq "$n" ]
+	read -r tmp cap <"$WORK/left"
+	rm -rf "$tmp" "$cap"
+}
+
+@test "--no-pid-ns: a descendant that outlives a killed supervisor stays confined, and its execs fail" {
+	"$NONO" run --silent --no-pid-ns --allow "$WORK" -- python3 -c "
 import os, time
 if os.fork() == 0:
     os.setsid()

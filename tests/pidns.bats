@@ -1,0 +1,141 @@
+#!/usr/bin/env bats
+# The PID namespace: /proc lists the sandbox's own processes only, outside
+# processes can't be named, what the program leaves running dies with it,
+# and where the namespace can't be made nothing runs.
+load helpers
+bats_require_minimum_version 1.5.0
+
+setup() {
+	common_setup
+	MARK="nono-pidns-mark-$$-$RANDOM"
+}
+teardown() {
+	local p
+	for p in ${BG_PIDS:-}; do kill "$p" 2>/dev/null || true; done
+	pkill -f "$MARK" 2>/dev/null || true
+	common_teardown
+}
+
+bg() { BG_PIDS="${BG_PIDS:-} $1"; }
+
+# a process outside the sandbox whose command line carries $MARK
+start_marked() {
+	"$@" python3 -c 'import sys, time; time.sleep(60)' "$MARK" &
+	bg $!
+	VICTIM=$!
+	for _ in $(seq 40); do grep -q "$MARK" "/proc/$VICTIM/cmdline" 2>/dev/null && break; sleep 0.05; done
+	grep -q "$MARK" "/proc/$VICTIM/cmdline"
+}
+
+# inside: this process's pid, every listed pid, every command line, and
+# whether the victim can be signalled
+LOOK='echo self=$$; echo pids=$(ls /proc | grep -E "^[0-9]+$" | tr "\n" " ")
+for f in /proc/[0-9]*/cmdline; do tr "\0" " " < "$f"; echo; done
+kill -0 '
+
+@test "/proc lists only the sandbox's processes; an outside one can't be named or signalled" {
+	start_marked
+	run nono_run -- sh -c "$LOOK $VICTIM; echo kill=\$?"
+	echo "$output"
+	[[ "$output" == *"self=2"* ]]
+	[[ "$output" != *"$MARK"* ]]
+	[[ "$output" == *"kill=1"* ]]
+	[[ "$output" == *"No such process"* ]]
+	# init (1), the shell (2), ls and its pipeline: a handful, not the host's hundreds
+	pids=$(echo "$output" | sed -n 's/^pids=//p')
+	[ "$(echo "$pids" | wc -w)" -le 6 ]
+	[[ " $pids" == *" 1 2 "* ]]
+	kill -0 "$VICTIM"
+}
+
+@test "--no-pid-ns: the host's processes are listed again (Landlock still refuses signals)" {
+	start_marked
+	run nono_run --no-pid-ns -- sh -c "$LOOK $VICTIM; echo kill=\$?"
+	[[ "$output" == *"$MARK"* ]]
+	[[ "$output" != *"self=2"* ]]
+	[[ "$output" == *"kill=1"* ]]
+	[[ "$output" == *"Operation not permitted"* ]]
+}
+
+@test "the private /proc is still read-only and the program's own entries work" {
+	run nono_run -- sh -c 'grep -c ^processor /proc/cpuinfo
+while read -r k v; do [ "$k" = Pid: ] && echo "status-pid=$v"; done </proc/self/status
+ls /proc/self/fd | tr "\n" " "; echo; echo x > /proc/self/comm; echo comm=$?'
+	echo "$output"
+	[[ "$output" == *"status-pid=2"* ]]
+	[[ "$output" == *"0 1 2"* ]]
+	[[ "$output" != *"comm=0"* ]]
+	[[ "$output" == *"Permission denied"* ]]
+	[ "${lines[0]}" -ge 1 ]
+}
+
+@test "what the program leaves running dies with it; --no-pid-ns lets it outlive nono" {
+	run nono_run -- sh -c "setsid python3 -c 'import time; time.sleep(60)' $MARK-left </dev/null >/dev/null 2>&1 & sleep 0.3; echo started"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *started* ]]
+	sleep 0.2
+	! pgrep -f "$MARK-left"
+	run nono_run --no-pid-ns -- sh -c "setsid python3 -c 'import time; time.sleep(60)' $MARK-left </dev/null >/dev/null 2>&1 & sleep 0.3; echo started"
+	[ "$status" -eq 0 ]
+	pgrep -f "$MARK-left"
+}
+
+@test "exit codes and deaths by signal pass through the namespace's init" {
+	run nono_run -- sh -c 'exit 7'
+	[ "$status" -eq 7 ]
+	run nono_run -- sh -c 'kill -TERM $$'
+	[ "$status" -eq 143 ]
+	run nono_run -- python3 -c 'import os; os.kill(os.getpid(), 9)'
+	[ "$status" -eq 137 ]
+}
+
+@test "as a non-root user: a user namespace of one id, the same view, the user's files still the user's" {
+	ensure_test_user
+	USER_HOME="$SCRATCH/uhome"
+	mkdir -p "$USER_HOME/proj"
+	echo mine >"$USER_HOME/proj/f"
+	chown -R "$TEST_USER" "$USER_HOME"
+	# the user's own process: same uid, so only the namespace hides it
+	start_marked runuser -u "$TEST_USER" --
+	cd "$USER_HOME/proj"
+	run as_user timeout 30 "$NONO" run --silent --allow "$USER_HOME/proj" -- sh -c "$LOOK $VICTIM; echo kill=\$?
+id -u; stat -c %u f; echo new > g; stat -c %u g; grep ^CapEff /proc/self/status"
+	echo "$output"
+	[[ "$output" == *"self=2"* ]]
+	[[ "$output" != *"$MARK"* ]]
+	[[ "$output" == *"kill=1"* ]]
+	uid=$(id -u "$TEST_USER")
+	[ "$(echo "$output" | grep -cx "$uid")" -eq 3 ]
+	[[ "$output" == *"CapEff:	0000000000000000"* ]]
+	[ "$(stat -c %u "$USER_HOME/proj/g")" = "$uid" ]
+	kill -0 "$VICTIM"
+}
+
+@test "where the namespace can't be made (nono inside nono), nothing runs and the error says why" {
+	bindir=$(dirname "$NONO")
+	# the inner nono makes its TMPDIR in /tmp: a HOME outside /tmp keeps
+	# that grant whole (no sensitive path to carve around)
+	run env HOME=/nonexistent-home timeout 30 "$NONO" run --silent --no-pid-ns --read "$bindir" \
+		--allow "$WORK" --allow /tmp --allow /dev/shm -- \
+		"$NONO" run --silent --no-audit --allow "$WORK" -- touch "$WORK/ran"
+	echo "$output"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"PID namespace"* ]]
+	[[ "$output" == *"--no-pid-ns"* ]]
+	[ ! -e "$WORK/ran" ]
+}
+
+@test "dry run, banner, capability file and setup say whether processes are hidden" {
+	run "$NONO" run --dry-run -- true
+	[[ "$output" == *"Processes: own only"* ]]
+	run "$NONO" run --dry-run --no-pid-ns -- true
+	[[ "$output" == *"Processes: the host's are visible"* ]]
+	run "$NONO" run --dry-run --json --no-pid-ns -- true
+	echo "$output" | python3 -c 'import json, sys; assert json.load(sys.stdin)["pid_namespace"] is False'
+	run nono_run -- sh -c 'cat "$NONO_CAP_FILE"'
+	echo "$output" | python3 -c 'import json, sys; assert json.load(sys.stdin)["pid_namespace"] is True'
+	run timeout 30 "$NONO" run --no-pid-ns -- true
+	[[ "$output" == *"the host's processes are visible (--no-pid-ns)"* ]]
+	run "$NONO" setup --check-only --json
+	echo "$output" | python3 -c 'import json, sys; assert json.load(sys.stdin)["pid_namespace"] is True'
+}
