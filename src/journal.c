@@ -460,13 +460,21 @@ static int record_at(struct nono_journal *j, const char *canon, int dfd, const c
 static int
 record_children(struct nono_journal *j, const char *canon, const char *op)
 {
-	int fd = open(canon, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	int fd, r = 0;
+	DIR *d;
 	struct dirent *de;
-	int r = 0;
+
+	/* once a directory's content is recorded, later changes in it are
+	 * recorded one by one: it need not be walked again */
+	if (tfind(canon, &j->walked, cmp_str))
+		return 0;
+	if (!tsearch(xstrdup(canon), &j->walked, cmp_str))
+		abort();
+	fd = open(canon, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
 
 	if (!d) {
-		r = errno == ENOENT ? 0 : -errno;
+		r = errno == ENOENT || errno == ENOTDIR || errno == ELOOP ? 0 : -errno;
 		if (fd >= 0)
 			close(fd);
 		return r;
@@ -477,8 +485,13 @@ record_children(struct nono_journal *j, const char *canon, const char *op)
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		child = nono_path_join(canon, de->d_name);
-		if (!nono_journal_excluded(&j->exclude, child) && !tfind(child, &j->seen, cmp_str))
+		if (nono_journal_excluded(&j->exclude, child))
+			;
+		else if (!tfind(child, &j->seen, cmp_str))
 			r = record_at(j, child, dirfd(d), de->d_name, op, true);
+		else if (de->d_type == DT_DIR || de->d_type == DT_UNKNOWN)
+			/* recorded alone before (a chmod): its content is not */
+			r = record_children(j, child, op);
 		free(child);
 	}
 	closedir(d);
@@ -585,6 +598,19 @@ nono_journal_record(struct nono_journal *j, const char *path, const char *op, bo
 	 * when the last component is a link to follow, resolve it. */
 	canon = nono_path_normalize(path);
 	dfd = strstr(path, "/..") ? -1 : open_parent(canon, &leaf);
+	if ((dfd < 0 && errno == ELOOP) ||
+	    (dfd >= 0 && follow && fstatat(dfd, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))) {
+		/* resolved by following links: none may lead into /proc or
+		 * /dev/fd, which the supervisor would read as its own */
+		if (nono_path_links_into_proc(canon)) {
+			if (dfd >= 0)
+				close(dfd);
+			free(canon);
+			j->n_failed++;
+			return -EPERM;
+		}
+		errno = ELOOP;
+	}
 	if (dfd < 0 && (errno == ELOOP || strstr(path, "/.."))) {
 		free(canon);
 		canon = follow ? nono_path_canonical(path, NULL) : nono_path_canonical_leaf(path);
@@ -661,6 +687,7 @@ nono_journal_free(struct nono_journal *j)
 	if (j->lock_fd >= 0)
 		close(j->lock_fd);
 	tdestroy(j->seen, free_key);
+	tdestroy(j->walked, free_key);
 	nono_strv_free(&j->roots);
 	nono_strv_free(&j->exclude);
 	nono_strv_free(&j->argv);

@@ -67,7 +67,8 @@ struct nono_journal {
 	long long pack_off;
 	long long max_file;
 	struct nono_strv roots, exclude;
-	void *seen; /* tsearch tree of recorded paths */
+	void *seen;   /* tsearch tree of recorded paths */
+	void *walked; /* directories whose whole content is recorded */
 	unsigned n_entries, n_large, n_failed;
 	struct nono_strv argv;
 	char *cwd, *profile;

@@ -166,8 +166,14 @@ nono_sandbox_prepare(struct nono_sandbox *out, const struct nono_policy *p, stru
 			close(fd);
 			return err->code;
 		}
-		if ((!strcmp(r->path, "/proc") || !strncmp(r->path, "/proc/", 6)) &&
-		    out->n_proc < sizeof(out->proc) / sizeof(out->proc[0])) {
+		if (!strcmp(r->path, "/proc") || !strncmp(r->path, "/proc/", 6)) {
+			if (out->n_proc == sizeof(out->proc) / sizeof(out->proc[0])) {
+				nono_error_set(err, -E2BIG, "more than %zu grants under /proc: %s is one too many",
+					       sizeof(out->proc) / sizeof(out->proc[0]), r->path);
+				close(pfd);
+				close(fd);
+				return err->code;
+			}
 			out->proc[out->n_proc].rel = r->path[5] ? r->path + 6 : "";
 			out->proc[out->n_proc++].access = pb.allowed_access;
 		}

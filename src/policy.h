@@ -70,8 +70,8 @@ struct nono_policy {
 	int proxy_port;		      /* the proxy's port on 127.0.0.1 once it runs */
 	bool allow_delete;
 	bool host_pids; /* --no-pid-ns: no PID namespace, the host's processes stay visible */
-	char *workdir; /* $WORKDIR: --workdir or cwd, canonical */
-	char *tmpdir;  /* the private TMPDIR, set by the launcher */
+	char *workdir;	/* $WORKDIR: --workdir or cwd, canonical */
+	char *tmpdir;	/* the private TMPDIR, set by the launcher */
 
 	/* results of nono_policy_finalize */
 	struct nono_rule *rules;

@@ -225,8 +225,9 @@ ns_setup(const struct ns_plan *plan)
 			     (r = write_proc_file("/proc/self/uid_map", plan->uid_map)) < 0 ||
 			     (r = write_proc_file("/proc/self/gid_map", plan->gid_map)) < 0))
 		return r;
-	/* nothing mounted here may reach the host's mount table */
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	/* nothing mounted here may reach the host's mount table (the host's
+	 * unmounts still reach here) */
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0 ||
 	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return -errno;
 	return 0;
@@ -311,9 +312,9 @@ static void __attribute__((noreturn)) ns_init(const struct nono_spawn *s, const 
 	}
 	sigaction(SIGCHLD, &sa, NULL);
 	sigaddset(&mask, SIGCHLD);
-	/* vfork: the program's process shares this one's memory until its
-	 * exec instead of copying the page tables; child() never returns */
-	c = vfork();
+	/* not vfork: a stop before the exec would then hang this init in
+	 * the vfork wait, unable to report it */
+	c = nono_sys_clone(0);
 	if (c < 0)
 		child_fail(errfd, NONO_STAGE_PIDNS, errno);
 	if (c == 0) {

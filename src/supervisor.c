@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <linux/openat2.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
@@ -251,6 +252,50 @@ proc_link(int pid, const char *what)
 	return xstrdup(target);
 }
 
+/* A path as the program sees it, named as the supervisor must open it:
+ * /proc/self, /proc/thread-self, /dev/fd and /dev/std* are the program's,
+ * not ours. NULL for a /proc path this cannot translate (another process,
+ * whose number is the sandbox's PID namespace's, or '..' inside /proc):
+ * the caller refuses rather than resolve it as the wrong process. */
+static char *
+program_view(int pid, char *joined)
+{
+	static const struct {
+		const char *from, *to; /* to: after "/proc/PID" */
+		bool task;	       /* "/task/PID" between */
+	} map[] = {
+	    {"/proc/self", "", false},	    {"/proc/thread-self", "", true}, {"/dev/fd", "/fd", false},
+	    {"/dev/stdin", "/fd/0", false}, {"/dev/stdout", "/fd/1", false}, {"/dev/stderr", "/fd/2", false},
+	};
+	char *norm = nono_path_normalize(joined), own[32];
+
+	free(joined);
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		size_t l = strlen(map[i].from);
+
+		if (!strncmp(norm, map[i].from, l) && (norm[l] == '/' || norm[l] == '\0')) {
+			char *out;
+
+			/* the notification's pid is the calling thread's id */
+			if (map[i].task)
+				out = xasprintf("/proc/%d/task/%d%s", pid, pid, norm + l);
+			else
+				out = xasprintf("/proc/%d%s%s", pid, map[i].to, norm + l);
+			free(norm);
+			norm = out;
+			break;
+		}
+	}
+	snprintf(own, sizeof(own), "/proc/%d", pid);
+	if (!strncmp(norm, "/proc/", 6) && norm[6] >= '0' && norm[6] <= '9' &&
+	    ((strncmp(norm, own, strlen(own)) || (norm[strlen(own)] != '/' && norm[strlen(own)] != '\0')) ||
+	     strstr(norm, "/.."))) {
+		free(norm);
+		return NULL;
+	}
+	return norm;
+}
+
 /* the absolute, canonical path a (dirfd, path, flags) triple names */
 static char *
 resolve_at(int pid, long long dirfd, const char *path, int flags)
@@ -281,6 +326,8 @@ resolve_at(int pid, long long dirfd, const char *path, int flags)
 		joined = nono_path_join(base, path);
 		free(base);
 	}
+	if (!(joined = program_view(pid, joined)))
+		return NULL;
 	if (flags & RESOLVE_LEXICAL) {
 		/* the journal canonicalises it, cheaper */
 		canon = joined;
@@ -290,6 +337,12 @@ resolve_at(int pid, long long dirfd, const char *path, int flags)
 		canon = nono_path_canonical_leaf(joined);
 	} else {
 		canon = nono_path_canonical(joined, NULL);
+	}
+	/* a symlink was followed: not one into the program's /proc or /dev/fd,
+	 * which the supervisor would read as its own */
+	if (canon && joined && strcmp(canon, joined) != 0 && nono_path_links_into_proc(joined)) {
+		free(canon);
+		canon = NULL;
 	}
 	free(joined);
 	return canon;
@@ -331,10 +384,12 @@ arg_path(const struct nono_notif *n, int d, int i, int flags)
 	char *path = peek_string(n->pid, n->args[i]), *canon;
 
 	if (!path)
-		return NULL;
+		return NULL; /* unreadable: the kernel fails the call (EFAULT) */
 	canon = resolve_at(n->pid, d < 0 ? -100 : (int)n->args[d], path, flags);
 	free(path);
-	return canon;
+	/* readable but not resolvable (a cwd too long to read, a /proc path
+	 * of another process): "" makes the journal refuse the call */
+	return canon ? canon : xstrdup("");
 }
 
 /* Rollback: record what a destructive call is about to change, before it
@@ -378,6 +433,19 @@ journal(struct nono_supervisor *sv, const struct nono_notif *n)
 			return 0; /* the kernel will fail it: EFAULT */
 		if (!(flags & MAY_WRITE) || (flags & O_TMPFILE) == O_TMPFILE)
 			return 0;
+		if (name[6] == '2') {
+			/* RESOLVE_IN_ROOT makes an absolute path and '..' relative to
+			 * the directory descriptor: refused rather than misread */
+			struct open_how how = {0};
+			size_t sz = n->args[3] < sizeof(how) ? (size_t)n->args[3] : sizeof(how);
+
+			if (sz < sizeof(how) || peek(n->pid, n->args[2], &how, sz) != (ssize_t)sz)
+				return 0; /* the kernel will fail it (EINVAL, EFAULT) */
+			if (how.resolve & RESOLVE_IN_ROOT) {
+				log_warn("rollback cannot follow openat2(RESOLVE_IN_ROOT) to write; refused");
+				return -EPERM;
+			}
+		}
 		a = arg_path(n, pi ? 0 : -1, pi, L);
 		op = (flags & O_TRUNC) ? "open-trunc" : "open-write";
 		/* O_CREAT|O_EXCL and O_NOFOLLOW never write through a link */
@@ -402,6 +470,12 @@ journal(struct nono_supervisor *sv, const struct nono_notif *n)
 		follow_a = !(!strcmp(name, "fchmodat2") && (n->args[3] & AT_SYMLINK_NOFOLLOW));
 	} else {
 		return 0;
+	}
+	if ((a && !a[0]) || (b && !b[0])) {
+		log_warn("rollback cannot tell which path %s would change; refused", name);
+		free(a);
+		free(b);
+		return -EPERM;
 	}
 	if (a && a[0] == '/')
 		r = nono_journal_record(sv->journal, a, name, tree, follow_a);
@@ -502,10 +576,21 @@ decide(struct nono_supervisor *sv, int notify_fd, const struct nono_notif *n)
 			break;
 		/* only a symlink in the last component changes the name that runs, so
 		 * one lstat decides whether the path needs resolving at all */
-		if (path[0] == '/' && dirfd == -100)
+		if (path[0] == '/' && dirfd == -100 && strncmp(path, "/proc/", 6) && strncmp(path, "/dev/", 5))
 			abs = xstrdup(path);
 		else
 			abs = resolve_at(n->pid, dirfd, path, AT_SYMLINK_NOFOLLOW);
+		if ((!abs && (path[0] != '/' || !strncmp(path, "/proc/", 6) || !strncmp(path, "/dev/", 5))) ||
+		    (abs && nono_path_links_into_proc(abs))) {
+			/* /dev/fd/N, a link to /proc/self/...: the supervisor would
+			 * read its own; such a program is not run */
+			free(abs);
+			if (nono_seccomp_notif_valid(notify_fd, n->id)) {
+				log_info("refused exec of %s: reached through /proc or /dev/fd", path);
+				r = -EACCES;
+			}
+			break;
+		}
 		if (!abs || lstat(abs, &st) < 0) {
 			/* a PATH search tries names that do not exist: let the kernel say so */
 			free(abs);

@@ -513,3 +513,56 @@ nono_write_all(int fd, const void *buf, size_t n)
 	}
 	return 0;
 }
+
+static bool
+links_into_proc(const char *path, int depth)
+{
+	char cur[PATH_MAX], target[PATH_MAX], rest[PATH_MAX];
+	size_t len = 0;
+	const char *p = path;
+
+	if (depth > 40)
+		return true;
+	cur[0] = '\0';
+	while (*p) {
+		const char *e;
+		struct stat st;
+		ssize_t n;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		e = strchrnul(p, '/');
+		if (len + 1 + (size_t)(e - p) >= sizeof(cur))
+			return true; /* too long to check: unsafe */
+		cur[len++] = '/';
+		memcpy(cur + len, p, (size_t)(e - p));
+		len += (size_t)(e - p);
+		cur[len] = '\0';
+		p = e;
+		if (lstat(cur, &st) < 0 || !S_ISLNK(st.st_mode))
+			continue;
+		n = readlink(cur, target, sizeof(target) - 1);
+		if (n <= 0)
+			return true;
+		target[n] = '\0';
+		if (!strncmp(target, "/proc", 5) || !strncmp(target, "/dev/", 5))
+			return true;
+		/* go on from the link's target, then the rest of path */
+		if (target[0] != '/')
+			*strrchr(cur, '/') = '\0';
+		if (strlen(cur) + strlen(target) + strlen(p) + 2 >= sizeof(rest))
+			return true;
+		snprintf(rest, sizeof(rest), "%s%s%s%s", target[0] == '/' ? "" : cur, target[0] == '/' ? "" : "/",
+			 target, p);
+		return links_into_proc(rest, depth + 1);
+	}
+	return false;
+}
+
+bool
+nono_path_links_into_proc(const char *path)
+{
+	return links_into_proc(path, 0);
+}

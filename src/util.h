@@ -39,6 +39,9 @@ char *nono_path_canonical(const char *p, bool *exists);
 /* The same, remembering resolved parents of missing paths in memo (pairs). */
 char *nono_path_canonical_memo(const char *p, bool *exists, struct nono_strv *memo);
 /* Canonical directory, literal last component: the name a symlink itself has. */
+/* Whether resolving path follows a symlink whose target lies under /proc or
+ * /dev (as /dev/fd): such links mean another thing to each process. */
+bool nono_path_links_into_proc(const char *path);
 char *nono_path_canonical_leaf(const char *p);
 /* true if path equals base or lies beneath it (component-wise) */
 bool nono_path_under(const char *path, const char *base);

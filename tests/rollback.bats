@@ -396,3 +396,60 @@ assert d["rollback"] == {"enabled": True, "exclude": ["node_modules"]}, d["rollb
 assert d["audit"] is False'
 	[ ! -d "$STORE" ]
 }
+
+@test "paths through /proc/self/cwd, /proc/self/fd and /dev/fd are journaled as the program's files" {
+	mkdir -p "$WORK/sub"
+	echo v1 >"$WORK/sub/victim1"
+	echo v2 >"$WORK/victim2"
+	echo v3 >"$WORK/victim3"
+	run timeout 30 "$NONO" run --silent --allow "$WORK" --allow-delete -- python3 -c "
+import os
+os.chdir('$WORK/sub')
+os.unlink('/proc/self/cwd/victim1')
+fd = os.open('$WORK/victim2', os.O_RDONLY)
+os.open('/proc/self/fd/%d' % fd, os.O_WRONLY | os.O_TRUNC)
+fd = os.open('$WORK/victim3', os.O_RDONLY)
+os.open('/dev/fd/%d' % fd, os.O_WRONLY | os.O_TRUNC)
+try: os.open('/proc/2/cwd/x', os.O_WRONLY | os.O_CREAT)
+except OSError as e: print('proc2', e.errno)
+print('done')"
+	echo "$output"
+	[[ "$output" == *"proc2 1"* ]]
+	[[ "$output" == *done* ]]
+	[ ! -e "$WORK/sub/victim1" ]
+	[ ! -s "$WORK/victim2" ]
+	run timeout 30 "$NONO" rollback restore last
+	[ "$status" -eq 0 ]
+	[ "$(cat "$WORK/sub/victim1")" = v1 ]
+	[ "$(cat "$WORK/victim2")" = v2 ]
+	[ "$(cat "$WORK/victim3")" = v3 ]
+}
+
+@test "a directory changed alone (chmod) and then moved: restore brings back its whole subtree" {
+	mkdir -p "$WORK/D/sub"
+	for f in file other keep; do echo "$f" >"$WORK/D/sub/$f"; done
+	run timeout 30 "$NONO" run --silent --allow "$WORK" --allow-delete --allow-command mv --allow-command chmod \
+		--allow-command rm -- sh -c 'chmod 700 D/sub; mv D E; rm E/sub/file; mv E/sub/other E/sub/file'
+	[ "$status" -eq 0 ]
+	[ ! -e "$WORK/D" ]
+	run timeout 30 "$NONO" rollback restore last
+	[ "$status" -eq 0 ]
+	for f in file other keep; do [ "$(cat "$WORK/D/sub/$f")" = "$f" ]; done
+	[ ! -e "$WORK/E" ]
+}
+
+@test "openat2 with RESOLVE_IN_ROOT may not write while journaling (its path can't be followed)" {
+	mkdir -p "$WORK/sub"
+	echo keep >"$WORK/sub/victim"
+	run timeout 30 "$NONO" run --silent --allow "$WORK" --allow-delete -- python3 -c "
+import ctypes, os, struct
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+d = os.open('$WORK/sub', os.O_PATH)
+how = ctypes.create_string_buffer(struct.pack('QQQ', os.O_WRONLY | os.O_TRUNC, 0, 0x10), 24)
+r = libc.syscall(437, d, b'/victim', how, 24)
+print('r', r, ctypes.get_errno())"
+	echo "$output"
+	[[ "$output" == *"r -1 1"* ]]
+	[ "$(cat "$WORK/sub/victim")" = keep ]
+}

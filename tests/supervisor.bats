@@ -220,3 +220,13 @@ time.sleep(30)
 	read -r tmp cap <"$WORK/left"
 	rm -rf "$tmp" "$cap"
 }
+
+@test "an exec through /proc/PID/fd, /proc/self/fd or /dev/fd still meets the blocklist" {
+	run nono_run -- sh -c 'exec 5</usr/bin/dd
+/proc/$$/fd/5 if=/dev/null of=/dev/null; echo rc=$?
+/proc/self/fd/5 if=/dev/null of=/dev/null; echo rc=$?
+/dev/fd/5 if=/dev/null of=/dev/null; echo rc=$?'
+	echo "$output"
+	[ "$(echo "$output" | grep -c '^rc=126$')" -eq 3 ]
+	[[ "$output" != *"records in"* ]]
+}
