@@ -598,7 +598,7 @@ nono_journal_record(struct nono_journal *j, const char *path, const char *op, bo
 	 * when the last component is a link to follow, resolve it. */
 	canon = nono_path_normalize(path);
 	dfd = strstr(path, "/..") ? -1 : open_parent(canon, &leaf);
-	if ((dfd < 0 && errno == ELOOP) ||
+	if ((dfd < 0 && (errno == ELOOP || strstr(path, "/.."))) ||
 	    (dfd >= 0 && follow && fstatat(dfd, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))) {
 		/* resolved by following links: none may lead into /proc or
 		 * /dev/fd, which the supervisor would read as its own */
