@@ -37,7 +37,7 @@ kill -0 '
 	start_marked
 	run nono_run -- sh -c "$LOOK $VICTIM; echo kill=\$?"
 	echo "$output"
-	[[ "$output" == *"self=2"* ]]
+	echo "$output" | grep -qx "self=2"
 	[[ "$output" != *"$MARK"* ]]
 	[[ "$output" == *"kill=1"* ]]
 	[[ "$output" == *"No such process"* ]]
@@ -52,7 +52,7 @@ kill -0 '
 	start_marked
 	run nono_run --no-pid-ns -- sh -c "$LOOK $VICTIM; echo kill=\$?"
 	[[ "$output" == *"$MARK"* ]]
-	[[ "$output" != *"self=2"* ]]
+	! echo "$output" | grep -qx "self=2"
 	[[ "$output" == *"kill=1"* ]]
 	[[ "$output" == *"Operation not permitted"* ]]
 }
@@ -101,7 +101,7 @@ ls /proc/self/fd | tr "\n" " "; echo; echo x > /proc/self/comm; echo comm=$?'
 	run as_user timeout 30 "$NONO" run --silent --allow "$USER_HOME/proj" -- sh -c "$LOOK $VICTIM; echo kill=\$?
 id -u; stat -c %u f; echo new > g; stat -c %u g; grep ^CapEff /proc/self/status"
 	echo "$output"
-	[[ "$output" == *"self=2"* ]]
+	echo "$output" | grep -qx "self=2"
 	[[ "$output" != *"$MARK"* ]]
 	[[ "$output" == *"kill=1"* ]]
 	uid=$(id -u "$TEST_USER")
