@@ -52,7 +52,7 @@ kill -0 '
 	start_marked
 	run nono_run --no-pid-ns -- sh -c "$LOOK $VICTIM; echo kill=\$?"
 	[[ "$output" == *"$MARK"* ]]
-	! echo "$output" | grep -qx "self=2"
+	[ -z "$(echo "$output" | grep -x "self=2")" ]
 	[[ "$output" == *"kill=1"* ]]
 	[[ "$output" == *"Operation not permitted"* ]]
 }
