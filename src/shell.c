@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -494,6 +495,93 @@ prompt(void)
 	return p;
 }
 
+/* ---- the interactive loop: readline's callback interface -------------------- */
+
+static volatile sig_atomic_t got_sigint;
+static bool line_done, want_exit;
+
+static void
+on_sigint(int sig)
+{
+	(void)sig;
+	got_sigint = 1;
+}
+
+/* Ctrl-C at the prompt: what was typed is discarded, never kept for the next
+ * Enter. '^C' and a fresh prompt on a line of their own, as bash does. */
+static void
+discard_line(void)
+{
+	char *p;
+
+	rl_free_line_state();
+	rl_callback_sigcleanup();
+	rl_replace_line("", 0);
+	rl_point = rl_end = rl_mark = 0;
+	fputs("^C", stdout);
+	rl_crlf();
+	fflush(stdout);
+	p = prompt();
+	rl_set_prompt(p);
+	free(p);
+	rl_on_new_line();
+	rl_redisplay();
+}
+
+static void
+on_line(char *line)
+{
+	line_done = true;
+	if (!line) {
+		putchar('\n');
+		want_exit = true;
+		return;
+	}
+	if (*line)
+		history_add(line);
+	if (handle(line) < 0)
+		want_exit = true;
+	free(line);
+}
+
+static void
+interactive_loop(void)
+{
+	struct sigaction sa = {.sa_handler = on_sigint}; /* no SA_RESTART: select returns EINTR */
+	char *p;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	rl_catch_signals = 0; /* the loop below handles SIGINT itself */
+	p = prompt();
+	rl_callback_handler_install(p, on_line);
+	free(p);
+	while (!want_exit) {
+		fd_set in;
+
+		FD_ZERO(&in);
+		FD_SET(STDIN_FILENO, &in);
+		if (select(STDIN_FILENO + 1, &in, NULL, NULL, NULL) < 0) {
+			if (errno != EINTR)
+				break;
+			if (got_sigint) {
+				got_sigint = 0;
+				discard_line();
+			}
+			continue;
+		}
+		line_done = false;
+		rl_callback_read_char();
+		if (line_done && !want_exit) {
+			got_sigint = 0; /* a Ctrl-C meant for the command that just ran */
+			p = prompt();
+			rl_set_prompt(p);
+			free(p);
+		}
+	}
+	rl_callback_handler_remove();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -536,7 +624,6 @@ main(int argc, char **argv)
 		nono_policy_free(&policy);
 		return last_status;
 	}
-	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
 	signal(SIGTSTP, SIG_IGN);
 	signal(SIGTTIN, SIG_IGN);
@@ -547,22 +634,7 @@ main(int argc, char **argv)
 	rl_attempted_completion_function = complete;
 	history_load();
 	printf("nono shell: inside the sandbox. 'help' for builtins, 'caps' for what is granted.\n");
-	for (;;) {
-		char *p = prompt(), *line = readline(p);
-
-		free(p);
-		if (!line) {
-			putchar('\n');
-			break;
-		}
-		if (*line)
-			history_add(line);
-		if (handle(line) < 0) {
-			free(line);
-			break;
-		}
-		free(line);
-	}
+	interactive_loop();
 	nono_policy_free(&policy);
 	return last_status;
 }

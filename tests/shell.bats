@@ -166,3 +166,26 @@ keys() { tmux -L "nono-$$" send-keys -t s "$@"; }
 	sleep 0.5
 	! screen | grep -q "hidden-dir-xyz"
 }
+
+@test "Ctrl-C at the prompt discards the typed line: it never runs on the next Enter" {
+	command -v tmux >/dev/null || skip "tmux not installed"
+	tmux_shell
+	keys "touch $WORK/ABANDONED-ran"
+	wait_screen "ABANDONED-ran"
+	keys C-c
+	# '^C' and a fresh prompt on a line of their own
+	wait_screen '\^C$'
+	keys "echo ok-after" Enter
+	wait_screen "^ok-after$"
+	keys "echo status=\$?" Enter
+	wait_screen "^status=0$"
+	# a half-typed line abandoned twice, then Enter on an empty line
+	keys "touch $WORK/ABANDONED-two" C-c C-c Enter
+	sleep 0.5
+	keys "exit" Enter
+	sleep 0.3
+	[ ! -e "$WORK/ABANDONED-ran" ] || { screen; false; }
+	[ ! -e "$WORK/ABANDONED-two" ] || { screen; false; }
+	# nothing typed after Ctrl-C was appended to the abandoned text
+	! screen | grep -q "ABANDONED-ranecho"
+}
