@@ -194,7 +194,7 @@ if fd >= 0: print('read', os.read(fd, 100))"
 }
 
 @test "the 32-bit x86 ABI is filtered: ptrace, mount, sethostname, keyctl, io_uring via int 0x80" {
-	cc -O0 -o "$SCRATCH/int80" "$BATS_TEST_DIRNAME/fixtures/int80.c" || skip "no C compiler"
+	need_ia32
 	# outside: ptrace(PTRACE_TRACEME) succeeds, sethostname with a too-long name
 	# is EINVAL, io_uring_setup with no params is EFAULT: none is -1 (EPERM)
 	[ "$("$SCRATCH/int80" 26 0 0 0)" -eq 0 ]

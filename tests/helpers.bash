@@ -65,3 +65,15 @@ as_user() {
 # sandbox refuses by design: a sanitizer build of nono run inside nono would
 # abort. Memory errors are still caught; leaks are checked by the unit tests.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+
+# The 32-bit x86 entry (int $0x80) exists only where the kernel has IA-32
+# emulation (not on other architectures, nor with ia32_emulation=0, where it
+# kills the caller with SIGSEGV). Build the probe and check it outside the
+# sandbox first; skip with the reason where the host lacks it.
+need_ia32() {
+	[ "$(uname -m)" = x86_64 ] || skip "no 32-bit x86 ABI on $(uname -m)"
+	cc -O0 -o "$SCRATCH/int80" "$BATS_TEST_DIRNAME/fixtures/int80.c" 2>/dev/null || skip "no C compiler"
+	local pid
+	pid=$("$SCRATCH/int80" 20 2>/dev/null) || skip "the host has no IA-32 emulation: int \$0x80 fails outside the sandbox"
+	[ "${pid:-0}" -gt 0 ] 2>/dev/null || skip "the host has no IA-32 emulation: getpid through int \$0x80 gave '$pid'"
+}

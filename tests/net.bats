@@ -283,7 +283,7 @@ except OSError as e: print('setsockopt errno', e.errno)"
 }
 
 @test "--block-net covers the 32-bit x86 ABI: socket (359) and socketcall (102)" {
-	cc -O0 -o "$SCRATCH/int80" "$BATS_TEST_DIRNAME/fixtures/int80.c" || skip "no C compiler"
+	need_ia32
 	cc -O0 -o "$SCRATCH/socketcall32" "$BATS_TEST_DIRNAME/fixtures/socketcall32.c" || skip "no C compiler"
 	# outside: socket(AF_INET, SOCK_DGRAM) through both entry points gives a descriptor
 	[ "$("$SCRATCH/int80" 359 2 2 0)" -ge 0 ]
