@@ -253,6 +253,31 @@ status_of(const struct nono_entry *e)
 	return "modified";
 }
 
+/* A file with hard links: how restore brings it back. A name that has the
+ * saved content still but no longer names the file its other names hold is
+ * "replaced": restore links it back. */
+static enum nono_rb_link
+link_plan(const struct nono_rb_links *l, const struct nono_entry *e, const char **status, unsigned *names)
+{
+	enum nono_rb_link k = nono_rb_links_how(l, e, names);
+
+	if (k == NONO_RB_LINK_BACK && !strcmp(*status, "unchanged"))
+		*status = "replaced";
+	return k;
+}
+
+static const char *
+link_note(enum nono_rb_link k, unsigned names, char *buf, size_t n)
+{
+	if (k == NONO_RB_LINK_NONE)
+		return "";
+	snprintf(buf, n, "  (hard link: %u names, %s)", names,
+		 k == NONO_RB_LINK_IN_PLACE ? "restored in place"
+		 : k == NONO_RB_LINK_BACK   ? "replaced: linked back to its other name"
+					  : "no name of it found: restored as a new file, one for its recorded names");
+	return buf;
+}
+
 struct diff_ctx {
 	bool colour;
 };
@@ -374,10 +399,11 @@ cmd_show(const char *store, int argc, char **argv)
 	struct opts o;
 	struct nono_rb_session s;
 	struct nono_entry *es;
+	struct nono_rb_links *links;
 	size_t n;
 	struct nono_error err = {0};
 	int r = parse("show", argc, argv, &o, true), shown = 0;
-	char buf[32];
+	char buf[32], note[128];
 	bool colour = nono_log_colour(1);
 
 	if (r)
@@ -389,6 +415,7 @@ cmd_show(const char *store, int argc, char **argv)
 		nono_rb_session_free(&s);
 		return 1;
 	}
+	links = nono_rb_links_find(es, n, &s.exclude);
 	if (o.json) {
 		json_t *doc =
 		    json_pack("{s:s, s:s, s:s, s:I, s:o, s:o, s:b}", "id", s.id, "command", s.command, "cwd", s.cwd,
@@ -398,11 +425,17 @@ cmd_show(const char *store, int argc, char **argv)
 		char *out;
 
 		for (size_t i = 0; i < n; i++) {
-			json_t *p = json_pack("{s:s, s:s, s:s, s:s}", "path", es[i].path, "status", status_of(&es[i]),
-					      "before", nono_entry_type_name(es[i].type), "op", es[i].op);
-
+			const char *st = status_of(&es[i]);
+			unsigned names = 0;
+			enum nono_rb_link k = link_plan(links, &es[i], &st, &names);
+			json_t *p = json_pack("{s:s, s:s, s:s, s:s}", "path", es[i].path, "status", st, "before",
+					      nono_entry_type_name(es[i].type), "op", es[i].op);
 			if (es[i].type == NONO_ENTRY_FILE)
 				json_object_set_new(p, "saved", json_boolean(es[i].saved));
+			if (k != NONO_RB_LINK_NONE)
+				json_object_set_new(
+				    p, "hard_link",
+				    json_pack("{s:i, s:s}", "names", (int)names, "restore", nono_rb_link_name(k)));
 			json_array_append_new(paths, p);
 		}
 		json_object_set_new(doc, "paths", paths);
@@ -423,6 +456,8 @@ cmd_show(const char *store, int argc, char **argv)
 		free(cwd);
 		for (size_t i = 0; i < n; i++) {
 			const char *st = status_of(&es[i]);
+			unsigned names = 0;
+			enum nono_rb_link k = link_plan(links, &es[i], &st, &names);
 			const char *col = !colour		     ? ""
 					  : !strcmp(st, "deleted")   ? C_RED
 					  : !strcmp(st, "created")   ? C_GREEN
@@ -432,9 +467,10 @@ cmd_show(const char *store, int argc, char **argv)
 			if (!strcmp(st, "unchanged") && !o.verbose)
 				continue;
 			shown++;
-			printf("%s%-10s%s %s%s\n", col, st, colour ? C_RESET : "", es[i].path,
+			printf("%s%-10s%s %s%s%s\n", col, st, colour ? C_RESET : "", es[i].path,
 			       es[i].type == NONO_ENTRY_FILE && !es[i].saved ? "  (not saved: over the size limit)"
-									     : "");
+									     : "",
+			       link_note(k, names, note, sizeof(note)));
 			if (o.diff && strcmp(st, "unchanged") != 0 &&
 			    (es[i].type == NONO_ENTRY_FILE || es[i].type == NONO_ENTRY_ABSENT)) {
 				if (print_diff(store, s.dir, &es[i], colour) < 0) {
@@ -448,6 +484,7 @@ cmd_show(const char *store, int argc, char **argv)
 		else
 			printf("\nRestore with: nono rollback restore %s\n", s.id);
 	}
+	nono_rb_links_free(links);
 	for (size_t i = 0; i < n; i++)
 		nono_entry_free(&es[i]);
 	free(es);
@@ -530,7 +567,7 @@ cmd_restore(const char *store, int argc, char **argv)
 		return 1;
 	}
 	done = rep.n[NONO_RB_WRITE] + rep.n[NONO_RB_CHMOD] + rep.n[NONO_RB_MKDIR] + rep.n[NONO_RB_SYMLINK] +
-	       rep.n[NONO_RB_REMOVE];
+	       rep.n[NONO_RB_LINK] + rep.n[NONO_RB_REMOVE];
 	if (o.dry_run)
 		printf("%u path%s would change; %u already as before%s\n", done, done == 1 ? "" : "s",
 		       rep.n[NONO_RB_KEEP], " (dry run: nothing was changed)");

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <jansson.h>
 #include <linux/openat2.h>
 #include <search.h>
@@ -176,6 +177,12 @@ nono_entry_to_json(const struct nono_entry *e)
 			json_object_set_new(o, "sha256", json_string(e->sha256));
 		if (e->saved && e->pack >= 0)
 			json_object_set_new(o, "pack", json_integer(e->pack));
+		if (e->nlink > 0) {
+			/* as signed 64-bit integers, bit for bit */
+			json_object_set_new(o, "dev", json_integer((json_int_t)e->dev));
+			json_object_set_new(o, "ino", json_integer((json_int_t)e->ino));
+			json_object_set_new(o, "nlink", json_integer(e->nlink));
+		}
 	}
 	if (e->type == NONO_ENTRY_SYMLINK)
 		json_object_set_new(o, "target", json_string(e->target));
@@ -225,6 +232,14 @@ nono_entry_from_json(struct nono_entry *e, const char *line, struct nono_error *
 	e->gid = json_is_integer(json_object_get(o, "gid")) ? json_integer_value(json_object_get(o, "gid")) : -1;
 	e->saved = json_is_true(json_object_get(o, "saved"));
 	e->pack = json_is_integer(json_object_get(o, "pack")) ? json_integer_value(json_object_get(o, "pack")) : -1;
+	v = json_object_get(o, "nlink");
+	if (e->type == NONO_ENTRY_FILE && json_is_integer(v) && json_integer_value(v) > 0 &&
+	    json_integer_value(v) <= UINT_MAX && json_is_integer(json_object_get(o, "dev")) &&
+	    json_is_integer(json_object_get(o, "ino"))) {
+		e->nlink = (unsigned)json_integer_value(v);
+		e->dev = (unsigned long long)json_integer_value(json_object_get(o, "dev"));
+		e->ino = (unsigned long long)json_integer_value(json_object_get(o, "ino"));
+	}
 	sha = json_string_value(json_object_get(o, "sha256"));
 	if (sha && strlen(sha) == 64 && strspn(sha, "0123456789abcdef") == 64)
 		memcpy(e->sha256, sha, 65);
@@ -455,6 +470,56 @@ pack_put(struct nono_journal *j, int fd, struct nono_entry *e)
 	return 0;
 }
 
+static void
+file_state(struct nono_entry *e, const struct stat *st)
+{
+	e->mode = st->st_mode;
+	e->size = st->st_size;
+	e->mtime_ns = (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+	e->uid = st->st_uid;
+	e->gid = st->st_gid;
+	e->dev = st->st_dev;
+	e->ino = st->st_ino;
+	e->nlink = st->st_nlink > UINT_MAX ? UINT_MAX : (unsigned)st->st_nlink;
+}
+
+/* A regular file's content, saved, with its state taken from the
+ * descriptor the content is read through: the inode an entry names (dev,
+ * ino) is the one whose bytes it saved, even if the name is swapped between
+ * the lstat and the open. A restore writes those bytes back into that
+ * inode when it has other names (rollback.c), so the pair must agree. */
+static int
+save_file(struct nono_journal *j, int dfd, const char *leaf, const struct stat *named, struct nono_entry *e)
+{
+	struct stat st = *named;
+	int fd = -1, r = 0;
+
+	if (st.st_size <= j->max_file) {
+		fd = openat(dfd, leaf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			/* no longer a file: it was swapped while being recorded */
+			r = S_ISREG(st.st_mode) ? -errno : -EAGAIN;
+			close(fd);
+			return r;
+		}
+	}
+	file_state(e, &st);
+	if (fd < 0 || st.st_size > j->max_file) {
+		j->n_large++;
+	} else {
+		if (st.st_size <= NONO_JOURNAL_PACK_MAX)
+			r = pack_put(j, fd, e);
+		else
+			r = nono_store_put_fd(j->store, fd, e->sha256);
+		e->saved = r == 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
 static int record_at(struct nono_journal *j, const char *canon, int dfd, const char *leaf, const char *op, bool tree);
 
 static int
@@ -525,21 +590,7 @@ record_at(struct nono_journal *j, const char *canon, int dfd, const char *leaf, 
 		e.gid = st.st_gid;
 		if (S_ISREG(st.st_mode)) {
 			e.type = NONO_ENTRY_FILE;
-			if (st.st_size <= j->max_file) {
-				int fd = openat(dfd, leaf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-
-				if (fd < 0)
-					r = -errno;
-				else if (st.st_size <= NONO_JOURNAL_PACK_MAX)
-					r = pack_put(j, fd, &e);
-				else
-					r = nono_store_put_fd(j->store, fd, e.sha256);
-				if (fd >= 0)
-					close(fd);
-				e.saved = r == 0;
-			} else {
-				j->n_large++;
-			}
+			r = save_file(j, dfd, leaf, &st, &e);
 		} else if (S_ISDIR(st.st_mode)) {
 			e.type = NONO_ENTRY_DIR;
 		} else if (S_ISLNK(st.st_mode)) {

@@ -49,6 +49,12 @@ struct nono_entry {
 	long long pack;	    /* offset in the session's pack, or -1: an object file */
 	char *target;	    /* symlinks */
 	bool saved;	    /* false: over the size limit, recorded but not saved */
+	/* files: the inode whose content was saved and the names it had then.
+	 * A file with hard links (nlink > 1) is restored by inode, so that
+	 * every name of it gets its content back (rollback.c). nlink 0: not
+	 * known (a manifest older than these fields). */
+	unsigned long long dev, ino;
+	unsigned nlink;
 };
 
 struct nono_journal_opts {

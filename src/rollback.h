@@ -22,6 +22,10 @@ struct nono_rb_session {
 	struct nono_strv exclude;
 };
 
+/* A session's manifest, in its order. A file with hard links recorded
+ * under several names: each later entry of its inode takes the first one's
+ * content, mode and owner (the first saw it before the session changed it
+ * through any of its names). */
 int nono_manifest_read(const char *dir, struct nono_entry **out, size_t *n, struct nono_error *err);
 /* Whether the path's current state differs from e (content, mode, type). */
 bool nono_entry_changed(const struct nono_entry *e);
@@ -41,6 +45,7 @@ enum nono_rb_action {
 	NONO_RB_MKDIR,	  /* directory made again */
 	NONO_RB_SYMLINK,  /* link made again */
 	NONO_RB_REMOVE,	  /* created during the session: removed */
+	NONO_RB_LINK,	  /* a name of a file with hard links, linked back to it */
 	NONO_RB_NOTSAVED, /* over the size limit: cannot be restored */
 	NONO_RB_FAILED,
 };
@@ -55,9 +60,28 @@ struct nono_rb_report {
 	void *ctx;
 };
 
+/* Files recorded with hard links (nlink > 1) are restored by inode, so
+ * that their names outside the session get their content back too (see
+ * rollback.c). The plan, for show and restore alike: */
+enum nono_rb_link {
+	NONO_RB_LINK_NONE,     /* not a file with hard links (or not saved) */
+	NONO_RB_LINK_IN_PLACE, /* the name holds the inode still: the content goes back into it */
+	NONO_RB_LINK_BACK,     /* the name was replaced, another holds the inode: linked back to it */
+	NONO_RB_LINK_NEW,      /* no name holds the inode that can be found: a new file */
+};
+struct nono_rb_links;
+/* For the entries of a session (nono_manifest_read), whose restore leaves
+ * paths matching exclude alone; free with nono_rb_links_free(). */
+struct nono_rb_links *nono_rb_links_find(const struct nono_entry *es, size_t n, const struct nono_strv *exclude);
+/* How e is restored, and the names its file had when recorded. */
+enum nono_rb_link nono_rb_links_how(const struct nono_rb_links *l, const struct nono_entry *e, unsigned *names);
+const char *nono_rb_link_name(enum nono_rb_link k);
+void nono_rb_links_free(struct nono_rb_links *l);
+
 /* Bring every path recorded by session s (or only those at or beneath only)
  * back to its state before the session. Each file is written to a
- * temporary name and renamed into place; re-running is harmless. Refuses a
+ * temporary name and renamed into place (a file with hard links is written
+ * in place, see above); re-running is harmless. Refuses a
  * running session (-EBUSY). 0, or -errno with err when nothing could start;
  * per-path failures are counted in rep. */
 int nono_rb_restore(const char *store, const struct nono_rb_session *s, const char *only, bool dry_run,

@@ -97,8 +97,8 @@ static void
 begin(struct fx *f)
 {
 	char *argv[] = {"sh", "-c", "true", NULL};
-	struct nono_journal_opts o = {.store = f->store, .argv = argv, .cwd = f->tree, .roots = &f->roots,
-				      .exclude = &f->exclude};
+	struct nono_journal_opts o = {
+	    .store = f->store, .argv = argv, .cwd = f->tree, .roots = &f->roots, .exclude = &f->exclude};
 	struct nono_error err = {0};
 
 	assert_int_equal(nono_journal_begin(&f->j, &o, &err), 0);
@@ -162,13 +162,24 @@ patterns(void **state)
 	nono_strv_free(&pat);
 }
 
+#define SHA_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
 static void
 entry_json_round_trip(void **state)
 {
-	struct nono_entry e = {.path = "/w/a \"q\".txt", .op = "unlink", .type = NONO_ENTRY_FILE, .mode = 0100640,
-			       .size = 5, .saved = true, .pack = 42};
-	struct nono_entry back, l = {.path = "/w/l", .op = "rename", .type = NONO_ENTRY_SYMLINK, .mode = 0120777,
-				     .target = "../x", .pack = -1};
+	struct nono_entry e = {.path = "/w/a \"q\".txt",
+			       .op = "unlink",
+			       .type = NONO_ENTRY_FILE,
+			       .mode = 0100640,
+			       .size = 5,
+			       .saved = true,
+			       .pack = 42};
+	struct nono_entry back, l = {.path = "/w/l",
+				     .op = "rename",
+				     .type = NONO_ENTRY_SYMLINK,
+				     .mode = 0120777,
+				     .target = "../x",
+				     .pack = -1};
 	struct nono_error err = {0};
 	char *s;
 
@@ -190,6 +201,34 @@ entry_json_round_trip(void **state)
 	assert_string_equal(back.target, "../x");
 	assert_int_equal(back.type, NONO_ENTRY_SYMLINK);
 	nono_entry_free(&back);
+	free(s);
+	/* a file's inode and names round-trip, bit for bit */
+	e.dev = 0xfe01;
+	e.ino = 0x8000000000000123ULL;
+	e.nlink = 3;
+	s = nono_entry_to_json(&e);
+	assert_non_null(strstr(s, "\"nlink\":3"));
+	assert_int_equal(nono_entry_from_json(&back, s, &err), 0);
+	assert_true(back.dev == 0xfe01);
+	assert_true(back.ino == 0x8000000000000123ULL);
+	assert_int_equal(back.nlink, 3);
+	nono_entry_free(&back);
+	free(s);
+	/* a manifest line from before these fields: not known (0), restored
+	 * as before */
+	assert_int_equal(nono_entry_from_json(&back,
+					      "{\"path\":\"/w/old\",\"op\":\"open\",\"type\":\"file\",\"mode\":33188,"
+					      "\"size\":1,\"saved\":true,\"sha256\":\"" SHA_A "\",\"pack\":0}",
+					      &err),
+			 0);
+	assert_true(back.saved);
+	assert_int_equal(back.nlink, 0);
+	assert_true(back.dev == 0 && back.ino == 0);
+	nono_entry_free(&back);
+	/* only files carry them */
+	l.nlink = 2;
+	s = nono_entry_to_json(&l);
+	assert_null(strstr(s, "nlink"));
 	free(s);
 	/* a relative path or an unknown type is refused */
 	assert_int_not_equal(nono_entry_from_json(&back, "{\"path\":\"x\",\"type\":\"file\"}", &err), 0);
@@ -483,6 +522,214 @@ cleanup_keeps_newest_and_collects_objects(void **state)
 	free(objects);
 }
 
+/* ---- hard links --------------------------------------------------------- */
+
+static ino_t
+ino_of(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 ? st.st_ino : 0;
+}
+
+static void
+hard_link_is_recorded_with_its_inode(void **state)
+{
+	struct fx *f = *state;
+	struct nono_entry *es;
+	struct nono_error err = {0};
+	struct stat st;
+	size_t n;
+
+	put(P(f, "a"), "one\n", 0644);
+	assert_int_equal(link(P(f, "a"), P(f, "b")), 0);
+	put(P(f, "single"), "s\n", 0644);
+	begin(f);
+	nono_journal_record(&f->j, P(f, "a"), "open", false, true);
+	put(P(f, "a"), "two, longer\n", 0644); /* in place: b sees it */
+	nono_journal_record(&f->j, P(f, "b"), "open", false, true);
+	nono_journal_record(&f->j, P(f, "single"), "unlink", false, false);
+	nono_journal_end(&f->j, 0);
+	assert_int_equal(stat(P(f, "a"), &st), 0);
+	assert_int_equal(nono_manifest_read(f->j.dir, &es, &n, &err), 0);
+	assert_int_equal(n, 3);
+	assert_true(es[0].dev == st.st_dev && es[0].ino == st.st_ino);
+	assert_int_equal(es[0].nlink, 2);
+	assert_int_equal(es[2].nlink, 1);
+	/* b was recorded after a's write: it takes a's first state, the
+	 * state of every name before the session */
+	assert_true(es[1].ino == es[0].ino);
+	assert_string_equal(es[1].sha256, es[0].sha256);
+	assert_int_equal(es[1].size, 4);
+	assert_int_equal(es[1].pack, es[0].pack);
+	for (size_t i = 0; i < n; i++)
+		nono_entry_free(&es[i]);
+	free(es);
+}
+
+static void
+hard_link_restored_in_place(void **state)
+{
+	struct fx *f = *state;
+	struct nono_rb_report rep;
+	char *out = xasprintf("%s/outside", f->root);
+	ino_t ino;
+
+	/* b beside a, c outside the journaled root */
+	put(P(f, "a"), "original\n", 0640);
+	assert_int_equal(link(P(f, "a"), P(f, "b")), 0);
+	assert_int_equal(link(P(f, "a"), out), 0);
+	ino = ino_of(P(f, "a"));
+	begin(f);
+	nono_journal_record(&f->j, P(f, "a"), "open", false, true);
+	put(P(f, "a"), "clobbered\n", 0600);
+	nono_journal_record(&f->j, P(f, "b"), "open", false, true);
+	put(P(f, "b"), "again\n", 0600);
+	nono_journal_end(&f->j, 0);
+	assert_string_equal(get(out), "again\n");
+	restore(f, NULL, &rep);
+	assert_int_equal(rep.n[NONO_RB_FAILED], 0);
+	assert_int_equal(rep.n[NONO_RB_WRITE], 2);
+	/* every name has the bytes and the mode back, and is the same file */
+	assert_string_equal(get(P(f, "a")), "original\n");
+	assert_string_equal(get(P(f, "b")), "original\n");
+	assert_string_equal(get(out), "original\n");
+	assert_true(ino_of(P(f, "a")) == ino && ino_of(P(f, "b")) == ino && ino_of(out) == ino);
+	{
+		struct stat st;
+
+		assert_int_equal(stat(out, &st), 0);
+		assert_int_equal(st.st_mode & 07777, 0640);
+		assert_int_equal(st.st_nlink, 3);
+	}
+	restore(f, NULL, &rep);
+	assert_int_equal(rep.n[NONO_RB_WRITE] + rep.n[NONO_RB_LINK] + rep.n[NONO_RB_CHMOD], 0);
+	free(out);
+}
+
+static void
+hard_link_replaced_is_linked_back(void **state)
+{
+	struct fx *f = *state;
+	struct nono_rb_report rep;
+	char *out = xasprintf("%s/outside", f->root);
+	ino_t ino;
+
+	put(P(f, "a"), "original\n", 0644);
+	assert_int_equal(link(P(f, "a"), P(f, "b")), 0);
+	assert_int_equal(link(P(f, "a"), out), 0);
+	ino = ino_of(P(f, "a"));
+	begin(f);
+	/* written through a, then a renamed over: b (never recorded) and the
+	 * outside name hold the written inode */
+	nono_journal_record(&f->j, P(f, "a"), "open", false, true);
+	put(P(f, "a"), "through a\n", 0644);
+	nono_journal_record(&f->j, P(f, "x"), "open", false, true);
+	put(P(f, "x"), "replacement\n", 0644);
+	nono_journal_record(&f->j, P(f, "a"), "rename", true, false);
+	assert_int_equal(rename(P(f, "x"), P(f, "a")), 0);
+	nono_journal_end(&f->j, 0);
+	assert_true(ino_of(P(f, "a")) != ino);
+	restore(f, NULL, &rep);
+	assert_int_equal(rep.n[NONO_RB_FAILED], 0);
+	assert_int_equal(rep.n[NONO_RB_LINK], 1);
+	assert_string_equal(get(P(f, "a")), "original\n");
+	assert_string_equal(get(P(f, "b")), "original\n");
+	assert_string_equal(get(out), "original\n");
+	assert_true(ino_of(P(f, "a")) == ino && ino_of(P(f, "b")) == ino);
+	assert_null(get(P(f, "x")));
+	free(out);
+}
+
+static void
+hard_link_names_all_gone_come_back_as_one_file(void **state)
+{
+	struct fx *f = *state;
+	struct nono_rb_report rep;
+
+	put(P(f, "a"), "original\n", 0644);
+	assert_int_equal(link(P(f, "a"), P(f, "b")), 0);
+	begin(f);
+	nono_journal_record(&f->j, P(f, "a"), "unlink", false, false);
+	unlink(P(f, "a"));
+	nono_journal_record(&f->j, P(f, "b"), "unlink", false, false);
+	unlink(P(f, "b"));
+	nono_journal_end(&f->j, 0);
+	restore(f, NULL, &rep);
+	assert_int_equal(rep.n[NONO_RB_FAILED], 0);
+	assert_int_equal(rep.n[NONO_RB_WRITE], 1);
+	assert_int_equal(rep.n[NONO_RB_LINK], 1);
+	assert_string_equal(get(P(f, "a")), "original\n");
+	assert_string_equal(get(P(f, "b")), "original\n");
+	assert_true(ino_of(P(f, "a")) == ino_of(P(f, "b")));
+	restore(f, NULL, &rep);
+	assert_int_equal(rep.n[NONO_RB_WRITE] + rep.n[NONO_RB_LINK], 0);
+}
+
+static void
+hard_link_never_written_through_a_symlink(void **state)
+{
+	struct fx *f = *state;
+	struct nono_rb_report rep;
+	char *victim = xasprintf("%s/victim", f->root);
+
+	put(victim, "victim\n", 0644);
+	put(P(f, "a"), "original\n", 0644);
+	assert_int_equal(link(P(f, "a"), P(f, "b")), 0);
+	begin(f);
+	nono_journal_record(&f->j, P(f, "a"), "open", false, true);
+	put(P(f, "a"), "clobbered\n", 0644);
+	/* both names now links to a file outside */
+	nono_journal_record(&f->j, P(f, "b"), "unlink", false, false);
+	unlink(P(f, "a"));
+	unlink(P(f, "b"));
+	assert_int_equal(symlink(victim, P(f, "a")), 0);
+	assert_int_equal(symlink(victim, P(f, "b")), 0);
+	nono_journal_end(&f->j, 0);
+	restore(f, NULL, &rep);
+	assert_int_equal(rep.n[NONO_RB_FAILED], 0);
+	assert_string_equal(get(victim), "victim\n");
+	assert_string_equal(get(P(f, "a")), "original\n");
+	assert_true(ino_of(P(f, "a")) == ino_of(P(f, "b")));
+	free(victim);
+}
+
+static void
+old_manifest_without_inodes_restores_as_before(void **state)
+{
+	struct fx *f = *state;
+	struct nono_rb_report rep;
+	char *out = xasprintf("%s/outside", f->root), *man, line[4096], *cut;
+	FILE *fp;
+
+	put(P(f, "a"), "original\n", 0644);
+	assert_int_equal(link(P(f, "a"), out), 0);
+	begin(f);
+	nono_journal_record(&f->j, P(f, "a"), "open", false, true);
+	put(P(f, "a"), "clobbered\n", 0644);
+	nono_journal_end(&f->j, 0);
+	/* the line as an older nono wrote it: no dev, ino, nlink (the last
+	 * fields of the object) */
+	man = xasprintf("%s/manifest.ndjson", f->j.dir);
+	fp = fopen(man, "r");
+	assert_non_null(fgets(line, sizeof(line), fp));
+	fclose(fp);
+	cut = strstr(line, ",\"dev\":");
+	assert_non_null(cut);
+	strcpy(cut, "}\n");
+	fp = fopen(man, "w");
+	fputs(line, fp);
+	fclose(fp);
+	free(man);
+	restore(f, NULL, &rep);
+	assert_int_equal(rep.n[NONO_RB_WRITE], 1);
+	assert_string_equal(get(P(f, "a")), "original\n");
+	/* a new file under the recorded name, as before */
+	assert_string_equal(get(out), "clobbered\n");
+	assert_true(ino_of(P(f, "a")) != ino_of(out));
+	free(out);
+}
+
 int
 main(void)
 {
@@ -499,6 +746,12 @@ main(void)
 	    cmocka_unit_test_setup_teardown(corrupt_content_is_never_restored, setup, teardown),
 	    cmocka_unit_test_setup_teardown(running_session_is_not_restored, setup, teardown),
 	    cmocka_unit_test_setup_teardown(cleanup_keeps_newest_and_collects_objects, setup, teardown),
+	    cmocka_unit_test_setup_teardown(hard_link_is_recorded_with_its_inode, setup, teardown),
+	    cmocka_unit_test_setup_teardown(hard_link_restored_in_place, setup, teardown),
+	    cmocka_unit_test_setup_teardown(hard_link_replaced_is_linked_back, setup, teardown),
+	    cmocka_unit_test_setup_teardown(hard_link_names_all_gone_come_back_as_one_file, setup, teardown),
+	    cmocka_unit_test_setup_teardown(hard_link_never_written_through_a_symlink, setup, teardown),
+	    cmocka_unit_test_setup_teardown(old_manifest_without_inodes_restores_as_before, setup, teardown),
 	};
 
 	umask(022);
