@@ -44,7 +44,8 @@ cmp_rec(const void *a, const void *b)
  * a's new bytes). Each later record takes the first one's state: what every
  * name of that inode had before the session. Every change of a name in the
  * grants is journaled before it runs, so two file records of one (dev, ino)
- * are names of one inode that existed before the session. */
+ * whose first had several names are names of one inode that existed before
+ * the session. */
 static void
 link_records(struct nono_entry *es, size_t n)
 {
@@ -64,6 +65,10 @@ link_records(struct nono_entry *es, size_t n)
 			f = k; /* the first record of the next inode */
 			continue;
 		}
+		/* a file with one name had no other to be recorded under: the
+		 * number was reused */
+		if (first->nlink < 2)
+			continue;
 		e->mode = first->mode;
 		e->size = first->size;
 		e->mtime_ns = first->mtime_ns;
@@ -614,8 +619,9 @@ put_file(const char *store, const char *dir, int dfd, const char *leaf, const st
  *
  * Why (dev, ino) identifies it: every change of a name in the grants is
  * journaled before it runs, so a name recorded as naming (dev, ino) named
- * that inode before the session, and the number names no other file while
- * the inode lives. Only once all its names are gone can the number be
+ * that inode before the session, and a file beside it that the session
+ * never recorded (nor excluded) still names what it named then; the number
+ * names no other file while the inode lives. Only once all its names are gone can the number be
  * reused, by a file the session made; restoring into that one gives it the
  * saved content, owner and mode: the state a new file would have. Restore
  * writes only into a regular file that a path inside the grants names now
@@ -880,7 +886,8 @@ inode_put(const char *store, const char *dir, const struct nono_entry *e, struct
 		if (r == 0)
 			r = put_owner(-1, NULL, w, e);
 	}
-	if (!dry_run && r == 0 && (g->wrote || g->chmodded) && fchmod(fd, e->mode & 0777) < 0)
+	/* even after a failed write: reopen_write may have made it writable */
+	if (!dry_run && (g->wrote || g->chmodded) && fchmod(fd, e->mode & 0777) < 0 && r == 0)
 		r = -errno;
 	if (w >= 0)
 		close(w);

@@ -453,3 +453,126 @@ print('r', r, ctypes.get_errno())"
 	[[ "$output" == *"r -1 1"* ]]
 	[ "$(cat "$WORK/sub/victim")" = keep ]
 }
+
+# ---- hard links: a file with two names is restored by inode ----------------
+
+# $WORK/a and $1 are two names of one file; its bytes are kept aside and its
+# inode number in $ino
+hard_link_setup() {
+	printf 'the original bytes\n' >"$WORK/a"
+	ln "$WORK/a" "$1"
+	cp "$WORK/a" "$SCRATCH/a.orig"
+	ino=$(stat -c %i "$WORK/a")
+}
+
+# a and $1 have the original bytes and are still the one file
+hard_link_restored() {
+	cmp "$WORK/a" "$SCRATCH/a.orig"
+	cmp "$1" "$SCRATCH/a.orig"
+	[ "$(stat -c %i "$WORK/a")" = "$ino" ] || { echo "a is inode $(stat -c %i "$WORK/a"), was $ino"; return 1; }
+	[ "$(stat -c %i "$1")" = "$ino" ] || { echo "$1 is inode $(stat -c %i "$1"), was $ino"; return 1; }
+}
+
+# clobber a in place three ways, each a session of its own, and restore it:
+# the other name ($1) gets the bytes back too
+hard_link_clobber_and_restore() {
+	local other=$1 how
+	for how in shell python truncate; do
+		rm -rf "$STORE"
+		case $how in
+		shell) set -- sh -c 'echo new > a' ;;
+		python) set -- python3 -c 'open("a", "w").write("new from python\n")' ;;
+		truncate) set -- truncate -s 3 a ;;
+		esac
+		run timeout 30 "$NONO" run --silent --rollback --allow-delete --allow-command truncate --allow "$WORK" -- "$@"
+		echo "$how: $output"
+		[ "$status" -eq 0 ]
+		# written in place: the other name shows it too
+		run -1 cmp -s "$other" "$SCRATCH/a.orig"
+		[ "$(stat -c %i "$WORK/a")" = "$ino" ]
+		run timeout 30 "$NONO" rollback show last
+		echo "$output"
+		[[ "$output" == *"modified   $WORK/a  (hard link: 2 names, restored in place)"* ]]
+		run timeout 30 "$NONO" rollback restore last
+		echo "$output"
+		[ "$status" -eq 0 ]
+		[[ "$output" == *"Restored 1 path"* ]]
+		hard_link_restored "$other"
+		[ "$(stat -c %h "$WORK/a")" = 2 ]
+	done
+}
+
+@test "a hard-linked file clobbered in place comes back under both names (the other in the grant)" {
+	hard_link_setup "$WORK/b"
+	hard_link_clobber_and_restore "$WORK/b"
+}
+
+@test "a hard-linked file clobbered in place comes back under both names (the other outside the grants)" {
+	hard_link_setup "$OUTSIDE/b"
+	hard_link_clobber_and_restore "$OUTSIDE/b"
+	run -0 timeout 30 "$NONO" rollback show last --json
+	echo "$output" | python3 -c '
+import json, sys
+p = json.load(sys.stdin)["paths"]
+assert p[0]["hard_link"] == {"names": 2, "restore": "in place"}, p'
+}
+
+@test "a hard-linked name written through, then renamed over, is linked back to its other names" {
+	hard_link_setup "$WORK/b"
+	ln "$WORK/a" "$OUTSIDE/c"
+	run timeout 30 "$NONO" run --silent --allow-delete --allow-command mv --allow "$WORK" -- \
+		sh -c 'echo written through a > a; echo replacement > x; mv x a'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$WORK/a")" = replacement ]
+	[ "$(cat "$OUTSIDE/c")" = "written through a" ]
+	run timeout 30 "$NONO" rollback show last
+	echo "$output"
+	[[ "$output" == *"modified   $WORK/a  (hard link: 3 names, replaced: linked back to its other name)"* ]]
+	run timeout 30 "$NONO" rollback restore last
+	echo "$output"
+	[ "$status" -eq 0 ]
+	hard_link_restored "$WORK/b"
+	hard_link_restored "$OUTSIDE/c"
+	[ "$(stat -c %h "$WORK/a")" = 3 ]
+	[ ! -e "$WORK/x" ]
+	run timeout 30 "$NONO" rollback restore last
+	echo "$output"
+	[[ "$output" == *"Restored 0 paths"* ]]
+}
+
+@test "a hard-linked name renamed over, its other name outside the grants: a new file, the other left as it is" {
+	hard_link_setup "$OUTSIDE/b"
+	run timeout 30 "$NONO" run --silent --allow-delete --allow-command mv --allow "$WORK" -- \
+		sh -c 'echo replacement > x; mv x a'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run timeout 30 "$NONO" rollback show last
+	echo "$output"
+	[[ "$output" == *"$WORK/a  (hard link: 2 names, no name of it found: restored as a new file"* ]]
+	run timeout 30 "$NONO" rollback restore last
+	echo "$output"
+	[ "$status" -eq 0 ]
+	cmp "$WORK/a" "$SCRATCH/a.orig"
+	cmp "$OUTSIDE/b" "$SCRATCH/a.orig"
+	[ "$(stat -c %i "$OUTSIDE/b")" = "$ino" ]
+	[ "$(stat -c %i "$WORK/a")" != "$ino" ]
+}
+
+@test "restore never writes a hard-linked file through a symlink left in its place" {
+	hard_link_setup "$WORK/b"
+	run timeout 30 "$NONO" run --silent --allow-delete --allow "$WORK" -- python3 -c "
+import os
+open('a', 'w').write('new\n')
+os.unlink('a')
+os.symlink('$OUTSIDE/data.txt', 'a')"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -L "$WORK/a" ]
+	run timeout 30 "$NONO" rollback restore last
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$OUTSIDE/data.txt")" = outside-data ]
+	[ ! -L "$WORK/a" ]
+	hard_link_restored "$WORK/b"
+}
