@@ -210,6 +210,10 @@ N_ATTACKS=16
 	export XDG_CONFIG_HOME="$HOME/cfg" XDG_DATA_HOME="$HOME/data"
 	own_files
 	echo "$ATTACKS" > "$SCRATCH/attacks.py"
+	# claude-code installs its hook there first, from outside the sandbox
+	run nono_run --profile claude-code -- true
+	[ "$(cmp "$XDG_DATA_HOME/nono/hooks/nono-hook.sh" "${NONO_SRCDIR:-$BATS_TEST_DIRNAME/..}/hooks/nono-hook.sh")" = "" ]
+	OWN_SUM=$(own_sum)
 	for prof in default claude-code python-dev node-dev rust-dev go-dev; do
 		run nono_run --profile "$prof" --allow "$HOME" --read-file "$SCRATCH/attacks.py" -- \
 			python3 "$SCRATCH/attacks.py" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$HOME"
