@@ -244,6 +244,25 @@ EOF
 	[[ "$c" == *"  nono run --allow $WORK --read-file $(realpath "$HOOK") --read-file $SCRATCH/in.json --allow $OUTSIDE -- claude"* ]]
 }
 
+@test "hook: a denied write to nono's own files or state offers no grant and no bypass" {
+	mkdir -p "$HOME/.config/nono/profiles" "$HOME/.local/state/nono"
+	for target in "$HOME/.config/nono/profiles/evil.json" "$HOME/.local/state/nono/x"; do
+		in='{"hook_event_name":"PostToolUseFailure","tool_name":"Write","tool_input":{"file_path":"'"$target"'","content":"{}"},"error":"EACCES: permission denied"}'
+		run hook_in_sandbox "$in"
+		echo "$output"
+		c=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["hookSpecificOutput"]["additionalContext"])' "$output")
+		[[ "$c" == *"Blocked: $target"* ]]
+		[[ "$c" == *"holds nono's own files (policy group nono_"* ]]
+		[[ "$c" == *"Tell the user that this change must be made outside nono, by them."* ]]
+		[[ "$c" != *bypass* ]] && [[ "$c" != *"nono run"* ]]
+	done
+	# reading them is a grant like any other
+	in='{"hook_event_name":"PostToolUseFailure","tool_name":"Read","tool_input":{"file_path":"'"$HOME"'/.config/nono/config.ini"},"error":"EACCES: permission denied"}'
+	run hook_in_sandbox "$in"
+	[[ "$output" == *"--read $HOME/.config/nono -- claude"* ]]
+	[[ "$output" != *bypass* ]]
+}
+
 @test "hook: silent outside a sandbox, on other failures, and on successful Bash output" {
 	in='{"hook_event_name":"PostToolUseFailure","tool_name":"Bash","error":"cat: /x: Permission denied"}'
 	run sh -c "printf '%s' '$in' | sh '$HOOK'"
