@@ -5,7 +5,9 @@
 # is a sandbox denial it tells Claude what the sandbox allows, that the
 # boundary is final, and the exact 'nono run' line the user can restart with.
 # It reads the capabilities from $NONO_CAP_FILE and does nothing without it.
-# POSIX sh; needs only sed, awk and grep.
+# POSIX sh; needs only sed, awk and grep. nono installs it in
+# $XDG_DATA_HOME/nono/hooks, among its own files, which no sandbox can write.
+# After a change, add the file's SHA-256 to known_scripts in src/hooks.c.
 
 [ -n "${NONO_CAP_FILE:-}" ] && [ -r "$NONO_CAP_FILE" ] || exit 0
 
@@ -61,7 +63,7 @@ cwd_flag=
 while IFS=$tab read -r p acc src carved; do
 	[ -n "$p" ] || continue
 	case $src in
-	group:* | "exec shim" | NONO_CAP_FILE) system=$((system + 1)); continue ;;
+	group:* | "exec shim" | NONO_CAP_FILE | "nono hook") system=$((system + 1)); continue ;;
 	esac
 	[ "$carved" = true ] && continue
 	allowed="$allowed  $p ($acc)
@@ -96,9 +98,20 @@ fi
 line="nono run"
 [ -n "$profile" ] && line="$line --profile $(shq "$profile")"
 line="$line$cwd_flag$flags"
+# nono's own files: a read grant reads them, nothing writes them; its state
+# is never granted
+own=
 if [ -n "$protected" ]; then
 	pdir=${protected%"$tab"*}
 	pgroup=${protected#*"$tab"}
+	case $pgroup in
+	nono_files) [ "$tool" = Read ] && protected= || own=$pgroup ;;
+	nono_state) own=$pgroup ;;
+	esac
+fi
+if [ -n "$own" ]; then
+	line=
+elif [ -n "$protected" ]; then
 	line="$line $grant $(shq "$need") --bypass-protection $(shq "$pdir") -- claude"
 else
 	line="$line $grant $(shq "$need") -- claude"
@@ -110,10 +123,20 @@ if [ -n "$path" ]; then
 Blocked: $path
 "
 fi
-if [ -n "$protected" ]; then
+if [ -n "$own" ]; then
+	blocked="$blocked$pdir holds nono's own files (policy group $pgroup): no nono
+sandbox can change them, whatever the user grants.
+"
+elif [ -n "$protected" ]; then
 	blocked="$blocked$pdir is a protected sensitive path (policy group $pgroup): nono
 never grants it unless the user deliberately bypasses that protection.
 "
+fi
+if [ -n "$own" ]; then
+	action="Tell the user that this change must be made outside nono, by them."
+else
+	action="Tell the user they must EXIT this Claude session and restart with:
+  $line"
 fi
 context="[NONO SANDBOX - PERMISSION DENIED]
 
@@ -127,8 +150,7 @@ ${allowed}  + $system system paths (read-only)
 Network: $net
 
 REQUIRED ACTION:
-Tell the user they must EXIT this Claude session and restart with:
-  $line
+$action
 Do not retry the operation, copy the data another way, or look for a
 different route to it: every route is blocked by the kernel."
 

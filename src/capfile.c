@@ -392,16 +392,22 @@ nono_capfile_read(struct nono_policy *out, const char *path, struct nono_error *
 	json_array_foreach(json_object_get(root, "denied"), i, v)
 	{
 		struct nono_deny *d;
+		const struct nono_group *g;
 
 		if (!json_is_string(json_object_get(v, "path")))
 			continue;
 		out->denies = xrealloc(out->denies, (out->n_denies + 1) * sizeof(*out->denies));
 		d = &out->denies[out->n_denies++];
+		memset(d, 0, sizeof(*d));
 		d->path = xstrdup(json_string_value(json_object_get(v, "path")));
 		d->len = strlen(d->path);
 		d->given = xstrdup(json_string_value(json_object_get(v, "original")));
 		d->group = xstrdup(json_string_value(json_object_get(v, "group")));
-		d->description = nono_group_find(d->group) ? nono_group_find(d->group)->description : "sensitive path";
+		g = d->group ? nono_group_find(d->group) : NULL;
+		d->description = g ? g->description : "sensitive path";
+		/* nono's own files: the entries of their group's protect list */
+		for (size_t j = 0; g && g->protect && g->protect[j] && d->given; j++)
+			d->readable = d->readable || strcmp(g->protect[j], d->given) == 0;
 	}
 	json_array_foreach(json_object_get(root, "carved"), i, v)
 	{

@@ -353,8 +353,8 @@ cmd_groups(int argc, char **argv)
 
 	for (size_t i = 0; i < nono_n_groups; i++) {
 		const struct nono_group *g = &nono_groups[i];
-		const char *const *sets[] = {g->read, g->write, g->readwrite, g->deny};
-		const char *labels[] = {"read", "write", "read+write", "deny"};
+		const char *const *sets[] = {g->read, g->write, g->readwrite, g->deny, g->protect};
+		const char *labels[] = {"read", "write", "read+write", "deny", "read-only"};
 
 		if (name && strcmp(name, g->name) != 0)
 			continue;
@@ -362,7 +362,7 @@ cmd_groups(int argc, char **argv)
 		       g->required ? " (required)" : "", g->description);
 		if (!name)
 			continue;
-		for (int s = 0; s < 4; s++)
+		for (int s = 0; s < 5; s++)
 			for (size_t j = 0; sets[s] && sets[s][j]; j++)
 				printf("  %-10s %s\n", labels[s], sets[s][j]);
 		for (size_t j = 0; g->commands && g->commands[j].name; j++)

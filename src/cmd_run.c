@@ -31,15 +31,19 @@ extern char **environ;
 
 /* The agent hooks the profile declares, installed or updated before the
  * sandbox exists (it grants ~/.claude only if it is there). A failure is
- * reported and the launch goes on: the sandbox does not depend on it. */
-static void
+ * reported and the launch goes on: the sandbox does not depend on it. But
+ * what nono did not write (a planted settings.json entry, a changed script)
+ * is refused: when it cannot be replaced, nothing runs, since the agent
+ * would run it. */
+static int
 install_hooks(const struct nono_launch *l)
 {
 	for (size_t i = 0; i < l->hooks.n; i++) {
 		struct nono_hooks_status st;
 		struct nono_error err = {0};
 		unsigned changed = 0;
-		bool fresh;
+		bool foreign;
+		char *d;
 
 		if (nono_hooks_status(&st, l->hooks.v[i], &err) < 0) {
 			log_warn("%s hook not installed: %s", l->hooks.v[i], err.msg);
@@ -48,25 +52,41 @@ install_hooks(const struct nono_launch *l)
 			nono_hooks_status_free(&st);
 			continue;
 		}
-		fresh = st.script == NONO_HOOKS_MISSING;
-		if (st.script == NONO_HOOKS_CURRENT && st.settings == NONO_HOOKS_CURRENT &&
-		    st.guidance == NONO_HOOKS_CURRENT) {
+		foreign = nono_hooks_warn(&st, !l->silent, true);
+		if (nono_hooks_current(&st)) {
 			nono_hooks_status_free(&st);
 			continue;
 		}
 		if (nono_hooks_install(&changed, l->hooks.v[i], &err) < 0) {
+			if (foreign) {
+				log_error("%s hook: cannot replace what nono did not write: %s", l->hooks.v[i],
+					  err.msg);
+				log_hint("%s", err.hint[0] ? err.hint : "fix it, then run 'nono hooks install'");
+				nono_hooks_status_free(&st);
+				return -1;
+			}
 			log_warn("%s hook not installed: %s", l->hooks.v[i], err.msg);
 			if (err.hint[0] && !l->silent)
 				log_hint("%s", err.hint);
-		} else if (changed && !l->silent) {
-			char *d = nono_path_display(st.script_path);
+		} else if (changed && !l->silent && !foreign) {
+			d = nono_path_display(st.script_path);
+			if (st.legacy && (changed & NONO_HOOKS_SETTINGS)) {
+				char *old = nono_path_display(st.legacy_path);
 
-			fprintf(stderr, fresh ? "Installing %s hook to %s\n" : "Updating %s hook in %s\n",
-				l->hooks.v[i], d);
+				fprintf(stderr, "Moving %s hook from %s to %s, out of the sandbox's reach\n",
+					l->hooks.v[i], old, d);
+				free(old);
+			} else if (changed & ~NONO_HOOKS_LEGACY) {
+				fprintf(stderr,
+					st.script == NONO_HOOKS_MISSING ? "Installing %s hook to %s\n"
+									: "Updating %s hook in %s\n",
+					l->hooks.v[i], d);
+			}
 			free(d);
 		}
 		nono_hooks_status_free(&st);
 	}
+	return 0;
 }
 
 /* The session's audit trail, opened in the parent while the child confines
@@ -200,8 +220,8 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	}
 	if (l->extra_read)
 		nono_policy_grant(&l->policy, l->extra_read, NONO_ACC_READ, NONO_KIND_FILE, "nono shell", false);
-	if (!l->dry_run)
-		install_hooks(l);
+	if (!l->dry_run && install_hooks(l) < 0)
+		goto out;
 	if ((r = nono_launch_proxy_mode(l, &err)) < 0) {
 		nono_print_error(&err);
 		goto out;

@@ -20,6 +20,7 @@ static const char *const reason_names[] = {
     [NONO_WHY_NOT_GRANTED] = "path_not_granted",
     [NONO_WHY_INSUFFICIENT] = "insufficient_access",
     [NONO_WHY_CARVED] = "carved_out",
+    [NONO_WHY_OWN] = "nono_own_file",
 };
 
 const char *
@@ -95,6 +96,15 @@ nono_why_print(const struct nono_verdict *v, enum nono_op op, bool json, FILE *f
 		break;
 	case NONO_WHY_NOT_GRANTED:
 		fprintf(f, "  Reason:     no grant covers this path\n");
+		break;
+	case NONO_WHY_OWN:
+		disp = nono_path_display(v->deny->path);
+		fprintf(f,
+			"  Reason:     nono's own file: %s, protected by group '%s'; a sandbox may read it where a "
+			"grant reaches it, never create, change, rename or delete anything there\n"
+			"  Fix:        none: no flag grants it; edit it outside the sandbox\n",
+			disp, v->deny->group);
+		free(disp);
 		break;
 	}
 	if (v->suggest && !v->allowed)

@@ -74,7 +74,18 @@ const struct nono_group nono_groups[] = {
 	.name = "nono_state",
 	.description = "nono's own state (audit trail, rollback store, shell history)",
 	.required = true,
-	.deny = L("$XDG_STATE_HOME/nono", "~/.nono"),
+	.own = true,
+	.deny = L("$XDG_STATE_HOME/nono", "~/.local/state/nono", "~/.nono"),
+    },
+    {
+	/* what the next launch loads, and the hook Claude Code runs outside a
+	 * sandbox too: a write here would widen a later sandbox or run code
+	 * outside one. Readable, so the hook runs inside. */
+	.name = "nono_files",
+	.description = "nono's own configuration, profiles and hook script: readable, never writable",
+	.required = true,
+	.own = true,
+	.protect = L("$XDG_CONFIG_HOME/nono", "$XDG_DATA_HOME/nono", "~/.config/nono", "~/.local/share/nono"),
     },
     {
 	.name = "system_read_linux_core",
@@ -122,9 +133,19 @@ const struct nono_group nono_groups[] = {
 const size_t nono_n_groups = sizeof(nono_groups) / sizeof(nono_groups[0]);
 
 const char *const nono_default_groups[] = {
-    "deny_credentials",	  "deny_keychains_linux", "deny_browser_data_linux", "deny_shell_history",
-    "deny_shell_configs", "nono_state",		  "system_read_linux_core",  "system_dev_linux",
-    "user_tools",	  "git_config",		  "dangerous_commands",	     NULL,
+    "deny_credentials",
+    "deny_keychains_linux",
+    "deny_browser_data_linux",
+    "deny_shell_history",
+    "deny_shell_configs",
+    "nono_state",
+    "nono_files",
+    "system_read_linux_core",
+    "system_dev_linux",
+    "user_tools",
+    "git_config",
+    "dangerous_commands",
+    NULL,
 };
 
 const struct nono_group *

@@ -22,6 +22,8 @@ struct nono_group {
 	const char *const *write;	 /* write (create) only */
 	const char *const *readwrite;	 /* both */
 	const char *const *deny;	 /* never readable nor writable */
+	const char *const *protect;	 /* never writable; readable where a grant reaches */
+	bool own;			 /* nono's own files: --bypass-protection never reaches them */
 	const struct nono_cmd *commands; /* refused commands */
 };
 

@@ -1,6 +1,7 @@
 /* hooks.c - see hooks.h (supervisor side). */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -13,18 +14,32 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dl.h"
 #include "hooks.h"
 #include "util.h"
+#include "vars.h"
 
 /* const char nono_hooks_script[], built from hooks/nono-hook.sh */
 #include "nono-hook-script.h"
 
 const char *const nono_hooks_targets[] = {"claude-code", NULL};
 
-/* How settings.json names the script: Claude Code runs hook commands through
- * a shell, so $HOME follows the user. */
-#define HOOK_COMMAND "$HOME/.claude/hooks/nono-hook.sh"
-#define HOOK_SUFFIX  "/.claude/hooks/nono-hook.sh"
+/* Where nono kept the script before, below ~/.claude, which the claude-code profile
+ * lets the sandbox write: moved out on the next install. */
+#define LEGACY_REL "hooks/nono-hook.sh"
+/* A hook entry whose command names this claims to be nono's. */
+#define HOOK_TAG "nono-hook"
+
+/* SHA-256 of every script a nono release has installed, so that nono
+ * recognises a file it wrote: an older one is updated without a warning,
+ * and the copy in ~/.claude/hooks is removed only when it is one of these.
+ * When hooks/nono-hook.sh changes, add the new digest (tests/hooks.bats
+ * checks that the current script's is here). */
+static const char *const known_scripts[] = {
+    "eaa841475c0a289bba6123847496375a247e43c4a4e870e51805d98a99155e88", /* 0.1.0, in ~/.claude/hooks */
+    "f32164198fbf6d0dd5c0d8d41203797019307af1acc4526e264b0d3f46377231", /* in $XDG_DATA_HOME/nono/hooks */
+    NULL,
+};
 
 static const struct {
 	const char *event, *matcher;
@@ -66,29 +81,126 @@ nono_hooks_target_known(const char *target)
 
 /* ---- settings.json ----------------------------------------------------- */
 
-static bool
-is_ours(const json_t *hook)
+/* How settings.json names the script: Claude Code runs a hook's command
+ * through a shell, so the absolute path is one shell word. */
+char *
+nono_hooks_command(const char *script_path)
 {
-	const char *c = json_string_value(json_object_get(hook, "command"));
-	size_t n = c ? strlen(c) : 0, s = strlen(HOOK_SUFFIX);
+	bool plain = *script_path != '\0';
+	char *s = NULL;
+	size_t n = 0;
+	FILE *f;
 
-	return c && (strcmp(c, HOOK_COMMAND) == 0 || (n > s && strcmp(c + n - s, HOOK_SUFFIX) == 0));
+	for (const char *c = script_path; *c && plain; c++)
+		plain = isalnum((unsigned char)*c) || strchr("/._-+:@%=,", *c);
+	if (plain)
+		return xstrdup(script_path);
+	f = open_memstream(&s, &n);
+	if (!f)
+		abort();
+	fputc('\'', f);
+	for (const char *c = script_path; *c; c++)
+		if (*c == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*c, f);
+	fputc('\'', f);
+	if (fclose(f) != 0)
+		abort();
+	return s;
 }
 
-/* Our hooks in the document: how many, and whether each registration is in
- * place as install leaves it. */
-static size_t
-count_ours(const json_t *doc, bool *complete)
+enum entry {
+	NOT_OURS,
+	OURS,	 /* exactly what install writes */
+	LEGACY,	 /* what an earlier nono wrote: the script in ~/.claude/hooks */
+	PLANTED, /* names nono's hook, runs something else */
+};
+
+static bool
+legacy_command(const char *c)
+{
+	char *abs = nono_path_join(nono_home(), ".claude/" LEGACY_REL);
+	bool r = strcmp(c, "$HOME/.claude/" LEGACY_REL) == 0 || strcmp(c, "~/.claude/" LEGACY_REL) == 0 ||
+		 strcmp(c, abs) == 0;
+
+	free(abs);
+	return r;
+}
+
+static enum entry
+classify(const json_t *hook, const char *command)
+{
+	const char *c = json_string_value(json_object_get(hook, "command"));
+	const char *t = json_string_value(json_object_get(hook, "type"));
+
+	if (!c || !strstr(c, HOOK_TAG))
+		return NOT_OURS;
+	/* a key install never writes (a "shell" to run it with, say) makes it
+	 * someone else's */
+	if (json_object_size(hook) == 2 && t && strcmp(t, "command") == 0) {
+		if (strcmp(c, command) == 0)
+			return OURS;
+		if (legacy_command(c))
+			return LEGACY;
+	}
+	return PLANTED;
+}
+
+/* A planted entry as the warning names it: its command, and the keys
+ * beside it that install never writes. */
+static char *
+describe(const json_t *hook)
+{
+	char *s = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&s, &n);
+	const char *k;
+	json_t *v;
+	bool first = true;
+
+	if (!f)
+		abort();
+	fputs(json_string_value(json_object_get(hook, "command")), f);
+	json_object_foreach((json_t *)hook, k, v)
+	{
+		if (strcmp(k, "command") == 0 ||
+		    (strcmp(k, "type") == 0 && json_is_string(v) && strcmp(json_string_value(v), "command") == 0))
+			continue;
+		fprintf(f, "%s%s", first ? "' with '" : "', '", k);
+		if (json_is_string(v))
+			fprintf(f, ": %s", json_string_value(v));
+		first = false;
+	}
+	if (fclose(f) != 0)
+		abort();
+	return s;
+}
+
+struct scan {
+	size_t n;		  /* entries that name nono's hook */
+	unsigned found;		  /* registrations in place as install leaves them */
+	size_t legacy;		  /* entries for the old script in ~/.claude/hooks */
+	struct nono_strv planted; /* commands of the entries that run something else */
+};
+
+static bool
+complete(const struct scan *sc)
+{
+	return sc->found == (1u << N_REGS) - 1 && sc->n == N_REGS;
+}
+
+/* The entries in the document that name nono's hook. */
+static void
+scan(struct scan *out, const json_t *doc, const char *command)
 {
 	json_t *hooks = json_object_get(doc, "hooks");
 	const char *ev;
 	json_t *groups;
-	size_t n = 0, found = 0;
 
-	if (!json_is_object(hooks)) {
-		*complete = false;
-		return 0;
-	}
+	memset(out, 0, sizeof(*out));
+	if (!json_is_object(hooks))
+		return;
 	json_object_foreach(hooks, ev, groups)
 	{
 		size_t i, j;
@@ -102,25 +214,28 @@ count_ours(const json_t *doc, bool *complete)
 
 			json_array_foreach(json_object_get(g, "hooks"), j, h)
 			{
-				if (!is_ours(h))
+				enum entry k = classify(h, command);
+
+				if (k == NOT_OURS)
 					continue;
-				n++;
-				for (size_t r = 0; r < N_REGS; r++)
+				out->n++;
+				out->legacy += k == LEGACY;
+				if (k == PLANTED)
+					nono_strv_push_owned(&out->planted, describe(h));
+				for (size_t r = 0; r < N_REGS && k == OURS; r++)
 					if (strcmp(ev, registrations[r].event) == 0 && m &&
-					    strcmp(m, registrations[r].matcher) == 0 &&
-					    strcmp(json_string_value(json_object_get(h, "command")), HOOK_COMMAND) == 0)
-						found |= 1u << r;
+					    strcmp(m, registrations[r].matcher) == 0)
+						out->found |= 1u << r;
 			}
 		}
 	}
-	*complete = found == (1u << N_REGS) - 1 && n == N_REGS;
-	return n;
 }
 
-/* Take our hooks out; a group, event list or "hooks" object that only
- * becomes empty because of that goes too. Returns how many were removed. */
+/* Take out every entry that names nono's hook (planted ones included); a
+ * group, event list or "hooks" object that only becomes empty because of
+ * that goes too. Returns how many were removed. */
 static size_t
-strip_ours(json_t *doc)
+strip_ours(json_t *doc, const char *command)
 {
 	json_t *hooks = json_object_get(doc, "hooks");
 	const char *ev;
@@ -144,7 +259,7 @@ strip_ours(json_t *doc)
 				continue;
 			had = n;
 			for (size_t j = json_array_size(hs); j-- > 0;)
-				if (is_ours(json_array_get(hs, j))) {
+				if (classify(json_array_get(hs, j), command) != NOT_OURS) {
 					json_array_remove(hs, j);
 					n++;
 				}
@@ -160,7 +275,7 @@ strip_ours(json_t *doc)
 }
 
 static int
-add_ours(json_t *doc, const char *file, struct nono_error *err)
+add_ours(json_t *doc, const char *file, const char *command, struct nono_error *err)
 {
 	json_t *hooks = json_object_get(doc, "hooks");
 
@@ -182,7 +297,7 @@ add_ours(json_t *doc, const char *file, struct nono_error *err)
 					      registrations[r].event);
 		}
 		json_array_append_new(groups, json_pack("{s:s, s:[{s:s, s:s}]}", "matcher", registrations[r].matcher,
-							"hooks", "type", "command", "command", HOOK_COMMAND));
+							"hooks", "type", "command", "command", command));
 	}
 	return 0;
 }
@@ -197,11 +312,12 @@ blank(const char *t)
 }
 
 int
-nono_hooks_settings_edit(char **out, const char *text, const char *file, bool remove, struct nono_error *err)
+nono_hooks_settings_edit(char **out, const char *text, const char *file, const char *command, bool remove,
+			 struct nono_error *err)
 {
 	json_error_t je;
 	json_t *doc;
-	bool complete;
+	struct scan sc;
 	char *s;
 	int r = 0;
 
@@ -222,12 +338,13 @@ nono_hooks_settings_edit(char **out, const char *text, const char *file, bool re
 		return nono_error_set(err, -EINVAL, "%s: the top level is not an object; nono leaves the file alone",
 				      file);
 	}
-	count_ours(doc, &complete);
-	if (remove ? strip_ours(doc) == 0 : complete)
+	scan(&sc, doc, command);
+	nono_strv_free(&sc.planted);
+	if (remove ? strip_ours(doc, command) == 0 : complete(&sc))
 		goto out;
 	if (!remove) {
-		strip_ours(doc);
-		if ((r = add_ours(doc, file, err)) < 0)
+		strip_ours(doc, command);
+		if ((r = add_ours(doc, file, command, err)) < 0)
 			goto out;
 	}
 	if (remove && json_object_size(doc) == 0) {
@@ -340,33 +457,60 @@ nono_hooks_guidance_edit(char **out, const char *text, const char *file, bool re
 
 #define MAX_FILE (4 * 1024 * 1024)
 
-/* The directory holding path (always below ~/.claude), opened without
- * following a symlink below ~/.claude: the sandbox can write there, and a
- * link it planted must not send nono's reads and writes elsewhere (into
- * ~/.bashrc, say). ~/.claude itself may be the user's link. *leaf points
- * into path. -1 with errno set (ELOOP for a link). */
-static int
-open_parent(const char *path, const char **leaf)
+/* The directory path lies beneath that nono's reads and writes stay below:
+ * ~/.claude (the claude-code profile lets the sandbox write there) or
+ * $XDG_DATA_HOME (nono's own files). Caller-owned; NULL for neither. */
+static char *
+base_of(const char *path)
 {
-	char *base = nono_path_join(nono_home(), ".claude"), *rel;
-	size_t bl = strlen(base);
+	char *bases[2] = {nono_path_join(nono_home(), ".claude"), nono_xdg_dir("data")};
+	char *r = NULL;
+
+	for (int i = 0; i < 2; i++)
+		if (!r && nono_path_under(path, bases[i]) && strcmp(path, bases[i]) != 0) {
+			r = bases[i];
+			bases[i] = NULL;
+		}
+	free(bases[0]);
+	free(bases[1]);
+	return r;
+}
+
+/* The directory holding path, opened without following a symlink below its
+ * base (see base_of): a link the sandbox planted in ~/.claude must not send
+ * nono's reads and writes elsewhere (into ~/.bashrc, say). The base itself
+ * may be the user's link. With create, missing directories are made (0700),
+ * one component at a time. *leaf points into path. -1 with errno set (ELOOP
+ * for a link, EXDEV outside both bases). */
+static int
+open_parent(const char *path, const char **leaf, bool create)
+{
+	char *base = base_of(path), *rel, *save = NULL;
 	const char *slash = strrchr(path, '/');
 	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
 			       .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH};
-	int bfd, fd, e;
+	int fd, e = 0;
+	size_t bl;
 
 	*leaf = slash + 1;
-	if (strncmp(path, base, bl) != 0 || path[bl] != '/') {
-		free(base);
+	if (!base) {
 		errno = EXDEV;
 		return -1;
 	}
-	bfd = open(base, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	rel = slash == path + bl ? xstrdup(".") : xasprintf("%.*s", (int)(slash - path - bl - 1), path + bl + 1);
-	fd = bfd < 0 ? -1 : (int)syscall(SYS_openat2, bfd, rel, &how, sizeof(how));
-	e = errno;
-	if (bfd >= 0)
-		close(bfd);
+	bl = strlen(base);
+	fd = open(base, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	rel = slash == path + bl ? xstrdup("") : xasprintf("%.*s", (int)(slash - path - bl - 1), path + bl + 1);
+	for (char *c = strtok_r(rel, "/", &save); c && fd >= 0; c = strtok_r(NULL, "/", &save)) {
+		int next = (int)syscall(SYS_openat2, fd, c, &how, sizeof(how));
+
+		if (next < 0 && errno == ENOENT && create && mkdirat(fd, c, 0700) == 0)
+			next = (int)syscall(SYS_openat2, fd, c, &how, sizeof(how));
+		e = errno;
+		close(fd);
+		fd = next;
+	}
+	if (fd < 0 && !e)
+		e = errno;
 	free(rel);
 	free(base);
 	errno = e;
@@ -376,39 +520,45 @@ open_parent(const char *path, const char **leaf)
 static int
 link_refused(const char *path, struct nono_error *err)
 {
-	nono_error_set(err, -ELOOP,
-		       "%s: a symbolic link below ~/.claude; nono reads and writes nothing through it (the sandbox "
-		       "can write ~/.claude)",
-		       path);
+	char *base = base_of(path), *d = nono_path_display(base ? base : path);
+	bool claude = base && strcmp(strrchr(base, '/'), "/.claude") == 0;
+
+	nono_error_set(err, -ELOOP, "%s: a symbolic link below %s; nono reads and writes nothing through it%s", path, d,
+		       claude ? " (the sandbox can write ~/.claude)" : "");
 	nono_error_hint(err, "replace the link with the file or directory itself, then run 'nono hooks install'");
+	free(d);
+	free(base);
 	return err->code;
 }
 
-/* The file's text; *out NULL when it does not exist. */
 static int
-slurp(char **out, unsigned *mode, const char *path, struct nono_error *err)
+file_error(const char *path, const char *what, struct nono_error *err)
+{
+	if (errno == ELOOP)
+		return link_refused(path, err);
+	return nono_error_set(err, -errno, "%s%s: %s", what, path, strerror(errno));
+}
+
+/* The file's content (NUL-terminated, *len bytes); *out NULL when it does
+ * not exist. */
+static int
+slurp(char **out, size_t *len, unsigned *mode, const char *path, struct nono_error *err)
 {
 	const char *leaf;
-	int dfd = open_parent(path, &leaf), fd;
+	int dfd = open_parent(path, &leaf, false), fd;
 	struct stat st;
 	char *buf;
 	size_t n = 0;
 
 	*out = NULL;
-	if (dfd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		return errno == ELOOP ? link_refused(path, err)
-				      : nono_error_set(err, -errno, "%s: %s", path, strerror(errno));
-	}
+	if (len)
+		*len = 0;
+	if (dfd < 0)
+		return errno == ENOENT ? 0 : file_error(path, "", err);
 	fd = openat(dfd, leaf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	close(dfd);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		return errno == ELOOP ? link_refused(path, err)
-				      : nono_error_set(err, -errno, "%s: %s", path, strerror(errno));
-	}
+	if (fd < 0)
+		return errno == ENOENT ? 0 : file_error(path, "", err);
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > MAX_FILE) {
 		close(fd);
 		return nono_error_set(err, -EINVAL, "%s: not a regular file of at most 4 MiB", path);
@@ -428,6 +578,8 @@ slurp(char **out, unsigned *mode, const char *path, struct nono_error *err)
 	close(fd);
 	buf[n] = '\0';
 	*out = buf;
+	if (len)
+		*len = n;
 	return 0;
 }
 
@@ -437,13 +589,12 @@ static int
 write_atomic(const char *path, const char *data, unsigned mode, struct nono_error *err)
 {
 	const char *leaf;
-	int dfd = open_parent(path, &leaf), fd = -1, r = 0;
+	int dfd = open_parent(path, &leaf, true), fd = -1, r = 0;
 	char tmp[64];
 	size_t len = strlen(data), off = 0;
 
 	if (dfd < 0)
-		return errno == ELOOP ? link_refused(path, err)
-				      : nono_error_set(err, -errno, "cannot write %s: %s", path, strerror(errno));
+		return file_error(path, "cannot write ", err);
 	for (int i = 0; i < 100 && fd < 0; i++) {
 		snprintf(tmp, sizeof(tmp), ".nono-%d-%d-%d.tmp", (int)getpid(), (int)time(NULL), i);
 		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -478,35 +629,71 @@ out:
 	return r;
 }
 
-/* unlink path without following a link above it; 0 or -1 with errno */
+/* unlink path (flags 0) or rmdir it (AT_REMOVEDIR) without following a link
+ * above it; 0 or -1 with errno */
 static int
-remove_file(const char *path)
+remove_at(const char *path, int flags)
 {
 	const char *leaf;
-	int dfd = open_parent(path, &leaf), r;
+	int dfd = open_parent(path, &leaf, false), r, e;
 
 	if (dfd < 0)
 		return -1;
-	r = unlinkat(dfd, leaf, 0);
-	if (r < 0) {
-		int e = errno;
-
-		close(dfd);
-		errno = e;
-		return -1;
-	}
+	r = unlinkat(dfd, leaf, flags);
+	e = errno;
 	close(dfd);
-	return 0;
+	errno = e;
+	return r;
+}
+
+/* Is this a script some nono installed (this one's, or a release's before)? */
+static bool
+nono_wrote(const char *text, size_t len)
+{
+	struct nono_sha256 c;
+	unsigned char md[32];
+	char hex[65];
+
+	if (len == strlen(nono_hooks_script) && memcmp(text, nono_hooks_script, len) == 0)
+		return true;
+	if (!nono_sha256_available())
+		return false;
+	nono_sha256_init(&c);
+	nono_sha256_update(&c, text, len);
+	nono_sha256_final(&c, md);
+	nono_sha256_hex(hex, md);
+	for (size_t i = 0; known_scripts[i]; i++)
+		if (strcmp(hex, known_scripts[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool
+current_script(const char *text, size_t len, unsigned mode)
+{
+	return text && len == strlen(nono_hooks_script) && memcmp(text, nono_hooks_script, len) == 0 && (mode & 0100);
+}
+
+char *
+nono_hooks_script_path(const char *target)
+{
+	char *data = nono_xdg_dir("data"), *p = nono_path_join(data, NONO_HOOKS_SCRIPT_REL);
+
+	(void)target; /* claude-code, the one target */
+	free(data);
+	return p;
 }
 
 static void
 paths(struct nono_hooks_status *st)
 {
 	st->dir = nono_path_join(nono_home(), ".claude");
-	st->script_path = nono_path_join(st->dir, "hooks/nono-hook.sh");
+	st->script_path = nono_hooks_script_path("claude-code");
+	st->command = nono_hooks_command(st->script_path);
 	st->settings_path = nono_path_join(st->dir, "settings.json");
 	st->settings_backup = nono_path_join(st->dir, "settings.json.nono.bak");
 	st->guidance_path = nono_path_join(st->dir, "CLAUDE.md");
+	st->legacy_path = nono_path_join(st->dir, LEGACY_REL);
 }
 
 void
@@ -516,9 +703,12 @@ nono_hooks_status_free(struct nono_hooks_status *st)
 		return;
 	free(st->dir);
 	free(st->script_path);
+	free(st->command);
 	free(st->settings_path);
 	free(st->settings_backup);
 	free(st->guidance_path);
+	free(st->legacy_path);
+	nono_strv_free(&st->planted);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -530,39 +720,65 @@ unknown_target(const char *target, struct nono_error *err)
 	return err->code;
 }
 
+/* The old script in ~/.claude/hooks: MISSING, CURRENT when nono wrote it
+ * (install removes it), FOREIGN when it is not what nono wrote or cannot be
+ * read without following a link (left alone). */
+static enum nono_hooks_state
+legacy_state(const char *path)
+{
+	struct nono_error err = {0};
+	char *text = NULL;
+	size_t len;
+	enum nono_hooks_state s;
+
+	if (slurp(&text, &len, NULL, path, &err) < 0)
+		return NONO_HOOKS_FOREIGN;
+	s = !text ? NONO_HOOKS_MISSING : nono_wrote(text, len) ? NONO_HOOKS_CURRENT : NONO_HOOKS_FOREIGN;
+	free(text);
+	return s;
+}
+
 int
 nono_hooks_status(struct nono_hooks_status *out, const char *target, struct nono_error *err)
 {
 	char *script = NULL, *settings = NULL, *guide = NULL, *edit = NULL;
+	size_t slen = 0;
+	unsigned smode = 0;
 	int r;
 
 	memset(out, 0, sizeof(*out));
 	if (!nono_hooks_target_known(target))
 		return unknown_target(target, err);
 	paths(out);
-	if ((r = slurp(&script, NULL, out->script_path, err)) < 0 ||
-	    (r = slurp(&settings, NULL, out->settings_path, err)) < 0 ||
-	    (r = slurp(&guide, NULL, out->guidance_path, err)) < 0)
+	if ((r = slurp(&script, &slen, &smode, out->script_path, err)) < 0 ||
+	    (r = slurp(&settings, NULL, NULL, out->settings_path, err)) < 0 ||
+	    (r = slurp(&guide, NULL, NULL, out->guidance_path, err)) < 0)
 		goto out;
-	out->script = !script ? NONO_HOOKS_MISSING
-		      : strcmp(script, nono_hooks_script) == 0 && access(out->script_path, X_OK) == 0
-			  ? NONO_HOOKS_CURRENT
-			  : NONO_HOOKS_OUTDATED;
+	out->script = !script				    ? NONO_HOOKS_MISSING
+		      : current_script(script, slen, smode) ? NONO_HOOKS_CURRENT
+		      : nono_wrote(script, slen)	    ? NONO_HOOKS_OUTDATED
+							    : NONO_HOOKS_FOREIGN;
 	out->settings = NONO_HOOKS_MISSING;
 	if (settings && !blank(settings)) {
 		json_error_t je;
 		json_t *doc = json_loads(settings, 0, &je);
-		bool complete;
+		struct scan sc;
 
 		if (!doc) {
 			r = nono_error_set(err, -EINVAL, "%s:%d:%d: %s", out->settings_path, je.line, je.column,
 					   je.text);
 			goto out;
 		}
-		if (count_ours(doc, &complete))
-			out->settings = complete ? NONO_HOOKS_CURRENT : NONO_HOOKS_OUTDATED;
+		scan(&sc, doc, out->command);
+		if (sc.planted.n)
+			out->settings = NONO_HOOKS_FOREIGN;
+		else if (sc.n)
+			out->settings = complete(&sc) ? NONO_HOOKS_CURRENT : NONO_HOOKS_OUTDATED;
+		out->planted = sc.planted;
+		out->legacy = sc.legacy > 0;
 		json_decref(doc);
 	}
+	out->legacy_script = legacy_state(out->legacy_path);
 	out->guidance = NONO_HOOKS_MISSING;
 	if (guide && find_marker(guide, guide, GUIDE_START)) {
 		r = nono_hooks_guidance_edit(&edit, guide, out->guidance_path, false, err);
@@ -579,6 +795,13 @@ out:
 	return r;
 }
 
+bool
+nono_hooks_current(const struct nono_hooks_status *st)
+{
+	return st->script == NONO_HOOKS_CURRENT && st->settings == NONO_HOOKS_CURRENT &&
+	       st->guidance == NONO_HOOKS_CURRENT && st->legacy_script != NONO_HOOKS_CURRENT;
+}
+
 /* Keep the previous content beside the file before nono changes it. */
 static int
 backup(const char *path, const char *old, struct nono_error *err)
@@ -590,13 +813,28 @@ backup(const char *path, const char *old, struct nono_error *err)
 	return r;
 }
 
+/* The script in ~/.claude/hooks goes once nothing names it, and only when
+ * it is one nono wrote: anything else there is left for the user to see. */
+static unsigned
+drop_legacy(const struct nono_hooks_status *st)
+{
+	char *dir;
+
+	if (legacy_state(st->legacy_path) != NONO_HOOKS_CURRENT || remove_at(st->legacy_path, 0) < 0)
+		return 0;
+	dir = nono_path_dirname(st->legacy_path);
+	remove_at(dir, AT_REMOVEDIR); /* only when nothing else is in it */
+	free(dir);
+	return NONO_HOOKS_LEGACY;
+}
+
 int
 nono_hooks_install(unsigned *out_changed, const char *target, struct nono_error *err)
 {
 	struct nono_hooks_status st;
 	char *script = NULL, *settings = NULL, *guide = NULL, *new_settings = NULL, *new_guide = NULL;
-	char *hookdir = NULL;
-	unsigned smode = 0644, gmode = 0644;
+	size_t slen = 0;
+	unsigned smode = 0644, gmode = 0644, xmode = 0;
 	int rs, rg, r;
 
 	*out_changed = 0;
@@ -606,21 +844,27 @@ nono_hooks_install(unsigned *out_changed, const char *target, struct nono_error 
 	paths(&st);
 	/* read and check everything first: a file that does not parse stops
 	 * the install before anything is written */
-	if ((r = slurp(&script, NULL, st.script_path, err)) < 0 ||
-	    (r = slurp(&settings, &smode, st.settings_path, err)) < 0 ||
-	    (r = slurp(&guide, &gmode, st.guidance_path, err)) < 0)
+	if ((r = slurp(&script, &slen, &xmode, st.script_path, err)) < 0 ||
+	    (r = slurp(&settings, NULL, &smode, st.settings_path, err)) < 0 ||
+	    (r = slurp(&guide, NULL, &gmode, st.guidance_path, err)) < 0)
 		goto out;
-	if ((r = rs = nono_hooks_settings_edit(&new_settings, settings ? settings : "", st.settings_path, false, err)) <
-		0 ||
+	if ((r = rs = nono_hooks_settings_edit(&new_settings, settings ? settings : "", st.settings_path, st.command,
+					       false, err)) < 0 ||
 	    (r = rg = nono_hooks_guidance_edit(&new_guide, guide, st.guidance_path, false, err)) < 0)
 		goto out;
-	hookdir = nono_path_dirname(st.script_path);
-	if ((r = nono_mkdir_p(hookdir, 0700)) < 0) {
-		nono_error_set(err, r, "cannot create %s: %s", hookdir, strerror(-r));
+	if ((r = nono_mkdir_p(st.dir, 0700)) < 0) {
+		nono_error_set(err, r, "cannot create %s: %s", st.dir, strerror(-r));
 		goto out;
 	}
-	if (!script || strcmp(script, nono_hooks_script) != 0 || access(st.script_path, X_OK) != 0) {
-		if ((r = write_atomic(st.script_path, nono_hooks_script, 0755, err)) < 0)
+	/* the script first: settings.json names it only once it is there */
+	if (!current_script(script, slen, xmode)) {
+		char *data = nono_xdg_dir("data");
+
+		r = nono_mkdir_p(data, 0700);
+		if (r < 0)
+			nono_error_set(err, r, "cannot create %s: %s", data, strerror(-r));
+		free(data);
+		if (r < 0 || (r = write_atomic(st.script_path, nono_hooks_script, 0755, err)) < 0)
 			goto out;
 		*out_changed |= NONO_HOOKS_SCRIPT;
 	}
@@ -638,6 +882,7 @@ nono_hooks_install(unsigned *out_changed, const char *target, struct nono_error 
 			goto out;
 		*out_changed |= NONO_HOOKS_GUIDANCE;
 	}
+	*out_changed |= drop_legacy(&st);
 	r = 0;
 out:
 	nono_hooks_status_free(&st);
@@ -646,7 +891,6 @@ out:
 	free(guide);
 	free(new_settings);
 	free(new_guide);
-	free(hookdir);
 	return r;
 }
 
@@ -663,41 +907,41 @@ nono_hooks_remove(unsigned *out_changed, const char *target, struct nono_error *
 	if (!nono_hooks_target_known(target))
 		return unknown_target(target, err);
 	paths(&st);
-	if ((r = slurp(&settings, &smode, st.settings_path, err)) < 0 ||
-	    (r = slurp(&guide, &gmode, st.guidance_path, err)) < 0)
+	if ((r = slurp(&settings, NULL, &smode, st.settings_path, err)) < 0 ||
+	    (r = slurp(&guide, NULL, &gmode, st.guidance_path, err)) < 0)
 		goto out;
-	if ((settings &&
-	     (r = rs = nono_hooks_settings_edit(&new_settings, settings, st.settings_path, true, err)) < 0) ||
+	if ((settings && (r = rs = nono_hooks_settings_edit(&new_settings, settings, st.settings_path, st.command, true,
+							    err)) < 0) ||
 	    (r = rg = nono_hooks_guidance_edit(&new_guide, guide, st.guidance_path, true, err)) < 0)
 		goto out;
-	if (remove_file(st.script_path) == 0) {
-		*out_changed |= NONO_HOOKS_SCRIPT;
-		hookdir = nono_path_dirname(st.script_path);
-		rmdir(hookdir); /* only when nothing else is in it */
-	} else if (errno != ENOENT) {
-		r = nono_error_set(err, -errno, "cannot remove %s: %s", st.script_path, strerror(errno));
-		goto out;
-	}
+	/* settings.json first: nothing names the script once it goes */
 	if (rs) {
 		if ((r = backup(st.settings_path, settings, err)) < 0)
 			goto out;
-		r = *new_settings ? write_atomic(st.settings_path, new_settings, smode, err)
-		    : remove_file(st.settings_path) < 0
-			? nono_error_set(err, -errno, "cannot remove %s: %s", st.settings_path, strerror(errno))
-			: 0;
+		r = *new_settings			 ? write_atomic(st.settings_path, new_settings, smode, err)
+		    : remove_at(st.settings_path, 0) < 0 ? file_error(st.settings_path, "cannot remove ", err)
+							 : 0;
 		if (r < 0)
 			goto out;
 		*out_changed |= NONO_HOOKS_SETTINGS;
 	}
+	if (remove_at(st.script_path, 0) == 0) {
+		*out_changed |= NONO_HOOKS_SCRIPT;
+		hookdir = nono_path_dirname(st.script_path);
+		remove_at(hookdir, AT_REMOVEDIR); /* only when nothing else is in it */
+	} else if (errno != ENOENT) {
+		r = file_error(st.script_path, "cannot remove ", err);
+		goto out;
+	}
 	if (rg) {
-		r = *new_guide ? write_atomic(st.guidance_path, new_guide, gmode, err)
-		    : remove_file(st.guidance_path) < 0
-			? nono_error_set(err, -errno, "cannot remove %s: %s", st.guidance_path, strerror(errno))
-			: 0;
+		r = *new_guide				 ? write_atomic(st.guidance_path, new_guide, gmode, err)
+		    : remove_at(st.guidance_path, 0) < 0 ? file_error(st.guidance_path, "cannot remove ", err)
+							 : 0;
 		if (r < 0)
 			goto out;
 		*out_changed |= NONO_HOOKS_GUIDANCE;
 	}
+	*out_changed |= drop_legacy(&st);
 	r = 0;
 out:
 	nono_hooks_status_free(&st);

@@ -292,8 +292,10 @@ print_carves(FILE *f, int fd, const struct nono_policy *p)
 			c->around.n == 1 ? "" : "s");
 		for (size_t j = 0; j < c->around.n; j++) {
 			char *a = nono_path_display(c->around.v[j]);
+			const struct nono_deny *dn = nono_policy_sensitive(p, c->around.v[j]);
 
-			fprintf(f, " %s", a);
+			/* nono's own files: the grant still reads them */
+			fprintf(f, " %s%s", a, dn && dn->readable ? " (read-only)" : "");
 			free(a);
 		}
 		fputc('\n', f);
@@ -395,7 +397,12 @@ nono_launch_plan(const struct nono_launch *l, const struct nono_prepared *pr, co
 	print_carves(stdout, 1, p);
 	printf("\nSensitive paths (never granted):\n");
 	for (size_t i = 0; i < p->n_denies; i++)
-		printf("  %-42s %s\n", p->denies[i].path, p->denies[i].group);
+		if (!p->denies[i].readable)
+			printf("  %-42s %s\n", p->denies[i].path, p->denies[i].group);
+	printf("\nnono's own files (readable where a grant reaches them, never writable):\n");
+	for (size_t i = 0; i < p->n_denies; i++)
+		if (p->denies[i].readable)
+			printf("  %-42s %s\n", p->denies[i].path, p->denies[i].group);
 	for (size_t i = 0; i < p->bypass_canon.n; i++)
 		printf("  bypassed: %s\n", p->bypass_canon.v[i]);
 	if (p->proxy_hosts.n) {

@@ -131,7 +131,8 @@ add_rule(struct nono_policy *p, const char *path, const char *given, const char 
 }
 
 static void
-add_deny(struct nono_policy *p, const char *canon, const char *given, const char *group, const char *desc)
+add_deny(struct nono_policy *p, const char *canon, const char *given, const char *group, const char *desc,
+	 bool readable)
 {
 	struct nono_deny *d;
 
@@ -145,6 +146,7 @@ add_deny(struct nono_policy *p, const char *canon, const char *given, const char
 	d->given = xstrdup(given);
 	d->group = xstrdup(group);
 	d->description = desc;
+	d->readable = readable;
 }
 
 static bool
@@ -160,6 +162,7 @@ const struct nono_deny *
 nono_policy_sensitive(const struct nono_policy *p, const char *canon)
 {
 	size_t pl = strlen(canon);
+	const struct nono_deny *own = NULL;
 
 	for (size_t i = 0; i < p->n_denies; i++) {
 		const struct nono_deny *d = &p->denies[i];
@@ -169,19 +172,53 @@ nono_policy_sensitive(const struct nono_policy *p, const char *canon)
 			continue;
 		if (canon[d->len] != '\0' && canon[d->len] != '/' && d->len > 1)
 			continue;
-		return bypassed(p, canon) ? NULL : d;
+		if (d->readable) {
+			/* a fully denied path inside nono's own files wins */
+			if (!own)
+				own = d;
+			continue;
+		}
+		if (!bypassed(p, canon))
+			return d;
 	}
-	return NULL;
+	return own;
 }
 
-/* a deny strictly beneath dir that is not bypassed */
+bool
+nono_policy_deny_own(const struct nono_deny *d)
+{
+	const struct nono_group *g = nono_group_find(d->group);
+
+	return d->readable || (g && g->own);
+}
+
+/* Does deny d keep a grant of access out? nono's own files only keep out
+ * writes: a read-only grant reaches them. */
 static bool
-has_deny_below(const struct nono_policy *p, const char *dir)
+blocks(const struct nono_deny *d, unsigned access)
+{
+	return !d->readable || (access & (NONO_ACC_WRITE | NONO_ACC_DELETE));
+}
+
+/* the deny at or above canon that keeps a grant of access out, or NULL */
+static const struct nono_deny *
+blocking(const struct nono_policy *p, const char *canon, unsigned access)
+{
+	const struct nono_deny *d = nono_policy_sensitive(p, canon);
+
+	return d && blocks(d, access) ? d : NULL;
+}
+
+/* a deny strictly beneath dir that keeps a grant of access out (and is not
+ * bypassed) */
+static bool
+has_deny_below(const struct nono_policy *p, const char *dir, unsigned access)
 {
 	for (size_t i = 0; i < p->n_denies; i++) {
-		const char *d = p->denies[i].path;
+		const struct nono_deny *d = &p->denies[i];
 
-		if (strcmp(d, dir) != 0 && nono_path_under(d, dir) && !bypassed(p, d))
+		if (strcmp(d->path, dir) != 0 && nono_path_under(d->path, dir) && blocks(d, access) &&
+		    (d->readable || !bypassed(p, d->path)))
 			return true;
 	}
 	return false;
@@ -190,19 +227,23 @@ has_deny_below(const struct nono_policy *p, const char *dir)
 static void
 expand_group_deny(struct nono_policy *p, const struct nono_group *g, const struct nono_vars *v)
 {
-	for (size_t j = 0; g->deny && g->deny[j]; j++) {
-		char *x = NULL, *abs, *canon;
+	for (int readable = 0; readable < 2; readable++) {
+		const char *const *list = readable ? g->protect : g->deny;
 
-		if (nono_vars_expand(&x, g->deny[j], v, NULL) < 0)
-			continue;
-		abs = nono_path_absolute(x);
-		canon = nono_path_canonical_memo(abs, NULL, &p->memo);
-		add_deny(p, abs, g->deny[j], g->name, g->description);
-		if (strcmp(abs, canon) != 0)
-			add_deny(p, canon, g->deny[j], g->name, g->description);
-		free(canon);
-		free(abs);
-		free(x);
+		for (size_t j = 0; list && list[j]; j++) {
+			char *x = NULL, *abs, *canon;
+
+			if (nono_vars_expand(&x, list[j], v, NULL) < 0)
+				continue;
+			abs = nono_path_absolute(x);
+			canon = nono_path_canonical_memo(abs, NULL, &p->memo);
+			add_deny(p, abs, list[j], g->name, g->description, readable);
+			if (strcmp(abs, canon) != 0)
+				add_deny(p, canon, list[j], g->name, g->description, readable);
+			free(canon);
+			free(abs);
+			free(x);
+		}
 	}
 }
 
@@ -256,10 +297,20 @@ carve(struct nono_policy *p, struct nono_carve *c, const char *dir, unsigned acc
 		if (!nono_path_under(real, c->path)) {
 			/* a symlink out of the grant: the kernel would not follow it
 			 * into a plain grant of dir either */
-		} else if ((dn = nono_policy_sensitive(p, child)) || (dn = nono_policy_sensitive(p, real))) {
+		} else if ((dn = blocking(p, child, access)) || (dn = blocking(p, real, access))) {
 			if (!nono_strv_contains(&c->around, dn->path))
 				nono_strv_push(&c->around, dn->path);
-		} else if (has_deny_below(p, real)) {
+			/* nono's own files: what the grant reads, it still reads */
+			if (dn->readable && (access & NONO_ACC_READ)) {
+				if (!has_deny_below(p, real, NONO_ACC_READ)) {
+					add_rule(p, real, child, source, NONO_ACC_READ, !S_ISDIR(st.st_mode), true,
+						 true);
+					c->n_entries++;
+				} else if (S_ISDIR(st.st_mode)) {
+					carve(p, c, real, NONO_ACC_READ, source, depth + 1);
+				}
+			}
+		} else if (has_deny_below(p, real, access)) {
 			if (S_ISDIR(st.st_mode))
 				carve(p, c, real, access, source, depth + 1);
 		} else {
@@ -321,12 +372,31 @@ resolve_request(struct nono_policy *p, const struct nono_request *r, const struc
 		goto out;
 	}
 	dn = nono_policy_sensitive(p, canon);
-	if (!dn) {
+	if (!dn || dn->readable) {
 		/* the path as written may be a sensitive symlink */
 		char *abs = nono_path_absolute(x);
+		const struct nono_deny *as_written = nono_policy_sensitive(p, abs);
 
-		dn = nono_policy_sensitive(p, abs);
+		if (as_written && (!dn || !as_written->readable))
+			dn = as_written;
 		free(abs);
+	}
+	/* nono's own files may be read, never written */
+	if (dn && !blocks(dn, r->access))
+		dn = NULL;
+	if (dn && dn->readable) {
+		if (r->user) {
+			char *disp = nono_path_display(dn->path);
+
+			ret = nono_error_set(err, -EACCES,
+					     "refusing %s %s: it is inside nono's own files %s (group %s), which no "
+					     "sandbox may write",
+					     r->source, r->given, disp, dn->group);
+			nono_error_hint(err, "edit them outside the sandbox; %s %s grants read only",
+					is_file ? "--read-file" : "--read", r->given);
+			free(disp);
+		}
+		goto out;
 	}
 	if (dn) {
 		if (r->user) {
@@ -356,21 +426,34 @@ check_bypasses(struct nono_policy *p, struct nono_error *err)
 		const char *b = p->bypass_canon.v[i];
 		bool paired = false;
 
-		/* nono's own state (the audit trail) is never exposed */
-		for (size_t j = 0; j < p->n_denies; j++)
-			if (strcmp(p->denies[j].group, "nono_state") == 0 &&
-			    (nono_path_under(p->denies[j].path, b) || nono_path_under(b, p->denies[j].path))) {
-				char *d = nono_path_display(p->denies[j].path);
+		/* nono's own state (the audit trail) is never exposed, nor are its
+		 * own files (configuration, profiles, hook) ever writable */
+		for (size_t j = 0; j < p->n_denies; j++) {
+			const struct nono_deny *dn = &p->denies[j];
+			char *d;
 
+			if (!nono_policy_deny_own(dn) ||
+			    !(nono_path_under(dn->path, b) || nono_path_under(b, dn->path)))
+				continue;
+			d = nono_path_display(dn->path);
+			if (dn->readable) {
+				nono_error_set(
+				    err, -EACCES,
+				    "--bypass-protection %s: it would reach nono's own files %s (configuration, "
+				    "profiles, hook script); no bypass makes them writable",
+				    p->bypass.v[i], d);
+				nono_error_hint(err, "grant a narrower path; a read grant reads them without a bypass");
+			} else {
 				nono_error_set(err, -EACCES,
 					       "--bypass-protection %s: it would expose nono's state directory %s "
 					       "(audit trail, rollback store); that is never granted",
 					       p->bypass.v[i], d);
 				nono_error_hint(err,
 						"grant a narrower path; the audit commands run outside the sandbox");
-				free(d);
-				return err->code;
 			}
+			free(d);
+			return err->code;
+		}
 
 		for (size_t j = 0; j < p->n_rules && !paired; j++) {
 			const struct nono_rule *r = &p->rules[j];
@@ -399,7 +482,7 @@ carve_rules(struct nono_policy *p)
 		struct nono_rule *r = &old[i];
 		struct nono_carve *c;
 
-		if (r->is_file || !has_deny_below(p, r->path)) {
+		if (r->is_file || !has_deny_below(p, r->path, r->access)) {
 			add_rule(p, r->path, r->given, r->source, r->access, r->is_file, r->carved, r->user);
 			continue;
 		}
@@ -502,7 +585,7 @@ add_delete_paths(struct nono_policy *p, const struct nono_vars *v, struct nono_e
 			free(canon);
 			return r;
 		}
-		if (has_deny_below(p, canon)) {
+		if (has_deny_below(p, canon, NONO_ACC_WRITE | NONO_ACC_DELETE)) {
 			/* grant delete only on the carved entries beneath it */
 			for (size_t j = 0; j < p->n_rules; j++)
 				if (nono_path_under(p->rules[j].path, canon) && (p->rules[j].access & NONO_ACC_WRITE))
@@ -550,9 +633,9 @@ nono_policy_finalize(struct nono_policy *p, struct nono_error *err)
 			return r;
 		abs = nono_path_absolute(x);
 		canon = nono_path_canonical_memo(abs, NULL, &p->memo);
-		add_deny(p, abs, p->extra_deny.v[i], "filesystem.deny", "denied by the profile");
+		add_deny(p, abs, p->extra_deny.v[i], "filesystem.deny", "denied by the profile", false);
 		if (strcmp(abs, canon) != 0)
-			add_deny(p, canon, p->extra_deny.v[i], "filesystem.deny", "denied by the profile");
+			add_deny(p, canon, p->extra_deny.v[i], "filesystem.deny", "denied by the profile", false);
 		free(canon);
 		free(abs);
 		free(x);
@@ -693,6 +776,14 @@ nono_policy_check(const struct nono_policy *p, const char *path, enum nono_op op
 
 		out->deny = nono_policy_sensitive(p, abs);
 		free(abs);
+	}
+	/* nono's own files: read as any other path, never written */
+	if (out->deny && out->deny->readable) {
+		if (op != NONO_OP_READ) {
+			out->reason = NONO_WHY_OWN;
+			return 0;
+		}
+		out->deny = NULL;
 	}
 	if (out->deny) {
 		out->reason = NONO_WHY_SENSITIVE;

@@ -37,13 +37,16 @@ struct nono_deny {
 	char *given; /* "~/.ssh" */
 	char *group;
 	const char *description;
+	/* nono's own files (group nono_files): never writable, and no bypass
+	 * reaches them; a grant that reaches them reads them */
+	bool readable;
 };
 
 struct nono_carve {
 	char *path; /* the grant that was split */
 	char *source;
 	size_t n_entries;	 /* rules it became */
-	struct nono_strv around; /* the sensitive paths left out */
+	struct nono_strv around; /* the sensitive paths left out (nono's own files: granted read-only) */
 };
 
 struct nono_request {
@@ -108,13 +111,14 @@ enum nono_verdict_reason {
 	NONO_WHY_NOT_GRANTED,
 	NONO_WHY_INSUFFICIENT,
 	NONO_WHY_CARVED,
+	NONO_WHY_OWN, /* a write to nono's own files: nothing grants it */
 };
 struct nono_verdict {
 	bool allowed;
 	enum nono_verdict_reason reason;
 	char *path;			/* canonical query path */
 	const struct nono_rule *rule;	/* granting or closest rule, or NULL */
-	const struct nono_deny *deny;	/* for SENSITIVE */
+	const struct nono_deny *deny;	/* for SENSITIVE and OWN */
 	const struct nono_carve *carve; /* for CARVED */
 	char *suggest;			/* flag that would grant it, or NULL */
 };
@@ -128,7 +132,11 @@ const char *nono_access_str(unsigned access);
 /* Command blocklist: true when argv0's basename is refused; *category set. */
 bool nono_policy_command_blocked(const struct nono_policy *p, const char *argv0, const char **category);
 
-/* Is path at or under a sensitive path (honouring bypasses)? */
+/* Is path at or under a sensitive path (honouring bypasses) or nono's own
+ * files (->readable; no bypass reaches them)? A fully denied path wins
+ * over nono's own files when both hold. */
 const struct nono_deny *nono_policy_sensitive(const struct nono_policy *p, const char *canon);
+/* Is this deny entry one of nono's own (state or files: never bypassed)? */
+bool nono_policy_deny_own(const struct nono_deny *d);
 
 #endif

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "groups.h"
+#include "hooks.h"
 #include "log.h"
 #include "profile.h"
 #include "proxy.h"
@@ -1223,8 +1224,14 @@ apply_hooks(struct nono_launch *l, const json_t *map, struct nono_error *err)
 					      "profile '%s': hooks.%s: nono installs its own hook (nono-hook.sh on "
 					      "PostToolUseFailure and PostToolUse), not '%s'",
 					      l->origin + 8, k, script && strcmp(script, "nono-hook.sh") ? script : ev);
-		if (!nono_strv_contains(&l->hooks, k))
+		if (!nono_strv_contains(&l->hooks, k)) {
+			/* Claude Code runs the hook inside the sandbox: it reads and
+			 * executes it, and nothing writes nono's own files. The
+			 * variable, not its value: a value is never expanded again */
 			nono_strv_push(&l->hooks, k);
+			nono_policy_grant(&l->policy, NONO_HOOKS_SCRIPT_VAR, NONO_ACC_READ, NONO_KIND_FILE, "nono hook",
+					  false);
+		}
 	}
 	return 0;
 }

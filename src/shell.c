@@ -174,10 +174,17 @@ hint_denied(const char *line)
 			if (!v.allowed) {
 				char *d = nono_path_display(v.path);
 
-				fprintf(stderr, "nono: %s: %s is outside this sandbox (%s); restart with %s\n", d,
-					redirect ? "writing" : "reading",
-					v.reason == NONO_WHY_SENSITIVE ? "a protected sensitive path" : "not granted",
-					v.suggest ? v.suggest : "a grant for it");
+				if (v.reason == NONO_WHY_OWN)
+					fprintf(stderr,
+						"nono: %s: writing is outside every sandbox (nono's own file); edit it "
+						"outside nono\n",
+						d);
+				else
+					fprintf(stderr, "nono: %s: %s is outside this sandbox (%s); restart with %s\n",
+						d, redirect ? "writing" : "reading",
+						v.reason == NONO_WHY_SENSITIVE ? "a protected sensitive path"
+									       : "not granted",
+						v.suggest ? v.suggest : "a grant for it");
 				free(d);
 				nono_verdict_free(&v);
 				break;

@@ -472,6 +472,30 @@ nono_json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+char *
+nono_str_printable(const char *s, size_t max)
+{
+	char *out = NULL;
+	size_t n = 0, i;
+	FILE *f = open_memstream(&out, &n);
+
+	if (!f)
+		abort();
+	for (i = 0; s && s[i] && i < max; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c >= 0x7f || c == '\\')
+			fprintf(f, "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
+	if (s && s[i])
+		fputs("...", f);
+	if (fclose(f) != 0)
+		abort();
+	return out;
+}
+
 size_t
 nono_strdist(const char *a, const char *b)
 {

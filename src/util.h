@@ -54,6 +54,10 @@ double nono_now_us(void);
 
 /* A JSON string literal of s on f. */
 void nono_json_string(FILE *f, const char *s);
+/* Text from outside (a file the sandbox could write) made safe for a
+ * terminal: control characters, bytes from DEL up and backslashes as \xNN, at most max
+ * bytes of s (then "..."). Caller-owned. */
+char *nono_str_printable(const char *s, size_t max);
 /* Edit distance (for did-you-mean); 99 for long strings. */
 size_t nono_strdist(const char *a, const char *b);
 

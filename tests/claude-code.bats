@@ -57,7 +57,7 @@ claude_in_nono() {
 	run timeout 60 "$NONO" run --profile claude-code --read "$CLAUDE_PREFIX" -- "$CLAUDE" --version
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"$CLAUDE_VERSION (Claude Code)"* ]]
-	[[ "$output" == *"Installing claude-code hook to ~/.claude/hooks/nono-hook.sh"* ]]
+	[[ "$output" == *"Installing claude-code hook to ~/.local/share/nono/hooks/nono-hook.sh"* ]]
 }
 
 @test "a full agent turn: the key stays unread, the hook's context reaches the model, writes land only inside" {
@@ -74,7 +74,7 @@ EOF
 		--add-dir "$OUTSIDE"
 	echo "$output"
 	[[ "$output" == *"All done."* ]]
-	[[ "$output" == *"Installing claude-code hook to ~/.claude/hooks/nono-hook.sh"* ]]
+	[[ "$output" == *"Installing claude-code hook to ~/.local/share/nono/hooks/nono-hook.sh"* ]]
 
 	# the stand-in saw the whole conversation, and never the key
 	[ "$(grep -c '"path": "/v1/messages' "$SCRATCH/requests.jsonl")" -ge 4 ]

@@ -4,12 +4,16 @@
 # itself fed the JSON Claude Code sends.
 load helpers
 
-HOOK="${NONO_SRCDIR:-$BATS_TEST_DIRNAME/..}/hooks/nono-hook.sh"
+SRCDIR="${NONO_SRCDIR:-$BATS_TEST_DIRNAME/..}"
+HOOK="$SRCDIR/hooks/nono-hook.sh"
 
 setup() {
 	common_setup
 	mkdir -p "$HOME/.claude"
 	SETTINGS="$HOME/.claude/settings.json"
+	# where nono installs the script: among its own files, out of every sandbox's reach
+	INSTALLED="$HOME/.local/share/nono/hooks/nono-hook.sh"
+	LEGACY="$HOME/.claude/hooks/nono-hook.sh"
 }
 teardown() { common_teardown; }
 
@@ -32,18 +36,20 @@ json_of() { python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.arg
 	user_settings
 	before=$(json_of "$SETTINGS")
 	run "$NONO" hooks install claude-code
+	echo "$output"
 	[ "$status" -eq 0 ]
-	cmp "$HOOK" "$HOME/.claude/hooks/nono-hook.sh"
-	[ -x "$HOME/.claude/hooks/nono-hook.sh" ]
+	cmp "$HOOK" "$INSTALLED"
+	[ -x "$INSTALLED" ]
+	[ ! -e "$HOME/.claude/hooks" ]
 	[ "$(json_of "$SETTINGS.nono.bak")" = "$before" ]
-	run python3 - "$SETTINGS" <<'EOF'
+	run python3 - "$SETTINGS" "$INSTALLED" <<'EOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert list(d) == ["model", "permissions", "hooks", "env", "ratio"], list(d)
 assert d["permissions"] == {"allow": ["Bash(ls)"], "deny": []} and d["env"] == {"A": "1"} and d["ratio"] == 0.1
 post = d["hooks"]["PostToolUse"]
 assert post[0] == {"matcher": "Write", "hooks": [{"type": "command", "command": "prettier --write"}]}, post
-cmd = "$HOME/.claude/hooks/nono-hook.sh"
+cmd = sys.argv[2]
 assert post[1] == {"matcher": "Bash", "hooks": [{"type": "command", "command": cmd}]}, post
 assert d["hooks"]["PostToolUseFailure"] == [{"matcher": "Read|Write|Edit|Bash",
                                               "hooks": [{"type": "command", "command": cmd}]}]
@@ -84,7 +90,7 @@ EOF
 	[ "$status" -eq 0 ]
 	[ "$(json_of "$SETTINGS")" = "$before" ]
 	cmp "$HOME/.claude/CLAUDE.md" "$SCRATCH/notes"
-	[ ! -e "$HOME/.claude/hooks/nono-hook.sh" ]
+	[ ! -e "$INSTALLED" ] && [ ! -e "$(dirname "$INSTALLED")" ]
 	run "$NONO" hooks status --json
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'"installed": false'* ]]
@@ -93,6 +99,7 @@ EOF
 	"$NONO" hooks install >/dev/null
 	"$NONO" hooks remove >/dev/null
 	[ ! -e "$SETTINGS" ] && [ ! -e "$HOME/.claude/CLAUDE.md" ] && [ ! -e "$HOME/.claude/hooks" ]
+	[ ! -e "$INSTALLED" ]
 }
 
 @test "a settings file that does not parse is refused with file:line:column and left untouched" {
@@ -102,7 +109,7 @@ EOF
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"$SETTINGS:4:1:"* ]]
 	cmp "$SETTINGS" "$SCRATCH/broken"
-	[ ! -e "$HOME/.claude/hooks/nono-hook.sh" ]
+	[ ! -e "$INSTALLED" ]
 	[ ! -e "$SETTINGS.nono.bak" ]
 	# nono run warns and still runs the program, sandboxed
 	run timeout 30 "$NONO" run --profile claude-code -- sh -c 'echo ran; cat ~/.ssh/id_rsa'
@@ -153,16 +160,24 @@ EOF
 
 @test "an outdated script is upgraded; the first nono run --profile claude-code installs and says so once" {
 	run timeout 30 "$NONO" run --profile claude-code -- true
+	echo "$output"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"Installing claude-code hook to ~/.claude/hooks/nono-hook.sh"* ]]
-	cmp "$HOOK" "$HOME/.claude/hooks/nono-hook.sh"
+	[[ "$output" == *"Installing claude-code hook to ~/.local/share/nono/hooks/nono-hook.sh"* ]]
+	cmp "$HOOK" "$INSTALLED"
 	grep -q PostToolUseFailure "$SETTINGS"
 	run timeout 30 "$NONO" run --profile claude-code -- true
 	[[ "$output" != *"hook"* ]]
-	echo '#!/bin/sh' > "$HOME/.claude/hooks/nono-hook.sh"
+	# an older nono's script is replaced without a fuss
+	cp "$SRCDIR/tests/fixtures/nono-hook-0.1.0.sh" "$INSTALLED"
 	run timeout 30 "$NONO" run --profile claude-code -- true
-	[[ "$output" == *"Updating claude-code hook in ~/.claude/hooks/nono-hook.sh"* ]]
-	cmp "$HOOK" "$HOME/.claude/hooks/nono-hook.sh"
+	echo "$output"
+	[[ "$output" == *"Updating claude-code hook in ~/.local/share/nono/hooks/nono-hook.sh"* ]]
+	[[ "$output" != *warning* ]]
+	cmp "$HOOK" "$INSTALLED"
+	chmod -x "$INSTALLED"
+	run timeout 30 "$NONO" run --profile claude-code -- true
+	[[ "$output" == *"Updating claude-code hook"* ]]
+	[ -x "$INSTALLED" ]
 	# --dry-run changes nothing
 	rm -rf "$HOME/.claude"
 	run timeout 30 "$NONO" run --dry-run --profile claude-code -- true
@@ -229,6 +244,25 @@ EOF
 	[[ "$c" == *"  nono run --allow $WORK --read-file $(realpath "$HOOK") --read-file $SCRATCH/in.json --allow $OUTSIDE -- claude"* ]]
 }
 
+@test "hook: a denied write to nono's own files or state offers no grant and no bypass" {
+	mkdir -p "$HOME/.config/nono/profiles" "$HOME/.local/state/nono"
+	for target in "$HOME/.config/nono/profiles/evil.json" "$HOME/.local/state/nono/x"; do
+		in='{"hook_event_name":"PostToolUseFailure","tool_name":"Write","tool_input":{"file_path":"'"$target"'","content":"{}"},"error":"EACCES: permission denied"}'
+		run hook_in_sandbox "$in"
+		echo "$output"
+		c=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["hookSpecificOutput"]["additionalContext"])' "$output")
+		[[ "$c" == *"Blocked: $target"* ]]
+		[[ "$c" == *"holds nono's own files (policy group nono_"* ]]
+		[[ "$c" == *"Tell the user that this change must be made outside nono, by them."* ]]
+		[[ "$c" != *bypass* ]] && [[ "$c" != *"nono run"* ]]
+	done
+	# reading them is a grant like any other
+	in='{"hook_event_name":"PostToolUseFailure","tool_name":"Read","tool_input":{"file_path":"'"$HOME"'/.config/nono/config.ini"},"error":"EACCES: permission denied"}'
+	run hook_in_sandbox "$in"
+	[[ "$output" == *"--read $HOME/.config/nono -- claude"* ]]
+	[[ "$output" != *bypass* ]]
+}
+
 @test "hook: silent outside a sandbox, on other failures, and on successful Bash output" {
 	in='{"hook_event_name":"PostToolUseFailure","tool_name":"Bash","error":"cat: /x: Permission denied"}'
 	run sh -c "printf '%s' '$in' | sh '$HOOK'"
@@ -240,4 +274,210 @@ EOF
 	run hook_in_sandbox '{"hook_event_name":"PostToolUse","tool_name":"Bash","tool_input":{"command":"ls /root"},"tool_response":{"stdout":"","stderr":"ls: cannot open directory /root: Permission denied"}}'
 	[[ "$output" == *'"hookEventName":"PostToolUse"'* ]]
 	[[ "$output" == *"Blocked: /root"* ]]
+}
+
+# ---- the script is nono's own file: out of the sandbox's reach ----------------
+
+# as Claude Code would: every command hook in settings.json, run through a
+# shell with the event on stdin, inside whatever runs this
+FAKE_CLAUDE='import json, os, subprocess, sys
+d = json.load(open(os.path.expanduser("~/.claude/settings.json")))
+event = json.dumps({"hook_event_name": "PostToolUseFailure", "tool_name": "Bash",
+                    "tool_input": {"command": "cat /root/x"}, "error": "cat: /root/x: Permission denied"})
+for ev, groups in d.get("hooks", {}).items():
+    for g in groups:
+        for h in g["hooks"]:
+            r = subprocess.run(["sh", "-c", h["command"]], input=event, capture_output=True, text=True)
+            print("HOOK", h["command"], "->", r.returncode, r.stdout.strip()[:60])'
+
+@test "the installed script sits outside ~/.claude; inside the sandbox it runs and cannot be changed" {
+	run timeout 30 "$NONO" hooks install claude-code
+	[ "$status" -eq 0 ]
+	[ "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sorted({h["command"] for g in d["hooks"].values() for e in g for h in e["hooks"]}))' "$SETTINGS")" = "['$INSTALLED']" ]
+	cp "$INSTALLED" "$WORK/before"
+	printf '%s\n' "$FAKE_CLAUDE" > "$WORK/fake-claude.py"
+	run timeout 30 "$NONO" run --silent --profile claude-code -- python3 -c "
+import os, shutil
+s = '$INSTALLED'
+def tryit(name, f):
+    try:
+        f(); print(name, 'DONE')
+    except OSError as e:
+        print(name, 'refused', e.errno)
+tryit('overwrite', lambda: open(s, 'w').write('#!/bin/sh\ntouch $WORK/pwned\n'))
+tryit('append', lambda: open(s, 'a').write('touch $WORK/pwned\n'))
+tryit('rename', lambda: os.rename(s, s + '.old'))
+tryit('unlink', lambda: os.unlink(s))
+tryit('create', lambda: open(os.path.dirname(s) + '/other.sh', 'w'))
+tryit('replace', lambda: (open('$HOME/.claude/x', 'w').write('evil'), os.replace('$HOME/.claude/x', s)))
+tryit('rmtree', lambda: shutil.rmtree(os.path.dirname(s)))
+tryit('chmod', lambda: os.chmod(s, 0o777))
+print('readable', open(s).read() == open('$WORK/before').read())
+"
+	echo "$output"
+	[ "$(echo "$output" | grep -c 'refused')" -eq 8 ]
+	[[ "$output" != *DONE* ]]
+	[[ "$output" == *"readable True"* ]]
+	cmp "$HOOK" "$INSTALLED"
+	[ -x "$INSTALLED" ] && [ ! -e "$WORK/pwned" ] && [ ! -e "$INSTALLED.old" ]
+	[ "$(ls "$(dirname "$INSTALLED")")" = nono-hook.sh ]
+	# Claude Code runs it inside the sandbox: it reads the capability file and answers
+	run timeout 30 "$NONO" run --silent --profile claude-code -- python3 "$WORK/fake-claude.py"
+	echo "$output"
+	[ "$(echo "$output" | grep -c "^HOOK $INSTALLED -> 0 {\"hookSpecificOutput\"")" -eq 2 ]
+}
+
+@test "an earlier install in ~/.claude/hooks moves out; the old script goes only if nono wrote it" {
+	mkdir -p "$HOME/.claude/hooks"
+	cp "$SRCDIR/tests/fixtures/nono-hook-0.1.0.sh" "$LEGACY"
+	chmod 755 "$LEGACY"
+	cat > "$SETTINGS" <<'EOF'
+{
+  "model": "opus",
+  "hooks": {
+    "PostToolUseFailure": [{"matcher": "Read|Write|Edit|Bash", "hooks": [{"type": "command", "command": "$HOME/.claude/hooks/nono-hook.sh"}]}],
+    "PostToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "$HOME/.claude/hooks/nono-hook.sh"}]},
+                    {"matcher": "Write", "hooks": [{"type": "command", "command": "prettier --write"}]}]
+  }
+}
+EOF
+	run timeout 30 "$NONO" hooks status
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"old script   registered ~/.claude/hooks/nono-hook.sh (install removes it)"* ]]
+	run timeout 30 "$NONO" run --profile claude-code -- true
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Moving claude-code hook from ~/.claude/hooks/nono-hook.sh to ~/.local/share/nono/hooks/nono-hook.sh, out of the sandbox's reach"* ]]
+	[[ "$output" != *warning* ]]
+	[ ! -e "$LEGACY" ] && [ ! -e "$HOME/.claude/hooks" ]
+	cmp "$HOOK" "$INSTALLED"
+	! grep -q '.claude/hooks' "$SETTINGS"
+	[ "$(grep -c "\"command\": \"$INSTALLED\"" "$SETTINGS")" -eq 2 ]
+	grep -q '"prettier --write"' "$SETTINGS" && grep -q '"model": "opus"' "$SETTINGS"
+	run timeout 30 "$NONO" hooks status
+	[ "$status" -eq 0 ]
+
+	# one the sandbox changed is left where it is, no longer registered, and said so
+	mkdir -p "$HOME/.claude/hooks"
+	{ cat "$SRCDIR/tests/fixtures/nono-hook-0.1.0.sh"; echo 'touch "$HOME/pwned"'; } > "$LEGACY"
+	cp "$SETTINGS.nono.bak" "$SETTINGS"
+	cp "$LEGACY" "$SCRATCH/changed"
+	run timeout 30 "$NONO" run --profile claude-code -- true
+	echo "$output"
+	[[ "$output" == *"warning: ~/.claude/hooks/nono-hook.sh, the hook an earlier nono registered, is not what nono wrote there"*"left in place"* ]]
+	cmp "$LEGACY" "$SCRATCH/changed"
+	! grep -q '.claude/hooks' "$SETTINGS"
+	# said once: nothing names it any more
+	run timeout 30 "$NONO" run --profile claude-code -- true
+	[[ "$output" != *warning* ]]
+	[ ! -e "$HOME/pwned" ]
+}
+
+@test "a planted settings.json entry is refused at the next launch with a warning, and never runs" {
+	mkdir -p "$SCRATCH/evil"
+	printf '#!/bin/sh\ntouch %s/ran-planted\n' "$WORK" > "$SCRATCH/evil/nono-hook.sh"
+	chmod 755 "$SCRATCH/evil/nono-hook.sh"
+	printf '%s\n' "$FAKE_CLAUDE" > "$WORK/fake-claude.py"
+	run timeout 30 "$NONO" run --silent --profile claude-code -- true
+	[ "$status" -eq 0 ]
+	# the sandbox can write ~/.claude: it points nono's entries at its own script,
+	# and adds one with nono's command run by a shell of its choosing
+	run timeout 30 "$NONO" run --silent --profile claude-code -- python3 -c "
+import json
+p = '$SETTINGS'
+d = json.load(open(p))
+for g in d['hooks']['PostToolUseFailure']:
+    for h in g['hooks']:
+        h['command'] = '$SCRATCH/evil/nono-hook.sh'
+d['hooks']['PostToolUse'][0]['hooks'][0]['shell'] = '$SCRATCH/evil/nono-hook.sh'
+json.dump(d, open(p, 'w'))
+print('planted')"
+	[ "$output" = planted ]
+	cp "$SETTINGS" "$SCRATCH/planted.json"
+	run timeout 30 "$NONO" hooks status
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"settings     foreign"* ]]
+	run timeout 30 "$NONO" run --profile claude-code -- python3 "$WORK/fake-claude.py"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"warning: ~/.claude/settings.json: the hook entry '$SCRATCH/evil/nono-hook.sh' names nono's hook but is not nono's ~/.local/share/nono/hooks/nono-hook.sh: refused and replaced"* ]]
+	[[ "$output" == *"warning: ~/.claude/settings.json: the hook entry '$INSTALLED' with 'shell: $SCRATCH/evil/nono-hook.sh' names nono's hook"* ]]
+	[[ "$output" == *"hint: something that can write ~/.claude"* ]]
+	[ ! -e "$WORK/ran-planted" ]
+	[ "$(echo "$output" | grep -c "^HOOK $INSTALLED -> 0")" -eq 2 ]
+	[ "$(echo "$output" | grep -c '^HOOK')" -eq 2 ]
+	! grep -q evil "$SETTINGS"
+	cmp "$SETTINGS.nono.bak" "$SCRATCH/planted.json"
+	run timeout 30 "$NONO" hooks status
+	[ "$status" -eq 0 ]
+}
+
+@test "a planted entry that cannot be replaced stops the launch; nothing runs (as the test user)" {
+	ensure_test_user
+	USER_HOME="$SCRATCH/uhome"
+	mkdir -p "$USER_HOME/.claude" "$USER_HOME/proj" "$SCRATCH/evil"
+	printf '#!/bin/sh\ntouch %s/ran-planted\n' "$SCRATCH/evil" > "$SCRATCH/evil/nono-hook.sh"
+	chmod 755 "$SCRATCH/evil/nono-hook.sh"
+	chown -R "$TEST_USER" "$USER_HOME" "$SCRATCH/evil"
+	chmod 755 "$SCRATCH"
+	cd "$USER_HOME/proj" || return 1
+	run as_user timeout 30 "$NONO" hooks install claude-code
+	[ "$status" -eq 0 ]
+	as_user python3 -c "
+import json
+p = '$USER_HOME/.claude/settings.json'
+d = json.load(open(p))
+d['hooks']['PostToolUse'][0]['hooks'][0]['command'] = '$SCRATCH/evil/nono-hook.sh'
+json.dump(d, open(p, 'w'))"
+	# nono cannot write ~/.claude now (the user's own permissions)
+	chmod 555 "$USER_HOME/.claude"
+	run as_user timeout 30 "$NONO" run --profile claude-code -- touch "$SCRATCH/evil/ran-program"
+	echo "$output"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"names nono's hook but is not nono's"* ]]
+	[[ "$output" == *"cannot replace what nono did not write"* ]]
+	[ ! -e "$SCRATCH/evil/ran-program" ] && [ ! -e "$SCRATCH/evil/ran-planted" ]
+	chmod 755 "$USER_HOME/.claude"
+	# and the script: the test user's own file, which a sandbox of theirs cannot write either
+	run as_user timeout 30 "$NONO" run --silent --profile claude-code --allow "$USER_HOME" -- \
+		sh -c "echo x >> '$USER_HOME/.local/share/nono/hooks/nono-hook.sh'; rm -f '$USER_HOME/.local/share/nono/hooks/nono-hook.sh'"
+	echo "$output"
+	[[ "$output" == *"ermission denied"* ]]
+	cmp "$HOOK" "$USER_HOME/.local/share/nono/hooks/nono-hook.sh"
+	[ "$(stat -c %U "$USER_HOME/.local/share/nono/hooks/nono-hook.sh")" = "$TEST_USER" ]
+}
+
+@test "a script changed outside nono is refused and replaced at the next launch" {
+	run timeout 30 "$NONO" run --silent --profile claude-code -- true
+	printf '#!/bin/sh\ntouch %s/ran-changed\n' "$WORK" > "$INSTALLED"
+	run timeout 30 "$NONO" run --profile claude-code -- true
+	echo "$output"
+	[[ "$output" == *"warning: ~/.local/share/nono/hooks/nono-hook.sh is not the script nono installs (changed outside nono): refused and replaced"* ]]
+	cmp "$HOOK" "$INSTALLED"
+	[ ! -e "$WORK/ran-changed" ]
+	run timeout 30 "$NONO" run --profile claude-code -- true
+	[[ "$output" != *warning* ]]
+}
+
+@test "every script nono installs is one a later nono recognises (its digest is in known_scripts)" {
+	digest=$(sha256sum "$HOOK" | cut -d' ' -f1)
+	grep -q "\"$digest\"" "$SRCDIR/src/hooks.c" || {
+		echo "add \"$digest\" to known_scripts in src/hooks.c"
+		false
+	}
+	grep -q "\"$(sha256sum "$SRCDIR/tests/fixtures/nono-hook-0.1.0.sh" | cut -d' ' -f1)\"" "$SRCDIR/src/hooks.c"
+}
+
+@test "settings.json names the script as one shell word, wherever \$XDG_DATA_HOME is" {
+	export XDG_DATA_HOME="$SCRATCH/my data's \$HOME"
+	mkdir -p "$XDG_DATA_HOME"
+	printf '%s\n' "$FAKE_CLAUDE" > "$WORK/fake-claude.py"
+	run timeout 30 "$NONO" run --silent --profile claude-code -- python3 "$WORK/fake-claude.py"
+	echo "$output"
+	cmp "$HOOK" "$XDG_DATA_HOME/nono/hooks/nono-hook.sh"
+	[ "$(echo "$output" | grep -c '^HOOK .* -> 0 {"hookSpecificOutput"')" -eq 2 ]
+	run timeout 30 "$NONO" hooks status
+	[ "$status" -eq 0 ]
 }

@@ -173,18 +173,23 @@ assert_no_rule(const struct nono_policy *p, const char *path)
 }
 
 /* no rule reaches a sensitive path: none at or below one, and no directory
- * rule above one (only valid without bypasses) */
+ * rule above one (only valid without bypasses); nono's own files are
+ * reached by read-only rules alone */
 static void
 assert_sensitive_unreachable(const struct nono_policy *p)
 {
 	for (size_t i = 0; i < p->n_rules; i++) {
 		const struct nono_rule *r = &p->rules[i];
+		const struct nono_deny *d = nono_policy_sensitive(p, r->path);
+		bool writes = r->access & (NONO_ACC_WRITE | NONO_ACC_DELETE);
 
-		if (nono_policy_sensitive(p, r->path))
-			fail_msg("rule %s is inside sensitive path %s", r->path, nono_policy_sensitive(p, r->path)->path);
+		if (d && (!d->readable || writes))
+			fail_msg("rule %s (%s) is inside sensitive path %s", r->path, nono_access_str(r->access),
+				 d->path);
 		for (size_t j = 0; j < p->n_denies && !r->is_file; j++)
-			if (nono_path_under(p->denies[j].path, r->path))
-				fail_msg("rule %s covers sensitive path %s", r->path, p->denies[j].path);
+			if (nono_path_under(p->denies[j].path, r->path) && (!p->denies[j].readable || writes))
+				fail_msg("rule %s (%s) covers sensitive path %s", r->path, nono_access_str(r->access),
+					 p->denies[j].path);
 	}
 }
 
@@ -644,6 +649,168 @@ excluded_group_not_denied(void **state)
 	assert_true(must_rule(&f->p, P(f, "home/.bashrc"))->is_file);
 	assert_no_rule(&f->p, P(f, "home/.ssh"));
 	assert_int_equal(f->p.carves[0].around.n, 1);
+}
+
+/* --- nono's own files ----------------------------------------------------- */
+
+static void
+mk_own_files(struct fx *f)
+{
+	mkdirs(P(f, "home/.config/nono/profiles"));
+	mkfile(P(f, "home/.config/nono/config.ini"));
+	mkfile(P(f, "home/.config/nono/profiles/mine.json"));
+	mkdirs(P(f, "home/.config/other"));
+	mkdirs(P(f, "home/.local/share/nono/hooks"));
+	mkfile(P(f, "home/.local/share/nono/hooks/nono-hook.sh"));
+	mkdirs(P(f, "home/.local/share/apps"));
+}
+
+static void
+own_files_carved_read_only(void **state)
+{
+	struct fx *f = *state;
+	const struct nono_rule *r;
+	const struct nono_deny *d;
+	struct nono_verdict v;
+
+	mk_own_files(f);
+	nono_policy_grant(&f->p, "~", NONO_ACC_RW, NONO_KIND_DIR, "--allow", true);
+	f->p.allow_delete = true;
+	assert_int_equal(finalize(f), 0);
+	d = nono_policy_sensitive(&f->p, P(f, "home/.config/nono/profiles/evil.json"));
+	assert_non_null(d);
+	assert_true(d->readable);
+	assert_string_equal(d->group, "nono_files");
+	assert_true(nono_policy_deny_own(d));
+	/* read-only rules on nono's own files, the grant's rights around them */
+	r = must_rule(&f->p, P(f, "home/.config/nono"));
+	assert_int_equal(r->access, NONO_ACC_READ);
+	assert_true(r->carved);
+	assert_string_equal(r->source, "--allow");
+	assert_int_equal(must_rule(&f->p, P(f, "home/.local/share/nono"))->access, NONO_ACC_READ);
+	assert_int_equal(must_rule(&f->p, P(f, "home/.config/other"))->access, NONO_ACC_RW | NONO_ACC_DELETE);
+	assert_int_equal(must_rule(&f->p, P(f, "home/.local/share/apps"))->access, NONO_ACC_RW | NONO_ACC_DELETE);
+	assert_no_rule(&f->p, P(f, "home/.config"));
+	assert_no_rule(&f->p, P(f, "home/.local/share"));
+	assert_true(strv_has(&f->p.carves[0].around, P(f, "home/.config/nono")));
+	assert_true(strv_has(&f->p.carves[0].around, P(f, "home/.local/share/nono")));
+	assert_sensitive_unreachable(&f->p);
+
+	/* why: write and delete are nono's own, read is granted */
+	assert_int_equal(nono_policy_check(&f->p, P(f, "home/.config/nono/profiles/evil.json"), NONO_OP_WRITE, &v),
+			 0);
+	assert_false(v.allowed);
+	assert_int_equal(v.reason, NONO_WHY_OWN);
+	assert_null(v.suggest);
+	nono_verdict_free(&v);
+	assert_int_equal(nono_policy_check(&f->p, P(f, "home/.config/nono"), NONO_OP_DELETE, &v), 0);
+	assert_int_equal(v.reason, NONO_WHY_OWN);
+	nono_verdict_free(&v);
+	assert_int_equal(nono_policy_check(&f->p, P(f, "home/.config/nono/config.ini"), NONO_OP_READ, &v), 0);
+	assert_true(v.allowed);
+	assert_string_equal(v.rule->path, P(f, "home/.config/nono"));
+	nono_verdict_free(&v);
+}
+
+static void
+own_files_write_only_grant_reads_nothing(void **state)
+{
+	struct fx *f = *state;
+
+	mk_own_files(f);
+	nono_policy_grant(&f->p, "~/.config", NONO_ACC_WRITE, NONO_KIND_DIR, "--write", true);
+	assert_int_equal(finalize(f), 0);
+	assert_no_rule(&f->p, P(f, "home/.config/nono"));
+	assert_int_equal(must_rule(&f->p, P(f, "home/.config/other"))->access, NONO_ACC_WRITE);
+	assert_sensitive_unreachable(&f->p);
+}
+
+static void
+own_files_read_grants_need_no_carve(void **state)
+{
+	struct fx *f = *state;
+	const struct nono_rule *r;
+
+	mk_own_files(f);
+	/* a read-only grant above them is not split for their sake
+	 * ($XDG_CONFIG_HOME, where nothing else is denied) */
+	mkdirs(P(f, "cfg/nono/profiles"));
+	setenv("XDG_CONFIG_HOME", P(f, "cfg"), 1);
+	nono_policy_grant(&f->p, P(f, "cfg"), NONO_ACC_READ, NONO_KIND_DIR, "--read", true);
+	nono_policy_grant(&f->p, "~/.local/share/nono/hooks/nono-hook.sh", NONO_ACC_READ, NONO_KIND_FILE,
+			  "--read-file", true);
+	assert_int_equal(finalize(f), 0);
+	unsetenv("XDG_CONFIG_HOME");
+	assert_non_null(nono_policy_sensitive(&f->p, P(f, "cfg/nono/profiles/x.json")));
+	assert_int_equal(f->p.n_carves, 0);
+	r = must_rule(&f->p, P(f, "cfg"));
+	assert_int_equal(r->access, NONO_ACC_READ);
+	assert_false(r->carved);
+	assert_true(must_rule(&f->p, P(f, "home/.local/share/nono/hooks/nono-hook.sh"))->is_file);
+	assert_sensitive_unreachable(&f->p);
+}
+
+static void
+own_files_write_grant_refused(void **state)
+{
+	struct fx *f = *state;
+
+	mk_own_files(f);
+	nono_policy_grant(&f->p, "~/.config/nono/profiles", NONO_ACC_RW, NONO_KIND_DIR, "--allow", true);
+	assert_int_equal(finalize(f), -EACCES);
+	assert_non_null(strstr(f->err.msg, "nono's own files"));
+	assert_non_null(strstr(f->err.msg, "nono_files"));
+	assert_non_null(strstr(f->err.hint, "--read ~/.config/nono/profiles"));
+	assert_null(strstr(f->err.hint, "bypass"));
+
+	/* nor can a group's grant write there: it is dropped */
+	nono_policy_free(&f->p);
+	nono_policy_init(&f->p);
+	add_deny_groups(&f->p);
+	nono_policy_grant(&f->p, "~/.local/share/nono", NONO_ACC_RW, NONO_KIND_DIR, "group:x", false);
+	assert_int_equal(finalize(f), 0);
+	assert_int_equal(f->p.n_rules, 0);
+}
+
+static void
+own_files_never_bypassed(void **state)
+{
+	struct fx *f = *state;
+	const char *const bypasses[] = {"~/.config/nono", "~/.config/nono/config.ini", "~/.local", "~"};
+
+	mk_own_files(f);
+	for (size_t i = 0; i < sizeof(bypasses) / sizeof(bypasses[0]); i++) {
+		nono_policy_free(&f->p);
+		nono_policy_init(&f->p);
+		add_deny_groups(&f->p);
+		nono_strv_push(&f->p.bypass, bypasses[i]);
+		nono_policy_grant(&f->p, "~", NONO_ACC_RW, NONO_KIND_DIR, "--allow", true);
+		assert_int_equal(finalize(f), -EACCES);
+		if (!strstr(f->err.msg, "nono's"))
+			fail_msg("--bypass-protection %s: '%s'", bypasses[i], f->err.msg);
+	}
+}
+
+static void
+own_files_a_denied_path_inside_wins(void **state)
+{
+	struct fx *f = *state;
+	const struct nono_deny *d;
+
+	mk_own_files(f);
+	mkdirs(P(f, "home/.config/nono/secret"));
+	nono_strv_push(&f->p.extra_deny, "~/.config/nono/secret");
+	nono_policy_grant(&f->p, "~", NONO_ACC_RW, NONO_KIND_DIR, "--allow", true);
+	assert_int_equal(finalize(f), 0);
+	d = nono_policy_sensitive(&f->p, P(f, "home/.config/nono/secret/k"));
+	assert_non_null(d);
+	assert_false(d->readable);
+	/* nono's files read entry by entry, around the denied one */
+	assert_no_rule(&f->p, P(f, "home/.config/nono"));
+	assert_no_rule(&f->p, P(f, "home/.config/nono/secret"));
+	assert_int_equal(must_rule(&f->p, P(f, "home/.config/nono/profiles"))->access, NONO_ACC_READ);
+	assert_int_equal(must_rule(&f->p, P(f, "home/.config/nono/config.ini"))->access, NONO_ACC_READ);
+	assert_sensitive_unreachable(&f->p);
 }
 
 /* --- .git and delete ----------------------------------------------------- */
@@ -1248,6 +1415,12 @@ main(void)
 	    T(carve_symlink_outside_not_granted),
 	    T(extra_deny_carved),
 	    T(excluded_group_not_denied),
+	    T(own_files_carved_read_only),
+	    T(own_files_write_only_grant_reads_nothing),
+	    T(own_files_read_grants_need_no_carve),
+	    T(own_files_write_grant_refused),
+	    T(own_files_never_bypassed),
+	    T(own_files_a_denied_path_inside_wins),
 	    T(git_exception),
 	    T(git_exception_only_for_user_dirs),
 	    T(allow_delete_user_writable_only),
