@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -455,6 +456,129 @@ int
 nono_rm_rf(const char *path)
 {
 	return nono_rm_at(AT_FDCWD, path, path, NULL, NULL);
+}
+
+/* The length of the valid UTF-8 sequence at s (n bytes left) and its code
+ * point; 0 for a byte that starts none (overlong, surrogate, truncated). */
+static size_t
+utf8_seq(const unsigned char *s, size_t n, unsigned *cp)
+{
+	size_t len;
+	unsigned c, min;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, c = s[0] & 0x1fu, min = 0x80;
+	else if ((s[0] & 0xf0) == 0xe0)
+		len = 3, c = s[0] & 0x0fu, min = 0x800;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, c = s[0] & 0x07u, min = 0x10000;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3fu);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* the direction marks and overrides, and the line and paragraph
+ * separators: they reorder or break what the terminal shows around them */
+static bool
+reorders(unsigned cp)
+{
+	return cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* one byte as \\e, \\n, \\r, \\t or \\xNN at o; the end */
+static char *
+escape_byte(char *o, unsigned char b)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *named = b == 0x1b ? "e" : b == '\n' ? "n" : b == '\r' ? "r" : b == '\t' ? "t" : NULL;
+
+	*o++ = '\\';
+	if (named) {
+		*o++ = *named;
+		return o;
+	}
+	*o++ = 'x';
+	*o++ = hex[b >> 4];
+	*o++ = hex[b & 0xf];
+	return o;
+}
+
+char *
+nono_mem_escape(const char *s, size_t n, unsigned flags)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *out, *o;
+	size_t i = 0;
+
+	if (!s)
+		n = 0;
+	if (n > (SIZE_MAX - 1) / 4)
+		die("out of memory");
+	out = o = xmalloc(4 * n + 1); /* \\xNN: four for one at most */
+	while (i < n) {
+		unsigned cp = 0;
+		size_t len = utf8_seq(p + i, n - i, &cp);
+
+		if (len == 1 && cp >= 0x20 && cp != 0x7f) {
+			if (cp == '\\')
+				*o++ = '\\';
+			*o++ = (char)cp;
+		} else if (len > 1 && cp >= 0xa0 && !reorders(cp)) {
+			memcpy(o, p + i, len);
+			o += len;
+		} else if (len == 1 && ((cp == '\t' && (flags & NONO_ESC_KEEP_TAB)) ||
+					(cp == '\n' && (flags & NONO_ESC_KEEP_NL)))) {
+			*o++ = (char)cp;
+		} else {
+			/* a control, the bytes of a C1 control or of a
+			 * reordering mark, or one byte that starts no UTF-8
+			 * sequence */
+			len = len ? len : 1;
+			for (size_t k = 0; k < len; k++)
+				o = escape_byte(o, p[i + k]);
+		}
+		i += len;
+	}
+	*o = '\0';
+	return out;
+}
+
+char *
+nono_str_escape(const char *s)
+{
+	return nono_mem_escape(s, s ? strlen(s) : 0, 0);
+}
+
+void
+nono_fputs_escaped(const char *s, FILE *f)
+{
+	char *e = nono_str_escape(s);
+
+	fputs(e, f);
+	free(e);
+}
+
+const char *
+nono_str_escape_in(struct nono_strv *pool, const char *s)
+{
+	char *e = nono_str_escape(s);
+
+	nono_strv_push_owned(pool, e);
+	return e;
 }
 
 void
