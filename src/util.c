@@ -517,43 +517,52 @@ escape_byte(char *o, unsigned char b)
 	return o;
 }
 
+/* The unit of text at p (n > 0 bytes left), escaped into out (16 bytes at
+ * least): its length there; *used says how many bytes of p it took. */
+static size_t
+escape_unit(char *out, const unsigned char *p, size_t n, unsigned flags, size_t *used)
+{
+	unsigned cp = 0;
+	size_t len = utf8_seq(p, n, &cp), o = 0;
+
+	if (len == 1 && cp >= 0x20 && cp != 0x7f) {
+		if (cp == '\\')
+			out[o++] = '\\';
+		out[o++] = (char)cp;
+	} else if (len > 1 && cp >= 0xa0 && !reorders(cp)) {
+		memcpy(out, p, len);
+		o = len;
+	} else if (len == 1 &&
+		   ((cp == '\t' && (flags & NONO_ESC_KEEP_TAB)) || (cp == '\n' && (flags & NONO_ESC_KEEP_NL)))) {
+		out[o++] = (char)cp;
+	} else {
+		/* a control, the bytes of a C1 control or of a reordering mark,
+		 * or one byte that starts no UTF-8 sequence */
+		len = len ? len : 1;
+		for (size_t k = 0; k < len; k++)
+			o = (size_t)(escape_byte(out + o, p[k]) - out);
+	}
+	*used = len;
+	return o;
+}
+
 char *
 nono_mem_escape(const char *s, size_t n, unsigned flags)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	char *out, *o;
-	size_t i = 0;
+	char *out;
+	size_t i = 0, o = 0, used;
 
 	if (!s)
 		n = 0;
-	if (n > (SIZE_MAX - 1) / 4)
+	if (n > (SIZE_MAX - 16) / 4)
 		die("out of memory");
-	out = o = xmalloc(4 * n + 1); /* \\xNN: four for one at most */
+	out = xmalloc(4 * n + 1); /* \\xNN: four for one at most */
 	while (i < n) {
-		unsigned cp = 0;
-		size_t len = utf8_seq(p + i, n - i, &cp);
-
-		if (len == 1 && cp >= 0x20 && cp != 0x7f) {
-			if (cp == '\\')
-				*o++ = '\\';
-			*o++ = (char)cp;
-		} else if (len > 1 && cp >= 0xa0 && !reorders(cp)) {
-			memcpy(o, p + i, len);
-			o += len;
-		} else if (len == 1 && ((cp == '\t' && (flags & NONO_ESC_KEEP_TAB)) ||
-					(cp == '\n' && (flags & NONO_ESC_KEEP_NL)))) {
-			*o++ = (char)cp;
-		} else {
-			/* a control, the bytes of a C1 control or of a
-			 * reordering mark, or one byte that starts no UTF-8
-			 * sequence */
-			len = len ? len : 1;
-			for (size_t k = 0; k < len; k++)
-				o = escape_byte(o, p[i + k]);
-		}
-		i += len;
+		o += escape_unit(out + o, p + i, n - i, flags, &used);
+		i += used;
 	}
-	*o = '\0';
+	out[o] = '\0';
 	return out;
 }
 
@@ -563,13 +572,20 @@ nono_str_escape(const char *s)
 	return nono_mem_escape(s, s ? strlen(s) : 0, 0);
 }
 
+/* without allocating: log.c uses it for die("out of memory") too */
 void
 nono_fputs_escaped(const char *s, FILE *f)
 {
-	char *e = nono_str_escape(s);
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = s ? strlen(s) : 0, i = 0, used;
+	char unit[16];
 
-	fputs(e, f);
-	free(e);
+	while (i < n) {
+		size_t k = escape_unit(unit, p + i, n - i, 0, &used);
+
+		fwrite(unit, 1, k, f);
+		i += used;
+	}
 }
 
 const char *
@@ -581,17 +597,32 @@ nono_str_escape_in(struct nono_strv *pool, const char *s)
 	return e;
 }
 
+/* Always valid JSON, and safe on a terminal: controls, DEL, C1 and the
+ * reordering marks as \\uXXXX; a byte that is not UTF-8 (a path can be
+ * any bytes) as U+FFFD, so that a reader such as jansson, which refuses
+ * the whole document for one such byte, still reads the rest. */
 void
 nono_json_string(FILE *f, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = s ? strlen(s) : 0, i = 0;
+
 	fputc('"', f);
-	for (; s && *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fputc(*s, f);
+	while (i < n) {
+		unsigned cp = 0;
+		size_t len = utf8_seq(p + i, n - i, &cp);
+
+		if (!len) {
+			fputs("\\ufffd", f);
+			len = 1;
+		} else if (cp == '"' || cp == '\\') {
+			fprintf(f, "\\%c", (char)cp);
+		} else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || reorders(cp)) {
+			fprintf(f, "\\u%04x", cp);
+		} else {
+			fwrite(p + i, 1, len, f);
+		}
+		i += len;
 	}
 	fputc('"', f);
 }

@@ -614,6 +614,37 @@ str_escape_in_pool(void **state)
 	nono_strv_free(&pool);
 }
 
+static void
+assert_json(const char *in, const char *want)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	nono_json_string(f, in);
+	fclose(f);
+	assert_string_equal(buf, want);
+	free(buf);
+}
+
+/* valid JSON for any bytes (jansson refuses a line for one bad byte, which
+ * would hide an audit event), and nothing a terminal acts on */
+static void
+json_string_any_bytes(void **state)
+{
+	(void)state;
+	assert_json("plain", "\"plain\"");
+	assert_json(NULL, "\"\"");
+	assert_json("q\"b\\", "\"q\\\"b\\\\\"");
+	assert_json("\033[2J\n", "\"\\u001b[2J\\u000a\"");
+	assert_json("\x7f", "\"\\u007f\"");
+	assert_json("\xc2\x9b", "\"\\u009b\"");
+	assert_json("a\xe2\x80\xae" "b", "\"a\\u202eb\"");
+	assert_json("caf\xc3\xa9", "\"caf\xc3\xa9\"");
+	assert_json("bad\xffname\x9b", "\"bad\\ufffdname\\ufffd\"");
+}
+
 int
 main(void)
 {
@@ -637,6 +668,7 @@ main(void)
 	    cmocka_unit_test(str_escape_controls),
 	    cmocka_unit_test(mem_escape_keeps_what_flags_say),
 	    cmocka_unit_test(str_escape_in_pool),
+	    cmocka_unit_test(json_string_any_bytes),
 	};
 
 	umask(022);
