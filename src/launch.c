@@ -362,6 +362,29 @@ nono_launch_banner(const struct nono_launch *l, const struct nono_prepared *pr, 
 		fprintf(stderr, "  undo rollback journal on: what the session destroys can be restored\n");
 }
 
+/* the dry run's lines on what the supervisor and seccomp check */
+static void
+plan_mediation(const struct nono_policy *p, const struct nono_prepared *pr)
+{
+	bool dangerous = nono_strv_contains(&p->groups, "dangerous_commands");
+
+	printf("Commands:  every exec checked by the supervisor; groups: %s",
+	       dangerous ? "dangerous_commands" : "none");
+	for (size_t i = 0; i < p->block_cmds.n; i++)
+		printf(" +%s", p->block_cmds.v[i]);
+	for (size_t i = 0; i < p->allow_cmds.n; i++)
+		printf(" -%s", p->allow_cmds.v[i]);
+	printf("\n");
+	printf("Seccomp:   %u rules; refused:", pr->seccomp.n_rules);
+	for (size_t i = 0; nono_seccomp_denied[i]; i++)
+		printf(" %s", nono_seccomp_denied[i]);
+	printf(" ioctl(TIOCSTI) ioctl(TIOCLINUX)\n");
+	printf("Mediated:  ");
+	for (size_t i = 0; nono_seccomp_mediated[i]; i++)
+		printf("%s ", nono_seccomp_mediated[i]);
+	printf("sendto (to an address)\n");
+}
+
 void
 nono_launch_plan(const struct nono_launch *l, const struct nono_prepared *pr, const char *program)
 {
@@ -435,28 +458,7 @@ nono_launch_plan(const struct nono_launch *l, const struct nono_prepared *pr, co
 	printf("Rollback:  %s\n", nono_launch_rollback(l) ? "on: destructive operations are journaled first"
 							  : "off (--rollback to turn it on)");
 	printf("Audit:     %s\n", l->no_audit ? "off (--no-audit)" : "on: execs and refusals recorded, hash-chained");
-	printf("Commands:  every exec checked by the supervisor; groups:");
-	{
-		size_t n = 0;
-
-		for (size_t i = 0; i < p->groups.n; i++)
-			if (strcmp(p->groups.v[i], "dangerous_commands") == 0)
-				n = 1;
-		printf(" %s", n ? "dangerous_commands" : "none");
-		for (size_t i = 0; i < p->block_cmds.n; i++)
-			printf(" +%s", p->block_cmds.v[i]);
-		for (size_t i = 0; i < p->allow_cmds.n; i++)
-			printf(" -%s", p->allow_cmds.v[i]);
-		printf("\n");
-	}
-	printf("Seccomp:   %u rules; refused:", pr->seccomp.n_rules);
-	for (size_t i = 0; nono_seccomp_denied[i]; i++)
-		printf(" %s", nono_seccomp_denied[i]);
-	printf(" ioctl(TIOCSTI) ioctl(TIOCLINUX)\n");
-	printf("Mediated:  ");
-	for (size_t i = 0; nono_seccomp_mediated[i]; i++)
-		printf("%s ", nono_seccomp_mediated[i]);
-	printf("sendto (to an address)\n");
+	plan_mediation(p, pr);
 	printf("\nKernel features:\n");
 	for (int i = 0; i < nf; i++)
 		printf("  %-34s ABI %d  %-10s %s\n", feats[i].name, feats[i].min_abi,
