@@ -353,6 +353,8 @@ nono_launch_free(struct nono_launch *l)
 	nono_strv_free(&l->env_creds);
 	nono_strv_free(&l->hooks);
 	nono_strv_free(&l->rollback_exclude);
+	/* its socket's directory too, whatever ended the session */
+	nono_openurl_free(&l->openurl);
 }
 
 bool

@@ -312,10 +312,14 @@ cmd_list(const char *root, int argc, char **argv)
 				      "exit_status", st ? st : json_null(), "command", jstr(s, "command"), "argv",
 				      json_object_get(s, "argv"), "events", (int)ne, "refused", (int)nr));
 		} else {
-			printf("%-22s  %.10s %.8s  %6s  %6zu  %s%7zu%s  %s%s\n", ids.v[i], start,
-			       strlen(start) > 11 ? start + 11 : "", status, ne, nr ? nono_c(1, C_RED) : "", nr,
-			       nr ? nono_c(1, C_RESET) : "", strcmp(jstr(s, "command"), "shell") == 0 ? "[shell] " : "",
-			       line);
+			char *shown_line = nono_str_escape(line), *shown_start = nono_str_escape(start);
+
+			printf("%-22s  %.10s %.8s  %6s  %6zu  %s%7zu%s  %s%s\n", ids.v[i], shown_start,
+			       strlen(shown_start) > 11 ? shown_start + 11 : "", status, ne, nr ? nono_c(1, C_RED) : "",
+			       nr, nr ? nono_c(1, C_RESET) : "",
+			       strcmp(jstr(s, "command"), "shell") == 0 ? "[shell] " : "", shown_line);
+			free(shown_start);
+			free(shown_line);
 		}
 		shown++;
 		free(line);
@@ -334,41 +338,95 @@ cmd_list(const char *root, int argc, char **argv)
 	return 0;
 }
 
+/* One event of the timeline. Its strings came from the sandbox (paths,
+ * argv, URLs, hosts): escaped for the terminal. */
 static void
 print_event(json_t *ev)
 {
+	struct nono_strv pool = {0};
 	const char *type = jstr(ev, "type"), *time = jstr(ev, "time");
 	bool refused = strcmp(jstr(ev, "verdict"), "refused") == 0;
 	json_t *pid = json_object_get(ev, "pid");
 	char pids[24] = "";
 
+#define E(k) nono_str_escape_in(&pool, jstr(ev, k))
 	if (json_is_integer(pid))
 		snprintf(pids, sizeof(pids), "%d", (int)json_integer_value(pid));
-	printf("  %s%.12s%s  %7s  %s%-8s%s ", nono_c(1, C_DIM), strlen(time) > 11 ? time + 11 : time,
-	       nono_c(1, C_RESET), pids, refused ? nono_c(1, C_RED C_BOLD) : "", refused ? "REFUSED" : "", "");
+	time = nono_str_escape_in(&pool, strlen(time) > 11 ? time + 11 : time);
+	printf("  %s%.12s%s  %7s  %s%-8s%s ", nono_c(1, C_DIM), time, nono_c(1, C_RESET), pids,
+	       refused ? nono_c(1, C_RED C_BOLD) : "", refused ? "REFUSED" : "", "");
 	if (strcmp(type, "exec") == 0) {
 		json_t *v;
 		size_t i;
 
-		printf("exec     %s", jstr(ev, "path"));
+		printf("exec     %s", E("path"));
 		json_array_foreach(json_object_get(ev, "argv"), i, v)
 		{
-			printf("%s%s", i ? " " : "  $ ", json_string_value(v) ? json_string_value(v) : "");
+			printf("%s%s", i ? " " : "  $ ", nono_str_escape_in(&pool, json_string_value(v)));
 		}
 		if (refused)
-			printf("  (%s)", jstr(ev, "reason"));
+			printf("  (%s)", E("reason"));
 	} else if (strcmp(type, "metadata") == 0 || strcmp(type, "file") == 0) {
-		printf("%-8s %s %s", type, jstr(ev, "op"), jstr(ev, "path"));
+		printf("%-8s %s %s", type, E("op"), E("path"));
 	} else if (strcmp(type, "socket") == 0) {
-		printf("socket   %s %s", jstr(ev, "op"), jstr(ev, "target"));
+		printf("socket   %s %s", E("op"), E("target"));
 	} else if (strcmp(type, "landlock") == 0) {
-		printf("landlock %s %s", jstr(ev, "blockers"), jstr(ev, "path"));
+		printf("landlock %s %s", E("blockers"), E("path"));
 	} else if (strcmp(type, "end") == 0) {
 		printf("end      exit status %d", (int)json_integer_value(json_object_get(ev, "exit_status")));
 	} else {
-		printf("%s", type);
+		printf("%s", E("type"));
 	}
+#undef E
 	printf("%s\n", refused ? nono_c(1, C_RESET) : "");
+	nono_strv_free(&pool);
+}
+
+/* The session's header and its timeline, for a terminal: every string
+ * from session.json is escaped (argv and program came from the user, but
+ * a path can be a name the sandbox chose). */
+static void
+print_session(json_t *s, const char *id, json_t *events, size_t nref)
+{
+	struct nono_strv pool = {0};
+	json_t *st = json_object_get(s, "exit_status"), *caps = json_object_get(s, "capabilities"), *v;
+	char *cmdline = joined_argv(s);
+	size_t i;
+
+#define E(k) nono_str_escape_in(&pool, jstr(s, k))
+	printf("%sSession %s%s  (nono %s %s)\n", nono_c(1, C_BOLD), id, nono_c(1, C_RESET), E("command"),
+	       E("nono_version"));
+	printf("  Command:   %s\n", nono_str_escape_in(&pool, cmdline));
+	printf("  Program:   %s\n", E("program"));
+	printf("  SHA-256:   %s\n",
+	       json_is_string(json_object_get(s, "program_sha256")) ? E("program_sha256") : "(not computed)");
+	printf("  Workdir:   %s\n", E("cwd"));
+	printf("  Profile:   %s\n", json_is_string(json_object_get(s, "profile")) ? E("profile") : "(none)");
+	printf("  Landlock:  ABI %d; kernel denials %s\n", (int)json_integer_value(json_object_get(s, "landlock_abi")),
+	       E("kernel_denials"));
+	printf("  Started:   %s\n", E("start"));
+	printf("  Ended:     %s\n",
+	       json_is_string(json_object_get(s, "end")) ? E("end") : "(running, or nono was killed)");
+#undef E
+	if (json_is_integer(st))
+		printf("  Exit:      %d\n", (int)json_integer_value(st));
+	printf("  Grants:   ");
+	json_array_foreach(json_object_get(caps, "fs"), i, v)
+	{
+		if (json_is_true(json_object_get(v, "carved")) || strncmp(jstr(v, "source"), "group:", 6) == 0)
+			continue;
+		printf(" %s (%s)", nono_str_escape_in(&pool, jstr(v, "path")),
+		       nono_str_escape_in(&pool, jstr(v, "access")));
+	}
+	printf("\n  Network:   %s\n", json_is_true(json_object_get(caps, "net_blocked")) ? "blocked" : "allowed");
+	printf("\n%zu events, %s%zu refused%s:\n", json_array_size(events), nref ? nono_c(1, C_RED) : "", nref,
+	       nref ? nono_c(1, C_RESET) : "");
+	json_array_foreach(events, i, v)
+	{
+		print_event(v);
+	}
+	free(cmdline);
+	nono_strv_free(&pool);
 }
 
 static int
@@ -437,46 +495,7 @@ cmd_show(const char *root, int argc, char **argv)
 		json_decref(doc);
 		goto out;
 	}
-	{
-		char *cmdline = joined_argv(s);
-		json_t *st = json_object_get(s, "exit_status"), *v;
-		size_t i;
-
-		printf("%sSession %s%s  (nono %s %s)\n", nono_c(1, C_BOLD), id, nono_c(1, C_RESET), jstr(s, "command"),
-		       jstr(s, "nono_version"));
-		printf("  Command:   %s\n", cmdline);
-		printf("  Program:   %s\n", jstr(s, "program"));
-		printf("  SHA-256:   %s\n", json_is_string(json_object_get(s, "program_sha256"))
-						? jstr(s, "program_sha256")
-						: "(not computed)");
-		printf("  Workdir:   %s\n", jstr(s, "cwd"));
-		printf("  Profile:   %s\n",
-		       json_is_string(json_object_get(s, "profile")) ? jstr(s, "profile") : "(none)");
-		printf("  Landlock:  ABI %d; kernel denials %s\n",
-		       (int)json_integer_value(json_object_get(s, "landlock_abi")), jstr(s, "kernel_denials"));
-		printf("  Started:   %s\n", jstr(s, "start"));
-		printf("  Ended:     %s\n",
-		       json_is_string(json_object_get(s, "end")) ? jstr(s, "end") : "(running, or nono was killed)");
-		if (json_is_integer(st))
-			printf("  Exit:      %d\n", (int)json_integer_value(st));
-		printf("  Grants:   ");
-		json_array_foreach(json_object_get(json_object_get(s, "capabilities"), "fs"), i, v)
-		{
-			if (json_is_true(json_object_get(v, "carved")) || strncmp(jstr(v, "source"), "group:", 6) == 0)
-				continue;
-			printf(" %s (%s)", jstr(v, "path"), jstr(v, "access"));
-		}
-		printf("\n  Network:   %s\n",
-		       json_is_true(json_object_get(json_object_get(s, "capabilities"), "net_blocked")) ? "blocked"
-													: "allowed");
-		printf("\n%zu events, %s%zu refused%s:\n", json_array_size(events), nref ? nono_c(1, C_RED) : "", nref,
-		       nref ? nono_c(1, C_RESET) : "");
-		json_array_foreach(events, i, v)
-		{
-			print_event(v);
-		}
-		free(cmdline);
-	}
+	print_session(s, id, events, nref);
 out:
 	json_decref(s);
 	json_decref(events);

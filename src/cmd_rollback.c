@@ -203,6 +203,7 @@ cmd_list(const char *store, int argc, char **argv)
 	} else {
 		printf("%-24s %-19s %7s  %s\n", "ID", "STARTED", "CHANGED", "COMMAND (DIRECTORY)");
 		for (size_t i = 0; i < n; i++) {
+			struct nono_strv pool = {0};
 			char changed[16];
 			char *cwd = nono_path_display(ss[i].cwd);
 
@@ -212,8 +213,11 @@ cmd_list(const char *store, int argc, char **argv)
 				snprintf(changed, sizeof(changed), "?");
 			else
 				snprintf(changed, sizeof(changed), "%d", ss[i].changed);
-			printf("%-24s %-19s %7s  %s (%s)\n", ss[i].id, when(ss[i].started, buf, sizeof(buf)), changed,
-			       ss[i].command, cwd);
+			/* the command line and the directory as the sandbox may have named them */
+			printf("%-24s %-19s %7s  %s (%s)\n", nono_str_escape_in(&pool, ss[i].id),
+			       when(ss[i].started, buf, sizeof(buf)), changed, nono_str_escape_in(&pool, ss[i].command),
+			       nono_str_escape_in(&pool, cwd));
+			nono_strv_free(&pool);
 			free(cwd);
 		}
 	}
@@ -297,8 +301,12 @@ diff_hunk(const git_diff_delta *d, const git_diff_hunk *h, void *payload)
 {
 	struct diff_ctx *c = payload;
 
+	char *head = nono_mem_escape(h->header, h->header_len, NONO_ESC_KEEP_TAB | NONO_ESC_KEEP_NL);
+
 	(void)d;
-	printf("%s%.*s%s", c->colour ? "\033[36m" : "", (int)h->header_len, h->header, c->colour ? C_RESET : "");
+	/* "@@ ... @@" and the function line after it, from the file's content */
+	printf("%s%s%s", c->colour ? "\033[36m" : "", head, c->colour ? C_RESET : "");
+	free(head);
 	return 0;
 }
 
@@ -307,6 +315,7 @@ diff_line(const git_diff_delta *d, const git_diff_hunk *h, const git_diff_line *
 {
 	struct diff_ctx *c = payload;
 	const char *col = "";
+	char *text;
 
 	(void)d;
 	(void)h;
@@ -319,9 +328,12 @@ diff_line(const git_diff_delta *d, const git_diff_hunk *h, const git_diff_line *
 	}
 	if (c->colour)
 		col = l->origin == '+' ? C_GREEN : l->origin == '-' ? C_RED : "";
-	printf("%s%c%.*s%s", col, l->origin, (int)l->content_len, l->content, *col ? C_RESET : "");
+	/* the content is the sandbox's: its escape sequences shown, not run */
+	text = nono_mem_escape(l->content, l->content_len, NONO_ESC_KEEP_TAB | NONO_ESC_KEEP_NL);
+	printf("%s%c%s%s", col, l->origin, text, *col ? C_RESET : "");
 	if (l->content_len == 0 || l->content[l->content_len - 1] != '\n')
 		putchar('\n');
+	free(text);
 	return 0;
 }
 
@@ -351,7 +363,7 @@ print_diff(const char *store, const char *dir, const struct nono_entry *e, bool 
 	const struct nono_git_api *g = nono_git();
 	git_diff_options opts;
 	struct diff_ctx c = {colour};
-	char *old = NULL, *cur = NULL, *a, *b;
+	char *old = NULL, *cur = NULL, *a, *b, *shown;
 	size_t ol = 0, cl = 0;
 	struct stat st;
 	int r;
@@ -382,7 +394,12 @@ print_diff(const char *store, const char *dir, const struct nono_entry *e, bool 
 	g->init();
 	a = e->type == NONO_ENTRY_FILE ? xasprintf("a%s", e->path) : xstrdup("/dev/null");
 	b = cur ? xasprintf("b%s", e->path) : xstrdup("/dev/null");
-	printf("%s--- %s\n+++ %s%s\n", colour ? C_BOLD : "", a, b, colour ? C_RESET : "");
+	shown = nono_str_escape(a);
+	printf("%s--- %s\n", colour ? C_BOLD : "", shown);
+	free(shown);
+	shown = nono_str_escape(b);
+	printf("+++ %s%s\n", shown, colour ? C_RESET : "");
+	free(shown);
 	r = g->diff_buffers(old ? old : "", ol, a, cur ? cur : "", cl, b, &opts, diff_file, NULL, diff_hunk, diff_line,
 			    &c);
 	g->shutdown();
@@ -444,11 +461,12 @@ cmd_show(const char *store, int argc, char **argv)
 		free(out);
 		json_decref(doc);
 	} else {
+		struct nono_strv pool = {0};
 		char *cwd = nono_path_display(s.cwd);
 
-		printf("Session  %s%s\n", s.id, s.running ? "  (running)" : "");
-		printf("Command  %s\n", s.command);
-		printf("Workdir  %s\n", cwd);
+		printf("Session  %s%s\n", nono_str_escape_in(&pool, s.id), s.running ? "  (running)" : "");
+		printf("Command  %s\n", nono_str_escape_in(&pool, s.command));
+		printf("Workdir  %s\n", nono_str_escape_in(&pool, cwd));
 		printf("Started  %s\n", when(s.started, buf, sizeof(buf)));
 		if (s.ended)
 			printf("Ended    %s, exit %d\n", when(s.ended, buf, sizeof(buf)), s.exit_status);
@@ -467,7 +485,7 @@ cmd_show(const char *store, int argc, char **argv)
 			if (!strcmp(st, "unchanged") && !o.verbose)
 				continue;
 			shown++;
-			printf("%s%-10s%s %s%s%s\n", col, st, colour ? C_RESET : "", es[i].path,
+			printf("%s%-10s%s %s%s%s\n", col, st, colour ? C_RESET : "", nono_str_escape_in(&pool, es[i].path),
 			       es[i].type == NONO_ENTRY_FILE && !es[i].saved ? "  (not saved: over the size limit)"
 									     : "",
 			       link_note(k, names, note, sizeof(note)));
@@ -482,7 +500,8 @@ cmd_show(const char *store, int argc, char **argv)
 		if (!shown)
 			printf("Nothing differs from before the session.\n");
 		else
-			printf("\nRestore with: nono rollback restore %s\n", s.id);
+			printf("\nRestore with: nono rollback restore %s\n", nono_str_escape_in(&pool, s.id));
+		nono_strv_free(&pool);
 	}
 	nono_rb_links_free(links);
 	for (size_t i = 0; i < n; i++)
@@ -524,13 +543,19 @@ static void
 each(void *ctx, const char *path, enum nono_rb_action a, const char *msg)
 {
 	struct progress *p = ctx;
+	char *shown = nono_str_escape(path);
 
 	if (p->shown && p->tty)
 		fputc('\r', stderr);
-	if (a == NONO_RB_FAILED || a == NONO_RB_NOTSAVED)
-		fprintf(stderr, "nono: %s: %s\n", path, msg ? msg : nono_rb_action_name(a));
-	else if (p->dry_run || p->json)
-		printf("%-9s %s\n", nono_rb_action_name(a), path);
+	if (a == NONO_RB_FAILED || a == NONO_RB_NOTSAVED) {
+		char *m = nono_str_escape(msg ? msg : nono_rb_action_name(a));
+
+		fprintf(stderr, "nono: %s: %s\n", shown, m);
+		free(m);
+	} else if (p->dry_run || p->json) {
+		printf("%-9s %s\n", nono_rb_action_name(a), shown);
+	}
+	free(shown);
 }
 
 static int

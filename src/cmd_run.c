@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,6 +188,30 @@ journal_end(struct nono_journal *j, int status)
 			 j->n_failed == 1 ? " was" : "s were", j->n_failed == 1 ? "its" : "their");
 }
 
+/* The supervisor writes where the program may have closed the reading end
+ * (a refusal goes to the program's own stderr, which can be a pipe; nono's
+ * stderr can be one too): such a write must fail with EPIPE, not kill the
+ * supervisor, and with it the session. A handler rather than SIG_IGN, since
+ * execve resets a handler to the default but keeps SIG_IGN: the program
+ * and every helper nono starts get the default SIGPIPE. */
+static void
+sigpipe_noop(int sig)
+{
+	(void)sig;
+}
+
+static void
+survive_sigpipe(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = sigpipe_noop;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
 /* Everything after the flags: resolve, check, prepare, spawn, clean up.
  * Returns the exit status. argv[0] is the program as given. */
 static int
@@ -251,6 +276,7 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 		status = pr.refusal ? 125 : 0;
 		goto out;
 	}
+	survive_sigpipe();
 	/* secrets last before the banner: a missing one stops everything. The
 	 * lookup forks a process that loads libsecret, so no other thread may
 	 * be inside the dynamic loader then. */

@@ -37,11 +37,77 @@ json_str(const char *k, const char *v, bool comma)
 	printf("%s\n", comma ? "," : "");
 }
 
+/* nono_path_display(path), escaped, owned by pool */
+static const char *
+shown(struct nono_strv *pool, const char *path)
+{
+	char *d = nono_path_display(path);
+	const char *e = nono_str_escape_in(pool, d);
+
+	free(d);
+	return e;
+}
+
+/* The verdict for a terminal. PATH may be any bytes (a name the sandbox
+ * made, pasted from its output): every path is escaped. */
+static void
+print_text(const struct nono_verdict *v, enum nono_op op, FILE *f)
+{
+	struct nono_strv pool = {0};
+	const char *disp;
+
+#define E(x) nono_str_escape_in(&pool, (x))
+#define D(x) shown(&pool, (x))
+	fprintf(f, "%s%s%s\n", nono_c(1, v->allowed ? C_GREEN : C_RED), v->allowed ? "ALLOWED" : "DENIED",
+		nono_c(1, C_RESET));
+	fprintf(f, "  Path:       %s\n", E(v->path));
+	fprintf(f, "  Operation:  %s\n", nono_op_name(op));
+	switch (v->reason) {
+	case NONO_WHY_GRANTED:
+		disp = D(v->rule->path);
+		fprintf(f, "  Reason:     granted\n  Granted by: %s (%s)\n  Access:     %s\n", disp, E(v->rule->source),
+			nono_access_str(v->rule->access));
+		break;
+	case NONO_WHY_SENSITIVE:
+		disp = D(v->deny->path);
+		fprintf(f, "  Reason:     sensitive path %s, protected by group '%s' (%s)\n", disp, v->deny->group,
+			v->deny->description);
+		break;
+	case NONO_WHY_INSUFFICIENT:
+		disp = D(v->rule->path);
+		fprintf(f, "  Reason:     insufficient access\n  Closest:    %s (%s, %s)\n", disp,
+			nono_access_str(v->rule->access), E(v->rule->source));
+		break;
+	case NONO_WHY_CARVED:
+		disp = D(v->carve->path);
+		fprintf(f,
+			"  Reason:     not granted: %s (%s) was split around sensitive paths and this entry was "
+			"not there at launch\n",
+			disp, E(v->carve->source));
+		break;
+	case NONO_WHY_NOT_GRANTED:
+		fprintf(f, "  Reason:     no grant covers this path\n");
+		break;
+	case NONO_WHY_OWN:
+		disp = D(v->deny->path);
+		fprintf(f,
+			"  Reason:     nono's own file: %s, protected by group '%s'; a sandbox may read it where a "
+			"grant reaches it, never create, change, rename or delete anything there\n"
+			"  Fix:        none: no flag grants it; edit it outside the sandbox\n",
+			disp, v->deny->group);
+		break;
+	}
+	if (v->suggest && !v->allowed)
+		fprintf(f, "  Fix:        %s%s\n", E(v->suggest),
+			v->reason == NONO_WHY_SENSITIVE ? " (think twice: it is protected for a reason)" : "");
+#undef D
+#undef E
+	nono_strv_free(&pool);
+}
+
 void
 nono_why_print(const struct nono_verdict *v, enum nono_op op, bool json, FILE *f)
 {
-	char *disp;
-
 	if (json) {
 		printf("{\n");
 		json_str("status", v->allowed ? "allowed" : "denied", true);
@@ -63,53 +129,7 @@ nono_why_print(const struct nono_verdict *v, enum nono_op op, bool json, FILE *f
 		printf("}\n");
 		return;
 	}
-	fprintf(f, "%s%s%s\n", nono_c(1, v->allowed ? C_GREEN : C_RED), v->allowed ? "ALLOWED" : "DENIED",
-		nono_c(1, C_RESET));
-	fprintf(f, "  Path:       %s\n", v->path);
-	fprintf(f, "  Operation:  %s\n", nono_op_name(op));
-	switch (v->reason) {
-	case NONO_WHY_GRANTED:
-		disp = nono_path_display(v->rule->path);
-		fprintf(f, "  Reason:     granted\n  Granted by: %s (%s)\n  Access:     %s\n", disp, v->rule->source,
-			nono_access_str(v->rule->access));
-		free(disp);
-		break;
-	case NONO_WHY_SENSITIVE:
-		disp = nono_path_display(v->deny->path);
-		fprintf(f, "  Reason:     sensitive path %s, protected by group '%s' (%s)\n", disp, v->deny->group,
-			v->deny->description);
-		free(disp);
-		break;
-	case NONO_WHY_INSUFFICIENT:
-		disp = nono_path_display(v->rule->path);
-		fprintf(f, "  Reason:     insufficient access\n  Closest:    %s (%s, %s)\n", disp,
-			nono_access_str(v->rule->access), v->rule->source);
-		free(disp);
-		break;
-	case NONO_WHY_CARVED:
-		disp = nono_path_display(v->carve->path);
-		fprintf(f,
-			"  Reason:     not granted: %s (%s) was split around sensitive paths and this entry was "
-			"not there at launch\n",
-			disp, v->carve->source);
-		free(disp);
-		break;
-	case NONO_WHY_NOT_GRANTED:
-		fprintf(f, "  Reason:     no grant covers this path\n");
-		break;
-	case NONO_WHY_OWN:
-		disp = nono_path_display(v->deny->path);
-		fprintf(f,
-			"  Reason:     nono's own file: %s, protected by group '%s'; a sandbox may read it where a "
-			"grant reaches it, never create, change, rename or delete anything there\n"
-			"  Fix:        none: no flag grants it; edit it outside the sandbox\n",
-			disp, v->deny->group);
-		free(disp);
-		break;
-	}
-	if (v->suggest && !v->allowed)
-		fprintf(f, "  Fix:        %s%s\n", v->suggest,
-			v->reason == NONO_WHY_SENSITIVE ? " (think twice: it is protected for a reason)" : "");
+	print_text(v, op, f);
 }
 
 int

@@ -285,20 +285,23 @@ print_carves(FILE *f, int fd, const struct nono_policy *p)
 {
 	for (size_t i = 0; i < p->n_carves; i++) {
 		const struct nono_carve *c = &p->carves[i];
-		char *d = nono_path_display(c->path);
+		char *d = nono_path_display(c->path), *e = nono_str_escape(d);
 
 		fprintf(f, "%s%s (%s) is granted entry by entry (%zu entries), leaving out %zu sensitive path%s:",
-			fd == 2 ? "nono: " : "  ", d, c->source, c->n_entries, c->around.n,
+			fd == 2 ? "nono: " : "  ", e, c->source, c->n_entries, c->around.n,
 			c->around.n == 1 ? "" : "s");
 		for (size_t j = 0; j < c->around.n; j++) {
 			char *a = nono_path_display(c->around.v[j]);
 			const struct nono_deny *dn = nono_policy_sensitive(p, c->around.v[j]);
 
 			/* nono's own files: the grant still reads them */
-			fprintf(f, " %s%s", a, dn && dn->readable ? " (read-only)" : "");
+			fputc(' ', f);
+			nono_fputs_escaped(a, f);
+			fputs(dn && dn->readable ? " (read-only)" : "", f);
 			free(a);
 		}
 		fputc('\n', f);
+		free(e);
 		free(d);
 	}
 }
@@ -326,8 +329,11 @@ nono_launch_banner(const struct nono_launch *l, const struct nono_prepared *pr, 
 		if (r->carved && l->verbose < 1)
 			continue;
 		d = nono_path_display(r->path);
-		fprintf(stderr, "  %s  %s%s  %s%s%s\n", acc_short(r->access), d, r->is_file ? " (file)" : "",
-			nono_c(2, C_DIM), r->source, nono_c(2, C_RESET));
+		/* a directory's name may be one an earlier session chose */
+		fprintf(stderr, "  %s  ", acc_short(r->access));
+		nono_fputs_escaped(d, stderr);
+		fprintf(stderr, "%s  %s%s%s\n", r->is_file ? " (file)" : "", nono_c(2, C_DIM), r->source,
+			nono_c(2, C_RESET));
 		free(d);
 	}
 	if (system)
@@ -359,6 +365,29 @@ nono_launch_banner(const struct nono_launch *l, const struct nono_prepared *pr, 
 		fprintf(stderr, "  undo rollback journal on: what the session destroys can be restored\n");
 }
 
+/* the dry run's lines on what the supervisor and seccomp check */
+static void
+plan_mediation(const struct nono_policy *p, const struct nono_prepared *pr)
+{
+	bool dangerous = nono_strv_contains(&p->groups, "dangerous_commands");
+
+	printf("Commands:  every exec checked by the supervisor; groups: %s",
+	       dangerous ? "dangerous_commands" : "none");
+	for (size_t i = 0; i < p->block_cmds.n; i++)
+		printf(" +%s", p->block_cmds.v[i]);
+	for (size_t i = 0; i < p->allow_cmds.n; i++)
+		printf(" -%s", p->allow_cmds.v[i]);
+	printf("\n");
+	printf("Seccomp:   %u rules; refused:", pr->seccomp.n_rules);
+	for (size_t i = 0; nono_seccomp_denied[i]; i++)
+		printf(" %s", nono_seccomp_denied[i]);
+	printf(" ioctl(TIOCSTI) ioctl(TIOCLINUX)\n");
+	printf("Mediated:  ");
+	for (size_t i = 0; nono_seccomp_mediated[i]; i++)
+		printf("%s ", nono_seccomp_mediated[i]);
+	printf("sendto (to an address)\n");
+}
+
 void
 nono_launch_plan(const struct nono_launch *l, const struct nono_prepared *pr, const char *program)
 {
@@ -366,6 +395,7 @@ nono_launch_plan(const struct nono_launch *l, const struct nono_prepared *pr, co
 	struct nono_feature feats[16];
 	int nf = nono_sandbox_features(feats, 16, p, pr->sandbox.abi);
 	struct nono_plan_records rec = {nono_launch_rollback(l), !l->no_audit, &l->rollback_exclude};
+	struct nono_strv pool = {0}; /* escaped paths and arguments */
 
 	if (l->json) {
 		char *s = nono_capfile_plan(p, &pr->sandbox, program, l->argv, feats, nf, nono_seccomp_denied, &rec,
@@ -377,13 +407,13 @@ nono_launch_plan(const struct nono_launch *l, const struct nono_prepared *pr, co
 	}
 	printf("nono %s dry run: nothing is executed\n", PACKAGE_VERSION);
 	if (program) {
-		printf("Program:   %s\n", program);
+		printf("Program:   %s\n", nono_str_escape_in(&pool, program));
 		printf("Arguments:");
 		for (int i = 1; i < l->argc; i++)
-			printf(" %s", l->argv[i]);
+			printf(" %s", nono_str_escape_in(&pool, l->argv[i]));
 		printf("\n");
 	}
-	printf("Workdir:   %s\n", p->workdir);
+	printf("Workdir:   %s\n", nono_str_escape_in(&pool, p->workdir));
 	printf("Kernel:    Landlock ABI %d\n", pr->sandbox.abi);
 	printf("\nFilesystem (%zu rules; everything else is denied):\n", p->n_rules);
 	for (size_t i = 0; i < p->n_rules; i++) {
@@ -391,7 +421,8 @@ nono_launch_plan(const struct nono_launch *l, const struct nono_prepared *pr, co
 
 		if (r->carved && l->verbose < 1)
 			continue;
-		printf("  %s  %-40s %s%s\n", acc_short(r->access), r->path, r->source, r->is_file ? " (file)" : "");
+		printf("  %s  %-40s %s%s\n", acc_short(r->access), nono_str_escape_in(&pool, r->path), r->source,
+		       r->is_file ? " (file)" : "");
 	}
 	printf("  rwd  <private TMPDIR>                         created at launch, removed at exit\n");
 	print_carves(stdout, 1, p);
@@ -435,32 +466,12 @@ nono_launch_plan(const struct nono_launch *l, const struct nono_prepared *pr, co
 	printf("Rollback:  %s\n", nono_launch_rollback(l) ? "on: destructive operations are journaled first"
 							  : "off (--rollback to turn it on)");
 	printf("Audit:     %s\n", l->no_audit ? "off (--no-audit)" : "on: execs and refusals recorded, hash-chained");
-	printf("Commands:  every exec checked by the supervisor; groups:");
-	{
-		size_t n = 0;
-
-		for (size_t i = 0; i < p->groups.n; i++)
-			if (strcmp(p->groups.v[i], "dangerous_commands") == 0)
-				n = 1;
-		printf(" %s", n ? "dangerous_commands" : "none");
-		for (size_t i = 0; i < p->block_cmds.n; i++)
-			printf(" +%s", p->block_cmds.v[i]);
-		for (size_t i = 0; i < p->allow_cmds.n; i++)
-			printf(" -%s", p->allow_cmds.v[i]);
-		printf("\n");
-	}
-	printf("Seccomp:   %u rules; refused:", pr->seccomp.n_rules);
-	for (size_t i = 0; nono_seccomp_denied[i]; i++)
-		printf(" %s", nono_seccomp_denied[i]);
-	printf(" ioctl(TIOCSTI) ioctl(TIOCLINUX)\n");
-	printf("Mediated:  ");
-	for (size_t i = 0; nono_seccomp_mediated[i]; i++)
-		printf("%s ", nono_seccomp_mediated[i]);
-	printf("sendto (to an address)\n");
+	plan_mediation(p, pr);
 	printf("\nKernel features:\n");
 	for (int i = 0; i < nf; i++)
 		printf("  %-34s ABI %d  %-10s %s\n", feats[i].name, feats[i].min_abi,
 		       feats[i].available ? "enforced" : "missing", feats[i].required ? "(required)" : "");
 	if (pr->refusal)
-		printf("\nRefused: %s\n", pr->refusal);
+		printf("\nRefused: %s\n", nono_str_escape_in(&pool, pr->refusal));
+	nono_strv_free(&pool);
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "util.h"
 
 static int level = NONO_LOG_NORMAL;
 static int colour[3] = {-1, -1, -1};
@@ -61,12 +62,20 @@ nono_c(int fd, const char *seq)
 	return nono_log_colour(fd) ? seq : "";
 }
 
+/* One line: the message is escaped whole, since its arguments may be paths,
+ * commands or hosts that came from the sandbox (util.h). */
 static void
 vmsg(const char *prefix, const char *col, const char *fmt, va_list ap)
 {
+	char *msg = NULL;
+
 	fprintf(stderr, "%s%s%s", nono_c(2, col), prefix, nono_c(2, C_RESET));
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		fputs(fmt, stderr); /* out of memory: the bare message */
+	else
+		nono_fputs_escaped(msg, stderr);
 	fputc('\n', stderr);
+	free(msg);
 }
 
 void
@@ -153,11 +162,16 @@ die_errno(const char *fmt, ...)
 {
 	va_list ap;
 	int e = errno;
+	char *msg = NULL;
 
 	fprintf(stderr, "%snono: %s", nono_c(2, C_RED), nono_c(2, C_RESET));
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		fputs(fmt, stderr);
+	else
+		nono_fputs_escaped(msg, stderr);
 	va_end(ap);
+	free(msg);
 	fprintf(stderr, ": %s\n", strerror(e));
 	exit(125);
 }

@@ -82,12 +82,26 @@ link_records(struct nono_entry *es, size_t n)
 	free(v);
 }
 
+/* A line the journal wrote without its path: jansson encodes no string that
+ * is not UTF-8, and a path can be any bytes. It names nothing to act on;
+ * refusing the whole session for it would let a program that made such a
+ * name keep what it destroyed from being restored. */
+static bool
+pathless(const char *line)
+{
+	json_t *o = json_loads(line, 0, NULL);
+	bool r = json_is_object(o) && !json_object_get(o, "path") && json_is_string(json_object_get(o, "type"));
+
+	json_decref(o);
+	return r;
+}
+
 int
 nono_manifest_read(const char *dir, struct nono_entry **out, size_t *n, struct nono_error *err)
 {
 	char *path = xasprintf("%s/manifest.ndjson", dir), *line = NULL;
 	FILE *f = fopen(path, "re");
-	size_t cap = 0, alloc = 0;
+	size_t cap = 0, alloc = 0, unnamed = 0;
 	ssize_t len;
 	int lineno = 0, r = 0;
 
@@ -100,6 +114,7 @@ nono_manifest_read(const char *dir, struct nono_entry **out, size_t *n, struct n
 	}
 	while ((len = getline(&line, &cap, f)) >= 0) {
 		struct nono_entry e;
+		int k;
 
 		lineno++;
 		if (len == 0 || line[0] == '\n')
@@ -109,7 +124,13 @@ nono_manifest_read(const char *dir, struct nono_entry **out, size_t *n, struct n
 			 * announced never ran */
 			break;
 		}
-		if (nono_entry_from_json(&e, line, err) < 0) {
+		k = nono_entry_from_json(&e, line, err);
+		if (k < 0 && pathless(line)) {
+			nono_error_clear(err);
+			unnamed++;
+			continue;
+		}
+		if (k < 0) {
 			char msg[sizeof(err->msg)];
 
 			snprintf(msg, sizeof(msg), "%s", err->msg);
@@ -127,6 +148,10 @@ nono_manifest_read(const char *dir, struct nono_entry **out, size_t *n, struct n
 	free(path);
 	if (r == 0)
 		link_records(*out, *n);
+	if (unnamed && r == 0)
+		log_warn("rollback: %zu path%s whose name is not UTF-8 %s not recorded and %s left as %s now", unnamed,
+			 unnamed == 1 ? "" : "s", unnamed == 1 ? "was" : "were", unnamed == 1 ? "is" : "are",
+			 unnamed == 1 ? "it is" : "they are");
 	if (r < 0) {
 		for (size_t i = 0; i < *n; i++)
 			nono_entry_free(&(*out)[i]);

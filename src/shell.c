@@ -172,19 +172,23 @@ hint_denied(const char *line)
 
 			nono_policy_check(&policy, w, redirect ? NONO_OP_WRITE : NONO_OP_READ, &v);
 			if (!v.allowed) {
-				char *d = nono_path_display(v.path);
+				char *d = nono_path_display(v.path), *e = nono_str_escape(d);
+				char *fix = nono_str_escape(v.suggest ? v.suggest : "a grant for it");
 
+				/* the word may be a name completed from the sandbox's files */
 				if (v.reason == NONO_WHY_OWN)
 					fprintf(stderr,
 						"nono: %s: writing is outside every sandbox (nono's own file); edit it "
 						"outside nono\n",
-						d);
+						e);
 				else
 					fprintf(stderr, "nono: %s: %s is outside this sandbox (%s); restart with %s\n",
-						d, redirect ? "writing" : "reading",
+						e, redirect ? "writing" : "reading",
 						v.reason == NONO_WHY_SENSITIVE ? "a protected sensitive path"
 									       : "not granted",
-						v.suggest ? v.suggest : "a grant for it");
+						fix);
+				free(fix);
+				free(e);
 				free(d);
 				nono_verdict_free(&v);
 				break;
@@ -212,7 +216,9 @@ wait_fg(pid_t pid, const char *line)
 		stopped_pgid = pid;
 		free(stopped_line);
 		stopped_line = xstrdup(line);
-		fprintf(stderr, "\n[1]+  Stopped                 %s\n", line);
+		fputs("\n[1]+  Stopped                 ", stderr);
+		nono_fputs_escaped(line, stderr);
+		fputc('\n', stderr);
 		return 128 + WSTOPSIG(st);
 	}
 	if (WIFSIGNALED(st)) {
@@ -271,7 +277,9 @@ print_caps(void)
 		if (strncmp(r->source, "group:", 6) == 0 || strcmp(r->source, "exec shim") == 0)
 			continue;
 		d = nono_path_display(r->path);
-		printf("  %-18s %s%s  (%s)\n", nono_access_str(r->access), d, r->is_file ? " (file)" : "", r->source);
+		printf("  %-18s ", nono_access_str(r->access));
+		nono_fputs_escaped(d, stdout);
+		printf("%s  (%s)\n", r->is_file ? " (file)" : "", r->source);
 		free(d);
 	}
 	if (policy.proxy_hosts.n)
@@ -317,7 +325,9 @@ builtin(const char *line, int *status)
 
 		*status = chdir(abs) < 0 ? 1 : 0;
 		if (*status) {
-			fprintf(stderr, "cd: %s: %s\n", dir, strerror(errno));
+			fputs("cd: ", stderr);
+			nono_fputs_escaped(dir, stderr);
+			fprintf(stderr, ": %s\n", strerror(errno));
 			if (errno == EACCES)
 				hint_denied(abs);
 		}
@@ -352,8 +362,11 @@ builtin(const char *line, int *status)
 	if (strcmp(argv[0], "history") == 0) {
 		HIST_ENTRY **h = history_list();
 
-		for (int i = 0; h && h[i]; i++)
-			printf("%5d  %s\n", i + history_base, h[i]->line);
+		for (int i = 0; h && h[i]; i++) {
+			printf("%5d  ", i + history_base);
+			nono_fputs_escaped(h[i]->line, stdout);
+			putchar('\n');
+		}
 		*status = 0;
 		return 1;
 	}
@@ -363,7 +376,8 @@ builtin(const char *line, int *status)
 			*status = 1;
 			return 1;
 		}
-		fprintf(stderr, "%s\n", stopped_line);
+		nono_fputs_escaped(stopped_line, stderr);
+		fputc('\n', stderr);
 		if (interactive)
 			tcsetpgrp(STDIN_FILENO, stopped_pgid);
 		kill(-stopped_pgid, SIGCONT);

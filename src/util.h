@@ -52,6 +52,24 @@ char *nono_path_dirname(const char *p);
 /* CLOCK_MONOTONIC in microseconds, for -vv phase timings */
 double nono_now_us(void);
 
+/* Untrusted text for a terminal: a caller-owned copy of s in which
+ * control bytes (< 0x20, 0x7f), C1 controls (U+0080-U+009F), the
+ * bidirectional marks and overrides and U+2028/U+2029 (their bytes), and
+ * bytes that are not valid UTF-8 are shown as \e, \n, \r, \t or \xNN,
+ * and a backslash as \\; printable UTF-8 is kept. Free with free(); NULL
+ * gives "". For paths, argv, URLs and hosts that came from the sandbox. */
+char *nono_str_escape(const char *s);
+/* The same for n bytes (NULs included); flags keep tab and newline as
+ * they are, for file content in a diff. */
+#define NONO_ESC_KEEP_TAB (1u << 0)
+#define NONO_ESC_KEEP_NL  (1u << 1)
+char *nono_mem_escape(const char *s, size_t n, unsigned flags);
+/* fputs(nono_str_escape(s), f) */
+void nono_fputs_escaped(const char *s, FILE *f);
+/* nono_str_escape(s), owned by pool (freed with nono_strv_free): for
+ * printf arguments, many to a call. */
+const char *nono_str_escape_in(struct nono_strv *pool, const char *s);
+
 /* A JSON string literal of s on f. */
 void nono_json_string(FILE *f, const char *s);
 /* Text from outside (a file the sandbox could write) made safe for a

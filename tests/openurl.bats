@@ -26,7 +26,11 @@ opened() { sleep 0.3; cat "$SCRATCH/opened" 2>/dev/null; }
 	run env PATH="$SCRATCH/bin:$PATH" timeout 30 "$NONO" run --silent --profile "$SCRATCH/p.json" -- sh -c \
 		'xdg-open "https://claude.ai/oauth/authorize?code=1"; echo a=$?; "$BROWSER" https://login.example.com:8443/x; echo b=$?
 		python3 -c "import webbrowser; print(\"py\", webbrowser.open(\"http://localhost:54545/callback\"))"'
-	[[ "$output" == *a=0* ]] && [[ "$output" == *b=0* ]] && [[ "$output" == *"py True"* ]]
+	echo "$output"
+	# one test per line: bats checks only the last of an && list
+	[[ "$output" == *a=0* ]]
+	[[ "$output" == *b=0* ]]
+	[[ "$output" == *"py True"* ]]
 	run opened
 	[ "${lines[0]}" = "https://claude.ai/oauth/authorize?code=1" ]
 	[ "${lines[1]}" = "https://login.example.com:8443/x" ]
@@ -59,7 +63,9 @@ opened() { sleep 0.3; cat "$SCRATCH/opened" 2>/dev/null; }
 	printf '{"extends": "%s/p.json", "open_urls": {"allow_origins": ["https://other.example"]}}\n' "$SCRATCH" > "$SCRATCH/child.json"
 	run env PATH="$SCRATCH/bin:$PATH" timeout 30 "$NONO" run --silent --profile "$SCRATCH/child.json" -- sh -c \
 		'xdg-open https://claude.ai/; echo a=$?; xdg-open https://other.example/ok; echo b=$?'
-	[[ "$output" == *a=1* ]] && [[ "$output" == *b=0* ]]
+	echo "$output"
+	[[ "$output" == *a=1* ]]
+	[[ "$output" == *b=0* ]]
 	[ "$(opened)" = "https://other.example/ok" ]
 	printf '{"open_urls": {"allow_origins": ["https://claude.ai/path"]}}\n' > "$SCRATCH/bad.json"
 	run timeout 30 "$NONO" run --profile "$SCRATCH/bad.json" -- true
@@ -75,10 +81,114 @@ opened() { sleep 0.3; cat "$SCRATCH/opened" 2>/dev/null; }
 	export XDG_STATE_HOME="$SCRATCH/state"
 	run env PATH="$SCRATCH/bin:$PATH" timeout 30 "$NONO" run --silent --profile "$SCRATCH/p.json" -- sh -c \
 		'echo "$NONO_URL_SOCKET"; xdg-open https://claude.ai/x; xdg-open https://evil.example/'
+	echo "$output"
 	sock=${lines[0]}
 	[[ "$sock" == /tmp/nono-url-*/supervisor.sock ]]
-	[ ! -e "$sock" ] && [ ! -e "$(dirname "$sock")" ]
+	[ ! -e "$sock" ]
+	[ ! -e "$(dirname "$sock")" ]
 	run timeout 30 "$NONO" audit show last
 	[[ "$output" == *"open_url"*"https://claude.ai/x"* ]]
 	[[ "$output" == *REFUSED*"open_url"*"https://evil.example/"* ]]
+}
+
+@test "the directory is removed however the session ends: an exit status, a killed program, a failed launch" {
+	# the program names it (NONO_URL_SOCKET); only this run's directory is checked
+	for end in 'exit 3:3' 'kill -9 $$:137'; do
+		run env PATH="$SCRATCH/bin:$PATH" timeout 30 "$NONO" run --silent --profile "$SCRATCH/p.json" -- sh -c \
+			"echo \"\$NONO_URL_SOCKET\"; ${end%:*}"
+		echo "${end%:*}: status $status"
+		echo "$output"
+		[ "$status" -eq "${end##*:}" ]
+		[[ "${lines[0]}" == /tmp/nono-url-*/supervisor.sock ]]
+		[ ! -e "$(dirname "${lines[0]}")" ]
+	done
+	# nothing runs when the audit trail cannot be opened (after the socket
+	# was made): -vv names the socket
+	mkdir -p "$SCRATCH/state"
+	touch "$SCRATCH/state/nono"
+	run env XDG_STATE_HOME="$SCRATCH/state" PATH="$SCRATCH/bin:$PATH" timeout 30 "$NONO" run -vv --profile "$SCRATCH/p.json" -- true
+	echo "$output"
+	[ "$status" -eq 125 ]
+	sock=$(printf '%s\n' "$output" | sed -n 's/^nono: debug: open_urls: //p')
+	[[ "$sock" == /tmp/nono-url-*/supervisor.sock ]]
+	[ ! -e "$(dirname "$sock")" ]
+}
+
+@test "a request dribbled a byte at a time stalls nothing: other requests and mediated calls are served at once" {
+	# while one client sends a byte every 50 ms (for 3.85 s), five execs (each
+	# checked by the supervisor) run and another client's URL is opened, each
+	# in under a second; the dribbler is refused at its 2 s deadline
+	run env PATH="$SCRATCH/bin:$PATH" timeout 30 "$NONO" run --silent --profile "$SCRATCH/p.json" -- python3 -c '
+import os, socket, subprocess, threading, time
+got = []
+def dribble():
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(os.environ["NONO_URL_SOCKET"])
+    t0 = time.monotonic()
+    try:
+        for b in b"https://claude.ai/" + b"x" * 59:
+            s.send(bytes([b]))
+            time.sleep(0.05)
+    except OSError as e:
+        got.append("send failed %s" % e.errno)
+    s.settimeout(5)
+    got.append("%s after %.1f s" % (s.recv(200).decode().strip(), time.monotonic() - t0))
+d = threading.Thread(target=dribble)
+d.start()
+time.sleep(0.3)
+t0 = time.monotonic()
+for i in range(5):
+    subprocess.call(["/bin/true"])
+print("execs %.3f s" % (time.monotonic() - t0), flush=True)
+t0 = time.monotonic()
+rc = subprocess.call(["xdg-open", "https://claude.ai/fast"])
+print("open rc=%d %.3f s" % (rc, time.monotonic() - t0), flush=True)
+d.join()
+print("dribbler:", *got, flush=True)
+'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"open rc=0 "* ]]
+	open_s=$(printf '%s\n' "$output" | sed -n 's/^open rc=0 \([0-9.]*\) s$/\1/p')
+	execs_s=$(printf '%s\n' "$output" | sed -n 's/^execs \([0-9.]*\) s$/\1/p')
+	awk -v o="$open_s" -v e="$execs_s" 'BEGIN { exit !(o != "" && o < 1 && e != "" && e < 1) }'
+	[[ "$output" == *"dribbler: "*"denied: no complete request within 2 seconds after "* ]]
+	[ "$(opened)" = "https://claude.ai/fast" ]
+}
+
+@test "requests at once are each answered, past eight refused; a newline ends one; over 8 KiB is refused at once" {
+	run env PATH="$SCRATCH/bin:$PATH" timeout 30 "$NONO" run --silent --profile "$SCRATCH/p.json" -- python3 -c '
+import os, socket, time
+def conn():
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(os.environ["NONO_URL_SOCKET"])
+    s.settimeout(5)
+    return s
+ss = [conn() for i in range(8)]
+time.sleep(0.2)
+extra = conn()
+print("ninth:", extra.recv(100).decode().strip(), flush=True)
+for i, s in reversed(list(enumerate(ss))):
+    s.send(b"https://claude.ai/n%d\n" % i if i < 3 else b"https://claude.ai/" + b"x" * 9000)
+for s in ss:
+    t0 = time.monotonic()
+    print(s.recv(100).decode().strip(), "%.1f s" % (time.monotonic() - t0), flush=True)
+'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"ninth: denied: too many requests at once"* ]]
+	[ "$(printf '%s\n' "$output" | grep -c '^ok 0.[0-9] s$')" -eq 3 ]
+	[ "$(printf '%s\n' "$output" | grep -c '^denied: longer than 8192 bytes 0.[0-9] s$')" -eq 5 ]
+	run opened
+	[ "$(printf '%s\n' "$output" | sort | tr '\n' ' ')" = "https://claude.ai/n0 https://claude.ai/n1 https://claude.ai/n2 " ]
+}
+
+@test "a refused URL in the supervisor's log line is escaped" {
+	# (the shim's own message is the program's output, as anything it prints)
+	run env PATH="$SCRATCH/bin:$PATH" timeout 30 "$NONO" run -v --profile "$SCRATCH/p.json" -- sh -c \
+		'xdg-open "$(printf "https://evil.example/\033]0;PWNED\007")"; echo rc=$?'
+	echo "$output" | cat -v
+	[[ "$output" == *rc=1* ]]
+	[[ "$output" == *'nono: refused to open https://evil.example/\e]0;PWNED\x07: '* ]]
+	[ -z "$(printf '%s\n' "$output" | grep $'^nono: refused to open .*\033')" ]
 }

@@ -576,3 +576,26 @@ os.symlink('$OUTSIDE/data.txt', 'a')"
 	[ ! -L "$WORK/a" ]
 	hard_link_restored "$WORK/b"
 }
+
+@test "a name that is not UTF-8 does not stop the rest of the session from being shown and restored" {
+	# the journal cannot record such a name (JSON holds UTF-8 only): that
+	# one path is left as it is, and said so; the deleted file comes back
+	run nono_run --allow-delete --allow "$WORK" -- python3 -c '
+import os
+os.unlink("tree/README")
+open(b"tree/x\xff", "w").write("y")
+print("done")'
+	echo "$output"
+	[[ "$output" == *done* ]]
+	[ ! -e "$WORK/tree/README" ]
+	run timeout 30 "$NONO" rollback show last
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"deleted    $WORK/tree/README"* ]]
+	[[ "$output" == *"1 path whose name is not UTF-8 was not recorded and is left as it is now"* ]]
+	run timeout 30 "$NONO" rollback restore last
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$WORK/tree/README")" = readme ]
+	[ "$(cat "$WORK/tree/x"$'\xff')" = y ]
+}

@@ -230,3 +230,25 @@ time.sleep(30)
 	[ "$(echo "$output" | grep -c '^rc=126$')" -eq 3 ]
 	[[ "$output" != *"records in"* ]]
 }
+
+@test "a refusal written to a closed pipe does not kill the supervisor; the program keeps default SIGPIPE" {
+	# rm's stderr is a pipe whose reader (true) is gone when the supervisor
+	# writes its refusal there; yes | head ends yes by SIGPIPE (141), not EPIPE
+	for pidns in "" --no-pid-ns; do
+		run timeout 30 "$NONO" run --silent $pidns --allow "$WORK" -- bash -c \
+			'(sleep 0.3; /bin/rm f) 2>&1 | true; echo "after=$?"; yes | head -n 1; echo "yes=${PIPESTATUS[*]}"; exit 7'
+		echo "nono run $pidns: status $status"
+		echo "$output"
+		[ "$status" -eq 7 ]
+		[[ "$output" == *"after=0"* ]]
+		[[ "$output" == *"yes=141 0"* ]]
+		[ "$(cat "$WORK/f")" = keep ]
+	done
+	# nono's own stderr a closed pipe: its log lines fail, the session goes on
+	run timeout 30 bash -c '"$NONO" run -v --allow "$1" -- sh -c "sleep 0.3; /bin/rm $1/f; echo x > $1/ran; exit 7" 2>&1 | true
+		echo "nono=${PIPESTATUS[0]}"' sh "$WORK"
+	echo "$output"
+	[ "$output" = "nono=7" ]
+	[ -f "$WORK/ran" ]
+	[ "$(cat "$WORK/f")" = keep ]
+}

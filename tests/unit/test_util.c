@@ -1,8 +1,9 @@
 /* test_util.c - util.c and vars.c: lexical path normalisation, component-wise
  * "under", canonicalisation of missing leaves beneath symlinked directories,
  * ~ display, boolean words, string vectors, join/dirname, edit distance,
- * mkdir -p and rm -rf (which must not follow symlinks out of the tree), and
- * ~/$VARIABLE expansion in policy paths. */
+ * mkdir -p and rm -rf (which must not follow symlinks out of the tree),
+ * ~/$VARIABLE expansion in policy paths, and the escaping of untrusted text
+ * for a terminal. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -538,6 +539,112 @@ xdg_dir_kinds(void **state)
 	unsetenv("XDG_STATE_HOME");
 }
 
+static void
+assert_escaped(const char *in, const char *want)
+{
+	char *got = nono_str_escape(in);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+/* untrusted text for a terminal: controls, C1, bad UTF-8 and reordering
+ * marks escaped; printable UTF-8 and ASCII kept */
+static void
+str_escape_controls(void **state)
+{
+	(void)state;
+	assert_escaped("plain/path name.txt", "plain/path name.txt");
+	assert_escaped("", "");
+	assert_escaped(NULL, "");
+	assert_escaped("a\033]0;PWNED\007b", "a\\e]0;PWNED\\x07b");
+	assert_escaped("\033[2J", "\\e[2J");
+	assert_escaped("l1\nl2\tx\r", "l1\\nl2\\tx\\r");
+	assert_escaped("\x01\x1f\x7f", "\\x01\\x1f\\x7f");
+	assert_escaped("back\\slash", "back\\\\slash");
+	/* printable UTF-8 as is: é, €, 𝄞 */
+	assert_escaped("caf\xc3\xa9 \xe2\x82\xac \xf0\x9d\x84\x9e", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9d\x84\x9e");
+	/* C1 as lone bytes (CSI 0x9b) and UTF-8 encoded (U+009B) */
+	assert_escaped("\x9b" "31m", "\\x9b31m");
+	assert_escaped("\xc2\x9b" "31m", "\\xc2\\x9b31m");
+	assert_escaped("\xc2\xa0", "\xc2\xa0"); /* U+00A0, the first after C1 */
+	/* not UTF-8: stray continuation, overlong, surrogate, too large, truncated */
+	assert_escaped("\x80", "\\x80");
+	assert_escaped("\xc0\xaf", "\\xc0\\xaf");
+	assert_escaped("\xed\xa0\x80", "\\xed\\xa0\\x80");
+	assert_escaped("\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80");
+	assert_escaped("\xe2\x82", "\\xe2\\x82");
+	assert_escaped("\xe2\x82x", "\\xe2\\x82x");
+	assert_escaped("\xff\xfe", "\\xff\\xfe");
+	/* right-to-left override and line separator */
+	assert_escaped("a\xe2\x80\xae" "b", "a\\xe2\\x80\\xaeb");
+	assert_escaped("\xe2\x80\xa8", "\\xe2\\x80\\xa8");
+}
+
+static void
+mem_escape_keeps_what_flags_say(void **state)
+{
+	char *got;
+
+	(void)state;
+	got = nono_mem_escape("a\0b\tc\n", sizeof("a\0b\tc\n") - 1, 0);
+	assert_string_equal(got, "a\\x00b\\tc\\n");
+	free(got);
+	got = nono_mem_escape("a\tb\033[31mc\n", sizeof("a\tb\033[31mc\n") - 1, NONO_ESC_KEEP_TAB | NONO_ESC_KEEP_NL);
+	assert_string_equal(got, "a\tb\\e[31mc\n");
+	free(got);
+	/* a sequence cut by n is not read past n */
+	got = nono_mem_escape("\xe2\x82\xac", 2, 0);
+	assert_string_equal(got, "\\xe2\\x82");
+	free(got);
+}
+
+static void
+str_escape_in_pool(void **state)
+{
+	struct nono_strv pool = {0};
+	const char *a, *b;
+
+	(void)state;
+	a = nono_str_escape_in(&pool, "x\033y");
+	b = nono_str_escape_in(&pool, "ok");
+	assert_string_equal(a, "x\\ey");
+	assert_string_equal(b, "ok");
+	assert_int_equal(pool.n, 2);
+	nono_strv_free(&pool);
+}
+
+static void
+assert_json(const char *in, const char *want)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	nono_json_string(f, in);
+	fclose(f);
+	assert_string_equal(buf, want);
+	free(buf);
+}
+
+/* valid JSON for any bytes (jansson refuses a line for one bad byte, which
+ * would hide an audit event), and nothing a terminal acts on */
+static void
+json_string_any_bytes(void **state)
+{
+	(void)state;
+	assert_json("plain", "\"plain\"");
+	assert_json(NULL, "\"\"");
+	assert_json("q\"b\\", "\"q\\\"b\\\\\"");
+	assert_json("\033[2J\n", "\"\\u001b[2J\\u000a\"");
+	assert_json("\x7f", "\"\\u007f\"");
+	assert_json("\xc2\x9b", "\"\\u009b\"");
+	assert_json("a\xe2\x80\xae" "b", "\"a\\u202eb\"");
+	assert_json("caf\xc3\xa9", "\"caf\xc3\xa9\"");
+	assert_json("bad\xffname\x9b", "\"bad\\ufffdname\\ufffd\"");
+}
+
 int
 main(void)
 {
@@ -558,6 +665,10 @@ main(void)
 	    cmocka_unit_test_setup(vars_expand_errors, vars_setup),
 	    cmocka_unit_test_setup(vars_expand_values_are_literal, vars_setup),
 	    cmocka_unit_test_setup(xdg_dir_kinds, vars_setup),
+	    cmocka_unit_test(str_escape_controls),
+	    cmocka_unit_test(mem_escape_keeps_what_flags_say),
+	    cmocka_unit_test(str_escape_in_pool),
+	    cmocka_unit_test(json_string_any_bytes),
 	};
 
 	umask(022);
