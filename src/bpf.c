@@ -15,21 +15,11 @@
 void
 nono_seccomp_prebuilt(struct nono_seccomp *out, const struct nono_seccomp_opts *o)
 {
-#define PICK(arr)                                                                                                      \
-	do {                                                                                                           \
-		out->insns = (struct sock_filter *)arr;                                                                \
-		out->len = sizeof(arr) / sizeof(arr[0]);                                                               \
-		out->n_rules = arr##_RULES;                                                                            \
-	} while (0)
-	if (o->block_net && o->journal)
-		PICK(nono_bpf_block_net_journal);
-	else if (o->block_net)
-		PICK(nono_bpf_block_net);
-	else if (o->journal)
-		PICK(nono_bpf_journal);
-	else
-		PICK(nono_bpf_default);
-#undef PICK
+	int v = (o->block_net ? 1 : 0) | (o->journal ? 2 : 0) | (o->execs ? 4 : 0);
+
+	out->insns = (struct sock_filter *)nono_bpf[v];
+	out->len = nono_bpf_len[v];
+	out->n_rules = nono_bpf_rules[v];
 	out->borrowed = true;
 }
 

@@ -485,10 +485,10 @@ cmd_show(const char *store, int argc, char **argv)
 			if (!strcmp(st, "unchanged") && !o.verbose)
 				continue;
 			shown++;
-			printf("%s%-10s%s %s%s%s\n", col, st, colour ? C_RESET : "", nono_str_escape_in(&pool, es[i].path),
-			       es[i].type == NONO_ENTRY_FILE && !es[i].saved ? "  (not saved: over the size limit)"
-									     : "",
-			       link_note(k, names, note, sizeof(note)));
+			printf(
+			    "%s%-10s%s %s%s%s\n", col, st, colour ? C_RESET : "", nono_str_escape_in(&pool, es[i].path),
+			    es[i].type == NONO_ENTRY_FILE && !es[i].saved ? "  (not saved: over the size limit)" : "",
+			    link_note(k, names, note, sizeof(note)));
 			if (o.diff && strcmp(st, "unchanged") != 0 &&
 			    (es[i].type == NONO_ENTRY_FILE || es[i].type == NONO_ENTRY_ABSENT)) {
 				if (print_diff(store, s.dir, &es[i], colour) < 0) {

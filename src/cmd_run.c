@@ -345,6 +345,9 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	sp.keep_fd = keep_fd;
 	sv.policy = &l->policy;
 	sv.shim = pr.shim;
+	/* the supervisor's workers confine themselves with the sandbox's rules */
+	sv.ruleset_fd = pr.sandbox.ruleset_fd;
+	sv.restrict_flags = pr.sandbox.restrict_flags & ~LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON;
 	sp.supervisor = &sv;
 	if (!l->no_audit) {
 		actx = (struct audit_ctx){&audit, l, &pr, argv, program, &sv};
@@ -365,6 +368,7 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 		status = nono_spawn_exit_code(&err);
 		nono_print_error(&err);
 	}
+	nono_supervisor_release(&sv);
 	if (sv.journal)
 		journal_end(&journal, status);
 	nono_error_clear(&err);
@@ -372,7 +376,6 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 		nono_print_error(&err);
 	audit = NULL;
 	nono_prepared_free(&pr);
-	nono_seccomp_notif_release();
 	t_end = nono_now_us();
 	log_debug("timing: parse %.0f us, prepare %.0f us, fork to exec %.0f us, run and clean-up %.0f us",
 		  t_prep - t_start, t_spawn - t_prep, sp.t_exec, t_end - t_spawn - sp.t_exec);

@@ -16,6 +16,7 @@
 #include "profile.h"
 #include "proxy.h"
 #include "settings.h"
+#include "syscalls.h"
 #include "util.h"
 
 void
@@ -182,7 +183,7 @@ int
 nono_launch_prepare(struct nono_prepared *out, struct nono_launch *l, bool dry_run, struct nono_error *err)
 {
 	struct nono_policy *p = &l->policy;
-	struct nono_seccomp_opts so;
+	struct nono_seccomp_opts *so = &out->filter;
 	int r;
 
 	memset(out, 0, sizeof(*out));
@@ -233,9 +234,10 @@ nono_launch_prepare(struct nono_prepared *out, struct nono_launch *l, bool dry_r
 		out->refusal = xstrdup(err->msg);
 		nono_error_clear(err);
 	}
-	so.block_net = p->block_net;
-	so.journal = nono_launch_rollback(l);
-	nono_seccomp_prebuilt(&out->seccomp, &so);
+	so->block_net = p->block_net;
+	so->journal = nono_launch_rollback(l);
+	so->execs = true; /* the command blocklist on every exec */
+	nono_seccomp_prebuilt(&out->seccomp, so);
 	if (!dry_run && (r = nono_capfile_fill(out->capfd, out->capfile, p, &out->sandbox, err)) < 0) {
 		out->capfd = -1;
 		return r;
@@ -379,13 +381,25 @@ plan_mediation(const struct nono_policy *p, const struct nono_prepared *pr)
 		printf(" -%s", p->allow_cmds.v[i]);
 	printf("\n");
 	printf("Seccomp:   %u rules; refused:", pr->seccomp.n_rules);
-	for (size_t i = 0; nono_seccomp_denied[i]; i++)
-		printf(" %s", nono_seccomp_denied[i]);
-	printf(" ioctl(TIOCSTI) ioctl(TIOCLINUX)\n");
+	for (size_t i = 0; nono_syscalls_denied[i]; i++)
+		printf(" %s", nono_syscalls_denied[i]);
+	printf(" ioctl(TIOCSTI) ioctl(TIOCLINUX); setuid/setgid modes; packet and raw sockets;"
+	       " on the 32-bit x86 ABI every mediated call\n");
 	printf("Mediated:  ");
-	for (size_t i = 0; nono_seccomp_mediated[i]; i++)
-		printf("%s ", nono_seccomp_mediated[i]);
-	printf("sendto (to an address)\n");
+	for (size_t i = 0; i < nono_n_syscalls; i++) {
+		const struct nono_syscall *sc = &nono_syscalls[i];
+		unsigned when = NONO_SC_ALWAYS | (pr->filter.journal ? NONO_SC_JOURNAL : 0) |
+				(pr->filter.block_net ? NONO_SC_BLOCKNET : 0) | (pr->filter.execs ? NONO_SC_EXECS : 0);
+
+		if (sc->nr >= 0 && sc->op != NONO_SC_REFUSE && ((sc->when & when) || (sc->fixed & NONO_SC_OPENAT2)))
+			printf("%s%s ", sc->name,
+			       sc->op == NONO_SC_SENDTO	 ? "(to an address)"
+			       : sc->op == NONO_SC_IOCTL ? "(inode flags)"
+			       : sc->op == NONO_SC_OPEN && !(sc->fixed & (NONO_SC_OPENAT2 | NONO_SC_CREAT))
+				   ? "(to write)"
+				   : "");
+	}
+	printf("\n");
 }
 
 void
@@ -398,7 +412,7 @@ nono_launch_plan(const struct nono_launch *l, const struct nono_prepared *pr, co
 	struct nono_strv pool = {0}; /* escaped paths and arguments */
 
 	if (l->json) {
-		char *s = nono_capfile_plan(p, &pr->sandbox, program, l->argv, feats, nf, nono_seccomp_denied, &rec,
+		char *s = nono_capfile_plan(p, &pr->sandbox, program, l->argv, feats, nf, nono_syscalls_denied, &rec,
 					    pr->refusal);
 
 		puts(s);

@@ -11,8 +11,9 @@
 struct nono_prepared {
 	struct nono_sandbox sandbox;
 	struct nono_seccomp seccomp;
-	char *tmpdir;  /* private TMPDIR, removed by nono_prepared_free */
-	char *capfile; /* NONO_CAP_FILE, removed by nono_prepared_free */
+	struct nono_seccomp_opts filter; /* what the filter sends to the supervisor */
+	char *tmpdir;			 /* private TMPDIR, removed by nono_prepared_free */
+	char *capfile;			 /* NONO_CAP_FILE, removed by nono_prepared_free */
 	int capfd;
 	char *refusal; /* why the kernel can't enforce this launch, NULL if it can */
 	char *shimdir; /* links to the exec shim, put first on the sandbox's PATH */

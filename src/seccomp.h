@@ -14,6 +14,7 @@ struct sock_filter;
 struct nono_seccomp_opts {
 	bool block_net; /* refuse every non-UNIX socket but TCP, TCP Fast Open */
 	bool journal;	/* send destructive file operations to the supervisor */
+	bool execs;	/* send every exec to the supervisor (the blocklist's strict mode) */
 };
 
 struct nono_seccomp {
@@ -32,32 +33,33 @@ void nono_seccomp_prebuilt(struct nono_seccomp *out, const struct nono_seccomp_o
 int nono_seccomp_apply(const struct nono_seccomp *f);
 void nono_seccomp_free(struct nono_seccomp *f);
 
-/* The syscalls the hardening filter refuses, for --dry-run and docs. */
-extern const char *const nono_seccomp_denied[];
-/* The syscalls the supervisor mediates (seccomp user notification). */
-extern const char *const nono_seccomp_mediated[];
+/* The ioctl commands that change inode flags (0-terminated). */
+extern const unsigned long nono_seccomp_attr_ioctls[];
 
-/* The syscalls the rollback journal sees before they run (with journal):
- * removals, renames, truncation, creation, and opens for writing. */
-extern const char *const nono_seccomp_journaled[];
+struct nono_syscall;
 
 /* One mediated syscall, as the supervisor sees it. */
 struct nono_notif {
 	unsigned long long id;
-	int pid;
-	int nr;		  /* the native number; -1 for another ABI */
-	const char *name; /* "execve", "chmod", ... or NULL */
+	int pid; /* the calling thread, in the supervisor's PID namespace */
 	unsigned int arch;
+	int nr;
+	const struct nono_syscall *sc; /* its row; NULL for anything not a native mediated call */
 	unsigned long long args[6];
 };
 /* Child side: load f and return the listener fd (or -errno). */
 int nono_seccomp_apply_listener(const struct nono_seccomp *f);
-/* Supervisor side: the next notification (blocking); 0 or -errno. */
+/* Supervisor side (any thread): the next notification (blocking); 0 or -errno. */
 int nono_seccomp_notif_receive(int fd, struct nono_notif *out);
 bool nono_seccomp_notif_valid(int fd, unsigned long long id);
-/* Reply: continue the syscall (err == 0) or fail it with -err. */
-int nono_seccomp_notif_reply(int fd, unsigned long long id, int err);
-void nono_seccomp_notif_release(void);
+/* Answer with a result value, or fail the call with error (an errno). */
+int nono_seccomp_notif_answer(int fd, unsigned long long id, long long val, int error);
+/* Let the call run as the program made it: only for exec, which nothing
+ * else can perform (docs/SECURITY.md names the residual race). */
+int nono_seccomp_notif_continue(int fd, unsigned long long id);
+/* Install srcfd in the caller and make its number the call's result.
+ * The number, or -errno. */
+int nono_seccomp_notif_addfd(int fd, unsigned long long id, int srcfd, bool cloexec);
 /* Ask the kernel to hand the CPU straight between the sandbox and the
  * supervisor on each notification (Linux 6.6); harmless where unknown. */
 void nono_seccomp_notif_sync_wakeup(int fd);

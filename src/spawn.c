@@ -53,6 +53,7 @@ static const int drop_caps[] = {
     CAP_PERFMON,
     CAP_SYS_PTRACE,
     CAP_NET_ADMIN,
+    CAP_NET_RAW,
     CAP_SYS_ADMIN,
     CAP_LINUX_IMMUTABLE,
     CAP_SYS_TTY_CONFIG,
@@ -249,10 +250,10 @@ ns_clone(struct ns_plan *plan)
 	pid_t pid;
 
 	plan->userns = geteuid() != 0;
-	pid = nono_sys_clone(CLONE_NEWPID | CLONE_NEWNS | (plan->userns ? CLONE_NEWUSER : 0));
+	pid = nono_sys_clone(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | (plan->userns ? CLONE_NEWUSER : 0));
 	if (pid < 0 && errno == EPERM && !plan->userns) {
 		plan->userns = true;
-		pid = nono_sys_clone(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUSER);
+		pid = nono_sys_clone(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUSER);
 	}
 	return pid;
 }
@@ -510,6 +511,8 @@ nono_spawn_run(struct nono_spawn *s, int *out_status, struct nono_error *err)
 		close(stop[1]);
 		stop[1] = -1;
 	}
+	if (s->supervisor)
+		s->supervisor->child = pid;
 	if (s->after_fork && s->after_fork(s->after_fork_ctx, pid, err) < 0) {
 		kill(pid, SIGKILL);
 		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
@@ -525,16 +528,17 @@ nono_spawn_run(struct nono_spawn *s, int *out_status, struct nono_error *err)
 	sock[0] = -1;
 
 	for (;;) {
-		struct pollfd pf[6] = {
+		struct pollfd pf[7] = {
 		    {.fd = sfd, .events = POLLIN},
 		    {.fd = nfd, .events = POLLIN},
 		    {.fd = exec_seen ? -1 : pipefd[0], .events = POLLIN},
 		    {.fd = s->supervisor ? nono_audit_kernel_fd(s->supervisor->audit) : -1, .events = POLLIN},
 		    {.fd = s->supervisor && s->supervisor->openurl ? s->supervisor->openurl->fd : -1, .events = POLLIN},
 		    {.fd = stop[0], .events = POLLIN},
+		    {.fd = s->supervisor ? nono_supervisor_done_fd(s->supervisor) : -1, .events = POLLIN},
 		};
 
-		if (poll(pf, 6, -1) < 0) {
+		if (poll(pf, 7, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -565,6 +569,8 @@ nono_spawn_run(struct nono_spawn *s, int *out_status, struct nono_error *err)
 			close(nfd);
 			nfd = -1;
 		}
+		if (pf[6].revents & POLLIN)
+			nono_supervisor_reap(s->supervisor);
 		if (pf[3].revents & POLLIN)
 			nono_audit_kernel_read(s->supervisor->audit);
 		if (pf[4].revents & POLLIN)

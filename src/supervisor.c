@@ -1,30 +1,43 @@
-/* supervisor.c - see supervisor.h (supervisor side). Reads the sandboxed
- * process's arguments from its memory, re-checks that the notification is
- * still alive, then answers. Answering "continue" leaves a window in which
- * a multi-threaded sandbox can swap the path (docs/SECURITY.md); Landlock
- * still bounds what any path can reach. */
+/* supervisor.c - see supervisor.h (supervisor side).
+ *
+ * One notification: the row of the syscall table says what the call is and
+ * where its arguments are; every argument is read from the program's memory
+ * exactly (a fault, secret memory or a short read refuses the call with
+ * EPERM); paths are resolved in the calling thread's own context
+ * (resolve.c); the object found is checked and journaled; and the
+ * supervisor performs the call on that object, on a worker confined by the
+ * sandbox's own Landlock rules (executor.c), and returns its result. */
 #include "config.h"
 
 #include <errno.h>
-#include <linux/openat2.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/fs.h>
+#include <linux/openat2.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/un.h>
+#include <sys/xattr.h>
 #include <unistd.h>
+#include <utime.h>
 
 #include "audit.h"
+#include "executor.h"
 #include "journal.h"
+#include "mediate.h"
 #include "log.h"
+#include "resolve.h"
 #include "seccomp.h"
 #include "supervisor.h"
+#include "syscalls.h"
 #include "sys.h"
 #include "util.h"
 
@@ -34,8 +47,26 @@
 #ifndef AT_SYMLINK_NOFOLLOW
 #define AT_SYMLINK_NOFOLLOW 0x100
 #endif
-/* resolve_at: only join, leave symlinks and '.' as they are */
-#define RESOLVE_LEXICAL 0x40000000
+#ifndef AT_SYMLINK_FOLLOW
+#define AT_SYMLINK_FOLLOW 0x400
+#endif
+#ifndef AT_REMOVEDIR
+#define AT_REMOVEDIR 0x200
+#endif
+#ifndef O_TMPFILE
+#define O_TMPFILE (020000000 | O_DIRECTORY)
+#endif
+#ifndef XATTR_NAME_MAX
+#define XATTR_NAME_MAX 255
+#endif
+#ifndef XATTR_SIZE_MAX
+#define XATTR_SIZE_MAX 65536
+#endif
+#define MAY_WRITE (O_WRONLY | O_RDWR | O_TRUNC | O_CREAT)
+/* the largest datagram the supervisor sends for the program */
+#define SEND_MAX (4 << 20)
+
+/* ---- pure decisions ------------------------------------------------------ */
 
 int
 nono_supervisor_exec_decision(const struct nono_policy *p, const char *path, const char *argv0, const char **category,
@@ -131,603 +162,437 @@ nono_supervisor_proxy_decision(const struct nono_policy *p, const void *addr, si
 	return sa->sa_family == AF_INET || sa->sa_family == AF_INET6; /* too short: refused */
 }
 
-/* ---- reading the sandboxed process ----------------------------------------- */
+int
+nono_supervisor_ldso_program(char *const *argv)
+{
+	/* glibc's ld.so options that take a value */
+	static const char *const with_value[] = {
+	    "--library-path",	      "--inhibit-rpath",     "--audit", "--preload", "--argv0",
+	    "--glibc-hwcaps-prepend", "--glibc-hwcaps-mask", NULL};
 
-static ssize_t
-peek(int pid, unsigned long long addr, void *buf, size_t len)
+	for (int i = 1; argv && argv[i]; i++) {
+		bool value = false;
+
+		if (strcmp(argv[i], "--") == 0)
+			return argv[i + 1] ? i + 1 : -1;
+		if (strncmp(argv[i], "--", 2) != 0)
+			return i;
+		for (size_t k = 0; with_value[k]; k++)
+			value = value || strcmp(argv[i], with_value[k]) == 0;
+		if (value && argv[i + 1])
+			i++;
+	}
+	return -1;
+}
+
+bool
+nono_supervisor_xattr_refused(const char *name)
+{
+	/* file capabilities: a binary that gains privileges when run outside */
+	return strcmp(name, "security.capability") == 0;
+}
+
+/* ---- reading the program's memory: exactly, or not at all ---------------- */
+
+int
+nono_mem_read(int pid, unsigned long long addr, void *buf, size_t len)
 {
 	struct iovec local = {buf, len}, remote = {(void *)(uintptr_t)addr, len};
 
-	return process_vm_readv(pid, &local, 1, &remote, 1, 0);
+	if (!len)
+		return 0;
+	if (!addr)
+		return -EFAULT;
+	/* a fault, secret memory (memfd_secret) or a short read: refused */
+	return process_vm_readv(pid, &local, 1, &remote, 1, 0) == (ssize_t)len ? 0 : -EPERM;
 }
 
-/* a NUL-terminated string of at most PATH_MAX bytes, read page by page */
-static char *
-peek_string(int pid, unsigned long long addr)
+/* A NUL-terminated string of at most max bytes (with the NUL). 0, -EFAULT
+ * (a NULL pointer), -EPERM (unreadable) or -ENAMETOOLONG. */
+int
+nono_mem_string(int pid, unsigned long long addr, size_t max, char **out)
 {
-	char *buf = xmalloc(PATH_MAX + 1);
+	char *buf;
 	size_t got = 0;
 
-	if (!addr) {
-		free(buf);
-		return NULL;
-	}
-	while (got < PATH_MAX) {
+	*out = NULL;
+	if (!addr)
+		return -EFAULT;
+	buf = xmalloc(max + 1);
+	while (got < max) {
 		size_t chunk = 4096 - ((addr + got) & 4095);
+		struct iovec local, remote;
 		ssize_t n;
 
-		if (chunk > PATH_MAX - got)
-			chunk = PATH_MAX - got;
-		n = peek(pid, addr + got, buf + got, chunk);
-		if (n <= 0)
-			break;
-		if (memchr(buf + got, '\0', (size_t)n)) {
-			buf[got + (size_t)n] = '\0';
-			return buf;
+		if (chunk > max - got)
+			chunk = max - got;
+		local = (struct iovec){buf + got, chunk};
+		remote = (struct iovec){(void *)(uintptr_t)(addr + got), chunk};
+		n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+		if (n != (ssize_t)chunk) {
+			free(buf);
+			return -EPERM;
 		}
-		got += (size_t)n;
+		if (memchr(buf + got, '\0', chunk)) {
+			*out = buf;
+			return 0;
+		}
+		got += chunk;
 	}
 	free(buf);
-	return NULL;
+	return -ENAMETOOLONG;
 }
 
-/* Up to max strings at addrs in one process_vm_readv: each is read up to
- * its page's end, which holds almost every argument; one that runs on (or
- * a read that stops short) is read again on its own. NULL ends the vector. */
-static char **
-peek_strings(int pid, const unsigned long long *addrs, size_t max)
-{
-	struct iovec local[64], remote[64];
-	char **v = xcalloc(max + 1, sizeof(*v));
-	size_t n = 0, lens[64] = {0};
-	ssize_t got;
-
-	while (n < max && addrs[n] && n < 64) {
-		size_t chunk = 4096 - (addrs[n] & 4095);
-
-		v[n] = xmalloc(chunk + 1);
-		lens[n] = chunk;
-		local[n] = (struct iovec){v[n], chunk};
-		remote[n] = (struct iovec){(void *)(uintptr_t)addrs[n], chunk};
-		n++;
-	}
-	got = n ? process_vm_readv(pid, local, n, remote, n, 0) : 0;
-	for (size_t i = 0; i < max && addrs[i]; i++) {
-		size_t len = i < n ? lens[i] : 0;
-
-		if (i < n && got >= (ssize_t)len && memchr(v[i], '\0', len)) {
-			got -= (ssize_t)len;
-			continue;
-		}
-		got = 0; /* everything after a short read is read again */
-		free(v[i]);
-		if (!(v[i] = peek_string(pid, addrs[i]))) {
-			for (size_t j = i + 1; j < n; j++)
-				free(v[j]);
-			memset(&v[i], 0, (max - i) * sizeof(*v));
-			break;
-		}
-	}
-	return v;
-}
-
-/* The argv array at addr (at most 256 entries): every string when all is
- * set (the audit trail), else argv[0] alone (the blocklist). */
-static char **
-peek_argv(int pid, unsigned long long addr, bool all)
-{
-	unsigned long long ptrs[257] = {0};
-	size_t want = all ? 256 : 1, max = 0;
-	ssize_t n;
-
-	if (!addr)
-		return xcalloc(1, sizeof(char *));
-	n = peek(pid, addr, ptrs, want * sizeof(ptrs[0]));
-	if (n <= 0 && want > 1) /* the array ends near an unmapped page */
-		n = peek(pid, addr, ptrs, 4096 - (addr & 4095));
-	while (n > 0 && max < (size_t)n / sizeof(ptrs[0]) && ptrs[max])
-		max++;
-	return peek_strings(pid, ptrs, max);
-}
-
-static void
-free_argv(char **v)
+void
+nono_mem_argv_free(char **v)
 {
 	for (size_t i = 0; v && v[i]; i++)
 		free(v[i]);
 	free(v);
 }
 
-static char *
-proc_link(int pid, const char *what)
+/* The argv array at addr, every string (at most 4096 of them: a longer one
+ * is refused, E2BIG, as the kernel's own limits would). */
+int
+nono_mem_argv(int pid, unsigned long long addr, char ***out)
 {
-	char link[64], target[PATH_MAX];
-	ssize_t n;
-
-	snprintf(link, sizeof(link), "/proc/%d/%s", pid, what);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n <= 0)
-		return NULL;
-	target[n] = '\0';
-	return xstrdup(target);
-}
-
-/* A path as the program sees it, named as the supervisor must open it:
- * /proc/self, /proc/thread-self, /dev/fd and /dev/std* are the program's,
- * not ours. NULL for a /proc path this cannot translate (another process,
- * whose number is the sandbox's PID namespace's, or '..' inside /proc):
- * the caller refuses rather than resolve it as the wrong process. */
-static char *
-program_view(int pid, char *joined)
-{
-	static const struct {
-		const char *from, *to; /* to: after "/proc/PID" */
-		bool task;	       /* "/task/PID" between */
-	} map[] = {
-	    {"/proc/self", "", false},	    {"/proc/thread-self", "", true}, {"/dev/fd", "/fd", false},
-	    {"/dev/stdin", "/fd/0", false}, {"/dev/stdout", "/fd/1", false}, {"/dev/stderr", "/fd/2", false},
-	};
-	char *norm = nono_path_normalize(joined), own[32];
-
-	free(joined);
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-		size_t l = strlen(map[i].from);
-
-		if (!strncmp(norm, map[i].from, l) && (norm[l] == '/' || norm[l] == '\0')) {
-			char *out;
-
-			/* the notification's pid is the calling thread's id */
-			if (map[i].task)
-				out = xasprintf("/proc/%d/task/%d%s", pid, pid, norm + l);
-			else
-				out = xasprintf("/proc/%d%s%s", pid, map[i].to, norm + l);
-			free(norm);
-			norm = out;
-			break;
-		}
-	}
-	snprintf(own, sizeof(own), "/proc/%d", pid);
-	if (!strncmp(norm, "/proc/", 6) && norm[6] >= '0' && norm[6] <= '9' &&
-	    ((strncmp(norm, own, strlen(own)) || (norm[strlen(own)] != '/' && norm[strlen(own)] != '\0')) ||
-	     strstr(norm, "/.."))) {
-		free(norm);
-		return NULL;
-	}
-	return norm;
-}
-
-/* the absolute, canonical path a (dirfd, path, flags) triple names */
-static char *
-resolve_at(int pid, long long dirfd, const char *path, int flags)
-{
-	char *base, *joined, *canon;
-
-	if ((!path || !*path) && dirfd >= 0) {
-		char what[32];
-
-		snprintf(what, sizeof(what), "fd/%lld", dirfd);
-		return proc_link(pid, what);
-	}
-	if (!path)
-		return NULL;
-	if (path[0] == '/') {
-		joined = xstrdup(path);
-	} else {
-		if (dirfd == -100 /* AT_FDCWD */) {
-			base = proc_link(pid, "cwd");
-		} else {
-			char what[32];
-
-			snprintf(what, sizeof(what), "fd/%lld", dirfd);
-			base = proc_link(pid, what);
-		}
-		if (!base)
-			return NULL;
-		joined = nono_path_join(base, path);
-		free(base);
-	}
-	if (!(joined = program_view(pid, joined)))
-		return NULL;
-	if (flags & RESOLVE_LEXICAL) {
-		/* the journal canonicalises it, cheaper */
-		canon = joined;
-		joined = NULL;
-	} else if (flags & AT_SYMLINK_NOFOLLOW) {
-		/* the link itself: canonical parent, literal leaf */
-		canon = nono_path_canonical_leaf(joined);
-	} else {
-		canon = nono_path_canonical(joined, NULL);
-	}
-	/* a symlink was followed: not one into the program's /proc or /dev/fd,
-	 * which the supervisor would read as its own */
-	if (canon && joined && strcmp(canon, joined) != 0 && nono_path_links_into_proc(joined)) {
-		free(canon);
-		canon = NULL;
-	}
-	free(joined);
-	return canon;
-}
-
-/* one line on the sandboxed process's own stderr */
-static void
-tell_blocked(int pid, const char *cmd, const char *category)
-{
-	char path[64], line[512];
-	int fd, n;
-
-	n = snprintf(line, sizeof(line),
-		     "nono: command '%s' is blocked (%s); restart nono with --allow-command %s to allow it\n", cmd,
-		     category, cmd);
-	/* the process's own stderr (same file offset), else a fresh open of it */
-	fd = nono_sys_pidfd_getfd(pid, 2);
-	if (fd < 0) {
-		snprintf(path, sizeof(path), "/proc/%d/fd/2", pid);
-		fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_APPEND);
-	}
-	if (fd >= 0) {
-		ssize_t w = write(fd, line, n > 0 && (size_t)n < sizeof(line) ? (size_t)n : strlen(line));
-
-		(void)w;
-		close(fd);
-	}
-}
-
-#ifndef O_TMPFILE
-#define O_TMPFILE (020000000 | O_DIRECTORY)
-#endif
-#define MAY_WRITE (O_WRONLY | O_RDWR | O_TRUNC | O_CREAT)
-
-/* the path argument i with its directory argument d (-1: AT_FDCWD) */
-static char *
-arg_path(const struct nono_notif *n, int d, int i, int flags)
-{
-	char *path = peek_string(n->pid, n->args[i]), *canon;
-
-	if (!path)
-		return NULL; /* unreadable: the kernel fails the call (EFAULT) */
-	canon = resolve_at(n->pid, d < 0 ? -100 : (int)n->args[d], path, flags);
-	free(path);
-	/* readable but not resolvable (a cwd too long to read, a /proc path
-	 * of another process): "" makes the journal refuse the call */
-	return canon ? canon : xstrdup("");
-}
-
-/* Rollback: record what a destructive call is about to change, before it
- * runs. 0 to let it run; -errno when its prior state could not be saved,
- * so that nothing is destroyed without a way back. */
-static int
-journal(struct nono_supervisor *sv, const struct nono_notif *n)
-{
-	const char *name = n->name, *op = n->name;
-	char *a = NULL, *b = NULL;
-	bool tree = false, follow_a = false, follow_b = false;
-	const int L = RESOLVE_LEXICAL;
+	size_t n = 0, cap = 16;
+	char **v;
 	int r = 0;
 
-	if (!strcmp(name, "unlink") || !strcmp(name, "rmdir") || !strcmp(name, "mkdir") || !strcmp(name, "mknod")) {
-		a = arg_path(n, -1, 0, L);
-	} else if (!strcmp(name, "unlinkat") || !strcmp(name, "mkdirat") || !strcmp(name, "mknodat")) {
-		a = arg_path(n, 0, 1, L);
-	} else if (!strcmp(name, "rename")) {
-		a = arg_path(n, -1, 0, L);
-		b = arg_path(n, -1, 1, L);
-		tree = true;
-	} else if (!strcmp(name, "renameat") || !strcmp(name, "renameat2")) {
-		a = arg_path(n, 0, 1, L);
-		b = arg_path(n, 2, 3, L);
-		tree = true;
-	} else if (!strcmp(name, "truncate") || !strcmp(name, "creat")) {
-		a = arg_path(n, -1, 0, L);
-		follow_a = true;
-	} else if (!strcmp(name, "ftruncate") || !strcmp(name, "fchmod")) {
-		a = resolve_at(n->pid, (int)n->args[0], NULL, 0);
-	} else if (!strcmp(name, "open") || !strcmp(name, "openat") || !strcmp(name, "openat2")) {
-		unsigned long long flags = 0;
-		int pi = name[4] ? 1 : 0;
-
-		if (!strcmp(name, "open"))
-			flags = n->args[1];
-		else if (!strcmp(name, "openat"))
-			flags = n->args[2];
-		else if (peek(n->pid, n->args[2], &flags, sizeof(flags)) != sizeof(flags))
-			return 0; /* the kernel will fail it: EFAULT */
-		if (!(flags & MAY_WRITE) || (flags & O_TMPFILE) == O_TMPFILE)
-			return 0;
-		if (name[6] == '2') {
-			/* RESOLVE_IN_ROOT makes an absolute path and '..' relative to
-			 * the directory descriptor: refused rather than misread */
-			struct open_how how = {0};
-			size_t sz = n->args[3] < sizeof(how) ? (size_t)n->args[3] : sizeof(how);
-
-			if (sz < sizeof(how) || peek(n->pid, n->args[2], &how, sz) != (ssize_t)sz)
-				return 0; /* the kernel will fail it (EINVAL, EFAULT) */
-			if (how.resolve & RESOLVE_IN_ROOT) {
-				log_warn("rollback cannot follow openat2(RESOLVE_IN_ROOT) to write; refused");
-				return -EPERM;
-			}
-		}
-		a = arg_path(n, pi ? 0 : -1, pi, L);
-		op = (flags & O_TRUNC) ? "open-trunc" : "open-write";
-		/* O_CREAT|O_EXCL and O_NOFOLLOW never write through a link */
-		follow_a = !(flags & O_NOFOLLOW) && (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
-	} else if (!strcmp(name, "symlink")) {
-		a = arg_path(n, -1, 1, L);
-	} else if (!strcmp(name, "symlinkat")) {
-		a = arg_path(n, 1, 2, L);
-	} else if (!strcmp(name, "link") || !strcmp(name, "linkat")) {
-		/* a new name for a file: later writes through it change the
-		 * original too, so the original is recorded as well */
-		bool at = name[4] != '\0';
-
-		a = at ? arg_path(n, 2, 3, L) : arg_path(n, -1, 1, L);
-		b = at ? arg_path(n, 0, 1, L) : arg_path(n, -1, 0, L);
-		follow_b = at && (n->args[4] & 0x400 /* AT_SYMLINK_FOLLOW */);
-	} else if (!strcmp(name, "chmod")) {
-		a = arg_path(n, -1, 0, L);
-		follow_a = true;
-	} else if (!strcmp(name, "fchmodat") || !strcmp(name, "fchmodat2")) {
-		a = arg_path(n, 0, 1, L);
-		follow_a = !(!strcmp(name, "fchmodat2") && (n->args[3] & AT_SYMLINK_NOFOLLOW));
-	} else {
+	*out = NULL;
+	if (!addr) {
+		*out = xcalloc(1, sizeof(char *));
 		return 0;
 	}
-	if ((a && !a[0]) || (b && !b[0])) {
-		log_warn("rollback cannot tell which path %s would change; refused", name);
-		free(a);
-		free(b);
-		return -EPERM;
-	}
-	if (a && a[0] == '/')
-		r = nono_journal_record(sv->journal, a, name, tree, follow_a);
-	if (r == 0 && b && b[0] == '/')
-		r = nono_journal_record(sv->journal, b, name, tree, follow_b);
-	if (r < 0)
-		log_warn("rollback could not save %s before %s: %s; refused", a ? a : b, name, strerror(-r));
-	else if (sv->audit && a && a[0] == '/') {
-		char *both = b && b[0] == '/' ? xasprintf("%s -> %s", tree ? a : b, tree ? b : a) : NULL;
+	v = xcalloc(cap + 1, sizeof(*v));
+	for (;;) {
+		unsigned long long p;
 
-		nono_audit_file_op(sv->audit, op, both ? both : a);
-		free(both);
+		if ((r = nono_mem_read(pid, addr + n * sizeof(p), &p, sizeof(p))) < 0)
+			break;
+		if (!p)
+			break;
+		if (n == 4096) {
+			r = -E2BIG;
+			break;
+		}
+		if (n == cap) {
+			cap *= 2;
+			v = xrealloc(v, (cap + 1) * sizeof(*v));
+		}
+		v[n + 1] = NULL;
+		if ((r = nono_mem_string(pid, p, 128 * 1024, &v[n])) < 0)
+			break;
+		n++;
 	}
-	free(a);
-	free(b);
+	v[n] = NULL;
+	if (r < 0) {
+		nono_mem_argv_free(v);
+		return r == -EFAULT ? -EPERM : r;
+	}
+	*out = v;
+	return 0;
+}
+
+/* ---- one call ------------------------------------------------------------- */
+
+long long
+nono_call_arg(const struct nono_call *c, int i)
+{
+	return (long long)c->n->args[i];
+}
+
+/* a descriptor argument: the kernel reads an int */
+int
+nono_call_fd(const struct nono_call *c, int i)
+{
+	return (int)c->n->args[i];
+}
+
+long long
+nono_call_dirfd(const struct nono_call *c, int i)
+{
+	return i < 0 ? AT_FDCWD : (long long)(int)c->n->args[i];
+}
+
+int
+nono_call_path(struct nono_call *c, int i, char **out)
+{
+	return nono_mem_string(c->n->pid, c->n->args[i], PATH_MAX, out);
+}
+
+/* the path argument i (with its directory argument d) resolved */
+int
+nono_call_target(struct nono_call *c, struct nono_target *t, int d, int i, unsigned how, unsigned long long resolve)
+{
+	char *path;
+	int r = nono_call_path(c, i, &path);
+
+	if (r == -EFAULT && (how & NONO_RES_EMPTY))
+		r = 0; /* utimensat(fd, NULL, ...): the descriptor itself */
+	else if (r < 0)
+		return r;
+	r = nono_resolve(t, &c->t, nono_call_dirfd(c, d), path ? path : "", how, resolve);
+	free(path);
 	return r;
 }
 
-static int
-decide(struct nono_supervisor *sv, int notify_fd, const struct nono_notif *n)
+/* The object of a descriptor argument: a copy of the program's own. */
+int
+nono_call_fd_target(struct nono_call *c, struct nono_target *t, int fd)
 {
-	const struct nono_policy *p = sv->policy;
-	const char *name = n->name ? n->name : "?";
-	char *path = NULL, *canon = NULL, **av = NULL;
-	const char *argv0 = NULL;
-	long long dirfd = -100;
-	int flags = 0, pathi = 0, r = 0;
-	enum { EXEC, META, META_FD, UNIX, OTHER } kind = OTHER;
+	int r;
 
-	if (!n->name || n->nr < 0) {
-		/* another ABI (i386, x32) or an unknown call: refuse mediated
-		 * operations outright rather than decode them */
-		return n->name && strcmp(n->name, "execve") != 0 && strcmp(n->name, "execveat") != 0 ? -EPERM : 0;
-	}
-	if (sv->journal) {
-		for (size_t i = 0; nono_seccomp_journaled[i]; i++)
-			if (n->name == nono_seccomp_journaled[i])
-				return journal(sv, n);
-	}
-	if (strcmp(name, "execve") == 0) {
-		kind = EXEC;
-	} else if (strcmp(name, "execveat") == 0) {
-		kind = EXEC;
-		dirfd = (int)n->args[0];
-		pathi = 1;
-		flags = (int)n->args[4];
-	} else if (!strcmp(name, "chmod") || !strcmp(name, "chown") || !strcmp(name, "utime") ||
-		   !strcmp(name, "utimes") || !strcmp(name, "setxattr") || !strcmp(name, "removexattr")) {
-		kind = META;
-	} else if (!strcmp(name, "lchown") || !strcmp(name, "lsetxattr") || !strcmp(name, "lremovexattr")) {
-		kind = META;
-		flags = AT_SYMLINK_NOFOLLOW;
-	} else if (!strcmp(name, "fchmod") || !strcmp(name, "fchown") || !strcmp(name, "fsetxattr") ||
-		   !strcmp(name, "fremovexattr")) {
-		kind = META_FD;
-	} else if (!strcmp(name, "fchmodat") || !strcmp(name, "fchownat") || !strcmp(name, "fchmodat2") ||
-		   !strcmp(name, "futimesat") || !strcmp(name, "utimensat")) {
-		kind = META;
-		dirfd = (int)n->args[0];
-		pathi = 1;
-		if (!strcmp(name, "fchownat"))
-			flags = (int)n->args[4];
-		else if (!strcmp(name, "fchmodat2"))
-			flags = (int)n->args[3];
-		else if (!strcmp(name, "utimensat"))
-			flags = (int)n->args[3];
-	} else if (!strcmp(name, "connect") || !strcmp(name, "sendto")) {
-		kind = UNIX;
-	} else if (!strcmp(name, "listen")) {
-		/* only mediated under --block-net: no inet socket may listen */
-		int sfd = nono_sys_pidfd_getfd(n->pid, (int)n->args[0]);
-		struct sockaddr_storage ss;
-		socklen_t sl = sizeof(ss);
-
-		if (sfd >= 0 && getsockname(sfd, (struct sockaddr *)&ss, &sl) == 0 &&
-		    (ss.ss_family == AF_INET || ss.ss_family == AF_INET6) && p->block_net)
-			r = -EACCES;
-		if (sfd >= 0)
-			close(sfd);
-		if (!nono_seccomp_notif_valid(notify_fd, n->id))
-			r = 0;
-		if (r)
-			nono_audit_socket(sv->audit, n->pid, name, "inet", true);
+	memset(t, 0, sizeof(*t));
+	t->dfd = t->ofd = -1;
+	if ((r = nono_thread_getfd(&c->t, fd)) < 0)
 		return r;
-	}
+	t->ofd = r;
+	t->canon = nono_fd_path(r, &t->deleted);
+	return 0;
+}
 
-	switch (kind) {
-	case EXEC: {
-		const char *cat, *cmd;
-		struct stat st;
-		char *abs = NULL;
+/* Still waiting for its answer: the thread's /proc objects were its own. */
+bool
+nono_call_alive(const struct nono_call *c)
+{
+	return nono_seccomp_notif_valid(c->nfd, c->n->id);
+}
 
-		path = peek_string(n->pid, n->args[pathi]);
-		/* argv before the validity check below, which then covers it */
-		av = peek_argv(n->pid, n->args[pathi + 1], sv->audit != NULL);
-		argv0 = av[0];
-		if (!path)
-			break;
-		/* only a symlink in the last component changes the name that runs, so
-		 * one lstat decides whether the path needs resolving at all */
-		if (path[0] == '/' && dirfd == -100 && strncmp(path, "/proc/", 6) && strncmp(path, "/dev/", 5))
-			abs = xstrdup(path);
-		else
-			abs = resolve_at(n->pid, dirfd, path, AT_SYMLINK_NOFOLLOW);
-		if ((!abs && (path[0] != '/' || !strncmp(path, "/proc/", 6) || !strncmp(path, "/dev/", 5))) ||
-		    (abs && nono_path_links_into_proc(abs))) {
-			/* /dev/fd/N, a link to /proc/self/...: the supervisor would
-			 * read its own; such a program is not run */
-			free(abs);
-			if (nono_seccomp_notif_valid(notify_fd, n->id)) {
-				log_info("refused exec of %s: reached through /proc or /dev/fd", path);
-				r = -EACCES;
-			}
-			break;
-		}
-		if (!abs || lstat(abs, &st) < 0) {
-			/* a PATH search tries names that do not exist: let the kernel say so */
-			free(abs);
-			break;
-		}
-		if (S_ISLNK(st.st_mode)) {
-			canon = realpath(abs, NULL);
-			free(abs);
-		} else {
-			canon = abs;
-		}
-		if (!canon || !nono_seccomp_notif_valid(notify_fd, n->id))
-			break;
-		if (sv->shim && strcmp(canon, sv->shim) == 0)
-			break;
-		if (nono_supervisor_exec_decision(p, canon, argv0, &cat, &cmd) < 0) {
-			/* a PATH search meets the same program twice (/bin -> /usr/bin):
-			 * say it once per process */
-			char *exe = proc_link(n->pid, "exe");
+void
+nono_call_audit(struct nono_call *c, const char *op, const char *path)
+{
+	c->audit_op = op;
+	free(c->audit_path);
+	c->audit_path = path ? xstrdup(path) : NULL;
+}
 
-			/* the shim explains it itself */
-			if ((n->pid != sv->told_pid || strcmp(cmd, sv->told_cmd) != 0) &&
-			    !(sv->shim && exe && strcmp(exe, sv->shim) == 0))
-				tell_blocked(n->pid, cmd, cat);
-			free(exe);
-			sv->told_pid = n->pid;
-			snprintf(sv->told_cmd, sizeof(sv->told_cmd), "%s", cmd);
-			log_info("refused exec of %s (%s)", canon, cat);
-			r = -EPERM;
-		}
-		if (sv->audit) {
-			/* written once the caller has its answer */
-			sv->pending.pid = n->pid;
-			sv->pending.path = canon;
-			sv->pending.argv = av;
-			sv->pending.refused = r ? cat : NULL;
-			canon = NULL;
-			av = NULL;
-		}
-		break;
-	}
-	case META:
-		path = peek_string(n->pid, n->args[pathi]);
-		canon = resolve_at(n->pid, dirfd, path ? path : "", flags);
-		if (!nono_seccomp_notif_valid(notify_fd, n->id))
-			break;
-		r = canon ? nono_supervisor_meta_decision(p, canon) : -EPERM;
-		if (r)
-			log_info("refused %s on %s", name, canon ? canon : "?");
-		else if (sv->journal && strstr(name, "chmod"))
-			r = journal(sv, n);
-		nono_audit_meta(sv->audit, n->pid, name, canon ? canon : path, r != 0);
-		break;
-	case META_FD:
-		canon = resolve_at(n->pid, (int)n->args[0], NULL, 0);
-		if (!nono_seccomp_notif_valid(notify_fd, n->id))
-			break;
-		/* pipes, sockets and anonymous files have no path to protect */
-		r = !canon || canon[0] != '/' ? 0 : nono_supervisor_meta_decision(p, canon);
-		if (r)
-			log_info("refused %s on %s", name, canon);
-		else if (sv->journal && !strcmp(name, "fchmod"))
-			r = journal(sv, n);
-		if (canon && canon[0] == '/')
-			nono_audit_meta(sv->audit, n->pid, name, canon, r != 0);
-		break;
-	case UNIX: {
-		struct sockaddr_un sa;
-		unsigned long long addr = n->args[name[0] == 'c' ? 1 : 4];
-		unsigned long long len = n->args[name[0] == 'c' ? 2 : 5];
-		ssize_t got;
+/* The rollback journal: canon's prior state before op changes it. 0, or
+ * -errno when it could not be saved (the call is then refused). */
+int
+nono_call_journal(struct nono_call *c, const char *canon, bool tree)
+{
+	int r;
 
-		if (name[0] == 's' && (n->args[3] & 0x20000000 /* MSG_FASTOPEN */) && p->block_net) {
-			r = -EACCES;
-			nono_audit_socket(sv->audit, n->pid, name, "inet", true);
-			break;
-		}
-		if (!addr || len <= sizeof(sa.sun_family))
-			break;
-		if (len > sizeof(sa))
-			len = sizeof(sa);
-		memset(&sa, 0, sizeof(sa));
-		got = peek(n->pid, addr, &sa, (size_t)len);
-		if (got >= (ssize_t)sizeof(sa.sun_family) && p->proxy_port > 0 && name[0] == 'c' &&
-		    (sa.sun_family == AF_INET || sa.sun_family == AF_INET6)) {
-			/* proxy mode: Landlock's rule is for a port on any host; the
-			 * proxy's address is the only one that port may be reached at */
-			if (!nono_supervisor_proxy_decision(p, &sa, (size_t)got) ||
-			    !nono_seccomp_notif_valid(notify_fd, n->id))
-				break;
-			r = -EACCES;
-			log_info("refused a TCP connection that bypasses the proxy");
-			nono_audit_socket(sv->audit, n->pid, name, "inet (not the proxy)", true);
-			break;
-		}
-		if (got < (ssize_t)sizeof(sa.sun_family) || sa.sun_family != AF_UNIX || sa.sun_path[0] == '\0')
-			break; /* not a pathname UNIX socket (abstract ones are Landlock's) */
-		sa.sun_path[sizeof(sa.sun_path) - 1] = '\0';
-		canon = resolve_at(n->pid, -100, sa.sun_path, 0);
-		if (!nono_seccomp_notif_valid(notify_fd, n->id))
-			break;
-		r = canon ? nono_supervisor_unix_decision(p, canon) : -EACCES;
-		if (r)
-			log_info("refused %s to UNIX socket %s", name, canon ? canon : sa.sun_path);
-		if (r || name[0] == 'c')
-			nono_audit_socket(sv->audit, n->pid, name, canon ? canon : sa.sun_path, r != 0);
-		break;
-	}
-	case OTHER:
-		break;
-	}
-	free(path);
-	free(canon);
-	free_argv(av);
+	if (!c->sv->journal || !canon)
+		return 0;
+	r = nono_journal_record(c->sv->journal, canon, c->sc->name, tree, false);
+	if (r < 0)
+		log_warn("rollback could not save %s before %s: %s; refused", canon, c->sc->name, strerror(-r));
 	return r;
+}
+
+const char *
+nono_procpath(char buf[32], int fd)
+{
+	snprintf(buf, 32, "/proc/self/fd/%d", fd);
+	return buf;
+}
+
+static struct nono_executor *
+executor(struct nono_supervisor *sv)
+{
+	if (!sv->executor && nono_executor_start(&sv->executor, sv->ruleset_fd, sv->restrict_flags) < 0)
+		return NULL;
+	return sv->executor;
+}
+
+/* Run j on a confined worker and wait: its result. */
+long
+nono_call_perform(struct nono_call *c, struct nono_job *j)
+{
+	struct nono_executor *ex = executor(c->sv);
+
+	if (j->unconfined)
+		return j->fn(j);
+	if (!ex)
+		return -EPERM;
+	return nono_executor_call(ex, j);
+}
+
+/* What a spawned job owns: copies of everything the caller lent it, and
+ * the audit record to write when it is done. */
+struct spawned_ctx {
+	const char *op;
+	char *path;
+	bool meta;
+	int pid;
+};
+
+static void
+nono_job_free_owned(struct nono_job *j)
+{
+	struct spawned_ctx *ctx = j->ctx;
+
+	for (int i = 0; i < 3; i++)
+		if (j->fd[i] >= 0)
+			close(j->fd[i]);
+	for (int i = 0; i < 2; i++)
+		free((char *)j->str[i]);
+	free(j->buf);
+	free((void *)j->addr);
+	if (ctx)
+		free(ctx->path);
+	free(ctx);
+	free(j);
+}
+
+/* Hand j, which may block, to a worker that answers the call itself. */
+void
+nono_call_perform_async(struct nono_call *c, struct nono_job *j, bool answer_fd)
+{
+	struct nono_executor *ex = executor(c->sv);
+	struct nono_job *own = xmalloc(sizeof(*own));
+	struct spawned_ctx *ctx = xcalloc(1, sizeof(*ctx));
+
+	*own = *j;
+	for (int i = 0; i < 3; i++)
+		own->fd[i] = j->fd[i] >= 0 ? fcntl(j->fd[i], F_DUPFD_CLOEXEC, 3) : -1;
+	for (int i = 0; i < 2; i++)
+		own->str[i] = j->str[i] ? xstrdup(j->str[i]) : NULL;
+	own->buf = j->buf ? memcpy(xmalloc(j->len ? j->len : 1), j->buf, j->len) : NULL;
+	own->addr = j->addr ? memcpy(xmalloc(j->addrlen ? j->addrlen : 1), j->addr, j->addrlen) : NULL;
+	own->notify_fd = c->nfd;
+	own->id = c->n->id;
+	own->answer_fd = answer_fd;
+	own->cloexec = c->cloexec;
+	ctx->op = c->audit_op;
+	ctx->path = c->audit_path ? xstrdup(c->audit_path) : NULL;
+	ctx->meta = c->audit_meta;
+	ctx->pid = c->n->pid;
+	own->ctx = ctx;
+	if (!ex || nono_executor_spawn(ex, own) < 0) {
+		own->result = 0;
+		nono_job_free_owned(own);
+		c->kind = NONO_ANS_VALUE;
+		c->val = ex ? -EAGAIN : -EPERM;
+		return;
+	}
+	c->kind = NONO_ANS_DONE;
+}
+
+/* ---- the loop's side ------------------------------------------------------- */
+
+typedef void (*handler_fn)(struct nono_call *c);
+
+/* the table's families, to their handlers (REFUSE rows never arrive) */
+static const handler_fn handlers[] = {
+    [NONO_SC_EXEC] = nono_mediate_exec,		[NONO_SC_CHMOD] = nono_mediate_meta,
+    [NONO_SC_CHOWN] = nono_mediate_meta,	[NONO_SC_UTIME] = nono_mediate_meta,
+    [NONO_SC_SETXATTR] = nono_mediate_meta,	[NONO_SC_RMXATTR] = nono_mediate_meta,
+    [NONO_SC_IOCTL] = nono_mediate_ioctl,	[NONO_SC_CONNECT] = nono_mediate_connect,
+    [NONO_SC_SENDTO] = nono_mediate_connect,	[NONO_SC_LISTEN] = nono_mediate_listen,
+    [NONO_SC_UNLINK] = nono_mediate_unlink,	[NONO_SC_RENAME] = nono_mediate_rename,
+    [NONO_SC_TRUNCATE] = nono_mediate_truncate, [NONO_SC_FTRUNCATE] = nono_mediate_truncate,
+    [NONO_SC_OPEN] = nono_mediate_open,		[NONO_SC_MKDIR] = nono_mediate_create,
+    [NONO_SC_MKNOD] = nono_mediate_create,	[NONO_SC_SYMLINK] = nono_mediate_create,
+    [NONO_SC_LINK] = nono_mediate_link,		[NONO_SC_REFUSE] = NULL,
+};
+
+static void
+audit_call(struct nono_supervisor *sv, int pid, const char *op, const char *path, bool meta, long long result)
+{
+	if (!sv->audit || !op)
+		return;
+	if (meta)
+		nono_audit_meta(sv->audit, pid, op, path ? path : "?", result < 0);
+	else if (!strcmp(op, "connect") || !strcmp(op, "sendto") || !strcmp(op, "listen"))
+		nono_audit_socket(sv->audit, pid, op, path ? path : "?", result < 0);
+	else if (result >= 0 && path)
+		nono_audit_file_op(sv->audit, op, path);
+}
+
+/* Send c's answer. */
+static void
+answer(struct nono_call *c)
+{
+	int r;
+
+	switch (c->kind) {
+	case NONO_ANS_FD:
+		r = nono_seccomp_notif_addfd(c->nfd, c->n->id, (int)c->val, c->cloexec);
+		close((int)c->val);
+		/* the program's table is full (EMFILE): that is its answer */
+		if (r < 0 && r != -ENOENT)
+			nono_seccomp_notif_answer(c->nfd, c->n->id, 0, -r);
+		c->val = r;
+		break;
+	case NONO_ANS_CONTINUE:
+		nono_seccomp_notif_continue(c->nfd, c->n->id);
+		break;
+	case NONO_ANS_DONE:
+		break;
+	default:
+		/* ENOENT: the caller died meanwhile; nothing to answer */
+		nono_seccomp_notif_answer(c->nfd, c->n->id, c->val >= 0 ? c->val : 0, c->val < 0 ? (int)-c->val : 0);
+		break;
+	}
 }
 
 int
 nono_supervisor_handle(struct nono_supervisor *sv, int notify_fd)
 {
 	struct nono_notif n;
+	struct nono_call c;
 	int r = nono_seccomp_notif_receive(notify_fd, &n);
-	int verdict;
 
 	if (r < 0)
 		return r;
-	verdict = decide(sv, notify_fd, &n);
+	memset(&c, 0, sizeof(c));
+	c.sv = sv;
+	c.nfd = notify_fd;
+	c.n = &n;
+	c.sc = n.sc;
+	c.kind = NONO_ANS_VALUE;
+	c.val = -EPERM;
+	nono_thread_init(&c.t, n.pid);
+	/* another ABI, or a call without a row: refused, never decoded */
+	if (n.sc && n.sc->op < sizeof(handlers) / sizeof(handlers[0]) && handlers[n.sc->op])
+		handlers[n.sc->op](&c);
+	else
+		log_debug("supervisor: refused syscall %d of ABI 0x%x", n.nr, n.arch);
+	nono_thread_release(&c.t);
+	answer(&c);
 	sv->handled++;
-	if (verdict)
+	if (c.kind == NONO_ANS_VALUE && c.val < 0)
 		sv->refused++;
-	/* ENOENT: the caller died meanwhile; nothing to answer */
-	nono_seccomp_notif_reply(notify_fd, n.id, verdict);
+	audit_call(sv, n.pid, c.audit_op, c.audit_path, c.audit_meta, c.kind == NONO_ANS_DONE ? 0 : c.val);
+	free(c.audit_path);
 	if (sv->pending.path) {
 		nono_audit_exec(sv->audit, sv->pending.pid, sv->pending.path, sv->pending.argv, sv->pending.refused);
 		free(sv->pending.path);
-		free_argv(sv->pending.argv);
+		nono_mem_argv_free(sv->pending.argv);
 		memset(&sv->pending, 0, sizeof(sv->pending));
 	}
 	return 0;
+}
+
+int
+nono_supervisor_done_fd(const struct nono_supervisor *sv)
+{
+	return nono_executor_done_fd(sv->executor);
+}
+
+void
+nono_supervisor_reap(struct nono_supervisor *sv)
+{
+	struct nono_job *j;
+
+	while (sv->executor && (j = nono_executor_reap(sv->executor))) {
+		struct spawned_ctx *ctx = j->ctx;
+
+		if (ctx)
+			audit_call(sv, ctx->pid, ctx->op, ctx->path, ctx->meta, j->result);
+		nono_job_free_owned(j);
+	}
+}
+
+void
+nono_supervisor_release(struct nono_supervisor *sv)
+{
+	nono_supervisor_reap(sv);
+	nono_executor_stop(sv->executor);
+	sv->executor = NULL;
+	nono_supervisor_blocked_files_free(sv);
 }

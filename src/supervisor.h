@@ -1,15 +1,22 @@
-/* supervisor.h - the supervisor's side of seccomp user notification: decide
- * each mediated syscall of the sandbox against the policy (supervisor side).
- * The deciding functions are pure over paths, so they are unit-tested
- * without a kernel; nono_supervisor_handle() does the I/O. */
+/* supervisor.h - the supervisor's side of seccomp user notification: each
+ * mediated syscall of the sandbox is decoded from the syscall table, its
+ * arguments read exactly (or the call refused), resolved in the calling
+ * thread's own context, checked, journaled, and then performed by the
+ * supervisor on the object it checked, never by letting the program's own
+ * call continue (exec alone excepted: docs/SECURITY.md). The deciding
+ * functions are pure over paths and unit-tested without a kernel
+ * (supervisor side). */
 #ifndef NONO_SUPERVISOR_H
 #define NONO_SUPERVISOR_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "policy.h"
 
 struct nono_audit;
+struct nono_executor;
 struct nono_journal;
 struct nono_openurl;
 
@@ -18,6 +25,10 @@ struct nono_supervisor {
 	struct nono_journal *journal; /* rollback: NULL when off */
 	struct nono_audit *audit;     /* the session's audit trail, or NULL (--no-audit) */
 	struct nono_openurl *openurl; /* open_urls requests, or NULL */
+	int ruleset_fd;		      /* the sandbox's Landlock ruleset: the workers confine themselves with it */
+	uint32_t restrict_flags;
+	pid_t child;			/* the sandbox's first process (set by spawn) */
+	struct nono_executor *executor; /* started at the first operation it performs */
 	unsigned long long handled, refused;
 	const char *shim; /* the exec shim binary (canonical): always runs, never speaks */
 	int told_pid;
@@ -27,6 +38,7 @@ struct nono_supervisor {
 		char *path, **argv;
 		const char *refused;
 	} pending;
+	struct nono_blocked_files *blocked_files; /* strict exec: the blocked programs by content */
 };
 
 /* execve: 0 to let it run, or -EPERM with *category set. */
@@ -40,9 +52,20 @@ int nono_supervisor_meta_decision(const struct nono_policy *p, const char *canon
 bool nono_supervisor_proxy_decision(const struct nono_policy *p, const void *addr, size_t len);
 /* connect/sendto to a pathname UNIX socket: 0 or -EACCES. */
 int nono_supervisor_unix_decision(const struct nono_policy *p, const char *canon);
+/* The program the dynamic loader is asked to run (ld.so [OPTIONS] PROGRAM
+ * ...): its index in argv, or -1 when argv names none. Pure. */
+int nono_supervisor_ldso_program(char *const *argv);
+/* An extended attribute name the sandbox may never set: file capabilities. */
+bool nono_supervisor_xattr_refused(const char *name);
 
 /* Receive, decide and answer one notification. -errno when the listener is
  * gone (the sandbox has exited). */
 int nono_supervisor_handle(struct nono_supervisor *sv, int notify_fd);
+/* Readable when an operation that could block has finished (-1: none). */
+int nono_supervisor_done_fd(const struct nono_supervisor *sv);
+/* Record the operations that finished meanwhile. */
+void nono_supervisor_reap(struct nono_supervisor *sv);
+/* Stop the workers and free what the supervisor holds. */
+void nono_supervisor_release(struct nono_supervisor *sv);
 
 #endif

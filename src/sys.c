@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
 #include <signal.h>
 #include <linux/seccomp.h>
 #include <stdlib.h>
@@ -25,6 +27,9 @@
 #endif
 #ifndef __NR_pidfd_getfd
 #define __NR_pidfd_getfd 438
+#endif
+#ifndef __NR_openat2
+#define __NR_openat2 437
 #endif
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
@@ -109,6 +114,32 @@ int
 nono_sys_pidfd_open(pid_t pid)
 {
 	return (int)syscall(__NR_pidfd_open, pid, 0);
+}
+
+int
+nono_sys_pidfd_open_thread(pid_t tid)
+{
+	/* PIDFD_THREAD (Linux 6.9) is O_EXCL: a pidfd for one thread */
+	return (int)syscall(__NR_pidfd_open, tid, O_EXCL);
+}
+
+int
+nono_sys_getfd(int pidfd, int fd)
+{
+	return (int)syscall(__NR_pidfd_getfd, pidfd, fd, 0);
+}
+
+int
+nono_sys_openat2(int dirfd, const char *path, const struct open_how *how)
+{
+	return (int)syscall(__NR_openat2, dirfd, path, how, sizeof(*how));
+}
+
+int
+nono_sys_kcmp_files(pid_t a, pid_t b)
+{
+	/* KCMP_FILES (2): 0 when both share one descriptor table */
+	return (int)syscall(__NR_kcmp, a, b, 2, 0, 0);
 }
 
 int

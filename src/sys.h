@@ -24,6 +24,15 @@ int nono_sys_close_range_cloexec(unsigned int first);
 /* fork(2) as a raw clone(2) with namespace flags (CLONE_NEWPID...). */
 pid_t nono_sys_clone(unsigned long flags);
 int nono_sys_pidfd_open(pid_t pid);
+/* A pidfd for one thread (PIDFD_THREAD, Linux 6.9), or -1. */
+int nono_sys_pidfd_open_thread(pid_t tid);
+/* pidfd_getfd: a copy (the same open file, CLOEXEC) of the descriptor fd
+ * of pidfd's process, or -1. */
+int nono_sys_getfd(int pidfd, int fd);
+struct open_how;
+int nono_sys_openat2(int dirfd, const char *path, const struct open_how *how);
+/* 0 when processes a and b share one descriptor table (kcmp KCMP_FILES). */
+int nono_sys_kcmp_files(pid_t a, pid_t b);
 /* A copy of pid's descriptor fd (CLOEXEC), or -1. */
 int nono_sys_pidfd_getfd(pid_t pid, int fd);
 

@@ -410,19 +410,26 @@ fd = os.open('$WORK/victim2', os.O_RDONLY)
 os.open('/proc/self/fd/%d' % fd, os.O_WRONLY | os.O_TRUNC)
 fd = os.open('$WORK/victim3', os.O_RDONLY)
 os.open('/dev/fd/%d' % fd, os.O_WRONLY | os.O_TRUNC)
-try: os.open('/proc/2/cwd/x', os.O_WRONLY | os.O_CREAT)
-except OSError as e: print('proc2', e.errno)
+# its own number in its PID namespace names itself, as /proc/self does
+os.open('/proc/%d/cwd/own' % os.getpid(), os.O_WRONLY | os.O_CREAT)
+# the namespace's init is not the program: its links are never followed
+try: os.open('/proc/1/cwd/x', os.O_WRONLY | os.O_CREAT)
+except OSError as e: print('proc1', e.errno)
 print('done')"
 	echo "$output"
-	[[ "$output" == *"proc2 1"* ]]
+	[[ "$output" == *"proc1 40"* ]]
 	[[ "$output" == *done* ]]
 	[ ! -e "$WORK/sub/victim1" ]
 	[ ! -s "$WORK/victim2" ]
+	[ -e "$WORK/sub/own" ]
+	[ ! -e /x ]
 	run timeout 30 "$NONO" rollback restore last
+	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$(cat "$WORK/sub/victim1")" = v1 ]
 	[ "$(cat "$WORK/victim2")" = v2 ]
 	[ "$(cat "$WORK/victim3")" = v3 ]
+	[ ! -e "$WORK/sub/own" ]
 }
 
 @test "a directory changed alone (chmod) and then moved: restore brings back its whole subtree" {
@@ -438,9 +445,10 @@ print('done')"
 	[ ! -e "$WORK/E" ]
 }
 
-@test "openat2 with RESOLVE_IN_ROOT may not write while journaling (its path can't be followed)" {
+@test "openat2 with RESOLVE_IN_ROOT writes the file its root names, journaled" {
 	mkdir -p "$WORK/sub"
 	echo keep >"$WORK/sub/victim"
+	echo other >"$WORK/victim"
 	run timeout 30 "$NONO" run --silent --allow "$WORK" --allow-delete -- python3 -c "
 import ctypes, os, struct
 libc = ctypes.CDLL(None, use_errno=True)
@@ -448,9 +456,15 @@ libc.syscall.restype = ctypes.c_long
 d = os.open('$WORK/sub', os.O_PATH)
 how = ctypes.create_string_buffer(struct.pack('QQQ', os.O_WRONLY | os.O_TRUNC, 0, 0x10), 24)
 r = libc.syscall(437, d, b'/victim', how, 24)
-print('r', r, ctypes.get_errno())"
+print('r', r >= 0, ctypes.get_errno())"
 	echo "$output"
-	[[ "$output" == *"r -1 1"* ]]
+	[[ "$output" == *"r True 0"* ]]
+	# '/victim' beneath the descriptor's root: sub/victim, not WORK/victim
+	[ ! -s "$WORK/sub/victim" ]
+	[ "$(cat "$WORK/victim")" = other ]
+	run timeout 30 "$NONO" rollback restore last
+	echo "$output"
+	[ "$status" -eq 0 ]
 	[ "$(cat "$WORK/sub/victim")" = keep ]
 }
 

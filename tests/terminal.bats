@@ -93,6 +93,9 @@ assert any(e.get('argv') == ['/bin/echo', '\x1b[2J'] for e in ev), ev"
 }
 
 @test "the supervisor's log lines escape the paths the program asked for" {
+	# both exist: the supervisor resolves a path before it judges it
+	touch "$OUTSIDE/x"$'\e[2J'
+	python3 -c "import socket; socket.socket(socket.AF_UNIX).bind('$SCRATCH/no\x1b]0;T\x07.sock')"
 	run timeout 30 "$NONO" run -v --allow "$WORK" -- python3 -c "
 import os, socket
 try: os.chmod('$OUTSIDE/x\x1b[2J', 0o777)
