@@ -109,9 +109,9 @@ nono_supervisor_blocked_files_free(struct nono_supervisor *sv)
 }
 
 static int
-hash_path(const char *path, char hex[65])
+hash_path(const char *path, char hex[65], int flags)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), r;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | flags), r;
 
 	if (fd < 0)
 		return -errno;
@@ -137,9 +137,9 @@ blocked_content(struct nono_supervisor *sv, int obj)
 			return f->name;
 		if (f->size != st.st_size)
 			continue;
-		if (!hex[0] && hash_path(nono_procpath(pp, obj), hex) < 0)
+		if (!hex[0] && hash_path(nono_procpath(pp, obj), hex, 0) < 0)
 			return NULL;
-		if (!f->sha[0] && hash_path(f->path, f->sha) < 0)
+		if (!f->sha[0] && hash_path(f->path, f->sha, O_NOFOLLOW) < 0)
 			continue;
 		if (strcmp(f->sha, hex) == 0)
 			return f->name;

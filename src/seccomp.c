@@ -390,6 +390,14 @@ fail:
 	return nono_error_set(err, r, "building the seccomp filter failed: %s", strerror(-r));
 }
 
+int
+nono_seccomp_resolve(const char *name, bool i386)
+{
+	int nr = i386 ? seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, name) : seccomp_syscall_resolve_name(name);
+
+	return nr == __NR_SCMP_ERROR || nr < 0 ? -1 : nr;
+}
+
 const char *
 nono_seccomp_version(void)
 {

@@ -64,6 +64,10 @@ int nono_seccomp_notif_addfd(int fd, unsigned long long id, int srcfd, bool cloe
  * supervisor on each notification (Linux 6.6); harmless where unknown. */
 void nono_seccomp_notif_sync_wakeup(int fd);
 
+/* libseccomp's number for a syscall on the native ABI or the 32-bit x86
+ * one, -1 where it knows none (the tests check the table against it). */
+int nono_seccomp_resolve(const char *name, bool i386);
+
 /* libseccomp's view: version string and whether user notification works */
 const char *nono_seccomp_version(void);
 bool nono_seccomp_notify_supported(void);
