@@ -142,7 +142,9 @@ for _ in range(100): time.sleep(0.1)
 	for _ in $(seq 40); do [ -s "$WORK/ticks" ] && break; sleep 0.05; done
 	kill -TSTP "$NONO_PID"
 	state() { awk '{print $3}' "/proc/$1/stat"; }
-	for _ in $(seq 40); do [ "$(state "$NONO_PID")" = T ] && break; sleep 0.05; done
+	# the stop travels nono -> init -> program -> init -> nono: give a
+	# loaded machine time
+	for _ in $(seq 200); do [ "$(state "$NONO_PID")" = T ] && [ "$(state "$child")" = T ] && break; sleep 0.05; done
 	[ "$(state "$child")" = T ]
 	[ "$(state "$NONO_PID")" = T ]
 	n=$(wc -l <"$WORK/ticks")
