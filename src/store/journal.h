@@ -1,0 +1,119 @@
+/* journal.h - the rollback journal: before a destructive operation inside a
+ * writable grant runs, the supervisor saves the path's prior state (content
+ * by SHA-256 in a shared object store, mode, type, symlink target, or its
+ * absence), once per path and session (supervisor side).
+ *
+ * Store, under $XDG_STATE_HOME/nono/rollback (directories 0700, files 0600):
+ *   objects/ab/cdef...      content by SHA-256, shared by the user's sessions
+ *   ID/session.json         id, command, cwd, start, end, exit, counts
+ *   ID/manifest.ndjson      one line per recorded path, first state only
+ *   ID/pack                 small files' content, back to back
+ *   ID/lock                 flock held while the session runs
+ * An object is written to a temporary name and renamed into place before a
+ * manifest line refers to it, so a crash at any moment leaves the store
+ * consistent. */
+#ifndef NONO_JOURNAL_H
+#define NONO_JOURNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "base/error.h"
+#include "base/util.h"
+
+#define NONO_JOURNAL_MAX_FILE_DEFAULT (256LL << 20)
+/* Files up to this size are appended to the session's pack (ID/pack)
+ * rather than made an object file each: creating a file in the store costs
+ * far more than copying a small one. Both are named by SHA-256. */
+#define NONO_JOURNAL_PACK_MAX (64 * 1024)
+
+enum nono_entry_type {
+	NONO_ENTRY_ABSENT,
+	NONO_ENTRY_FILE,
+	NONO_ENTRY_DIR,
+	NONO_ENTRY_SYMLINK,
+	NONO_ENTRY_OTHER, /* fifo, socket, device: type and mode only */
+};
+
+/* One manifest line: the state a path had before the session touched it. */
+struct nono_entry {
+	char *path;
+	char *op; /* the first operation that touched it: unlink, rename, open, ... */
+	enum nono_entry_type type;
+	unsigned mode; /* permission bits and type bits (st_mode) */
+	long long size;
+	long long mtime_ns; /* modification time, to tell cheaply what is untouched */
+	long long uid, gid; /* owner, put back when root restores; -1 unknown */
+	char sha256[65];    /* files whose content was saved; "" otherwise */
+	long long pack;	    /* offset in the session's pack, or -1: an object file */
+	char *target;	    /* symlinks */
+	bool saved;	    /* false: over the size limit, recorded but not saved */
+	/* files: the inode whose content was saved and the names it had then.
+	 * A file with hard links (nlink > 1) is restored by inode, so that
+	 * every name of it gets its content back (rollback.c). nlink 0: not
+	 * known (a manifest older than these fields). */
+	unsigned long long dev, ino;
+	unsigned nlink;
+};
+
+struct nono_journal_opts {
+	const char *store; /* the rollback directory; NULL: $XDG_STATE_HOME/nono/rollback */
+	char *const *argv; /* the command, for session.json */
+	const char *cwd;
+	const char *profile;
+	long long max_file;		 /* 0: the default */
+	const struct nono_strv *roots;	 /* canonical writable grants: only these are journaled */
+	const struct nono_strv *exclude; /* --rollback-exclude patterns */
+};
+
+struct nono_journal {
+	char *store, *id, *dir;
+	int manifest_fd, lock_fd, pack_fd;
+	long long pack_off;
+	long long max_file;
+	struct nono_strv roots, exclude;
+	void *seen;   /* tsearch tree of recorded paths */
+	void *walked; /* directories whose whole content is recorded */
+	unsigned n_entries, n_large, n_failed;
+	struct nono_strv argv;
+	char *cwd, *profile;
+	long long started;
+};
+
+/* The store directory ($XDG_STATE_HOME/nono/rollback); caller frees. */
+char *nono_journal_store(void);
+/* Create the session's directory, manifest and lock. 0 or -errno with err. */
+int nono_journal_begin(struct nono_journal *j, const struct nono_journal_opts *o, struct nono_error *err);
+/* Record the state of path (absolute, maybe not canonical; with follow a
+ * symlink in its last component is followed) before op changes it. Paths
+ * outside the roots, or excluded, or already recorded are skipped (0).
+ * With tree, a directory's whole content is recorded (it is about to be
+ * renamed away). 0, or -errno when the state could not be saved: the
+ * caller refuses the operation. */
+int nono_journal_record(struct nono_journal *j, const char *path, const char *op, bool tree, bool follow);
+/* Whether canon is journaled at all (under a root, not excluded). */
+bool nono_journal_covers(const struct nono_journal *j, const char *canon);
+/* Finish: count the paths that really changed, write session.json, release
+ * the lock. Returns the number of changed paths (or -errno). */
+int nono_journal_end(struct nono_journal *j, int exit_status);
+void nono_journal_free(struct nono_journal *j);
+
+/* An exclusion pattern matches: with * ? [ a glob on the file name; with a
+ * '/' a substring of the path; else a whole path component. */
+bool nono_journal_excluded(const struct nono_strv *patterns, const char *path);
+
+/* Manifest lines. */
+char *nono_entry_to_json(const struct nono_entry *e);
+int nono_entry_from_json(struct nono_entry *e, const char *line, struct nono_error *err);
+void nono_entry_free(struct nono_entry *e);
+const char *nono_entry_type_name(enum nono_entry_type t);
+
+/* Save a file's content into the store's objects: sets hex (65 bytes). */
+int nono_store_put_fd(const char *store, int fd, char hex[65]);
+char *nono_store_object_path(const char *store, const char *hex);
+/* SHA-256 of what fd reads, or of a buffer, as hex. */
+int nono_sha256_fd(int fd, char hex[65]);
+int nono_sha256_buf(const void *buf, size_t len, char hex[65]);
+
+#endif

@@ -1,0 +1,87 @@
+/* mediate.h - one mediated call, between the supervisor's loop
+ * (supervisor.c) and the handlers of each family of calls (mediate_fs.c,
+ * mediate_net.c, mediate_exec.c). Internal to the supervisor (supervisor
+ * side). */
+#ifndef NONO_MEDIATE_H
+#define NONO_MEDIATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sandbox/seccomp.h"
+#include "supervisor/executor.h"
+#include "supervisor/resolve.h"
+
+struct nono_notif;
+struct nono_supervisor;
+struct nono_syscall;
+
+enum nono_answer {
+	NONO_ANS_VALUE,	   /* val: >= 0 the call's result, < 0 -errno */
+	NONO_ANS_FD,	   /* val: a descriptor of the supervisor's, installed as the result */
+	NONO_ANS_CONTINUE, /* exec only: the kernel runs the call as the program made it */
+	NONO_ANS_DONE,	   /* a worker answers (an operation that may block) */
+};
+
+struct nono_call {
+	struct nono_supervisor *sv;
+	int nfd;
+	const struct nono_notif *n;
+	const struct nono_syscall *sc;
+	struct nono_thread t;
+	enum nono_answer kind;
+	long long val;
+	bool cloexec; /* NONO_ANS_FD: O_CLOEXEC in the program */
+	/* the audit record, written once answered */
+	const char *audit_op;
+	char *audit_path;
+	bool audit_meta; /* chmod, chown, ... (else a file operation) */
+};
+
+/* Handlers: decide and perform c, setting c->kind and c->val. */
+void nono_mediate_meta(struct nono_call *c);
+void nono_mediate_ioctl(struct nono_call *c);
+void nono_mediate_unlink(struct nono_call *c);
+void nono_mediate_rename(struct nono_call *c);
+void nono_mediate_truncate(struct nono_call *c);
+void nono_mediate_open(struct nono_call *c);
+void nono_mediate_create(struct nono_call *c);
+void nono_mediate_link(struct nono_call *c);
+void nono_mediate_connect(struct nono_call *c);
+void nono_mediate_listen(struct nono_call *c);
+void nono_mediate_exec(struct nono_call *c);
+/* Free what strict exec learnt of the blocked programs. */
+void nono_supervisor_blocked_files_free(struct nono_supervisor *sv);
+
+/* The program's memory, read exactly: 0, -EFAULT for a NULL pointer,
+ * -EPERM when it cannot be read whole (a fault, secret memory). */
+int nono_mem_read(int pid, unsigned long long addr, void *buf, size_t len);
+/* A NUL-terminated string of at most max bytes: also -ENAMETOOLONG. */
+int nono_mem_string(int pid, unsigned long long addr, size_t max, char **out);
+/* An argv array, every string; free with nono_mem_argv_free. */
+int nono_mem_argv(int pid, unsigned long long addr, char ***out);
+void nono_mem_argv_free(char **v);
+
+/* Arguments by position. */
+long long nono_call_arg(const struct nono_call *c, int i);
+int nono_call_fd(const struct nono_call *c, int i);
+long long nono_call_dirfd(const struct nono_call *c, int i); /* -1: AT_FDCWD */
+int nono_call_path(struct nono_call *c, int i, char **out);
+/* Path argument i with directory argument d, resolved (resolve.h). */
+int nono_call_target(struct nono_call *c, struct nono_target *t, int d, int i, unsigned how,
+		     unsigned long long resolve);
+/* The object of descriptor argument value fd: a copy of the program's. */
+int nono_call_fd_target(struct nono_call *c, struct nono_target *t, int fd);
+/* The call still waits for its answer (checked after reading /proc). */
+bool nono_call_alive(const struct nono_call *c);
+void nono_call_audit(struct nono_call *c, const char *op, const char *path);
+/* Journal canon before the call changes it: 0 or -errno (refuse). */
+int nono_call_journal(struct nono_call *c, const char *canon, bool tree);
+/* Run j on a confined worker and wait for its result. */
+long nono_call_perform(struct nono_call *c, struct nono_job *j);
+/* Hand j, which may block, to a worker that answers the call. */
+void nono_call_perform_async(struct nono_call *c, struct nono_job *j, bool answer_fd);
+/* "/proc/self/fd/N" in buf. */
+const char *nono_procpath(char buf[32], int fd);
+
+#endif
