@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/escape.h"
 #include "base/log.h"
-#include "base/util.h"
 
 static int level = NONO_LOG_NORMAL;
 static int colour[3] = {-1, -1, -1};
@@ -63,7 +63,7 @@ nono_c(int fd, const char *seq)
 }
 
 /* One line: the message is escaped whole, since its arguments may be paths,
- * commands or hosts that came from the sandbox (util.h). */
+ * commands or hosts that came from the sandbox (escape.h). */
 static void
 vmsg(const char *prefix, const char *col, const char *fmt, va_list ap)
 {

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "base/escape.h"
+
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
@@ -61,17 +63,11 @@ double nono_now_us(void);
 char *nono_str_escape(const char *s);
 /* The same for n bytes (NULs included); flags keep tab and newline as
  * they are, for file content in a diff. */
-#define NONO_ESC_KEEP_TAB (1u << 0)
-#define NONO_ESC_KEEP_NL  (1u << 1)
 char *nono_mem_escape(const char *s, size_t n, unsigned flags);
-/* fputs(nono_str_escape(s), f) */
-void nono_fputs_escaped(const char *s, FILE *f);
 /* nono_str_escape(s), owned by pool (freed with nono_strv_free): for
  * printf arguments, many to a call. */
 const char *nono_str_escape_in(struct nono_strv *pool, const char *s);
 
-/* A JSON string literal of s on f. */
-void nono_json_string(FILE *f, const char *s);
 /* Text from outside (a file the sandbox could write) made safe for a
  * terminal: control characters, bytes from DEL up and backslashes as \xNN, at most max
  * bytes of s (then "..."). Caller-owned. */
