@@ -21,41 +21,14 @@
 
 #include "base/error.h"
 #include "base/util.h"
+#include "store/manifest.h"
+#include "store/objects.h"
 
 #define NONO_JOURNAL_MAX_FILE_DEFAULT (256LL << 20)
 /* Files up to this size are appended to the session's pack (ID/pack)
  * rather than made an object file each: creating a file in the store costs
  * far more than copying a small one. Both are named by SHA-256. */
 #define NONO_JOURNAL_PACK_MAX (64 * 1024)
-
-enum nono_entry_type {
-	NONO_ENTRY_ABSENT,
-	NONO_ENTRY_FILE,
-	NONO_ENTRY_DIR,
-	NONO_ENTRY_SYMLINK,
-	NONO_ENTRY_OTHER, /* fifo, socket, device: type and mode only */
-};
-
-/* One manifest line: the state a path had before the session touched it. */
-struct nono_entry {
-	char *path;
-	char *op; /* the first operation that touched it: unlink, rename, open, ... */
-	enum nono_entry_type type;
-	unsigned mode; /* permission bits and type bits (st_mode) */
-	long long size;
-	long long mtime_ns; /* modification time, to tell cheaply what is untouched */
-	long long uid, gid; /* owner, put back when root restores; -1 unknown */
-	char sha256[65];    /* files whose content was saved; "" otherwise */
-	long long pack;	    /* offset in the session's pack, or -1: an object file */
-	char *target;	    /* symlinks */
-	bool saved;	    /* false: over the size limit, recorded but not saved */
-	/* files: the inode whose content was saved and the names it had then.
-	 * A file with hard links (nlink > 1) is restored by inode, so that
-	 * every name of it gets its content back (rollback.c). nlink 0: not
-	 * known (a manifest older than these fields). */
-	unsigned long long dev, ino;
-	unsigned nlink;
-};
 
 struct nono_journal_opts {
 	const char *store; /* the rollback directory; NULL: $XDG_STATE_HOME/nono/rollback */
@@ -81,8 +54,6 @@ struct nono_journal {
 	long long started;
 };
 
-/* The store directory ($XDG_STATE_HOME/nono/rollback); caller frees. */
-char *nono_journal_store(void);
 /* Create the session's directory, manifest and lock. 0 or -errno with err. */
 int nono_journal_begin(struct nono_journal *j, const struct nono_journal_opts *o, struct nono_error *err);
 /* Record the state of path (absolute, maybe not canonical; with follow a
@@ -98,22 +69,5 @@ bool nono_journal_covers(const struct nono_journal *j, const char *canon);
  * the lock. Returns the number of changed paths (or -errno). */
 int nono_journal_end(struct nono_journal *j, int exit_status);
 void nono_journal_free(struct nono_journal *j);
-
-/* An exclusion pattern matches: with * ? [ a glob on the file name; with a
- * '/' a substring of the path; else a whole path component. */
-bool nono_journal_excluded(const struct nono_strv *patterns, const char *path);
-
-/* Manifest lines. */
-char *nono_entry_to_json(const struct nono_entry *e);
-int nono_entry_from_json(struct nono_entry *e, const char *line, struct nono_error *err);
-void nono_entry_free(struct nono_entry *e);
-const char *nono_entry_type_name(enum nono_entry_type t);
-
-/* Save a file's content into the store's objects: sets hex (65 bytes). */
-int nono_store_put_fd(const char *store, int fd, char hex[65]);
-char *nono_store_object_path(const char *store, const char *hex);
-/* SHA-256 of what fd reads, or of a buffer, as hex. */
-int nono_sha256_fd(int fd, char hex[65]);
-int nono_sha256_buf(const void *buf, size_t len, char hex[65]);
 
 #endif

@@ -16,151 +16,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
-#include "store/journal.h"
 #include "store/rollback.h"
-
-/* ---- manifests ---------------------------------------------------------- */
-
-struct rec {
-	unsigned long long dev, ino;
-	size_t i; /* manifest order */
-};
-
-static int
-cmp_rec(const void *a, const void *b)
-{
-	const struct rec *x = a, *y = b;
-
-	if (x->dev != y->dev)
-		return x->dev < y->dev ? -1 : 1;
-	if (x->ino != y->ino)
-		return x->ino < y->ino ? -1 : 1;
-	return x->i < y->i ? -1 : x->i > y->i;
-}
-
-/* One inode recorded under several names (hard links): the first record
- * saw it before the session changed it through any of them, a later one
- * maybe after (`echo new > a` records a; then `echo x >> b` records b with
- * a's new bytes). Each later record takes the first one's state: what every
- * name of that inode had before the session. Every change of a name in the
- * grants is journaled before it runs, so two file records of one (dev, ino)
- * whose first had several names are names of one inode that existed before
- * the session. */
-static void
-link_records(struct nono_entry *es, size_t n)
-{
-	struct rec *v = xcalloc(n ? n : 1, sizeof(*v));
-	size_t m = 0;
-
-	for (size_t i = 0; i < n; i++)
-		if (es[i].type == NONO_ENTRY_FILE && es[i].nlink > 0)
-			v[m++] = (struct rec){es[i].dev, es[i].ino, i};
-	if (m > 1)
-		qsort(v, m, sizeof(*v), cmp_rec);
-	for (size_t k = 1, f = 0; k < m; k++) {
-		const struct nono_entry *first = &es[v[f].i];
-		struct nono_entry *e = &es[v[k].i];
-
-		if (v[k].dev != v[f].dev || v[k].ino != v[f].ino) {
-			f = k; /* the first record of the next inode */
-			continue;
-		}
-		/* a file with one name had no other to be recorded under: the
-		 * number was reused */
-		if (first->nlink < 2)
-			continue;
-		e->mode = first->mode;
-		e->size = first->size;
-		e->mtime_ns = first->mtime_ns;
-		e->uid = first->uid;
-		e->gid = first->gid;
-		e->saved = first->saved;
-		e->pack = first->pack;
-		e->nlink = first->nlink;
-		memcpy(e->sha256, first->sha256, sizeof(e->sha256));
-	}
-	free(v);
-}
-
-/* A line the journal wrote without its path: jansson encodes no string that
- * is not UTF-8, and a path can be any bytes. It names nothing to act on;
- * refusing the whole session for it would let a program that made such a
- * name keep what it destroyed from being restored. */
-static bool
-pathless(const char *line)
-{
-	json_t *o = json_loads(line, 0, NULL);
-	bool r = json_is_object(o) && !json_object_get(o, "path") && json_is_string(json_object_get(o, "type"));
-
-	json_decref(o);
-	return r;
-}
-
-int
-nono_manifest_read(const char *dir, struct nono_entry **out, size_t *n, struct nono_error *err)
-{
-	char *path = xasprintf("%s/manifest.ndjson", dir), *line = NULL;
-	FILE *f = fopen(path, "re");
-	size_t cap = 0, alloc = 0, unnamed = 0;
-	ssize_t len;
-	int lineno = 0, r = 0;
-
-	*out = NULL;
-	*n = 0;
-	if (!f) {
-		r = nono_error_set(err, -errno, "%s: %s", path, strerror(errno));
-		free(path);
-		return r;
-	}
-	while ((len = getline(&line, &cap, f)) >= 0) {
-		struct nono_entry e;
-		int k;
-
-		lineno++;
-		if (len == 0 || line[0] == '\n')
-			continue;
-		if (line[len - 1] != '\n') {
-			/* a line cut short by a crash: the operation it
-			 * announced never ran */
-			break;
-		}
-		k = nono_entry_from_json(&e, line, err);
-		if (k < 0 && pathless(line)) {
-			nono_error_clear(err);
-			unnamed++;
-			continue;
-		}
-		if (k < 0) {
-			char msg[sizeof(err->msg)];
-
-			snprintf(msg, sizeof(msg), "%s", err->msg);
-			r = nono_error_set(err, -EINVAL, "%s:%d: %s", path, lineno, msg);
-			break;
-		}
-		if (*n == alloc) {
-			alloc = alloc ? 2 * alloc : 16;
-			*out = xrealloc(*out, alloc * sizeof(**out));
-		}
-		(*out)[(*n)++] = e;
-	}
-	free(line);
-	fclose(f);
-	free(path);
-	if (r == 0)
-		link_records(*out, *n);
-	if (unnamed && r == 0)
-		log_warn("rollback: %zu path%s whose name is not UTF-8 %s not recorded and %s left as %s now", unnamed,
-			 unnamed == 1 ? "" : "s", unnamed == 1 ? "was" : "were", unnamed == 1 ? "is" : "are",
-			 unnamed == 1 ? "it is" : "they are");
-	if (r < 0) {
-		for (size_t i = 0; i < *n; i++)
-			nono_entry_free(&(*out)[i]);
-		free(*out);
-		*out = NULL;
-		*n = 0;
-	}
-	return r;
-}
 
 static int
 open_nofollow(const char *path, int flags)
@@ -168,64 +24,6 @@ open_nofollow(const char *path, int flags)
 	struct open_how how = {.flags = (unsigned long long)flags | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS};
 
 	return (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
-}
-
-static bool
-same_content(const char *path, const char *hex)
-{
-	int fd = open_nofollow(path, O_RDONLY | O_NONBLOCK);
-	char now[65];
-	bool same;
-
-	if (fd < 0)
-		return false;
-	same = nono_sha256_fd(fd, now) == 0 && strcmp(now, hex) == 0;
-	close(fd);
-	return same;
-}
-
-bool
-nono_entry_changed(const struct nono_entry *e)
-{
-	struct stat st;
-	char buf[4096];
-	ssize_t n;
-
-	if (lstat(e->path, &st) < 0)
-		return e->type != NONO_ENTRY_ABSENT;
-	switch (e->type) {
-	case NONO_ENTRY_ABSENT:
-		return true;
-	case NONO_ENTRY_FILE:
-		if (!S_ISREG(st.st_mode) || (st.st_mode & 07777) != (e->mode & 07777) || st.st_size != e->size)
-			return true;
-		/* a file too large to save is known only by size and mode */
-		return e->saved && !same_content(e->path, e->sha256);
-	case NONO_ENTRY_DIR:
-		return !S_ISDIR(st.st_mode) || (st.st_mode & 07777) != (e->mode & 07777);
-	case NONO_ENTRY_SYMLINK:
-		if (!S_ISLNK(st.st_mode))
-			return true;
-		n = readlink(e->path, buf, sizeof(buf) - 1);
-		if (n < 0)
-			return true;
-		buf[n] = '\0';
-		return strcmp(buf, e->target ? e->target : "") != 0;
-	case NONO_ENTRY_OTHER:
-		return (st.st_mode & S_IFMT) != (e->mode & S_IFMT) || (st.st_mode & 07777) != (e->mode & 07777);
-	}
-	return true;
-}
-
-bool
-nono_entry_touched(const struct nono_entry *e)
-{
-	struct stat st;
-
-	if (e->type != NONO_ENTRY_FILE || lstat(e->path, &st) < 0 || !S_ISREG(st.st_mode))
-		return nono_entry_changed(e);
-	return (st.st_mode & 07777) != (e->mode & 07777) || st.st_size != e->size ||
-	       (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec != e->mtime_ns;
 }
 
 /* ---- sessions ----------------------------------------------------------- */
@@ -986,7 +784,7 @@ first_name(const char *store, const char *dir, const struct nono_entry *e, struc
 	enum nono_rb_action a = NONO_RB_WRITE;
 	struct stat now = *st;
 
-	if (S_ISREG(st->st_mode) && st->st_size == e->size && same_content(e->path, e->sha256)) {
+	if (S_ISREG(st->st_mode) && st->st_size == e->size && nono_store_same_content(e->path, e->sha256)) {
 		a = (st->st_mode & 0777) != (e->mode & 0777) ? NONO_RB_CHMOD : NONO_RB_KEEP;
 		if (a == NONO_RB_CHMOD && !dry_run && fchmodat(dfd, leaf, e->mode & 0777, AT_SYMLINK_NOFOLLOW) < 0)
 			*err = -errno;
@@ -1084,7 +882,7 @@ restore_one(const char *store, const struct nono_rb_session *s, const struct non
 			*msg = "it was over the size limit and was not saved";
 			return NONO_RB_NOTSAVED;
 		}
-		if (exists && S_ISREG(st.st_mode) && st.st_size == e->size && same_content(e->path, e->sha256)) {
+		if (exists && S_ISREG(st.st_mode) && st.st_size == e->size && nono_store_same_content(e->path, e->sha256)) {
 			a = NONO_RB_CHMOD;
 			if (!dry_run && fchmodat(dfd, leaf, e->mode & 0777, AT_SYMLINK_NOFOLLOW) < 0)
 				r = -errno;

@@ -8,7 +8,8 @@
 #include <stdio.h>
 
 #include "base/error.h"
-#include "store/journal.h"
+#include "store/manifest.h"
+#include "store/objects.h"
 
 struct nono_rb_session {
 	char *id, *dir;
@@ -21,17 +22,6 @@ struct nono_rb_session {
 	bool running; /* its supervisor still holds the lock */
 	struct nono_strv exclude;
 };
-
-/* A session's manifest, in its order. A file with hard links recorded
- * under several names: each later entry of its inode takes the first one's
- * content, mode and owner (the first saw it before the session changed it
- * through any of its names). */
-int nono_manifest_read(const char *dir, struct nono_entry **out, size_t *n, struct nono_error *err);
-/* Whether the path's current state differs from e (content, mode, type). */
-bool nono_entry_changed(const struct nono_entry *e);
-/* The same told by one lstat: type, mode, size and modification time. A
- * file rewritten with the same bytes counts as touched, not as changed. */
-bool nono_entry_touched(const struct nono_entry *e);
 
 int nono_rb_load(const char *store, const char *id, struct nono_rb_session *s, struct nono_error *err);
 /* Every session, oldest first. */
