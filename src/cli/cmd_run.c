@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +103,31 @@ struct audit_ctx {
 	struct nono_supervisor *sv;
 };
 
+/* Kernel Landlock denials for the audit trail. */
+static void
+on_kernel_audit(void *ctx, int fd, short revents)
+{
+	(void)fd;
+	if (revents & POLLIN)
+		nono_audit_kernel_read(ctx);
+}
+
+/* open_urls: the requests the sandbox's xdg-open makes. */
+struct openurl_ctx {
+	struct nono_openurl *u;
+	struct nono_audit **audit;
+};
+
+static void
+on_openurl(void *ctx, int fd, short revents)
+{
+	struct openurl_ctx *c = ctx;
+
+	(void)fd;
+	if (revents & POLLIN)
+		nono_openurl_serve(c->u, *c->audit);
+}
+
 static int open_audit(struct nono_audit **out, struct nono_launch *l, struct nono_prepared *pr, char **argv,
 		      const char *program, struct nono_error *err);
 
@@ -112,8 +138,11 @@ open_audit_after_fork(void *ctx, pid_t child, struct nono_error *err)
 	int r = open_audit(c->out, c->l, c->pr, c->argv, c->program, err);
 
 	(void)child;
-	if (r == 0)
-		c->sv->audit = *c->out;
+	if (r == 0) {
+		nono_supervisor_set_audit(c->sv, *c->out);
+		if (nono_audit_kernel_fd(*c->out) >= 0)
+			nono_supervisor_watch(c->sv, nono_audit_kernel_fd(*c->out), on_kernel_audit, *c->out);
+	}
 	return r;
 }
 
@@ -221,9 +250,11 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	struct nono_error err = {0};
 	struct nono_strv env = {0}, set = {0}, secrets = {0};
 	struct nono_spawn sp;
-	struct nono_supervisor sv = {0};
+	struct nono_supervisor_cfg cfg = {0};
+	struct nono_supervisor *sv = NULL;
 	struct nono_audit *audit = NULL;
 	struct audit_ctx actx;
+	struct openurl_ctx uctx = {&l->openurl, &audit};
 	struct nono_journal journal = {0};
 	struct nono_proxy proxy = {0};
 	char *program = NULL;
@@ -318,7 +349,6 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	if (l->openurl.dir) {
 		nono_strv_push_owned(&set, xasprintf("BROWSER=%s/nono-browser", l->openurl.dir));
 		nono_strv_push_owned(&set, xasprintf("NONO_URL_SOCKET=%s", l->openurl.sock));
-		sv.openurl = &l->openurl;
 	}
 	/* the profile's set_vars first, nono's own variables win */
 	{
@@ -343,33 +373,38 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	sp.drop_caps = geteuid() == 0;
 	sp.pid_ns = !l->policy.host_pids;
 	sp.keep_fd = keep_fd;
-	sv.policy = &l->policy;
-	sv.shim = pr.shim;
+	cfg.policy = &l->policy;
+	cfg.shim = pr.shim;
 	/* the supervisor's workers confine themselves with the sandbox's rules */
-	sv.ruleset_fd = pr.sandbox.ruleset_fd;
-	sv.restrict_flags = pr.sandbox.restrict_flags & ~LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON;
-	sp.supervisor = &sv;
-	if (!l->no_audit) {
-		actx = (struct audit_ctx){&audit, l, &pr, argv, program, &sv};
-		sp.after_fork = open_audit_after_fork;
-		sp.after_fork_ctx = &actx;
-	}
+	cfg.ruleset_fd = pr.sandbox.ruleset_fd;
+	cfg.restrict_flags = pr.sandbox.restrict_flags & ~LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON;
 	if (nono_launch_rollback(l)) {
 		if (journal_begin(&journal, l, argv, &err) < 0) {
 			nono_print_error(&err);
 			goto out;
 		}
-		sv.journal = &journal;
+		cfg.journal = &journal;
 	}
+	sv = nono_supervisor_new(&cfg);
+	if (!l->no_audit) {
+		actx = (struct audit_ctx){&audit, l, &pr, argv, program, sv};
+		sp.after_fork = open_audit_after_fork;
+		sp.after_fork_ctx = &actx;
+	}
+	if (l->openurl.fd >= 0)
+		nono_supervisor_watch(sv, l->openurl.fd, on_openurl, &uctx);
 	/* libcrypto may still be loading: the first digest waits for it (the
 	 * exec's audit record is written after the answer), the child never
 	 * needs it */
-	if (nono_spawn_run(&sp, &status, &err) < 0) {
+	if (nono_spawn_start(&sp, sv, &err) == 0)
+		nono_supervisor_run(sv);
+	if (nono_spawn_finish(&sp, &status, &err) < 0) {
 		status = nono_spawn_exit_code(&err);
 		nono_print_error(&err);
 	}
-	nono_supervisor_release(&sv);
-	if (sv.journal)
+	nono_supervisor_free(sv);
+	sv = NULL;
+	if (cfg.journal)
 		journal_end(&journal, status);
 	nono_error_clear(&err);
 	if (nono_audit_close(audit, status, &err) < 0)
@@ -380,6 +415,7 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	log_debug("timing: parse %.0f us, prepare %.0f us, fork to exec %.0f us, run and clean-up %.0f us",
 		  t_prep - t_start, t_spawn - t_prep, sp.t_exec, t_end - t_spawn - sp.t_exec);
 out:
+	nono_supervisor_free(sv);
 	nono_audit_prestart_cancel();
 	nono_proxy_stop(&proxy);
 	nono_sha256_preload_wait();

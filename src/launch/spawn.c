@@ -10,22 +10,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
-#include <poll.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "audit/audit.h"
 #include "base/log.h"
 #include "base/sys.h"
 #include "base/util.h"
 #include "launch/spawn.h"
-#include "net/openurl.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/seccomp.h"
 #include "supervisor/supervisor.h"
@@ -417,199 +415,211 @@ nono_spawn_exit_code(const struct nono_error *err)
 	return 126;
 }
 
-static bool
-handle_signal(pid_t pid, pid_t self, int sfd, int *out_status)
+/* ---- the parent's side, served by the supervisor's loop -------------------- */
+
+/* The child's signals: SIGCHLD reaps it (and ends the loop when it ends);
+ * the others are forwarded. */
+static void
+on_signal(void *ctx, int fd, short revents)
 {
+	struct nono_spawn *s = ctx;
 	struct signalfd_siginfo si;
-	ssize_t n = read(sfd, &si, sizeof(si));
 	int st;
 
-	if (n != (ssize_t)sizeof(si))
-		return false;
+	if (!(revents & POLLIN) || read(fd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+		return;
 	if (si.ssi_signo == SIGCHLD) {
 		pid_t w;
 
-		while ((w = waitpid(pid, &st, WNOHANG | WUNTRACED | WCONTINUED)) > 0) {
+		while ((w = waitpid(s->pid, &st, WNOHANG | WUNTRACED | WCONTINUED)) > 0) {
 			if (WIFSTOPPED(st)) {
 				/* the job was stopped: stop with it so the shell sees it */
-				kill(self, SIGSTOP);
-				kill(pid, SIGCONT);
+				kill(s->self, SIGSTOP);
+				kill(s->pid, SIGCONT);
 			} else if (WIFEXITED(st) || WIFSIGNALED(st)) {
-				*out_status = status_code(st);
-				return true;
+				s->status = status_code(st);
+				s->exited = true;
+				nono_supervisor_stop(s->sv);
+				return;
 			}
 		}
-		return false;
+		return;
 	}
 	/* a signal from the kernel (the terminal) reached the child too */
-	if (si.ssi_code != SI_KERNEL && (pid_t)si.ssi_pid != pid)
-		kill(pid, (int)si.ssi_signo);
-	return false;
+	if (si.ssi_code != SI_KERNEL && (pid_t)si.ssi_pid != s->pid)
+		kill(s->pid, (int)si.ssi_signo);
 }
 
-int
-nono_spawn_run(struct nono_spawn *s, int *out_status, struct nono_error *err)
+/* The error pipe: EOF at the program's exec, or the stage that failed. */
+static void
+on_error_pipe(void *ctx, int fd, short revents)
 {
-	sigset_t mask, old;
-	int pipefd[2] = {-1, -1}, sock[2] = {-1, -1}, stop[2] = {-1, -1}, sfd = -1, nfd = -1;
-	struct ns_plan plan;
-	pid_t pid, self = getpid();
+	struct nono_spawn *s = ctx;
 	struct child_report rep;
-	bool exec_seen = false, failed = false;
-	ssize_t n;
-	int st;
-	double t0;
+	ssize_t n = read(fd, &rep, sizeof(rep));
 
-	*out_status = 125;
+	(void)revents;
+	if (n < 0 && errno == EINTR)
+		return;
+	nono_supervisor_unwatch(s->sv, fd);
+	s->t_exec = nono_now_us() - s->t0;
+	if (n == (ssize_t)sizeof(rep)) {
+		s->failed = true;
+		report_failure(s, &rep, s->err);
+	}
+}
+
+/* The program stopped in its namespace: stop with it so the shell sees
+ * it, and continue it when continued. */
+static void
+on_stop(void *ctx, int fd, short revents)
+{
+	struct nono_spawn *s = ctx;
+	int sig;
+
+	if (revents & POLLIN) {
+		if (read(fd, &sig, sizeof(sig)) == (ssize_t)sizeof(sig)) {
+			kill(s->self, SIGSTOP);
+			kill(s->pid, SIGCONT);
+		}
+	} else if (revents & (POLLHUP | POLLERR)) {
+		nono_supervisor_unwatch(s->sv, fd);
+		close(s->stopfd);
+		s->stopfd = -1;
+	}
+}
+
+static void
+close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* Signals, the error pipe, the socket the listener comes through and the
+ * stop pipe, made before fork. */
+static int
+prepare(struct nono_spawn *s, int pipefd[2], int sock[2], int stop[2], struct nono_error *err)
+{
+	sigset_t mask;
+
 	sigemptyset(&mask);
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		sigaddset(&mask, forwarded[i]);
 	sigaddset(&mask, SIGCHLD);
-	if (sigprocmask(SIG_BLOCK, &mask, &old) < 0)
+	if (sigprocmask(SIG_BLOCK, &mask, &s->oldmask) < 0)
 		return nono_error_set(err, -errno, "sigprocmask: %s", strerror(errno));
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	if (sfd < 0 || pipe2(pipefd, O_CLOEXEC) < 0 ||
-	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0) {
-		nono_error_set(err, -errno, "cannot set up the supervisor: %s", strerror(errno));
-		goto out;
-	}
-	ns_plan_init(&plan);
-	if (s->pid_ns && pipe2(stop, O_CLOEXEC) < 0) {
-		nono_error_set(err, -errno, "cannot set up the supervisor: %s", strerror(errno));
-		goto out;
-	}
+	s->masked = true;
+	s->sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (s->sfd < 0 || pipe2(pipefd, O_CLOEXEC) < 0 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0 ||
+	    (s->pid_ns && pipe2(stop, O_CLOEXEC) < 0))
+		return nono_error_set(err, -errno, "cannot set up the supervisor: %s", strerror(errno));
+	return 0;
+}
+
+static pid_t
+fork_child(struct nono_spawn *s, struct ns_plan *plan, int pipefd[2], int sock[2], int stop[2])
+{
+	pid_t pid;
+
 	fflush(NULL);
-	t0 = nono_now_us();
-	pid = s->pid_ns ? ns_clone(&plan) : fork();
-	if (pid < 0 && s->pid_ns) {
+	s->t0 = nono_now_us();
+	pid = s->pid_ns ? ns_clone(plan) : fork();
+	if (pid != 0)
+		return pid;
+	close(pipefd[0]);
+	close(sock[0]);
+	close(s->sfd);
+	if (s->pid_ns) {
+		close(stop[0]);
+		ns_init(s, plan, pipefd[1], sock[1], stop[1], &s->oldmask);
+	}
+	child(s, pipefd[1], sock[1], s->self, &s->oldmask, false);
+}
+
+int
+nono_spawn_start(struct nono_spawn *s, struct nono_supervisor *sv, struct nono_error *err)
+{
+	int pipefd[2] = {-1, -1}, sock[2] = {-1, -1}, stop[2] = {-1, -1}, nfd, st, r;
+	struct ns_plan plan;
+
+	s->sv = sv;
+	s->err = err;
+	s->self = getpid();
+	s->status = 125;
+	s->sfd = s->errfd = s->stopfd = -1;
+	if ((r = prepare(s, pipefd, sock, stop, err)) < 0)
+		goto out;
+	ns_plan_init(&plan);
+	s->pid = fork_child(s, &plan, pipefd, sock, stop);
+	if (s->pid < 0 && s->pid_ns) {
 		nono_error_set(err, -EPROTO, "cannot hide the host's processes: a PID namespace%s: %s; nothing was run",
 			       plan.userns ? " in a user namespace" : "", strerror(errno));
 		nono_error_hint(err, "user namespaces may be off (sysctl user.max_user_namespaces, "
 				     "kernel.apparmor_restrict_unprivileged_userns); --no-pid-ns runs without");
-		failed = true;
+		s->failed = true;
+		r = err->code;
 		goto out;
 	}
-	if (pid < 0) {
-		nono_error_set(err, -errno, "fork: %s", strerror(errno));
+	if (s->pid < 0) {
+		r = nono_error_set(err, -errno, "fork: %s", strerror(errno));
 		goto out;
 	}
-	if (pid == 0) {
-		close(pipefd[0]);
-		close(sock[0]);
-		close(sfd);
-		if (s->pid_ns) {
-			close(stop[0]);
-			ns_init(s, &plan, pipefd[1], sock[1], stop[1], &old);
-		}
-		child(s, pipefd[1], sock[1], self, &old, false);
-	}
-	close(pipefd[1]);
-	pipefd[1] = -1;
-	close(sock[1]);
-	sock[1] = -1;
-	if (stop[1] >= 0) {
-		close(stop[1]);
-		stop[1] = -1;
-	}
-	if (s->supervisor)
-		s->supervisor->child = pid;
-	if (s->after_fork && s->after_fork(s->after_fork_ctx, pid, err) < 0) {
-		kill(pid, SIGKILL);
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+	close_fd(&pipefd[1]);
+	close_fd(&sock[1]);
+	close_fd(&stop[1]);
+	nono_supervisor_set_child(sv, s->pid);
+	if (s->after_fork && s->after_fork(s->after_fork_ctx, s->pid, err) < 0) {
+		kill(s->pid, SIGKILL);
+		while (waitpid(s->pid, &st, 0) < 0 && errno == EINTR)
 			;
+		s->pid = -1;
 		err->code = -EPROTO; /* exit 125: nothing ran */
-		failed = true;
+		s->failed = true;
+		r = err->code;
 		goto out;
 	}
-	nfd = recv_fd(sock[0]);
-	if (nfd >= 0)
-		nono_seccomp_notif_sync_wakeup(nfd);
-	close(sock[0]);
-	sock[0] = -1;
-
-	for (;;) {
-		struct pollfd pf[7] = {
-		    {.fd = sfd, .events = POLLIN},
-		    {.fd = nfd, .events = POLLIN},
-		    {.fd = exec_seen ? -1 : pipefd[0], .events = POLLIN},
-		    {.fd = s->supervisor ? nono_audit_kernel_fd(s->supervisor->audit) : -1, .events = POLLIN},
-		    {.fd = s->supervisor && s->supervisor->openurl ? s->supervisor->openurl->fd : -1, .events = POLLIN},
-		    {.fd = stop[0], .events = POLLIN},
-		    {.fd = s->supervisor ? nono_supervisor_done_fd(s->supervisor) : -1, .events = POLLIN},
-		};
-
-		if (poll(pf, 7, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (pf[2].revents) {
-			n = read(pipefd[0], &rep, sizeof(rep));
-			if (n < 0 && errno == EINTR)
-				continue;
-			exec_seen = true;
-			s->t_exec = nono_now_us() - t0;
-			if (n == (ssize_t)sizeof(rep)) {
-				failed = true;
-				report_failure(s, &rep, err);
-			}
-		}
-		if (pf[1].revents & POLLIN) {
-			int hr = s->supervisor ? nono_supervisor_handle(s->supervisor, nfd) : -EBADF;
-
-			/* a notification whose caller died (ENOENT) is nothing; any other
-			 * failure stops mediation, and mediated calls then fail (ENOSYS) */
-			if (hr < 0 && hr != -ENOENT && hr != -EINTR) {
-				log_warn("supervisor: %s; mediated calls will fail from now on", strerror(-hr));
-				close(nfd);
-				nfd = -1;
-			}
-		} else if (pf[1].revents & (POLLHUP | POLLERR | POLLNVAL)) {
-			/* every process under the filter is gone */
-			close(nfd);
-			nfd = -1;
-		}
-		if (pf[6].revents & POLLIN)
-			nono_supervisor_reap(s->supervisor);
-		if (pf[3].revents & POLLIN)
-			nono_audit_kernel_read(s->supervisor->audit);
-		if (pf[4].revents & POLLIN)
-			nono_openurl_serve(s->supervisor->openurl, s->supervisor->audit);
-		if (pf[5].revents & POLLIN) {
-			int sig;
-
-			/* the program stopped in its namespace: stop with it so
-			 * the shell sees it, and continue it when continued */
-			if (read(stop[0], &sig, sizeof(sig)) == (ssize_t)sizeof(sig)) {
-				kill(self, SIGSTOP);
-				kill(pid, SIGCONT);
-			}
-		} else if (pf[5].revents & (POLLHUP | POLLERR)) {
-			close(stop[0]);
-			stop[0] = -1;
-		}
-		if ((pf[0].revents & POLLIN) && handle_signal(pid, self, sfd, out_status))
-			goto done;
-	}
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	*out_status = status_code(st);
-done:
-	if (failed && !err->code)
-		nono_error_set(err, -EPROTO, "the sandboxed child failed before exec");
+	if ((nfd = recv_fd(sock[0])) >= 0)
+		nono_supervisor_listen(sv, nfd);
+	/* the order the loop serves them in: the error pipe first, signals last */
+	s->errfd = pipefd[0];
+	s->stopfd = stop[0];
+	pipefd[0] = stop[0] = -1;
+	nono_supervisor_watch(sv, s->errfd, on_error_pipe, s);
+	if (s->stopfd >= 0)
+		nono_supervisor_watch(sv, s->stopfd, on_stop, s);
+	nono_supervisor_watch(sv, s->sfd, on_signal, s);
+	r = 0;
 out:
-	if (nfd >= 0)
-		close(nfd);
 	for (int i = 0; i < 2; i++) {
-		if (pipefd[i] >= 0)
-			close(pipefd[i]);
-		if (sock[i] >= 0)
-			close(sock[i]);
-		if (stop[i] >= 0)
-			close(stop[i]);
+		close_fd(&pipefd[i]);
+		close_fd(&sock[i]);
+		close_fd(&stop[i]);
 	}
-	if (sfd >= 0)
-		close(sfd);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return failed || (err->code && *out_status == 125) ? (err->code ? err->code : -EPROTO) : 0;
+	return r;
+}
+
+int
+nono_spawn_finish(struct nono_spawn *s, int *out_status, struct nono_error *err)
+{
+	int st;
+
+	if (s->pid > 0 && !s->exited) {
+		/* the loop failed: wait for the child all the same */
+		while (waitpid(s->pid, &st, 0) < 0 && errno == EINTR)
+			;
+		s->status = status_code(st);
+	}
+	if (s->failed && !err->code)
+		nono_error_set(err, -EPROTO, "the sandboxed child failed before exec");
+	close_fd(&s->errfd);
+	close_fd(&s->stopfd);
+	close_fd(&s->sfd);
+	if (s->masked)
+		sigprocmask(SIG_SETMASK, &s->oldmask, NULL);
+	s->masked = false;
+	*out_status = s->status;
+	return s->failed || (err->code && s->status == 125) ? (err->code ? err->code : -EPROTO) : 0;
 }

@@ -1,9 +1,14 @@
-/* spawn.h - fork, enter the sandbox in the child, exec; the supervisor loop
- * that forwards signals and reaps (both sides). */
+/* spawn.h - fork (or clone into a PID namespace, whose init stays behind),
+ * enter the sandbox in the child, exec; in the parent, the child's
+ * descriptors (its signals, its error pipe, its stops), which the
+ * supervisor's loop serves: signals forwarded, the child reaped (both
+ * sides). */
 #ifndef NONO_SPAWN_H
 #define NONO_SPAWN_H
 
+#include <signal.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "base/error.h"
 
@@ -18,17 +23,26 @@ struct nono_spawn {
 	const char *cwd; /* chdir here before the sandbox, or NULL */
 	const struct nono_sandbox *sandbox;
 	const struct nono_seccomp *seccomp;
-	bool drop_caps;			    /* running as root: shrink the bounding set */
-	bool pid_ns;			    /* a PID namespace with its own /proc */
-	struct nono_supervisor *supervisor; /* answers the mediated syscalls */
-	int keep_fd;			    /* passed to the program as NONO_KEEP_FD, or -1 */
-	double t_exec;			    /* out: microseconds from fork to the child's exec */
+	bool drop_caps; /* running as root: shrink the bounding set */
+	bool pid_ns;	/* a PID namespace with its own /proc */
+	int keep_fd;	/* passed to the program as NONO_KEEP_FD, or -1 */
+	double t_exec;	/* out: microseconds from fork to the child's exec */
 	/* Called in the parent right after fork, while the child confines
 	 * itself: work that need not delay the launch. The program cannot run
 	 * before the supervisor answers its exec, so a negative return kills
 	 * the child with nothing run (exit 125, err kept). */
 	int (*after_fork)(void *ctx, pid_t child, struct nono_error *err);
 	void *after_fork_ctx;
+
+	/* the parent's state between start and finish (zero before start) */
+	struct nono_supervisor *sv;
+	struct nono_error *err;
+	pid_t pid, self;
+	int sfd, errfd, stopfd; /* signals, the error pipe, the PID namespace's stops */
+	sigset_t oldmask;
+	bool masked, exited, failed;
+	int status;
+	double t0;
 };
 
 /* Stages the child reports through the error pipe. */
@@ -47,11 +61,17 @@ enum nono_spawn_stage {
 	NONO_STAGE_EXEC,
 };
 
-/* Run and wait. *out_status is the exit status to pass on: the child's code,
- * or 128+N when killed by signal N. Returns 0, or -errno with err set when
- * the child never reached exec (err->code holds the exit code to use in
- * that case as 125, 126 or 127 via nono_spawn_exit_code()). */
-int nono_spawn_run(struct nono_spawn *s, int *out_status, struct nono_error *err);
+/* Fork the child, which confines itself and execs s->path. In the parent:
+ * run after_fork, hand the filter's listener to sv, and register the
+ * child's descriptors with sv's loop, which stops once the child has
+ * exited. 0, or -errno with err set (nothing runs). Call
+ * nono_spawn_finish() afterwards in either case. */
+int nono_spawn_start(struct nono_spawn *s, struct nono_supervisor *sv, struct nono_error *err);
+/* After the loop: *out_status is the exit status to pass on: the child's
+ * code, or 128+N when killed by signal N. Returns 0, or -errno with err
+ * set when the child never reached exec (err->code holds the exit code to
+ * use in that case as 125, 126 or 127 via nono_spawn_exit_code()). */
+int nono_spawn_finish(struct nono_spawn *s, int *out_status, struct nono_error *err);
 int nono_spawn_exit_code(const struct nono_error *err);
 /* Whether a PID namespace with its own /proc can be made here (0 or
  * -errno); *userns says whether it took a user namespace. */

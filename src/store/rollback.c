@@ -882,7 +882,8 @@ restore_one(const char *store, const struct nono_rb_session *s, const struct non
 			*msg = "it was over the size limit and was not saved";
 			return NONO_RB_NOTSAVED;
 		}
-		if (exists && S_ISREG(st.st_mode) && st.st_size == e->size && nono_store_same_content(e->path, e->sha256)) {
+		if (exists && S_ISREG(st.st_mode) && st.st_size == e->size &&
+		    nono_store_same_content(e->path, e->sha256)) {
 			a = NONO_RB_CHMOD;
 			if (!dry_run && fchmodat(dfd, leaf, e->mode & 0777, AT_SYMLINK_NOFOLLOW) < 0)
 				r = -errno;

@@ -15,8 +15,8 @@
 #include "base/log.h"
 #include "base/sys.h"
 #include "base/util.h"
-#include "sandbox/seccomp.h"
 #include "supervisor/executor.h"
+#include "supervisor/notify.h"
 
 /* workers spawned for jobs that may block, at most this many at once */
 #define MAX_SPAWNED 64
@@ -147,16 +147,15 @@ static void
 answer(struct nono_job *j)
 {
 	if (j->result >= 0 && j->answer_fd) {
-		int fd = (int)j->result, r = nono_seccomp_notif_addfd(j->notify_fd, j->id, fd, j->cloexec);
+		int fd = (int)j->result, r = nono_notif_addfd(j->notify_fd, j->id, fd, j->cloexec);
 
 		close(fd);
 		j->result = r;
 		if (r < 0)
-			nono_seccomp_notif_answer(j->notify_fd, j->id, 0, r == -ENOENT ? EINTR : EMFILE);
+			nono_notif_answer(j->notify_fd, j->id, 0, r == -ENOENT ? EINTR : EMFILE);
 		return;
 	}
-	nono_seccomp_notif_answer(j->notify_fd, j->id, j->result >= 0 ? j->result : 0,
-				  j->result < 0 ? (int)-j->result : 0);
+	nono_notif_answer(j->notify_fd, j->id, j->result >= 0 ? j->result : 0, j->result < 0 ? (int)-j->result : 0);
 }
 
 struct spawned {

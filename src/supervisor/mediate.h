@@ -1,20 +1,47 @@
-/* mediate.h - one mediated call, between the supervisor's loop
+/* mediate.h - one mediated call, between the supervisor's dispatcher
  * (supervisor.c) and the handlers of each family of calls (mediate_fs.c,
- * mediate_net.c, mediate_exec.c). Internal to the supervisor (supervisor
+ * mediate_open.c, mediate_net.c, mediate_exec.c), with the helpers they
+ * share (mediate.c): the program's memory read exactly, its paths resolved,
+ * the journal, the confined workers. Internal to the supervisor (supervisor
  * side). */
 #ifndef NONO_MEDIATE_H
 #define NONO_MEDIATE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 
-#include "sandbox/seccomp.h"
+#include "policy/policy.h"
 #include "supervisor/executor.h"
+#include "supervisor/notify.h"
 #include "supervisor/resolve.h"
 
-struct nono_notif;
-struct nono_supervisor;
+struct nono_audit;
+struct nono_blocked_files;
+struct nono_journal;
 struct nono_syscall;
+
+/* What every handler works with: the launch's rules and services, and the
+ * state the supervisor keeps across calls. */
+struct nono_mediator {
+	const struct nono_policy *policy;
+	struct nono_journal *journal; /* rollback: NULL when off */
+	struct nono_audit *audit;     /* the session's audit trail, or NULL (--no-audit) */
+	const char *shim;	      /* the exec shim binary (canonical): always runs, never speaks */
+	pid_t child;		      /* the sandbox's first process */
+	int ruleset_fd;		      /* the sandbox's Landlock ruleset: the workers confine themselves with it */
+	uint32_t restrict_flags;
+	struct nono_executor *executor;	    /* started at the first operation it performs */
+	struct nono_blocked_files *blocked; /* strict exec: the blocked programs by content, found once */
+	int told_pid;			    /* the last refusal told on a process's stderr */
+	char told_cmd[64];
+	struct { /* an exec's audit record, written after the answer */
+		int pid;
+		char *path, **argv;
+		const char *refused;
+	} pending;
+};
 
 enum nono_answer {
 	NONO_ANS_VALUE,	   /* val: >= 0 the call's result, < 0 -errno */
@@ -24,7 +51,7 @@ enum nono_answer {
 };
 
 struct nono_call {
-	struct nono_supervisor *sv;
+	struct nono_mediator *m;
 	int nfd;
 	const struct nono_notif *n;
 	const struct nono_syscall *sc;
@@ -50,8 +77,6 @@ void nono_mediate_link(struct nono_call *c);
 void nono_mediate_connect(struct nono_call *c);
 void nono_mediate_listen(struct nono_call *c);
 void nono_mediate_exec(struct nono_call *c);
-/* Free what strict exec learnt of the blocked programs. */
-void nono_supervisor_blocked_files_free(struct nono_supervisor *sv);
 
 /* The program's memory, read exactly: 0, -EFAULT for a NULL pointer,
  * -EPERM when it cannot be read whole (a fault, secret memory). */
@@ -72,7 +97,8 @@ int nono_call_target(struct nono_call *c, struct nono_target *t, int d, int i, u
 		     unsigned long long resolve);
 /* The object of descriptor argument value fd: a copy of the program's. */
 int nono_call_fd_target(struct nono_call *c, struct nono_target *t, int fd);
-/* The call still waits for its answer (checked after reading /proc). */
+/* The call still waits for its answer: checked once per call, after its
+ * paths are resolved (the thread's /proc entries were its own). */
 bool nono_call_alive(const struct nono_call *c);
 void nono_call_audit(struct nono_call *c, const char *op, const char *path);
 /* Journal canon before the call changes it: 0 or -errno (refuse). */
@@ -83,5 +109,15 @@ long nono_call_perform(struct nono_call *c, struct nono_job *j);
 void nono_call_perform_async(struct nono_call *c, struct nono_job *j, bool answer_fd);
 /* "/proc/self/fd/N" in buf. */
 const char *nono_procpath(char buf[32], int fd);
+
+/* The audit record of a call: op on path, refused when result < 0. */
+void nono_mediator_audit(struct nono_mediator *m, int pid, const char *op, const char *path, bool meta,
+			 long long result);
+/* Readable when a call handed to a worker is done (-1: no worker yet). */
+int nono_mediator_done_fd(const struct nono_mediator *m);
+/* Record the calls the workers finished meanwhile. */
+void nono_mediator_reap(struct nono_mediator *m);
+/* Stop the workers and free what m holds (not what it borrows). */
+void nono_mediator_release(struct nono_mediator *m);
 
 #endif

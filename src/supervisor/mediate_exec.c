@@ -22,130 +22,14 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "sandbox/syscalls.h"
-#include "store/journal.h"
+#include "supervisor/blocked.h"
+#include "supervisor/decide.h"
 #include "supervisor/mediate.h"
-#include "supervisor/supervisor.h"
 
 #ifndef AT_EMPTY_PATH
 #define AT_EMPTY_PATH 0x1000
 #endif
 #define AT_NOFOLLOW 0x100
-
-/* ---- blocked programs by content ------------------------------------------ */
-
-struct blocked_file {
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	char *path, *name;
-	char sha[65]; /* "" until needed */
-};
-
-struct nono_blocked_files {
-	struct blocked_file *v;
-	size_t n;
-};
-
-static const char *const bin_dirs[] = {"/usr/bin",	  "/bin", "/usr/sbin", "/sbin", "/usr/local/bin",
-				       "/usr/local/sbin", NULL};
-
-static void
-add_blocked(struct nono_blocked_files *b, const char *dir, const char *name)
-{
-	char *path = nono_path_join(dir, name);
-	struct stat st;
-
-	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
-		free(path);
-		return;
-	}
-	for (size_t i = 0; i < b->n; i++)
-		if (b->v[i].dev == st.st_dev && b->v[i].ino == st.st_ino) {
-			free(path);
-			return;
-		}
-	b->v = xrealloc(b->v, (b->n + 1) * sizeof(*b->v));
-	b->v[b->n++] = (struct blocked_file){st.st_dev, st.st_ino, st.st_size, path, xstrdup(name), ""};
-}
-
-/* Every blocked command in the system's program directories, found once. */
-static struct nono_blocked_files *
-blocked_files(struct nono_supervisor *sv)
-{
-	struct nono_blocked_files *b;
-
-	if (sv->blocked_files)
-		return sv->blocked_files;
-	b = sv->blocked_files = xcalloc(1, sizeof(*b));
-	for (size_t i = 0; bin_dirs[i]; i++) {
-		DIR *d = opendir(bin_dirs[i]);
-		struct dirent *e;
-
-		while (d && (e = readdir(d))) {
-			const char *cat;
-
-			if (e->d_name[0] != '.' && nono_policy_command_blocked(sv->policy, e->d_name, &cat))
-				add_blocked(b, bin_dirs[i], e->d_name);
-		}
-		if (d)
-			closedir(d);
-	}
-	return b;
-}
-
-void
-nono_supervisor_blocked_files_free(struct nono_supervisor *sv)
-{
-	struct nono_blocked_files *b = sv->blocked_files;
-
-	for (size_t i = 0; b && i < b->n; i++) {
-		free(b->v[i].path);
-		free(b->v[i].name);
-	}
-	if (b)
-		free(b->v);
-	free(b);
-	sv->blocked_files = NULL;
-}
-
-static int
-hash_path(const char *path, char hex[65], int flags)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | flags), r;
-
-	if (fd < 0)
-		return -errno;
-	r = nono_sha256_fd(fd, hex);
-	close(fd);
-	return r;
-}
-
-/* The blocked program obj is, by identity or by content, or NULL. */
-static const char *
-blocked_content(struct nono_supervisor *sv, int obj)
-{
-	struct nono_blocked_files *b = blocked_files(sv);
-	char hex[65] = "", pp[32];
-	struct stat st;
-
-	if (fstat(obj, &st) < 0 || !S_ISREG(st.st_mode))
-		return NULL;
-	for (size_t i = 0; i < b->n; i++) {
-		struct blocked_file *f = &b->v[i];
-
-		if (f->dev == st.st_dev && f->ino == st.st_ino)
-			return f->name;
-		if (f->size != st.st_size)
-			continue;
-		if (!hex[0] && hash_path(nono_procpath(pp, obj), hex, 0) < 0)
-			return NULL;
-		if (!f->sha[0] && hash_path(f->path, f->sha, O_NOFOLLOW) < 0)
-			continue;
-		if (strcmp(f->sha, hex) == 0)
-			return f->name;
-	}
-	return NULL;
-}
 
 /* ---- the exec ------------------------------------------------------------------ */
 
@@ -185,9 +69,11 @@ blocked(struct nono_call *c, int obj, const char *canon, const char *argv0, cons
 {
 	const char *cat = NULL;
 
-	if (nono_supervisor_exec_decision(c->sv->policy, canon, argv0, &cat, name) < 0)
+	if (nono_supervisor_exec_decision(c->m->policy, canon, argv0, &cat, name) < 0)
 		return cat;
-	if ((*name = blocked_content(c->sv, obj)))
+	if (!c->m->blocked)
+		c->m->blocked = nono_blocked_files_find(c->m->policy);
+	if ((*name = nono_blocked_files_match(c->m->blocked, obj)))
 		return "a copy of a blocked command";
 	return NULL;
 }
@@ -203,7 +89,7 @@ blocked_ldso(struct nono_call *c, char **av, const char **name)
 	if (i < 0)
 		return NULL;
 	if (nono_resolve(&t, &c->t, AT_FDCWD, av[i], NONO_RES_FOLLOW, 0) < 0)
-		return nono_supervisor_exec_decision(c->sv->policy, av[i], av[i], &cat, name) < 0 ? cat : NULL;
+		return nono_supervisor_exec_decision(c->m->policy, av[i], av[i], &cat, name) < 0 ? cat : NULL;
 	cat = blocked(c, t.ofd, t.canon ? t.canon : av[i], av[i], name);
 	nono_target_free(&t);
 	return cat;
@@ -220,11 +106,11 @@ refuse(struct nono_call *c, const char *canon, const char *cmd, const char *cat)
 	exe[n > 0 ? n : 0] = '\0';
 	/* a PATH search meets the same program twice (/bin -> /usr/bin): say
 	 * it once per process; the shim explains it itself */
-	if ((c->n->pid != c->sv->told_pid || strcmp(cmd, c->sv->told_cmd) != 0) &&
-	    !(c->sv->shim && strcmp(exe, c->sv->shim) == 0))
+	if ((c->n->pid != c->m->told_pid || strcmp(cmd, c->m->told_cmd) != 0) &&
+	    !(c->m->shim && strcmp(exe, c->m->shim) == 0))
 		tell_blocked(c, cmd, cat);
-	c->sv->told_pid = c->n->pid;
-	snprintf(c->sv->told_cmd, sizeof(c->sv->told_cmd), "%s", cmd);
+	c->m->told_pid = c->n->pid;
+	snprintf(c->m->told_cmd, sizeof(c->m->told_cmd), "%s", cmd);
 	log_info("refused exec of %s (%s)", canon, cat);
 	c->kind = NONO_ANS_VALUE;
 	c->val = -EPERM;
@@ -266,7 +152,7 @@ nono_mediate_exec(struct nono_call *c)
 		 * blocklist can name, so nothing strict mode runs */
 		refuse(c, path, path[0] ? path : "(anonymous file)", "an anonymous or deleted file");
 		cat = "an anonymous or deleted file";
-	} else if (c->sv->shim && strcmp(t.canon, c->sv->shim) == 0) {
+	} else if (c->m->shim && strcmp(t.canon, c->m->shim) == 0) {
 		c->kind = NONO_ANS_CONTINUE;
 	} else if ((cat = blocked(c, t.ofd, t.canon, av[0], &cmd)) ||
 		   (is_ldso(t.canon) && (cat = blocked_ldso(c, av, &cmd)))) {
@@ -274,12 +160,12 @@ nono_mediate_exec(struct nono_call *c)
 	} else {
 		c->kind = NONO_ANS_CONTINUE;
 	}
-	if (c->sv->audit && (c->kind == NONO_ANS_CONTINUE || c->val == -EPERM)) {
+	if (c->m->audit && (c->kind == NONO_ANS_CONTINUE || c->val == -EPERM)) {
 		/* written once the caller has its answer */
-		c->sv->pending.pid = c->n->pid;
-		c->sv->pending.path = xstrdup(t.canon ? t.canon : path);
-		c->sv->pending.argv = av;
-		c->sv->pending.refused = c->kind == NONO_ANS_VALUE ? cat : NULL;
+		c->m->pending.pid = c->n->pid;
+		c->m->pending.path = xstrdup(t.canon ? t.canon : path);
+		c->m->pending.argv = av;
+		c->m->pending.refused = c->kind == NONO_ANS_VALUE ? cat : NULL;
 		av = NULL;
 	}
 out:

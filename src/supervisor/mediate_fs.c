@@ -28,10 +28,9 @@
 #include "audit/audit.h"
 #include "base/log.h"
 #include "base/util.h"
-#include "sandbox/seccomp.h"
 #include "sandbox/syscalls.h"
+#include "supervisor/decide.h"
 #include "supervisor/mediate.h"
-#include "supervisor/supervisor.h"
 
 #ifndef O_TMPFILE
 #define O_TMPFILE (020000000 | O_DIRECTORY)
@@ -257,7 +256,7 @@ nono_mediate_meta(struct nono_call *c)
 	c->audit_meta = true;
 	nono_call_audit(c, c->sc->name, t.canon ? t.canon : "(no path)");
 	/* pipes, sockets and deleted files have no path to protect */
-	if (t.canon && (r = nono_supervisor_meta_decision(c->sv->policy, t.canon)) < 0) {
+	if (t.canon && (r = nono_supervisor_meta_decision(c->m->policy, t.canon)) < 0) {
 		log_info("refused %s on %s", c->sc->name, t.canon);
 		c->val = r;
 	} else if (!nono_call_alive(c)) {
@@ -285,7 +284,7 @@ nono_mediate_ioctl(struct nono_call *c)
 	c->kind = NONO_ANS_VALUE;
 	c->audit_meta = true;
 	nono_call_audit(c, "ioctl-setflags", t.canon ? t.canon : "(no path)");
-	if (t.canon && (r = nono_supervisor_meta_decision(c->sv->policy, t.canon)) < 0)
+	if (t.canon && (r = nono_supervisor_meta_decision(c->m->policy, t.canon)) < 0)
 		c->val = r;
 	else if ((r = nono_mem_read(c->n->pid, c->n->args[2], buf, len)) < 0)
 		c->val = r == -EFAULT ? -EFAULT : -EPERM;

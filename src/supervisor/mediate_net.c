@@ -31,8 +31,8 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "sandbox/syscalls.h"
+#include "supervisor/decide.h"
 #include "supervisor/mediate.h"
-#include "supervisor/supervisor.h"
 
 /* the largest datagram the supervisor sends for the program */
 #define SEND_MAX (4 << 20)
@@ -193,7 +193,7 @@ parent_of(int pid)
 /* Whether a process of the sandbox (a descendant of its first process)
  * holds one of the sockets. */
 static bool
-sandbox_holds(const struct nono_supervisor *sv, const unsigned long *inos, size_t n)
+sandbox_holds(const struct nono_mediator *m, const unsigned long *inos, size_t n)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *e;
@@ -204,9 +204,9 @@ sandbox_holds(const struct nono_supervisor *sv, const unsigned long *inos, size_
 
 		if (pid <= 0)
 			continue;
-		for (int depth = 0; p > 1 && p != sv->child && depth < 64; depth++)
+		for (int depth = 0; p > 1 && p != m->child && depth < 64; depth++)
 			p = parent_of(p);
-		if (p == sv->child && sv->child > 0)
+		if (p == m->child && m->child > 0)
 			found = holds_socket(pid, inos, n);
 	}
 	if (d)
@@ -220,7 +220,7 @@ abstract_allowed(struct nono_call *c, const struct net_req *q)
 	unsigned long inos[16];
 	char *name = abstract_name((const struct sockaddr_un *)&q->addr, q->alen);
 	size_t n = bound_inodes(c->n->pid, name, inos, 16);
-	bool ok = n && sandbox_holds(c->sv, inos, n);
+	bool ok = n && sandbox_holds(c->m, inos, n);
 
 	free(name);
 	return ok;
@@ -248,7 +248,7 @@ unix_path(struct nono_call *c, struct net_req *q, struct nono_target *obj)
 		return r;
 	if (fstat(obj->ofd, &st) < 0 || !S_ISSOCK(st.st_mode))
 		return -ECONNREFUSED;
-	if (!obj->canon || (r = nono_supervisor_unix_decision(c->sv->policy, obj->canon)) < 0) {
+	if (!obj->canon || (r = nono_supervisor_unix_decision(c->m->policy, obj->canon)) < 0) {
 		log_info("refused %s to UNIX socket %s", c->sc->name, obj->canon ? obj->canon : "?");
 		return -EACCES;
 	}
@@ -259,7 +259,7 @@ unix_path(struct nono_call *c, struct net_req *q, struct nono_target *obj)
 static int
 net_decide(struct nono_call *c, struct net_req *q, struct nono_target *obj)
 {
-	const struct nono_policy *p = c->sv->policy;
+	const struct nono_policy *p = c->m->policy;
 	sa_family_t fam = q->alen >= sizeof(sa_family_t) ? q->addr.ss_family : AF_UNSPEC;
 
 	if (q->domain == AF_UNIX && fam == AF_UNIX && q->alen > offsetof(struct sockaddr_un, sun_path)) {
@@ -341,7 +341,7 @@ nono_mediate_listen(struct nono_call *c)
 	}
 	if (getsockopt(t.ofd, SOL_SOCKET, SO_DOMAIN, &domain, &sl) < 0) {
 		c->val = -ENOTSOCK;
-	} else if ((domain == AF_INET || domain == AF_INET6) && c->sv->policy->block_net) {
+	} else if ((domain == AF_INET || domain == AF_INET6) && c->m->policy->block_net) {
 		/* listen() on an unbound socket binds a port Landlock never sees */
 		nono_call_audit(c, "listen", "inet");
 		c->val = -EACCES;

@@ -17,7 +17,6 @@
 
 #include "base/sys.h"
 #include "base/util.h"
-#include "sandbox/seccomp.h"
 #include "sandbox/syscalls.h"
 #include "supervisor/mediate.h"
 

@@ -12,7 +12,7 @@
 #include <netinet/in.h>
 
 #include "net/proxy.h"
-#include "supervisor/supervisor.h"
+#include "supervisor/decide.h"
 
 static void
 entries(void **state)

@@ -19,8 +19,8 @@
 
 #include "sandbox/seccomp.h"
 #include "sandbox/syscalls.h"
+#include "supervisor/decide.h"
 #include "supervisor/resolve.h"
-#include "supervisor/supervisor.h"
 
 /* ---- a classic BPF interpreter, enough for libseccomp's programs -------- */
 
