@@ -18,7 +18,6 @@
 #include "base/sys.h"
 #include "base/vars.h"
 #include "cli/commands.h"
-#include "compat/landlock.h"
 #include "config/settings.h"
 #include "launch/capfile.h"
 #include "launch/launch.h"
@@ -156,9 +155,9 @@ open_audit(struct nono_audit **out, struct nono_launch *l, struct nono_prepared 
 	    .program = program,
 	    .cwd = l->policy.workdir,
 	    .profile = l->profile,
-	    .landlock_abi = pr->sandbox.abi,
+	    .landlock_abi = nono_sandbox_abi(pr->sandbox),
 	};
-	char *caps = nono_capfile_render(&l->policy, &pr->sandbox);
+	char *caps = nono_capfile_render(&l->policy, pr->sandbox);
 	int r;
 
 	info.capabilities = caps;
@@ -319,8 +318,8 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	}
 	/* Landlock logs denials after exec (ABI 7) for the trail to read where
 	 * the kernel audits: decided before fork, harmless where it doesn't */
-	if (!l->no_audit && pr.sandbox.abi >= 7)
-		pr.sandbox.restrict_flags |= LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON;
+	if (!l->no_audit)
+		nono_sandbox_log_denials(pr.sandbox);
 	nono_launch_banner(l, &pr, "supervised");
 	nono_strv_push_owned(&set, xasprintf("TMPDIR=%s", pr.tmpdir));
 	nono_strv_push_owned(&set, xasprintf("NONO_CAP_FILE=%s", pr.capfile));
@@ -368,7 +367,7 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	sp.argv = argv;
 	sp.envp = env.v;
 	sp.cwd = l->policy.workdir;
-	sp.sandbox = &pr.sandbox;
+	sp.sandbox = pr.sandbox;
 	sp.seccomp = &pr.seccomp;
 	sp.drop_caps = geteuid() == 0;
 	sp.pid_ns = !l->policy.host_pids;
@@ -376,8 +375,7 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	cfg.policy = &l->policy;
 	cfg.shim = pr.shim;
 	/* the supervisor's workers confine themselves with the sandbox's rules */
-	cfg.ruleset_fd = pr.sandbox.ruleset_fd;
-	cfg.restrict_flags = pr.sandbox.restrict_flags & ~LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON;
+	cfg.sandbox = pr.sandbox;
 	if (nono_launch_rollback(l)) {
 		if (journal_begin(&journal, l, argv, &err) < 0) {
 			nono_print_error(&err);

@@ -92,7 +92,7 @@ policy_json(const struct nono_policy *p, const struct nono_sandbox *sb)
 	if (p->tmpdir)
 		json_object_set_new(root, "tmpdir", json_string(p->tmpdir));
 	if (sb)
-		json_object_set_new(root, "landlock_abi", json_integer(sb->abi));
+		json_object_set_new(root, "landlock_abi", json_integer(nono_sandbox_abi(sb)));
 	return root;
 }
 
@@ -268,7 +268,7 @@ nono_capfile_render(const struct nono_policy *p, const struct nono_sandbox *sb)
 		sb_str(&b, p->tmpdir);
 	}
 	if (sb) {
-		snprintf(num, sizeof(num), ",\n  \"landlock_abi\": %d", sb->abi);
+		snprintf(num, sizeof(num), ",\n  \"landlock_abi\": %d", nono_sandbox_abi(sb));
 		sb_lit(&b, num);
 	}
 	sb_lit(&b, "\n}\n");

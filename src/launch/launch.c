@@ -188,7 +188,6 @@ nono_launch_prepare(struct nono_prepared *out, struct nono_launch *l, bool dry_r
 
 	memset(out, 0, sizeof(*out));
 	out->capfd = -1;
-	out->sandbox.ruleset_fd = -1;
 	if (!p->workdir) {
 		char *cwd = getcwd(NULL, 0);
 
@@ -238,7 +237,7 @@ nono_launch_prepare(struct nono_prepared *out, struct nono_launch *l, bool dry_r
 	so->journal = nono_launch_rollback(l);
 	so->execs = true; /* the command blocklist on every exec */
 	nono_seccomp_prebuilt(&out->seccomp, so);
-	if (!dry_run && (r = nono_capfile_fill(out->capfd, out->capfile, p, &out->sandbox, err)) < 0) {
+	if (!dry_run && (r = nono_capfile_fill(out->capfd, out->capfile, p, out->sandbox, err)) < 0) {
 		out->capfd = -1;
 		return r;
 	}
@@ -251,7 +250,7 @@ nono_prepared_free(struct nono_prepared *pr)
 {
 	if (!pr)
 		return;
-	nono_sandbox_release(&pr->sandbox);
+	nono_sandbox_free(pr->sandbox);
 	nono_seccomp_free(&pr->seccomp);
 	if (pr->capfd >= 0)
 		close(pr->capfd);
@@ -317,7 +316,7 @@ nono_launch_banner(const struct nono_launch *l, const struct nono_prepared *pr, 
 	if (l->silent || !nono_settings()->banner)
 		return;
 	fprintf(stderr, "%snono %s%s · Landlock ABI %d · %s\n", nono_c(2, C_BOLD), PACKAGE_VERSION, nono_c(2, C_RESET),
-		pr->sandbox.abi, what);
+		nono_sandbox_abi(pr->sandbox), what);
 	for (size_t i = 0; i < p->n_rules; i++) {
 		const struct nono_rule *r = &p->rules[i];
 		char *d;
@@ -407,12 +406,12 @@ nono_launch_plan(const struct nono_launch *l, const struct nono_prepared *pr, co
 {
 	const struct nono_policy *p = &l->policy;
 	struct nono_feature feats[16];
-	int nf = nono_sandbox_features(feats, 16, p, pr->sandbox.abi);
+	int nf = nono_sandbox_features(feats, 16, p, nono_sandbox_abi(pr->sandbox));
 	struct nono_plan_records rec = {nono_launch_rollback(l), !l->no_audit, &l->rollback_exclude};
 	struct nono_strv pool = {0}; /* escaped paths and arguments */
 
 	if (l->json) {
-		char *s = nono_capfile_plan(p, &pr->sandbox, program, l->argv, feats, nf, nono_syscalls_denied, &rec,
+		char *s = nono_capfile_plan(p, pr->sandbox, program, l->argv, feats, nf, nono_syscalls_denied, &rec,
 					    pr->refusal);
 
 		puts(s);
@@ -428,7 +427,7 @@ nono_launch_plan(const struct nono_launch *l, const struct nono_prepared *pr, co
 		printf("\n");
 	}
 	printf("Workdir:   %s\n", nono_str_escape_in(&pool, p->workdir));
-	printf("Kernel:    Landlock ABI %d\n", pr->sandbox.abi);
+	printf("Kernel:    Landlock ABI %d\n", nono_sandbox_abi(pr->sandbox));
 	printf("\nFilesystem (%zu rules; everything else is denied):\n", p->n_rules);
 	for (size_t i = 0; i < p->n_rules; i++) {
 		const struct nono_rule *r = &p->rules[i];

@@ -9,7 +9,7 @@
 #include "sandbox/seccomp.h"
 
 struct nono_prepared {
-	struct nono_sandbox sandbox;
+	struct nono_sandbox *sandbox;
 	struct nono_seccomp seccomp;
 	struct nono_seccomp_opts filter; /* what the filter sends to the supervisor */
 	char *tmpdir;			 /* private TMPDIR, removed by nono_prepared_free */

@@ -1,17 +1,20 @@
-/* landlock.c - the Linux backend of sandbox.h: builds a Landlock ruleset in
- * the supervisor, applies it in the child (both sides). */
+/* landlock.c - the Linux backend of sandbox.h (its state: landlock.h):
+ * builds a Landlock ruleset in the supervisor, applies it in the child (both
+ * sides). */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "base/log.h"
 #include "base/sys.h"
+#include "base/util.h"
 #include "compat/landlock.h"
-#include "sandbox/sandbox.h"
+#include "sandbox/landlock.h"
 
 #define FS_ABI1                                                                                                        \
 	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE |                   \
@@ -106,15 +109,16 @@ nono_sandbox_features(struct nono_feature *out, int max, const struct nono_polic
 }
 
 int
-nono_sandbox_prepare(struct nono_sandbox *out, const struct nono_policy *p, struct nono_error *err)
+nono_sandbox_prepare(struct nono_sandbox **outp, const struct nono_policy *p, struct nono_error *err)
 {
 	struct nono_feature feats[16];
 	struct nono_ll_ruleset_attr attr;
+	struct nono_sandbox *out = xcalloc(1, sizeof(*out));
 	size_t attr_size;
 	int abi = nono_sys_landlock_abi();
 	int n, fd;
 
-	memset(out, 0, sizeof(*out));
+	*outp = out;
 	out->ruleset_fd = -1;
 	out->abi = abi;
 	if (abi <= 0)
@@ -235,11 +239,36 @@ nono_sandbox_enter(const struct nono_sandbox *sb, bool new_proc)
 	return 0;
 }
 
-void
-nono_sandbox_release(struct nono_sandbox *sb)
+int
+nono_sandbox_abi(const struct nono_sandbox *sb)
 {
-	if (sb && sb->ruleset_fd >= 0) {
+	return sb ? sb->abi : 0;
+}
+
+void
+nono_sandbox_log_denials(struct nono_sandbox *sb)
+{
+	if (sb && sb->abi >= 7)
+		sb->restrict_flags |= LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON;
+}
+
+int
+nono_sandbox_confine_thread(const struct nono_sandbox *sb)
+{
+	if (!sb || sb->ruleset_fd < 0)
+		return 0;
+	if (nono_sys_landlock_restrict_self(sb->ruleset_fd,
+					    sb->restrict_flags & ~LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON) < 0)
+		return -errno;
+	return 0;
+}
+
+void
+nono_sandbox_free(struct nono_sandbox *sb)
+{
+	if (!sb)
+		return;
+	if (sb->ruleset_fd >= 0)
 		close(sb->ruleset_fd);
-		sb->ruleset_fd = -1;
-	}
+	free(sb);
 }

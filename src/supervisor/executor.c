@@ -15,6 +15,7 @@
 #include "base/log.h"
 #include "base/sys.h"
 #include "base/util.h"
+#include "sandbox/sandbox.h"
 #include "supervisor/executor.h"
 #include "supervisor/notify.h"
 
@@ -28,8 +29,7 @@ struct nono_executor {
 	bool have_sync, stop;
 	struct nono_job *job; /* the synchronous worker's, NULL when idle */
 	bool job_done;
-	int ruleset_fd;
-	uint32_t restrict_flags;
+	const struct nono_sandbox *sandbox;
 	int confine_err; /* the synchronous worker could not confine itself */
 	int done_pipe[2];
 	unsigned running;
@@ -48,9 +48,7 @@ confine(const struct nono_executor *ex)
 		return -errno;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -errno;
-	if (ex->ruleset_fd >= 0 && nono_sys_landlock_restrict_self(ex->ruleset_fd, ex->restrict_flags) < 0)
-		return -errno;
-	return 0;
+	return nono_sandbox_confine_thread(ex->sandbox);
 }
 
 static long
@@ -93,7 +91,7 @@ sync_worker(void *arg)
 }
 
 int
-nono_executor_start(struct nono_executor **out, int ruleset_fd, uint32_t restrict_flags)
+nono_executor_start(struct nono_executor **out, const struct nono_sandbox *sandbox)
 {
 	struct nono_executor *ex = xcalloc(1, sizeof(*ex));
 	int r;
@@ -101,8 +99,7 @@ nono_executor_start(struct nono_executor **out, int ruleset_fd, uint32_t restric
 	pthread_mutex_init(&ex->mu, NULL);
 	pthread_cond_init(&ex->work, NULL);
 	pthread_cond_init(&ex->done, NULL);
-	ex->ruleset_fd = ruleset_fd;
-	ex->restrict_flags = restrict_flags;
+	ex->sandbox = sandbox;
 	ex->confine_err = 1; /* not yet known */
 	if (pipe2(ex->done_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
 		r = -errno;

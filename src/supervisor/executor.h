@@ -56,9 +56,11 @@ struct nono_job {
 
 struct nono_executor;
 
-/* Start the synchronous worker, confined by ruleset_fd (the sandbox's
- * Landlock ruleset) with restrict_flags. 0 or -errno. */
-int nono_executor_start(struct nono_executor **out, int ruleset_fd, uint32_t restrict_flags);
+struct nono_sandbox;
+
+/* Start the synchronous worker, confined as the sandbox is (sandbox.h).
+ * 0 or -errno. */
+int nono_executor_start(struct nono_executor **out, const struct nono_sandbox *sandbox);
 /* Run a job that cannot block and wait for it: its result. */
 long nono_executor_call(struct nono_executor *ex, struct nono_job *j);
 /* Hand a job that may block to a worker of its own, which answers j->id on

@@ -227,7 +227,7 @@ nono_procpath(char buf[32], int fd)
 static struct nono_executor *
 executor(struct nono_mediator *m)
 {
-	if (!m->executor && nono_executor_start(&m->executor, m->ruleset_fd, m->restrict_flags) < 0)
+	if (!m->executor && nono_executor_start(&m->executor, m->sandbox) < 0)
 		return NULL;
 	return m->executor;
 }

@@ -20,18 +20,18 @@
 struct nono_audit;
 struct nono_blocked_files;
 struct nono_journal;
+struct nono_sandbox;
 struct nono_syscall;
 
 /* What every handler works with: the launch's rules and services, and the
  * state the supervisor keeps across calls. */
 struct nono_mediator {
 	const struct nono_policy *policy;
-	struct nono_journal *journal; /* rollback: NULL when off */
-	struct nono_audit *audit;     /* the session's audit trail, or NULL (--no-audit) */
-	const char *shim;	      /* the exec shim binary (canonical): always runs, never speaks */
-	pid_t child;		      /* the sandbox's first process */
-	int ruleset_fd;		      /* the sandbox's Landlock ruleset: the workers confine themselves with it */
-	uint32_t restrict_flags;
+	struct nono_journal *journal;	    /* rollback: NULL when off */
+	struct nono_audit *audit;	    /* the session's audit trail, or NULL (--no-audit) */
+	const char *shim;		    /* the exec shim binary (canonical): always runs, never speaks */
+	pid_t child;			    /* the sandbox's first process */
+	const struct nono_sandbox *sandbox; /* the workers confine themselves with its rules */
 	struct nono_executor *executor;	    /* started at the first operation it performs */
 	struct nono_blocked_files *blocked; /* strict exec: the blocked programs by content, found once */
 	int told_pid;			    /* the last refusal told on a process's stderr */

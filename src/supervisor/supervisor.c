@@ -164,8 +164,7 @@ nono_supervisor_new(const struct nono_supervisor_cfg *cfg)
 	sv->m.policy = cfg->policy;
 	sv->m.journal = cfg->journal;
 	sv->m.shim = cfg->shim;
-	sv->m.ruleset_fd = cfg->ruleset_fd;
-	sv->m.restrict_flags = cfg->restrict_flags;
+	sv->m.sandbox = cfg->sandbox;
 	sv->nfd = -1;
 	return sv;
 }

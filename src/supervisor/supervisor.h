@@ -10,7 +10,6 @@
 #ifndef NONO_SUPERVISOR_H
 #define NONO_SUPERVISOR_H
 
-#include <stdint.h>
 #include <sys/types.h>
 
 #include "policy/policy.h"
@@ -18,15 +17,15 @@
 
 struct nono_audit;
 struct nono_journal;
+struct nono_sandbox;
 struct nono_supervisor;
 
 /* What the supervisor mediates for (borrowed; they outlive it). */
 struct nono_supervisor_cfg {
 	const struct nono_policy *policy;
-	struct nono_journal *journal; /* rollback: NULL when off */
-	const char *shim;	      /* the exec shim binary (canonical), or NULL */
-	int ruleset_fd;		      /* the sandbox's Landlock ruleset: the workers confine themselves with it */
-	uint32_t restrict_flags;
+	struct nono_journal *journal;	    /* rollback: NULL when off */
+	const char *shim;		    /* the exec shim binary (canonical), or NULL */
+	const struct nono_sandbox *sandbox; /* the workers confine themselves with its rules */
 };
 
 /* Free with nono_supervisor_free(). */

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "launch/capfile.h"
-#include "sandbox/sandbox.h"
+#include "sandbox/landlock.h"
 #include "sandbox/seccomp.h"
 
 static void

@@ -12,7 +12,7 @@
 
 #include "compat/landlock.h"
 #include "policy/policy.h"
-#include "sandbox/sandbox.h"
+#include "sandbox/landlock.h"
 
 #define ABI1_FS                                                                                                        \
 	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE |                   \
