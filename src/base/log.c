@@ -147,6 +147,14 @@ log_debug(const char *fmt, ...)
 }
 
 void
+nono_print_error(const struct nono_error *err)
+{
+	log_error("%s", err->msg[0] ? err->msg : "failed");
+	if (err->hint[0])
+		log_hint("%s", err->hint);
+}
+
+void
 die(const char *fmt, ...)
 {
 	va_list ap;

@@ -5,6 +5,8 @@
 
 #include <stdbool.h>
 
+#include "base/error.h"
+
 enum nono_log_level { NONO_LOG_QUIET = -1, NONO_LOG_NORMAL = 0, NONO_LOG_VERBOSE = 1, NONO_LOG_DEBUG = 2 };
 
 void nono_log_init(void);
@@ -23,6 +25,9 @@ __attribute__((format(printf, 1, 2))) void log_error(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void log_hint(const char *fmt, ...);
 __attribute__((format(printf, 1, 2), noreturn)) void die(const char *fmt, ...);
 __attribute__((format(printf, 1, 2), noreturn)) void die_errno(const char *fmt, ...);
+
+/* err's message and hint, the house way: "nono: MESSAGE", "hint: HINT". */
+void nono_print_error(const struct nono_error *err);
 
 /* ANSI sequences, or "" when colour is off for stderr/stdout */
 const char *nono_c(int fd, const char *seq);

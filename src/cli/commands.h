@@ -13,6 +13,7 @@ int nono_cmd_profile(int argc, char **argv);
 int nono_cmd_hooks(int argc, char **argv);
 int nono_cmd_audit(int argc, char **argv);
 int nono_cmd_rollback(int argc, char **argv);
+int nono_cmd_config(int argc, char **argv);
 
 struct nono_hooks_status;
 /* One warning line each (hints too) for what a status found that nono did

@@ -14,9 +14,8 @@
 
 enum { O_PROFILE, O_BANNER, O_COLOR, O_RB_KEEP, O_RB_DAYS, O_RB_MAX, O_AU_KEEP, O_AU_DAYS, O_N };
 
-static const struct {
-	const char *section, *name, *help;
-} keys[O_N] = {
+const size_t nono_n_settings = O_N;
+const struct nono_setting nono_settings_keys[] = {
     [O_PROFILE] = {"run", "profile", "profile used when no --profile is given"},
     [O_BANNER] = {"run", "banner", "print the banner on stderr (true/false)"},
     [O_COLOR] = {"ui", "color", "auto, always or never (NO_COLOR still wins)"},
@@ -108,13 +107,14 @@ handler(void *user, const char *section, const char *name, const char *value)
 	if (ctx->failed)
 		return 1;
 	for (k = 0; k < O_N; k++)
-		if (strcmp(keys[k].section, section) == 0 && strcmp(keys[k].name, name) == 0)
+		if (strcmp(nono_settings_keys[k].section, section) == 0 &&
+		    strcmp(nono_settings_keys[k].name, name) == 0)
 			break;
 	if (k == O_N) {
 		bool known_section = false;
 
 		for (int j = 0; j < O_N; j++)
-			known_section |= strcmp(keys[j].section, section) == 0;
+			known_section |= strcmp(nono_settings_keys[j].section, section) == 0;
 		nono_strv_push_owned(&c->warnings,
 				     known_section ? xasprintf("%s line %d: unknown key '%s' in [%s]; ignored", c->path,
 							       line, name, section)
@@ -162,7 +162,7 @@ handler(void *user, const char *section, const char *name, const char *value)
 	}
 	if (!ok) {
 		nono_error_set(ctx->err, -EINVAL, "%s line %d: [%s] %s = '%s': %s", c->path, line, section, name, value,
-			       keys[k].help);
+			       nono_settings_keys[k].help);
 		ctx->failed = true;
 		return 1;
 	}
@@ -217,65 +217,39 @@ nono_config_free(struct nono_config *c)
 	nono_strv_free(&c->warnings);
 }
 
-int
-nono_cmd_config(int argc, char **argv)
+void
+nono_config_value(const struct nono_config *c, int k, char *out, size_t n)
 {
-	struct nono_config c;
-	struct nono_error err = {0};
-	bool json;
-	char v[O_N][64];
 	static const char *const colors[] = {"auto", "always", "never"};
 
-	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		printf("Usage: nono config [--json]\n\nShow nono's effective settings and where each came from.\n\n"
-		       "The file is $XDG_CONFIG_HOME/nono/config.ini (see nono-config(5)):\n");
-		for (int k = 0; k < O_N; k++)
-			printf("  [%s] %-16s %s\n", keys[k].section, keys[k].name, keys[k].help);
-		return 0;
+	switch (k) {
+	case O_PROFILE:
+		snprintf(out, n, "%s", c->default_profile ? c->default_profile : "");
+		break;
+	case O_BANNER:
+		snprintf(out, n, "%s", c->banner ? "true" : "false");
+		break;
+	case O_COLOR:
+		snprintf(out, n, "%s", colors[c->color]);
+		break;
+	case O_RB_KEEP:
+		snprintf(out, n, "%ld", c->rollback_keep);
+		break;
+	case O_RB_DAYS:
+		snprintf(out, n, "%ld", c->rollback_days);
+		break;
+	case O_RB_MAX:
+		snprintf(out, n, "%lld", c->rollback_max_file);
+		break;
+	case O_AU_KEEP:
+		snprintf(out, n, "%ld", c->audit_keep);
+		break;
+	case O_AU_DAYS:
+		snprintf(out, n, "%ld", c->audit_days);
+		break;
+	default:
+		snprintf(out, n, "%s", "");
 	}
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--json") != 0) {
-			log_error("nono config: unexpected argument '%s'", argv[i]);
-			log_hint("see 'nono config --help'");
-			return 2;
-		}
-	json = argc > 1;
-	if (nono_config_load(&c, &err) < 0) {
-		log_error("%s", err.msg);
-		nono_config_free(&c);
-		return 1;
-	}
-	for (size_t i = 0; i < c.warnings.n; i++)
-		log_warn("%s", c.warnings.v[i]);
-	snprintf(v[O_PROFILE], 64, "%s", c.default_profile ? c.default_profile : "");
-	snprintf(v[O_BANNER], 64, "%s", c.banner ? "true" : "false");
-	snprintf(v[O_COLOR], 64, "%s", colors[c.color]);
-	snprintf(v[O_RB_KEEP], 64, "%ld", c.rollback_keep);
-	snprintf(v[O_RB_DAYS], 64, "%ld", c.rollback_days);
-	snprintf(v[O_RB_MAX], 64, "%lld", c.rollback_max_file);
-	snprintf(v[O_AU_KEEP], 64, "%ld", c.audit_keep);
-	snprintf(v[O_AU_DAYS], 64, "%ld", c.audit_days);
-	if (json) {
-		printf("{\n  \"file\": ");
-		nono_json_string(stdout, c.path);
-		printf(",\n  \"settings\": [\n");
-	} else {
-		printf("# %s\n", c.path);
-	}
-	for (int k = 0; k < O_N; k++) {
-		if (json) {
-			printf("    {\"section\": \"%s\", \"key\": \"%s\", \"value\": ", keys[k].section, keys[k].name);
-			nono_json_string(stdout, v[k]);
-			printf(", \"from\": ");
-			nono_json_string(stdout, c.origin[k]);
-			printf("}%s\n", k + 1 < O_N ? "," : "");
-		} else
-			printf("%-9s %-16s = %-12s # %s\n", keys[k].section, keys[k].name, v[k], c.origin[k]);
-	}
-	if (json)
-		printf("  ]\n}\n");
-	nono_config_free(&c);
-	return 0;
 }
 
 static struct nono_config *current;

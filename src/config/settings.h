@@ -5,6 +5,7 @@
 #define NONO_SETTINGS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "base/error.h"
 #include "base/util.h"
@@ -32,6 +33,13 @@ void nono_config_free(struct nono_config *c);
 /* The settings of this process, loaded once by main (defaults before). */
 const struct nono_config *nono_settings(void);
 void nono_settings_set(struct nono_config *c);
-int nono_cmd_config(int argc, char **argv);
+/* The keys of config.ini, in the order of nono_config's origin[]. */
+struct nono_setting {
+	const char *section, *name, *help;
+};
+extern const struct nono_setting nono_settings_keys[];
+extern const size_t nono_n_settings;
+/* Setting k's effective value as text, for 'nono config'. */
+void nono_config_value(const struct nono_config *c, int k, char *out, size_t n);
 
 #endif

@@ -19,14 +19,6 @@
 #include "net/proxy.h"
 #include "sandbox/syscalls.h"
 
-void
-nono_print_error(const struct nono_error *err)
-{
-	log_error("%s", err->msg[0] ? err->msg : "failed");
-	if (err->hint[0])
-		log_hint("%s", err->hint);
-}
-
 static bool
 executable_file(const char *p)
 {

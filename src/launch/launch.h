@@ -42,7 +42,5 @@ void nono_prepared_free(struct nono_prepared *pr);
 void nono_launch_banner(const struct nono_launch *l, const struct nono_prepared *pr, const char *what);
 /* The --dry-run plan on stdout. */
 void nono_launch_plan(const struct nono_launch *l, const struct nono_prepared *pr, const char *program);
-/* Print err (and its hint) the house way. */
-void nono_print_error(const struct nono_error *err);
 
 #endif

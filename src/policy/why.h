@@ -1,5 +1,5 @@
 /* why.h - printing a policy verdict, shared by 'nono why' and the shell's
- * 'why' builtin (supervisor side). */
+ * 'why' builtin (supervisor side, and inside the sandbox for the shell). */
 #ifndef NONO_WHY_H
 #define NONO_WHY_H
 
