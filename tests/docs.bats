@@ -47,7 +47,7 @@ man_text() {
 }
 
 @test "every key of the profile schema is in nono-profile.5, with an example" {
-	keys=$(sed -n 's/^[[:space:]]*{"\([^"]*\)", K_[A-Z_]*, S_[A-Z]*,.*/\1/p' "$SRC/src/config/profile.c")
+	keys=$(sed -n 's/^[[:space:]]*{"\([^"]*\)", K_[A-Z_]*, S_[A-Z]*,.*/\1/p' "$SRC/src/config/keys.c")
 	[ "$(wc -l <<<"$keys")" -ge 50 ]
 	for k in $keys; do
 		grep -qxF ".B $k" "$MAN_PROFILE" || { echo "nono-profile.5 has no entry for $k"; return 1; }

@@ -380,7 +380,7 @@ static int
 cmd_diff(int argc, char **argv)
 {
 	const char *a = positional(argc, argv, 0), *b = positional(argc, argv, 1);
-	struct nono_launch la, lb;
+	struct nono_options la, lb;
 	struct nono_error err = {0};
 	char *av[] = {(char *)"why", (char *)"--profile", NULL, NULL};
 	int r = 1;
@@ -389,13 +389,13 @@ cmd_diff(int argc, char **argv)
 		log_error("nono profile diff: give two profiles");
 		return 1;
 	}
-	nono_launch_init(&la);
-	nono_launch_init(&lb);
+	nono_options_init(&la);
+	nono_options_init(&lb);
 	av[2] = (char *)a;
-	if (nono_launch_parse(&la, NONO_CMD_WHY, "why", 3, av, &err) < 0)
+	if (nono_options_parse(&la, NONO_CMD_WHY, "why", 3, av, &err) < 0)
 		goto out;
 	av[2] = (char *)b;
-	if (nono_launch_parse(&lb, NONO_CMD_WHY, "why", 3, av, &err) < 0)
+	if (nono_options_parse(&lb, NONO_CMD_WHY, "why", 3, av, &err) < 0)
 		goto out;
 	nono_policy_add_default_groups(&la.policy);
 	nono_policy_add_default_groups(&lb.policy);
@@ -422,8 +422,8 @@ cmd_diff(int argc, char **argv)
 out:
 	if (r)
 		nono_print_error(&err);
-	nono_launch_free(&la);
-	nono_launch_free(&lb);
+	nono_options_free(&la);
+	nono_options_free(&lb);
 	return r;
 }
 

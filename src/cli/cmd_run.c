@@ -37,7 +37,7 @@ extern char **environ;
  * is refused: when it cannot be replaced, nothing runs, since the agent
  * would run it. */
 static int
-install_hooks(const struct nono_launch *l)
+install_hooks(const struct nono_options *l)
 {
 	for (size_t i = 0; i < l->hooks.n; i++) {
 		struct nono_hooks_status st;
@@ -95,7 +95,7 @@ install_hooks(const struct nono_launch *l)
  * failure still stops everything before the program runs. */
 struct audit_ctx {
 	struct nono_audit **out;
-	struct nono_launch *l;
+	struct nono_options *l;
 	struct nono_prepared *pr;
 	char **argv;
 	const char *program;
@@ -127,7 +127,7 @@ on_openurl(void *ctx, int fd, short revents)
 		nono_openurl_serve(c->u, *c->audit);
 }
 
-static int open_audit(struct nono_audit **out, struct nono_launch *l, struct nono_prepared *pr, char **argv,
+static int open_audit(struct nono_audit **out, struct nono_options *l, struct nono_prepared *pr, char **argv,
 		      const char *program, struct nono_error *err);
 
 static int
@@ -146,7 +146,7 @@ open_audit_after_fork(void *ctx, pid_t child, struct nono_error *err)
 }
 
 static int
-open_audit(struct nono_audit **out, struct nono_launch *l, struct nono_prepared *pr, char **argv, const char *program,
+open_audit(struct nono_audit **out, struct nono_options *l, struct nono_prepared *pr, char **argv, const char *program,
 	   struct nono_error *err)
 {
 	struct nono_audit_info info = {
@@ -168,7 +168,7 @@ open_audit(struct nono_audit **out, struct nono_launch *l, struct nono_prepared 
 
 /* Rollback: journal what the writable grants of the launch lose. */
 static int
-journal_begin(struct nono_journal *j, const struct nono_launch *l, char **argv, struct nono_error *err)
+journal_begin(struct nono_journal *j, const struct nono_options *l, char **argv, struct nono_error *err)
 {
 	const struct nono_policy *p = &l->policy;
 	struct nono_strv roots = {0};
@@ -243,7 +243,7 @@ survive_sigpipe(void)
 /* Everything after the flags: resolve, check, prepare, spawn, clean up.
  * Returns the exit status. argv[0] is the program as given. */
 static int
-launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
+launch(struct nono_options *l, char **argv, int keep_fd, double t_start)
 {
 	struct nono_prepared pr;
 	struct nono_error err = {0};
@@ -291,7 +291,7 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	}
 	t_prep = nono_now_us();
 	/* the audit chain and the journal hash: load libcrypto meanwhile */
-	if (!l->dry_run && (!l->no_audit || nono_launch_rollback(l)))
+	if (!l->dry_run && (!l->no_audit || nono_options_rollback(l)))
 		nono_sha256_preload();
 	/* the audit store's files are made while the policy is prepared */
 	if (!l->dry_run && !l->no_audit)
@@ -376,7 +376,7 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	cfg.shim = pr.shim;
 	/* the supervisor's workers confine themselves with the sandbox's rules */
 	cfg.sandbox = pr.sandbox;
-	if (nono_launch_rollback(l)) {
+	if (nono_options_rollback(l)) {
 		if (journal_begin(&journal, l, argv, &err) < 0) {
 			nono_print_error(&err);
 			goto out;
@@ -430,13 +430,13 @@ out:
 int
 nono_cmd_run(int argc, char **argv)
 {
-	struct nono_launch l;
+	struct nono_options l;
 	struct nono_error err = {0};
 	int r, status = 125;
 	double t_start = nono_now_us();
 
-	nono_launch_init(&l);
-	r = nono_launch_parse(&l, NONO_CMD_RUN, "run", argc, argv, &err);
+	nono_options_init(&l);
+	r = nono_options_parse(&l, NONO_CMD_RUN, "run", argc, argv, &err);
 	if (r == 1) {
 		nono_cli_usage(NONO_CMD_RUN, "run", "[OPTIONS] [--] PROGRAM [ARGS...]",
 			       "Run PROGRAM confined by Landlock and seccomp: it can reach only what the flags "
@@ -452,7 +452,7 @@ nono_cmd_run(int argc, char **argv)
 		nono_log_set_level(l.silent ? NONO_LOG_QUIET : l.verbose);
 		status = launch(&l, l.argv, -1, t_start);
 	}
-	nono_launch_free(&l);
+	nono_options_free(&l);
 	return status;
 }
 
@@ -481,15 +481,15 @@ find_helper(const char *name)
 int
 nono_cmd_shell(int argc, char **argv)
 {
-	struct nono_launch l;
+	struct nono_options l;
 	struct nono_error err = {0};
 	char *helper = NULL, *hist = NULL;
 	char *sargv[6] = {0};
 	int r, n = 0, hfd = -1, status = 125;
 	double t_start = nono_now_us();
 
-	nono_launch_init(&l);
-	r = nono_launch_parse(&l, NONO_CMD_SHELL, "shell", argc, argv, &err);
+	nono_options_init(&l);
+	r = nono_options_parse(&l, NONO_CMD_SHELL, "shell", argc, argv, &err);
 	if (r == 1) {
 		nono_cli_usage(NONO_CMD_SHELL, "shell", "[OPTIONS]",
 			       "An interactive shell inside the sandbox: the process reading your keystrokes is\n"
@@ -540,6 +540,6 @@ out:
 		close(hfd);
 	free(helper);
 	free(hist);
-	nono_launch_free(&l);
+	nono_options_free(&l);
 	return status;
 }

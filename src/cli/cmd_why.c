@@ -9,7 +9,7 @@
 
 #include "base/log.h"
 #include "cli/commands.h"
-#include "config/cli.h"
+#include "config/options.h"
 #include "launch/capfile.h"
 #include "launch/launch.h"
 #include "policy/why.h"
@@ -17,7 +17,7 @@
 int
 nono_cmd_why(int argc, char **argv)
 {
-	struct nono_launch l;
+	struct nono_options l;
 	struct nono_error err = {0};
 	struct nono_verdict v;
 	struct nono_policy self;
@@ -26,9 +26,9 @@ nono_cmd_why(int argc, char **argv)
 	const char *path;
 	int r, status = 1;
 
-	nono_launch_init(&l);
+	nono_options_init(&l);
 	nono_policy_init(&self);
-	r = nono_launch_parse(&l, NONO_CMD_WHY, "why", argc, argv, &err);
+	r = nono_options_parse(&l, NONO_CMD_WHY, "why", argc, argv, &err);
 	if (r == 1) {
 		nono_cli_usage(NONO_CMD_WHY, "why", "[OPTIONS] [--path] PATH",
 			       "Explain whether the sandbox these flags describe (or, with --self, the one this runs "
@@ -79,6 +79,6 @@ fail:
 	status = 1;
 out:
 	nono_policy_free(&self);
-	nono_launch_free(&l);
+	nono_options_free(&l);
 	return status;
 }

@@ -21,109 +21,7 @@
 #define MAX_DEPTH 10
 #define MAX_SIZE  (1024 * 1024)
 
-/* ---- the schema ------------------------------------------------------ */
-
-enum kind {
-	K_STR,
-	K_BOOL,
-	K_LIST,	     /* array of strings (or {path, when} for filesystem) */
-	K_OBJ,	     /* object with known keys */
-	K_MAP,	     /* object, free keys, string values */
-	K_STR_LIST,  /* string or array of strings */
-	K_STR_NULL,  /* string or null */
-	K_BOOL_LIST, /* true/false or array of strings */
-	K_OBJ_NULL,  /* object or null */
-	K_ANY,
-};
-enum state { S_OK, S_LATER, S_DEPRECATED, S_IGNORED };
-
-struct keyspec {
-	const char *path;
-	enum kind kind;
-	enum state state;
-	const char *note; /* S_LATER: which part of nono will; S_DEPRECATED: the new key */
-};
-
-static const struct keyspec schema[] = {
-    {"$schema", K_STR, S_OK, NULL},
-    {"extends", K_STR_LIST, S_OK, NULL},
-    {"meta", K_OBJ, S_OK, NULL},
-    {"meta.name", K_STR, S_OK, NULL},
-    {"meta.version", K_STR, S_OK, NULL},
-    {"meta.description", K_STR, S_OK, NULL},
-    {"meta.author", K_STR, S_OK, NULL},
-    {"groups", K_OBJ, S_OK, NULL},
-    {"groups.include", K_LIST, S_OK, NULL},
-    {"groups.exclude", K_LIST, S_OK, NULL},
-    {"security", K_OBJ, S_OK, NULL},
-    {"security.groups", K_LIST, S_DEPRECATED, "groups.include"},
-    {"security.allowed_commands", K_LIST, S_DEPRECATED, "commands.allow"},
-    {"security.signal_mode", K_STR, S_LATER, "signal modes other than isolated"},
-    {"security.process_info_mode", K_STR, S_LATER, "process info modes"},
-    {"security.ipc_mode", K_STR, S_LATER, "IPC modes"},
-    {"security.capability_elevation", K_BOOL, S_LATER, "capability elevation"},
-    {"commands", K_OBJ, S_OK, NULL},
-    {"commands.allow", K_LIST, S_OK, NULL},
-    {"commands.deny", K_LIST, S_OK, NULL},
-    {"filesystem", K_OBJ, S_OK, NULL},
-    {"filesystem.allow", K_LIST, S_OK, NULL},
-    {"filesystem.read", K_LIST, S_OK, NULL},
-    {"filesystem.write", K_LIST, S_OK, NULL},
-    {"filesystem.allow_file", K_LIST, S_OK, NULL},
-    {"filesystem.read_file", K_LIST, S_OK, NULL},
-    {"filesystem.write_file", K_LIST, S_OK, NULL},
-    {"filesystem.deny", K_LIST, S_OK, NULL},
-    {"filesystem.bypass_protection", K_LIST, S_OK, NULL},
-    {"filesystem.allow_delete", K_BOOL_LIST, S_OK, NULL},
-    {"filesystem.suppress_save_prompt", K_LIST, S_IGNORED, NULL},
-    {"filesystem.unix_socket", K_LIST, S_OK, NULL},
-    {"network", K_OBJ, S_OK, NULL},
-    {"network.block", K_BOOL, S_OK, NULL},
-    {"network.allow_domain", K_LIST, S_OK, NULL},
-    {"network.proxy_allow", K_LIST, S_OK, NULL}, /* upstream's aliases */
-    {"network.allow_proxy", K_LIST, S_OK, NULL},
-    {"network.network_profile", K_STR_NULL, S_OK, NULL},
-    {"network.credentials", K_LIST, S_LATER, "credential injection"},
-    {"network.open_port", K_LIST, S_LATER, "port exceptions"},
-    {"network.listen_port", K_LIST, S_LATER, "port exceptions"},
-    {"network.connect_port", K_LIST, S_LATER, "port exceptions"},
-    {"workdir", K_OBJ, S_OK, NULL},
-    {"workdir.access", K_STR, S_OK, NULL},
-    {"environment", K_OBJ, S_OK, NULL},
-    {"environment.allow_vars", K_LIST, S_OK, NULL},
-    {"environment.deny_vars", K_LIST, S_OK, NULL},
-    {"environment.set_vars", K_MAP, S_OK, NULL},
-    {"env_credentials", K_MAP, S_OK, NULL},
-    {"secrets", K_MAP, S_OK, NULL},
-    {"open_urls", K_OBJ_NULL, S_OK, NULL},
-    {"open_urls.allow_origins", K_LIST, S_OK, NULL},
-    {"open_urls.allow_localhost", K_BOOL, S_OK, NULL},
-    {"rollback", K_OBJ, S_OK, NULL},
-    {"rollback.exclude_patterns", K_LIST, S_OK, NULL},
-    {"rollback.exclude_globs", K_LIST, S_OK, NULL},
-    {"undo", K_OBJ, S_OK, NULL}, /* upstream's alias of rollback */
-    {"undo.exclude_patterns", K_LIST, S_OK, NULL},
-    {"undo.exclude_globs", K_LIST, S_OK, NULL},
-    {"hooks", K_MAP, S_OK, NULL},
-    {"interactive", K_BOOL, S_IGNORED, NULL},
-    {"policy", K_OBJ, S_OK, NULL},
-    {"policy.add_allow_read", K_LIST, S_DEPRECATED, "filesystem.read"},
-    {"policy.add_allow_write", K_LIST, S_DEPRECATED, "filesystem.write"},
-    {"policy.add_allow_readwrite", K_LIST, S_DEPRECATED, "filesystem.allow"},
-    {"policy.add_deny_access", K_LIST, S_DEPRECATED, "filesystem.deny"},
-    {"policy.add_deny_commands", K_LIST, S_DEPRECATED, "commands.deny"},
-    {"policy.override_deny", K_LIST, S_DEPRECATED, "filesystem.bypass_protection"},
-    {"policy.exclude_groups", K_LIST, S_DEPRECATED, "groups.exclude"},
-};
-
-static const struct keyspec *
-spec_find(const char *path)
-{
-	for (size_t i = 0; i < sizeof(schema) / sizeof(schema[0]); i++)
-		if (strcmp(schema[i].path, path) == 0)
-			return &schema[i];
-	return NULL;
-}
+/* ---- the schema: the key table's profile keys (keys.h) ------------------- */
 
 /* the closest known key under the same parent */
 static const char *
@@ -132,18 +30,18 @@ did_you_mean(const char *parent, const char *key)
 	const char *best = NULL;
 	size_t bd = 3, pl = strlen(parent);
 
-	for (size_t i = 0; i < sizeof(schema) / sizeof(schema[0]); i++) {
-		const char *p = schema[i].path, *leaf;
-		size_t d;
+	for (const struct nono_optdef *d = nono_optdefs; !NONO_OPTDEF_END(d); d++) {
+		const char *p = d->profile_key, *leaf;
+		size_t dist;
 
-		if (pl ? (strncmp(p, parent, pl) != 0 || p[pl] != '.') : strchr(p, '.') != NULL)
+		if (!p || (pl ? (strncmp(p, parent, pl) != 0 || p[pl] != '.') : strchr(p, '.') != NULL))
 			continue;
 		leaf = pl ? p + pl + 1 : p;
 		if (strchr(leaf, '.'))
 			continue;
-		d = nono_strdist(key, leaf);
-		if (d < bd) {
-			bd = d;
+		dist = nono_strdist(key, leaf);
+		if (dist < bd) {
+			bd = dist;
 			best = leaf;
 		}
 	}
@@ -420,14 +318,14 @@ unknown_variable(const char *s)
 }
 
 static void
-check_value(struct checker *ck, const json_t *v, const char *path, const struct keyspec *sp)
+check_value(struct checker *ck, const json_t *v, const char *path, const struct nono_optdef *sp)
 {
 	bool ok = true;
 	const char *want = "";
 	size_t i;
 	json_t *e;
 
-	switch (sp->kind) {
+	switch (sp->type) {
 	case K_STR:
 		ok = json_is_string(v);
 		want = "a string";
@@ -455,8 +353,8 @@ check_value(struct checker *ck, const json_t *v, const char *path, const struct 
 		break;
 	case K_BOOL_LIST:
 	case K_LIST:
-		ok = json_is_array(v) || (sp->kind == K_BOOL_LIST && json_is_boolean(v));
-		want = sp->kind == K_LIST ? "a list" : "true, false or a list of paths";
+		ok = json_is_array(v) || (sp->type == K_BOOL_LIST && json_is_boolean(v));
+		want = sp->type == K_LIST ? "a list" : "true, false or a list of paths";
 		break;
 	case K_ANY:
 		break;
@@ -465,7 +363,7 @@ check_value(struct checker *ck, const json_t *v, const char *path, const struct 
 		problem(ck, ck->problems, path, "\"%s\" must be %s, not %s", path, want, type_name(v));
 		return;
 	}
-	if (json_is_array(v) && sp->kind != K_ANY) {
+	if (json_is_array(v) && sp->type != K_ANY) {
 		json_array_foreach(v, i, e)
 		{
 			char *sub = xasprintf("%s[%zu]", path, i);
@@ -492,7 +390,7 @@ check_value(struct checker *ck, const json_t *v, const char *path, const struct 
 			free(sub);
 		}
 	}
-	if ((sp->kind == K_OBJ || sp->kind == K_OBJ_NULL) && json_is_object(v))
+	if ((sp->type == K_OBJ || sp->type == K_OBJ_NULL) && json_is_object(v))
 		check_object(ck, v, path);
 	if (sp->state == S_DEPRECATED)
 		problem(ck, ck->warnings, path, "\"%s\" is deprecated; use \"%s\"", path, sp->note);
@@ -521,7 +419,7 @@ check_object(struct checker *ck, const json_t *obj, const char *path)
 	json_object_foreach((json_t *)obj, k, v)
 	{
 		char *sub = *path ? xasprintf("%s.%s", path, k) : xstrdup(k);
-		const struct keyspec *sp = spec_find(sub);
+		const struct nono_optdef *sp = nono_optdef_by_key(sub);
 
 		if (!sp) {
 			const char *dym = did_you_mean(path, k);
@@ -1039,162 +937,72 @@ when_holds(const json_t *when, struct nono_error *err, const char *path)
 	return false;
 }
 
-static const struct nono_optdef *
-optdef_for(const char *key)
+/* The value of a dotted key in doc, or NULL. */
+static json_t *
+lookup(json_t *doc, const char *key)
 {
-	for (size_t i = 0; nono_optdefs[i].name; i++)
-		if (nono_optdefs[i].profile_key && strcmp(nono_optdefs[i].profile_key, key) == 0)
-			return &nono_optdefs[i];
-	return NULL;
+	char *dup = xstrdup(key), *save = NULL;
+	json_t *v = doc;
+
+	for (char *t = strtok_r(dup, ".", &save); t && v; t = strtok_r(NULL, ".", &save))
+		v = json_object_get(v, t);
+	free(dup);
+	return v;
 }
 
-/* Each entry of a path list, through the setter its flag uses. */
+/* A list of paths (strings, or {"path", "when"}): each whose "when" holds,
+ * its variables checked, through the setter (set's row: d's twin for a
+ * deprecated key). */
 static int
-apply_list(struct nono_launch *l, const json_t *list, const char *key, const char *flagkey, struct nono_error *err)
+apply_paths(struct nono_options *o, const struct nono_optdef *d, const struct nono_optdef *set, const json_t *list,
+	    struct nono_error *err)
 {
-	const struct nono_optdef *d = optdef_for(flagkey);
+	char *cwd = o->policy.workdir ? NULL : getcwd(NULL, 0);
+	struct nono_vars v;
 	size_t i;
 	json_t *e;
-	struct nono_vars v;
+	int r = 0;
 
-	if (!list)
-		return 0;
-	char *cwd = l->policy.workdir ? NULL : getcwd(NULL, 0);
-
-	nono_vars_from_env(&v, l->policy.workdir ? l->policy.workdir : cwd, "/tmp");
+	nono_vars_from_env(&v, o->policy.workdir ? o->policy.workdir : cwd, "/tmp");
 	json_array_foreach((json_t *)list, i, e)
 	{
 		const char *path =
 		    json_is_string(e) ? json_string_value(e) : json_string_value(json_object_get(e, "path"));
 		char *x = NULL;
-		int r;
 
 		nono_error_clear(err);
 		if (!path)
 			continue;
-		if (json_is_object(e) && !when_holds(json_object_get(e, "when"), err, key)) {
-			if (err->code) {
-				free(cwd);
-				return err->code;
-			}
+		if (json_is_object(e) && !when_holds(json_object_get(e, "when"), err, d->profile_key)) {
+			if ((r = err->code) < 0)
+				break;
 			continue;
 		}
 		if (nono_vars_expand(&x, path, &v, err) < 0) {
 			char msg[sizeof(err->msg)];
 
 			snprintf(msg, sizeof(msg), "%s", err->msg);
-			free(cwd);
-			return nono_error_set(err, -EINVAL, "profile '%s': %s[%zu]: %s", l->origin + 8, key, i, msg);
+			r = nono_error_set(err, -EINVAL, "profile '%s': %s[%zu]: %s", o->origin + 8, d->profile_key, i,
+					   msg);
+			break;
 		}
 		free(x);
-		if (!d || (r = d->set(l, d, path, err)) < 0) {
-			free(cwd);
-			return d ? r : nono_error_set(err, -EINVAL, "internal: no setter for %s", flagkey);
-		}
+		if ((r = set->set(o, set, path, err)) < 0)
+			break;
 	}
 	free(cwd);
-	return 0;
-}
-
-static int
-apply_groups(struct nono_policy *p, const json_t *inc, const json_t *exc, struct nono_error *err)
-{
-	size_t i;
-	json_t *e;
-	int r;
-
-	json_array_foreach((json_t *)inc, i,
-			   e) if (json_is_string(e) &&
-				  (r = nono_policy_add_group(p, json_string_value(e), err)) < 0) return r;
-	json_array_foreach((json_t *)exc, i, e)
-	{
-		const char *g = json_string_value(e);
-		const struct nono_group *gr = g ? nono_group_find(g) : NULL;
-
-		if (!gr)
-			return nono_error_set(err, -ENOENT, "groups.exclude: unknown policy group '%s'", g ? g : "?");
-		if (gr->required)
-			return nono_error_set(err, -EPERM, "groups.exclude: cannot exclude required group '%s' (%s)", g,
-					      gr->description);
-		nono_strv_push(&p->exclude_groups, g);
-	}
-	return 0;
-}
-
-/* environment.{allow_vars, deny_vars, set_vars}: patterns may end in '*';
- * set_vars may not touch PATH or NONO_*, and its values are expanded. */
-static int
-apply_environment(struct nono_launch *l, const json_t *env, struct nono_error *err)
-{
-	const char *k;
-	json_t *v;
-	size_t i;
-	struct nono_vars vars;
-	char *cwd = l->policy.workdir ? NULL : getcwd(NULL, 0);
-
-	if (!env)
-		return 0;
-	json_array_foreach(json_object_get(env, "allow_vars"), i, v) if (json_is_string(v))
-	    nono_strv_push(&l->env_allow, json_string_value(v));
-	json_array_foreach(json_object_get(env, "deny_vars"), i, v) if (json_is_string(v))
-	    nono_strv_push(&l->env_deny, json_string_value(v));
-	nono_vars_from_env(&vars, l->policy.workdir ? l->policy.workdir : cwd, "/tmp");
-	json_object_foreach(json_object_get(env, "set_vars"), k, v)
-	{
-		char *x = NULL;
-
-		if (!json_is_string(v) || strcmp(k, "PATH") == 0 || strncmp(k, "NONO_", 5) == 0 || !*k ||
-		    strchr(k, '=')) {
-			free(cwd);
-			return nono_error_set(
-			    err, -EINVAL, "profile '%s': environment.set_vars.%s: %s", l->origin + 8, k,
-			    json_is_string(v) ? "PATH and NONO_* cannot be set" : "values must be strings");
-		}
-		if (nono_vars_expand(&x, json_string_value(v), &vars, err) < 0) {
-			free(cwd);
-			return err->code;
-		}
-		nono_strv_push_owned(&l->env_set, xasprintf("%s=%s", k, x));
-		free(x);
-	}
-	free(cwd);
-	return 0;
-}
-
-/* env_credentials (alias secrets): account or keyring:// reference -> variable,
- * through the --env-credential setter. */
-static int
-apply_credentials(struct nono_launch *l, const json_t *map, const char *key, struct nono_error *err)
-{
-	const struct nono_optdef *d = optdef_for("env_credentials");
-	const char *k;
-	json_t *v;
-
-	json_object_foreach((json_t *)map, k, v)
-	{
-		char *item;
-		int r;
-
-		if (!json_is_string(v))
-			return nono_error_set(err, -EINVAL, "profile '%s': %s.%s: the value is the variable to set",
-					      l->origin + 8, key, k);
-		item = xasprintf("%s=%s", k, json_string_value(v));
-		r = d->set(l, d, item, err);
-		free(item);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	return r;
 }
 
 /* hooks: {"claude-code": {"event", "matcher", "script"}} as the reference
- * writes it. nono installs its own integration for a target (both events, its
- * own script); a declaration asking for anything else is refused. */
+ * writes it. nono installs its own integration for a target (both events,
+ * its own script); a declaration asking for anything else is refused. */
 static int
-apply_hooks(struct nono_launch *l, const json_t *map, struct nono_error *err)
+apply_hooks(struct nono_options *o, const struct nono_optdef *d, const json_t *map, struct nono_error *err)
 {
-	const char *k;
+	const char *name = o->origin + 8, *k;
 	json_t *v;
+	int r;
 
 	json_object_foreach((json_t *)map, k, v)
 	{
@@ -1203,176 +1011,93 @@ apply_hooks(struct nono_launch *l, const json_t *map, struct nono_error *err)
 		const char *f;
 		json_t *fv;
 
-		if (strcmp(k, "claude-code") != 0)
-			return nono_error_set(err, -EINVAL,
-					      "profile '%s': hooks.%s: unknown target (nono knows claude-code)",
-					      l->origin + 8, k);
+		if (!nono_hooks_target_known(k))
+			return nono_error_set(
+			    err, -EINVAL, "profile '%s': hooks.%s: unknown target (nono knows claude-code)", name, k);
 		if (!json_is_object(v) && !json_is_true(v))
-			return nono_error_set(err, -EINVAL, "profile '%s': hooks.%s must be an object or true",
-					      l->origin + 8, k);
+			return nono_error_set(err, -EINVAL, "profile '%s': hooks.%s must be an object or true", name,
+					      k);
 		json_object_foreach(json_is_object(v) ? v : NULL, f, fv)
 		{
 			if ((strcmp(f, "event") && strcmp(f, "matcher") && strcmp(f, "script")) || !json_is_string(fv))
 				return nono_error_set(err, -EINVAL,
 						      "profile '%s': hooks.%s.%s: expected the strings event, matcher "
 						      "and script",
-						      l->origin + 8, k, f);
+						      name, k, f);
 		}
 		if ((ev && strcmp(ev, "PostToolUseFailure") && strcmp(ev, "PostToolUse")) ||
 		    (script && strcmp(script, "nono-hook.sh") && !strstr(script, "/nono-hook.sh")))
 			return nono_error_set(err, -EINVAL,
 					      "profile '%s': hooks.%s: nono installs its own hook (nono-hook.sh on "
 					      "PostToolUseFailure and PostToolUse), not '%s'",
-					      l->origin + 8, k, script && strcmp(script, "nono-hook.sh") ? script : ev);
-		if (!nono_strv_contains(&l->hooks, k)) {
-			/* Claude Code runs the hook inside the sandbox: it reads and
-			 * executes it, and nothing writes nono's own files. The
-			 * variable, not its value: a value is never expanded again */
-			nono_strv_push(&l->hooks, k);
-			nono_policy_grant(&l->policy, NONO_HOOKS_SCRIPT_VAR, NONO_ACC_READ, NONO_KIND_FILE, "nono hook",
-					  false);
-		}
+					      name, k, script && strcmp(script, "nono-hook.sh") ? script : ev);
+		if ((r = d->set(o, d, k, err)) < 0)
+			return r;
 	}
 	return 0;
 }
 
-int
-nono_profile_apply(struct nono_launch *l, const struct nono_profile *p, struct nono_error *err)
+/* A value by its type: a list, each string; true, the setter without a
+ * value; a string; a map, each entry (options->entry its name, a value
+ * that is not a string NULL). */
+static int
+apply_by_type(struct nono_options *o, const struct nono_optdef *set, enum nono_key_type type, const json_t *v,
+	      struct nono_error *err)
 {
-	json_t *doc = p->doc, *fs = json_object_get(doc, "filesystem"), *pol = json_object_get(doc, "policy");
-	json_t *net = json_object_get(doc, "network");
-	json_t *groups = json_object_get(doc, "groups"), *sec = json_object_get(doc, "security");
-	json_t *ad = json_object_get(fs, "allow_delete");
-	const char *wd = json_string_value(json_object_get(json_object_get(doc, "workdir"), "access"));
-	char *origin = xasprintf("profile:%s", p->name);
-	static const struct {
-		const char *section, *key, *flagkey;
-	} lists[] = {
-	    {"filesystem", "allow", "filesystem.allow"},
-	    {"filesystem", "read", "filesystem.read"},
-	    {"filesystem", "write", "filesystem.write"},
-	    {"filesystem", "allow_file", "filesystem.allow_file"},
-	    {"filesystem", "read_file", "filesystem.read_file"},
-	    {"filesystem", "write_file", "filesystem.write_file"},
-	    {"filesystem", "bypass_protection", "filesystem.bypass_protection"},
-	    {"filesystem", "unix_socket", "filesystem.unix_socket"},
-	    {"commands", "allow", "commands.allow"},
-	    {"commands", "deny", "commands.deny"},
-	    {"policy", "add_allow_read", "filesystem.read"},
-	    {"policy", "add_allow_write", "filesystem.write"},
-	    {"policy", "add_allow_readwrite", "filesystem.allow"},
-	    {"policy", "override_deny", "filesystem.bypass_protection"},
-	    {"policy", "add_deny_commands", "commands.deny"},
-	    {"security", "allowed_commands", "commands.allow"},
-	};
-	int r = 0;
+	const char *k;
 	size_t i;
 	json_t *e;
+	int r = 0;
 
-	l->origin = origin;
-	for (size_t k = 0; k < sizeof(lists) / sizeof(lists[0]); k++) {
-		json_t *sect = json_object_get(doc, lists[k].section);
-		char *key = xasprintf("%s.%s", lists[k].section, lists[k].key);
-
-		r = apply_list(l, json_object_get(sect, lists[k].key), key, lists[k].flagkey, err);
-		free(key);
-		if (r < 0)
-			goto out;
-	}
-	if ((r = apply_groups(&l->policy, json_object_get(groups, "include"), json_object_get(groups, "exclude"),
-			      err)) < 0 ||
-	    (r = apply_groups(&l->policy, json_object_get(sec, "groups"), json_object_get(pol, "exclude_groups"),
-			      err)) < 0)
-		goto out;
-	json_array_foreach(json_object_get(fs, "deny"), i, e) if (json_is_string(e))
-	    nono_strv_push(&l->policy.extra_deny, json_string_value(e));
-	json_array_foreach(json_object_get(pol, "add_deny_access"), i, e) if (json_is_string(e))
-	    nono_strv_push(&l->policy.extra_deny, json_string_value(e));
-	if (json_is_true(ad))
-		l->policy.allow_delete = true;
-	json_array_foreach(ad, i, e) if (json_is_string(e))
-	    nono_strv_push(&l->policy.delete_paths, json_string_value(e));
-	if (json_is_true(json_object_get(net, "block")))
-		l->policy.block_net = true;
-	{
-		static const char *const keys[] = {"allow_domain", "proxy_allow", "allow_proxy"};
-
-		for (size_t k = 0; k < 3 && r == 0; k++)
-			json_array_foreach(json_object_get(net, keys[k]), i, e)
-			{
-				char *src = xasprintf("profile %s: network.%s", p->name, keys[k]);
-
-				if (json_is_string(e) &&
-				    (r = nono_proxy_add_host(&l->policy.proxy_hosts, json_string_value(e), src, err)) <
-					0) {
-					free(src);
-					goto out;
-				}
-				free(src);
-			}
-		e = json_object_get(doc, "open_urls");
-		if (json_is_object(e)) {
-			json_t *o;
-
-			l->openurl.on = true;
-			l->openurl.localhost = json_is_true(json_object_get(e, "allow_localhost"));
-			json_array_foreach(json_object_get(e, "allow_origins"), i, o)
-			{
-				char *src = xasprintf("profile %s: open_urls.allow_origins", p->name);
-
-				if (json_is_string(o) &&
-				    (r = nono_openurl_add_origin(&l->openurl, json_string_value(o), src, err)) < 0) {
-					free(src);
-					goto out;
-				}
-				free(src);
-			}
-			if (!l->openurl.origins.n && !l->openurl.localhost)
-				l->openurl.on = false;
+	if (json_is_true(v) && (type == K_BOOL || type == K_BOOL_LIST))
+		return set->set(o, set, NULL, err);
+	if (json_is_string(v) && (type == K_STR || type == K_STR_NULL))
+		return set->set(o, set, json_string_value(v), err);
+	if (json_is_array(v) && (type == K_LIST || type == K_BOOL_LIST)) {
+		json_array_foreach((json_t *)v, i, e)
+		{
+			if (json_is_string(e) && (r = set->set(o, set, json_string_value(e), err)) < 0)
+				break;
 		}
-		/* the flag, parsed before, wins over the profile */
-		e = json_object_get(net, "network_profile");
-		if (json_is_string(e) && !l->network_profile) {
-			struct nono_strv probe = {0};
-
-			r = nono_proxy_add_profile(&probe, json_string_value(e), err);
-			nono_strv_free(&probe);
+	} else if (json_is_object(v) && type == K_MAP) {
+		json_object_foreach((json_t *)v, k, e)
+		{
+			o->entry = k;
+			r = set->set(o, set, json_string_value(e), err);
+			o->entry = NULL;
 			if (r < 0)
-				goto out;
-			l->network_profile = xstrdup(json_string_value(e));
+				break;
 		}
 	}
-	{
-		static const char *const rb[][2] = {{"rollback", "exclude_patterns"},
-						    {"rollback", "exclude_globs"},
-						    {"undo", "exclude_patterns"},
-						    {"undo", "exclude_globs"}};
+	return r;
+}
 
-		for (size_t k = 0; k < sizeof(rb) / sizeof(rb[0]); k++)
-			json_array_foreach(json_object_get(json_object_get(doc, rb[k][0]), rb[k][1]), i, e)
-			{
-				if (json_is_string(e) && *json_string_value(e))
-					nono_strv_push(&l->rollback_exclude, json_string_value(e));
-			}
-	}
-	if ((r = apply_environment(l, json_object_get(doc, "environment"), err)) < 0 ||
-	    (r = apply_credentials(l, json_object_get(doc, "secrets"), "secrets", err)) < 0 ||
-	    (r = apply_credentials(l, json_object_get(doc, "env_credentials"), "env_credentials", err)) < 0 ||
-	    (r = apply_hooks(l, json_object_get(doc, "hooks"), err)) < 0)
-		goto out;
-	if (wd && strcmp(wd, "none") != 0) {
-		unsigned a = strcmp(wd, "read") == 0	? NONO_ACC_READ
-			     : strcmp(wd, "write") == 0 ? NONO_ACC_WRITE
-							: NONO_ACC_RW;
-		char *src = xasprintf("%s workdir", origin);
+/* Every key of the profile that nono acts on, in the key table's order,
+ * through the setter of its row (a deprecated key: of the key that
+ * replaces it). */
+int
+nono_profile_apply(struct nono_options *o, const struct nono_profile *p, struct nono_error *err)
+{
+	char *origin = xasprintf("profile:%s", p->name);
+	int r = 0;
 
-		nono_policy_grant(&l->policy, "$WORKDIR", a, NONO_KIND_DIR, src, true);
-		free(src);
+	o->origin = origin;
+	for (const struct nono_optdef *d = nono_optdefs; !NONO_OPTDEF_END(d) && r == 0; d++) {
+		const struct nono_optdef *set = d->state == S_DEPRECATED ? nono_optdef_by_key(d->note) : d;
+		const json_t *v = d->profile_key ? lookup(p->doc, d->profile_key) : NULL;
+
+		if (!v || !set || !set->set || d->state == S_LATER || d->state == S_IGNORED)
+			continue;
+		if (set->apply == NONO_APPLY_PATHS)
+			r = apply_paths(o, d, set, v, err);
+		else if (set->apply == NONO_APPLY_HOOKS)
+			r = apply_hooks(o, set, v, err);
+		else
+			r = apply_by_type(o, set, d->type, v, err);
 	}
-	for (size_t k = 0; k < p->warnings.n; k++)
+	for (size_t k = 0; r == 0 && k < p->warnings.n; k++)
 		log_warn("%s", p->warnings.v[k]);
-out:
-	l->origin = NULL;
+	o->origin = NULL;
 	free(origin);
 	return r;
 }

@@ -1,15 +1,15 @@
 /* profile.h - nono-compatible JSON profiles: resolution (file, user directory,
  * built-in), JSONC parsing with file:line:col errors, schema checks with a
- * did-you-mean, 'extends' merging, and applying a profile to a launch through
- * the same setters as the flags (supervisor side). Only this module and
- * capfile.c include jansson. */
+ * did-you-mean (the schema is the key table's profile keys, keys.h),
+ * 'extends' merging, and applying a profile to the options through the same
+ * setters as the flags (supervisor side). */
 #ifndef NONO_PROFILE_H
 #define NONO_PROFILE_H
 
 #include <stdbool.h>
 
 #include "base/error.h"
-#include "config/cli.h"
+#include "config/keys.h"
 
 struct nono_profile {
 	char *name;		/* as asked for */
@@ -21,8 +21,9 @@ struct nono_profile {
 
 int nono_profile_load(struct nono_profile *out, const char *ref, struct nono_error *err);
 void nono_profile_free(struct nono_profile *p);
-/* Feed the merged profile into the launch (flags given later win). */
-int nono_profile_apply(struct nono_launch *l, const struct nono_profile *p, struct nono_error *err);
+/* Feed the merged profile into o, key by key in the key table's order,
+ * through each key's setter (keys.h); flags applied later win. */
+int nono_profile_apply(struct nono_options *o, const struct nono_profile *p, struct nono_error *err);
 /* Validate one file on its own (no base resolution errors hidden). */
 int nono_profile_validate_text(const char *text, const char *file, struct nono_strv *problems);
 

@@ -28,37 +28,6 @@ executable_file(const char *p)
 }
 
 int
-nono_launch_parse(struct nono_launch *l, unsigned cmd, const char *name, int argc, char **argv, struct nono_error *err)
-{
-	struct nono_profile prof;
-	char *ref;
-	int r = nono_cli_parse(l, cmd, name, argc, argv, err);
-
-	if (r != 0)
-		return r;
-	if (!l->profile && getenv("NONO_PROFILE") && *getenv("NONO_PROFILE"))
-		l->profile = xstrdup(getenv("NONO_PROFILE"));
-	if (!l->profile && nono_settings()->default_profile)
-		l->profile = xstrdup(nono_settings()->default_profile);
-	if (!l->profile)
-		return 0;
-	ref = xstrdup(l->profile);
-	if ((r = nono_profile_load(&prof, ref, err)) < 0) {
-		free(ref);
-		return r;
-	}
-	nono_launch_free(l);
-	nono_launch_init(l);
-	l->profile = ref;
-	r = nono_profile_apply(l, &prof, err);
-	nono_profile_free(&prof);
-	if (r < 0)
-		return r;
-	/* the flags again, on top of the profile */
-	return nono_cli_parse(l, cmd, name, argc, argv, err);
-}
-
-int
 nono_launch_resolve(char **out, const char *prog, struct nono_error *err)
 {
 	const char *path = getenv("PATH");
@@ -149,7 +118,7 @@ find_shims(struct nono_prepared *out)
 }
 
 int
-nono_launch_proxy_mode(struct nono_launch *l, struct nono_error *err)
+nono_launch_proxy_mode(struct nono_options *l, struct nono_error *err)
 {
 	struct nono_policy *p = &l->policy;
 	int r;
@@ -172,7 +141,7 @@ nono_launch_proxy_mode(struct nono_launch *l, struct nono_error *err)
 }
 
 int
-nono_launch_prepare(struct nono_prepared *out, struct nono_launch *l, bool dry_run, struct nono_error *err)
+nono_launch_prepare(struct nono_prepared *out, struct nono_options *l, bool dry_run, struct nono_error *err)
 {
 	struct nono_policy *p = &l->policy;
 	struct nono_seccomp_opts *so = &out->filter;
@@ -226,7 +195,7 @@ nono_launch_prepare(struct nono_prepared *out, struct nono_launch *l, bool dry_r
 		nono_error_clear(err);
 	}
 	so->block_net = p->block_net;
-	so->journal = nono_launch_rollback(l);
+	so->journal = nono_options_rollback(l);
 	so->execs = true; /* the command blocklist on every exec */
 	nono_seccomp_prebuilt(&out->seccomp, so);
 	if (!dry_run && (r = nono_capfile_fill(out->capfd, out->capfile, p, out->sandbox, err)) < 0) {
@@ -300,7 +269,7 @@ print_carves(FILE *f, int fd, const struct nono_policy *p)
 }
 
 void
-nono_launch_banner(const struct nono_launch *l, const struct nono_prepared *pr, const char *what)
+nono_launch_banner(const struct nono_options *l, const struct nono_prepared *pr, const char *what)
 {
 	const struct nono_policy *p = &l->policy;
 	size_t system = 0;
@@ -354,7 +323,7 @@ nono_launch_banner(const struct nono_launch *l, const struct nono_prepared *pr, 
 	fprintf(stderr, "  del  %s\n",
 		p->allow_delete ? "allowed in writable grants (--allow-delete)"
 				: "refused in writable grants (.git excepted; --allow-delete to permit)");
-	if (nono_launch_rollback(l))
+	if (nono_options_rollback(l))
 		fprintf(stderr, "  undo rollback journal on: what the session destroys can be restored\n");
 }
 
@@ -394,12 +363,12 @@ plan_mediation(const struct nono_policy *p, const struct nono_prepared *pr)
 }
 
 void
-nono_launch_plan(const struct nono_launch *l, const struct nono_prepared *pr, const char *program)
+nono_launch_plan(const struct nono_options *l, const struct nono_prepared *pr, const char *program)
 {
 	const struct nono_policy *p = &l->policy;
 	struct nono_feature feats[16];
 	int nf = nono_sandbox_features(feats, 16, p, nono_sandbox_abi(pr->sandbox));
-	struct nono_plan_records rec = {nono_launch_rollback(l), !l->no_audit, &l->rollback_exclude};
+	struct nono_plan_records rec = {nono_options_rollback(l), !l->no_audit, &l->rollback_exclude};
 	struct nono_strv pool = {0}; /* escaped paths and arguments */
 
 	if (l->json) {
@@ -468,8 +437,8 @@ nono_launch_plan(const struct nono_launch *l, const struct nono_prepared *pr, co
 					       : "own only: a PID namespace with its own /proc");
 	printf("Delete:    %s\n", p->allow_delete ? "allowed in writable grants"
 						  : "refused in writable grants except .git (--allow-delete)");
-	printf("Rollback:  %s\n", nono_launch_rollback(l) ? "on: destructive operations are journaled first"
-							  : "off (--rollback to turn it on)");
+	printf("Rollback:  %s\n", nono_options_rollback(l) ? "on: destructive operations are journaled first"
+							   : "off (--rollback to turn it on)");
 	printf("Audit:     %s\n", l->no_audit ? "off (--no-audit)" : "on: execs and refusals recorded, hash-chained");
 	plan_mediation(p, pr);
 	printf("\nKernel features:\n");

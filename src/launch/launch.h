@@ -4,7 +4,7 @@
 #define NONO_LAUNCH_H
 
 #include "base/error.h"
-#include "config/cli.h"
+#include "config/options.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/seccomp.h"
 
@@ -20,10 +20,6 @@ struct nono_prepared {
 	char *shim;    /* the shim binary, canonical */
 };
 
-/* Parse flags for cmd; with --profile, load it, apply it and parse the flags
- * again on top so they win. 0, 1 after --help, or -errno with err set. */
-int nono_launch_parse(struct nono_launch *l, unsigned cmd, const char *name, int argc, char **argv,
-		      struct nono_error *err);
 /* Resolve a program on PATH (or as a path). 0, or -ENOENT/-EACCES with err. */
 int nono_launch_resolve(char **out, const char *prog, struct nono_error *err);
 /* Refuse blocked commands: 0, or -EPERM with err (exit 126). */
@@ -35,12 +31,12 @@ int nono_launch_check_command(const struct nono_policy *p, const char *argv0, co
 /* Proxy mode (--allow-domain, --network-profile): refuse it with
  * --block-net, expand the network profile, and block the network but for
  * the proxy's port. 1 in proxy mode, 0 if not, or -errno. */
-int nono_launch_proxy_mode(struct nono_launch *l, struct nono_error *err);
-int nono_launch_prepare(struct nono_prepared *out, struct nono_launch *l, bool dry_run, struct nono_error *err);
+int nono_launch_proxy_mode(struct nono_options *l, struct nono_error *err);
+int nono_launch_prepare(struct nono_prepared *out, struct nono_options *l, bool dry_run, struct nono_error *err);
 void nono_prepared_free(struct nono_prepared *pr);
 /* The banner on stderr (nothing with --silent). */
-void nono_launch_banner(const struct nono_launch *l, const struct nono_prepared *pr, const char *what);
+void nono_launch_banner(const struct nono_options *l, const struct nono_prepared *pr, const char *what);
 /* The --dry-run plan on stdout. */
-void nono_launch_plan(const struct nono_launch *l, const struct nono_prepared *pr, const char *program);
+void nono_launch_plan(const struct nono_options *l, const struct nono_prepared *pr, const char *program);
 
 #endif

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "base/util.h"
-#include "config/cli.h"
+#include "config/options.h"
 
 /* glibc's getopt chooses its argument ordering ('+' = stop at the first
  * non-option, else permute) only when it (re)initialises, which optind = 1
