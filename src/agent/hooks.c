@@ -16,6 +16,7 @@
 
 #include "agent/hooks.h"
 #include "base/dl.h"
+#include "base/log.h"
 #include "base/util.h"
 #include "base/vars.h"
 
@@ -951,4 +952,44 @@ out:
 	free(new_guide);
 	free(hookdir);
 	return r;
+}
+
+bool
+nono_hooks_warn(const struct nono_hooks_status *st, bool hints, bool replacing)
+{
+	char *script = nono_path_display(st->script_path), *settings = nono_path_display(st->settings_path);
+	bool any = st->planted.n || st->script == NONO_HOOKS_FOREIGN;
+	const char *fate = replacing ? "refused and replaced" : "refused; 'nono hooks install' replaces it";
+
+	for (size_t i = 0; i < st->planted.n; i++) {
+		char *c = nono_str_printable(st->planted.v[i], 200);
+
+		log_warn("%s: the hook entry '%s' names nono's hook but is not nono's %s: %s", settings, c, script,
+			 fate);
+		free(c);
+	}
+	if (st->planted.n && hints)
+		log_hint(
+		    "something that can write ~/.claude (a sandboxed agent?) may have put it there: do not run it; "
+		    "the file as it was is kept in %s.nono.bak",
+		    settings);
+	if (st->script == NONO_HOOKS_FOREIGN) {
+		log_warn("%s is not the script nono installs (changed outside nono): %s", script, fate);
+		if (hints)
+			log_hint("no sandbox can write nono's own files: look for what changed it outside one");
+	}
+	if (st->legacy && st->legacy_script == NONO_HOOKS_FOREIGN) {
+		char *d = nono_path_display(st->legacy_path);
+
+		log_warn("%s, the hook an earlier nono registered, is not what nono wrote there (the sandbox could "
+			 "write it): no longer registered, left in place",
+			 d);
+		if (hints)
+			log_hint("read it before you delete it; nono's hook is now %s, out of every sandbox's reach",
+				 script);
+		free(d);
+	}
+	free(script);
+	free(settings);
+	return any;
 }

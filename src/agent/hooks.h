@@ -69,6 +69,12 @@ int nono_hooks_install(unsigned *out_changed, const char *target, struct nono_er
  * nono's hook. 0 or -errno with err set. */
 int nono_hooks_remove(unsigned *out_changed, const char *target, struct nono_error *err);
 
+/* One warning line each (hints too) for what a status found that nono did
+ * not write: a settings.json entry that names nono's hook and runs something
+ * else, a changed script; replacing says the caller installs next. True
+ * when there was one. */
+bool nono_hooks_warn(const struct nono_hooks_status *st, bool hints, bool replacing);
+
 /* Pure parts, for tests. Each returns 1 when *out differs from the input
  * (caller-owned, NUL-terminated), 0 when nothing changes (*out NULL), or
  * -errno with err set. file names the input in messages. */

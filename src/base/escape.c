@@ -9,8 +9,8 @@
 
 /* The length of the valid UTF-8 sequence at s (n bytes left) and its code
  * point; 0 for a byte that starts none (overlong, surrogate, truncated). */
-static size_t
-utf8_seq(const unsigned char *s, size_t n, unsigned *cp)
+size_t
+nono_utf8_seq(const unsigned char *s, size_t n, unsigned *cp)
 {
 	size_t len;
 	unsigned c, min;
@@ -70,7 +70,7 @@ size_t
 nono_escape_unit(char *out, const unsigned char *p, size_t n, unsigned flags, size_t *used)
 {
 	unsigned cp = 0;
-	size_t len = utf8_seq(p, n, &cp), o = 0;
+	size_t len = nono_utf8_seq(p, n, &cp), o = 0;
 
 	if (len == 1 && cp >= 0x20 && cp != 0x7f) {
 		if (cp == '\\')
@@ -122,7 +122,7 @@ nono_json_string(FILE *f, const char *s)
 	fputc('"', f);
 	while (i < n) {
 		unsigned cp = 0;
-		size_t len = utf8_seq(p + i, n - i, &cp);
+		size_t len = nono_utf8_seq(p + i, n - i, &cp);
 
 		if (!len) {
 			fputs("\\ufffd", f);

@@ -20,6 +20,10 @@
  * \\, printable UTF-8 kept. Returns its length in out; *used says how many
  * bytes of p it took. */
 size_t nono_escape_unit(char *out, const unsigned char *p, size_t n, unsigned flags, size_t *used);
+/* The length of the valid UTF-8 sequence at s (n > 0 bytes left) and its
+ * code point in *cp; 0 for a byte that starts none (overlong, surrogate,
+ * truncated). */
+size_t nono_utf8_seq(const unsigned char *s, size_t n, unsigned *cp);
 /* fputs of s escaped unit by unit (NULL prints nothing). */
 void nono_fputs_escaped(const char *s, FILE *f);
 /* A JSON string literal of s on f: always valid JSON, and safe on a

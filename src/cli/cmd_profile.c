@@ -15,8 +15,8 @@
 #include "base/util.h"
 #include "base/vars.h"
 #include "cli/commands.h"
+#include "config/options.h"
 #include "config/profile.h"
-#include "launch/launch.h"
 #include "policy/groups.h"
 
 static void

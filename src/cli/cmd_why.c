@@ -11,7 +11,6 @@
 #include "cli/commands.h"
 #include "config/options.h"
 #include "launch/capfile.h"
-#include "launch/launch.h"
 #include "policy/why.h"
 
 int

@@ -3,8 +3,6 @@
 #ifndef NONO_COMMANDS_H
 #define NONO_COMMANDS_H
 
-#include <stdbool.h>
-
 int nono_cmd_run(int argc, char **argv);
 int nono_cmd_shell(int argc, char **argv);
 int nono_cmd_why(int argc, char **argv);
@@ -14,12 +12,5 @@ int nono_cmd_hooks(int argc, char **argv);
 int nono_cmd_audit(int argc, char **argv);
 int nono_cmd_rollback(int argc, char **argv);
 int nono_cmd_config(int argc, char **argv);
-
-struct nono_hooks_status;
-/* One warning line each (hints too) for what a status found that nono did
- * not write: a settings.json entry that names nono's hook and runs something
- * else, a changed script; replacing says the caller installs next. True
- * when there was one (cmd_hooks.c). */
-bool nono_hooks_warn(const struct nono_hooks_status *st, bool hints, bool replacing);
 
 #endif

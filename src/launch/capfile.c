@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/escape.h"
 #include "base/util.h"
 #include "launch/capfile.h"
 #include "policy/groups.h"
@@ -82,6 +83,7 @@ policy_json(const struct nono_policy *p, const struct nono_sandbox *sb)
 	json_object_set_new(root, "net_blocked", json_boolean(p->block_net));
 	json_object_set_new(root, "net_proxy_hosts", strv_json(&p->proxy_hosts));
 	json_object_set_new(root, "net_proxy_port", json_integer(p->proxy_port));
+	json_object_set_new(root, "unix_sockets", strv_json(&p->unix_sockets));
 	json_object_set_new(root, "allow_delete", json_boolean(p->allow_delete));
 	json_object_set_new(root, "pid_namespace", json_boolean(!p->host_pids));
 	json_object_set_new(root, "allowed_commands", strv_json(&p->allow_cmds));
@@ -159,17 +161,25 @@ static void
 sb_str(struct sbuf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
+	const char *t = s ? s : "";
+	const unsigned char *end = (const unsigned char *)t + strlen(t);
 
 	sb_put(b, "\"", 1);
-	for (const unsigned char *c = (const unsigned char *)(s ? s : ""); *c; c++) {
+	for (const unsigned char *c = (const unsigned char *)t; *c; c++) {
 		const unsigned char *run = c;
+		unsigned cp;
+		size_t len = 1;
 
-		while (*c >= 0x20 && *c != '"' && *c != '\\')
-			c++;
+		while (*c >= 0x20 && *c != '"' && *c != '\\' &&
+		       (*c < 0x80 || (len = nono_utf8_seq(c, (size_t)(end - c), &cp))))
+			c += *c < 0x80 ? 1 : len;
 		sb_put(b, (const char *)run, (size_t)(c - run));
 		if (!*c)
 			break;
-		if (*c == '"' || *c == '\\') {
+		if (*c >= 0x80) {
+			/* not UTF-8 (a path can be any bytes): the document stays JSON */
+			sb_lit(b, "\\ufffd");
+		} else if (*c == '"' || *c == '\\') {
 			char esc[2] = {'\\', (char)*c};
 
 			sb_put(b, esc, 2);
@@ -196,8 +206,36 @@ sb_strv(struct sbuf *b, const char *key, const struct nono_strv *sv)
 	sb_lit(b, "]");
 }
 
+/* what the launch records and mediates */
+static void
+sb_records(struct sbuf *b, const struct nono_capfile_records *rec)
+{
+	sb_lit(b, rec->rollback ? ",\n  \"rollback\": {\"enabled\": true" : ",\n  \"rollback\": {\"enabled\": false");
+	sb_lit(b, ", \"exclude\": [");
+	for (size_t i = 0; rec->rollback_exclude && i < rec->rollback_exclude->n; i++) {
+		if (i)
+			sb_lit(b, ", ");
+		sb_str(b, rec->rollback_exclude->v[i]);
+	}
+	sb_lit(b, rec->audit ? "]},\n  \"audit\": true" : "]},\n  \"audit\": false");
+	sb_lit(b, ",\n  \"mediated\": [");
+	for (size_t i = 0; rec->mediated && rec->mediated[i]; i++) {
+		if (i)
+			sb_lit(b, ", ");
+		sb_str(b, rec->mediated[i]);
+	}
+	sb_lit(b, "]");
+}
+
 char *
 nono_capfile_render(const struct nono_policy *p, const struct nono_sandbox *sb)
+{
+	return nono_capfile_render_records(p, sb, NULL);
+}
+
+char *
+nono_capfile_render_records(const struct nono_policy *p, const struct nono_sandbox *sb,
+			    const struct nono_capfile_records *rec)
 {
 	struct sbuf b = {0};
 	char num[32];
@@ -253,6 +291,7 @@ nono_capfile_render(const struct nono_policy *p, const struct nono_sandbox *sb)
 		snprintf(port, sizeof(port), ",\n  \"net_proxy_port\": %d", p->proxy_port);
 		sb_lit(&b, port);
 	}
+	sb_strv(&b, "unix_sockets", &p->unix_sockets);
 	sb_lit(&b, ",\n  \"allow_delete\": ");
 	sb_lit(&b, p->allow_delete ? "true" : "false");
 	sb_lit(&b, ",\n  \"pid_namespace\": ");
@@ -271,8 +310,21 @@ nono_capfile_render(const struct nono_policy *p, const struct nono_sandbox *sb)
 		snprintf(num, sizeof(num), ",\n  \"landlock_abi\": %d", nono_sandbox_abi(sb));
 		sb_lit(&b, num);
 	}
+	if (rec)
+		sb_records(&b, rec);
 	sb_lit(&b, "\n}\n");
 	return b.s;
+}
+
+int
+nono_capfile_write(int fd, const char *path, const char *doc, struct nono_error *err)
+{
+	int r = nono_write_all(fd, doc, strlen(doc));
+
+	close(fd);
+	if (r < 0)
+		return nono_error_set(err, r, "writing %s: %s", path, strerror(-r));
+	return 0;
 }
 
 int
@@ -280,32 +332,22 @@ nono_capfile_fill(int fd, const char *path, const struct nono_policy *p, const s
 		  struct nono_error *err)
 {
 	char *s = nono_capfile_render(p, sb);
-	size_t len = strlen(s), off = 0;
-	int r = 0;
+	int r = nono_capfile_write(fd, path, s, err);
 
-	while (off < len) {
-		ssize_t w = write(fd, s + off, len - off);
-
-		if (w < 0) {
-			r = nono_error_set(err, -errno, "writing %s: %s", path, strerror(errno));
-			break;
-		}
-		off += (size_t)w;
-	}
 	free(s);
-	close(fd);
 	return r;
 }
 
 char *
-nono_capfile_plan(const struct nono_policy *p, const struct nono_sandbox *sb, const char *program, char *const *argv,
-		  const struct nono_feature *f, int nf, const char *const *seccomp_denied,
-		  const struct nono_plan_records *rec, const char *refusal)
+nono_capfile_plan(const char *caps, const char *program, char *const *argv, const struct nono_feature *f, int nf,
+		  const char *const *seccomp_denied, const char *refusal)
 {
-	json_t *root = policy_json(p, sb);
+	json_t *root = json_loads(caps, 0, NULL);
 	json_t *args = json_array(), *feats = json_array(), *sc = json_array();
 	char *s;
 
+	if (!root)
+		root = json_object();
 	for (size_t i = 0; argv && argv[i]; i++)
 		json_array_append_new(args, json_string(argv[i]));
 	for (int i = 0; i < nf; i++)
@@ -318,14 +360,6 @@ nono_capfile_plan(const struct nono_policy *p, const struct nono_sandbox *sb, co
 	json_object_set_new(root, "argv", args);
 	json_object_set_new(root, "features", feats);
 	json_object_set_new(root, "seccomp_denied", sc);
-	if (rec) {
-		json_t *ex = json_array();
-
-		for (size_t i = 0; rec->rollback_exclude && i < rec->rollback_exclude->n; i++)
-			json_array_append_new(ex, json_string(rec->rollback_exclude->v[i]));
-		json_object_set_new(root, "rollback", json_pack("{s:b, s:o}", "enabled", rec->rollback, "exclude", ex));
-		json_object_set_new(root, "audit", json_boolean(rec->audit));
-	}
 	json_object_set_new(root, "refused", refusal ? json_string(refusal) : json_null());
 	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
