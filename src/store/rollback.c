@@ -842,6 +842,49 @@ restore_linked(const char *store, const struct nono_rb_session *s, const struct 
 	return *err < 0 ? NONO_RB_FAILED : a;
 }
 
+/* A directory: its mode put back, or made again (writable until the
+ * children are back; the mode is set on a last pass). st: what is there. */
+static enum nono_rb_action
+restore_dir(int dfd, const char *leaf, const struct stat *st, const struct nono_entry *e, bool dry_run, int *r)
+{
+	if (st && S_ISDIR(st->st_mode)) {
+		if (!dry_run && fchmodat(dfd, leaf, e->mode & 07777, AT_SYMLINK_NOFOLLOW) < 0)
+			*r = -errno;
+		return NONO_RB_CHMOD;
+	}
+	if (!dry_run) {
+		if (st)
+			*r = remove_at(dfd, leaf, e->path, NULL);
+		if (*r == 0 && mkdirat(dfd, leaf, 0700) < 0)
+			*r = -errno;
+		if (*r == 0)
+			*r = put_owner(dfd, leaf, -1, e);
+	}
+	return NONO_RB_MKDIR;
+}
+
+/* A symbolic link, made beside and renamed into place. st: what is there. */
+static int
+restore_symlink(int dfd, const char *leaf, const struct stat *st, const struct nono_entry *e)
+{
+	char tmp[96];
+	int r = 0;
+
+	snprintf(tmp, sizeof(tmp), ".nono-restore-%d-link", (int)getpid());
+	unlinkat(dfd, tmp, 0);
+	if (st && S_ISDIR(st->st_mode))
+		r = remove_at(dfd, leaf, e->path, NULL);
+	if (r == 0 && symlinkat(e->target, dfd, tmp) < 0)
+		r = -errno;
+	if (r == 0)
+		r = put_owner(dfd, tmp, -1, e);
+	if (r == 0 && renameat(dfd, tmp, dfd, leaf) < 0) {
+		r = -errno;
+		unlinkat(dfd, tmp, 0);
+	}
+	return r;
+}
+
 static enum nono_rb_action
 restore_one(const char *store, const struct nono_rb_session *s, const struct nono_entry *e,
 	    const struct nono_rb_links *links, bool dry_run, const char **msg, int *err)
@@ -894,44 +937,13 @@ restore_one(const char *store, const struct nono_rb_session *s, const struct non
 		}
 		break;
 	case NONO_ENTRY_DIR:
-		if (exists && S_ISDIR(st.st_mode)) {
-			a = NONO_RB_CHMOD;
-			if (!dry_run && fchmodat(dfd, leaf, e->mode & 07777, AT_SYMLINK_NOFOLLOW) < 0)
-				r = -errno;
-		} else {
-			a = NONO_RB_MKDIR;
-			if (!dry_run) {
-				if (exists)
-					r = remove_at(dfd, leaf, e->path, NULL);
-				/* writable until the children are back; the
-				 * mode is set on a last pass */
-				if (r == 0 && mkdirat(dfd, leaf, 0700) < 0)
-					r = -errno;
-				if (r == 0)
-					r = put_owner(dfd, leaf, -1, e);
-			}
-		}
+		a = restore_dir(dfd, leaf, exists ? &st : NULL, e, dry_run, &r);
 		break;
-	case NONO_ENTRY_SYMLINK: {
-		char tmp[96];
-
+	case NONO_ENTRY_SYMLINK:
 		a = NONO_RB_SYMLINK;
-		if (dry_run)
-			break;
-		snprintf(tmp, sizeof(tmp), ".nono-restore-%d-link", (int)getpid());
-		unlinkat(dfd, tmp, 0);
-		if (exists && S_ISDIR(st.st_mode))
-			r = remove_at(dfd, leaf, e->path, NULL);
-		if (r == 0 && symlinkat(e->target, dfd, tmp) < 0)
-			r = -errno;
-		if (r == 0)
-			r = put_owner(dfd, tmp, -1, e);
-		if (r == 0 && renameat(dfd, tmp, dfd, leaf) < 0) {
-			r = -errno;
-			unlinkat(dfd, tmp, 0);
-		}
+		if (!dry_run)
+			r = restore_symlink(dfd, leaf, exists ? &st : NULL, e);
 		break;
-	}
 	default:
 		a = NONO_RB_FAILED;
 		*msg = "a special file (fifo, socket or device) is not restored";
