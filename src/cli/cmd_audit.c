@@ -21,26 +21,31 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "cli/commands.h"
+#include "cli/subcmd.h"
 #include "config/settings.h"
 
-static const struct {
-	const char *name, *synopsis, *about;
-} subs[] = {
-    {"list", "[--since DATE] [--command CMD] [--json]",
+static int cmd_list(const struct nono_subcmd_ctx *c, int argc, char **argv);
+static int cmd_show(const struct nono_subcmd_ctx *c, int argc, char **argv);
+static int cmd_verify(const struct nono_subcmd_ctx *c, int argc, char **argv);
+static int cmd_cleanup(const struct nono_subcmd_ctx *c, int argc, char **argv);
+
+static const struct nono_subcmd subs[] = {
+    {"list", cmd_list, "[--since DATE] [--command CMD] [--json]",
      "List recorded sessions, oldest first: id, start, exit status, events, refusals, command.\n"
      "--since takes YYYY-MM-DD (UTC) or a full timestamp; --command keeps sessions whose\n"
      "command line contains CMD."},
-    {"show", "ID [--json]",
+    {"show", cmd_show, "ID [--json]",
      "Show one session: what ran, under which capabilities, and a timeline of its events.\n"
      "Refused operations (violations) are highlighted on a terminal (NO_COLOR honoured).\n"
      "ID may be a unique prefix, or 'last'."},
-    {"verify", "ID",
+    {"verify", cmd_verify, "ID",
      "Check a session's hash chain, its session.json and its ledger record. Names the line\n"
      "that was edited, deleted, inserted or reordered. Exit 0 when intact, 1 when not."},
-    {"cleanup", "[--keep N] [--older-than DAYS] [--dry-run]",
+    {"cleanup", cmd_cleanup, "[--keep N] [--older-than DAYS] [--dry-run]",
      "Remove old sessions: all but the newest N and those older than DAYS (defaults from\n"
      "[audit] keep and older_than_days in config.ini). Running sessions are kept. The\n"
      "ledger records what was removed."},
+    {NULL, NULL, NULL, NULL},
 };
 
 static void
@@ -50,15 +55,9 @@ usage(FILE *f)
 		   "The audit trail: every 'nono run' and 'nono shell' records what it ran and what was\n"
 		   "refused, hash-chained, under $XDG_STATE_HOME/nono/audit (the sandbox cannot reach it).\n\n"
 		   "Commands:\n");
-	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+	for (size_t i = 0; subs[i].name; i++)
 		fprintf(f, "  %-8s %s\n", subs[i].name, subs[i].synopsis);
 	fprintf(f, "\nRun 'nono audit COMMAND --help' for its options.\n");
-}
-
-static void
-sub_usage(int i)
-{
-	printf("Usage: nono audit %s %s\n\n%s\n", subs[i].name, subs[i].synopsis, subs[i].about);
 }
 
 /* Inside a sandbox the store is out of reach by design; say so plainly. */
@@ -237,45 +236,35 @@ count_events(const char *root, const char *id, size_t *events, size_t *refused)
 }
 
 static int
-cmd_list(const char *root, int argc, char **argv)
+cmd_list(const struct nono_subcmd_ctx *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"since", required_argument, NULL, 's'},
 	    {"command", required_argument, NULL, 'c'},
 	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *since = NULL, *cmd = NULL;
+	const char *root = c->data, *since = NULL, *cmd = NULL;
 	bool json = false;
 	struct nono_strv ids = {0};
-	json_t *out = json_array();
-	int c, shown = 0;
+	json_t *out;
+	int o, shown = 0;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		if (c == 's')
+	while ((o = nono_subcmd_opt(c, argc, argv, NULL, opts)) != -1) {
+		if (o == NONO_SUBCMD_HELP || o == NONO_SUBCMD_USAGE)
+			return o == NONO_SUBCMD_HELP ? 0 : 2;
+		if (o == 's')
 			since = optarg;
-		else if (c == 'c')
+		else if (o == 'c')
 			cmd = optarg;
-		else if (c == 'j')
+		else
 			json = true;
-		else if (c == 'h') {
-			sub_usage(0);
-			json_decref(out);
-			return 0;
-		} else {
-			log_error("nono audit list: unknown option '%s'", argv[optind - 1]);
-			log_hint("see 'nono audit list --help'");
-			json_decref(out);
-			return 2;
-		}
 	}
-	if (since && (strlen(since) < 10 || since[4] != '-' || since[7] != '-')) {
-		log_error("nono audit list: --since %s: expected YYYY-MM-DD", since);
-		json_decref(out);
+	if (nono_subcmd_no_args(c, argc, argv))
 		return 2;
-	}
+	if (since && (strlen(since) < 10 || since[4] != '-' || since[7] != '-'))
+		return nono_subcmd_usage(c, NULL, "--since %s: expected YYYY-MM-DD", since);
+	out = json_array();
 	list_ids(&ids, root);
 	if (!json)
 		printf("%-22s  %-19s  %6s  %6s  %7s  %s\n", "ID", "START (UTC)", "STATUS", "EVENTS", "REFUSED",
@@ -430,36 +419,28 @@ print_session(json_t *s, const char *id, json_t *events, size_t nref)
 }
 
 static int
-cmd_show(const char *root, int argc, char **argv)
+cmd_show(const struct nono_subcmd_ctx *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
+	const char *root = c->data;
 	bool json = false;
-	int c, rc = 0;
+	int o, rc = 0;
 	char *id = NULL, *p = NULL, *buf = NULL, *line;
 	json_t *s = NULL, *events = json_array();
 	size_t nref = 0;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'j')
-			json = true;
-		else if (c == 'h') {
-			sub_usage(1);
-			goto out;
-		} else {
-			log_error("nono audit show: unknown option '%s'", argv[optind - 1]);
-			rc = 2;
+	while ((o = nono_subcmd_opt(c, argc, argv, NULL, opts)) != -1) {
+		if (o == NONO_SUBCMD_HELP || o == NONO_SUBCMD_USAGE) {
+			rc = o == NONO_SUBCMD_HELP ? 0 : 2;
 			goto out;
 		}
+		json = true;
 	}
 	if (optind != argc - 1) {
-		log_error("nono audit show: one session ID, please");
-		log_hint("see 'nono audit list'");
-		rc = 2;
+		rc = nono_subcmd_usage(c, "see 'nono audit list'", "one session ID, please");
 		goto out;
 	}
 	if (!(id = find_id(root, argv[optind]))) {
@@ -505,15 +486,80 @@ out:
 	return rc;
 }
 
+/* events.ndjson has lines, session.json recorded want */
+static void
+say_count(const char *id, size_t lines, long long want)
+{
+	if (want == (long long)lines + 1)
+		printf("%s: TAMPERED: events.ndjson ends after line %zu but the session recorded %lld events: "
+		       "line %lld was deleted\n",
+		       id, lines, want, want);
+	else if (want > (long long)lines)
+		printf("%s: TAMPERED: events.ndjson ends after line %zu but the session recorded %lld events: "
+		       "lines %zu-%lld were deleted\n",
+		       id, lines, want, lines + 1, want);
+	else
+		printf("%s: TAMPERED: events.ndjson has %zu lines but the session recorded %lld: lines %lld-%zu "
+		       "were appended\n",
+		       id, lines, want, want + 1, lines);
+}
+
+/* The ledger's own chain, then the record of session id, whose
+ * session.json is sbuf: the record's line, or 0 (said on stdout). */
+static size_t
+verify_ledger(const char *root, const char *id, const char *sbuf, size_t slen)
+{
+	char *lp = xasprintf("%s/ledger.ndjson", root), *lbuf = NULL, *want = NULL;
+	char gen[NONO_AUDIT_HEX], sha[NONO_AUDIT_HEX];
+	struct nono_audit_check lck;
+	size_t llen = 0, n = 0, line = 0;
+
+	nono_audit_sha256(sha, sbuf, slen);
+	if (!(lbuf = slurp(lp, &llen))) {
+		printf("%s: TAMPERED: the ledger (%s) is missing\n", id, lp);
+		goto out;
+	}
+	nono_audit_genesis(gen, NULL);
+	if (nono_audit_check_chain(&lck, lbuf, llen, gen) < 0) {
+		printf("%s: TAMPERED: ledger.ndjson %s\n", id, lck.why);
+		goto out;
+	}
+	want = xasprintf("\"type\":\"session\",\"id\":\"%s\",", id);
+	for (char *l = lbuf; *l;) {
+		char *nl = strchr(l, '\n');
+
+		n++;
+		if (nl)
+			*nl = '\0';
+		if (strstr(l, want)) {
+			line = n;
+			if (!strstr(l, sha)) {
+				printf("%s: TAMPERED: session.json differs from what the ledger recorded (line %zu)\n",
+				       id, n);
+				line = 0;
+				goto out;
+			}
+		}
+		l = nl ? nl + 1 : l + strlen(l);
+	}
+	if (!line)
+		printf("%s: TAMPERED: the ledger has no record of this session\n", id);
+out:
+	free(want);
+	free(lbuf);
+	free(lp);
+	return line;
+}
+
 /* 0 intact, 1 tampered or incomplete; says which on stdout */
 static int
 verify_one(const char *root, const char *id)
 {
 	char *dir = xasprintf("%s/%s", root, id), *p = xasprintf("%s/events.ndjson", dir);
-	char *sp = xasprintf("%s/session.json", dir), *lp = xasprintf("%s/ledger.ndjson", root);
-	char *buf = NULL, *sbuf = NULL, *lbuf = NULL, gen[NONO_AUDIT_HEX], sha[NONO_AUDIT_HEX];
-	size_t len = 0, slen = 0, llen = 0;
-	struct nono_audit_check ck, lck;
+	char *sp = xasprintf("%s/session.json", dir);
+	char *buf = NULL, *sbuf = NULL, gen[NONO_AUDIT_HEX];
+	size_t len = 0, slen = 0;
+	struct nono_audit_check ck;
 	json_t *s = NULL;
 	const char *final;
 	size_t ledger_line = 0;
@@ -540,21 +586,7 @@ verify_one(const char *root, const char *id)
 		goto out;
 	}
 	if (json_integer_value(json_object_get(s, "events")) != (json_int_t)ck.lines) {
-		long long want = (long long)json_integer_value(json_object_get(s, "events"));
-
-		if (want == (long long)ck.lines + 1)
-			printf("%s: TAMPERED: events.ndjson ends after line %zu but the session recorded %lld events: "
-			       "line %lld was deleted\n",
-			       id, ck.lines, want, want);
-		else if (want > (long long)ck.lines)
-			printf("%s: TAMPERED: events.ndjson ends after line %zu but the session recorded %lld events: "
-			       "lines %zu-%lld were deleted\n",
-			       id, ck.lines, want, ck.lines + 1, want);
-		else
-			printf(
-			    "%s: TAMPERED: events.ndjson has %zu lines but the session recorded %lld: lines %lld-%zu "
-			    "were appended\n",
-			    id, ck.lines, want, want + 1, ck.lines);
+		say_count(id, ck.lines, (long long)json_integer_value(json_object_get(s, "events")));
 		goto out;
 	}
 	if (strcmp(final, ck.last) != 0) {
@@ -564,76 +596,33 @@ verify_one(const char *root, const char *id)
 		goto out;
 	}
 	/* the ledger: its own chain, then this session's record */
-	nono_audit_sha256(sha, sbuf, slen);
-	if (!(lbuf = slurp(lp, &llen))) {
-		printf("%s: TAMPERED: the ledger (%s) is missing\n", id, lp);
+	if (!(ledger_line = verify_ledger(root, id, sbuf, slen)))
 		goto out;
-	}
-	nono_audit_genesis(gen, NULL);
-	if (nono_audit_check_chain(&lck, lbuf, llen, gen) < 0) {
-		printf("%s: TAMPERED: ledger.ndjson %s\n", id, lck.why);
-		goto out;
-	}
-	{
-		char *want = xasprintf("\"type\":\"session\",\"id\":\"%s\",", id);
-		size_t n = 0;
-
-		for (char *l = lbuf; *l;) {
-			char *nl = strchr(l, '\n');
-
-			n++;
-			if (nl)
-				*nl = '\0';
-			if (strstr(l, want)) {
-				ledger_line = n;
-				if (!strstr(l, sha)) {
-					printf("%s: TAMPERED: session.json differs from what the ledger recorded (line "
-					       "%zu)\n",
-					       id, n);
-					free(want);
-					goto out;
-				}
-			}
-			l = nl ? nl + 1 : l + strlen(l);
-		}
-		free(want);
-	}
-	if (!ledger_line) {
-		printf("%s: TAMPERED: the ledger has no record of this session\n", id);
-		goto out;
-	}
 	printf("%s: intact: %zu events, chain and session.json match ledger record %zu\n", id, ck.lines, ledger_line);
 	rc = 0;
 out:
 	json_decref(s);
 	free(buf);
 	free(sbuf);
-	free(lbuf);
 	free(dir);
 	free(p);
 	free(sp);
-	free(lp);
 	return rc;
 }
 
 static int
-cmd_verify(const char *root, int argc, char **argv)
+cmd_verify(const struct nono_subcmd_ctx *c, int argc, char **argv)
 {
 	char *id;
-	int rc;
+	int o, rc;
 
-	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		sub_usage(2);
-		return 0;
-	}
-	if (argc != 2 || argv[1][0] == '-') {
-		log_error("nono audit verify: one session ID, please");
-		log_hint("see 'nono audit list'");
-		return 2;
-	}
-	if (!(id = find_id(root, argv[1])))
+	while ((o = nono_subcmd_opt(c, argc, argv, NULL, NULL)) != -1)
+		return o == NONO_SUBCMD_HELP ? 0 : 2;
+	if (optind != argc - 1)
+		return nono_subcmd_usage(c, "see 'nono audit list'", "one session ID, please");
+	if (!(id = find_id(c->data, argv[optind])))
 		return 1;
-	rc = verify_one(root, id);
+	rc = verify_one(c->data, id);
 	free(id);
 	return rc;
 }
@@ -648,48 +637,52 @@ running(json_t *s)
 	       kill((pid_t)json_integer_value(pid), 0) == 0;
 }
 
+/* cleanup's options: -1 to go on, else the exit status */
 static int
-cmd_cleanup(const char *root, int argc, char **argv)
+cleanup_opts(const struct nono_subcmd_ctx *c, int argc, char **argv, long *keep, long *days, bool *dry)
 {
 	static const struct option opts[] = {
 	    {"keep", required_argument, NULL, 'k'},
 	    {"older-than", required_argument, NULL, 'o'},
 	    {"dry-run", no_argument, NULL, 'n'},
-	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
+	int o;
+
+	while ((o = nono_subcmd_opt(c, argc, argv, NULL, opts)) != -1) {
+		char *end;
+		long v;
+
+		if (o == NONO_SUBCMD_HELP || o == NONO_SUBCMD_USAGE)
+			return o == NONO_SUBCMD_HELP ? 0 : 2;
+		if (o == 'n') {
+			*dry = true;
+			continue;
+		}
+		v = strtol(optarg, &end, 10);
+		if (!*optarg || *end || v < 0)
+			return nono_subcmd_usage(c, NULL, "--%s %s: expected a number",
+						 o == 'k' ? "keep" : "older-than", optarg);
+		*(o == 'k' ? keep : days) = v;
+	}
+	return nono_subcmd_no_args(c, argc, argv) ? 2 : -1;
+}
+
+static int
+cmd_cleanup(const struct nono_subcmd_ctx *c, int argc, char **argv)
+{
+	const char *root = c->data;
 	long keep = nono_settings()->audit_keep, days = nono_settings()->audit_days;
 	bool dry = false;
 	struct nono_strv ids = {0}, gone = {0};
 	time_t now = time(NULL);
 	char cutoff[32];
 	struct tm tm;
-	int c, rc = 0;
+	int rc = 0;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		char *end;
-
-		if (c == 'k' || c == 'o') {
-			long v = strtol(optarg, &end, 10);
-
-			if (!*optarg || *end || v < 0) {
-				log_error("nono audit cleanup: --%s %s: expected a number",
-					  c == 'k' ? "keep" : "older-than", optarg);
-				return 2;
-			}
-			*(c == 'k' ? &keep : &days) = v;
-		} else if (c == 'n') {
-			dry = true;
-		} else if (c == 'h') {
-			sub_usage(3);
-			return 0;
-		} else {
-			log_error("nono audit cleanup: unknown option '%s'", argv[optind - 1]);
-			log_hint("see 'nono audit cleanup --help'");
-			return 2;
-		}
-	}
+	if ((rc = cleanup_opts(c, argc, argv, &keep, &days, &dry)) >= 0)
+		return rc;
+	rc = 0;
 	now -= (time_t)days * 86400;
 	gmtime_r(&now, &tm);
 	strftime(cutoff, sizeof(cutoff), "%Y%m%d-%H%M%S", &tm);
@@ -749,40 +742,24 @@ cmd_cleanup(const char *root, int argc, char **argv)
 	return rc;
 }
 
+/* Inside a sandbox the store is out of reach: say so before anything. */
+static int
+guard(const char *sub, void *root)
+{
+	if (!inside_sandbox(root))
+		return 0;
+	log_error("'nono audit %s' cannot be used inside a sandbox", sub);
+	log_hint("run it outside nono; the sandbox can neither read nor change the audit trail");
+	return 125;
+}
+
 int
 nono_cmd_audit(int argc, char **argv)
 {
-	char *root;
-	int rc = 2;
+	static const struct nono_subcmds cmd = {"audit", usage, subs, guard};
+	char *root = nono_audit_root();
+	int rc = nono_subcmd_dispatch(&cmd, argc, argv, root);
 
-	if (argc < 2) {
-		usage(stderr);
-		return 2;
-	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
-		usage(stdout);
-		return 0;
-	}
-	root = nono_audit_root();
-	if (inside_sandbox(root)) {
-		log_error("'nono audit %s' cannot be used inside a sandbox", argv[1]);
-		log_hint("run it outside nono; the sandbox can neither read nor change the audit trail");
-		free(root);
-		return 125;
-	}
-	opterr = 0;
-	if (strcmp(argv[1], "list") == 0)
-		rc = cmd_list(root, argc - 1, argv + 1);
-	else if (strcmp(argv[1], "show") == 0)
-		rc = cmd_show(root, argc - 1, argv + 1);
-	else if (strcmp(argv[1], "verify") == 0)
-		rc = cmd_verify(root, argc - 1, argv + 1);
-	else if (strcmp(argv[1], "cleanup") == 0)
-		rc = cmd_cleanup(root, argc - 1, argv + 1);
-	else {
-		log_error("nono audit: unknown command '%s'", argv[1]);
-		log_hint("see 'nono audit --help'");
-	}
 	free(root);
 	return rc;
 }

@@ -9,31 +9,40 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "cli/commands.h"
+#include "cli/subcmd.h"
 #include "config/settings.h"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "Usage: nono config [--json]\n\nShow nono's effective settings and where each came from.\n\n"
+		   "The file is $XDG_CONFIG_HOME/nono/config.ini (see nono-config(5)):\n");
+	for (size_t k = 0; k < nono_n_settings; k++)
+		fprintf(f, "  [%s] %-16s %s\n", nono_settings_keys[k].section, nono_settings_keys[k].name,
+			nono_settings_keys[k].help);
+}
 
 int
 nono_cmd_config(int argc, char **argv)
 {
+	static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
+	static const struct nono_subcmds cmd = {"config", usage, NULL, NULL};
+	const struct nono_subcmd_ctx ctx = {&cmd, NULL, NULL};
 	struct nono_config c;
 	struct nono_error err = {0};
-	bool json;
+	bool json = false;
 	char v[64];
+	int o;
 
-	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		printf("Usage: nono config [--json]\n\nShow nono's effective settings and where each came from.\n\n"
-		       "The file is $XDG_CONFIG_HOME/nono/config.ini (see nono-config(5)):\n");
-		for (size_t k = 0; k < nono_n_settings; k++)
-			printf("  [%s] %-16s %s\n", nono_settings_keys[k].section, nono_settings_keys[k].name,
-			       nono_settings_keys[k].help);
-		return 0;
+	optind = 0;
+
+	while ((o = nono_subcmd_opt(&ctx, argc, argv, NULL, opts)) != -1) {
+		if (o == NONO_SUBCMD_HELP || o == NONO_SUBCMD_USAGE)
+			return o == NONO_SUBCMD_HELP ? 0 : 2;
+		json = true;
 	}
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--json") != 0) {
-			log_error("nono config: unexpected argument '%s'", argv[i]);
-			log_hint("see 'nono config --help'");
-			return 2;
-		}
-	json = argc > 1;
+	if (nono_subcmd_no_args(&ctx, argc, argv))
+		return 2;
 	if (nono_config_load(&c, &err) < 0) {
 		log_error("%s", err.msg);
 		nono_config_free(&c);

@@ -10,6 +10,7 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "cli/commands.h"
+#include "cli/subcmd.h"
 
 static void
 usage(FILE *f)
@@ -130,72 +131,97 @@ report(const char *verb, unsigned changed)
 	nono_hooks_status_free(&st);
 }
 
-int
-nono_cmd_hooks(int argc, char **argv)
+/* [TARGET] (status: [--json]): the target, or NULL after a usage error
+ * or --help (*rc the exit status) */
+static const char *
+target_of(const struct nono_subcmd_ctx *c, int argc, char **argv, bool *json, int *rc)
 {
-	const char *verb = NULL, *target = NULL;
+	static const struct option json_opt[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
+	const char *target = "claude-code";
+	int o;
+
+	*rc = 0;
+	while ((o = nono_subcmd_opt(c, argc, argv, NULL, json ? json_opt : NULL)) != -1) {
+		if (o == NONO_SUBCMD_HELP || o == NONO_SUBCMD_USAGE) {
+			*rc = o == NONO_SUBCMD_HELP ? 0 : 2;
+			return NULL;
+		}
+		if (json)
+			*json = true;
+	}
+	if (optind < argc)
+		target = argv[optind++];
+	if ((*rc = nono_subcmd_no_args(c, argc, argv)))
+		return NULL;
+	if (!nono_hooks_target_known(target)) {
+		*rc = nono_subcmd_usage(c, "nono knows: claude-code", "unknown target '%s'", target);
+		return NULL;
+	}
+	return target;
+}
+
+static int
+cmd_status(const struct nono_subcmd_ctx *c, int argc, char **argv)
+{
 	bool json = false;
+	int rc;
+	const char *target = target_of(c, argc, argv, &json, &rc);
+
+	return target ? status(target, json) : rc;
+}
+
+static int
+cmd_install(const struct nono_subcmd_ctx *c, int argc, char **argv)
+{
+	struct nono_hooks_status st;
 	struct nono_error err = {0};
 	unsigned changed = 0;
-	int r;
+	int rc;
+	const char *target = target_of(c, argc, argv, NULL, &rc);
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-			usage(stdout);
-			return 0;
-		} else if (strcmp(argv[i], "--json") == 0) {
-			json = true;
-		} else if (argv[i][0] == '-') {
-			log_error("nono hooks: unknown option '%s'", argv[i]);
-			log_hint("see 'nono hooks --help'");
-			return 2;
-		} else if (!verb) {
-			verb = argv[i];
-		} else if (!target) {
-			target = argv[i];
-		} else {
-			log_error("nono hooks: unexpected argument '%s'", argv[i]);
-			log_hint("see 'nono hooks --help'");
-			return 2;
-		}
-	}
-	if (!verb) {
-		usage(stderr);
-		return 2;
-	}
 	if (!target)
-		target = "claude-code";
-	if (!nono_hooks_target_known(target)) {
-		log_error("nono hooks: unknown target '%s'", target);
-		log_hint("nono knows: claude-code");
-		return 2;
-	}
-	if (strcmp(verb, "status") == 0)
-		return status(target, json);
-	if (json) {
-		log_error("nono hooks %s: --json goes with status", verb);
-		return 2;
-	}
-	if (strcmp(verb, "install") == 0) {
-		struct nono_hooks_status st;
-
-		/* say what nono refuses before it replaces it */
-		if (nono_hooks_status(&st, target, &err) == 0)
-			nono_hooks_warn(&st, true, true);
-		nono_hooks_status_free(&st);
-		nono_error_clear(&err);
-		r = nono_hooks_install(&changed, target, &err);
-	} else if (strcmp(verb, "remove") == 0)
-		r = nono_hooks_remove(&changed, target, &err);
-	else {
-		log_error("nono hooks: unknown command '%s'", verb);
-		log_hint("install, remove or status; see 'nono hooks --help'");
-		return 2;
-	}
-	if (r < 0) {
+		return rc;
+	/* say what nono refuses before it replaces it */
+	if (nono_hooks_status(&st, target, &err) == 0)
+		nono_hooks_warn(&st, true, true);
+	nono_hooks_status_free(&st);
+	nono_error_clear(&err);
+	if (nono_hooks_install(&changed, target, &err) < 0) {
 		nono_print_error(&err);
 		return 125;
 	}
-	report(verb, changed);
+	report("install", changed);
 	return 0;
+}
+
+static int
+cmd_remove(const struct nono_subcmd_ctx *c, int argc, char **argv)
+{
+	struct nono_error err = {0};
+	unsigned changed = 0;
+	int rc;
+	const char *target = target_of(c, argc, argv, NULL, &rc);
+
+	if (!target)
+		return rc;
+	if (nono_hooks_remove(&changed, target, &err) < 0) {
+		nono_print_error(&err);
+		return 125;
+	}
+	report("remove", changed);
+	return 0;
+}
+
+int
+nono_cmd_hooks(int argc, char **argv)
+{
+	static const struct nono_subcmd subs[] = {
+	    {"install", cmd_install, NULL, NULL},
+	    {"remove", cmd_remove, NULL, NULL},
+	    {"status", cmd_status, NULL, NULL},
+	    {NULL, NULL, NULL, NULL},
+	};
+	static const struct nono_subcmds cmd = {"hooks", usage, subs, NULL};
+
+	return nono_subcmd_dispatch(&cmd, argc, argv, NULL);
 }

@@ -15,6 +15,7 @@
 #include "base/util.h"
 #include "base/vars.h"
 #include "cli/commands.h"
+#include "cli/subcmd.h"
 #include "config/options.h"
 #include "config/profile.h"
 #include "policy/groups.h"
@@ -33,44 +34,48 @@ usage(FILE *f)
 		   "  groups [NAME]                    the policy groups and what they contain\n");
 }
 
-static bool
-has_flag(int argc, char **argv, const char *flag)
-{
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], flag) == 0)
-			return true;
-	return false;
-}
+/* A subcommand's options and arguments. */
+struct popts {
+	bool json, force;
+	const char *extends;
+	const char *arg[2]; /* the arguments, in order */
+};
 
-static const char *
-flag_value(int argc, char **argv, const char *flag)
-{
-	for (int i = 1; i + 1 < argc; i++)
-		if (strcmp(argv[i], flag) == 0)
-			return argv[i + 1];
-	return NULL;
-}
+static const struct option json_opt[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
 
-static const char *
-positional(int argc, char **argv, int n)
+/* opts and at most max arguments: -1 to go on, else the exit status */
+static int
+parse(const struct nono_subcmd_ctx *c, int argc, char **argv, const struct option *opts, int max, struct popts *o)
 {
-	for (int i = 1; i < argc; i++) {
-		if (argv[i][0] == '-') {
-			if (strcmp(argv[i], "--extends") == 0)
-				i++;
-			continue;
-		}
-		if (n-- == 0)
-			return argv[i];
+	int opt, n = 0;
+
+	memset(o, 0, sizeof(*o));
+	while ((opt = nono_subcmd_opt(c, argc, argv, NULL, opts)) != -1) {
+		if (opt == NONO_SUBCMD_HELP || opt == NONO_SUBCMD_USAGE)
+			return opt == NONO_SUBCMD_HELP ? 0 : 2;
+		if (opt == 'j')
+			o->json = true;
+		else if (opt == 'f')
+			o->force = true;
+		else
+			o->extends = optarg;
 	}
-	return NULL;
+	while (optind < argc && n < max)
+		o->arg[n++] = argv[optind++];
+	return nono_subcmd_no_args(c, argc, argv) ? 2 : -1;
 }
 
 static int
-cmd_list(int argc, char **argv)
+cmd_list(const struct nono_subcmd_ctx *c, int argc, char **argv)
 {
-	bool json = has_flag(argc, argv, "--json");
-	char *dir = nono_profile_user_path("x");
+	struct popts o;
+	int r = parse(c, argc, argv, json_opt, 0, &o);
+	bool json = o.json;
+	char *dir;
+
+	if (r >= 0)
+		return r;
+	dir = nono_profile_user_path("x");
 	DIR *d;
 	struct dirent *e;
 	struct nono_strv user = {0}, file = {0}; /* names, and the file each is in */
@@ -156,24 +161,25 @@ cmd_list(int argc, char **argv)
 }
 
 static int
-cmd_show(int argc, char **argv)
+cmd_show(const struct nono_subcmd_ctx *c, int argc, char **argv)
 {
-	const char *ref = positional(argc, argv, 0);
+	struct popts o;
+	int r = parse(c, argc, argv, json_opt, 1, &o);
+	const char *ref = o.arg[0];
 	struct nono_profile p;
 	struct nono_error err = {0};
 	char *s;
 
-	if (!ref) {
-		log_error("nono profile show: which profile?");
-		log_hint("nono profile show claude-code");
-		return 1;
-	}
+	if (r >= 0)
+		return r;
+	if (!ref)
+		return nono_subcmd_usage(c, "nono profile show claude-code", "which profile?");
 	if (nono_profile_load(&p, ref, &err) < 0) {
 		nono_print_error(&err);
 		return 1;
 	}
 	s = nono_profile_dump(&p);
-	if (has_flag(argc, argv, "--json")) {
+	if (o.json) {
 		puts(s);
 	} else {
 		char *dry[] = {(char *)"run", (char *)"--profile", (char *)ref, (char *)"--dry-run",
@@ -198,20 +204,21 @@ cmd_show(int argc, char **argv)
 }
 
 static int
-cmd_validate(int argc, char **argv)
+cmd_validate(const struct nono_subcmd_ctx *c, int argc, char **argv)
 {
-	const char *ref = positional(argc, argv, 0);
-	bool json = has_flag(argc, argv, "--json");
+	struct popts o;
+	int status = parse(c, argc, argv, json_opt, 1, &o);
+	const char *ref = o.arg[0];
+	bool json = o.json;
 	struct nono_profile p;
 	struct nono_error err = {0};
 	struct nono_strv problems = {0};
 	char *path = NULL;
-	int status;
 
-	if (!ref) {
-		log_error("nono profile validate: which profile?");
-		return 1;
-	}
+	if (status >= 0)
+		return status;
+	if (!ref)
+		return nono_subcmd_usage(c, "nono profile validate claude-code", "which profile?");
 	/* a file is checked on its own first, so every problem is listed */
 	if (strchr(ref, '/') || strstr(ref, ".json"))
 		path = xstrdup(ref);
@@ -272,20 +279,21 @@ cmd_validate(int argc, char **argv)
 }
 
 static int
-cmd_init(int argc, char **argv)
+cmd_init(const struct nono_subcmd_ctx *c, int argc, char **argv)
 {
-	const char *name = positional(argc, argv, 0);
-	const char *ext = flag_value(argc, argv, "--extends");
-	bool force = has_flag(argc, argv, "--force");
+	static const struct option opts[] = {
+	    {"extends", required_argument, NULL, 'e'}, {"force", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+	struct popts o;
+	int fd, r = parse(c, argc, argv, opts, 1, &o);
+	const char *name = o.arg[0], *ext = o.extends;
+	bool force = o.force;
 	char *path, *dir;
 	FILE *f;
-	int fd;
 
-	if (!name) {
-		log_error("nono profile init: which name?");
-		log_hint("nono profile init my-agent --extends claude-code");
-		return 1;
-	}
+	if (r >= 0)
+		return r;
+	if (!name)
+		return nono_subcmd_usage(c, "nono profile init my-agent --extends claude-code", "which name?");
 	if (!nono_profile_name_valid(name)) {
 		log_error("nono profile init: '%s' is not a profile name (letters, digits, - and _)", name);
 		return 1;
@@ -347,9 +355,14 @@ cmd_init(int argc, char **argv)
 }
 
 static int
-cmd_groups(int argc, char **argv)
+cmd_groups(const struct nono_subcmd_ctx *c, int argc, char **argv)
 {
-	const char *name = positional(argc, argv, 0);
+	struct popts o;
+	int r = parse(c, argc, argv, NULL, 1, &o);
+	const char *name = o.arg[0];
+
+	if (r >= 0)
+		return r;
 
 	for (size_t i = 0; i < nono_n_groups; i++) {
 		const struct nono_group *g = &nono_groups[i];
@@ -377,18 +390,20 @@ cmd_groups(int argc, char **argv)
 }
 
 static int
-cmd_diff(int argc, char **argv)
+cmd_diff(const struct nono_subcmd_ctx *c, int argc, char **argv)
 {
-	const char *a = positional(argc, argv, 0), *b = positional(argc, argv, 1);
+	struct popts o;
+	int r = parse(c, argc, argv, NULL, 2, &o);
+	const char *a = o.arg[0], *b = o.arg[1];
 	struct nono_options la, lb;
 	struct nono_error err = {0};
 	char *av[] = {(char *)"why", (char *)"--profile", NULL, NULL};
-	int r = 1;
 
-	if (!a || !b) {
-		log_error("nono profile diff: give two profiles");
-		return 1;
-	}
+	if (r >= 0)
+		return r;
+	if (!a || !b)
+		return nono_subcmd_usage(c, NULL, "give two profiles");
+	r = 1;
 	nono_options_init(&la);
 	nono_options_init(&lb);
 	av[2] = (char *)a;
@@ -430,44 +445,12 @@ out:
 int
 nono_cmd_profile(int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		int (*fn)(int, char **);
-		const char *const flags[3]; /* the options it takes; --extends takes a value */
-	} sub[] = {
-	    {"list", cmd_list, {"--json"}},	    {"show", cmd_show, {"--json"}},
-	    {"validate", cmd_validate, {"--json"}}, {"init", cmd_init, {"--extends", "--force"}},
-	    {"groups", cmd_groups, {NULL}},	    {"diff", cmd_diff, {NULL}},
+	static const struct nono_subcmd subs[] = {
+	    {"list", cmd_list, NULL, NULL}, {"show", cmd_show, NULL, NULL},	{"validate", cmd_validate, NULL, NULL},
+	    {"init", cmd_init, NULL, NULL}, {"groups", cmd_groups, NULL, NULL}, {"diff", cmd_diff, NULL, NULL},
+	    {NULL, NULL, NULL, NULL},
 	};
+	static const struct nono_subcmds cmd = {"profile", usage, subs, NULL};
 
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
-	}
-	for (size_t i = 0; i < sizeof(sub) / sizeof(sub[0]); i++)
-		if (strcmp(argv[1], sub[i].name) == 0) {
-			if (has_flag(argc - 1, argv + 1, "--help") || has_flag(argc - 1, argv + 1, "-h")) {
-				usage(stdout);
-				return 0;
-			}
-			for (int a = 2; a < argc; a++) {
-				bool known = false;
-
-				if (argv[a][0] != '-' || strcmp(argv[a], "-") == 0)
-					continue;
-				for (size_t f = 0; f < 3 && sub[i].flags[f]; f++)
-					known |= strcmp(argv[a], sub[i].flags[f]) == 0;
-				if (!known) {
-					log_error("nono profile %s: unknown option '%s'", argv[1], argv[a]);
-					log_hint("see 'nono profile --help'");
-					return 2;
-				}
-				if (strcmp(argv[a], "--extends") == 0)
-					a++;
-			}
-			return sub[i].fn(argc - 1, argv + 1);
-		}
-	log_error("nono profile: unknown command '%s'", argv[1]);
-	log_hint("see 'nono profile --help'");
-	return 2;
+	return nono_subcmd_dispatch(&cmd, argc, argv, NULL);
 }

@@ -16,6 +16,7 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "cli/commands.h"
+#include "cli/subcmd.h"
 #include "config/settings.h"
 #include "store/journal.h"
 #include "store/rollback.h"
@@ -59,28 +60,25 @@ struct opts {
 };
 
 static int
-parse(const char *sub, int argc, char **argv, struct opts *o, bool want_id)
+parse(const struct nono_subcmd_ctx *c, int argc, char **argv, struct opts *o, bool want_id)
 {
 	static const struct option longs[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"diff", no_argument, NULL, 'd'},
-	    {"dry-run", no_argument, NULL, 'n'},
-	    {"path", required_argument, NULL, 'p'},
-	    {"keep", required_argument, NULL, 'k'},
-	    {"older-than", required_argument, NULL, 'o'},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"json", no_argument, NULL, 'j'},	    {"diff", no_argument, NULL, 'd'},
+	    {"dry-run", no_argument, NULL, 'n'},    {"path", required_argument, NULL, 'p'},
+	    {"keep", required_argument, NULL, 'k'}, {"older-than", required_argument, NULL, 'o'},
+	    {"verbose", no_argument, NULL, 'v'},    {NULL, 0, NULL, 0},
 	};
-	int c;
+	int opt;
 
 	memset(o, 0, sizeof(*o));
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "vh", longs, NULL)) != -1) {
+	while ((opt = nono_subcmd_opt(c, argc, argv, "v", longs)) != -1) {
 		char *end;
 
-		switch (c) {
+		switch (opt) {
+		case NONO_SUBCMD_HELP:
+			return 1;
+		case NONO_SUBCMD_USAGE:
+			return 2;
 		case 'j':
 			o->json = true;
 			break;
@@ -96,42 +94,25 @@ parse(const char *sub, int argc, char **argv, struct opts *o, bool want_id)
 		case 'p':
 			o->path = optarg;
 			break;
-		case 'k':
-		case 'o': {
-			long *v = c == 'k' ? &o->keep : &o->days;
+		default: {
+			long *v = opt == 'k' ? &o->keep : &o->days;
 
 			errno = 0;
 			*v = strtol(optarg, &end, 10);
-			if (errno || *end || end == optarg || *v < 0) {
-				log_error("nono rollback %s: --%s takes a number, not '%s'", sub,
-					  c == 'k' ? "keep" : "older-than", optarg);
-				return 2;
-			}
-			*(c == 'k' ? &o->keep_set : &o->days_set) = true;
-			break;
+			if (errno || *end || end == optarg || *v < 0)
+				return nono_subcmd_usage(c, NULL, "--%s takes a number, not '%s'",
+							 opt == 'k' ? "keep" : "older-than", optarg);
+			*(opt == 'k' ? &o->keep_set : &o->days_set) = true;
 		}
-		case 'h':
-			usage(stdout);
-			return 1;
-		default:
-			log_error("nono rollback %s: unknown option '%s'", sub, argv[optind - 1]);
-			log_hint("see 'nono rollback --help'");
-			return 2;
 		}
 	}
 	if (want_id) {
-		if (optind >= argc) {
-			log_error("nono rollback %s: which session?", sub);
-			log_hint("'nono rollback list' shows the ids; 'last' is the newest");
-			return 2;
-		}
+		if (optind >= argc)
+			return nono_subcmd_usage(c, "'nono rollback list' shows the ids; 'last' is the newest",
+						 "which session?");
 		o->id = argv[optind++];
 	}
-	if (optind < argc) {
-		log_error("nono rollback %s: unexpected argument '%s'", sub, argv[optind]);
-		return 2;
-	}
-	return 0;
+	return nono_subcmd_no_args(c, argc, argv);
 }
 
 /* Load the session named id ("last": the newest). */
@@ -167,13 +148,14 @@ load(const char *store, const char *id, struct nono_rb_session *s)
 /* ---- list ----------------------------------------------------------------- */
 
 static int
-cmd_list(const char *store, int argc, char **argv)
+cmd_list(const struct nono_subcmd_ctx *c, int argc, char **argv)
 {
+	const char *store = c->data;
 	struct opts o;
 	struct nono_rb_session *ss;
 	size_t n;
 	struct nono_error err = {0};
-	int r = parse("list", argc, argv, &o, false);
+	int r = parse(c, argc, argv, &o, false);
 	char buf[32];
 
 	if (r)
@@ -411,15 +393,16 @@ print_diff(const char *store, const char *dir, const struct nono_entry *e, bool 
 }
 
 static int
-cmd_show(const char *store, int argc, char **argv)
+cmd_show(const struct nono_subcmd_ctx *c, int argc, char **argv)
 {
+	const char *store = c->data;
 	struct opts o;
 	struct nono_rb_session s;
 	struct nono_entry *es;
 	struct nono_rb_links *links;
 	size_t n;
 	struct nono_error err = {0};
-	int r = parse("show", argc, argv, &o, true), shown = 0;
+	int r = parse(c, argc, argv, &o, true), shown = 0;
 	char buf[32], note[128];
 	bool colour = nono_log_colour(1);
 
@@ -559,15 +542,16 @@ each(void *ctx, const char *path, enum nono_rb_action a, const char *msg)
 }
 
 static int
-cmd_restore(const char *store, int argc, char **argv)
+cmd_restore(const struct nono_subcmd_ctx *c, int argc, char **argv)
 {
+	const char *store = c->data;
 	struct opts o;
 	struct nono_rb_session s;
 	struct nono_error err = {0};
 	struct progress pg = {"restoring", false, false, false, false, 0};
 	struct nono_rb_report rep = {{0}, each, progress, &pg};
 	char *only = NULL;
-	int r = parse("restore", argc, argv, &o, true);
+	int r = parse(c, argc, argv, &o, true);
 	unsigned done;
 
 	if (r)
@@ -608,14 +592,15 @@ cmd_restore(const char *store, int argc, char **argv)
 }
 
 static int
-cmd_verify(const char *store, int argc, char **argv)
+cmd_verify(const struct nono_subcmd_ctx *c, int argc, char **argv)
 {
+	const char *store = c->data;
 	struct opts o;
 	struct nono_rb_session s;
 	struct nono_error err = {0};
 	struct progress pg = {"verifying", false, false, false, false, 0};
 	struct nono_rb_report rep = {{0}, each, progress, &pg};
-	int r = parse("verify", argc, argv, &o, true);
+	int r = parse(c, argc, argv, &o, true);
 
 	if (r)
 		return r == 1 ? 0 : r;
@@ -648,18 +633,19 @@ removed(void *ctx, const char *id)
 }
 
 static int
-cmd_cleanup(const char *store, int argc, char **argv)
+cmd_cleanup(const struct nono_subcmd_ctx *c, int argc, char **argv)
 {
+	const char *store = c->data;
 	struct opts o;
 	struct nono_error err = {0};
-	const struct nono_config *c = nono_settings();
-	int r = parse("cleanup", argc, argv, &o, false);
+	const struct nono_config *cfg = nono_settings();
+	int r = parse(c, argc, argv, &o, false);
 	long keep, days;
 
 	if (r)
 		return r == 1 ? 0 : r;
-	keep = o.keep_set ? o.keep : c ? c->rollback_keep : 10;
-	days = o.days_set ? o.days : c ? c->rollback_days : 0;
+	keep = o.keep_set ? o.keep : cfg ? cfg->rollback_keep : 10;
+	days = o.days_set ? o.days : cfg ? cfg->rollback_days : 0;
 	r = nono_rb_cleanup(store, keep, days, o.dry_run, removed, &o.dry_run, &err);
 	if (r < 0) {
 		log_error("%s", err.msg);
@@ -670,37 +656,30 @@ cmd_cleanup(const char *store, int argc, char **argv)
 	return 0;
 }
 
+/* nono's own state is out of every sandbox's reach: say so before anything */
+static int
+guard(const char *sub, void *store)
+{
+	(void)sub, (void)store;
+	if (!getenv("NONO_CAP_FILE"))
+		return 0;
+	log_error("nono rollback cannot run inside a sandbox");
+	log_hint("run it from a shell outside nono");
+	return 1;
+}
+
 int
 nono_cmd_rollback(int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		int (*fn)(const char *, int, char **);
-	} sub[] = {
-	    {"list", cmd_list},	    {"show", cmd_show},	      {"restore", cmd_restore},
-	    {"verify", cmd_verify}, {"cleanup", cmd_cleanup},
+	static const struct nono_subcmd subs[] = {
+	    {"list", cmd_list, NULL, NULL},	  {"show", cmd_show, NULL, NULL},
+	    {"restore", cmd_restore, NULL, NULL}, {"verify", cmd_verify, NULL, NULL},
+	    {"cleanup", cmd_cleanup, NULL, NULL}, {NULL, NULL, NULL, NULL},
 	};
-	char *store;
-	int r = 2;
+	static const struct nono_subcmds cmd = {"rollback", usage, subs, guard};
+	char *store = nono_journal_store();
+	int r = nono_subcmd_dispatch(&cmd, argc, argv, store);
 
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
-	}
-	if (getenv("NONO_CAP_FILE")) {
-		log_error("nono rollback cannot run inside a sandbox");
-		log_hint("run it from a shell outside nono");
-		return 1;
-	}
-	store = nono_journal_store();
-	for (size_t i = 0; i < sizeof(sub) / sizeof(sub[0]); i++)
-		if (strcmp(argv[1], sub[i].name) == 0) {
-			r = sub[i].fn(store, argc - 1, argv + 1);
-			free(store);
-			return r;
-		}
 	free(store);
-	log_error("nono rollback: unknown command '%s'", argv[1]);
-	log_hint("see 'nono rollback --help'");
-	return 2;
+	return r;
 }

@@ -14,6 +14,7 @@
 #include "base/sys.h"
 #include "base/util.h"
 #include "cli/commands.h"
+#include "cli/subcmd.h"
 #include "launch/spawn.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/seccomp.h"
@@ -36,15 +37,15 @@ file_has_word(const char *path, const char *word)
 }
 
 static void
-usage(void)
+usage(FILE *f)
 {
-	printf("Usage: nono setup --check-only [--json]\n\n"
-	       "Report what this kernel supports: the Landlock ABI and its features, seccomp user\n"
-	       "notification, and which nono protections are fully enforced.\n\n"
-	       "Options:\n"
-	       "      --check-only             only check (the default; nothing is written)\n"
-	       "      --json                   machine-readable output\n"
-	       "  -h, --help                   show this help\n");
+	fprintf(f, "Usage: nono setup --check-only [--json]\n\n"
+		   "Report what this kernel supports: the Landlock ABI and its features, seccomp user\n"
+		   "notification, and which nono protections are fully enforced.\n\n"
+		   "Options:\n"
+		   "      --check-only             only check (the default; nothing is written)\n"
+		   "      --json                   machine-readable output\n"
+		   "  -h, --help                   show this help\n");
 }
 
 int
@@ -53,9 +54,10 @@ nono_cmd_setup(int argc, char **argv)
 	static const struct option opts[] = {
 	    {"check-only", no_argument, NULL, 'c'},
 	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
+	static const struct nono_subcmds cmd = {"setup", usage, NULL, NULL};
+	const struct nono_subcmd_ctx ctx = {&cmd, NULL, NULL};
 	struct nono_feature f[16];
 	struct utsname u;
 	bool json = false;
@@ -66,24 +68,14 @@ nono_cmd_setup(int argc, char **argv)
 	bool pidns_userns = false;
 	int pidns;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			usage();
-			return 0;
-		default:
-			log_error("nono setup: unknown option '%s'", argv[optind - 1]);
-			log_hint("see 'nono setup --help'");
-			return 1;
-		}
+	optind = 0;
+	while ((c = nono_subcmd_opt(&ctx, argc, argv, NULL, opts)) != -1) {
+		if (c == NONO_SUBCMD_HELP || c == NONO_SUBCMD_USAGE)
+			return c == NONO_SUBCMD_HELP ? 0 : 2;
+		json = json || c == 'j';
 	}
+	if (nono_subcmd_no_args(&ctx, argc, argv))
+		return 2;
 	uname(&u);
 	abi = nono_sys_landlock_abi();
 	kabi = nono_sys_landlock_kernel_abi();

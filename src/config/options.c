@@ -105,8 +105,10 @@ collect(struct flags *out, unsigned cmd, const char *cmdname, int argc, char **a
 
 	memset(out, 0, sizeof(*out));
 	getopt_tables(cmd, longopts, 64, shortopts);
+	/* a fresh getopt, as in a new process: a parse before may have
+	 * chosen another ordering */
 	opterr = 0;
-	optind = 1;
+	optind = 0;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		const struct nono_optdef *d = NULL;
 
