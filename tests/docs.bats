@@ -200,6 +200,49 @@ EOF
 	[[ "$stderr" == *"Usage: nono COMMAND"* ]]
 }
 
+@test "usage errors exit 2 with one line and a hint: audit, rollback, profile, hooks, setup, config" {
+	while IFS= read -r args; do
+		eval "set -- $args"
+		run --separate-stderr "$NONO" "$@"
+		[ "$status" -eq 2 ] || { echo "nono $args: status $status: $stderr"; return 1; }
+		[ -z "$output" ] || { echo "nono $args wrote to stdout: $output"; return 1; }
+		[[ "$stderr" == "nono: nono "*$'\n'"hint: "* ]] || { echo "nono $args: stderr '$stderr'"; return 1; }
+		[ "$(wc -l <<<"$stderr")" -eq 2 ] || { echo "nono $args: stderr '$stderr'"; return 1; }
+	done <<'EOF'
+audit
+audit frob
+audit list --frob
+audit list extra
+audit show
+audit show one two
+audit cleanup --keep x
+rollback
+rollback frob
+rollback show
+rollback list --frob
+rollback restore last --path
+profile
+profile frob
+profile show
+profile init
+profile diff one
+profile list --frob
+profile validate a b
+hooks
+hooks frob
+hooks status --frob
+hooks status nosuchtarget
+hooks install claude-code extra
+setup --frob
+setup extra
+config --frob
+config extra
+EOF
+	# a near miss is named
+	run -2 --separate-stderr "$NONO" audit lsit
+	[[ "$stderr" == *"unknown command 'lsit'"*"did you mean 'list'?"* ]]
+}
+
 @test "--version: the version, the git revision it was built from, the Landlock ABI it knows" {
 	run -0 "$NONO" --version
 	[[ "$output" =~ ^nono\ [0-9]+\.[0-9]+\.[0-9]+\ \((git\ ([0-9a-f]+)(-dirty)?|revision\ unknown)\;\ Landlock\ ABI\ up\ to\ ([0-9]+)\)$ ]]
