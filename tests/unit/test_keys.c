@@ -88,8 +88,20 @@ static void
 flag_and_profile_twins_agree(void **state)
 {
 	char dir[] = "/tmp/nono-test-keys-XXXXXX", *file;
-	char *argv[] = {"run", "--read", "/r", "--allow-file", "/f", "--block-net", "--allow-delete",
-			"--allow-unix-socket", "/s", "--allow-command", "rm", "--rollback-exclude", "x", NULL};
+	char *argv[] = {"run",
+			"--read",
+			"/r",
+			"--allow-file",
+			"/f",
+			"--block-net",
+			"--allow-delete",
+			"--allow-unix-socket",
+			"/s",
+			"--allow-command",
+			"rm",
+			"--rollback-exclude",
+			"x",
+			NULL};
 	struct nono_options a, b;
 	struct nono_profile p;
 	struct nono_error err = {0};
