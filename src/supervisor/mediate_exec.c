@@ -91,6 +91,13 @@ blocked_ldso(struct nono_call *c, char **av, const char **name)
 	if (nono_resolve(&t, &c->t, AT_FDCWD, av[i], NONO_RES_FOLLOW, 0) < 0)
 		return nono_supervisor_exec_decision(c->m->policy, av[i], av[i], &cat, name) < 0 ? cat : NULL;
 	cat = blocked(c, t.ofd, t.canon ? t.canon : av[i], av[i], name);
+	/* the name may point into t.canon: keep it past the free */
+	if (cat && *name && t.canon && *name >= t.canon && *name < t.canon + strlen(t.canon)) {
+		static char keep[NAME_MAX + 1];
+
+		snprintf(keep, sizeof(keep), "%s", *name);
+		*name = keep;
+	}
 	nono_target_free(&t);
 	return cat;
 }
