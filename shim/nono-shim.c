@@ -18,7 +18,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "../src/groups.h"
+#include "policy/groups.h"
 
 static const char *
 category(const char *name)

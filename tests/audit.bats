@@ -16,7 +16,6 @@ teardown() { common_teardown; }
 last_id() { find "$STORE" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort | tail -n1; }
 
 # python3 -c over the JSON of 'nono audit show ID --json' on stdin
-pyjson() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
 
 @test "a session's events match what it did: execs with argv, a blocked exec refused" {
 	run nono_run --allow "$WORK" -- sh -c "ls $WORK >/dev/null; rm $WORK/f; echo done"

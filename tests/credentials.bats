@@ -44,7 +44,6 @@ no_keyring() {
 }
 
 # the output is shown when an expectation fails
-has() { [[ "$output" == *"$1"* ]] || { printf 'expected: %s\noutput: %s\n' "$1" "$output"; return 1; }; }
 
 keyring_or_skip() {
 	[[ "$output" != *KEYRING-FAILED* ]] || no_keyring "gnome-keyring-daemon could not start a Secret Service here: $output"

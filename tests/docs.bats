@@ -47,7 +47,7 @@ man_text() {
 }
 
 @test "every key of the profile schema is in nono-profile.5, with an example" {
-	keys=$(sed -n 's/^[[:space:]]*{"\([^"]*\)", K_[A-Z_]*, S_[A-Z]*,.*/\1/p' "$SRC/src/profile.c")
+	keys=$(sed -n 's/^[[:space:]]*{"\([^"]*\)", K_[A-Z_]*, S_[A-Z]*,.*/\1/p' "$SRC/src/config/keys.c")
 	[ "$(wc -l <<<"$keys")" -ge 50 ]
 	for k in $keys; do
 		grep -qxF ".B $k" "$MAN_PROFILE" || { echo "nono-profile.5 has no entry for $k"; return 1; }
@@ -198,6 +198,49 @@ EOF
 	[ "$status" -eq 2 ]
 	[ -z "$output" ]
 	[[ "$stderr" == *"Usage: nono COMMAND"* ]]
+}
+
+@test "usage errors exit 2 with one line and a hint: audit, rollback, profile, hooks, setup, config" {
+	while IFS= read -r args; do
+		eval "set -- $args"
+		run --separate-stderr "$NONO" "$@"
+		[ "$status" -eq 2 ] || { echo "nono $args: status $status: $stderr"; return 1; }
+		[ -z "$output" ] || { echo "nono $args wrote to stdout: $output"; return 1; }
+		[[ "$stderr" == "nono: nono "*$'\n'"hint: "* ]] || { echo "nono $args: stderr '$stderr'"; return 1; }
+		[ "$(wc -l <<<"$stderr")" -eq 2 ] || { echo "nono $args: stderr '$stderr'"; return 1; }
+	done <<'EOF'
+audit
+audit frob
+audit list --frob
+audit list extra
+audit show
+audit show one two
+audit cleanup --keep x
+rollback
+rollback frob
+rollback show
+rollback list --frob
+rollback restore last --path
+profile
+profile frob
+profile show
+profile init
+profile diff one
+profile list --frob
+profile validate a b
+hooks
+hooks frob
+hooks status --frob
+hooks status nosuchtarget
+hooks install claude-code extra
+setup --frob
+setup extra
+config --frob
+config extra
+EOF
+	# a near miss is named
+	run -2 --separate-stderr "$NONO" audit lsit
+	[[ "$stderr" == *"unknown command 'lsit'"*"did you mean 'list'?"* ]]
 }
 
 @test "--version: the version, the git revision it was built from, the Landlock ABI it knows" {

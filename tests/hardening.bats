@@ -6,13 +6,7 @@ load helpers
 bats_require_minimum_version 1.5.0
 
 setup() { common_setup; }
-teardown() {
-	local p
-	for p in ${BG_PIDS:-}; do kill "$p" 2>/dev/null || true; done
-	common_teardown
-}
-
-bg() { BG_PIDS="${BG_PIDS:-} $1"; }
+teardown() { common_teardown; }
 
 # python prologue: libc with errno, and a helper that prints NAME EPERM or
 # NAME GOT r/errno

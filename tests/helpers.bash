@@ -28,6 +28,13 @@ common_setup() {
 }
 
 common_teardown() {
+	local p
+	# a failing test says what nono printed last
+	if [ -z "${BATS_TEST_COMPLETED:-}" ] && [ -n "${output+set}" ]; then
+		printf -- '--- the last run exited %s and printed:\n%s\n' "${status:-?}" "$output"
+		[ -z "${stderr:-}" ] || printf -- '--- on stderr:\n%s\n' "$stderr"
+	fi
+	for p in ${BG_PIDS:-}; do kill "$p" 2>/dev/null || true; done
 	cd / || true
 	if [ -n "${SCRATCH:-}" ] && [ -d "$SCRATCH" ]; then
 		chmod -R u+rwX "$SCRATCH" 2>/dev/null || true
@@ -45,6 +52,20 @@ common_teardown() {
 nono_run() {
 	timeout 30 "$NONO" run --silent "$@"
 }
+
+# a process the test started in the background, killed by common_teardown
+bg() { BG_PIDS="${BG_PIDS:-} $1"; }
+
+# kill processes and reap them
+stop() { kill "$@" 2>/dev/null || true; wait "$@" 2>/dev/null || true; }
+
+# the last run printed TEXT (has) or did not (lacks); each says what it
+# printed when it did not
+has() { [[ "$output" == *"$1"* ]] || { printf 'expected: %s\noutput: %s\n' "$1" "$output"; return 1; }; }
+lacks() { [[ "$output" != *"$1"* ]] || { printf 'not expected: %s\noutput: %s\n' "$1" "$output"; return 1; }; }
+
+# python3 with the JSON of stdin in d: pyjson "assert d['x'] == 1, d"
+pyjson() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
 
 # The unprivileged user the suite runs as where root would behave differently
 # (root bypasses file permissions; Landlock binds it all the same).

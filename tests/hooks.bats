@@ -463,11 +463,11 @@ json.dump(d, open(p, 'w'))"
 
 @test "every script nono installs is one a later nono recognises (its digest is in known_scripts)" {
 	digest=$(sha256sum "$HOOK" | cut -d' ' -f1)
-	grep -q "\"$digest\"" "$SRCDIR/src/hooks.c" || {
-		echo "add \"$digest\" to known_scripts in src/hooks.c"
+	grep -q "\"$digest\"" "$SRCDIR/src/agent/hooks.c" || {
+		echo "add \"$digest\" to known_scripts in src/agent/hooks.c"
 		false
 	}
-	grep -q "\"$(sha256sum "$SRCDIR/tests/fixtures/nono-hook-0.1.0.sh" | cut -d' ' -f1)\"" "$SRCDIR/src/hooks.c"
+	grep -q "\"$(sha256sum "$SRCDIR/tests/fixtures/nono-hook-0.1.0.sh" | cut -d' ' -f1)\"" "$SRCDIR/src/agent/hooks.c"
 }
 
 @test "settings.json names the script as one shell word, wherever \$XDG_DATA_HOME is" {

@@ -76,7 +76,6 @@ wait_for() {
 	return 1
 }
 
-stop() { kill "$@" 2>/dev/null || true; wait "$@" 2>/dev/null || true; }
 
 @test "default: a TCP connect to a loopback listener works and the data arrives" {
 	start_tcp "$SCRATCH/got"

@@ -18,11 +18,7 @@ setup() {
 	chmod 755 "$SCRATCH"
 	cd "$USER_HOME/proj" || return 1
 }
-teardown() {
-	local p
-	for p in ${BG_PIDS:-}; do kill "$p" 2>/dev/null || true; done
-	common_teardown
-}
+teardown() { common_teardown; }
 
 # user_run ARGS...: nono run as the test user with proj writable
 user_run() { as_user timeout 30 "$NONO" run --silent --allow "$USER_HOME/proj" "$@"; }

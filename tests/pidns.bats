@@ -10,13 +10,10 @@ setup() {
 	MARK="nono-pidns-mark-$$-$RANDOM"
 }
 teardown() {
-	local p
-	for p in ${BG_PIDS:-}; do kill "$p" 2>/dev/null || true; done
 	pkill -f "$MARK" 2>/dev/null || true
 	common_teardown
 }
 
-bg() { BG_PIDS="${BG_PIDS:-} $1"; }
 
 # a process outside the sandbox whose command line carries $MARK
 start_marked() {

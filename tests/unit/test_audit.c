@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "audit.h"
-#include "util.h"
+#include "audit/audit.h"
+#include "base/util.h"
 
 /* a chain of n events "{"seq":i,"type":"t","n":i}" as one buffer; the
  * lines in lines[] (caller frees each and the buffer) */

@@ -13,9 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "capfile.h"
-#include "sandbox.h"
-#include "seccomp.h"
+#include "launch/capfile.h"
+#include "sandbox/landlock.h"
+#include "sandbox/seccomp.h"
 
 static void
 render_equals_dump(void **state)

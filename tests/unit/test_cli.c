@@ -18,8 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "util.h"
+#include "base/util.h"
+#include "config/options.h"
 
 /* glibc's getopt chooses its argument ordering ('+' = stop at the first
  * non-option, else permute) only when it (re)initialises, which optind = 1

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "env.h"
+#include "policy/env.h"
 
 static void
 dangerous_names(void **state)

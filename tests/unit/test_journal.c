@@ -15,9 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "journal.h"
-#include "rollback.h"
-#include "util.h"
+#include "base/util.h"
+#include "store/journal.h"
+#include "store/rollback.h"
 
 struct fx {
 	char root[64];

@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "compat/landlock.h"
-#include "policy.h"
-#include "sandbox.h"
+#include "policy/policy.h"
+#include "sandbox/landlock.h"
 
 #define ABI1_FS                                                                                                        \
 	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE |                   \

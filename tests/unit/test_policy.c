@@ -21,10 +21,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "groups.h"
-#include "policy.h"
-#include "util.h"
+#include "base/error.h"
+#include "base/util.h"
+#include "policy/groups.h"
+#include "policy/policy.h"
 
 struct fx {
 	char *root; /* canonical */

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "profile.h"
+#include "config/profile.h"
 
 static bool
 has(const struct nono_strv *sv, const char *needle)

@@ -11,8 +11,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include "proxy.h"
-#include "supervisor.h"
+#include "net/proxy.h"
+#include "supervisor/decide.h"
 
 static void
 entries(void **state)

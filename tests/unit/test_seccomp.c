@@ -17,10 +17,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
-#include "resolve.h"
-#include "seccomp.h"
-#include "supervisor.h"
-#include "syscalls.h"
+#include "sandbox/seccomp.h"
+#include "sandbox/syscalls.h"
+#include "supervisor/decide.h"
+#include "supervisor/resolve.h"
 
 /* ---- a classic BPF interpreter, enough for libseccomp's programs -------- */
 

@@ -18,9 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "util.h"
-#include "vars.h"
+#include "base/error.h"
+#include "base/util.h"
+#include "base/vars.h"
 
 /* a canonical scratch directory per test (mkdtemp, realpath'd) */
 static int

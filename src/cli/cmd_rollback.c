@@ -1,0 +1,685 @@
+/* cmd_rollback.c - 'nono rollback list|show|restore|verify|cleanup'
+ * (supervisor side, never inside a sandbox). */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/dl.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "cli/commands.h"
+#include "cli/subcmd.h"
+#include "config/settings.h"
+#include "store/journal.h"
+#include "store/rollback.h"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "Usage: nono rollback COMMAND [ARGS]\n\n"
+		   "What a sandboxed session destroyed (deleted, truncated, overwrote, renamed away,\n"
+		   "chmodded) was saved just before it happened; these commands show it and bring it back.\n\n"
+		   "Commands:\n"
+		   "  list [--json]                          sessions: time, command, directory, changed paths\n"
+		   "  show ID [--diff] [--json]              each changed path; --diff: unified diffs\n"
+		   "  restore ID [--dry-run] [--path P]      put every path (or those under P) back as it was\n"
+		   "  verify ID                              re-hash the saved content of a session\n"
+		   "  cleanup [--keep N] [--older-than DAYS] [--dry-run]\n"
+		   "                                         remove old sessions and unreferenced content\n\n"
+		   "ID 'last' names the newest session.\n");
+}
+
+static const char *
+when(long long t, char *buf, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!t)
+		return "-";
+	localtime_r(&tt, &tm);
+	strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm);
+	return buf;
+}
+
+/* getopt_long over a subcommand's own flags; unknown ones are errors */
+struct opts {
+	bool json, diff, dry_run, verbose;
+	const char *path;
+	long keep, days;
+	bool keep_set, days_set;
+	const char *id;
+};
+
+static int
+parse(const struct nono_subcmd_ctx *c, int argc, char **argv, struct opts *o, bool want_id)
+{
+	static const struct option longs[] = {
+	    {"json", no_argument, NULL, 'j'},	    {"diff", no_argument, NULL, 'd'},
+	    {"dry-run", no_argument, NULL, 'n'},    {"path", required_argument, NULL, 'p'},
+	    {"keep", required_argument, NULL, 'k'}, {"older-than", required_argument, NULL, 'o'},
+	    {"verbose", no_argument, NULL, 'v'},    {NULL, 0, NULL, 0},
+	};
+	int opt;
+
+	memset(o, 0, sizeof(*o));
+	while ((opt = nono_subcmd_opt(c, argc, argv, "v", longs)) != -1) {
+		char *end;
+
+		switch (opt) {
+		case NONO_SUBCMD_HELP:
+			return 1;
+		case NONO_SUBCMD_USAGE:
+			return 2;
+		case 'j':
+			o->json = true;
+			break;
+		case 'd':
+			o->diff = true;
+			break;
+		case 'n':
+			o->dry_run = true;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'p':
+			o->path = optarg;
+			break;
+		default: {
+			long *v = opt == 'k' ? &o->keep : &o->days;
+
+			errno = 0;
+			*v = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || *v < 0)
+				return nono_subcmd_usage(c, NULL, "--%s takes a number, not '%s'",
+							 opt == 'k' ? "keep" : "older-than", optarg);
+			*(opt == 'k' ? &o->keep_set : &o->days_set) = true;
+		}
+		}
+	}
+	if (want_id) {
+		if (optind >= argc)
+			return nono_subcmd_usage(c, "'nono rollback list' shows the ids; 'last' is the newest",
+						 "which session?");
+		o->id = argv[optind++];
+	}
+	return nono_subcmd_no_args(c, argc, argv);
+}
+
+/* Load the session named id ("last": the newest). */
+static int
+load(const char *store, const char *id, struct nono_rb_session *s)
+{
+	struct nono_error err = {0};
+
+	if (strcmp(id, "last") == 0) {
+		struct nono_rb_session *all;
+		size_t n;
+
+		if (nono_rb_list(store, &all, &n, &err) < 0 || n == 0) {
+			log_error("no rollback sessions yet");
+			free(all);
+			return -ENOENT;
+		}
+		*s = all[n - 1];
+		for (size_t i = 0; i + 1 < n; i++)
+			nono_rb_session_free(&all[i]);
+		free(all);
+		return 0;
+	}
+	if (nono_rb_load(store, id, s, &err) < 0) {
+		log_error("%s", err.msg);
+		if (*err.hint)
+			log_hint("%s", err.hint);
+		return err.code;
+	}
+	return 0;
+}
+
+/* ---- list ----------------------------------------------------------------- */
+
+static int
+cmd_list(const struct nono_subcmd_ctx *c, int argc, char **argv)
+{
+	const char *store = c->data;
+	struct opts o;
+	struct nono_rb_session *ss;
+	size_t n;
+	struct nono_error err = {0};
+	int r = parse(c, argc, argv, &o, false);
+	char buf[32];
+
+	if (r)
+		return r == 1 ? 0 : r;
+	if (nono_rb_list(store, &ss, &n, &err) < 0) {
+		log_error("%s", err.msg);
+		return 1;
+	}
+	if (o.json) {
+		json_t *a = json_array();
+		char *s;
+
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(
+			    a, json_pack("{s:s, s:s, s:s, s:I, s:o, s:o, s:i, s:b}", "id", ss[i].id, "command",
+					 ss[i].command, "cwd", ss[i].cwd, "started", (json_int_t)ss[i].started, "ended",
+					 ss[i].ended ? json_integer(ss[i].ended) : json_null(), "changed",
+					 ss[i].changed >= 0 ? json_integer(ss[i].changed) : json_null(), "recorded",
+					 ss[i].recorded, "running", ss[i].running));
+		s = json_dumps(a, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		puts(s);
+		free(s);
+		json_decref(a);
+	} else if (n == 0) {
+		printf("No rollback sessions. A session is kept when a sandboxed program changed something\n"
+		       "while rollback was on (--rollback, or --allow-delete).\n");
+	} else {
+		printf("%-24s %-19s %7s  %s\n", "ID", "STARTED", "CHANGED", "COMMAND (DIRECTORY)");
+		for (size_t i = 0; i < n; i++) {
+			struct nono_strv pool = {0};
+			char changed[16];
+			char *cwd = nono_path_display(ss[i].cwd);
+
+			if (ss[i].running)
+				snprintf(changed, sizeof(changed), "running");
+			else if (ss[i].changed < 0)
+				snprintf(changed, sizeof(changed), "?");
+			else
+				snprintf(changed, sizeof(changed), "%d", ss[i].changed);
+			/* the command line and the directory as the sandbox may have named them */
+			printf("%-24s %-19s %7s  %s (%s)\n", nono_str_escape_in(&pool, ss[i].id),
+			       when(ss[i].started, buf, sizeof(buf)), changed, nono_str_escape_in(&pool, ss[i].command),
+			       nono_str_escape_in(&pool, cwd));
+			nono_strv_free(&pool);
+			free(cwd);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		nono_rb_session_free(&ss[i]);
+	free(ss);
+	return 0;
+}
+
+/* ---- show ------------------------------------------------------------------ */
+
+static const char *
+status_of(const struct nono_entry *e)
+{
+	struct stat st;
+	bool now = lstat(e->path, &st) == 0;
+
+	if (!nono_entry_changed(e))
+		return "unchanged";
+	if (e->type == NONO_ENTRY_ABSENT)
+		return "created";
+	if (!now)
+		return "deleted";
+	if ((e->type == NONO_ENTRY_FILE && !S_ISREG(st.st_mode)) ||
+	    (e->type == NONO_ENTRY_DIR && !S_ISDIR(st.st_mode)) ||
+	    (e->type == NONO_ENTRY_SYMLINK && !S_ISLNK(st.st_mode)))
+		return "replaced";
+	if (e->type == NONO_ENTRY_FILE) {
+		/* the same but for the mode? */
+		struct nono_entry same_mode = *e;
+
+		same_mode.mode = (unsigned)st.st_mode;
+		return nono_entry_changed(&same_mode) ? "modified" : "mode";
+	}
+	if (e->type == NONO_ENTRY_DIR)
+		return "mode";
+	return "modified";
+}
+
+/* A file with hard links: how restore brings it back. A name that has the
+ * saved content still but no longer names the file its other names hold is
+ * "replaced": restore links it back. */
+static enum nono_rb_link
+link_plan(const struct nono_rb_links *l, const struct nono_entry *e, const char **status, unsigned *names)
+{
+	enum nono_rb_link k = nono_rb_links_how(l, e, names);
+
+	if (k == NONO_RB_LINK_BACK && !strcmp(*status, "unchanged"))
+		*status = "replaced";
+	return k;
+}
+
+static const char *
+link_note(enum nono_rb_link k, unsigned names, char *buf, size_t n)
+{
+	if (k == NONO_RB_LINK_NONE)
+		return "";
+	snprintf(buf, n, "  (hard link: %u names, %s)", names,
+		 k == NONO_RB_LINK_IN_PLACE ? "restored in place"
+		 : k == NONO_RB_LINK_BACK   ? "replaced: linked back to its other name"
+					  : "no name of it found: restored as a new file, one for its recorded names");
+	return buf;
+}
+
+struct diff_ctx {
+	bool colour;
+};
+
+static int
+diff_file(const git_diff_delta *d, float progress, void *payload)
+{
+	(void)progress;
+	(void)payload;
+	if (d->flags & GIT_DIFF_FLAG_BINARY)
+		printf("Binary content differs\n");
+	return 0;
+}
+
+static int
+diff_hunk(const git_diff_delta *d, const git_diff_hunk *h, void *payload)
+{
+	struct diff_ctx *c = payload;
+
+	char *head = nono_mem_escape(h->header, h->header_len, NONO_ESC_KEEP_TAB | NONO_ESC_KEEP_NL);
+
+	(void)d;
+	/* "@@ ... @@" and the function line after it, from the file's content */
+	printf("%s%s%s", c->colour ? "\033[36m" : "", head, c->colour ? C_RESET : "");
+	free(head);
+	return 0;
+}
+
+static int
+diff_line(const git_diff_delta *d, const git_diff_hunk *h, const git_diff_line *l, void *payload)
+{
+	struct diff_ctx *c = payload;
+	const char *col = "";
+	char *text;
+
+	(void)d;
+	(void)h;
+	if (l->origin != GIT_DIFF_LINE_CONTEXT && l->origin != GIT_DIFF_LINE_ADDITION &&
+	    l->origin != GIT_DIFF_LINE_DELETION) {
+		if (l->origin == GIT_DIFF_LINE_ADD_EOFNL || l->origin == GIT_DIFF_LINE_DEL_EOFNL ||
+		    l->origin == GIT_DIFF_LINE_CONTEXT_EOFNL)
+			printf("\\ No newline at end of file\n");
+		return 0;
+	}
+	if (c->colour)
+		col = l->origin == '+' ? C_GREEN : l->origin == '-' ? C_RED : "";
+	/* the content is the sandbox's: its escape sequences shown, not run */
+	text = nono_mem_escape(l->content, l->content_len, NONO_ESC_KEEP_TAB | NONO_ESC_KEEP_NL);
+	printf("%s%c%s%s", col, l->origin, text, *col ? C_RESET : "");
+	if (l->content_len == 0 || l->content[l->content_len - 1] != '\n')
+		putchar('\n');
+	free(text);
+	return 0;
+}
+
+static char *
+read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL, chunk[65536];
+	size_t k, cap = 0;
+	FILE *m;
+
+	*len = 0;
+	if (!f)
+		return NULL;
+	m = open_memstream(&buf, &cap);
+	while ((k = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		fwrite(chunk, 1, k, m);
+	fclose(f);
+	fclose(m);
+	*len = cap;
+	return buf;
+}
+
+static int
+print_diff(const char *store, const char *dir, const struct nono_entry *e, bool colour)
+{
+	const struct nono_git_api *g = nono_git();
+	git_diff_options opts;
+	struct diff_ctx c = {colour};
+	char *old = NULL, *cur = NULL, *a, *b, *shown;
+	size_t ol = 0, cl = 0;
+	struct stat st;
+	int r;
+
+	if (!g)
+		return -ELIBACC;
+	/* GIT_DIFF_OPTIONS_INIT, spelled out */
+	memset(&opts, 0, sizeof(opts));
+	opts.version = GIT_DIFF_OPTIONS_VERSION;
+	opts.ignore_submodules = GIT_SUBMODULE_IGNORE_UNSPECIFIED;
+	opts.context_lines = 3;
+	if (e->type == NONO_ENTRY_FILE && !e->saved) {
+		printf("(over the size limit when recorded: no saved content to compare)\n");
+		return 0;
+	}
+	if (e->type == NONO_ENTRY_FILE)
+		old = nono_rb_content(store, dir, e, &ol);
+	if (lstat(e->path, &st) == 0 && S_ISREG(st.st_mode))
+		cur = read_all(e->path, &cl);
+	if ((!old && !cur) || (old && cur && ol == cl && memcmp(old, cur, ol) == 0)) {
+		/* the content is as it was: a mode change */
+		if (old && cur && (st.st_mode & 07777) != (e->mode & 07777))
+			printf("mode %04o -> %04o\n", e->mode & 07777, (unsigned)st.st_mode & 07777);
+		free(old);
+		free(cur);
+		return 0;
+	}
+	g->init();
+	a = e->type == NONO_ENTRY_FILE ? xasprintf("a%s", e->path) : xstrdup("/dev/null");
+	b = cur ? xasprintf("b%s", e->path) : xstrdup("/dev/null");
+	shown = nono_str_escape(a);
+	printf("%s--- %s\n", colour ? C_BOLD : "", shown);
+	free(shown);
+	shown = nono_str_escape(b);
+	printf("+++ %s%s\n", shown, colour ? C_RESET : "");
+	free(shown);
+	r = g->diff_buffers(old ? old : "", ol, a, cur ? cur : "", cl, b, &opts, diff_file, NULL, diff_hunk, diff_line,
+			    &c);
+	g->shutdown();
+	free(a);
+	free(b);
+	free(old);
+	free(cur);
+	return r < 0 ? -EIO : 0;
+}
+
+static int
+cmd_show(const struct nono_subcmd_ctx *c, int argc, char **argv)
+{
+	const char *store = c->data;
+	struct opts o;
+	struct nono_rb_session s;
+	struct nono_entry *es;
+	struct nono_rb_links *links;
+	size_t n;
+	struct nono_error err = {0};
+	int r = parse(c, argc, argv, &o, true), shown = 0;
+	char buf[32], note[128];
+	bool colour = nono_log_colour(1);
+
+	if (r)
+		return r == 1 ? 0 : r;
+	if (load(store, o.id, &s) < 0)
+		return 1;
+	if (nono_manifest_read(s.dir, &es, &n, &err) < 0) {
+		log_error("%s", err.msg);
+		nono_rb_session_free(&s);
+		return 1;
+	}
+	links = nono_rb_links_find(es, n, &s.exclude);
+	if (o.json) {
+		json_t *doc =
+		    json_pack("{s:s, s:s, s:s, s:I, s:o, s:o, s:b}", "id", s.id, "command", s.command, "cwd", s.cwd,
+			      "started", (json_int_t)s.started, "ended", s.ended ? json_integer(s.ended) : json_null(),
+			      "exit", s.ended ? json_integer(s.exit_status) : json_null(), "running", s.running);
+		json_t *paths = json_array();
+		char *out;
+
+		for (size_t i = 0; i < n; i++) {
+			const char *st = status_of(&es[i]);
+			unsigned names = 0;
+			enum nono_rb_link k = link_plan(links, &es[i], &st, &names);
+			json_t *p = json_pack("{s:s, s:s, s:s, s:s}", "path", es[i].path, "status", st, "before",
+					      nono_entry_type_name(es[i].type), "op", es[i].op);
+			if (es[i].type == NONO_ENTRY_FILE)
+				json_object_set_new(p, "saved", json_boolean(es[i].saved));
+			if (k != NONO_RB_LINK_NONE)
+				json_object_set_new(
+				    p, "hard_link",
+				    json_pack("{s:i, s:s}", "names", (int)names, "restore", nono_rb_link_name(k)));
+			json_array_append_new(paths, p);
+		}
+		json_object_set_new(doc, "paths", paths);
+		out = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		puts(out);
+		free(out);
+		json_decref(doc);
+	} else {
+		struct nono_strv pool = {0};
+		char *cwd = nono_path_display(s.cwd);
+
+		printf("Session  %s%s\n", nono_str_escape_in(&pool, s.id), s.running ? "  (running)" : "");
+		printf("Command  %s\n", nono_str_escape_in(&pool, s.command));
+		printf("Workdir  %s\n", nono_str_escape_in(&pool, cwd));
+		printf("Started  %s\n", when(s.started, buf, sizeof(buf)));
+		if (s.ended)
+			printf("Ended    %s, exit %d\n", when(s.ended, buf, sizeof(buf)), s.exit_status);
+		printf("\n");
+		free(cwd);
+		for (size_t i = 0; i < n; i++) {
+			const char *st = status_of(&es[i]);
+			unsigned names = 0;
+			enum nono_rb_link k = link_plan(links, &es[i], &st, &names);
+			const char *col = !colour		     ? ""
+					  : !strcmp(st, "deleted")   ? C_RED
+					  : !strcmp(st, "created")   ? C_GREEN
+					  : !strcmp(st, "unchanged") ? C_DIM
+								     : C_YELLOW;
+
+			if (!strcmp(st, "unchanged") && !o.verbose)
+				continue;
+			shown++;
+			printf(
+			    "%s%-10s%s %s%s%s\n", col, st, colour ? C_RESET : "", nono_str_escape_in(&pool, es[i].path),
+			    es[i].type == NONO_ENTRY_FILE && !es[i].saved ? "  (not saved: over the size limit)" : "",
+			    link_note(k, names, note, sizeof(note)));
+			if (o.diff && strcmp(st, "unchanged") != 0 &&
+			    (es[i].type == NONO_ENTRY_FILE || es[i].type == NONO_ENTRY_ABSENT)) {
+				if (print_diff(store, s.dir, &es[i], colour) < 0) {
+					log_error("cannot show diffs: libgit2 is not available");
+					break;
+				}
+			}
+		}
+		if (!shown)
+			printf("Nothing differs from before the session.\n");
+		else
+			printf("\nRestore with: nono rollback restore %s\n", nono_str_escape_in(&pool, s.id));
+		nono_strv_free(&pool);
+	}
+	nono_rb_links_free(links);
+	for (size_t i = 0; i < n; i++)
+		nono_entry_free(&es[i]);
+	free(es);
+	nono_rb_session_free(&s);
+	return 0;
+}
+
+/* ---- restore and verify ---------------------------------------------------- */
+
+struct progress {
+	const char *verb;
+	bool tty, shown, json, dry_run;
+	double start;
+};
+
+static void
+progress(void *ctx, size_t done, size_t total)
+{
+	struct progress *p = ctx;
+	double now = nono_now_us();
+
+	/* only on a terminal, and only for work that takes a moment */
+	if (!p->tty || (!p->shown && now - p->start < 300000.0))
+		return;
+	if (done < total || p->shown) {
+		int width = 30, filled = total ? (int)(width * done / total) : width;
+
+		fprintf(stderr, "\r%s [%.*s%*s] %zu/%zu", p->verb, filled, "##############################",
+			width - filled, "", done, total);
+		p->shown = true;
+	}
+	if (done == total && p->shown)
+		fputc('\n', stderr);
+}
+
+static void
+each(void *ctx, const char *path, enum nono_rb_action a, const char *msg)
+{
+	struct progress *p = ctx;
+	char *shown = nono_str_escape(path);
+
+	if (p->shown && p->tty)
+		fputc('\r', stderr);
+	if (a == NONO_RB_FAILED || a == NONO_RB_NOTSAVED) {
+		char *m = nono_str_escape(msg ? msg : nono_rb_action_name(a));
+
+		fprintf(stderr, "nono: %s: %s\n", shown, m);
+		free(m);
+	} else if (p->dry_run || p->json) {
+		printf("%-9s %s\n", nono_rb_action_name(a), shown);
+	}
+	free(shown);
+}
+
+static int
+cmd_restore(const struct nono_subcmd_ctx *c, int argc, char **argv)
+{
+	const char *store = c->data;
+	struct opts o;
+	struct nono_rb_session s;
+	struct nono_error err = {0};
+	struct progress pg = {"restoring", false, false, false, false, 0};
+	struct nono_rb_report rep = {{0}, each, progress, &pg};
+	char *only = NULL;
+	int r = parse(c, argc, argv, &o, true);
+	unsigned done;
+
+	if (r)
+		return r == 1 ? 0 : r;
+	if (load(store, o.id, &s) < 0)
+		return 1;
+	pg.tty = isatty(2);
+	pg.dry_run = o.dry_run;
+	pg.start = nono_now_us();
+	if (o.path) {
+		bool exists;
+
+		only = nono_path_canonical(o.path, &exists);
+	}
+	r = nono_rb_restore(store, &s, only, o.dry_run, &rep, &err);
+	free(only);
+	if (r < 0) {
+		log_error("%s", err.msg);
+		if (*err.hint)
+			log_hint("%s", err.hint);
+		nono_rb_session_free(&s);
+		return 1;
+	}
+	done = rep.n[NONO_RB_WRITE] + rep.n[NONO_RB_CHMOD] + rep.n[NONO_RB_MKDIR] + rep.n[NONO_RB_SYMLINK] +
+	       rep.n[NONO_RB_LINK] + rep.n[NONO_RB_REMOVE];
+	if (o.dry_run)
+		printf("%u path%s would change; %u already as before%s\n", done, done == 1 ? "" : "s",
+		       rep.n[NONO_RB_KEEP], " (dry run: nothing was changed)");
+	else
+		printf("Restored %u path%s of session %s (%u put back, %u removed, %u already as before)\n", done,
+		       done == 1 ? "" : "s", s.id, done - rep.n[NONO_RB_REMOVE], rep.n[NONO_RB_REMOVE],
+		       rep.n[NONO_RB_KEEP]);
+	if (rep.n[NONO_RB_NOTSAVED])
+		printf("%u file%s over the size limit could not be restored\n", rep.n[NONO_RB_NOTSAVED],
+		       rep.n[NONO_RB_NOTSAVED] == 1 ? "" : "s");
+	nono_rb_session_free(&s);
+	return rep.n[NONO_RB_FAILED] || rep.n[NONO_RB_NOTSAVED] ? 1 : 0;
+}
+
+static int
+cmd_verify(const struct nono_subcmd_ctx *c, int argc, char **argv)
+{
+	const char *store = c->data;
+	struct opts o;
+	struct nono_rb_session s;
+	struct nono_error err = {0};
+	struct progress pg = {"verifying", false, false, false, false, 0};
+	struct nono_rb_report rep = {{0}, each, progress, &pg};
+	int r = parse(c, argc, argv, &o, true);
+
+	if (r)
+		return r == 1 ? 0 : r;
+	if (load(store, o.id, &s) < 0)
+		return 1;
+	pg.tty = isatty(2);
+	pg.start = nono_now_us();
+	r = nono_rb_verify(store, &s, &rep, &err);
+	if (r < 0) {
+		log_error("%s", err.msg);
+		nono_rb_session_free(&s);
+		return 1;
+	}
+	if (r == 0)
+		printf("Session %s: %u saved file%s, all intact\n", s.id, rep.n[NONO_RB_KEEP],
+		       rep.n[NONO_RB_KEEP] == 1 ? "" : "s");
+	else
+		printf("Session %s: %d of %u saved files are missing or corrupt\n", s.id, r,
+		       rep.n[NONO_RB_KEEP] + (unsigned)r);
+	nono_rb_session_free(&s);
+	return r ? 1 : 0;
+}
+
+static void
+removed(void *ctx, const char *id)
+{
+	const bool *dry = ctx;
+
+	printf("%s %s\n", *dry ? "would remove" : "removed", id);
+}
+
+static int
+cmd_cleanup(const struct nono_subcmd_ctx *c, int argc, char **argv)
+{
+	const char *store = c->data;
+	struct opts o;
+	struct nono_error err = {0};
+	const struct nono_config *cfg = nono_settings();
+	int r = parse(c, argc, argv, &o, false);
+	long keep, days;
+
+	if (r)
+		return r == 1 ? 0 : r;
+	keep = o.keep_set ? o.keep : cfg ? cfg->rollback_keep : 10;
+	days = o.days_set ? o.days : cfg ? cfg->rollback_days : 0;
+	r = nono_rb_cleanup(store, keep, days, o.dry_run, removed, &o.dry_run, &err);
+	if (r < 0) {
+		log_error("%s", err.msg);
+		return 1;
+	}
+	printf("%d session%s %s (keeping the newest %ld%s)\n", r, r == 1 ? "" : "s",
+	       o.dry_run ? "would be removed" : "removed", keep, days ? ", and none older than the limit in days" : "");
+	return 0;
+}
+
+/* nono's own state is out of every sandbox's reach: say so before anything */
+static int
+guard(const char *sub, void *store)
+{
+	(void)sub, (void)store;
+	if (!getenv("NONO_CAP_FILE"))
+		return 0;
+	log_error("nono rollback cannot run inside a sandbox");
+	log_hint("run it from a shell outside nono");
+	return 1;
+}
+
+int
+nono_cmd_rollback(int argc, char **argv)
+{
+	static const struct nono_subcmd subs[] = {
+	    {"list", cmd_list, NULL, NULL},	  {"show", cmd_show, NULL, NULL},
+	    {"restore", cmd_restore, NULL, NULL}, {"verify", cmd_verify, NULL, NULL},
+	    {"cleanup", cmd_cleanup, NULL, NULL}, {NULL, NULL, NULL, NULL},
+	};
+	static const struct nono_subcmds cmd = {"rollback", usage, subs, guard};
+	char *store = nono_journal_store();
+	int r = nono_subcmd_dispatch(&cmd, argc, argv, store);
+
+	free(store);
+	return r;
+}

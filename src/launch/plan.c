@@ -1,0 +1,493 @@
+/* plan.c - see plan.h: building the plan of a launch, and taking it apart
+ * (supervisor side). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "agent/hooks.h"
+#include "agent/keystore.h"
+#include "base/dl.h"
+#include "base/log.h"
+#include "base/sys.h"
+#include "base/util.h"
+#include "config/settings.h"
+#include "launch/capfile.h"
+#include "launch/plan.h"
+#include "policy/env.h"
+
+extern char **environ;
+
+/* ---- the program ----------------------------------------------------------- */
+
+static bool
+executable_file(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0;
+}
+
+/* prog on PATH (or as a path): 0, or -ENOENT/-EACCES with err */
+static int
+resolve(char **out, const char *prog, struct nono_error *err)
+{
+	const char *path = getenv("PATH");
+	char *dup, *save = NULL;
+
+	*out = NULL;
+	if (strchr(prog, '/')) {
+		struct stat st;
+
+		if (stat(prog, &st) < 0)
+			return nono_error_set(err, -ENOENT, "%s: %s", prog, strerror(errno));
+		if (S_ISDIR(st.st_mode) || access(prog, X_OK) < 0)
+			return nono_error_set(err, -EACCES, "%s: not an executable file", prog);
+		*out = nono_path_absolute(prog);
+		return 0;
+	}
+	dup = xstrdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
+	for (char *d = strtok_r(dup, ":", &save); d && !*out; d = strtok_r(NULL, ":", &save)) {
+		char *cand = nono_path_join(*d ? d : ".", prog);
+
+		if (executable_file(cand))
+			*out = nono_path_absolute(cand);
+		free(cand);
+	}
+	free(dup);
+	if (!*out) {
+		nono_error_set(err, -ENOENT, "%s: command not found", prog);
+		nono_error_hint(err, "check the name, or give its path");
+		return err->code;
+	}
+	return 0;
+}
+
+/* blocked commands: 0, or -EPERM with err */
+static int
+check_command(const struct nono_policy *p, const char *argv0, const char *resolved, struct nono_error *err)
+{
+	const char *cat = NULL, *name = argv0, *base;
+	char *real = resolved ? realpath(resolved, NULL) : NULL;
+
+	if (!nono_policy_command_blocked(p, argv0, &cat) && real && nono_policy_command_blocked(p, real, &cat))
+		name = real;
+	if (cat) {
+		base = strrchr(name, '/');
+		base = base ? base + 1 : name;
+		nono_error_set(err, -EPERM, "command '%s' is blocked (%s)", base, cat);
+		nono_error_hint(err, "to run it anyway, add --allow-command %s", base);
+	}
+	free(real);
+	return cat ? -EPERM : 0;
+}
+
+/* ---- what the launch sets up beside the sandbox ---------------------------- */
+
+/* One agent hook the profile declares, installed or updated before the
+ * sandbox exists (it grants ~/.claude only if it is there). A failure is
+ * reported and the launch goes on: the sandbox does not depend on it. But
+ * what nono did not write (a planted settings.json entry, a changed script)
+ * is refused: when it cannot be replaced, nothing runs, since the agent
+ * would run it. */
+static int
+install_hook(const char *target, bool silent, struct nono_error *out)
+{
+	struct nono_hooks_status st;
+	struct nono_error err = {0};
+	unsigned changed = 0;
+	bool foreign;
+	char *d, *old;
+	int r = 0;
+
+	if (nono_hooks_status(&st, target, &err) < 0) {
+		log_warn("%s hook not installed: %s", target, err.msg);
+		if (err.hint[0] && !silent)
+			log_hint("%s", err.hint);
+		goto out;
+	}
+	foreign = nono_hooks_warn(&st, !silent, true);
+	if (nono_hooks_current(&st))
+		goto out;
+	if (nono_hooks_install(&changed, target, &err) < 0) {
+		if (foreign) {
+			r = nono_error_set(out, -EPERM, "%s hook: cannot replace what nono did not write: %s", target,
+					   err.msg);
+			nono_error_hint(out, "%s", err.hint[0] ? err.hint : "fix it, then run 'nono hooks install'");
+			goto out;
+		}
+		log_warn("%s hook not installed: %s", target, err.msg);
+		if (err.hint[0] && !silent)
+			log_hint("%s", err.hint);
+	} else if (changed && !silent && !foreign) {
+		d = nono_path_display(st.script_path);
+		if (st.legacy && (changed & NONO_HOOKS_SETTINGS)) {
+			old = nono_path_display(st.legacy_path);
+			fprintf(stderr, "Moving %s hook from %s to %s, out of the sandbox's reach\n", target, old, d);
+			free(old);
+		} else if (changed & ~NONO_HOOKS_LEGACY) {
+			fprintf(stderr,
+				st.script == NONO_HOOKS_MISSING ? "Installing %s hook to %s\n"
+								: "Updating %s hook in %s\n",
+				target, d);
+		}
+		free(d);
+	}
+out:
+	nono_hooks_status_free(&st);
+	return r;
+}
+
+/* Proxy mode (--allow-domain, --network-profile): refused with
+ * --block-net; the network profile's hosts added; the network blocked but
+ * for the proxy's port. 1 in proxy mode, 0 if not, or -errno. */
+static int
+proxy_mode(struct nono_plan *plan, const struct nono_options *o, struct nono_error *err)
+{
+	struct nono_policy *p = &plan->policy;
+	int r;
+
+	if (!p->proxy_hosts.n && !o->network_profile)
+		return 0;
+	if (p->block_net) {
+		nono_error_set(err, -EINVAL,
+			       "--block-net and proxy mode (--allow-domain, --network-profile) don't "
+			       "go together: one blocks every host, the other lets some through");
+		nono_error_hint(err, "keep one of them (a profile's network.block counts as --block-net)");
+		return err->code;
+	}
+	if (o->network_profile && (r = nono_proxy_add_profile(&p->proxy_hosts, o->network_profile, err)) < 0)
+		return r;
+	/* everything --block-net refuses, but TCP to the proxy's port */
+	p->block_net = true;
+	p->proxy_port = o->proxy_port;
+	return 1;
+}
+
+/* The shim links: beside an uninstalled binary, else where make install
+ * put them. Without them the supervisor still refuses, less politely. */
+static void
+find_shims(struct nono_plan *plan)
+{
+	char *exe = realpath("/proc/self/exe", NULL);
+	char *dir = exe ? nono_path_dirname(exe) : NULL;
+	char *cands[2] = {dir ? nono_path_join(dir, "shims") : NULL, xstrdup(NONO_SHIMDIR)};
+
+	for (int i = 0; i < 2 && !plan->shimdir; i++) {
+		char *link = cands[i] ? nono_path_join(cands[i], "rm") : NULL;
+		char *bin = link ? realpath(link, NULL) : NULL;
+
+		if (bin && access(bin, X_OK) == 0) {
+			plan->shimdir = realpath(cands[i], NULL);
+			plan->shim = bin;
+			bin = NULL;
+		}
+		free(bin);
+		free(link);
+	}
+	if (!plan->shimdir)
+		log_info("exec shim not found; blocked commands fail with a plain EPERM");
+	free(cands[0]);
+	free(cands[1]);
+	free(dir);
+	free(exe);
+}
+
+/* The grants the launch adds: the working directory with --allow-cwd, and
+ * (not on a dry run) the private TMPDIR, the capability file and
+ * open_urls' directory; the shim's everywhere. */
+static int
+launch_grants(struct nono_plan *plan, bool allow_cwd, int *capfd, struct nono_error *err)
+{
+	struct nono_policy *p = &plan->policy;
+	char tmpl[] = "/tmp/nono-XXXXXX";
+	int r;
+
+	if (allow_cwd)
+		nono_policy_grant(p, p->workdir, NONO_ACC_RW, NONO_KIND_DIR, "--allow-cwd", true);
+	if (!plan->dry_run) {
+		if (!mkdtemp(tmpl))
+			return nono_error_set(err, -errno, "cannot create the private TMPDIR: %s", strerror(errno));
+		plan->tmpdir = xstrdup(tmpl);
+		p->tmpdir = xstrdup(tmpl);
+		nono_policy_grant(p, tmpl, NONO_ACC_RW | NONO_ACC_DELETE, NONO_KIND_DIR, "private TMPDIR", false);
+		if ((r = nono_capfile_create(&plan->capfile, capfd, err)) < 0)
+			return r;
+		nono_policy_grant(p, plan->capfile, NONO_ACC_READ, NONO_KIND_FILE, "NONO_CAP_FILE", false);
+	}
+	find_shims(plan);
+	if (plan->shimdir) {
+		nono_policy_grant(p, plan->shimdir, NONO_ACC_READ, NONO_KIND_DIR, "exec shim", false);
+		nono_policy_grant(p, plan->shim, NONO_ACC_READ, NONO_KIND_FILE, "exec shim", false);
+	}
+	/* open_urls: the supervisor's socket, and xdg-open and BROWSER that ask it */
+	if (plan->openurl.on && !plan->dry_run) {
+		if ((r = nono_openurl_start(&plan->openurl, plan->shim, err)) < 0)
+			return r;
+		nono_policy_grant(p, plan->openurl.dir, NONO_ACC_READ, NONO_KIND_DIR, "open_urls", false);
+		nono_strv_push(&p->unix_sockets, plan->openurl.sock);
+	}
+	return 0;
+}
+
+/* The policy finalized, then the sandbox and the filter built for it; on a
+ * dry run a kernel that cannot enforce it is a refusal to show, not an
+ * error. The capability file is written (not on a dry run). */
+static int
+prepare(struct nono_plan *plan, bool allow_cwd, struct nono_error *err)
+{
+	struct nono_policy *p = &plan->policy;
+	int capfd = -1, r;
+	char *caps;
+
+	if (!p->workdir && !(p->workdir = getcwd(NULL, 0)))
+		return nono_error_set(err, -errno, "cannot read the current directory: %s", strerror(errno));
+	nono_policy_add_default_groups(p);
+	if ((r = launch_grants(plan, allow_cwd, &capfd, err)) < 0 || (r = nono_policy_finalize(p, err)) < 0)
+		goto out;
+	for (size_t i = 0; i < p->warnings.n; i++)
+		log_warn("%s", p->warnings.v[i]);
+	if ((r = nono_sandbox_prepare(&plan->sandbox, p, err)) < 0) {
+		if (!plan->dry_run)
+			goto out;
+		plan->refusal = xstrdup(err->msg);
+		nono_error_clear(err);
+	}
+	plan->mediate.block_net = p->block_net;
+	plan->mediate.journal = plan->rollback;
+	plan->mediate.execs = true; /* the command blocklist on every exec */
+	nono_seccomp_prebuilt(&plan->filter, &plan->mediate);
+	r = 0;
+	if (capfd >= 0) {
+		caps = nono_plan_capabilities(plan);
+		r = nono_capfile_write(capfd, plan->capfile, caps, err);
+		capfd = -1;
+		free(caps);
+	}
+out:
+	if (capfd >= 0)
+		close(capfd);
+	return r;
+}
+
+/* ---- the program's environment --------------------------------------------- */
+
+/* nono's own variables: its TMPDIR and capability file, the shell's
+ * history, the proxy, the shims and open_urls first on PATH */
+static void
+nono_vars(struct nono_strv *set, const struct nono_plan *plan)
+{
+	const char *path = getenv("PATH");
+
+	nono_strv_push_owned(set, xasprintf("TMPDIR=%s", plan->tmpdir));
+	nono_strv_push_owned(set, xasprintf("NONO_CAP_FILE=%s", plan->capfile));
+	if (plan->keep_fd >= 0)
+		nono_strv_push_owned(set, xasprintf("NONO_HISTORY_FD=%d", NONO_KEEP_FD));
+	if (plan->proxy.pid > 0) {
+		static const char *const vars[] = {"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"};
+
+		for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+			nono_strv_push_owned(set, xasprintf("%s=http://nono:%s@127.0.0.1:%d", vars[i],
+							    plan->proxy.token, plan->proxy.port));
+		nono_strv_push(set, "NO_PROXY=localhost,127.0.0.1,::1");
+		nono_strv_push(set, "no_proxy=localhost,127.0.0.1,::1");
+		nono_strv_push(set, "NODE_USE_ENV_PROXY=1");
+		nono_strv_push_owned(set, xasprintf("NONO_PROXY_TOKEN=%s", plan->proxy.token));
+	}
+	if (plan->shimdir) {
+		/* open_urls: its xdg-open comes before the shims (and the real one) */
+		nono_strv_push_owned(set, xasprintf("PATH=%s%s%s:%s", plan->openurl.dir ? plan->openurl.dir : "",
+						    plan->openurl.dir ? ":" : "", plan->shimdir,
+						    path && *path ? path : "/usr/local/bin:/usr/bin:/bin"));
+		nono_strv_push_owned(set, xasprintf("NONO_SHIM_DIR=%s", plan->shimdir));
+	}
+	if (plan->openurl.dir) {
+		nono_strv_push_owned(set, xasprintf("BROWSER=%s/nono-browser", plan->openurl.dir));
+		nono_strv_push_owned(set, xasprintf("NONO_URL_SOCKET=%s", plan->openurl.sock));
+	}
+}
+
+/* The caller's environment filtered as the profile says, the profile's
+ * set_vars, nono's own variables (which win) and the keystore's secrets
+ * (loaded now: a missing one stops everything). */
+static int
+build_env(struct nono_plan *plan, const struct nono_options *o, struct nono_error *err)
+{
+	struct nono_strv set = {0}, secrets = {0}, all = {0};
+	int r = 0;
+
+	/* the lookup forks a process that loads libsecret, so no other thread
+	 * may be inside the dynamic loader then */
+	if (o->env_creds.n) {
+		nono_sha256_preload_wait();
+		if ((r = nono_keystore_load(&secrets, &o->env_creds, err)) < 0)
+			goto out;
+	}
+	nono_vars(&set, plan);
+	for (size_t i = 0; i < o->env_set.n; i++)
+		nono_strv_push(&all, o->env_set.v[i]);
+	for (size_t i = 0; i < set.n; i++)
+		nono_strv_push(&all, set.v[i]);
+	for (size_t i = 0; i < secrets.n; i++)
+		nono_strv_push(&all, secrets.v[i]);
+	nono_env_build_filtered(&plan->env, environ, all.v, &o->env_allow, &o->env_deny);
+out:
+	nono_keystore_wipe(&all);
+	nono_keystore_wipe(&secrets);
+	nono_strv_free(&set);
+	return r;
+}
+
+/* The supervisor writes where the program may have closed the reading end
+ * (a refusal goes to the program's own stderr, which can be a pipe; nono's
+ * stderr can be one too): such a write must fail with EPIPE, not kill the
+ * supervisor, and with it the session. A handler rather than SIG_IGN, since
+ * execve resets a handler to the default but keeps SIG_IGN: the program
+ * and every helper nono starts get the default SIGPIPE. */
+static void
+sigpipe_noop(int sig)
+{
+	(void)sig;
+}
+
+static void
+survive_sigpipe(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = sigpipe_noop;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* ---- the plan --------------------------------------------------------------- */
+
+/* What the plan takes from the options, and what it borrows. */
+static void
+take_options(struct nono_plan *plan, struct nono_options *o, char **argv, int keep_fd)
+{
+	plan->rollback = nono_options_rollback(o);
+	plan->policy = o->policy;
+	nono_policy_init(&o->policy);
+	plan->openurl = o->openurl;
+	nono_openurl_init(&o->openurl);
+	plan->command = o->extra_read ? "shell" : "run"; /* only nono shell adds its helper */
+	plan->argv = argv;
+	plan->args = o->argv;
+	plan->nargs = o->argc;
+	plan->keep_fd = keep_fd;
+	plan->env_creds = &o->env_creds;
+	plan->hooks = &o->hooks;
+	plan->audit = !o->no_audit;
+	plan->rollback_exclude = &o->rollback_exclude;
+	plan->profile = o->profile;
+	plan->dry_run = o->dry_run;
+	plan->json = o->json;
+	plan->silent = o->silent;
+	plan->verbose = o->verbose;
+}
+
+/* The program, resolved and checked: 127 when it is not found, 126 when it
+ * is not executable or blocked. */
+static int
+program(struct nono_plan *plan, const char *argv0, const char *extra_read, struct nono_error *err)
+{
+	int r;
+
+	if ((r = resolve(&plan->program, argv0, err)) < 0) {
+		plan->exit_status = r == -ENOENT ? 127 : 126;
+		return r;
+	}
+	nono_policy_add_default_groups(&plan->policy);
+	if ((r = check_command(&plan->policy, argv0, plan->program, err)) < 0) {
+		plan->exit_status = 126;
+		return r;
+	}
+	if (extra_read)
+		nono_policy_grant(&plan->policy, extra_read, NONO_ACC_READ, NONO_KIND_FILE, "nono shell", false);
+	return 0;
+}
+
+int
+nono_plan_build(struct nono_plan **out, struct nono_options *o, char **argv, int keep_fd, struct nono_error *err)
+{
+	struct nono_plan *plan = *out = xcalloc(1, sizeof(*plan));
+	int r;
+
+	plan->exit_status = 125;
+	plan->t_start = nono_now_us();
+	take_options(plan, o, argv, keep_fd);
+	if ((r = program(plan, argv[0], o->extra_read, err)) < 0)
+		return r;
+	for (size_t i = 0; !plan->dry_run && i < plan->hooks->n; i++)
+		if ((r = install_hook(plan->hooks->v[i], plan->silent, err)) < 0)
+			return r;
+	if ((r = proxy_mode(plan, o, err)) < 0)
+		return r;
+	/* the proxy is forked before any thread of ours exists */
+	if (r > 0 && !plan->dry_run) {
+		if ((r = nono_proxy_start(&plan->proxy, &plan->policy.proxy_hosts, o->proxy_port, err)) < 0)
+			return r;
+		plan->policy.proxy_port = plan->proxy.port;
+	}
+	plan->t_prep = nono_now_us();
+	/* the audit chain and the journal hash: load libcrypto meanwhile; the
+	 * audit store's files are made while the policy is prepared */
+	if (!plan->dry_run && (plan->audit || plan->rollback))
+		nono_sha256_preload();
+	if (!plan->dry_run && plan->audit)
+		nono_audit_prestart(nono_sys_landlock_abi());
+	if ((r = prepare(plan, o->allow_cwd, err)) < 0)
+		return r;
+	plan->t_spawn = nono_now_us();
+	if (plan->dry_run)
+		return 0;
+	survive_sigpipe();
+	if ((r = build_env(plan, o, err)) < 0)
+		return r;
+	/* Landlock logs denials after exec (ABI 7) for the trail to read where
+	 * the kernel audits: decided before fork, harmless where it doesn't */
+	if (plan->audit)
+		nono_sandbox_log_denials(plan->sandbox);
+	return 0;
+}
+
+void
+nono_plan_free(struct nono_plan *plan)
+{
+	struct nono_error err = {0};
+
+	if (!plan)
+		return;
+	nono_audit_prestart_cancel();
+	nono_proxy_stop(&plan->proxy);
+	nono_sha256_preload_wait();
+	nono_supervisor_free(plan->supervisor);
+	nono_audit_close(plan->trail, plan->exit_status, &err);
+	nono_journal_free(&plan->journal);
+	nono_sandbox_free(plan->sandbox);
+	nono_seccomp_free(&plan->filter);
+	if (plan->capfile)
+		unlink(plan->capfile);
+	if (plan->tmpdir)
+		nono_rm_rf(plan->tmpdir);
+	/* its socket's directory too, whatever ended the session */
+	nono_openurl_free(&plan->openurl);
+	nono_keystore_wipe(&plan->env);
+	nono_policy_free(&plan->policy);
+	free(plan->capfile);
+	free(plan->tmpdir);
+	free(plan->refusal);
+	free(plan->shimdir);
+	free(plan->shim);
+	free(plan->program);
+	free(plan);
+}

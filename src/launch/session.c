@@ -1,0 +1,184 @@
+/* session.c - see plan.h: running a plan. The journal begins, the
+ * supervisor is made and the launch's services register their descriptors
+ * with its loop (the kernel's Landlock denials, open_urls), the child is
+ * forked, and the audit trail opens while it confines itself; afterwards
+ * everything is recorded and closed (supervisor side). */
+#include "config.h"
+
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/dl.h"
+#include "base/log.h"
+#include "config/settings.h"
+#include "launch/plan.h"
+
+/* ---- the services -------------------------------------------------------- */
+
+/* Kernel Landlock denials for the audit trail. */
+static void
+on_kernel_audit(void *ctx, int fd, short revents)
+{
+	(void)fd;
+	if (revents & POLLIN)
+		nono_audit_kernel_read(ctx);
+}
+
+/* open_urls: the requests the sandbox's xdg-open makes. */
+static void
+on_openurl(void *ctx, int fd, short revents)
+{
+	struct nono_plan *plan = ctx;
+
+	(void)fd;
+	if (revents & POLLIN)
+		nono_openurl_serve(&plan->openurl, plan->trail);
+}
+
+/* The session's audit trail, opened in the parent while the child confines
+ * itself (spawn's after_fork): its files cost the launch nothing, and a
+ * failure still stops everything before the program runs. */
+static int
+open_audit(void *ctx, pid_t child, struct nono_error *err)
+{
+	struct nono_plan *plan = ctx;
+	struct nono_audit_info info = {
+	    .command = plan->command,
+	    .argv = plan->argv,
+	    .program = plan->program,
+	    .cwd = plan->policy.workdir,
+	    .profile = plan->profile,
+	    .landlock_abi = nono_sandbox_abi(plan->sandbox),
+	};
+	char *caps = nono_plan_capabilities(plan);
+	int r, kfd;
+
+	(void)child;
+	info.capabilities = caps;
+	r = nono_audit_open(&plan->trail, &info, err);
+	free(caps);
+	if (r < 0)
+		return r;
+	nono_supervisor_set_audit(plan->supervisor, plan->trail);
+	if ((kfd = nono_audit_kernel_fd(plan->trail)) >= 0)
+		nono_supervisor_watch(plan->supervisor, kfd, on_kernel_audit, plan->trail);
+	return 0;
+}
+
+/* ---- the rollback journal --------------------------------------------------- */
+
+/* Journal what the writable grants of the launch lose: the user's own
+ * trees, what the flags grant and the working directory; a profile's
+ * grants for the agent's own state (~/.claude) are not. */
+static int
+journal_begin(struct nono_plan *plan, struct nono_error *err)
+{
+	const struct nono_policy *p = &plan->policy;
+	struct nono_strv roots = {0};
+	struct nono_journal_opts o = {0};
+	int r;
+
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct nono_rule *g = &p->rules[i];
+		bool from_profile = strncmp(g->source, "profile:", 8) == 0 || strcmp(g->source, "allow_delete") == 0;
+
+		if (g->user && (g->access & NONO_ACC_WRITE) && (!from_profile || nono_path_under(g->path, p->workdir)))
+			nono_strv_push(&roots, g->path);
+	}
+	o.argv = plan->argv;
+	o.cwd = p->workdir;
+	o.profile = plan->profile;
+	o.max_file = nono_settings() ? nono_settings()->rollback_max_file : 0;
+	o.roots = &roots;
+	o.exclude = plan->rollback_exclude;
+	r = nono_journal_begin(&plan->journal, &o, err);
+	nono_strv_free(&roots);
+	plan->journaling = r == 0;
+	return r;
+}
+
+static void
+journal_end(struct nono_journal *j, int status)
+{
+	int changed = nono_journal_end(j, status);
+
+	if (changed > 0) {
+		log_note("%d path%s changed; review: nono rollback show %s --diff; undo: nono rollback restore %s",
+			 changed, changed == 1 ? "" : "s", j->id, j->id);
+		if (j->n_large)
+			log_warn("%u file%s over the rollback size limit %s recorded but not saved", j->n_large,
+				 j->n_large == 1 ? "" : "s", j->n_large == 1 ? "was" : "were");
+	} else if (changed == 0 && !j->n_failed) {
+		/* nothing to bring back: no session to list */
+		nono_rm_rf(j->dir);
+	}
+	if (j->n_failed)
+		log_warn("rollback: %u operation%s refused because %s state could not be saved", j->n_failed,
+			 j->n_failed == 1 ? " was" : "s were", j->n_failed == 1 ? "its" : "their");
+}
+
+/* ---- the session ---------------------------------------------------------------- */
+
+int
+nono_plan_spawn(struct nono_plan *plan, struct nono_error *err)
+{
+	struct nono_supervisor_cfg cfg = {.policy = &plan->policy, .shim = plan->shim, .sandbox = plan->sandbox};
+	struct nono_spawn *sp = &plan->spawn;
+	int r;
+
+	if (plan->rollback) {
+		if ((r = journal_begin(plan, err)) < 0)
+			return r;
+		cfg.journal = &plan->journal;
+	}
+	plan->supervisor = nono_supervisor_new(&cfg);
+	if (plan->openurl.fd >= 0)
+		nono_supervisor_watch(plan->supervisor, plan->openurl.fd, on_openurl, plan);
+	sp->path = plan->program;
+	sp->argv = plan->argv;
+	sp->envp = plan->env.v;
+	sp->cwd = plan->policy.workdir;
+	sp->sandbox = plan->sandbox;
+	sp->seccomp = &plan->filter;
+	sp->drop_caps = geteuid() == 0;
+	sp->pid_ns = !plan->policy.host_pids;
+	sp->keep_fd = plan->keep_fd;
+	if (plan->audit) {
+		sp->after_fork = open_audit;
+		sp->after_fork_ctx = plan;
+	}
+	/* libcrypto may still be loading: the first digest waits for it (the
+	 * exec's audit record is written after the answer), the child never
+	 * needs it */
+	return nono_spawn_start(sp, plan->supervisor, err);
+}
+
+int
+nono_plan_finish(struct nono_plan *plan, struct nono_error *err)
+{
+	struct nono_error aerr = {0};
+	int status = 125;
+
+	if (!plan->spawn.sv) {
+		/* nothing was started */
+		if (err->code)
+			nono_print_error(err);
+	} else if (nono_spawn_finish(&plan->spawn, &status, err) < 0) {
+		status = nono_spawn_exit_code(err);
+		nono_print_error(err);
+	}
+	plan->exit_status = status;
+	nono_supervisor_free(plan->supervisor);
+	plan->supervisor = NULL;
+	if (plan->journaling)
+		journal_end(&plan->journal, status);
+	if (nono_audit_close(plan->trail, status, &aerr) < 0)
+		nono_print_error(&aerr);
+	plan->trail = NULL;
+	log_debug("timing: parse %.0f us, prepare %.0f us, fork to exec %.0f us, run and clean-up %.0f us",
+		  plan->t_prep - plan->t_start, plan->t_spawn - plan->t_prep, plan->spawn.t_exec,
+		  nono_now_us() - plan->t_spawn - plan->spawn.t_exec);
+	return status;
+}

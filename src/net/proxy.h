@@ -1,0 +1,39 @@
+/* proxy.h - proxy mode (--allow-domain, --network-profile): the sandbox may
+ * open TCP connections only to a filtering HTTP proxy on loopback, which
+ * tunnels (CONNECT) or forwards (absolute-form HTTP) to the allowed hosts
+ * and refuses the rest with 403 (supervisor side). */
+#ifndef NONO_PROXY_H
+#define NONO_PROXY_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "base/error.h"
+#include "base/util.h"
+
+struct nono_proxy {
+	pid_t pid;	/* the proxy process, 0 when none runs */
+	int port;	/* on 127.0.0.1 */
+	char token[33]; /* the per-session password (user "nono") */
+};
+
+/* Add an --allow-domain entry to hosts: "host", "*.suffix", or either with
+ * an http(s):// prefix. Entries with a path or a port are refused (they
+ * would need TLS interception). 0 or -EINVAL with err set. */
+int nono_proxy_add_host(struct nono_strv *hosts, const char *entry, const char *source, struct nono_error *err);
+/* Add the hosts of a network profile (minimal, developer, claude-code,
+ * codex, opencode, enterprise). -ENOENT with err set for an unknown name. */
+int nono_proxy_add_profile(struct nono_strv *hosts, const char *name, struct nono_error *err);
+/* The network profiles' names, NULL-terminated (help and completion). */
+extern const char *const nono_network_profiles[];
+/* Whether host is allowed: an exact entry, or "*.x" for a subdomain of x
+ * (not x itself). host is compared without case and without a final dot. */
+bool nono_proxy_host_allowed(const struct nono_strv *hosts, const char *host);
+
+/* Start the proxy on 127.0.0.1:port (0: any free port) for hosts; it dies
+ * with the supervisor. Call before any other thread exists. */
+int nono_proxy_start(struct nono_proxy *px, const struct nono_strv *hosts, int port, struct nono_error *err);
+/* Stop it and wait for it. */
+void nono_proxy_stop(struct nono_proxy *px);
+
+#endif

@@ -1,0 +1,890 @@
+/* policy.c - see policy.h (supervisor side). */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "base/vars.h"
+#include "policy/groups.h"
+#include "policy/policy.h"
+
+#define CARVE_MAX_DEPTH 32
+
+void
+nono_policy_init(struct nono_policy *p)
+{
+	memset(p, 0, sizeof(*p));
+}
+
+static void
+rule_free(struct nono_rule *r)
+{
+	free(r->path);
+	free(r->given);
+	free(r->source);
+}
+
+void
+nono_policy_free(struct nono_policy *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n_reqs; i++) {
+		free(p->reqs[i].given);
+		free(p->reqs[i].source);
+	}
+	free(p->reqs);
+	for (size_t i = 0; i < p->n_rules; i++)
+		rule_free(&p->rules[i]);
+	free(p->rules);
+	for (size_t i = 0; i < p->n_denies; i++) {
+		free(p->denies[i].path);
+		free(p->denies[i].given);
+		free(p->denies[i].group);
+	}
+	free(p->denies);
+	for (size_t i = 0; i < p->n_carves; i++) {
+		free(p->carves[i].path);
+		free(p->carves[i].source);
+		nono_strv_free(&p->carves[i].around);
+	}
+	free(p->carves);
+	nono_strv_free(&p->groups);
+	nono_strv_free(&p->bypass);
+	nono_strv_free(&p->bypass_canon);
+	nono_strv_free(&p->allow_cmds);
+	nono_strv_free(&p->block_cmds);
+	nono_strv_free(&p->proxy_hosts);
+	nono_strv_free(&p->extra_deny);
+	nono_strv_free(&p->delete_paths);
+	nono_strv_free(&p->exclude_groups);
+	nono_strv_free(&p->unix_sockets);
+	nono_strv_free(&p->warnings);
+	nono_strv_free(&p->memo);
+	free(p->workdir);
+	free(p->tmpdir);
+	memset(p, 0, sizeof(*p));
+}
+
+void
+nono_policy_grant(struct nono_policy *p, const char *path, unsigned access, enum nono_kind kind, const char *source,
+		  bool user)
+{
+	struct nono_request *r;
+
+	p->reqs = xrealloc(p->reqs, (p->n_reqs + 1) * sizeof(*p->reqs));
+	r = &p->reqs[p->n_reqs++];
+	r->given = xstrdup(path);
+	r->source = xstrdup(source);
+	r->access = access;
+	r->kind = kind;
+	r->user = user;
+}
+
+int
+nono_policy_add_group(struct nono_policy *p, const char *name, struct nono_error *err)
+{
+	if (!nono_group_find(name))
+		return nono_error_set(err, -ENOENT, "unknown policy group '%s'", name);
+	if (!nono_strv_contains(&p->groups, name))
+		nono_strv_push(&p->groups, name);
+	return 0;
+}
+
+void
+nono_policy_add_default_groups(struct nono_policy *p)
+{
+	for (size_t i = 0; nono_default_groups[i]; i++)
+		nono_policy_add_group(p, nono_default_groups[i], NULL);
+}
+
+static void
+add_rule(struct nono_policy *p, const char *path, const char *given, const char *source, unsigned access, bool is_file,
+	 bool carved, bool user)
+{
+	struct nono_rule *r;
+
+	/* merge with an identical path from the same kind of origin */
+	for (size_t i = 0; i < p->n_rules; i++) {
+		r = &p->rules[i];
+		if (strcmp(r->path, path) == 0 && r->is_file == is_file) {
+			r->access |= access;
+			r->user = r->user || user;
+			return;
+		}
+	}
+	p->rules = xrealloc(p->rules, (p->n_rules + 1) * sizeof(*p->rules));
+	r = &p->rules[p->n_rules++];
+	r->path = xstrdup(path);
+	r->given = xstrdup(given ? given : path);
+	r->source = xstrdup(source);
+	r->access = access;
+	r->is_file = is_file;
+	r->carved = carved;
+	r->user = user;
+}
+
+static void
+add_deny(struct nono_policy *p, const char *canon, const char *given, const char *group, const char *desc,
+	 bool readable)
+{
+	struct nono_deny *d;
+
+	for (size_t i = 0; i < p->n_denies; i++)
+		if (strcmp(p->denies[i].path, canon) == 0)
+			return;
+	p->denies = xrealloc(p->denies, (p->n_denies + 1) * sizeof(*p->denies));
+	d = &p->denies[p->n_denies++];
+	d->path = xstrdup(canon);
+	d->len = strlen(canon);
+	d->given = xstrdup(given);
+	d->group = xstrdup(group);
+	d->description = desc;
+	d->readable = readable;
+}
+
+static bool
+bypassed(const struct nono_policy *p, const char *canon)
+{
+	for (size_t i = 0; i < p->bypass_canon.n; i++)
+		if (nono_path_under(canon, p->bypass_canon.v[i]))
+			return true;
+	return false;
+}
+
+const struct nono_deny *
+nono_policy_sensitive(const struct nono_policy *p, const char *canon)
+{
+	size_t pl = strlen(canon);
+	const struct nono_deny *own = NULL;
+
+	for (size_t i = 0; i < p->n_denies; i++) {
+		const struct nono_deny *d = &p->denies[i];
+
+		/* the common case, no match, costs one length compare and a memcmp */
+		if (d->len > pl || memcmp(canon, d->path, d->len) != 0)
+			continue;
+		if (canon[d->len] != '\0' && canon[d->len] != '/' && d->len > 1)
+			continue;
+		if (d->readable) {
+			/* a fully denied path inside nono's own files wins */
+			if (!own)
+				own = d;
+			continue;
+		}
+		if (!bypassed(p, canon))
+			return d;
+	}
+	return own;
+}
+
+bool
+nono_policy_deny_own(const struct nono_deny *d)
+{
+	const struct nono_group *g = nono_group_find(d->group);
+
+	return d->readable || (g && g->own);
+}
+
+/* Does deny d keep a grant of access out? nono's own files only keep out
+ * writes: a read-only grant reaches them. */
+static bool
+blocks(const struct nono_deny *d, unsigned access)
+{
+	return !d->readable || (access & (NONO_ACC_WRITE | NONO_ACC_DELETE));
+}
+
+/* the deny at or above canon that keeps a grant of access out, or NULL */
+static const struct nono_deny *
+blocking(const struct nono_policy *p, const char *canon, unsigned access)
+{
+	const struct nono_deny *d = nono_policy_sensitive(p, canon);
+
+	return d && blocks(d, access) ? d : NULL;
+}
+
+/* a deny strictly beneath dir that keeps a grant of access out (and is not
+ * bypassed) */
+static bool
+has_deny_below(const struct nono_policy *p, const char *dir, unsigned access)
+{
+	for (size_t i = 0; i < p->n_denies; i++) {
+		const struct nono_deny *d = &p->denies[i];
+
+		if (strcmp(d->path, dir) != 0 && nono_path_under(d->path, dir) && blocks(d, access) &&
+		    (d->readable || !bypassed(p, d->path)))
+			return true;
+	}
+	return false;
+}
+
+static void
+expand_group_deny(struct nono_policy *p, const struct nono_group *g, const struct nono_vars *v)
+{
+	for (int readable = 0; readable < 2; readable++) {
+		const char *const *list = readable ? g->protect : g->deny;
+
+		for (size_t j = 0; list && list[j]; j++) {
+			char *x = NULL, *abs, *canon;
+
+			if (nono_vars_expand(&x, list[j], v, NULL) < 0)
+				continue;
+			abs = nono_path_absolute(x);
+			canon = nono_path_canonical_memo(abs, NULL, &p->memo);
+			add_deny(p, abs, list[j], g->name, g->description, readable);
+			if (strcmp(abs, canon) != 0)
+				add_deny(p, canon, list[j], g->name, g->description, readable);
+			free(canon);
+			free(abs);
+			free(x);
+		}
+	}
+}
+
+static void
+expand_group_grants(struct nono_policy *p, const struct nono_group *g)
+{
+	char *src = xasprintf("group:%s", g->name);
+	const struct {
+		const char *const *list;
+		unsigned access;
+	} sets[] = {
+	    {g->read, NONO_ACC_READ},
+	    {g->write, NONO_ACC_WRITE},
+	    {g->readwrite, NONO_ACC_RW},
+	};
+
+	for (size_t s = 0; s < 3; s++)
+		for (size_t j = 0; sets[s].list && sets[s].list[j]; j++)
+			nono_policy_grant(p, sets[s].list[j], sets[s].access | g->extra_access, NONO_KIND_AUTO, src,
+					  false);
+	free(src);
+}
+
+/* Split dir into one rule per entry, leaving out sensitive paths. */
+static void
+carve(struct nono_policy *p, struct nono_carve *c, const char *dir, unsigned access, const char *source, int depth)
+{
+	DIR *d;
+	struct dirent *e;
+
+	if (depth > CARVE_MAX_DEPTH)
+		return;
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char *child, *real;
+		const struct nono_deny *dn;
+		struct stat st;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		child = nono_path_join(dir, e->d_name);
+		real = realpath(child, NULL);
+		if (!real || stat(real, &st) < 0) {
+			/* dangling symlink: nothing to grant */
+			free(real);
+			free(child);
+			continue;
+		}
+		if (!nono_path_under(real, c->path)) {
+			/* a symlink out of the grant: the kernel would not follow it
+			 * into a plain grant of dir either */
+		} else if ((dn = blocking(p, child, access)) || (dn = blocking(p, real, access))) {
+			if (!nono_strv_contains(&c->around, dn->path))
+				nono_strv_push(&c->around, dn->path);
+			/* nono's own files: what the grant reads, it still reads */
+			if (dn->readable && (access & NONO_ACC_READ)) {
+				if (!has_deny_below(p, real, NONO_ACC_READ)) {
+					add_rule(p, real, child, source, NONO_ACC_READ, !S_ISDIR(st.st_mode), true,
+						 true);
+					c->n_entries++;
+				} else if (S_ISDIR(st.st_mode)) {
+					carve(p, c, real, NONO_ACC_READ, source, depth + 1);
+				}
+			}
+		} else if (has_deny_below(p, real, access)) {
+			if (S_ISDIR(st.st_mode))
+				carve(p, c, real, access, source, depth + 1);
+		} else {
+			add_rule(p, real, child, source, access, !S_ISDIR(st.st_mode), true, true);
+			c->n_entries++;
+		}
+		free(real);
+		free(child);
+	}
+	closedir(d);
+}
+
+/* The directory form of a single-file grant, as the user would write it. */
+static const char *
+dir_form(const struct nono_request *r)
+{
+	bool flag = strncmp(r->source, "--", 2) == 0;
+	unsigned a = r->access & NONO_ACC_RW;
+
+	if (a == NONO_ACC_READ)
+		return flag ? "--read" : "the profile key filesystem.read";
+	if (a == NONO_ACC_WRITE)
+		return flag ? "--write" : "the profile key filesystem.write";
+	return flag ? "--allow" : "the profile key filesystem.allow";
+}
+
+static int
+resolve_request(struct nono_policy *p, const struct nono_request *r, const struct nono_vars *v, struct nono_error *err)
+{
+	char *x = NULL, *canon = NULL;
+	bool exists;
+	struct stat st;
+	const struct nono_deny *dn;
+	bool is_file;
+	int ret = 0;
+
+	if (nono_vars_expand(&x, r->given, v, err) < 0) {
+		if (!r->user) {
+			nono_error_clear(err);
+			return 0;
+		}
+		return err->code;
+	}
+	canon = nono_path_canonical_memo(x, &exists, &p->memo);
+	if (!exists || stat(canon, &st) < 0) {
+		/* a flag naming nothing is worth a warning; a profile's optional
+		 * paths (~/.vscode on a machine without VS Code) only at -v */
+		if (r->user && strncmp(r->source, "profile:", 8) != 0)
+			nono_strv_push_owned(
+			    &p->warnings, xasprintf("%s %s: no such file or directory; skipped", r->source, r->given));
+		else if (r->user)
+			log_info("%s %s: no such file or directory; skipped", r->source, r->given);
+		goto out;
+	}
+	is_file = !S_ISDIR(st.st_mode);
+	if (r->user && r->kind == NONO_KIND_FILE && !is_file) {
+		ret = nono_error_set(err, -EISDIR, "%s %s: is a directory", r->source, r->given);
+		nono_error_hint(err, "use %s for a directory", dir_form(r));
+		goto out;
+	}
+	dn = nono_policy_sensitive(p, canon);
+	if (!dn || dn->readable) {
+		/* the path as written may be a sensitive symlink */
+		char *abs = nono_path_absolute(x);
+		const struct nono_deny *as_written = nono_policy_sensitive(p, abs);
+
+		if (as_written && (!dn || !as_written->readable))
+			dn = as_written;
+		free(abs);
+	}
+	/* nono's own files may be read, never written */
+	if (dn && !blocks(dn, r->access))
+		dn = NULL;
+	if (dn && dn->readable) {
+		if (r->user) {
+			char *disp = nono_path_display(dn->path);
+
+			ret = nono_error_set(err, -EACCES,
+					     "refusing %s %s: it is inside nono's own files %s (group %s), which no "
+					     "sandbox may write",
+					     r->source, r->given, disp, dn->group);
+			nono_error_hint(err, "edit them outside the sandbox; %s %s grants read only",
+					is_file ? "--read-file" : "--read", r->given);
+			free(disp);
+		}
+		goto out;
+	}
+	if (dn) {
+		if (r->user) {
+			char *disp = nono_path_display(dn->path);
+
+			ret = nono_error_set(err, -EACCES, "refusing %s %s: it is inside sensitive path %s (%s: %s)",
+					     r->source, r->given, disp, dn->group, dn->description);
+			if (strcmp(dn->group, "nono_state") == 0)
+				nono_error_hint(err, "nono's own state is never granted; grant a narrower path");
+			else
+				nono_error_hint(err, "if you really mean it, add --bypass-protection %s", r->given);
+			free(disp);
+		}
+		goto out;
+	}
+	add_rule(p, canon, r->given, r->source, r->access, is_file, false, r->user);
+out:
+	free(canon);
+	free(x);
+	return ret;
+}
+
+static int
+check_bypasses(struct nono_policy *p, struct nono_error *err)
+{
+	for (size_t i = 0; i < p->bypass_canon.n; i++) {
+		const char *b = p->bypass_canon.v[i];
+		bool paired = false;
+
+		/* nono's own state (the audit trail) is never exposed, nor are its
+		 * own files (configuration, profiles, hook) ever writable */
+		for (size_t j = 0; j < p->n_denies; j++) {
+			const struct nono_deny *dn = &p->denies[j];
+			char *d;
+
+			if (!nono_policy_deny_own(dn) ||
+			    !(nono_path_under(dn->path, b) || nono_path_under(b, dn->path)))
+				continue;
+			d = nono_path_display(dn->path);
+			if (dn->readable) {
+				nono_error_set(
+				    err, -EACCES,
+				    "--bypass-protection %s: it would reach nono's own files %s (configuration, "
+				    "profiles, hook script); no bypass makes them writable",
+				    p->bypass.v[i], d);
+				nono_error_hint(err, "grant a narrower path; a read grant reads them without a bypass");
+			} else {
+				nono_error_set(err, -EACCES,
+					       "--bypass-protection %s: it would expose nono's state directory %s "
+					       "(audit trail, rollback store); that is never granted",
+					       p->bypass.v[i], d);
+				nono_error_hint(err,
+						"grant a narrower path; the audit commands run outside the sandbox");
+			}
+			free(d);
+			return err->code;
+		}
+
+		for (size_t j = 0; j < p->n_rules && !paired; j++) {
+			const struct nono_rule *r = &p->rules[j];
+
+			paired = r->user && (nono_path_under(r->path, b) || nono_path_under(b, r->path));
+		}
+		if (!paired) {
+			nono_error_set(err, -EINVAL, "--bypass-protection %s: no grant covers it", p->bypass.v[i]);
+			nono_error_hint(err, "pair it with a grant, e.g. --read-file %s", p->bypass.v[i]);
+			return err->code;
+		}
+		log_debug("bypass-protection %s", b);
+	}
+	return 0;
+}
+
+static void
+carve_rules(struct nono_policy *p)
+{
+	size_t n = p->n_rules;
+	struct nono_rule *old = p->rules;
+
+	p->rules = NULL;
+	p->n_rules = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct nono_rule *r = &old[i];
+		struct nono_carve *c;
+
+		if (r->is_file || !has_deny_below(p, r->path, r->access)) {
+			add_rule(p, r->path, r->given, r->source, r->access, r->is_file, r->carved, r->user);
+			continue;
+		}
+		p->carves = xrealloc(p->carves, (p->n_carves + 1) * sizeof(*p->carves));
+		c = &p->carves[p->n_carves++];
+		memset(c, 0, sizeof(*c));
+		c->path = xstrdup(r->path);
+		c->source = xstrdup(r->source);
+		carve(p, c, r->path, r->access, r->source, 0);
+	}
+	for (size_t i = 0; i < n; i++)
+		rule_free(&old[i]);
+	free(old);
+}
+
+static void
+add_git_rules(struct nono_policy *p)
+{
+	size_t n = p->n_rules;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct nono_rule *r = &p->rules[i];
+		struct stat st;
+		char *git, *src;
+
+		if (!r->user || r->is_file || r->carved || !(r->access & NONO_ACC_WRITE) ||
+		    (r->access & NONO_ACC_DELETE))
+			continue;
+		git = nono_path_join(r->path, ".git");
+		if (lstat(git, &st) == 0 && S_ISDIR(st.st_mode) && !nono_policy_sensitive(p, git)) {
+			src = xasprintf("git metadata (%s)", r->source);
+			add_rule(p, git, git, src, r->access | NONO_ACC_DELETE, false, false, false);
+			free(src);
+		}
+		free(git);
+	}
+}
+
+/* Landlock unions the rights of every rule above a path, so a group rule
+ * beneath another rule that already grants all it grants adds nothing but
+ * a syscall at launch. Rules from flags stay, so the banner can name them. */
+static void
+prune_redundant(struct nono_policy *p)
+{
+	bool *drop = xcalloc(p->n_rules, sizeof(*drop));
+	size_t o = 0;
+
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct nono_rule *r = &p->rules[i];
+
+		for (size_t j = 0; j < p->n_rules && !r->user && !drop[i]; j++) {
+			const struct nono_rule *q = &p->rules[j];
+
+			drop[i] = j != i && !drop[j] && !q->is_file && (r->access & ~q->access) == 0 &&
+				  nono_path_under(r->path, q->path) && strcmp(r->path, q->path) != 0;
+		}
+	}
+	for (size_t i = 0; i < p->n_rules; i++) {
+		if (drop[i])
+			rule_free(&p->rules[i]);
+		else
+			p->rules[o++] = p->rules[i];
+	}
+	p->n_rules = o;
+	free(drop);
+}
+
+/* filesystem.allow_delete entries: deletion beneath a path that a writable
+ * rule already covers (entries outside every writable grant are refused). */
+static int
+add_delete_paths(struct nono_policy *p, const struct nono_vars *v, struct nono_error *err)
+{
+	for (size_t i = 0; i < p->delete_paths.n; i++) {
+		char *x = NULL, *canon;
+		bool exists;
+		unsigned acc = 0;
+		int r;
+
+		if ((r = nono_vars_expand(&x, p->delete_paths.v[i], v, err)) < 0)
+			return r;
+		canon = nono_path_canonical(x, &exists);
+		free(x);
+		if (!exists || nono_policy_sensitive(p, canon)) {
+			free(canon);
+			continue;
+		}
+		for (size_t j = 0; j < p->n_rules; j++)
+			if (!p->rules[j].is_file && nono_path_under(canon, p->rules[j].path))
+				acc |= p->rules[j].access;
+		/* a grant carved around a sensitive path beneath it still covers
+		 * it: its entries carry the grant's access */
+		for (size_t c = 0; c < p->n_carves && !(acc & NONO_ACC_WRITE); c++)
+			if (nono_path_under(canon, p->carves[c].path))
+				for (size_t j = 0; j < p->n_rules; j++)
+					if (p->rules[j].carved && nono_path_under(p->rules[j].path, p->carves[c].path))
+						acc |= p->rules[j].access;
+		if (!(acc & NONO_ACC_WRITE)) {
+			r = nono_error_set(err, -EINVAL, "allow_delete %s: no writable grant covers it",
+					   p->delete_paths.v[i]);
+			free(canon);
+			return r;
+		}
+		if (has_deny_below(p, canon, NONO_ACC_WRITE | NONO_ACC_DELETE)) {
+			/* grant delete only on the carved entries beneath it */
+			for (size_t j = 0; j < p->n_rules; j++)
+				if (nono_path_under(p->rules[j].path, canon) && (p->rules[j].access & NONO_ACC_WRITE))
+					p->rules[j].access |= NONO_ACC_DELETE;
+		} else {
+			add_rule(p, canon, p->delete_paths.v[i], "allow_delete", (acc & NONO_ACC_RW) | NONO_ACC_DELETE,
+				 false, false, true);
+		}
+		free(canon);
+	}
+	return 0;
+}
+
+int
+nono_policy_finalize(struct nono_policy *p, struct nono_error *err)
+{
+	struct nono_vars v;
+	int r = 0;
+	size_t n_user_reqs = p->n_reqs;
+	struct nono_request *user_reqs = p->reqs;
+
+	if (!p->workdir) {
+		char *cwd = getcwd(NULL, 0);
+
+		p->workdir = cwd ? cwd : xstrdup("/");
+	}
+	nono_vars_from_env(&v, p->workdir, p->tmpdir);
+
+	/* groups.exclude wins over include (required groups were refused) */
+	for (size_t i = 0; i < p->groups.n;) {
+		if (nono_strv_contains(&p->exclude_groups, p->groups.v[i])) {
+			free(p->groups.v[i]);
+			memmove(&p->groups.v[i], &p->groups.v[i + 1], (p->groups.n - i) * sizeof(char *));
+			p->groups.n--;
+		} else {
+			i++;
+		}
+	}
+	for (size_t i = 0; i < p->groups.n; i++)
+		expand_group_deny(p, nono_group_find(p->groups.v[i]), &v);
+	for (size_t i = 0; i < p->extra_deny.n; i++) {
+		char *x = NULL, *abs, *canon;
+
+		if ((r = nono_vars_expand(&x, p->extra_deny.v[i], &v, err)) < 0)
+			return r;
+		abs = nono_path_absolute(x);
+		canon = nono_path_canonical_memo(abs, NULL, &p->memo);
+		add_deny(p, abs, p->extra_deny.v[i], "filesystem.deny", "denied by the profile", false);
+		if (strcmp(abs, canon) != 0)
+			add_deny(p, canon, p->extra_deny.v[i], "filesystem.deny", "denied by the profile", false);
+		free(canon);
+		free(abs);
+		free(x);
+	}
+
+	/* group grants first, then the flags, so sources read naturally */
+	p->reqs = NULL;
+	p->n_reqs = 0;
+	for (size_t i = 0; i < p->groups.n; i++)
+		expand_group_grants(p, nono_group_find(p->groups.v[i]));
+	for (size_t i = 0; i < n_user_reqs; i++) {
+		nono_policy_grant(p, user_reqs[i].given, user_reqs[i].access, user_reqs[i].kind, user_reqs[i].source,
+				  user_reqs[i].user);
+		free(user_reqs[i].given);
+		free(user_reqs[i].source);
+	}
+	free(user_reqs);
+
+	for (size_t i = 0; i < p->bypass.n; i++) {
+		char *x = NULL;
+
+		if ((r = nono_vars_expand(&x, p->bypass.v[i], &v, err)) < 0)
+			return r;
+		nono_strv_push_owned(&p->bypass_canon, nono_path_canonical(x, NULL));
+		free(x);
+	}
+	for (size_t i = 0; i < p->n_reqs; i++)
+		if ((r = resolve_request(p, &p->reqs[i], &v, err)) < 0)
+			return r;
+	if ((r = check_bypasses(p, err)) < 0)
+		return r;
+	for (size_t i = 0; i < p->unix_sockets.n; i++) {
+		char *x = NULL;
+
+		if ((r = nono_vars_expand(&x, p->unix_sockets.v[i], &v, err)) < 0)
+			return r;
+		free(p->unix_sockets.v[i]);
+		p->unix_sockets.v[i] = nono_path_canonical(x, NULL);
+		free(x);
+	}
+	carve_rules(p);
+	prune_redundant(p);
+	add_git_rules(p);
+	if (p->allow_delete)
+		for (size_t i = 0; i < p->n_rules; i++)
+			if (p->rules[i].user && (p->rules[i].access & NONO_ACC_WRITE))
+				p->rules[i].access |= NONO_ACC_DELETE;
+	if ((r = add_delete_paths(p, &v, err)) < 0)
+		return r;
+	p->finalized = true;
+	return 0;
+}
+
+const char *
+nono_op_name(enum nono_op op)
+{
+	switch (op) {
+	case NONO_OP_READ:
+		return "read";
+	case NONO_OP_WRITE:
+		return "write";
+	case NONO_OP_DELETE:
+		return "delete";
+	}
+	return "?";
+}
+
+int
+nono_op_parse(const char *s, enum nono_op *out)
+{
+	if (strcmp(s, "read") == 0)
+		*out = NONO_OP_READ;
+	else if (strcmp(s, "write") == 0)
+		*out = NONO_OP_WRITE;
+	else if (strcmp(s, "delete") == 0)
+		*out = NONO_OP_DELETE;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+const char *
+nono_access_str(unsigned a)
+{
+	static const char *const names[] = {
+	    "none", "read", "write", "read+write", "delete", "read+delete", "write+delete", "read+write+delete",
+	};
+
+	return names[a & 7];
+}
+
+/* union of the rights of every rule covering q (file rules only when exact) */
+static unsigned
+covering(const struct nono_policy *p, const char *q, bool dirs_only, unsigned need, const struct nono_rule **best,
+	 const struct nono_rule **closest)
+{
+	unsigned acc = 0;
+	size_t best_len = 0, closest_len = 0;
+
+	*best = *closest = NULL;
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct nono_rule *r = &p->rules[i];
+		bool hit = r->is_file ? (!dirs_only && strcmp(r->path, q) == 0) : nono_path_under(q, r->path);
+		size_t len = strlen(r->path);
+
+		if (!hit)
+			continue;
+		acc |= r->access;
+		if ((r->access & need) == need && len >= best_len) {
+			*best = r;
+			best_len = len;
+		}
+		if (len >= closest_len) {
+			*closest = r;
+			closest_len = len;
+		}
+	}
+	return acc;
+}
+
+int
+nono_policy_check(const struct nono_policy *p, const char *path, enum nono_op op, struct nono_verdict *out)
+{
+	bool exists;
+	char *q, *target;
+	unsigned need, acc;
+	const struct nono_rule *best, *closest;
+	bool dirs_only = false;
+	struct stat st;
+	bool is_dir;
+
+	memset(out, 0, sizeof(*out));
+	out->path = nono_path_canonical(path, &exists);
+	is_dir = exists && stat(out->path, &st) == 0 && S_ISDIR(st.st_mode);
+	out->deny = nono_policy_sensitive(p, out->path);
+	if (!out->deny) {
+		char *abs = nono_path_absolute(path);
+
+		out->deny = nono_policy_sensitive(p, abs);
+		free(abs);
+	}
+	/* nono's own files: read as any other path, never written */
+	if (out->deny && out->deny->readable) {
+		if (op != NONO_OP_READ) {
+			out->reason = NONO_WHY_OWN;
+			return 0;
+		}
+		out->deny = NULL;
+	}
+	if (out->deny) {
+		out->reason = NONO_WHY_SENSITIVE;
+		/* a bypass alone grants nothing: name the grant it must come with */
+		out->suggest = xasprintf("%s %s --bypass-protection %s",
+					 is_dir ? (op == NONO_OP_READ ? "--read" : "--allow")
+						: (op == NONO_OP_READ ? "--read-file" : "--allow-file"),
+					 path, path);
+		return 0;
+	}
+	switch (op) {
+	case NONO_OP_READ:
+		need = NONO_ACC_READ;
+		q = xstrdup(out->path);
+		break;
+	case NONO_OP_WRITE:
+		need = NONO_ACC_WRITE;
+		q = exists ? xstrdup(out->path) : nono_path_dirname(out->path);
+		break;
+	default:
+		need = NONO_ACC_DELETE;
+		q = nono_path_dirname(out->path);
+		dirs_only = true;
+		break;
+	}
+	acc = covering(p, q, dirs_only, need, &best, &closest);
+	free(q);
+	if ((acc & need) == need) {
+		out->allowed = true;
+		out->reason = NONO_WHY_GRANTED;
+		out->rule = best;
+		return 0;
+	}
+	out->rule = closest;
+	if (closest) {
+		out->reason = NONO_WHY_INSUFFICIENT;
+	} else {
+		out->reason = NONO_WHY_NOT_GRANTED;
+		for (size_t i = 0; i < p->n_carves; i++)
+			if (nono_path_under(out->path, p->carves[i].path)) {
+				out->reason = NONO_WHY_CARVED;
+				out->carve = &p->carves[i];
+			}
+	}
+	if (op == NONO_OP_DELETE && (acc & NONO_ACC_WRITE)) {
+		out->suggest = xstrdup("--allow-delete");
+		return 0;
+	}
+	/* deletion is a right of the parent directory, whatever the entry is */
+	if (op == NONO_OP_DELETE)
+		target = nono_path_dirname(out->path);
+	else
+		target = exists ? xstrdup(out->path) : nono_path_dirname(out->path);
+	if (exists && !is_dir && op != NONO_OP_DELETE)
+		out->suggest = xasprintf("%s %s", op == NONO_OP_READ ? "--read-file" : "--allow-file", target);
+	else
+		out->suggest = xasprintf("%s %s%s", op == NONO_OP_READ ? "--read" : "--allow", target,
+					 op == NONO_OP_DELETE ? " --allow-delete" : "");
+	free(target);
+	return 0;
+}
+
+void
+nono_verdict_free(struct nono_verdict *v)
+{
+	free(v->path);
+	free(v->suggest);
+	memset(v, 0, sizeof(*v));
+}
+
+static bool
+cmd_match(const char *pattern, const char *base)
+{
+	size_t n = strlen(pattern);
+
+	if (n && pattern[n - 1] == '*')
+		return strncmp(pattern, base, n - 1) == 0;
+	return strcmp(pattern, base) == 0;
+}
+
+bool
+nono_policy_command_blocked(const struct nono_policy *p, const char *argv0, const char **category)
+{
+	const char *base = strrchr(argv0, '/');
+
+	base = base ? base + 1 : argv0;
+	*category = NULL;
+	if (nono_strv_contains(&p->allow_cmds, base))
+		return false;
+	if (nono_strv_contains(&p->block_cmds, base)) {
+		*category = "blocked by --block-command";
+		return true;
+	}
+	for (size_t i = 0; i < p->groups.n; i++) {
+		const struct nono_group *g = nono_group_find(p->groups.v[i]);
+
+		for (size_t j = 0; g && g->commands && g->commands[j].name; j++)
+			if (cmd_match(g->commands[j].name, base)) {
+				*category = g->commands[j].category;
+				return true;
+			}
+	}
+	return false;
+}

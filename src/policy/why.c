@@ -1,0 +1,128 @@
+/* why.c - see why.h (supervisor side; the shell's builtin runs it inside
+ * the sandbox). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "base/log.h"
+#include "base/util.h"
+#include "policy/why.h"
+
+static const char *const reason_names[] = {
+    [NONO_WHY_GRANTED] = "granted_path",
+    [NONO_WHY_SENSITIVE] = "sensitive_path",
+    [NONO_WHY_NOT_GRANTED] = "path_not_granted",
+    [NONO_WHY_INSUFFICIENT] = "insufficient_access",
+    [NONO_WHY_CARVED] = "carved_out",
+    [NONO_WHY_OWN] = "nono_own_file",
+};
+
+const char *
+nono_why_reason_name(enum nono_verdict_reason r)
+{
+	return reason_names[r];
+}
+
+static void
+json_str(const char *k, const char *v, bool comma)
+{
+	printf("  \"%s\": ", k);
+	nono_json_string(stdout, v);
+	printf("%s\n", comma ? "," : "");
+}
+
+/* nono_path_display(path), escaped, owned by pool */
+static const char *
+shown(struct nono_strv *pool, const char *path)
+{
+	char *d = nono_path_display(path);
+	const char *e = nono_str_escape_in(pool, d);
+
+	free(d);
+	return e;
+}
+
+/* The verdict for a terminal. PATH may be any bytes (a name the sandbox
+ * made, pasted from its output): every path is escaped. */
+static void
+print_text(const struct nono_verdict *v, enum nono_op op, FILE *f)
+{
+	struct nono_strv pool = {0};
+	const char *disp;
+
+#define E(x) nono_str_escape_in(&pool, (x))
+#define D(x) shown(&pool, (x))
+	fprintf(f, "%s%s%s\n", nono_c(1, v->allowed ? C_GREEN : C_RED), v->allowed ? "ALLOWED" : "DENIED",
+		nono_c(1, C_RESET));
+	fprintf(f, "  Path:       %s\n", E(v->path));
+	fprintf(f, "  Operation:  %s\n", nono_op_name(op));
+	switch (v->reason) {
+	case NONO_WHY_GRANTED:
+		disp = D(v->rule->path);
+		fprintf(f, "  Reason:     granted\n  Granted by: %s (%s)\n  Access:     %s\n", disp, E(v->rule->source),
+			nono_access_str(v->rule->access));
+		break;
+	case NONO_WHY_SENSITIVE:
+		disp = D(v->deny->path);
+		fprintf(f, "  Reason:     sensitive path %s, protected by group '%s' (%s)\n", disp, v->deny->group,
+			v->deny->description);
+		break;
+	case NONO_WHY_INSUFFICIENT:
+		disp = D(v->rule->path);
+		fprintf(f, "  Reason:     insufficient access\n  Closest:    %s (%s, %s)\n", disp,
+			nono_access_str(v->rule->access), E(v->rule->source));
+		break;
+	case NONO_WHY_CARVED:
+		disp = D(v->carve->path);
+		fprintf(f,
+			"  Reason:     not granted: %s (%s) was split around sensitive paths and this entry was "
+			"not there at launch\n",
+			disp, E(v->carve->source));
+		break;
+	case NONO_WHY_NOT_GRANTED:
+		fprintf(f, "  Reason:     no grant covers this path\n");
+		break;
+	case NONO_WHY_OWN:
+		disp = D(v->deny->path);
+		fprintf(f,
+			"  Reason:     nono's own file: %s, protected by group '%s'; a sandbox may read it where a "
+			"grant reaches it, never create, change, rename or delete anything there\n"
+			"  Fix:        none: no flag grants it; edit it outside the sandbox\n",
+			disp, v->deny->group);
+		break;
+	}
+	if (v->suggest && !v->allowed)
+		fprintf(f, "  Fix:        %s%s\n", E(v->suggest),
+			v->reason == NONO_WHY_SENSITIVE ? " (think twice: it is protected for a reason)" : "");
+#undef D
+#undef E
+	nono_strv_free(&pool);
+}
+
+void
+nono_why_print(const struct nono_verdict *v, enum nono_op op, bool json, FILE *f)
+{
+	if (json) {
+		printf("{\n");
+		json_str("status", v->allowed ? "allowed" : "denied", true);
+		json_str("path", v->path, true);
+		json_str("op", nono_op_name(op), true);
+		json_str("reason", reason_names[v->reason], true);
+		if (v->rule) {
+			json_str(v->allowed ? "granted_path" : "closest_path", v->rule->path, true);
+			json_str("access", nono_access_str(v->rule->access), true);
+			json_str("source", v->rule->source, true);
+		}
+		if (v->deny) {
+			json_str("sensitive_path", v->deny->path, true);
+			json_str("group", v->deny->group, true);
+		}
+		if (v->carve)
+			json_str("carved_from", v->carve->path, true);
+		json_str("suggested_flag", v->suggest ? v->suggest : "", false);
+		printf("}\n");
+		return;
+	}
+	print_text(v, op, f);
+}

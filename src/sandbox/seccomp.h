@@ -1,0 +1,52 @@
+/* seccomp.h - the seccomp filters: built with libseccomp in the supervisor
+ * before fork, exported as BPF, loaded by the child (both sides). Only this
+ * module includes <seccomp.h>. */
+#ifndef NONO_SECCOMP_H
+#define NONO_SECCOMP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/error.h"
+
+struct sock_filter;
+
+struct nono_seccomp_opts {
+	bool block_net; /* refuse every non-UNIX socket but TCP, TCP Fast Open */
+	bool journal;	/* send destructive file operations to the supervisor */
+	bool execs;	/* send every exec to the supervisor (the blocklist's strict mode) */
+};
+
+struct nono_seccomp {
+	struct sock_filter *insns;
+	unsigned short len;
+	unsigned n_rules;
+	bool borrowed;
+};
+
+/* Compile with libseccomp (the build-time generator and the tests do). */
+int nono_seccomp_build(struct nono_seccomp *out, const struct nono_seccomp_opts *o, struct nono_error *err);
+/* The same program, compiled at build time (bpf-filters.h): what a launch
+ * uses. The result borrows static storage; nono_seccomp_free is a no-op. */
+void nono_seccomp_prebuilt(struct nono_seccomp *out, const struct nono_seccomp_opts *o);
+/* Child side: load the filter (no_new_privs must be set). 0 or -errno. */
+int nono_seccomp_apply(const struct nono_seccomp *f);
+void nono_seccomp_free(struct nono_seccomp *f);
+
+/* Child side: load f and return the listener fd (or -errno). */
+int nono_seccomp_apply_listener(const struct nono_seccomp *f);
+
+/* The ioctl commands that change inode flags (0-terminated). */
+extern const unsigned long nono_seccomp_attr_ioctls[];
+
+/* libseccomp's number for a syscall on the native ABI or the 32-bit x86
+ * one, -1 where it knows none (the tests check the table against it). */
+int nono_seccomp_resolve(const char *name, bool i386);
+
+/* The native ABI's AUDIT_ARCH_* value (what a notification carries). */
+unsigned int nono_seccomp_arch_native(void);
+/* libseccomp's view: version string and whether user notification works */
+const char *nono_seccomp_version(void);
+bool nono_seccomp_notify_supported(void);
+
+#endif

@@ -1,0 +1,355 @@
+/* mediate.c - see mediate.h: what every handler shares (supervisor side).
+ *
+ * Every argument is read from the program's memory exactly (a fault,
+ * secret memory or a short read refuses the call with EPERM); paths are
+ * resolved in the calling thread's own context (resolve.c); what Landlock
+ * covers is performed on a worker confined by the sandbox's own rules
+ * (executor.c). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "audit/audit.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "sandbox/syscalls.h"
+#include "store/journal.h"
+#include "supervisor/blocked.h"
+#include "supervisor/mediate.h"
+#include "supervisor/notify.h"
+
+/* ---- reading the program's memory: exactly, or not at all ---------------- */
+
+int
+nono_mem_read(int pid, unsigned long long addr, void *buf, size_t len)
+{
+	struct iovec local = {buf, len}, remote = {(void *)(uintptr_t)addr, len};
+
+	if (!len)
+		return 0;
+	if (!addr)
+		return -EFAULT;
+	/* a fault, secret memory (memfd_secret) or a short read: refused */
+	return process_vm_readv(pid, &local, 1, &remote, 1, 0) == (ssize_t)len ? 0 : -EPERM;
+}
+
+/* A NUL-terminated string of at most max bytes (with the NUL). 0, -EFAULT
+ * (a NULL pointer), -EPERM (unreadable) or -ENAMETOOLONG. */
+int
+nono_mem_string(int pid, unsigned long long addr, size_t max, char **out)
+{
+	char *buf;
+	size_t got = 0;
+
+	*out = NULL;
+	if (!addr)
+		return -EFAULT;
+	buf = xmalloc(max + 1);
+	while (got < max) {
+		size_t chunk = 4096 - ((addr + got) & 4095);
+		struct iovec local, remote;
+		ssize_t n;
+
+		if (chunk > max - got)
+			chunk = max - got;
+		local = (struct iovec){buf + got, chunk};
+		remote = (struct iovec){(void *)(uintptr_t)(addr + got), chunk};
+		n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+		if (n != (ssize_t)chunk) {
+			free(buf);
+			return -EPERM;
+		}
+		if (memchr(buf + got, '\0', chunk)) {
+			*out = buf;
+			return 0;
+		}
+		got += chunk;
+	}
+	free(buf);
+	return -ENAMETOOLONG;
+}
+
+void
+nono_mem_argv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* The argv array at addr, every string (at most 4096 of them: a longer one
+ * is refused, E2BIG, as the kernel's own limits would). */
+int
+nono_mem_argv(int pid, unsigned long long addr, char ***out)
+{
+	size_t n = 0, cap = 16;
+	char **v;
+	int r = 0;
+
+	*out = NULL;
+	if (!addr) {
+		*out = xcalloc(1, sizeof(char *));
+		return 0;
+	}
+	v = xcalloc(cap + 1, sizeof(*v));
+	for (;;) {
+		unsigned long long p;
+
+		if ((r = nono_mem_read(pid, addr + n * sizeof(p), &p, sizeof(p))) < 0)
+			break;
+		if (!p)
+			break;
+		if (n == 4096) {
+			r = -E2BIG;
+			break;
+		}
+		if (n == cap) {
+			cap *= 2;
+			v = xrealloc(v, (cap + 1) * sizeof(*v));
+		}
+		v[n + 1] = NULL;
+		if ((r = nono_mem_string(pid, p, 128 * 1024, &v[n])) < 0)
+			break;
+		n++;
+	}
+	v[n] = NULL;
+	if (r < 0) {
+		nono_mem_argv_free(v);
+		return r == -EFAULT ? -EPERM : r;
+	}
+	*out = v;
+	return 0;
+}
+
+/* ---- one call ------------------------------------------------------------- */
+
+long long
+nono_call_arg(const struct nono_call *c, int i)
+{
+	return (long long)c->n->args[i];
+}
+
+/* a descriptor argument: the kernel reads an int */
+int
+nono_call_fd(const struct nono_call *c, int i)
+{
+	return (int)c->n->args[i];
+}
+
+long long
+nono_call_dirfd(const struct nono_call *c, int i)
+{
+	return i < 0 ? AT_FDCWD : (long long)(int)c->n->args[i];
+}
+
+int
+nono_call_path(struct nono_call *c, int i, char **out)
+{
+	return nono_mem_string(c->n->pid, c->n->args[i], PATH_MAX, out);
+}
+
+/* the path argument i (with its directory argument d) resolved */
+int
+nono_call_target(struct nono_call *c, struct nono_target *t, int d, int i, unsigned how, unsigned long long resolve)
+{
+	char *path;
+	int r = nono_call_path(c, i, &path);
+
+	if (r == -EFAULT && (how & NONO_RES_EMPTY))
+		r = 0; /* utimensat(fd, NULL, ...): the descriptor itself */
+	else if (r < 0)
+		return r;
+	r = nono_resolve(t, &c->t, nono_call_dirfd(c, d), path ? path : "", how, resolve);
+	free(path);
+	return r;
+}
+
+/* The object of a descriptor argument: a copy of the program's own. */
+int
+nono_call_fd_target(struct nono_call *c, struct nono_target *t, int fd)
+{
+	int r;
+
+	memset(t, 0, sizeof(*t));
+	t->dfd = t->ofd = -1;
+	if ((r = nono_thread_getfd(&c->t, fd)) < 0)
+		return r;
+	t->ofd = r;
+	t->canon = nono_fd_path(r, &t->deleted);
+	return 0;
+}
+
+/* Still waiting for its answer: the thread's /proc objects were its own. */
+bool
+nono_call_alive(const struct nono_call *c)
+{
+	return nono_notif_valid(c->nfd, c->n->id);
+}
+
+void
+nono_call_audit(struct nono_call *c, const char *op, const char *path)
+{
+	c->audit_op = op;
+	free(c->audit_path);
+	c->audit_path = path ? xstrdup(path) : NULL;
+}
+
+/* The rollback journal: canon's prior state before op changes it. 0, or
+ * -errno when it could not be saved (the call is then refused). */
+int
+nono_call_journal(struct nono_call *c, const char *canon, bool tree)
+{
+	int r;
+
+	if (!c->m->journal || !canon)
+		return 0;
+	r = nono_journal_record(c->m->journal, canon, c->sc->name, tree, false);
+	if (r < 0)
+		log_warn("rollback could not save %s before %s: %s; refused", canon, c->sc->name, strerror(-r));
+	return r;
+}
+
+const char *
+nono_procpath(char buf[32], int fd)
+{
+	snprintf(buf, 32, "/proc/self/fd/%d", fd);
+	return buf;
+}
+
+static struct nono_executor *
+executor(struct nono_mediator *m)
+{
+	if (!m->executor && nono_executor_start(&m->executor, m->sandbox) < 0)
+		return NULL;
+	return m->executor;
+}
+
+/* Run j on a confined worker and wait: its result. */
+long
+nono_call_perform(struct nono_call *c, struct nono_job *j)
+{
+	struct nono_executor *ex = executor(c->m);
+
+	if (j->unconfined)
+		return j->fn(j);
+	if (!ex)
+		return -EPERM;
+	return nono_executor_call(ex, j);
+}
+
+/* What a spawned job owns: copies of everything the caller lent it, and
+ * the audit record to write when it is done. */
+struct spawned_ctx {
+	const char *op;
+	char *path;
+	bool meta;
+	int pid;
+};
+
+static void
+nono_job_free_owned(struct nono_job *j)
+{
+	struct spawned_ctx *ctx = j->ctx;
+
+	for (int i = 0; i < 3; i++)
+		if (j->fd[i] >= 0)
+			close(j->fd[i]);
+	for (int i = 0; i < 2; i++)
+		free((char *)j->str[i]);
+	free(j->buf);
+	free((void *)j->addr);
+	if (ctx)
+		free(ctx->path);
+	free(ctx);
+	free(j);
+}
+
+/* Hand j, which may block, to a worker that answers the call itself. */
+void
+nono_call_perform_async(struct nono_call *c, struct nono_job *j, bool answer_fd)
+{
+	struct nono_executor *ex = executor(c->m);
+	struct nono_job *own = xmalloc(sizeof(*own));
+	struct spawned_ctx *ctx = xcalloc(1, sizeof(*ctx));
+
+	*own = *j;
+	for (int i = 0; i < 3; i++)
+		own->fd[i] = j->fd[i] >= 0 ? fcntl(j->fd[i], F_DUPFD_CLOEXEC, 3) : -1;
+	for (int i = 0; i < 2; i++)
+		own->str[i] = j->str[i] ? xstrdup(j->str[i]) : NULL;
+	own->buf = j->buf ? memcpy(xmalloc(j->len ? j->len : 1), j->buf, j->len) : NULL;
+	own->addr = j->addr ? memcpy(xmalloc(j->addrlen ? j->addrlen : 1), j->addr, j->addrlen) : NULL;
+	own->notify_fd = c->nfd;
+	own->id = c->n->id;
+	own->answer_fd = answer_fd;
+	own->cloexec = c->cloexec;
+	ctx->op = c->audit_op;
+	ctx->path = c->audit_path ? xstrdup(c->audit_path) : NULL;
+	ctx->meta = c->audit_meta;
+	ctx->pid = c->n->pid;
+	own->ctx = ctx;
+	if (!ex || nono_executor_spawn(ex, own) < 0) {
+		own->result = 0;
+		nono_job_free_owned(own);
+		c->kind = NONO_ANS_VALUE;
+		c->val = ex ? -EAGAIN : -EPERM;
+		return;
+	}
+	c->kind = NONO_ANS_DONE;
+}
+
+/* ---- the record of each call, and the workers --------------------------- */
+
+void
+nono_mediator_audit(struct nono_mediator *m, int pid, const char *op, const char *path, bool meta, long long result)
+{
+	if (!m->audit || !op)
+		return;
+	if (meta)
+		nono_audit_meta(m->audit, pid, op, path ? path : "?", result < 0);
+	else if (!strcmp(op, "connect") || !strcmp(op, "sendto") || !strcmp(op, "listen"))
+		nono_audit_socket(m->audit, pid, op, path ? path : "?", result < 0);
+	else if (result >= 0 && path)
+		nono_audit_file_op(m->audit, op, path);
+}
+
+int
+nono_mediator_done_fd(const struct nono_mediator *m)
+{
+	return nono_executor_done_fd(m->executor);
+}
+
+void
+nono_mediator_reap(struct nono_mediator *m)
+{
+	struct nono_job *j;
+
+	while (m->executor && (j = nono_executor_reap(m->executor))) {
+		struct spawned_ctx *ctx = j->ctx;
+
+		if (ctx)
+			nono_mediator_audit(m, ctx->pid, ctx->op, ctx->path, ctx->meta, j->result);
+		nono_job_free_owned(j);
+	}
+}
+
+void
+nono_mediator_release(struct nono_mediator *m)
+{
+	nono_mediator_reap(m);
+	nono_executor_stop(m->executor);
+	m->executor = NULL;
+	nono_blocked_files_free(m->blocked);
+	m->blocked = NULL;
+	free(m->pending.path);
+	nono_mem_argv_free(m->pending.argv);
+	memset(&m->pending, 0, sizeof(m->pending));
+}

@@ -1,0 +1,123 @@
+/* mediate.h - one mediated call, between the supervisor's dispatcher
+ * (supervisor.c) and the handlers of each family of calls (mediate_fs.c,
+ * mediate_open.c, mediate_net.c, mediate_exec.c), with the helpers they
+ * share (mediate.c): the program's memory read exactly, its paths resolved,
+ * the journal, the confined workers. Internal to the supervisor (supervisor
+ * side). */
+#ifndef NONO_MEDIATE_H
+#define NONO_MEDIATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "policy/policy.h"
+#include "supervisor/executor.h"
+#include "supervisor/notify.h"
+#include "supervisor/resolve.h"
+
+struct nono_audit;
+struct nono_blocked_files;
+struct nono_journal;
+struct nono_sandbox;
+struct nono_syscall;
+
+/* What every handler works with: the launch's rules and services, and the
+ * state the supervisor keeps across calls. */
+struct nono_mediator {
+	const struct nono_policy *policy;
+	struct nono_journal *journal;	    /* rollback: NULL when off */
+	struct nono_audit *audit;	    /* the session's audit trail, or NULL (--no-audit) */
+	const char *shim;		    /* the exec shim binary (canonical): always runs, never speaks */
+	pid_t child;			    /* the sandbox's first process */
+	const struct nono_sandbox *sandbox; /* the workers confine themselves with its rules */
+	struct nono_executor *executor;	    /* started at the first operation it performs */
+	struct nono_blocked_files *blocked; /* strict exec: the blocked programs by content, found once */
+	int told_pid;			    /* the last refusal told on a process's stderr */
+	char told_cmd[64];
+	struct { /* an exec's audit record, written after the answer */
+		int pid;
+		char *path, **argv;
+		const char *refused;
+	} pending;
+};
+
+enum nono_answer {
+	NONO_ANS_VALUE,	   /* val: >= 0 the call's result, < 0 -errno */
+	NONO_ANS_FD,	   /* val: a descriptor of the supervisor's, installed as the result */
+	NONO_ANS_CONTINUE, /* exec only: the kernel runs the call as the program made it */
+	NONO_ANS_DONE,	   /* a worker answers (an operation that may block) */
+};
+
+struct nono_call {
+	struct nono_mediator *m;
+	int nfd;
+	const struct nono_notif *n;
+	const struct nono_syscall *sc;
+	struct nono_thread t;
+	enum nono_answer kind;
+	long long val;
+	bool cloexec; /* NONO_ANS_FD: O_CLOEXEC in the program */
+	/* the audit record, written once answered */
+	const char *audit_op;
+	char *audit_path;
+	bool audit_meta; /* chmod, chown, ... (else a file operation) */
+};
+
+/* Handlers: decide and perform c, setting c->kind and c->val. */
+void nono_mediate_meta(struct nono_call *c);
+void nono_mediate_ioctl(struct nono_call *c);
+void nono_mediate_unlink(struct nono_call *c);
+void nono_mediate_rename(struct nono_call *c);
+void nono_mediate_truncate(struct nono_call *c);
+void nono_mediate_open(struct nono_call *c);
+void nono_mediate_create(struct nono_call *c);
+void nono_mediate_link(struct nono_call *c);
+void nono_mediate_connect(struct nono_call *c);
+void nono_mediate_listen(struct nono_call *c);
+void nono_mediate_exec(struct nono_call *c);
+
+/* The program's memory, read exactly: 0, -EFAULT for a NULL pointer,
+ * -EPERM when it cannot be read whole (a fault, secret memory). */
+int nono_mem_read(int pid, unsigned long long addr, void *buf, size_t len);
+/* A NUL-terminated string of at most max bytes: also -ENAMETOOLONG. */
+int nono_mem_string(int pid, unsigned long long addr, size_t max, char **out);
+/* An argv array, every string; free with nono_mem_argv_free. */
+int nono_mem_argv(int pid, unsigned long long addr, char ***out);
+void nono_mem_argv_free(char **v);
+
+/* Arguments by position. */
+long long nono_call_arg(const struct nono_call *c, int i);
+int nono_call_fd(const struct nono_call *c, int i);
+long long nono_call_dirfd(const struct nono_call *c, int i); /* -1: AT_FDCWD */
+int nono_call_path(struct nono_call *c, int i, char **out);
+/* Path argument i with directory argument d, resolved (resolve.h). */
+int nono_call_target(struct nono_call *c, struct nono_target *t, int d, int i, unsigned how,
+		     unsigned long long resolve);
+/* The object of descriptor argument value fd: a copy of the program's. */
+int nono_call_fd_target(struct nono_call *c, struct nono_target *t, int fd);
+/* The call still waits for its answer: checked once per call, after its
+ * paths are resolved (the thread's /proc entries were its own). */
+bool nono_call_alive(const struct nono_call *c);
+void nono_call_audit(struct nono_call *c, const char *op, const char *path);
+/* Journal canon before the call changes it: 0 or -errno (refuse). */
+int nono_call_journal(struct nono_call *c, const char *canon, bool tree);
+/* Run j on a confined worker and wait for its result. */
+long nono_call_perform(struct nono_call *c, struct nono_job *j);
+/* Hand j, which may block, to a worker that answers the call. */
+void nono_call_perform_async(struct nono_call *c, struct nono_job *j, bool answer_fd);
+/* "/proc/self/fd/N" in buf. */
+const char *nono_procpath(char buf[32], int fd);
+
+/* The audit record of a call: op on path, refused when result < 0. */
+void nono_mediator_audit(struct nono_mediator *m, int pid, const char *op, const char *path, bool meta,
+			 long long result);
+/* Readable when a call handed to a worker is done (-1: no worker yet). */
+int nono_mediator_done_fd(const struct nono_mediator *m);
+/* Record the calls the workers finished meanwhile. */
+void nono_mediator_reap(struct nono_mediator *m);
+/* Stop the workers and free what m holds (not what it borrows). */
+void nono_mediator_release(struct nono_mediator *m);
+
+#endif

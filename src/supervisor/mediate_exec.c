@@ -1,0 +1,182 @@
+/* mediate_exec.c - the command blocklist on every exec (strict exec mode):
+ * the program is resolved in the caller's context and checked by its path,
+ * its argv[0], the program the dynamic loader is asked to run, and its
+ * content (a blocked program copied under another name is still refused);
+ * anonymous and deleted files (memfd, O_TMPFILE) are never run. Exec is the
+ * one call the supervisor cannot perform itself: once checked it continues,
+ * and a thread that rewrites the path in that moment wins (docs/SECURITY.md),
+ * which is why the blocklist guards against mistakes and the kernel and the
+ * journal protect the data (supervisor side). */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "base/util.h"
+#include "sandbox/syscalls.h"
+#include "supervisor/blocked.h"
+#include "supervisor/decide.h"
+#include "supervisor/mediate.h"
+
+#ifndef AT_EMPTY_PATH
+#define AT_EMPTY_PATH 0x1000
+#endif
+#define AT_NOFOLLOW 0x100
+
+/* ---- the exec ------------------------------------------------------------------ */
+
+/* one line on the sandboxed process's own stderr */
+static void
+tell_blocked(struct nono_call *c, const char *cmd, const char *category)
+{
+	char line[512], *e = nono_str_escape(cmd);
+	int fd, n;
+
+	n = snprintf(line, sizeof(line),
+		     "nono: command '%s' is blocked (%s); restart nono with --allow-command %s to allow it\n", e,
+		     category, e);
+	free(e);
+	/* the process's own stderr (same file offset) */
+	fd = nono_thread_getfd(&c->t, 2);
+	if (fd >= 0) {
+		ssize_t w = write(fd, line, n > 0 && (size_t)n < sizeof(line) ? (size_t)n : strlen(line));
+
+		(void)w;
+		close(fd);
+	}
+}
+
+static bool
+is_ldso(const char *canon)
+{
+	const char *base = strrchr(canon, '/');
+
+	base = base ? base + 1 : canon;
+	return (strncmp(base, "ld-", 3) == 0 && strstr(base, ".so")) || strcmp(base, "ld.so") == 0;
+}
+
+/* Is the program (obj, canon, argv0) blocked? The category, *name set. */
+static const char *
+blocked(struct nono_call *c, int obj, const char *canon, const char *argv0, const char **name)
+{
+	const char *cat = NULL;
+
+	if (nono_supervisor_exec_decision(c->m->policy, canon, argv0, &cat, name) < 0)
+		return cat;
+	if (!c->m->blocked)
+		c->m->blocked = nono_blocked_files_find(c->m->policy);
+	if ((*name = nono_blocked_files_match(c->m->blocked, obj)))
+		return "a copy of a blocked command";
+	return NULL;
+}
+
+/* ld.so PROGRAM: the program it is asked to run, checked as an exec. */
+static const char *
+blocked_ldso(struct nono_call *c, char **av, const char **name)
+{
+	int i = nono_supervisor_ldso_program(av);
+	struct nono_target t;
+	const char *cat;
+
+	if (i < 0)
+		return NULL;
+	if (nono_resolve(&t, &c->t, AT_FDCWD, av[i], NONO_RES_FOLLOW, 0) < 0)
+		return nono_supervisor_exec_decision(c->m->policy, av[i], av[i], &cat, name) < 0 ? cat : NULL;
+	cat = blocked(c, t.ofd, t.canon ? t.canon : av[i], av[i], name);
+	/* the name may point into t.canon: keep it past the free */
+	if (cat && *name && t.canon && *name >= t.canon && *name < t.canon + strlen(t.canon)) {
+		static char keep[NAME_MAX + 1];
+
+		snprintf(keep, sizeof(keep), "%s", *name);
+		*name = keep;
+	}
+	nono_target_free(&t);
+	return cat;
+}
+
+static void
+refuse(struct nono_call *c, const char *canon, const char *cmd, const char *cat)
+{
+	char exe[PATH_MAX], link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/%d/exe", c->n->pid);
+	n = readlink(link, exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	/* a PATH search meets the same program twice (/bin -> /usr/bin): say
+	 * it once per process; the shim explains it itself */
+	if ((c->n->pid != c->m->told_pid || strcmp(cmd, c->m->told_cmd) != 0) &&
+	    !(c->m->shim && strcmp(exe, c->m->shim) == 0))
+		tell_blocked(c, cmd, cat);
+	c->m->told_pid = c->n->pid;
+	snprintf(c->m->told_cmd, sizeof(c->m->told_cmd), "%s", cmd);
+	log_info("refused exec of %s (%s)", canon, cat);
+	c->kind = NONO_ANS_VALUE;
+	c->val = -EPERM;
+}
+
+void
+nono_mediate_exec(struct nono_call *c)
+{
+	const struct nono_syscall *sc = c->sc;
+	long long flags = sc->flags >= 0 ? nono_call_arg(c, sc->flags) : 0;
+	const char *cat = NULL, *cmd = NULL;
+	struct nono_target t = {.dfd = -1, .ofd = -1};
+	char *path = NULL, **av = NULL;
+	int r;
+
+	c->kind = NONO_ANS_VALUE;
+	if ((r = nono_call_path(c, sc->path, &path)) < 0 ||
+	    (r = nono_mem_argv(c->n->pid, c->n->args[sc->path + 1], &av)) < 0) {
+		c->val = r;
+		if (r == -EPERM)
+			nono_call_audit(c, sc->name, "(an argument the supervisor could not read exactly)");
+		c->audit_meta = true;
+		goto out;
+	}
+	r = nono_resolve(&t, &c->t, nono_call_dirfd(c, sc->dirfd), path,
+			 (flags & AT_NOFOLLOW ? 0 : NONO_RES_FOLLOW) | (flags & AT_EMPTY_PATH ? NONO_RES_EMPTY : 0), 0);
+	if (r < 0) {
+		/* a PATH search tries names that do not exist: the same answer;
+		 * another process's /proc magic links are not followed */
+		c->val = r == -ELOOP ? -EACCES : r;
+		goto out;
+	}
+	if (!nono_call_alive(c)) {
+		c->val = -EINTR;
+		goto out;
+	}
+	if (!t.canon) {
+		/* fexecve of a memfd, an O_TMPFILE or a deleted file: nothing the
+		 * blocklist can name, so nothing strict mode runs */
+		refuse(c, path, path[0] ? path : "(anonymous file)", "an anonymous or deleted file");
+		cat = "an anonymous or deleted file";
+	} else if (c->m->shim && strcmp(t.canon, c->m->shim) == 0) {
+		c->kind = NONO_ANS_CONTINUE;
+	} else if ((cat = blocked(c, t.ofd, t.canon, av[0], &cmd)) ||
+		   (is_ldso(t.canon) && (cat = blocked_ldso(c, av, &cmd)))) {
+		refuse(c, t.canon, cmd, cat);
+	} else {
+		c->kind = NONO_ANS_CONTINUE;
+	}
+	if (c->m->audit && (c->kind == NONO_ANS_CONTINUE || c->val == -EPERM)) {
+		/* written once the caller has its answer */
+		c->m->pending.pid = c->n->pid;
+		c->m->pending.path = xstrdup(t.canon ? t.canon : path);
+		c->m->pending.argv = av;
+		c->m->pending.refused = c->kind == NONO_ANS_VALUE ? cat : NULL;
+		av = NULL;
+	}
+out:
+	nono_target_free(&t);
+	free(path);
+	nono_mem_argv_free(av);
+}
