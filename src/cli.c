@@ -47,6 +47,7 @@ FLAG_SETTER(set_no_audit, l->no_audit)
 FLAG_SETTER(set_block_net, l->policy.block_net)
 FLAG_SETTER(set_allow_delete, l->policy.allow_delete)
 FLAG_SETTER(set_no_pid_ns, l->policy.host_pids)
+FLAG_SETTER(set_trust_override, l->trust_override)
 
 static int
 set_rollback(struct nono_launch *l, const struct nono_optdef *d, const char *val, struct nono_error *err)
@@ -315,6 +316,8 @@ const struct nono_optdef nono_optdefs[] = {
     {"no-audit", 0, false, NULL, NULL, set_no_audit, 0, 0, LAUNCH, "keep no audit trail of this session"},
     {"no-pid-ns", 0, false, NULL, NULL, set_no_pid_ns, 0, 0, LAUNCH,
      "no PID namespace: the host's processes stay visible in /proc"},
+    {"trust-override", 0, false, NULL, NULL, set_trust_override, 0, 0, LAUNCH,
+     "run despite untrusted instruction files (warned, audited; never in production)"},
     {"json", 0, false, NULL, NULL, set_json, 0, 0, NONO_CMD_RUN | NONO_CMD_WHY,
      "machine-readable output (with --dry-run for run)"},
     {"silent", 's', false, NULL, NULL, set_silent, 0, 0, LAUNCH, "print nothing but the program's output"},

@@ -20,6 +20,8 @@ struct nono_launch {
 	struct nono_policy policy;
 	bool silent, dry_run, json, allow_cwd, self;
 	bool no_audit; /* --no-audit: no record of this session */
+	/* --trust-override: untrusted instruction files do not stop the launch (trust.c) */
+	bool trust_override;
 	int verbose;
 	char *shell;
 	char *shell_cmd;	/* nono shell -c LINE */

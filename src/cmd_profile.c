@@ -15,6 +15,7 @@
 #include "groups.h"
 #include "launch.h"
 #include "log.h"
+#include "pack.h"
 #include "profile.h"
 #include "util.h"
 #include "vars.h"
@@ -25,7 +26,7 @@ usage(FILE *f)
 	fprintf(f, "Usage: nono profile COMMAND [ARGS]\n\n"
 		   "Profiles describe a sandbox once, in upstream nono's JSON format.\n\n"
 		   "Commands:\n"
-		   "  list [--json]                    built-in and user profiles, with where each comes from\n"
+		   "  list [--json]                    built-in, user and pack profiles, with where each comes from\n"
 		   "  show NAME|FILE [--json]          the merged profile and the Landlock rules it yields\n"
 		   "  init NAME [--extends X] [--force]  a commented skeleton in the user directory\n"
 		   "  validate NAME|FILE [--json]      check a profile; every problem with line and column\n"
@@ -109,7 +110,7 @@ cmd_list(int argc, char **argv)
 	for (size_t i = 0; nono_builtin_profile_names[i]; i++) {
 		const char *n = nono_builtin_profile_names[i];
 		bool over = nono_strv_contains(&user, n);
-
+		char *pack = over ? NULL : nono_pack_profile_provider(n); /* a pack's profile of that name */
 		const char *path = NULL;
 
 		for (size_t j = 0; over && j < user.n; j++)
@@ -118,7 +119,13 @@ cmd_list(int argc, char **argv)
 		if (json) {
 			printf("%s\n  {\"name\": ", first ? "" : ",");
 			nono_json_string(stdout, n);
-			printf(", \"source\": \"%s\"", over ? "user (overrides built-in)" : "built-in");
+			printf(", \"source\": \"%s\"", over   ? "user (overrides built-in)"
+						       : pack ? "pack (overrides built-in)"
+							      : "built-in");
+			if (pack) {
+				printf(", \"pack\": ");
+				nono_json_string(stdout, pack);
+			}
 			if (path) {
 				printf(", \"path\": ");
 				nono_json_string(stdout, path);
@@ -126,9 +133,12 @@ cmd_list(int argc, char **argv)
 			printf("}");
 		} else if (path) {
 			printf("%-16s user, overrides the built-in (%s)\n", n, path);
+		} else if (pack) {
+			printf("%-16s pack %s, overrides the built-in\n", n, pack);
 		} else {
 			printf("%-16s built-in\n", n);
 		}
+		free(pack);
 		first = false;
 	}
 	for (size_t i = 0; i < user.n; i++) {
@@ -147,6 +157,7 @@ cmd_list(int argc, char **argv)
 		}
 		first = false;
 	}
+	nono_pack_list_profiles(json, &first); /* registry packs: pack:OWNER/NAME */
 	if (json)
 		printf("\n]\n");
 	nono_strv_free(&user);

@@ -27,6 +27,7 @@
 #include "settings.h"
 #include "supervisor.h"
 #include "sys.h"
+#include "trust.h"
 
 extern char **environ;
 
@@ -100,6 +101,7 @@ struct audit_ctx {
 	char **argv;
 	const char *program;
 	struct nono_supervisor *sv;
+	const struct nono_trust_report *trust;
 };
 
 static int open_audit(struct nono_audit **out, struct nono_launch *l, struct nono_prepared *pr, char **argv,
@@ -114,6 +116,8 @@ open_audit_after_fork(void *ctx, pid_t child, struct nono_error *err)
 	(void)child;
 	if (r == 0)
 		c->sv->audit = *c->out;
+	if (r == 0)
+		nono_trust_audit(c->trust, *c->out); /* an instruction-file override is on record */
 	return r;
 }
 
@@ -226,6 +230,7 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	struct audit_ctx actx;
 	struct nono_journal journal = {0};
 	struct nono_proxy proxy = {0};
+	struct nono_trust_report trust = {0};
 	char *program = NULL;
 	int r, status = 125;
 	double t_prep, t_spawn, t_end;
@@ -276,6 +281,11 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 		status = pr.refusal ? 125 : 0;
 		goto out;
 	}
+	/* the instruction files the agent will read: signed, or the launch stops (trust.c) */
+	if (nono_trust_launch(&trust, l, &err) < 0) {
+		nono_print_error(&err);
+		goto out;
+	}
 	survive_sigpipe();
 	/* secrets last before the banner: a missing one stops everything. The
 	 * lookup forks a process that loads libsecret, so no other thread may
@@ -291,6 +301,7 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	if (!l->no_audit && pr.sandbox.abi >= 7)
 		pr.sandbox.restrict_flags |= LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON;
 	nono_launch_banner(l, &pr, "supervised");
+	nono_trust_banner(&trust, l);
 	nono_strv_push_owned(&set, xasprintf("TMPDIR=%s", pr.tmpdir));
 	nono_strv_push_owned(&set, xasprintf("NONO_CAP_FILE=%s", pr.capfile));
 	if (keep_fd >= 0)
@@ -350,7 +361,7 @@ launch(struct nono_launch *l, char **argv, int keep_fd, double t_start)
 	sv.restrict_flags = pr.sandbox.restrict_flags & ~LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON;
 	sp.supervisor = &sv;
 	if (!l->no_audit) {
-		actx = (struct audit_ctx){&audit, l, &pr, argv, program, &sv};
+		actx = (struct audit_ctx){&audit, l, &pr, argv, program, &sv, &trust};
 		sp.after_fork = open_audit_after_fork;
 		sp.after_fork_ctx = &actx;
 	}
@@ -389,6 +400,7 @@ out:
 	nono_keystore_wipe(&env);
 	nono_keystore_wipe(&secrets);
 	nono_strv_free(&set);
+	nono_trust_report_free(&trust);
 	free(program);
 	return status;
 }

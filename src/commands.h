@@ -13,6 +13,13 @@ int nono_cmd_profile(int argc, char **argv);
 int nono_cmd_hooks(int argc, char **argv);
 int nono_cmd_audit(int argc, char **argv);
 int nono_cmd_rollback(int argc, char **argv);
+/* registry packs (cmd_pack.c) and instruction-file trust (cmd_trust.c) */
+int nono_cmd_search(int argc, char **argv);
+int nono_cmd_pull(int argc, char **argv);
+int nono_cmd_list(int argc, char **argv);
+int nono_cmd_update(int argc, char **argv);
+int nono_cmd_remove(int argc, char **argv);
+int nono_cmd_trust(int argc, char **argv);
 
 struct nono_hooks_status;
 /* One warning line each (hints too) for what a status found that nono did

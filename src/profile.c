@@ -13,6 +13,7 @@
 #include "groups.h"
 #include "hooks.h"
 #include "log.h"
+#include "pack.h"
 #include "profile.h"
 #include "proxy.h"
 #include "util.h"
@@ -768,8 +769,14 @@ locate(char **text, char **origin, const char *ref, const char *sibling_dir, str
 {
 	size_t l = strlen(ref);
 	const char *b;
+	int r;
 
 	*text = *origin = NULL;
+	/* registry packs: "pack:OWNER/NAME[/PROFILE]", or an installed OWNER/NAME (pack.c) */
+	if ((r = nono_pack_profile_find(origin, ref, NONO_PACK_BY_REF, err)) != 0) {
+		*text = r > 0 ? read_file(*origin, err) : NULL;
+		return *text ? 0 : err->code;
+	}
 	if (strchr(ref, '/') || (l > 5 && strcmp(ref + l - 5, ".json") == 0) ||
 	    (l > 6 && strcmp(ref + l - 6, ".jsonc") == 0)) {
 		*origin = nono_path_absolute(ref);
@@ -805,6 +812,11 @@ locate(char **text, char **origin, const char *ref, const char *sibling_dir, str
 			return *text ? 0 : err->code;
 		}
 		free(p);
+	}
+	/* a pack's profile of that name: after the user's, before the built-in */
+	if ((r = nono_pack_profile_find(origin, ref, NONO_PACK_BY_NAME, err)) != 0) {
+		*text = r > 0 ? read_file(*origin, err) : NULL;
+		return *text ? 0 : err->code;
 	}
 	b = nono_builtin_profile(ref);
 	if (b) {

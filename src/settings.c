@@ -12,7 +12,8 @@
 #include "settings.h"
 #include "vars.h"
 
-enum { O_PROFILE, O_BANNER, O_COLOR, O_RB_KEEP, O_RB_DAYS, O_RB_MAX, O_AU_KEEP, O_AU_DAYS, O_N };
+enum { O_PROFILE, O_BANNER, O_COLOR, O_RB_KEEP, O_RB_DAYS, O_RB_MAX, O_AU_KEEP, O_AU_DAYS, O_REG_URL, O_REG_CA, O_N };
+_Static_assert(O_N == NONO_CONFIG_KEYS, "one origin per key");
 
 static const struct {
 	const char *section, *name, *help;
@@ -25,6 +26,8 @@ static const struct {
     [O_RB_MAX] = {"rollback", "max_file_size", "larger files are recorded, not saved (e.g. 256M)"},
     [O_AU_KEEP] = {"audit", "keep", "audit sessions kept by cleanup"},
     [O_AU_DAYS] = {"audit", "older_than_days", "audit sessions older than this are removed"},
+    [O_REG_URL] = {"registry", "url", "pack registries, searched in order (https://; repeat or comma-separate)"},
+    [O_REG_CA] = {"registry", "ca_file", "PEM CA bundle that verifies the registries instead of the system's"},
 };
 
 struct parse_ctx {
@@ -159,6 +162,13 @@ handler(void *user, const char *section, const char *name, const char *value)
 	case O_AU_DAYS:
 		ok = parse_long(value, &c->audit_days);
 		break;
+	case O_REG_URL: /* repeatable: each line adds (registry.c checks the URLs) */
+		nono_strv_push(&c->registry_urls, value);
+		break;
+	case O_REG_CA:
+		free(c->registry_ca);
+		c->registry_ca = *value ? xstrdup(value) : NULL;
+		break;
 	}
 	if (!ok) {
 		nono_error_set(ctx->err, -EINVAL, "%s line %d: [%s] %s = '%s': %s", c->path, line, section, name, value,
@@ -212,6 +222,8 @@ nono_config_free(struct nono_config *c)
 {
 	free(c->path);
 	free(c->default_profile);
+	nono_strv_free(&c->registry_urls);
+	free(c->registry_ca);
 	for (int k = 0; k < O_N; k++)
 		free(c->origin[k]);
 	nono_strv_free(&c->warnings);
@@ -223,7 +235,7 @@ nono_cmd_config(int argc, char **argv)
 	struct nono_config c;
 	struct nono_error err = {0};
 	bool json;
-	char v[O_N][64];
+	char v[O_N][512];
 	static const char *const colors[] = {"auto", "always", "never"};
 
 	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
@@ -255,6 +267,11 @@ nono_cmd_config(int argc, char **argv)
 	snprintf(v[O_RB_MAX], 64, "%lld", c.rollback_max_file);
 	snprintf(v[O_AU_KEEP], 64, "%ld", c.audit_keep);
 	snprintf(v[O_AU_DAYS], 64, "%ld", c.audit_days);
+	v[O_REG_URL][0] = '\0';
+	for (size_t i = 0; i < c.registry_urls.n; i++)
+		snprintf(v[O_REG_URL] + strlen(v[O_REG_URL]), sizeof(v[0]) - strlen(v[O_REG_URL]), "%s%s",
+			 i ? ", " : "", c.registry_urls.v[i]);
+	snprintf(v[O_REG_CA], sizeof(v[0]), "%s", c.registry_ca ? c.registry_ca : "");
 	if (json) {
 		printf("{\n  \"file\": ");
 		nono_json_string(stdout, c.path);
