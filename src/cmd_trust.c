@@ -79,7 +79,7 @@ print_files(const struct nono_trust_report *r, const char *base, bool json)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		const struct nono_trust_file *f = &r->files[i];
-		char *d = nono_trust_display(f->path, base);
+		char *disp = nono_trust_display(f->path, base), *d = nono_str_escape(disp);
 
 		if (json) {
 			printf("%s\n    {\"path\": ", i ? "," : "");
@@ -96,6 +96,7 @@ print_files(const struct nono_trust_report *r, const char *base, bool json)
 			nono_fputs_escaped(f->by ? f->by : "", stdout);
 			printf("\n");
 		}
+		free(disp);
 		free(d);
 	}
 }

@@ -374,6 +374,7 @@ struct scan {
 	bool (*readable)(const char *, void *);
 	void *ctx;
 	struct nono_strv seen;
+	char *over; /* a tree too deep or too full to check whole: the scan fails */
 };
 
 static void
@@ -383,9 +384,16 @@ add_file(struct scan *s, const char *path)
 	struct stat st;
 	struct nono_trust_file *f;
 
-	if (!canon || nono_strv_contains(&s->seen, canon) || s->r->n >= MAX_FILES || stat(canon, &st) < 0 ||
-	    !S_ISREG(st.st_mode) || (s->readable && !s->readable(canon, s->ctx))) {
+	if (!canon || nono_strv_contains(&s->seen, canon) || stat(canon, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (s->readable && !s->readable(canon, s->ctx))) {
 		free(canon);
+		return;
+	}
+	if (s->r->n >= MAX_FILES) {
+		if (!s->over)
+			s->over = canon;
+		else
+			free(canon);
 		return;
 	}
 	nono_strv_push(&s->seen, canon);
@@ -398,9 +406,16 @@ add_file(struct scan *s, const char *path)
 static void
 add_tree(struct scan *s, const char *dir, int depth)
 {
-	DIR *d = depth < MAX_DEPTH ? opendir(dir) : NULL;
+	DIR *d = opendir(dir);
 	struct dirent *e;
 	struct nono_strv names = {0};
+
+	if (d && depth >= MAX_DEPTH) {
+		if (!s->over)
+			s->over = xstrdup(dir);
+		closedir(d);
+		return;
+	}
 
 	while (d && (e = readdir(d)))
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, SIDECAR))
@@ -501,7 +516,7 @@ int
 nono_trust_scan(struct nono_trust_report *r, const struct nono_strv *roots, const char *workdir,
 		bool (*readable)(const char *path, void *ctx), void *ctx, struct nono_error *err)
 {
-	struct scan s = {r, readable, ctx, {0}};
+	struct scan s = {r, readable, ctx, {0}, NULL};
 	struct nono_keyring kr = {0};
 	char *dir = workdir ? nono_path_dirname(workdir) : NULL;
 	int rc;
@@ -525,11 +540,21 @@ nono_trust_scan(struct nono_trust_report *r, const struct nono_strv *roots, cons
 		free(dir);
 		dir = next;
 	}
+	if (s.over) {
+		/* what cannot be checked whole is not passed over */
+		rc = nono_error_set(err, -E2BIG,
+				    "instruction files: %s is beyond what nono checks (more than %d files, or %d "
+				    "directories deep)",
+				    s.over, MAX_FILES, MAX_DEPTH);
+		nono_error_hint(err, "grant less (the agent's directories are scanned whole), or --trust-override");
+		goto out;
+	}
 	classify(r, &kr);
 	r->scanned = true;
 out:
 	nono_keyring_free(&kr);
 	nono_strv_free(&s.seen);
+	free(s.over);
 	free(dir);
 	return rc;
 }
@@ -633,6 +658,11 @@ nono_trust_launch(struct nono_trust_report *r, const struct nono_launch *l, stru
 	if (may_enforce(r, &roots, p->workdir))
 		rc = nono_trust_scan(r, &roots, p->workdir, sandbox_reads, (void *)p, err);
 	nono_strv_free(&roots);
+	if (rc == -E2BIG && r->override) {
+		log_warn("%s", err->msg);
+		nono_error_clear(err);
+		rc = 0;
+	}
 	if (rc < 0)
 		return rc;
 	if (r->n_untrusted && !r->override) {
@@ -653,7 +683,8 @@ nono_trust_banner(const struct nono_trust_report *r, const struct nono_launch *l
 			r->n_untrusted == 1 ? "" : "s", r->n_untrusted == 1 ? "es" : "");
 	else
 		fprintf(stderr, "nothing untrusted found");
-	fprintf(stderr, "; never in production%s\n", nono_c(2, C_RESET));
+	fprintf(stderr, "; never in production%s%s\n", l->no_audit ? " (not recorded: --no-audit)" : "",
+		nono_c(2, C_RESET));
 	for (size_t i = 0; i < r->n; i++)
 		if (r->files[i].enforced && !nono_trust_ok(r->files[i].state)) {
 			char *d = nono_trust_display(r->files[i].path, l->policy.workdir);
