@@ -224,7 +224,7 @@ cmd_validate(int argc, char **argv)
 		return 1;
 	}
 	/* a file is checked on its own first, so every problem is listed */
-	if (strchr(ref, '/') || strstr(ref, ".json"))
+	if ((strchr(ref, '/') || strstr(ref, ".json")) && strncmp(ref, "pack:", 5) != 0)
 		path = xstrdup(ref);
 	else {
 		/* the user directory as the loader searches it: .jsonc, then .json */
