@@ -650,12 +650,22 @@ choose_profile(char **out_path, const struct nono_pack *p, const char *profile, 
 	return 1;
 }
 
+static bool
+is_installed(const char *name)
+{
+	char *v = nono_pack_installed_version(name);
+	bool r = v != NULL;
+
+	free(v);
+	return r;
+}
+
 int
 nono_pack_profile_find(char **out_path, const char *ref, enum nono_pack_lookup how, struct nono_error *err)
 {
 	struct nono_pack_ref pr;
 	struct nono_pack p;
-	char profile[128], *provider = NULL, *inst;
+	char profile[128], *provider = NULL;
 	bool explicit_ref;
 	int r;
 
@@ -674,10 +684,8 @@ nono_pack_profile_find(char **out_path, const char *ref, enum nono_pack_lookup h
 		/* "pack:" and no pack reference after it */
 		r = nono_pack_ref_parse(&pr, ref + 5, err);
 		return r < 0 ? r : nono_error_set(err, -EINVAL, "'%s' is not a pack profile reference", ref);
-	} else if (!explicit_ref && !(inst = nono_pack_installed_version(pr.full))) {
+	} else if (!explicit_ref && !is_installed(pr.full)) {
 		return 0; /* "a/b" that is no installed pack: a path */
-	} else if (!explicit_ref) {
-		free(inst);
 	}
 	if ((r = nono_pack_load(&p, pr.full, NULL, true, err)) < 0)
 		return r;
