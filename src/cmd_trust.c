@@ -184,6 +184,35 @@ out:
 	return rc;
 }
 
+/* after init: what in dir would stop a launch now */
+static void
+unsigned_here(const char *dir)
+{
+	struct nono_trust_report r = {0};
+	struct nono_error err = {0};
+	struct nono_strv roots = {0};
+	size_t k = 0;
+
+	nono_strv_push(&roots, dir);
+	if (nono_trust_policy_load(&r, &err) == 0 && nono_trust_scan(&r, &roots, dir, NULL, NULL, &err) == 0) {
+		if (r.n_untrusted)
+			printf("%zu of them here %s not trusted yet; review, then:", r.n_untrusted,
+			       r.n_untrusted == 1 ? "is" : "are");
+		for (size_t i = 0; i < r.n; i++)
+			if (r.files[i].enforced && !nono_trust_ok(r.files[i].state)) {
+				char *d = nono_trust_display(r.files[i].path, dir), *e = nono_str_escape(d);
+
+				printf(" %s%s", k++ ? "" : "nono trust sign ", e);
+				free(e);
+				free(d);
+			}
+		if (r.n_untrusted)
+			printf("\n");
+	}
+	nono_trust_report_free(&r);
+	nono_strv_free(&roots);
+}
+
 static int
 init(int argc, char **argv)
 {
@@ -203,11 +232,9 @@ init(int argc, char **argv)
 	if (dir && nono_trust_enroll(all ? NULL : dir, all, &added, &err) < 0) {
 		nono_print_error(&err);
 	} else if (dir) {
-		printf("%s: instruction files %s must be signed%s\n", added ? "enforcing" : "already enforced",
-		       all ? "everywhere" : "beneath", all ? "" : "");
-		if (!all)
-			printf("  %s\n", dir);
-		printf("'nono trust status' lists them; 'nono trust sign FILE' signs one after review\n");
+		printf("%s: instruction files %s%s must be signed\n", added ? "from now on" : "already",
+		       all ? "everywhere" : "beneath ", all ? "" : dir);
+		unsigned_here(dir);
 		rc = 0;
 	}
 	nono_strv_free(&pos);

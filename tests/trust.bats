@@ -33,7 +33,10 @@ ran() {
 
 @test "trust init: an unsigned CLAUDE.md stops the launch (125), naming it and the command that trusts it" {
 	run -0 "$NONO" trust init
-	[[ "$output" == *"$WORK"* ]]
+	[[ "$output" == *"from now on: instruction files beneath $WORK must be signed"* ]]
+	[[ "$output" == *"1 of them here is not trusted yet; review, then: nono trust sign CLAUDE.md"* ]]
+	run -0 "$NONO" trust init
+	[[ "$output" == "already: "* ]]
 	run -125 --separate-stderr ran
 	[ -z "$output" ]
 	[[ "$stderr" == "nono: untrusted instruction file: CLAUDE.md (not signed)"* ]]
