@@ -1,7 +1,8 @@
 # bash completion for nono                                  -*- shell-script -*-
 #
 # Subcommands, options and their values: profile names from 'nono profile
-# list', group names from 'nono profile groups', --op values, directories,
+# list', group names from 'nono profile groups', installed packs from 'nono
+# list --installed', key ids from 'nono trust list', --op values, directories,
 # files and commands. Rollback and audit session ids come from
 # 'nono rollback list --json' and 'nono audit list --json' when this nono has
 # those commands; without them nothing is offered.
@@ -20,7 +21,7 @@ _nono_bin() {
 _nono_commands() {
 	local cmds
 	cmds=$("$(_nono_bin)" --help 2>/dev/null | awk '/^Commands:/ { f = 1; next } /^$/ { f = 0 } f { print $1 }')
-	printf '%s\n' "${cmds:-run shell why profile config setup help}"
+	printf '%s\n' "${cmds:-run shell why profile config setup search pull list update remove trust help}"
 }
 
 _nono_profiles() {
@@ -29,6 +30,15 @@ _nono_profiles() {
 
 _nono_groups() {
 	"$(_nono_bin)" profile groups 2>/dev/null | sed -n 's/^\([A-Za-z0-9_-]*\)[ :].*/\1/p'
+}
+
+# installed packs (OWNER/NAME) and trusted key ids
+_nono_packs() {
+	"$(_nono_bin)" list --installed 2>/dev/null | awk '$1 ~ /\// { print $1 }'
+}
+
+_nono_keyids() {
+	"$(_nono_bin)" trust list 2>/dev/null | awk '$1 ~ /^[0-9a-f]+$/ && length($1) == 16 { print $1 }'
 }
 
 # session ids of 'nono rollback' or 'nono audit' ($1), newest as listed
@@ -65,7 +75,7 @@ _nono() {
 	local takes="-p --profile -a --allow -r --read -w --write --allow-file --read-file --write-file
 		--workdir --bypass-protection --allow-unix-socket --allow-command --block-command --shell
 		-c --command --path --op --extends --keep --older-than --since --rollback-exclude --env-credential
-		--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port"
+		--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --registry"
 
 	# the subcommand, its verb, and whether the program of 'run' has started
 	cmd='' sub=''
@@ -128,7 +138,7 @@ _nono() {
 		_nono_compgen minimal developer claude-code codex opencode enterprise
 		return 0
 		;;
-	-c | --command | --keep | --older-than | --since | --rollback-exclude | --env-credential | --allow-domain | --allow-proxy | --proxy-allow | --proxy-port)
+	-c | --command | --keep | --older-than | --since | --rollback-exclude | --env-credential | --allow-domain | --allow-proxy | --proxy-allow | --proxy-port | --registry)
 		return 0
 		;;
 	esac
@@ -140,14 +150,14 @@ _nono() {
 	run)
 		if [[ $cur == -* ]]; then
 			_nono_compgen "$sandbox" --dry-run --json --silent --rollback --no-rollback --rollback-exclude --env-credential --no-audit --no-pid-ns \
-				--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port
+				--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --trust-override
 		else
 			_nono_compgen "$(compgen -c -- "$cur" | sort -u)"
 		fi
 		;;
 	shell)
 		_nono_compgen "$sandbox" --dry-run --silent --shell --command --rollback --no-rollback --rollback-exclude --env-credential --no-audit --no-pid-ns \
-			--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port
+			--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --trust-override
 		;;
 	why)
 		if [[ $cur == -* ]]; then
@@ -211,6 +221,44 @@ _nono() {
 			fi
 			;;
 		cleanup) _nono_compgen --keep --older-than --dry-run ;;
+		esac
+		;;
+	search)
+		[[ $cur == -* ]] && _nono_compgen --json --registry --help
+		;;
+	pull)
+		[[ $cur == -* ]] && _nono_compgen --init --force --registry --help
+		;;
+	list)
+		_nono_compgen --installed --json --registry --help
+		;;
+	update)
+		if [[ $cur == -* ]]; then
+			_nono_compgen --dry-run --registry --help
+		else
+			_nono_compgen "$(_nono_packs)"
+		fi
+		;;
+	remove)
+		[[ $cur == -* ]] || _nono_compgen "$(_nono_packs)"
+		;;
+	trust)
+		case $sub in
+		"") _nono_compgen status init sign verify keygen export-key add list remove --help ;;
+		status | init)
+			if [[ $cur == -* ]]; then
+				[[ $sub == status ]] && _nono_compgen --json
+				[[ $sub == init ]] && _nono_compgen --all
+			else
+				_nono_files -d
+			fi
+			;;
+		sign | add) [[ $cur == -* ]] || _nono_files ;;
+		verify) if [[ $cur == -* ]]; then _nono_compgen --json; else _nono_files; fi ;;
+		keygen) _nono_compgen --force ;;
+		export-key) _nono_compgen --pem ;;
+		list) _nono_compgen --json ;;
+		remove) ((npos < 2)) && _nono_compgen "$(_nono_keyids)" ;;
 		esac
 		;;
 	hooks)

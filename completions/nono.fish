@@ -32,7 +32,8 @@ end
 function __nono_pos
     set -l takes -p --profile -a --allow -r --read -w --write --allow-file --read-file --write-file \
         --workdir --bypass-protection --allow-unix-socket --allow-command --block-command --shell \
-        -c --command --path --op --extends --keep --older-than --since --rollback-exclude --env-credential
+        -c --command --path --op --extends --keep --older-than --since --rollback-exclude --env-credential \
+        --registry
     set -l skip 0
     for w in (commandline -opc)[2..-1]
         if test $skip -eq 1
@@ -60,7 +61,7 @@ function __nono_in
     end
 end
 
-set -l cmds run shell why profile config setup help rollback audit hooks
+set -l cmds run shell why profile config setup help rollback audit hooks search pull list update remove trust
 complete -c nono -f
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -s V -l version -d 'print the version'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -s h -l help -d 'show help'
@@ -115,6 +116,7 @@ complete -c nono -n '__fish_seen_subcommand_from run shell' -l proxy-allow -x -d
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l network-profile -x -a 'minimal developer claude-code codex opencode enterprise' -d 'proxy mode with a named host list'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l proxy-port -x -d 'the proxy port on 127.0.0.1'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l rollback-exclude -x -d 'leave matching paths out of the journal'
+complete -c nono -n '__fish_seen_subcommand_from run shell' -l trust-override -d 'run despite untrusted instruction files'
 complete -c nono -n '__fish_seen_subcommand_from run why' -l json -d 'machine-readable output'
 complete -c nono -n '__nono_at run' -a '(__fish_complete_command)' -d program
 complete -c nono -n '__fish_seen_subcommand_from shell' -l shell -r -F -d 'shell that runs each line'
@@ -160,3 +162,36 @@ complete -c nono -n '__nono_in rollback cleanup; or __nono_in audit cleanup' -l 
 complete -c nono -n '__nono_at hooks' -a 'install remove status'
 complete -c nono -n '__nono_in hooks' -l json -d 'machine-readable status'
 complete -c nono -n '__nono_at hooks install; or __nono_at hooks remove; or __nono_at hooks status' -a claude-code
+
+# registry packs and instruction-file trust (when this nono has them)
+function __nono_packs
+    set -l nono (__nono_bin)
+    $nono list --installed 2>/dev/null | string match -r '^\S+/\S+'
+end
+
+function __nono_keyids
+    set -l nono (__nono_bin)
+    $nono trust list 2>/dev/null | string match -r '^[0-9a-f]{16}'
+end
+
+complete -c nono -n "not __fish_seen_subcommand_from $cmds; and __nono_has search" -a search -d 'find packs in the registries'
+complete -c nono -n "not __fish_seen_subcommand_from $cmds; and __nono_has pull" -a pull -d 'install a signed pack'
+complete -c nono -n "not __fish_seen_subcommand_from $cmds; and __nono_has list" -a list -d 'the installed packs'
+complete -c nono -n "not __fish_seen_subcommand_from $cmds; and __nono_has update" -a update -d 'update the installed packs'
+complete -c nono -n "not __fish_seen_subcommand_from $cmds; and __nono_has remove" -a remove -d 'remove installed packs'
+complete -c nono -n "not __fish_seen_subcommand_from $cmds; and __nono_has trust" -a trust -d 'instruction-file trust and keys'
+complete -c nono -n '__fish_seen_subcommand_from search pull list update' -l registry -x -d 'this registry instead'
+complete -c nono -n '__fish_seen_subcommand_from search list' -l json -d 'machine-readable output'
+complete -c nono -n '__fish_seen_subcommand_from pull' -l init -d "copy the pack's instruction files here"
+complete -c nono -n '__fish_seen_subcommand_from pull' -l force -d 'reinstall; with @VERSION, allow an older one'
+complete -c nono -n '__fish_seen_subcommand_from list' -l installed -d 'the installed packs, verified again'
+complete -c nono -n '__fish_seen_subcommand_from update' -l dry-run -d 'change nothing'
+complete -c nono -n '__fish_seen_subcommand_from update remove' -a '(__nono_packs)'
+complete -c nono -n '__nono_at trust' -a 'status init sign verify keygen export-key add list remove'
+complete -c nono -n '__nono_in trust status; or __nono_in trust verify; or __nono_in trust list' -l json -d 'machine-readable output'
+complete -c nono -n '__nono_in trust init' -l all -d 'everywhere'
+complete -c nono -n '__nono_in trust keygen' -l force -d 'replace the key'
+complete -c nono -n '__nono_in trust export-key' -l pem -d 'a PEM block'
+complete -c nono -n '__nono_in trust status; or __nono_in trust init' -x -a '(__fish_complete_directories)'
+complete -c nono -n '__nono_in trust sign; or __nono_in trust verify; or __nono_in trust add' -F
+complete -c nono -n '__nono_at trust remove' -a '(__nono_keyids)'

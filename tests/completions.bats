@@ -144,6 +144,36 @@ EOF
 	[ "$output" = --diff ]
 }
 
+@test "bash: pack and trust commands: their flags, installed packs, key ids" {
+	run -0 bash_complete nono pu
+	[ "$output" = pull ]
+	run -0 bash_complete nono pull --
+	[ "$output" = "$(printf '%s\n' --force --help --init --registry)" ]
+	run -0 bash_complete nono list --in
+	[ "$output" = --installed ]
+	run -0 bash_complete nono trust ''
+	[ "$output" = "$(printf '%s\n' --help add export-key init keygen list remove sign status verify)" ]
+	run -0 bash_complete nono trust init --
+	[ "$output" = --all ]
+	run -0 bash_complete nono run --trust
+	[ "$output" = --trust-override ]
+	cat >"$SCRATCH/fake-nono" <<'EOF'
+#!/bin/sh
+case "$1 $2" in
+"list --installed") printf 'acme/agent   1.0.0  verified (key 0123456789abcdef)\nbad/pack  ?  NOT VERIFIED: x\n' ;;
+"trust list") printf '0123456789abcdef  someone  (/k.pub)\nfedcba9876543210  me  (/m.pub)\n' ;;
+*) exit 2 ;;
+esac
+EOF
+	chmod +x "$SCRATCH/fake-nono"
+	run -0 bash_complete "$SCRATCH/fake-nono" remove ''
+	[ "$output" = "$(printf '%s\n' acme/agent bad/pack)" ]
+	run -0 bash_complete "$SCRATCH/fake-nono" update ac
+	[ "$output" = acme/agent ]
+	run -0 bash_complete "$SCRATCH/fake-nono" trust remove f
+	[ "$output" = fedcba9876543210 ]
+}
+
 @test "fish: completes subcommands, flags and values" {
 	command -v fish >/dev/null || skip "fish not installed"
 	fc() { fish -c "source '$COMP/nono.fish'; complete -C '$1'" | cut -f1 | sort; }

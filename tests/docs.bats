@@ -190,6 +190,17 @@ rollback frob
 rollback show no-such-session
 audit frob
 hooks frob
+pull
+pull --frob a/b
+pull NOT/A/REF
+search --frob
+search one two
+list --frob
+update --frob
+remove
+trust frob
+trust sign
+trust status --frob
 EOF
 	run -2 --separate-stderr "$NONO" help frobnicate
 	[[ "$stderr" == *"unknown command 'frobnicate'"* ]]

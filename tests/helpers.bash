@@ -98,3 +98,75 @@ need_ia32() {
 	pid=$("$SCRATCH/int80" 20 2>/dev/null) || skip "the host has no IA-32 emulation: int \$0x80 fails outside the sandbox"
 	[ "${pid:-0}" -gt 0 ] 2>/dev/null || skip "the host has no IA-32 emulation: getpid through int \$0x80 gave '$pid'"
 }
+
+# ---- the pack registry stand-in (packs.bats, trust.bats, claude-code.bats) ----
+# registry_start (in setup_file) makes a test CA, a certificate for 127.0.0.1
+# it signed, two Ed25519 signing keys (the registry's and one nono does not
+# trust), and starts tests/fixtures/registry.py serving $REG_WWW over HTTPS.
+# Each test publishes into a registry of its own (registry_use) with mkpack.
+FIXTURES="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/fixtures"
+
+registry_start() {
+	REG_DIR="$BATS_FILE_TMPDIR/registry"
+	REG_WWW="$REG_DIR/www"
+	mkdir -p "$REG_WWW"
+	(
+		cd "$REG_DIR" || exit 1
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem \
+			-days 2 -subj /CN=nono-test-ca -addext basicConstraints=critical,CA:TRUE \
+			-addext keyUsage=critical,keyCertSign,cRLSign
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout srv.key -out srv.csr \
+			-subj /CN=127.0.0.1
+		printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >srv.ext
+		openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out srv.pem -days 2 \
+			-extfile srv.ext
+		openssl genpkey -algorithm ed25519 -out sign.key
+		openssl pkey -in sign.key -pubout -out sign.pub
+		openssl genpkey -algorithm ed25519 -out other.key
+	) >"$REG_DIR/setup.log" 2>&1 || { cat "$REG_DIR/setup.log"; return 1; }
+	python3 "$FIXTURES/registry.py" --root "$REG_WWW" --cert "$REG_DIR/srv.pem" --key "$REG_DIR/srv.key" \
+		--port-file "$REG_DIR/port" --log "$REG_DIR/requests.jsonl" >"$REG_DIR/server.log" 2>&1 3>&- &
+	echo $! >"$REG_DIR/pid"
+	for _ in $(seq 100); do
+		[ -s "$REG_DIR/port" ] && break
+		sleep 0.05
+	done
+	[ -s "$REG_DIR/port" ] || { cat "$REG_DIR/server.log"; return 1; }
+	export REG_DIR REG_WWW
+	REG_PORT=$(cat "$REG_DIR/port")
+	export REG_PORT
+	export REG_CA="$REG_DIR/ca.pem" REG_KEY="$REG_DIR/sign.key" REG_PUB="$REG_DIR/sign.pub"
+	export OTHER_KEY="$REG_DIR/other.key"
+}
+
+registry_stop() {
+	[ -s "${REG_DIR:-/nonexistent}/pid" ] && kill "$(cat "$REG_DIR/pid")" 2>/dev/null
+	return 0
+}
+
+# registry_use NAME: this test's registry (https://127.0.0.1:PORT/NAME) in
+# the fake HOME's config.ini, with the test CA, and the signing key trusted
+registry_use() {
+	REG="$REG_WWW/$1"
+	REG_URL="https://127.0.0.1:$REG_PORT/$1"
+	mkdir -p "$REG" "$HOME/.config/nono"
+	printf '[registry]\nurl = %s\nca_file = %s\n' "$REG_URL" "$REG_CA" >"$HOME/.config/nono/config.ini"
+	"$NONO" trust add "$REG_PUB" >/dev/null
+}
+
+# mkpack ARGS: publish into this test's registry, signed with the trusted key
+# unless --key comes first
+mkpack() {
+	local key=$REG_KEY
+	if [ "${1:-}" = --key ]; then
+		key=$2
+		shift 2
+	fi
+	python3 "$FIXTURES/mkpack.py" --registry "$REG" --key "$key" "$@"
+}
+
+# a listing of a tree that changes if any name, type, mode, size or byte does
+tree_state() {
+	[ -e "$1" ] || { echo "absent"; return 0; }
+	(cd "$1" && find . -printf '%p %y %m %s %T@\n' | sort && find . -type f -exec sha256sum {} + | sort)
+}

@@ -31,6 +31,8 @@ bmake() {
 	# the agent hook script nono installs for Claude Code
 	[ -x "$dest/usr/share/nono/hooks/nono-hook.sh" ]
 	cmp "$dest/usr/share/nono/hooks/nono-hook.sh" "$NONO_SRCDIR/hooks/nono-hook.sh"
+	# the keyring of the pack registries nono trusts
+	cmp "$dest/usr/share/nono/trusted-keys" "$NONO_SRCDIR/data/trusted-keys"
 	# the man pages, as they are in the source
 	for m in man1/nono.1 man5/nono-profile.5 man5/nono-config.5; do
 		cmp "$dest/usr/share/man/$m" "${NONO_SRCDIR}/man/${m#man?/}"

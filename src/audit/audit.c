@@ -607,6 +607,18 @@ nono_audit_file_op(struct nono_audit *a, const char *op, const char *path)
 	ev_end(a, &e);
 }
 
+void
+nono_audit_note(struct nono_audit *a, const char *type, const char *const *kv)
+{
+	struct ev e;
+
+	if (!a || !ev_begin(a, &e, type, 0))
+		return;
+	for (size_t i = 0; kv && kv[i] && kv[i + 1]; i += 2)
+		ev_str(&e, kv[i], kv[i + 1]);
+	ev_end(a, &e);
+}
+
 /* ---- the program's SHA-256, off the launch path ----------------------------- */
 
 static char *render_session(const struct nono_audit *a, const char *end, int status);

@@ -73,6 +73,9 @@ void nono_audit_socket(struct nono_audit *a, pid_t pid, const char *op, const ch
  * (for a rename, "old -> new" is fine). Call it after the journal has
  * saved what it needs, before answering the notification. */
 void nono_audit_file_op(struct nono_audit *a, const char *op, const char *path);
+/* A note of type about the session (e.g. "trust_override"): kv holds key,
+ * value, key, value, ..., NULL; the strings are borrowed. */
+void nono_audit_note(struct nono_audit *a, const char *type, const char *const *kv);
 
 /* Kernel Landlock denials (ABI 7 logs them through the audit subsystem):
  * a netlink descriptor bound to the read-only log group when this process

@@ -31,7 +31,7 @@ nono_cmd_config(int argc, char **argv)
 	struct nono_config c;
 	struct nono_error err = {0};
 	bool json = false;
-	char v[64];
+	char v[512];
 	int o;
 
 	optind = 0;

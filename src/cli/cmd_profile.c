@@ -17,6 +17,7 @@
 #include "cli/commands.h"
 #include "cli/subcmd.h"
 #include "config/options.h"
+#include "config/pack.h"
 #include "config/profile.h"
 #include "policy/groups.h"
 
@@ -26,7 +27,7 @@ usage(FILE *f)
 	fprintf(f, "Usage: nono profile COMMAND [ARGS]\n\n"
 		   "Profiles describe a sandbox once, in upstream nono's JSON format.\n\n"
 		   "Commands:\n"
-		   "  list [--json]                    built-in and user profiles, with where each comes from\n"
+		   "  list [--json]                    built-in, user and pack profiles, with where each comes from\n"
 		   "  show NAME|FILE [--json]          the merged profile and the Landlock rules it yields\n"
 		   "  init NAME [--extends X] [--force]  a commented skeleton in the user directory\n"
 		   "  validate NAME|FILE [--json]      check a profile; every problem with line and column\n"
@@ -114,7 +115,7 @@ cmd_list(const struct nono_subcmd_ctx *c, int argc, char **argv)
 	for (size_t i = 0; nono_builtin_profile_names[i]; i++) {
 		const char *n = nono_builtin_profile_names[i];
 		bool over = nono_strv_contains(&user, n);
-
+		char *pack = over ? NULL : nono_pack_profile_provider(n); /* a pack's profile of that name */
 		const char *path = NULL;
 
 		for (size_t j = 0; over && j < user.n; j++)
@@ -123,7 +124,13 @@ cmd_list(const struct nono_subcmd_ctx *c, int argc, char **argv)
 		if (json) {
 			printf("%s\n  {\"name\": ", first ? "" : ",");
 			nono_json_string(stdout, n);
-			printf(", \"source\": \"%s\"", over ? "user (overrides built-in)" : "built-in");
+			printf(", \"source\": \"%s\"", over   ? "user (overrides built-in)"
+						       : pack ? "pack (overrides built-in)"
+							      : "built-in");
+			if (pack) {
+				printf(", \"pack\": ");
+				nono_json_string(stdout, pack);
+			}
 			if (path) {
 				printf(", \"path\": ");
 				nono_json_string(stdout, path);
@@ -131,9 +138,12 @@ cmd_list(const struct nono_subcmd_ctx *c, int argc, char **argv)
 			printf("}");
 		} else if (path) {
 			printf("%-16s user, overrides the built-in (%s)\n", n, path);
+		} else if (pack) {
+			printf("%-16s pack %s, overrides the built-in\n", n, pack);
 		} else {
 			printf("%-16s built-in\n", n);
 		}
+		free(pack);
 		first = false;
 	}
 	for (size_t i = 0; i < user.n; i++) {
@@ -152,6 +162,7 @@ cmd_list(const struct nono_subcmd_ctx *c, int argc, char **argv)
 		}
 		first = false;
 	}
+	nono_pack_list_profiles(json, &first); /* registry packs: pack:OWNER/NAME */
 	if (json)
 		printf("\n]\n");
 	nono_strv_free(&user);
@@ -220,7 +231,7 @@ cmd_validate(const struct nono_subcmd_ctx *c, int argc, char **argv)
 	if (!ref)
 		return nono_subcmd_usage(c, "nono profile validate claude-code", "which profile?");
 	/* a file is checked on its own first, so every problem is listed */
-	if (strchr(ref, '/') || strstr(ref, ".json"))
+	if ((strchr(ref, '/') || strstr(ref, ".json")) && strncmp(ref, "pack:", 5) != 0)
 		path = xstrdup(ref);
 	else {
 		/* the user directory as the loader searches it: .jsonc, then .json */

@@ -12,5 +12,12 @@ int nono_cmd_hooks(int argc, char **argv);
 int nono_cmd_audit(int argc, char **argv);
 int nono_cmd_rollback(int argc, char **argv);
 int nono_cmd_config(int argc, char **argv);
+/* registry packs (cmd_pack.c) and instruction-file trust (cmd_trust.c) */
+int nono_cmd_search(int argc, char **argv);
+int nono_cmd_pull(int argc, char **argv);
+int nono_cmd_list(int argc, char **argv);
+int nono_cmd_update(int argc, char **argv);
+int nono_cmd_remove(int argc, char **argv);
+int nono_cmd_trust(int argc, char **argv);
 
 #endif

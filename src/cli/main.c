@@ -28,6 +28,13 @@ static const struct command commands[] = {
     {"config", nono_cmd_config, "[--json]", "show the effective settings"},
     {"setup", nono_cmd_setup, "--check-only [--json]", "report what this kernel can enforce"},
     {"hooks", nono_cmd_hooks, "install|remove|status [claude-code]", "install agent hooks (Claude Code)"},
+    /* registry packs and instruction-file trust (cmd_pack.c, cmd_trust.c) */
+    {"search", nono_cmd_search, "[TERM] [--json]", "find packs in the registries"},
+    {"pull", nono_cmd_pull, "OWNER/NAME[@VERSION] [--init]", "install a signed pack (profiles, instructions)"},
+    {"list", nono_cmd_list, "--installed [--json]", "the installed packs (or the registries')"},
+    {"update", nono_cmd_update, "[OWNER/NAME...]", "install the latest version of the installed packs"},
+    {"remove", nono_cmd_remove, "OWNER/NAME...", "remove installed packs"},
+    {"trust", nono_cmd_trust, "status|init|sign|verify|add|list|...", "instruction-file trust and signing keys"},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -27,6 +27,8 @@ struct nono_options {
 	struct nono_policy policy; /* grants and rules as asked, not yet finalized */
 	bool silent, dry_run, json, allow_cwd, self;
 	bool no_audit; /* --no-audit: no record of this session */
+	/* --trust-override: untrusted instruction files do not stop the launch (launch/trust.c) */
+	bool trust_override;
 	int verbose;
 	char *shell;
 	char *shell_cmd;	/* nono shell -c LINE */

@@ -14,7 +14,9 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "base/vars.h"
+#include "config/pack.h"
 #include "config/profile.h"
+#include "config/profile_name.h"
 #include "net/proxy.h"
 #include "policy/groups.h"
 
@@ -612,29 +614,6 @@ nono_builtin_profile(const char *name)
 
 /* ---- resolution and extends -------------------------------------------------- */
 
-char *
-nono_profile_user_path(const char *name)
-{
-	char *cfg = nono_xdg_dir("config");
-	char *p = xasprintf("%s/nono/profiles/%s.json", cfg, name);
-
-	free(cfg);
-	return p;
-}
-
-bool
-nono_profile_name_valid(const char *n)
-{
-	size_t l = strlen(n);
-
-	if (!l || n[0] == '-' || n[l - 1] == '-')
-		return false;
-	for (const char *c = n; *c; c++)
-		if (!isalnum((unsigned char)*c) && *c != '-' && *c != '_')
-			return false;
-	return true;
-}
-
 static char *
 read_file(const char *path, struct nono_error *err)
 {
@@ -666,8 +645,14 @@ locate(char **text, char **origin, const char *ref, const char *sibling_dir, str
 {
 	size_t l = strlen(ref);
 	const char *b;
+	int r;
 
 	*text = *origin = NULL;
+	/* registry packs: "pack:OWNER/NAME[/PROFILE]", or an installed OWNER/NAME (pack.c) */
+	if ((r = nono_pack_profile_find(origin, ref, NONO_PACK_BY_REF, err)) != 0) {
+		*text = r > 0 ? read_file(*origin, err) : NULL;
+		return *text ? 0 : err->code;
+	}
 	if (strchr(ref, '/') || (l > 5 && strcmp(ref + l - 5, ".json") == 0) ||
 	    (l > 6 && strcmp(ref + l - 6, ".jsonc") == 0)) {
 		*origin = nono_path_absolute(ref);
@@ -703,6 +688,11 @@ locate(char **text, char **origin, const char *ref, const char *sibling_dir, str
 			return *text ? 0 : err->code;
 		}
 		free(p);
+	}
+	/* a pack's profile of that name: after the user's, before the built-in */
+	if ((r = nono_pack_profile_find(origin, ref, NONO_PACK_BY_NAME, err)) != 0) {
+		*text = r > 0 ? read_file(*origin, err) : NULL;
+		return *text ? 0 : err->code;
 	}
 	b = nono_builtin_profile(ref);
 	if (b) {

@@ -30,11 +30,9 @@ int nono_profile_validate_text(const char *text, const char *file, struct nono_s
 /* Built-in profiles: names, NULL-terminated, and their JSON. */
 extern const char *const nono_builtin_profile_names[];
 const char *nono_builtin_profile(const char *name);
-/* Letters, digits, - and _, not starting or ending with '-'. */
-bool nono_profile_name_valid(const char *name);
-/* Where a user profile NAME would live: caller-owned. */
-char *nono_profile_user_path(const char *name);
 /* Pretty JSON of the merged document, caller-owned. */
 char *nono_profile_dump(const struct nono_profile *p);
+
+#include "config/profile_name.h"
 
 #endif

@@ -12,7 +12,8 @@
 #include "base/vars.h"
 #include "config/settings.h"
 
-enum { O_PROFILE, O_BANNER, O_COLOR, O_RB_KEEP, O_RB_DAYS, O_RB_MAX, O_AU_KEEP, O_AU_DAYS, O_N };
+enum { O_PROFILE, O_BANNER, O_COLOR, O_RB_KEEP, O_RB_DAYS, O_RB_MAX, O_AU_KEEP, O_AU_DAYS, O_REG_URL, O_REG_CA, O_N };
+_Static_assert(O_N == NONO_CONFIG_KEYS, "one origin per key");
 
 const size_t nono_n_settings = O_N;
 const struct nono_setting nono_settings_keys[] = {
@@ -24,6 +25,8 @@ const struct nono_setting nono_settings_keys[] = {
     [O_RB_MAX] = {"rollback", "max_file_size", "larger files are recorded, not saved (e.g. 256M)"},
     [O_AU_KEEP] = {"audit", "keep", "audit sessions kept by cleanup"},
     [O_AU_DAYS] = {"audit", "older_than_days", "audit sessions older than this are removed"},
+    [O_REG_URL] = {"registry", "url", "pack registries, searched in order (https://; repeat or comma-separate)"},
+    [O_REG_CA] = {"registry", "ca_file", "PEM CA bundle that verifies the registries instead of the system's"},
 };
 
 struct parse_ctx {
@@ -159,6 +162,13 @@ handler(void *user, const char *section, const char *name, const char *value)
 	case O_AU_DAYS:
 		ok = parse_long(value, &c->audit_days);
 		break;
+	case O_REG_URL: /* repeatable: each line adds (registry.c checks the URLs) */
+		nono_strv_push(&c->registry_urls, value);
+		break;
+	case O_REG_CA:
+		free(c->registry_ca);
+		c->registry_ca = *value ? xstrdup(value) : NULL;
+		break;
 	}
 	if (!ok) {
 		nono_error_set(ctx->err, -EINVAL, "%s line %d: [%s] %s = '%s': %s", c->path, line, section, name, value,
@@ -212,6 +222,8 @@ nono_config_free(struct nono_config *c)
 {
 	free(c->path);
 	free(c->default_profile);
+	nono_strv_free(&c->registry_urls);
+	free(c->registry_ca);
 	for (int k = 0; k < O_N; k++)
 		free(c->origin[k]);
 	nono_strv_free(&c->warnings);
@@ -246,6 +258,15 @@ nono_config_value(const struct nono_config *c, int k, char *out, size_t n)
 		break;
 	case O_AU_DAYS:
 		snprintf(out, n, "%ld", c->audit_days);
+		break;
+	case O_REG_URL:
+		if (n)
+			out[0] = '\0';
+		for (size_t i = 0; i < c->registry_urls.n; i++)
+			snprintf(out + strlen(out), n - strlen(out), "%s%s", i ? ", " : "", c->registry_urls.v[i]);
+		break;
+	case O_REG_CA:
+		snprintf(out, n, "%s", c->registry_ca ? c->registry_ca : "");
 		break;
 	default:
 		snprintf(out, n, "%s", "");

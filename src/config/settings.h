@@ -12,6 +12,8 @@
 
 enum nono_color { NONO_COLOR_AUTO, NONO_COLOR_ALWAYS, NONO_COLOR_NEVER };
 
+#define NONO_CONFIG_KEYS 10
+
 struct nono_config {
 	char *path;		     /* the file read (may not exist) */
 	char *default_profile;	     /* [run] profile */
@@ -22,8 +24,11 @@ struct nono_config {
 	long long rollback_max_file; /* [rollback] max_file_size, bytes */
 	long audit_keep;	     /* [audit] keep */
 	long audit_days;	     /* [audit] older_than_days */
+	/* [registry] url (every line, as written) and ca_file: pack registries */
+	struct nono_strv registry_urls;
+	char *registry_ca;
 	/* where each came from: "default" or "file:line", same order as above */
-	char *origin[8];
+	char *origin[NONO_CONFIG_KEYS];
 	struct nono_strv warnings;
 };
 

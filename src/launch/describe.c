@@ -273,6 +273,8 @@ nono_plan_describe(const struct nono_plan *plan, enum nono_describe how)
 	switch (how) {
 	case NONO_DESCRIBE_BANNER:
 		banner(plan);
+		if (!plan->silent)
+			nono_trust_banner(&plan->trust, plan->audit, plan->policy.workdir);
 		break;
 	case NONO_DESCRIBE_TEXT:
 		text(plan);

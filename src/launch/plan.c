@@ -393,6 +393,7 @@ take_options(struct nono_plan *plan, struct nono_options *o, char **argv, int ke
 	plan->json = o->json;
 	plan->silent = o->silent;
 	plan->verbose = o->verbose;
+	plan->trust_override = o->trust_override;
 }
 
 /* The program, resolved and checked: 127 when it is not found, 126 when it
@@ -450,6 +451,9 @@ nono_plan_build(struct nono_plan **out, struct nono_options *o, char **argv, int
 	plan->t_spawn = nono_now_us();
 	if (plan->dry_run)
 		return 0;
+	/* the instruction files the agent will read: signed, or the launch stops */
+	if ((r = nono_trust_launch(&plan->trust, &plan->policy, plan->trust_override, err)) < 0)
+		return r;
 	survive_sigpipe();
 	if ((r = build_env(plan, o, err)) < 0)
 		return r;
@@ -483,6 +487,7 @@ nono_plan_free(struct nono_plan *plan)
 	nono_openurl_free(&plan->openurl);
 	nono_keystore_wipe(&plan->env);
 	nono_policy_free(&plan->policy);
+	nono_trust_report_free(&plan->trust);
 	free(plan->capfile);
 	free(plan->tmpdir);
 	free(plan->refusal);

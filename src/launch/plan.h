@@ -20,6 +20,7 @@
 #include "base/error.h"
 #include "config/keys.h"
 #include "launch/spawn.h"
+#include "launch/trust.h"
 #include "net/openurl.h"
 #include "net/proxy.h"
 #include "policy/policy.h"
@@ -46,6 +47,10 @@ struct nono_plan {
 	int keep_fd;			   /* handed to the program as NONO_KEEP_FD, or -1 */
 	const struct nono_strv *env_creds; /* "REF=VAR": the keystore's secrets it gets (borrowed) */
 	const struct nono_strv *hooks;	   /* agent hooks installed before it runs (borrowed) */
+
+	/* what the agent reads: its instruction files, checked (launch/trust.c) */
+	struct nono_trust_report trust;
+	bool trust_override; /* --trust-override */
 
 	/* what is recorded */
 	bool rollback, audit;

@@ -62,6 +62,7 @@ open_audit(void *ctx, pid_t child, struct nono_error *err)
 	if (r < 0)
 		return r;
 	nono_supervisor_set_audit(plan->supervisor, plan->trail);
+	nono_trust_audit(&plan->trust, plan->trail); /* an instruction-file override is on record */
 	if ((kfd = nono_audit_kernel_fd(plan->trail)) >= 0)
 		nono_supervisor_watch(plan->supervisor, kfd, on_kernel_audit, plan->trail);
 	return 0;
