@@ -69,8 +69,8 @@ _nono() {
 	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
 
 	local sandbox="--profile --allow --read --write --allow-file --read-file --write-file --allow-cwd
-		--workdir --allow-delete --bypass-protection --block-net --net-block --allow-unix-socket
-		--allow-command --block-command --verbose --help"
+		--workdir --no-delete --allow-delete --bypass-protection --block-net --net-block --allow-unix-socket
+		--allow-command --block-command --strict-exec --verbose --help"
 	# options that take a value, whatever the command
 	local takes="-p --profile -a --allow -r --read -w --write --allow-file --read-file --write-file
 		--workdir --bypass-protection --allow-unix-socket --allow-command --block-command --shell

@@ -18,7 +18,7 @@ last_id() { find "$STORE" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort 
 # python3 -c over the JSON of 'nono audit show ID --json' on stdin
 
 @test "a session's events match what it did: execs with argv, a blocked exec refused" {
-	run nono_run --allow "$WORK" -- sh -c "ls $WORK >/dev/null; rm $WORK/f; echo done"
+	run nono_run --strict-exec --allow "$WORK" -- sh -c "ls $WORK >/dev/null; rm $WORK/f; echo done"
 	[[ "$output" == *done* ]]
 	[ -f "$WORK/f" ]
 	id=$(last_id)
@@ -79,12 +79,12 @@ assert any(e['op'] == 'connect' and e['target'] == '$SCRATCH/nosuch.sock' and e[
 }
 
 @test "nono shell sessions are recorded; --no-audit records nothing" {
-	timeout 30 "$NONO" shell --silent --allow "$WORK" -c "ls $WORK" >/dev/null
+	timeout 30 "$NONO" shell --strict-exec --silent --allow "$WORK" -c "ls $WORK" >/dev/null
 	id=$(last_id)
 	grep -q '"command": "shell"' "$STORE/$id/session.json"
 	grep -q "\"argv\":\[\"ls\",\"$WORK\"\]" "$STORE/$id/events.ndjson"
 	n=$(find "$STORE" -mindepth 1 -maxdepth 1 -type d | wc -l)
-	run nono_run --no-audit --allow "$WORK" -- sh -c 'echo ran'
+	run nono_run --strict-exec --no-audit --allow "$WORK" -- sh -c 'echo ran'
 	[[ "$output" == *ran* ]]
 	[ "$(find "$STORE" -mindepth 1 -maxdepth 1 -type d | wc -l)" -eq "$n" ]
 }
@@ -111,7 +111,7 @@ assert any(e['op'] == 'connect' and e['target'] == '$SCRATCH/nosuch.sock' and e[
 
 # a finished session to tamper with: pristine copies of it and the ledger
 make_session() {
-	nono_run --allow "$WORK" -- sh -c "ls >/dev/null; ls >/dev/null; rm $WORK/f; cat $WORK/f >/dev/null; true"
+	nono_run --strict-exec --allow "$WORK" -- sh -c "ls >/dev/null; ls >/dev/null; rm $WORK/f; cat $WORK/f >/dev/null; true"
 	ID=$(last_id)
 	run "$NONO" audit verify "$ID"
 	[ "$status" -eq 0 ]
@@ -205,8 +205,8 @@ true"
 }
 
 @test "list filters by date and command, show highlights refusals only on a terminal" {
-	nono_run --allow "$WORK" -- sh -c "rm $WORK/f" || true
-	nono_run --allow "$WORK" -- echo hello >/dev/null
+	nono_run --strict-exec --allow "$WORK" -- sh -c "rm $WORK/f" || true
+	nono_run --strict-exec --allow "$WORK" -- echo hello >/dev/null
 	run "$NONO" audit list
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 3 ]

@@ -196,11 +196,11 @@ teardown() { common_teardown; }
 
 @test "--allow-command lets rm run, and the kernel still refuses the deletion" {
 	echo keep > "$WORK/f"
-	run nono_run --allow "$WORK" --allow-command rm -- rm "$WORK/f"
+	run nono_run --no-delete --allow "$WORK" --allow-command rm -- rm "$WORK/f"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"Permission denied"* ]]
 	[ "$(cat "$WORK/f")" = keep ]
-	run nono_run --allow "$WORK" --allow-command rm --allow-delete -- rm "$WORK/f"
+	run nono_run --no-delete --allow "$WORK" --allow-command rm --allow-delete -- rm "$WORK/f"
 	[ "$status" -eq 0 ]
 	[ ! -e "$WORK/f" ]
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env bats
-# Destructive operations in writable grants: the kernel refuses unlink,
-# rmdir, rename away, rename over and truncation unless --allow-delete;
-# creating, writing new files and appending still work; a .git directory at
-# the root of a writable grant is excepted so git works.
+# --no-delete: destructive operations in writable grants are refused by the
+# kernel (unlink, rmdir, rename away, rename over, truncation) unless
+# --allow-delete; creating, writing new files and appending still work; a
+# .git directory at the root of a writable grant is excepted so git works.
+# (By default writable grants may delete, and the rollback journal keeps
+# what is destroyed: tests/edit.bats.)
 load helpers
 bats_require_minimum_version 1.5.0
 
@@ -23,12 +25,12 @@ def attempt(name, op):
 EOF
 }
 
-# ---------------------------------------------------------------- refused by default
+# ---------------------------------------------------------------- refused with --no-delete
 
 @test "unlink is refused in a writable grant: the file stays with its bytes" {
 	printf 'keep\x00bytes\n' > "$WORK/f"
 	cp "$WORK/f" "$SCRATCH/f.orig"
-	run nono_run --allow "$WORK" -- python3 -c "$(py_try)
+	run nono_run --no-delete --allow "$WORK" -- python3 -c "$(py_try)
 attempt('unlink', lambda: os.unlink('$WORK/f'))"
 	[ "$output" = "unlink refused 13" ]
 	cmp "$WORK/f" "$SCRATCH/f.orig"
@@ -36,7 +38,7 @@ attempt('unlink', lambda: os.unlink('$WORK/f'))"
 
 @test "rm (with --allow-command rm) cannot delete: the kernel refuses" {
 	echo keep > "$WORK/f"
-	run nono_run --allow "$WORK" --allow-command rm -- rm -f "$WORK/f"
+	run nono_run --no-delete --allow "$WORK" --allow-command rm -- rm -f "$WORK/f"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"Permission denied"* ]]
 	[ "$(cat "$WORK/f")" = keep ]
@@ -45,7 +47,7 @@ attempt('unlink', lambda: os.unlink('$WORK/f'))"
 @test "rm -r of a tree is refused: every file stays" {
 	mkdir -p "$WORK/tree/sub"
 	echo 1 > "$WORK/tree/a"; echo 2 > "$WORK/tree/sub/b"
-	run nono_run --allow "$WORK" --allow-command rm -- rm -rf "$WORK/tree"
+	run nono_run --no-delete --allow "$WORK" --allow-command rm -- rm -rf "$WORK/tree"
 	[ "$status" -ne 0 ]
 	[ "$(cat "$WORK/tree/a")" = 1 ]
 	[ "$(cat "$WORK/tree/sub/b")" = 2 ]
@@ -53,7 +55,7 @@ attempt('unlink', lambda: os.unlink('$WORK/f'))"
 
 @test "rmdir of an empty directory is refused: it still exists" {
 	mkdir "$WORK/empty"
-	run nono_run --allow "$WORK" -- python3 -c "$(py_try)
+	run nono_run --no-delete --allow "$WORK" -- python3 -c "$(py_try)
 attempt('rmdir', lambda: os.rmdir('$WORK/empty'))"
 	[ "$output" = "rmdir refused 13" ]
 	[ -d "$WORK/empty" ]
@@ -62,7 +64,7 @@ attempt('rmdir', lambda: os.rmdir('$WORK/empty'))"
 @test "rename away is refused: the file keeps its name and bytes" {
 	echo keep > "$WORK/f"
 	mkdir "$WORK/d"
-	run nono_run --allow "$WORK" -- python3 -c "$(py_try)
+	run nono_run --no-delete --allow "$WORK" -- python3 -c "$(py_try)
 attempt('rename', lambda: os.rename('$WORK/f', '$WORK/f2'))
 attempt('move', lambda: os.rename('$WORK/f', '$WORK/d/f'))"
 	[ "$(echo "$output" | grep -c 'refused 13')" -eq 2 ]
@@ -74,7 +76,7 @@ attempt('move', lambda: os.rename('$WORK/f', '$WORK/d/f'))"
 @test "rename over an existing file is refused: both files unchanged" {
 	echo target > "$WORK/target"
 	echo source > "$WORK/source"
-	run nono_run --allow "$WORK" -- python3 -c "$(py_try)
+	run nono_run --no-delete --allow "$WORK" -- python3 -c "$(py_try)
 attempt('replace', lambda: os.replace('$WORK/source', '$WORK/target'))"
 	[ "$output" = "replace refused 13" ]
 	[ "$(cat "$WORK/target")" = target ]
@@ -83,7 +85,7 @@ attempt('replace', lambda: os.replace('$WORK/source', '$WORK/target'))"
 
 @test "a new file written in the sandbox cannot then replace an existing one" {
 	echo original > "$WORK/config"
-	run nono_run --allow "$WORK" -- python3 -c "$(py_try)
+	run nono_run --no-delete --allow "$WORK" -- python3 -c "$(py_try)
 open('$WORK/config.new', 'w').write('evil')
 attempt('replace', lambda: os.replace('$WORK/config.new', '$WORK/config'))"
 	[[ "$output" == *"replace refused 13"* ]]
@@ -92,7 +94,7 @@ attempt('replace', lambda: os.replace('$WORK/config.new', '$WORK/config'))"
 
 @test "truncate (os.truncate, O_TRUNC) of an existing file is refused: bytes unchanged" {
 	echo keep-these-bytes > "$WORK/f"
-	run nono_run --allow "$WORK" -- python3 -c "$(py_try)
+	run nono_run --no-delete --allow "$WORK" -- python3 -c "$(py_try)
 attempt('truncate', lambda: os.truncate('$WORK/f', 0))
 attempt('truncate4', lambda: os.truncate('$WORK/f', 4))
 attempt('otrunc', lambda: open('$WORK/f', 'w'))"
@@ -104,7 +106,7 @@ attempt('otrunc', lambda: open('$WORK/f', 'w'))"
 	echo keep > "$WORK/f"
 	echo keep2 > "$WORK/g"
 	# a failed redirection on ':' (a special built-in) ends sh: one sh each
-	run nono_run --allow "$WORK" -- sh -c "sh -c ': > $WORK/f'; sh -c 'echo overwrite > $WORK/g'"
+	run nono_run --no-delete --allow "$WORK" -- sh -c "sh -c ': > $WORK/f'; sh -c 'echo overwrite > $WORK/g'"
 	[ "$(echo "$output" | grep -c 'Permission denied')" -eq 2 ]
 	[ "$(cat "$WORK/f")" = keep ]
 	[ "$(cat "$WORK/g")" = keep2 ]
@@ -113,7 +115,7 @@ attempt('otrunc', lambda: open('$WORK/f', 'w'))"
 # ---------------------------------------------------------------- what still works
 
 @test "creating new files and writing new content into them works" {
-	run nono_run --allow "$WORK" -- sh -c "echo new > $WORK/n; : > $WORK/empty; mkdir $WORK/sub; printf 'a\nb\n' > $WORK/sub/s
+	run nono_run --no-delete --allow "$WORK" -- sh -c "echo new > $WORK/n; : > $WORK/empty; mkdir $WORK/sub; printf 'a\nb\n' > $WORK/sub/s
 		python3 -c 'f = open(\"$WORK/py.txt\", \"w\"); f.write(\"py\"); f.close()'"
 	[ "$status" -eq 0 ]
 	[ "$(cat "$WORK/n")" = new ]
@@ -124,7 +126,7 @@ attempt('otrunc', lambda: open('$WORK/f', 'w'))"
 
 @test "appending (>>) to an existing file works" {
 	echo line1 > "$WORK/log"
-	run nono_run --allow "$WORK" -- sh -c "echo line2 >> $WORK/log; echo line3 >> $WORK/log"
+	run nono_run --no-delete --allow "$WORK" -- sh -c "echo line2 >> $WORK/log; echo line3 >> $WORK/log"
 	[ "$status" -eq 0 ]
 	[ "$(cat "$WORK/log")" = "$(printf 'line1\nline2\nline3')" ]
 }
@@ -133,7 +135,7 @@ attempt('otrunc', lambda: open('$WORK/f', 'w'))"
 
 @test "--allow-delete: unlink, rmdir, rename away, rename over and truncate succeed" {
 	echo x > "$WORK/f"; echo y > "$WORK/g"; echo z > "$WORK/h"; echo w > "$WORK/t"; mkdir "$WORK/d"
-	run nono_run --allow "$WORK" --allow-delete -- python3 -c "$(py_try)
+	run nono_run --no-delete --allow "$WORK" --allow-delete -- python3 -c "$(py_try)
 attempt('unlink', lambda: os.unlink('$WORK/f'))
 attempt('rmdir', lambda: os.rmdir('$WORK/d'))
 attempt('rename', lambda: os.rename('$WORK/g', '$WORK/g2'))
@@ -150,7 +152,7 @@ attempt('truncate', lambda: os.truncate('$WORK/t', 0))"
 @test "--allow-delete: rm and ': >' work" {
 	echo x > "$WORK/f"; echo y > "$WORK/g"
 	mkdir -p "$WORK/tree/sub"; echo 1 > "$WORK/tree/sub/a"
-	run nono_run --allow "$WORK" --allow-delete --allow-command rm -- sh -c "rm $WORK/f && rm -r $WORK/tree && : > $WORK/g"
+	run nono_run --no-delete --allow "$WORK" --allow-delete --allow-command rm -- sh -c "rm $WORK/f && rm -r $WORK/tree && : > $WORK/g"
 	[ "$status" -eq 0 ]
 	[ ! -e "$WORK/f" ]
 	[ ! -e "$WORK/tree" ]
@@ -159,7 +161,7 @@ attempt('truncate', lambda: os.truncate('$WORK/t', 0))"
 
 @test "--allow-delete applies to --write grants too" {
 	echo x > "$WORK/f"
-	run nono_run --write "$WORK" --allow-delete -- python3 -c "$(py_try)
+	run nono_run --no-delete --write "$WORK" --allow-delete -- python3 -c "$(py_try)
 attempt('unlink', lambda: os.unlink('$WORK/f'))"
 	[ "$output" = "unlink done" ]
 	[ ! -e "$WORK/f" ]
@@ -167,7 +169,7 @@ attempt('unlink', lambda: os.unlink('$WORK/f'))"
 
 @test "--allow-delete never reaches outside the writable grants" {
 	echo out > "$OUTSIDE/o"; echo ro > "$OUTSIDE/r"; echo mine > "$WORK/m"
-	run nono_run --allow "$WORK" --read "$OUTSIDE" --allow-delete -- python3 -c "$(py_try)
+	run nono_run --no-delete --allow "$WORK" --read "$OUTSIDE" --allow-delete -- python3 -c "$(py_try)
 attempt('unlink-read-grant', lambda: os.unlink('$OUTSIDE/o'))
 attempt('truncate-read-grant', lambda: os.truncate('$OUTSIDE/r', 0))
 attempt('move-out', lambda: os.rename('$WORK/m', '$OUTSIDE/m'))
@@ -184,7 +186,7 @@ attempt('unlink-home', lambda: os.unlink('$HOME/docs/readme.txt'))"
 
 @test "--allow-delete does not open sensitive files under --allow ~" {
 	cp "$HOME/.bashrc" "$SCRATCH/bashrc.orig"
-	run nono_run --allow "$HOME" --allow-delete -- python3 -c "$(py_try)
+	run nono_run --no-delete --allow "$HOME" --allow-delete -- python3 -c "$(py_try)
 attempt('unlink-key', lambda: os.unlink('$HOME/.ssh/id_rsa'))
 attempt('truncate-rc', lambda: os.truncate('$HOME/.bashrc', 0))
 attempt('replace-rc', lambda: os.replace('$HOME/docs/readme.txt', '$HOME/.bashrc'))"
@@ -200,7 +202,7 @@ attempt('replace-rc', lambda: os.replace('$HOME/docs/readme.txt', '$HOME/.bashrc
 @test "git in a writable grant (repository initialised beforehand): add, commit, status twice" {
 	$GIT init -q "$WORK"
 	echo one > "$WORK/a.txt"
-	run nono_run --allow "$WORK" -- sh -c "
+	run nono_run --no-delete --allow "$WORK" -- sh -c "
 		$GIT add a.txt &&
 		$GIT commit -qm first &&
 		echo two >> a.txt &&
@@ -219,11 +221,11 @@ attempt('replace-rc', lambda: os.replace('$HOME/docs/readme.txt', '$HOME/.bashrc
 	echo one > "$WORK/a.txt"
 	# Landlock rules name existing directories: a .git that does not exist
 	# at launch cannot get the exception, and git renames its lock files
-	run nono_run --allow "$WORK" -- sh -c "$GIT init -q . && echo init-ok"
+	run nono_run --no-delete --allow "$WORK" -- sh -c "$GIT init -q . && echo init-ok"
 	[[ "$output" != *init-ok* ]]
 	[ "$(cat "$WORK/a.txt")" = one ]
 	rm -rf "$WORK/.git"
-	run nono_run --allow "$WORK" --allow-delete -- sh -c "
+	run nono_run --no-delete --allow "$WORK" --allow-delete -- sh -c "
 		$GIT init -q . &&
 		$GIT add a.txt &&
 		$GIT commit -qm first &&
@@ -242,7 +244,7 @@ attempt('replace-rc', lambda: os.replace('$HOME/docs/readme.txt', '$HOME/.bashrc
 	echo ignored > "$WORK/.gitignore"
 	$GIT -C "$WORK" add a.txt .gitignore
 	$GIT -C "$WORK" commit -qm first
-	run nono_run --allow "$WORK" --allow-command rm -- sh -c "rm -f $WORK/a.txt; rm -f $WORK/.gitignore; : > $WORK/a.txt"
+	run nono_run --no-delete --allow "$WORK" --allow-command rm -- sh -c "rm -f $WORK/a.txt; rm -f $WORK/.gitignore; : > $WORK/a.txt"
 	[ "$(echo "$output" | grep -c 'Permission denied')" -eq 3 ]
 	[ "$(cat "$WORK/a.txt")" = tracked ]
 	[ "$(cat "$WORK/.gitignore")" = ignored ]
@@ -253,7 +255,7 @@ attempt('replace-rc', lambda: os.replace('$HOME/docs/readme.txt', '$HOME/.bashrc
 	echo tracked > "$WORK/a.txt"
 	$GIT -C "$WORK" add a.txt
 	$GIT -C "$WORK" commit -qm first
-	run nono_run --allow "$WORK" -- git rm -q a.txt
+	run nono_run --no-delete --allow "$WORK" -- git rm -q a.txt
 	[ "$(cat "$WORK/a.txt")" = tracked ]
 	[ ! -e "$WORK/.git/index.lock" ]
 }
@@ -263,7 +265,7 @@ attempt('replace-rc', lambda: os.replace('$HOME/docs/readme.txt', '$HOME/.bashrc
 	echo inner > "$WORK/sub/.git/config"
 	mkdir -p "$WORK/.git"
 	echo root > "$WORK/.git/scratch"
-	run nono_run --allow "$WORK" -- python3 -c "$(py_try)
+	run nono_run --no-delete --allow "$WORK" -- python3 -c "$(py_try)
 attempt('nested', lambda: os.unlink('$WORK/sub/.git/config'))
 attempt('root', lambda: os.unlink('$WORK/.git/scratch'))"
 	[[ "$output" == *"nested refused 13"* ]]

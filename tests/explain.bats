@@ -28,11 +28,13 @@ teardown() { common_teardown; }
 	[[ "$output" == *"Fix:        --read $OUTSIDE"* ]]
 }
 
-@test "delete needs --allow-delete" {
+@test "delete is allowed in a writable grant; under --no-delete it needs --allow-delete" {
 	run timeout 30 "$NONO" why --allow "$WORK" --path "$WORK/x" --op delete
+	[ "$(echo "$output" | head -n1)" = ALLOWED ]
+	run timeout 30 "$NONO" why --no-delete --allow "$WORK" --path "$WORK/x" --op delete
 	[ "$(echo "$output" | head -n1)" = DENIED ]
 	[[ "$output" == *"--allow-delete"* ]]
-	run timeout 30 "$NONO" why --allow "$WORK" --allow-delete --path "$WORK/x" --op delete
+	run timeout 30 "$NONO" why --no-delete --allow "$WORK" --allow-delete --path "$WORK/x" --op delete
 	[ "$(echo "$output" | head -n1)" = ALLOWED ]
 }
 
@@ -45,7 +47,7 @@ teardown() { common_teardown; }
 }
 
 @test "--json" {
-	run timeout 30 "$NONO" why --json --allow "$WORK" --path "$WORK/f" --op delete
+	run timeout 30 "$NONO" why --json --no-delete --allow "$WORK" --path "$WORK/f" --op delete
 	echo "$output" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["status"]=="denied" and d["reason"]=="insufficient_access" and d["suggested_flag"]=="--allow-delete", d'
 	run timeout 30 "$NONO" why --json --path "$HOME/.ssh"
 	echo "$output" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["status"]=="denied" and d["group"]=="deny_credentials"'

@@ -75,7 +75,7 @@ mode_of() { stat -c %a "$1"; }
 
 @test "a path in secret memory: the blocked program does not run" {
 	need_secret_memory
-	attack --allow "$WORK" -- python3 "$ATTACK" secret-exec /usr/bin/dd
+	attack --strict-exec --allow "$WORK" -- python3 "$ATTACK" secret-exec /usr/bin/dd
 	[[ "$output" == *"secret-exec -1"* ]]
 	[[ "$output" != *"records in"* ]]
 }
@@ -172,7 +172,7 @@ python3 -c 'open(\"l/../decoy2\", \"w\").write(\"x\")'"
 
 @test "a relative exec through l/.. meets the blocklist" {
 	ln -s /usr/lib "$WORK/l"
-	attack --allow "$WORK" -- sh -c "cd '$WORK'; ./l/../bin/dd if=/dev/null of=/dev/null; echo rc=\$?"
+	attack --strict-exec --allow "$WORK" -- sh -c "cd '$WORK'; ./l/../bin/dd if=/dev/null of=/dev/null; echo rc=\$?"
 	[[ "$output" == *"rc=126"* ]]
 	[[ "$output" != *"records in"* ]]
 }
@@ -213,7 +213,7 @@ python3 -c 'open(\"l/../decoy2\", \"w\").write(\"x\")'"
 # ---- 5. exec mediation ------------------------------------------------------------
 
 @test "fexecve of a memfd holding a blocked program is refused and audited" {
-	attack --allow "$WORK" -- python3 "$ATTACK" memfd-exec /usr/bin/dd
+	attack --strict-exec --allow "$WORK" -- python3 "$ATTACK" memfd-exec /usr/bin/dd
 	[[ "$output" == *"memfd-exec -1"* ]]
 	[[ "$output" != *"records in"* ]]
 	run timeout 30 "$NONO" audit show last
@@ -224,7 +224,7 @@ python3 -c 'open(\"l/../decoy2\", \"w\").write(\"x\")'"
 @test "ld.so asked to run a blocked program is refused" {
 	ldso=$(readlink -f /lib64/ld-linux-x86-64.so.2 2>/dev/null || true)
 	[ -x "$ldso" ] || skip "no x86-64 dynamic loader here"
-	attack --allow "$WORK" -- sh -c "'$ldso' /usr/bin/dd if=/dev/null of=/dev/null; echo rc=\$?
+	attack --strict-exec --allow "$WORK" -- sh -c "'$ldso' /usr/bin/dd if=/dev/null of=/dev/null; echo rc=\$?
 '$ldso' --library-path /usr/lib /usr/bin/dd if=/dev/null of=/dev/null; echo rc=\$?
 '$ldso' /usr/bin/true; echo rc=\$?"
 	[ "$(echo "$output" | grep -c '^rc=126$')" -eq 2 ]
@@ -233,7 +233,7 @@ python3 -c 'open(\"l/../decoy2\", \"w\").write(\"x\")'"
 }
 
 @test "a blocked program copied under another name is still refused" {
-	attack --allow "$WORK" -- sh -c "cat /usr/bin/dd > '$WORK/harmless'; /usr/bin/env chmod 755 '$WORK/harmless' 2>/dev/null
+	attack --strict-exec --allow "$WORK" -- sh -c "cat /usr/bin/dd > '$WORK/harmless'; /usr/bin/env chmod 755 '$WORK/harmless' 2>/dev/null
 python3 -c 'import os; os.chmod(\"$WORK/harmless\", 0o755)'
 '$WORK/harmless' if=/dev/null of=/dev/null; echo rc=\$?"
 	[[ "$output" == *"rc=126"* ]]

@@ -35,7 +35,7 @@ user_run() { as_user timeout 30 "$NONO" run --silent --allow "$USER_HOME/proj" "
 }
 
 @test "the user's own file in the writable grant cannot be deleted or renamed away" {
-	run user_run -- python3 -c "
+	run user_run --no-delete -- python3 -c "
 import os
 for name, op in (('unlink', lambda: os.unlink('$USER_HOME/proj/f')),
                  ('rename', lambda: os.rename('$USER_HOME/proj/f', '$USER_HOME/proj/g')),
@@ -164,7 +164,7 @@ p.kill()"
 
 @test "su is refused inside the sandbox and yields no root shell" {
 	[ -x /usr/bin/su ] || skip "no su"
-	run user_run -- sh -c "echo | su -c 'id -u > $USER_HOME/proj/su-ran' root; echo rc=\$?"
+	run user_run --strict-exec -- sh -c "echo | su -c 'id -u > $USER_HOME/proj/su-ran' root; echo rc=\$?"
 	[[ "$output" != *"rc=0"* ]]
 	[[ "$output" == *blocked* ]]
 	[ ! -e "$USER_HOME/proj/su-ran" ]

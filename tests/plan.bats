@@ -29,7 +29,7 @@ PY
 @test "--dry-run --json lists what the capability file of a real launch holds: grants, denies, network, UNIX sockets, rollback, mediated calls" {
 	mkdir -p "$WORK/d"
 	args=(--allow "$WORK/d" --read "$HOME/docs" --allow-unix-socket "$WORK/s.sock" --block-net --rollback
-		--rollback-exclude node_modules --allow-command rm --block-command curl --allow-delete)
+		--rollback-exclude node_modules --allow-command rm --block-command curl --allow-delete --strict-exec)
 	run -0 --separate-stderr "$NONO" run --dry-run --json "${args[@]}" -- true
 	printf '%s\n' "$output" >"$SCRATCH/plan.json"
 	run -0 --separate-stderr nono_run "${args[@]}" -- sh -c 'cat "$NONO_CAP_FILE"'

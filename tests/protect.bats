@@ -79,7 +79,7 @@ teardown() { common_teardown; }
 
 @test "in a writable grant: no unlink, rmdir, rename away, rename over, truncate" {
 	echo keep > "$WORK/f"; echo other > "$WORK/g"; mkdir "$WORK/d"
-	run nono_run --allow "$WORK" -- python3 -c "
+	run nono_run --no-delete --allow "$WORK" -- python3 -c "
 import os
 for name, op in [('unlink', lambda: os.unlink('$WORK/f')), ('rmdir', lambda: os.rmdir('$WORK/d')),
                  ('rename', lambda: os.rename('$WORK/f', '$WORK/f2')), ('replace', lambda: os.replace('$WORK/g', '$WORK/f')),
@@ -119,7 +119,7 @@ except PermissionError:
 @test "git works in a writable grant, the working tree stays protected" {
 	cd "$WORK"
 	git init -q . && echo one > a.txt
-	run nono_run --allow "$WORK" -- sh -c '
+	run nono_run --no-delete --allow "$WORK" -- sh -c '
 		git -c user.name=t -c user.email=t@t add a.txt &&
 		git -c user.name=t -c user.email=t@t commit -qm first &&
 		echo two >> a.txt && git status --short && git status --short &&
@@ -128,7 +128,7 @@ except PermissionError:
 	[[ "$output" == *"M a.txt"* ]]
 	[ "$(echo "$output" | tail -n1)" = 2 ]
 	[ ! -e "$WORK/.git/index.lock" ]
-	run nono_run --allow "$WORK" --allow-command rm -- rm "$WORK/a.txt"
+	run nono_run --no-delete --allow "$WORK" --allow-command rm -- rm "$WORK/a.txt"
 	[ -f "$WORK/a.txt" ]
 }
 

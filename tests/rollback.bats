@@ -70,14 +70,24 @@ print("destroyed")'
 	[[ "$output" == *"1 path changed; review: nono rollback show $id --diff; undo: nono rollback restore $id"* ]]
 }
 
-@test "rollback is on with --allow-delete, off without, and --no-rollback turns it off" {
-	run nono_run --allow "$WORK" -- sh -c 'echo more >> tree/README'
-	[ ! -d "$STORE" ] || [ -z "$(ls "$STORE" | grep -v objects)" ]
-	run nono_run --allow "$WORK" --allow-delete --no-rollback -- python3 -c 'import os; os.unlink("tree/other.txt")'
+@test "rollback is on by default for a writable grant, and --no-rollback turns it off" {
+	# by default an in-place edit is journalled before it lands
+	run -0 nono_run --allow "$WORK" -- sh -c 'echo more >> tree/README'
+	[ "$(cat "$WORK/tree/README")" = "$(printf 'readme\nmore')" ]
+	id=$(ls "$STORE" | grep -v objects)
+	[ -n "$id" ]
+	run -0 "$NONO" rollback restore last
+	[ "$(cat "$WORK/tree/README")" = readme ]
+	rm -rf "$STORE"
+	# --no-rollback: the delete happens and nothing is saved
+	run nono_run --allow "$WORK" --no-rollback -- python3 -c 'import os; os.unlink("tree/other.txt")'
 	[ ! -e "$WORK/tree/other.txt" ]
 	[ ! -d "$STORE" ] || [ -z "$(ls "$STORE" | grep -v objects)" ]
 	run "$NONO" rollback list
 	[[ "$output" == *"No rollback sessions"* ]]
+	# a session with no writable grant has nothing to journal
+	run -0 nono_run --read "$WORK" -- cat "$WORK/tree/README"
+	[ ! -d "$STORE" ] || [ -z "$(ls "$STORE" | grep -v objects)" ]
 }
 
 @test "--rollback without deletion journals writes in place and chmod" {
@@ -167,21 +177,28 @@ os.unlink("tree/README")'
 	[ ! -e "$WORK/tree/docs/blob.bin" ]
 }
 
-@test "files over the size limit are recorded, not saved, and the summary says so" {
+@test "a file over the size limit is not destroyed: the call fails with ENOSPC and the summary says why" {
 	mkdir -p "$HOME/.config/nono"
 	printf '[rollback]\nmax_file_size = 100K\n' > "$HOME/.config/nono/config.ini"
-	run timeout 30 "$NONO" run --allow "$WORK" --allow-delete -- python3 -c '
-import os
-os.truncate("tree/docs/blob.bin", 1)
+	sum=$(sha256sum < "$WORK/tree/docs/blob.bin")
+	run timeout 30 "$NONO" run --allow "$WORK" -- python3 -c '
+import errno, os
+for call in (lambda: os.truncate("tree/docs/blob.bin", 1), lambda: os.unlink("tree/docs/blob.bin"),
+             lambda: open("tree/docs/blob.bin", "w")):
+    try:
+        call()
+        print("DONE")
+    except OSError as e:
+        print("REFUSED", errno.errorcode[e.errno])
 os.unlink("tree/README")'
-	[[ "$output" == *"1 file over the rollback size limit was recorded but not saved"* ]]
-	run "$NONO" rollback show last
-	[[ "$output" == *"docs/blob.bin  (not saved: over the size limit)"* ]]
-	run "$NONO" rollback restore last
-	[ "$status" -eq 1 ]
-	[[ "$output" == *"over the size limit"* ]]
+	[ "$(grep -c 'REFUSED ENOSPC' <<<"$output")" -eq 3 ]
+	[[ "$output" != *DONE* ]]
+	[ "$(sha256sum < "$WORK/tree/docs/blob.bin")" = "$sum" ]
+	[[ "$output" == *"3 destructive calls were refused because the prior state could not be journaled: 3 over the size limit of 100 KiB"* ]]
+	run -0 "$NONO" rollback show last --json
+	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["refused"] == 3, d' "$output"
+	run -0 "$NONO" rollback restore last
 	[ "$(cat "$WORK/tree/README")" = readme ]
-	[ "$(stat -c %s "$WORK/tree/docs/blob.bin")" = 1 ]
 }
 
 @test "a running session cannot be restored" {
@@ -361,24 +378,26 @@ import shutil; shutil.rmtree("many")'
 	[ "$(ls "$WORK/many" | wc -l)" -eq 3000 ]
 }
 
-@test "a profile's grants for the agent's own state are not journaled; the working directory is" {
+@test "every writable grant is journaled, a profile's grants for the agent's own state too" {
 	mkdir -p "$HOME/.config/nono/profiles" "$HOME/agentstate"
 	echo state > "$HOME/agentstate/s.json"
 	cat > "$HOME/.config/nono/profiles/agent.json" <<'EOF2'
-{ "filesystem": { "allow": ["$HOME/agentstate"], "allow_delete": ["$WORKDIR", "$HOME/agentstate"] },
+{ "filesystem": { "allow": ["$HOME/agentstate"] },
   "workdir": { "access": "readwrite" } }
 EOF2
 	run nono_run --profile agent -- python3 -c "
 import os
 os.unlink('$HOME/agentstate/s.json')
 os.unlink('tree/README')"
-	[ ! -e "$HOME/agentstate/s.json" ]
+	[ ! -e "$HOME/agentstate/s.json" ] && [ ! -e "$WORK/tree/README" ]
 	run -0 "$NONO" rollback show last --json
 	echo "$output" | python3 -c '
 import json, sys
 paths = [p["path"] for p in json.load(sys.stdin)["paths"]]
 assert any(p.endswith("/work/tree/README") for p in paths), paths
-assert not any("agentstate" in p for p in paths), paths'
+assert any(p.endswith("/agentstate/s.json") for p in paths), paths'
+	run -0 "$NONO" rollback restore last
+	[ "$(cat "$HOME/agentstate/s.json")" = state ] && [ "$(cat "$WORK/tree/README")" = readme ]
 }
 
 @test "--dry-run says whether rollback and audit are on, in text and JSON" {
@@ -386,6 +405,9 @@ assert not any("agentstate" in p for p in paths), paths'
 	[[ "$output" == *"Rollback:  on"* ]]
 	[[ "$output" == *"Audit:     on"* ]]
 	run -0 "$NONO" run --dry-run --allow "$WORK" --no-audit -- true
+	[[ "$output" == *"Rollback:  on"* ]]
+	[[ "$output" == *"Audit:     off"* ]]
+	run -0 "$NONO" run --dry-run --allow "$WORK" --no-rollback --no-audit -- true
 	[[ "$output" == *"Rollback:  off"* ]]
 	[[ "$output" == *"Audit:     off"* ]]
 	run -0 "$NONO" run --dry-run --json --allow "$WORK" --allow-delete --rollback-exclude node_modules --no-audit -- true

@@ -26,7 +26,7 @@ no_raw_controls() {
 # A session whose file names, argv and file content carry escape sequences
 # (and one argument that is not UTF-8), with rollback on.
 hostile_session() {
-	run nono_run --allow-delete --allow "$WORK" -- sh -c '
+	run nono_run --strict-exec --allow-delete --allow "$WORK" -- sh -c '
 		echo x > "$(printf "a\033]0;PWNED\007b")"
 		printf "one\n\033[31mred\033[0m\n" > g
 		/bin/echo "$1" > /dev/null

@@ -72,12 +72,19 @@ self_why() { nono_run --allow "$WORK" --read "$NONO_DIR" -- "$NONO" why --self "
 	[ "$output" = outside-data ]
 }
 
-@test "--op delete: DENIED with Fix --allow-delete, ALLOWED with --allow-delete" {
+@test "--op delete: ALLOWED and journaled by default; under --no-delete DENIED with Fix --allow-delete" {
 	run why --allow "$WORK" --path "$WORK/x" --op delete
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = ALLOWED ]
+	[[ "$output" == *"Mode:       writable means writable"*"rollback journal keeps what is destroyed"* ]]
+	run why --no-delete --allow "$WORK" --path "$WORK/x" --op delete
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = DENIED ]
 	[[ "$output" == *"Fix:"*"--allow-delete"* ]]
-	run why --allow "$WORK" --allow-delete --path "$WORK/x" --op delete
+	run why --no-delete --allow "$WORK" --path "$WORK/x" --op write
+	[ "${lines[0]}" = ALLOWED ]
+	[[ "$output" == *"Mode:       --no-delete: the kernel refuses deleting, renaming away and truncating here"* ]]
+	run why --no-delete --allow "$WORK" --allow-delete --path "$WORK/x" --op delete
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = ALLOWED ]
 	[[ "$output" == *"Granted by"* ]]
@@ -118,11 +125,16 @@ import json, sys
 d = json.load(sys.stdin)
 assert d['status'] == 'denied' and d['reason'], d
 assert d['suggested_flag'] == '--read-file $OUTSIDE/data.txt', d"
-	run why --json --allow "$WORK" --path "$WORK/x" --op delete
+	run why --json --no-delete --allow "$WORK" --path "$WORK/x" --op delete
 	echo "$output" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 assert d["status"] == "denied" and d["suggested_flag"] == "--allow-delete", d'
+	run why --json --allow "$WORK" --path "$WORK/x" --op delete
+	echo "$output" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["status"] == "allowed" and "journal" in d["delete_mode"], d'
 }
 
 @test "bad input exits 1 and says why: no path, --op bogus, unknown flag, two paths" {
@@ -154,6 +166,9 @@ assert d["status"] == "denied" and d["suggested_flag"] == "--allow-delete", d'
 	[ "${lines[0]}" = ALLOWED ]
 	[[ "$output" == *"Granted by"*"$WORK"* ]]
 	run self_why --path "$WORK/f" --op delete
+	[ "${lines[0]}" = ALLOWED ]
+	[[ "$output" == *"rollback journal"* ]]
+	run nono_run --no-delete --allow "$WORK" --read "$NONO_DIR" -- "$NONO" why --self --path "$WORK/f" --op delete
 	[ "${lines[0]}" = DENIED ]
 	[[ "$output" == *"--allow-delete"* ]]
 	run self_why --json --path "$OUTSIDE/data.txt"

@@ -123,8 +123,16 @@ nono_sha256_hex(char out[65], const unsigned char md[32])
 const struct nono_git_api *
 nono_git(void)
 {
-	static const char *const names[] = {"git_libgit2_init", "git_libgit2_shutdown", "git_diff_buffers",
-					    "git_error_last"};
+	static const char *const names[] = {"git_libgit2_init",		 "git_libgit2_shutdown",
+					    "git_diff_buffers",		 "git_error_last",
+					    "git_libgit2_opts",		 "git_repository_open_ext",
+					    "git_repository_free",	 "git_repository_workdir",
+					    "git_repository_path",	 "git_repository_commondir",
+					    "git_repository_index",	 "git_repository_config_snapshot",
+					    "git_config_get_entry",	 "git_config_entry_free",
+					    "git_config_free",		 "git_index_get_bypath",
+					    "git_index_find_prefix",	 "git_index_free",
+					    "git_ignore_path_is_ignored"};
 	static struct nono_git_api api;
 	static int state;
 

@@ -34,6 +34,22 @@ struct nono_git_api {
 	__typeof__(&git_libgit2_shutdown) shutdown;
 	__typeof__(&git_diff_buffers) diff_buffers;
 	__typeof__(&git_error_last) error_last;
+	/* the journal's question: does git ignore this path (store/gitignore.c) */
+	__typeof__(&git_libgit2_opts) opts;
+	__typeof__(&git_repository_open_ext) repository_open_ext;
+	__typeof__(&git_repository_free) repository_free;
+	__typeof__(&git_repository_workdir) repository_workdir;
+	__typeof__(&git_repository_path) repository_path;
+	__typeof__(&git_repository_commondir) repository_commondir;
+	__typeof__(&git_repository_index) repository_index;
+	__typeof__(&git_repository_config_snapshot) repository_config_snapshot;
+	__typeof__(&git_config_get_entry) config_get_entry;
+	__typeof__(&git_config_entry_free) config_entry_free;
+	__typeof__(&git_config_free) config_free;
+	__typeof__(&git_index_get_bypath) index_get_bypath;
+	__typeof__(&git_index_find_prefix) index_find_prefix;
+	__typeof__(&git_index_free) index_free;
+	__typeof__(&git_ignore_path_is_ignored) ignore_path_is_ignored;
 };
 
 /* NULL (with the reason logged once) when the library can't be loaded. */

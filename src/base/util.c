@@ -612,3 +612,19 @@ nono_path_links_into_proc(const char *path)
 {
 	return links_into_proc(path, 0);
 }
+
+void
+nono_size_fmt(char *out, size_t n, double b)
+{
+	static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	int u = 0;
+
+	while (b >= 1024 && u < 4) {
+		b /= 1024;
+		u++;
+	}
+	if (u == 0 || b == (double)(long long)b)
+		snprintf(out, n, "%.0f %s", b, unit[u]);
+	else
+		snprintf(out, n, "%.1f %s", b, unit[u]);
+}

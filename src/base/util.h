@@ -51,6 +51,9 @@ bool nono_path_under(const char *path, const char *base);
 char *nono_path_display(const char *p);
 char *nono_path_dirname(const char *p);
 
+/* A byte count for people: "512 B", "100 KiB", "1.5 GiB". */
+void nono_size_fmt(char *out, size_t n, double bytes);
+
 /* CLOCK_MONOTONIC in microseconds, for -vv phase timings */
 double nono_now_us(void);
 

@@ -392,6 +392,25 @@ print_diff(const char *store, const char *dir, const struct nono_entry *e, bool 
 	return r < 0 ? -EIO : 0;
 }
 
+/* What the journal left out and what it refused, after the changed paths. */
+static void
+print_left_out(const struct nono_rb_left *left, size_t n, int refused, bool colour)
+{
+	struct nono_strv pool = {0};
+
+	if (n)
+		printf("\nLeft out of the journal (not restorable):\n");
+	for (size_t i = 0; i < n; i++)
+		printf("%s%-10s%s %s  (%s, %s)\n", colour ? C_DIM : "", "left out", colour ? C_RESET : "",
+		       nono_str_escape_in(&pool, left[i].path),
+		       !strcmp(left[i].reason, "gitignore") ? ".gitignore" : "exclude pattern",
+		       nono_str_escape_in(&pool, left[i].op));
+	if (refused)
+		printf("\n%d destructive call%s refused: the prior state could not be saved\n", refused,
+		       refused == 1 ? " was" : "s were");
+	nono_strv_free(&pool);
+}
+
 static int
 cmd_show(const struct nono_subcmd_ctx *c, int argc, char **argv)
 {
@@ -400,7 +419,8 @@ cmd_show(const struct nono_subcmd_ctx *c, int argc, char **argv)
 	struct nono_rb_session s;
 	struct nono_entry *es;
 	struct nono_rb_links *links;
-	size_t n;
+	struct nono_rb_left *left = NULL;
+	size_t n, n_left = 0;
 	struct nono_error err = {0};
 	int r = parse(c, argc, argv, &o, true), shown = 0;
 	char buf[32], note[128];
@@ -415,6 +435,8 @@ cmd_show(const struct nono_subcmd_ctx *c, int argc, char **argv)
 		nono_rb_session_free(&s);
 		return 1;
 	}
+	if (nono_rb_left_read(s.dir, &left, &n_left, &err) < 0)
+		log_warn("%s", err.msg);
 	links = nono_rb_links_find(es, n, &s.exclude);
 	if (o.json) {
 		json_t *doc =
@@ -439,6 +461,12 @@ cmd_show(const struct nono_subcmd_ctx *c, int argc, char **argv)
 			json_array_append_new(paths, p);
 		}
 		json_object_set_new(doc, "paths", paths);
+		paths = json_array();
+		for (size_t i = 0; i < n_left; i++)
+			json_array_append_new(paths, json_pack("{s:s, s:s, s:s}", "path", left[i].path, "op",
+							       left[i].op, "reason", left[i].reason));
+		json_object_set_new(doc, "left_out", paths);
+		json_object_set_new(doc, "refused", json_integer(s.refused));
 		out = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		puts(out);
 		free(out);
@@ -482,11 +510,13 @@ cmd_show(const struct nono_subcmd_ctx *c, int argc, char **argv)
 		}
 		if (!shown)
 			printf("Nothing differs from before the session.\n");
-		else
+		print_left_out(left, n_left, s.refused, colour);
+		if (shown)
 			printf("\nRestore with: nono rollback restore %s\n", nono_str_escape_in(&pool, s.id));
 		nono_strv_free(&pool);
 	}
 	nono_rb_links_free(links);
+	nono_rb_left_free(left, n_left);
 	for (size_t i = 0; i < n; i++)
 		nono_entry_free(&es[i]);
 	free(es);

@@ -54,9 +54,8 @@ nono_options_free(struct nono_options *o)
 bool
 nono_options_rollback(const struct nono_options *o)
 {
-	if (o->rollback >= 0)
-		return o->rollback;
-	return o->policy.allow_delete || o->policy.delete_paths.n > 0;
+	/* on unless --no-rollback: what the session destroys is kept */
+	return o->rollback != 0;
 }
 
 /* ---- where a value comes from ---------------------------------------------- */
@@ -508,11 +507,14 @@ const struct nono_optdef nono_optdefs[] = {
      .commands = ALL_SANDBOX,
      .help = "working directory and $WORKDIR (default: the current directory)",
      .set = set_workdir},
+    {"filesystem.no_delete", K_BOOL, S_OK, .name = "no-delete", .commands = ALL_SANDBOX,
+     .help = "the kernel refuses unlink, rmdir, rename away and truncation in writable grants", .set = set_true,
+     .field = FIELD(policy.no_delete)},
     {"filesystem.allow_delete", K_BOOL_LIST, S_OK, .name = "allow-delete", .commands = ALL_SANDBOX,
-     .help = "let writable grants delete, rename away and truncate", .set = set_allow_delete},
+     .help = "with --no-delete: deletion where a writable grant covers PATH (or everywhere)", .set = set_allow_delete},
     {.name = "rollback",
      .commands = LAUNCH,
-     .help = "journal what the session destroys so it can be restored (default with deletion)",
+     .help = "journal what the session destroys so it can be restored (the default)",
      .set = set_rollback_on},
     {.name = "no-rollback", .commands = LAUNCH, .help = "do not journal for rollback", .set = set_rollback_off},
     {"rollback.exclude_patterns", K_LIST, S_OK, .name = "rollback-exclude", .has_arg = true, .metavar = "PATTERN",
@@ -565,6 +567,9 @@ const struct nono_optdef nono_optdefs[] = {
      .help = "keep no audit trail of this session",
      .set = set_true,
      .field = FIELD(no_audit)},
+    {"security.strict_exec", K_BOOL, S_OK, .name = "strict-exec", .commands = LAUNCH,
+     .help = "check every exec of the sandbox against the command blocklist, not only the program", .set = set_true,
+     .field = FIELD(strict_exec)},
     {.name = "no-pid-ns",
      .commands = LAUNCH,
      .help = "no PID namespace: the host's processes stay visible in /proc",

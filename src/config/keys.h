@@ -29,6 +29,9 @@ struct nono_options {
 	bool no_audit; /* --no-audit: no record of this session */
 	/* --trust-override: untrusted instruction files do not stop the launch (launch/trust.c) */
 	bool trust_override;
+	/* --strict-exec: every exec meets the command blocklist (the supervisor
+	 * mediates each one), not only the program nono starts */
+	bool strict_exec;
 	int verbose;
 	char *shell;
 	char *shell_cmd;	/* nono shell -c LINE */

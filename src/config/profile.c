@@ -556,6 +556,7 @@ static const char builtin_python[] =
     "    \"allow\": [\"$HOME/.cache/pip\", \"$HOME/.cache/uv\"],\n"
     "    \"allow_delete\": [\"$WORKDIR\", \"$HOME/.cache/pip\", \"$HOME/.cache/uv\"]\n"
     "  },\n"
+    "  \"commands\": {\"allow\": [\"pip\", \"pip3\", \"uv\", \"poetry\"]},\n"
     "  \"workdir\": {\"access\": \"readwrite\"}\n"
     "}\n";
 
@@ -569,6 +570,7 @@ static const char builtin_node[] =
     "    \"allow\": [\"$HOME/.npm\", \"$HOME/.cache/node-gyp\"],\n"
     "    \"allow_delete\": [\"$WORKDIR\", \"$HOME/.npm\", \"$HOME/.cache/node-gyp\"]\n"
     "  },\n"
+    "  \"commands\": {\"allow\": [\"npm\", \"npx\", \"yarn\", \"pnpm\"]},\n"
     "  \"workdir\": {\"access\": \"readwrite\"}\n"
     "}\n";
 
@@ -581,6 +583,7 @@ static const char builtin_rust[] =
     "    \"allow\": [\"$HOME/.cargo/registry\", \"$HOME/.cargo/git\"],\n"
     "    \"allow_delete\": [\"$WORKDIR\", \"$HOME/.cargo/registry\", \"$HOME/.cargo/git\"]\n"
     "  },\n"
+    "  \"commands\": {\"allow\": [\"cargo\"]},\n"
     "  \"workdir\": {\"access\": \"readwrite\"}\n"
     "}\n";
 
@@ -593,6 +596,7 @@ static const char builtin_go[] =
     "    \"allow\": [\"$HOME/go/pkg\", \"$HOME/.cache/go-build\"],\n"
     "    \"allow_delete\": [\"$WORKDIR\", \"$HOME/go/pkg\", \"$HOME/.cache/go-build\"]\n"
     "  },\n"
+    "  \"commands\": {\"allow\": [\"go\"]},\n"
     "  \"workdir\": {\"access\": \"readwrite\"}\n"
     "}\n";
 

@@ -65,9 +65,10 @@ policy_json(const struct nono_policy *p, const struct nono_sandbox *sb)
 				  : (a & NONO_ACC_WRITE)		      ? "write"
 									      : "read";
 
-		json_array_append_new(fs, json_pack("{s:s, s:s, s:s, s:b, s:b, s:s, s:b}", "original", r->given, "path",
-						    r->path, "access", acc, "delete", (a & NONO_ACC_DELETE) != 0,
-						    "is_file", r->is_file, "source", r->source, "carved", r->carved));
+		json_array_append_new(fs, json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:s, s:b}", "original", r->given,
+						    "path", r->path, "access", acc, "delete",
+						    (a & NONO_ACC_DELETE) != 0, "user", r->user, "is_file", r->is_file,
+						    "source", r->source, "carved", r->carved));
 	}
 	for (size_t i = 0; i < p->n_denies; i++)
 		json_array_append_new(deny, json_pack("{s:s, s:s, s:s}", "path", p->denies[i].path, "original",
@@ -84,7 +85,8 @@ policy_json(const struct nono_policy *p, const struct nono_sandbox *sb)
 	json_object_set_new(root, "net_proxy_hosts", strv_json(&p->proxy_hosts));
 	json_object_set_new(root, "net_proxy_port", json_integer(p->proxy_port));
 	json_object_set_new(root, "unix_sockets", strv_json(&p->unix_sockets));
-	json_object_set_new(root, "allow_delete", json_boolean(p->allow_delete));
+	json_object_set_new(root, "allow_delete", json_boolean(p->allow_delete || !p->no_delete));
+	json_object_set_new(root, "no_delete", json_boolean(p->no_delete));
 	json_object_set_new(root, "pid_namespace", json_boolean(!p->host_pids));
 	json_object_set_new(root, "allowed_commands", strv_json(&p->allow_cmds));
 	json_object_set_new(root, "blocked_commands", strv_json(&p->block_cmds));
@@ -253,6 +255,7 @@ nono_capfile_render_records(const struct nono_policy *p, const struct nono_sandb
 			   : (a & NONO_ACC_WRITE)		       ? ", \"access\": \"write\""
 								       : ", \"access\": \"read\"");
 		sb_lit(&b, (a & NONO_ACC_DELETE) ? ", \"delete\": true" : ", \"delete\": false");
+		sb_lit(&b, r->user ? ", \"user\": true" : ", \"user\": false");
 		sb_lit(&b, r->is_file ? ", \"is_file\": true, \"source\": " : ", \"is_file\": false, \"source\": ");
 		sb_str(&b, r->source);
 		sb_lit(&b, r->carved ? ", \"carved\": true}" : ", \"carved\": false}");
@@ -293,7 +296,9 @@ nono_capfile_render_records(const struct nono_policy *p, const struct nono_sandb
 	}
 	sb_strv(&b, "unix_sockets", &p->unix_sockets);
 	sb_lit(&b, ",\n  \"allow_delete\": ");
-	sb_lit(&b, p->allow_delete ? "true" : "false");
+	sb_lit(&b, p->allow_delete || !p->no_delete ? "true" : "false");
+	sb_lit(&b, ",\n  \"no_delete\": ");
+	sb_lit(&b, p->no_delete ? "true" : "false");
 	sb_lit(&b, ",\n  \"pid_namespace\": ");
 	sb_lit(&b, p->host_pids ? "false" : "true");
 	sb_strv(&b, "allowed_commands", &p->allow_cmds);
@@ -422,6 +427,7 @@ nono_capfile_read(struct nono_policy *out, const char *path, struct nono_error *
 		r->access = a2;
 		r->is_file = json_is_true(json_object_get(v, "is_file"));
 		r->carved = json_is_true(json_object_get(v, "carved"));
+		r->user = json_is_true(json_object_get(v, "user"));
 	}
 	json_array_foreach(json_object_get(root, "denied"), i, v)
 	{
@@ -464,6 +470,7 @@ nono_capfile_read(struct nono_policy *out, const char *path, struct nono_error *
 	strv_from(&out->proxy_hosts, json_object_get(root, "net_proxy_hosts"));
 	out->proxy_port = (int)json_integer_value(json_object_get(root, "net_proxy_port"));
 	out->allow_delete = json_is_true(json_object_get(root, "allow_delete"));
+	out->no_delete = json_is_true(json_object_get(root, "no_delete"));
 	out->host_pids = json_is_false(json_object_get(root, "pid_namespace"));
 	if (json_is_string(json_object_get(root, "workdir")))
 		out->workdir = xstrdup(json_string_value(json_object_get(root, "workdir")));

@@ -62,6 +62,24 @@ print_carves(FILE *f, int fd, const struct nono_policy *p)
 	}
 }
 
+/* Deleting, renaming away and truncating in the writable grants, as the
+ * policy has it: the banner's and the dry run's words for it. */
+static const char *
+delete_mode(const struct nono_plan *plan)
+{
+	const struct nono_policy *p = &plan->policy;
+
+	if (!p->no_delete)
+		return plan->rollback ? "allowed in writable grants; journaled: nono rollback restore brings it back"
+				      : "allowed in writable grants; not journaled (--no-rollback)";
+	if (p->allow_delete)
+		return "allowed in writable grants (--no-delete, but --allow-delete)";
+	if (p->delete_paths.n)
+		return "refused by the kernel in writable grants (--no-delete), but in .git and the allow_delete "
+		       "paths";
+	return "refused by the kernel in writable grants (--no-delete), .git excepted";
+}
+
 /* The launch's summary on stderr: the user's grants (the system's counted),
  * what is split and bypassed, secrets, network, processes, deletion,
  * rollback. */
@@ -117,9 +135,7 @@ banner(const struct nono_plan *plan)
 	if (p->host_pids)
 		fprintf(stderr, "%s  pid  the host's processes are visible (--no-pid-ns)%s\n", nono_c(2, C_YELLOW),
 			nono_c(2, C_RESET));
-	fprintf(stderr, "  del  %s\n",
-		p->allow_delete ? "allowed in writable grants (--allow-delete)"
-				: "refused in writable grants (.git excepted; --allow-delete to permit)");
+	fprintf(stderr, "  del  %s\n", delete_mode(plan));
 	if (plan->rollback)
 		fprintf(stderr, "  undo rollback journal on: what the session destroys can be restored\n");
 }
@@ -131,7 +147,9 @@ text_mediation(const struct nono_plan *plan)
 	const struct nono_policy *p = &plan->policy;
 	bool dangerous = nono_strv_contains(&p->groups, "dangerous_commands");
 
-	printf("Commands:  every exec checked by the supervisor; groups: %s",
+	printf("Commands:  %s; groups: %s",
+	       plan->strict_exec ? "every exec checked by the supervisor (--strict-exec)"
+				 : "the program checked before it starts (--strict-exec: every exec)",
 	       dangerous ? "dangerous_commands" : "none");
 	for (size_t i = 0; i < p->block_cmds.n; i++)
 		printf(" +%s", p->block_cmds.v[i]);
@@ -223,11 +241,16 @@ text(const struct nono_plan *plan)
 		       plan->hooks->v[i]);
 	printf("Processes: %s\n", p->host_pids ? "the host's are visible in /proc (--no-pid-ns)"
 					       : "own only: a PID namespace with its own /proc");
-	printf("Delete:    %s\n", p->allow_delete ? "allowed in writable grants"
-						  : "refused in writable grants except .git (--allow-delete)");
-	printf("Rollback:  %s\n",
-	       plan->rollback ? "on: destructive operations are journaled first" : "off (--rollback to turn it on)");
-	printf("Audit:     %s\n", plan->audit ? "on: execs and refusals recorded, hash-chained" : "off (--no-audit)");
+	printf("Delete:    %s\n", delete_mode(plan));
+	printf("Rollback:  %s\n", plan->rollback
+				      ? "on: destructive operations are journaled first (but for exclude patterns and "
+					"what .gitignore ignores)"
+				      : "off (--no-rollback)");
+	printf("Audit:     %s\n",
+	       plan->audit
+		   ? (plan->strict_exec ? "on: every exec and refusals recorded, hash-chained"
+					: "on: the program, refusals and file operations recorded, hash-chained")
+		   : "off (--no-audit)");
 	text_mediation(plan);
 	printf("\nKernel features:\n");
 	for (int i = 0; i < nf; i++)

@@ -261,7 +261,9 @@ prepare(struct nono_plan *plan, bool allow_cwd, struct nono_error *err)
 	}
 	plan->mediate.block_net = p->block_net;
 	plan->mediate.journal = plan->rollback;
-	plan->mediate.execs = true; /* the command blocklist on every exec */
+	/* the command blocklist on every exec only in strict mode: by default it
+	 * checks the program nono starts (and nono shell each line) */
+	plan->mediate.execs = plan->strict_exec;
 	nono_seccomp_prebuilt(&plan->filter, &plan->mediate);
 	r = 0;
 	if (capfd >= 0) {
@@ -300,12 +302,16 @@ nono_vars(struct nono_strv *set, const struct nono_plan *plan)
 		nono_strv_push(set, "NODE_USE_ENV_PROXY=1");
 		nono_strv_push_owned(set, xasprintf("NONO_PROXY_TOKEN=%s", plan->proxy.token));
 	}
-	if (plan->shimdir) {
-		/* open_urls: its xdg-open comes before the shims (and the real one) */
-		nono_strv_push_owned(set, xasprintf("PATH=%s%s%s:%s", plan->openurl.dir ? plan->openurl.dir : "",
-						    plan->openurl.dir ? ":" : "", plan->shimdir,
+	/* strict exec: the shims explain a blocked command (first on PATH);
+	 * open_urls: its xdg-open comes before them (and the real one) */
+	if (plan->openurl.dir || (plan->shimdir && plan->strict_exec)) {
+		const char *shims = plan->shimdir && plan->strict_exec ? plan->shimdir : NULL;
+
+		nono_strv_push_owned(set, xasprintf("PATH=%s%s%s%s%s", plan->openurl.dir ? plan->openurl.dir : "",
+						    plan->openurl.dir ? ":" : "", shims ? shims : "", shims ? ":" : "",
 						    path && *path ? path : "/usr/local/bin:/usr/bin:/bin"));
-		nono_strv_push_owned(set, xasprintf("NONO_SHIM_DIR=%s", plan->shimdir));
+		if (shims)
+			nono_strv_push_owned(set, xasprintf("NONO_SHIM_DIR=%s", shims));
 	}
 	if (plan->openurl.dir) {
 		nono_strv_push_owned(set, xasprintf("BROWSER=%s/nono-browser", plan->openurl.dir));
@@ -394,6 +400,7 @@ take_options(struct nono_plan *plan, struct nono_options *o, char **argv, int ke
 	plan->silent = o->silent;
 	plan->verbose = o->verbose;
 	plan->trust_override = o->trust_override;
+	plan->strict_exec = o->strict_exec;
 }
 
 /* The program, resolved and checked: 127 when it is not found, 126 when it

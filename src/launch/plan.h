@@ -35,6 +35,7 @@ struct nono_plan {
 	struct nono_sandbox *sandbox;	  /* built before fork */
 	struct nono_seccomp filter;	  /* the prebuilt BPF program */
 	struct nono_seccomp_opts mediate; /* which calls the filter sends to the supervisor */
+	bool strict_exec;		  /* --strict-exec: the blocklist on every exec */
 	char *refusal;			  /* dry run: why this kernel cannot enforce it, else NULL */
 
 	/* what runs */

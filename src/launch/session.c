@@ -70,9 +70,9 @@ open_audit(void *ctx, pid_t child, struct nono_error *err)
 
 /* ---- the rollback journal --------------------------------------------------- */
 
-/* Journal what the writable grants of the launch lose: the user's own
- * trees, what the flags grant and the working directory; a profile's
- * grants for the agent's own state (~/.claude) are not. */
+/* Journal what the writable grants of the launch lose: every grant the
+ * user or the profile made writable (the system's scratch areas, /tmp and
+ * the like, are not the user's work). */
 static int
 journal_begin(struct nono_plan *plan, struct nono_error *err)
 {
@@ -83,9 +83,8 @@ journal_begin(struct nono_plan *plan, struct nono_error *err)
 
 	for (size_t i = 0; i < p->n_rules; i++) {
 		const struct nono_rule *g = &p->rules[i];
-		bool from_profile = strncmp(g->source, "profile:", 8) == 0 || strcmp(g->source, "allow_delete") == 0;
 
-		if (g->user && (g->access & NONO_ACC_WRITE) && (!from_profile || nono_path_under(g->path, p->workdir)))
+		if (g->user && (g->access & NONO_ACC_WRITE))
 			nono_strv_push(&roots, g->path);
 	}
 	o.argv = plan->argv;
@@ -100,24 +99,46 @@ journal_begin(struct nono_plan *plan, struct nono_error *err)
 	return r;
 }
 
+/* The end-of-session lines: what changed and how to undo it, what was
+ * left out, and what was refused because it could not be saved. */
 static void
 journal_end(struct nono_journal *j, int status)
 {
 	int changed = nono_journal_end(j, status);
+	unsigned other = j->n_failed - j->n_failed_large - j->n_failed_space;
 
-	if (changed > 0) {
+	if (j->id && (changed > 0 || j->n_left)) {
 		log_note("%d path%s changed; review: nono rollback show %s --diff; undo: nono rollback restore %s",
 			 changed, changed == 1 ? "" : "s", j->id, j->id);
-		if (j->n_large)
-			log_warn("%u file%s over the rollback size limit %s recorded but not saved", j->n_large,
-				 j->n_large == 1 ? "" : "s", j->n_large == 1 ? "was" : "were");
-	} else if (changed == 0 && !j->n_failed) {
+		if (j->n_left)
+			log_note("%u path%s left out of the journal (exclude patterns, .gitignore): listed by nono "
+				 "rollback show %s",
+				 j->n_left, j->n_left == 1 ? "" : "s", j->id);
+	} else if (changed == 0 && !j->n_failed && j->dir) {
 		/* nothing to bring back: no session to list */
 		nono_rm_rf(j->dir);
 	}
-	if (j->n_failed)
-		log_warn("rollback: %u operation%s refused because %s state could not be saved", j->n_failed,
-			 j->n_failed == 1 ? " was" : "s were", j->n_failed == 1 ? "its" : "their");
+	if (j->n_failed) {
+		struct nono_strv why = {0};
+		char max[32];
+
+		nono_size_fmt(max, sizeof(max), (double)j->max_file);
+		if (j->n_failed_large)
+			nono_strv_push_owned(&why, xasprintf("%u over the size limit of %s", j->n_failed_large, max));
+		if (j->n_failed_space)
+			nono_strv_push_owned(&why,
+					     xasprintf("%u for want of space in %s", j->n_failed_space, j->store));
+		if (other)
+			nono_strv_push_owned(&why, xasprintf("%u that could not be saved", other));
+		log_warn("rollback: %u destructive call%s refused because the prior state could not be journaled: "
+			 "%s%s%s%s%s",
+			 j->n_failed, j->n_failed == 1 ? " was" : "s were", why.v[0], why.n > 1 ? ", " : "",
+			 why.n > 1 ? why.v[1] : "", why.n > 2 ? ", " : "", why.n > 2 ? why.v[2] : "");
+		if (j->n_failed_large || j->n_failed_space)
+			log_hint("raise [rollback] max_file_size, free space, --rollback-exclude the path, or run "
+				 "with --no-rollback");
+		nono_strv_free(&why);
+	}
 }
 
 /* ---- the session ---------------------------------------------------------------- */

@@ -87,17 +87,6 @@ on_data(char *p, size_t size, size_t n, void *arg)
 	return len;
 }
 
-static void
-human(char *out, size_t n, double b)
-{
-	if (b >= 1024 * 1024)
-		snprintf(out, n, "%.1f MiB", b / (1024 * 1024));
-	else if (b >= 1024)
-		snprintf(out, n, "%.1f KiB", b / 1024);
-	else
-		snprintf(out, n, "%.0f B", b);
-}
-
 static int
 on_progress(void *arg, curl_off_t total, curl_off_t now, curl_off_t ut, curl_off_t un)
 {
@@ -112,8 +101,8 @@ on_progress(void *arg, curl_off_t total, curl_off_t now, curl_off_t ut, curl_off
 		return 0;
 	x->shown = pm;
 	x->last_draw = t;
-	human(a, sizeof(a), (double)now);
-	human(b, sizeof(b), (double)total);
+	nono_size_fmt(a, sizeof(a), (double)now);
+	nono_size_fmt(b, sizeof(b), (double)total);
 	for (int i = 0; i < 30; i++)
 		bar[i] = i < pm * 30 / 1000 ? '#' : ' ';
 	bar[30] = '\0';

@@ -679,7 +679,10 @@ nono_policy_finalize(struct nono_policy *p, struct nono_error *err)
 	carve_rules(p);
 	prune_redundant(p);
 	add_git_rules(p);
-	if (p->allow_delete)
+	/* writable means writable: deleting, renaming away and truncating too,
+	 * and the rollback journal keeps what is destroyed; --no-delete leaves
+	 * them to the kernel to refuse (but for .git and allow_delete paths) */
+	if (p->allow_delete || !p->no_delete)
 		for (size_t i = 0; i < p->n_rules; i++)
 			if (p->rules[i].user && (p->rules[i].access & NONO_ACC_WRITE))
 				p->rules[i].access |= NONO_ACC_DELETE;
@@ -815,6 +818,14 @@ nono_policy_check(const struct nono_policy *p, const char *path, enum nono_op op
 		out->allowed = true;
 		out->reason = NONO_WHY_GRANTED;
 		out->rule = best;
+		if ((op == NONO_OP_DELETE || op == NONO_OP_WRITE) && best->user)
+			out->mode =
+			    !p->no_delete ? "writable means writable: modify, truncate, rename and delete; "
+					    "the rollback journal keeps what is destroyed (nono rollback "
+					    "restore), --no-delete refuses"
+			    : (best->access & NONO_ACC_DELETE)
+				? "--no-delete, but deletion is granted here (--allow-delete, allow_delete, or .git)"
+				: "--no-delete: the kernel refuses deleting, renaming away and truncating here";
 		return 0;
 	}
 	out->rule = closest;
@@ -828,7 +839,9 @@ nono_policy_check(const struct nono_policy *p, const char *path, enum nono_op op
 				out->carve = &p->carves[i];
 			}
 	}
-	if (op == NONO_OP_DELETE && (acc & NONO_ACC_WRITE)) {
+	/* under --no-delete a writable grant needs --allow-delete to delete;
+	 * by default a grant of the launch's own deletes already */
+	if (op == NONO_OP_DELETE && (acc & NONO_ACC_WRITE) && p->no_delete) {
 		out->suggest = xstrdup("--allow-delete");
 		return 0;
 	}
@@ -841,7 +854,7 @@ nono_policy_check(const struct nono_policy *p, const char *path, enum nono_op op
 		out->suggest = xasprintf("%s %s", op == NONO_OP_READ ? "--read-file" : "--allow-file", target);
 	else
 		out->suggest = xasprintf("%s %s%s", op == NONO_OP_READ ? "--read" : "--allow", target,
-					 op == NONO_OP_DELETE ? " --allow-delete" : "");
+					 op == NONO_OP_DELETE && p->no_delete ? " --allow-delete" : "");
 	free(target);
 	return 0;
 }

@@ -72,6 +72,7 @@ struct nono_policy {
 	struct nono_strv proxy_hosts; /* proxy mode (--allow-domain): the allowed hosts */
 	int proxy_port;		      /* the proxy's port on 127.0.0.1 once it runs */
 	bool allow_delete;
+	bool no_delete; /* --no-delete: writable grants may not delete, rename away or truncate */
 	bool host_pids; /* --no-pid-ns: no PID namespace, the host's processes stay visible */
 	char *workdir;	/* $WORKDIR: --workdir or cwd, canonical */
 	char *tmpdir;	/* the private TMPDIR, set by the launcher */
@@ -121,6 +122,7 @@ struct nono_verdict {
 	const struct nono_deny *deny;	/* for SENSITIVE and OWN */
 	const struct nono_carve *carve; /* for CARVED */
 	char *suggest;			/* flag that would grant it, or NULL */
+	const char *mode;		/* delete or write allowed: how (a sentence), or NULL */
 };
 int nono_policy_check(const struct nono_policy *p, const char *path, enum nono_op op, struct nono_verdict *out);
 void nono_verdict_free(struct nono_verdict *v);

@@ -92,6 +92,8 @@ print_text(const struct nono_verdict *v, enum nono_op op, FILE *f)
 			disp, v->deny->group);
 		break;
 	}
+	if (v->mode)
+		fprintf(f, "  Mode:       %s\n", v->mode);
 	if (v->suggest && !v->allowed)
 		fprintf(f, "  Fix:        %s%s\n", E(v->suggest),
 			v->reason == NONO_WHY_SENSITIVE ? " (think twice: it is protected for a reason)" : "");
@@ -120,6 +122,8 @@ nono_why_print(const struct nono_verdict *v, enum nono_op op, bool json, FILE *f
 		}
 		if (v->carve)
 			json_str("carved_from", v->carve->path, true);
+		if (v->mode)
+			json_str("delete_mode", v->mode, true);
 		json_str("suggested_flag", v->suggest ? v->suggest : "", false);
 		printf("}\n");
 		return;

@@ -44,7 +44,8 @@ write_session(const struct nono_journal *j, bool ended, int exit_status, int cha
 	json_object_set_new(o, "pid", json_integer(getpid()));
 	json_object_set_new(o, "recorded", json_integer(j->n_entries));
 	json_object_set_new(o, "changed", changed >= 0 ? json_integer(changed) : json_null());
-	json_object_set_new(o, "not_saved", json_integer(j->n_large));
+	json_object_set_new(o, "left_out", json_integer(j->n_left));
+	json_object_set_new(o, "refused", json_integer(j->n_failed));
 	json_object_set_new(o, "max_file_size", json_integer(j->max_file));
 	json_object_set_new(o, "exclude", json_array());
 	for (size_t i = 0; i < j->exclude.n; i++)
@@ -61,17 +62,12 @@ write_session(const struct nono_journal *j, bool ended, int exit_status, int cha
 int
 nono_journal_begin(struct nono_journal *j, const struct nono_journal_opts *o, struct nono_error *err)
 {
-	char stamp[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	char *objects, *p;
-	int r;
-
 	memset(j, 0, sizeof(*j));
-	j->manifest_fd = j->lock_fd = j->pack_fd = -1;
+	j->manifest_fd = j->lock_fd = j->pack_fd = j->left_fd = -1;
+	j->gitignore = !o->no_gitignore;
 	j->store = o->store ? xstrdup(o->store) : nono_journal_store();
 	j->max_file = o->max_file > 0 ? o->max_file : NONO_JOURNAL_MAX_FILE_DEFAULT;
-	j->started = (long long)now;
+	j->started = (long long)time(NULL);
 	for (size_t i = 0; o->roots && i < o->roots->n; i++)
 		nono_strv_push(&j->roots, o->roots->v[i]);
 	for (size_t i = 0; o->exclude && i < o->exclude->n; i++)
@@ -80,12 +76,29 @@ nono_journal_begin(struct nono_journal *j, const struct nono_journal_opts *o, st
 		nono_strv_push(&j->argv, o->argv[i]);
 	j->cwd = o->cwd ? xstrdup(o->cwd) : NULL;
 	j->profile = o->profile ? xstrdup(o->profile) : NULL;
+	(void)err;
+	return 0;
+}
+
+/* The session's directory, manifest and lock, made when the session first
+ * changes something: a session that changes nothing costs no file. 0, or
+ * -errno (the change is then refused). */
+static int
+journal_open(struct nono_journal *j)
+{
+	char stamp[32];
+	time_t now = (time_t)j->started;
+	struct tm tm;
+	char *objects, *p;
+	int r;
+
+	if (j->dir)
+		return j->manifest_fd >= 0 ? 0 : -EIO;
 	objects = xasprintf("%s/objects", j->store);
 	r = nono_mkdir_p(objects, 0700);
 	free(objects);
 	if (r < 0) {
-		nono_error_set(err, r, "rollback store %s: %s", j->store, strerror(-r));
-		nono_error_hint(err, "check that the directory can be written, or run with --no-rollback");
+		log_warn("rollback store %s: %s", j->store, strerror(-r));
 		return r;
 	}
 	localtime_r(&now, &tm);
@@ -100,7 +113,7 @@ nono_journal_begin(struct nono_journal *j, const struct nono_journal_opts *o, st
 		free(j->dir);
 		j->id = j->dir = NULL;
 		if (r != -EEXIST || n > 100) {
-			nono_error_set(err, r, "rollback store %s: %s", j->store, strerror(-r));
+			log_warn("rollback store %s: %s", j->store, strerror(-r));
 			return r;
 		}
 	}
@@ -121,7 +134,10 @@ nono_journal_begin(struct nono_journal *j, const struct nono_journal_opts *o, st
 	return 0;
 fail:
 	r = -errno;
-	nono_error_set(err, r, "rollback session %s: %s", j->dir, strerror(-r));
+	log_warn("rollback session %s: %s", j->dir, strerror(-r));
+	if (j->manifest_fd >= 0)
+		close(j->manifest_fd);
+	j->manifest_fd = -1;
 	return r;
 }
 
@@ -131,14 +147,83 @@ cmp_str(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
-bool
-nono_journal_covers(const struct nono_journal *j, const char *canon)
+/* Under a writable grant, and not the store itself. */
+static bool
+under_roots(const struct nono_journal *j, const char *canon)
 {
 	bool under = false;
 
 	for (size_t i = 0; i < j->roots.n && !under; i++)
 		under = nono_path_under(canon, j->roots.v[i]);
-	return under && !nono_path_under(canon, j->store) && !nono_journal_excluded(&j->exclude, canon);
+	return under && !nono_path_under(canon, j->store);
+}
+
+/* The topmost path at or above canon (within its root) that an exclude
+ * pattern names, or NULL. */
+static char *
+pattern_top(const struct nono_journal *j, const char *canon)
+{
+	size_t from = 0;
+
+	if (!j->exclude.n || !nono_journal_excluded(&j->exclude, canon))
+		return NULL;
+	for (size_t i = 0; i < j->roots.n; i++)
+		if (nono_path_under(canon, j->roots.v[i]) && strlen(j->roots.v[i]) > from)
+			from = strlen(j->roots.v[i]);
+	for (const char *end = strchr(canon + from + (canon[from] == '/'), '/');; end = strchr(end + 1, '/')) {
+		char *part = end ? xasprintf("%.*s", (int)(end - canon), canon) : xstrdup(canon);
+
+		if (nono_journal_excluded(&j->exclude, part) || !end)
+			return part;
+		free(part);
+	}
+}
+
+/* Whether canon is left out of the journal (an exclude pattern, or
+ * .gitignore), listing the topmost such path once in left_out.ndjson. */
+static bool
+left_out(struct nono_journal *j, const char *canon, const char *op)
+{
+	char *top = pattern_top(j, canon);
+	const char *why = "exclude pattern";
+	json_t *o;
+	char *line;
+
+	if (!top && j->git) {
+		const char *t = nono_gitignore_top(j->git, canon);
+
+		if (!t)
+			return false;
+		top = xstrdup(t);
+		why = "gitignore";
+	} else if (!top) {
+		return false;
+	}
+	if (tfind(top, &j->left, cmp_str)) {
+		free(top);
+		return true;
+	}
+	if (!tsearch(top, &j->left, cmp_str))
+		abort();
+	j->n_left++;
+	if (j->left_fd < 0 && journal_open(j) == 0) {
+		char *p = xasprintf("%s/left_out.ndjson", j->dir);
+
+		j->left_fd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		free(p);
+	}
+	o = json_pack("{s:s, s:s, s:s}", "path", top, "op", op, "reason", why);
+	line = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (j->left_fd >= 0 && line) {
+		size_t n = strlen(line);
+
+		line[n] = '\n'; /* json_dumps's NUL: the line's end */
+		if (nono_write_all(j->left_fd, line, n + 1) < 0)
+			log_warn("rollback: cannot list %s as left out: %s", top, strerror(errno));
+	}
+	free(line);
+	return true;
 }
 
 /* The parent directory of canon, opened without following any symlink: a
@@ -238,7 +323,10 @@ save_file(struct nono_journal *j, int dfd, const char *leaf, const struct stat *
 	}
 	file_state(e, &st);
 	if (fd < 0 || st.st_size > j->max_file) {
-		j->n_large++;
+		/* its bytes would not come back: the call that would
+		 * destroy them is refused */
+		j->n_failed_large++;
+		r = -EFBIG;
 	} else {
 		if (st.st_size <= NONO_JOURNAL_PACK_MAX)
 			r = pack_put(j, fd, e);
@@ -281,7 +369,7 @@ record_children(struct nono_journal *j, const char *canon, const char *op)
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		child = nono_path_join(canon, de->d_name);
-		if (nono_journal_excluded(&j->exclude, child))
+		if (left_out(j, child, op))
 			;
 		else if (!tfind(child, &j->seen, cmp_str))
 			r = record_at(j, child, dirfd(d), de->d_name, op, true);
@@ -304,6 +392,12 @@ record_at(struct nono_journal *j, const char *canon, int dfd, const char *leaf, 
 	int r = 0;
 	size_t len;
 
+	if ((r = journal_open(j)) < 0) {
+		j->n_failed++;
+		if (r == -ENOSPC || r == -EDQUOT)
+			j->n_failed_space++;
+		return r;
+	}
 	e.path = (char *)canon;
 	e.op = (char *)op;
 	e.pack = -1;
@@ -342,6 +436,8 @@ record_at(struct nono_journal *j, const char *canon, int dfd, const char *leaf, 
 	if (r < 0) {
 		free(e.target);
 		j->n_failed++;
+		if (r == -ENOSPC || r == -EDQUOT)
+			j->n_failed_space++;
 		return r;
 	}
 	key = nono_entry_to_json(&e);
@@ -350,9 +446,11 @@ record_at(struct nono_journal *j, const char *canon, int dfd, const char *leaf, 
 	free(key);
 	len = strlen(line);
 	if (write(j->manifest_fd, line, len) != (ssize_t)len) {
-		r = -(errno ? errno : EIO);
+		r = -(errno ? errno : ENOSPC);
 		free(line);
 		j->n_failed++;
+		if (r == -ENOSPC || r == -EDQUOT)
+			j->n_failed_space++;
 		return r;
 	}
 	free(line);
@@ -403,18 +501,24 @@ nono_journal_record(struct nono_journal *j, const char *path, const char *op, bo
 		canon = nono_path_canonical(path, NULL);
 		dfd = open_parent(canon, &leaf);
 	}
+	if (j->gitignore && !j->git) {
+		j->git = nono_gitignore_new();
+		j->gitignore = j->git != NULL;
+	}
+	/* before it lands: a changed .gitignore stops being consulted */
+	nono_gitignore_changed(j->git, canon);
 	if (dfd < 0 && errno != ENOENT && errno != ENOTDIR) {
 		/* a directory above it became a symlink meanwhile */
 		r = -errno;
 		j->n_failed++;
-	} else if (!nono_journal_covers(j, canon)) {
+	} else if (!under_roots(j, canon)) {
 		r = 0;
 	} else if (tfind(canon, &j->seen, cmp_str)) {
 		/* recorded before (chmod, mkdir, a write); a directory that
 		 * now moves away takes its content along: record that */
 		if (tree && dfd >= 0 && fstatat(dfd, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode))
 			r = record_children(j, canon, op);
-	} else {
+	} else if (!left_out(j, canon, op)) {
 		r = record_at(j, canon, dfd, leaf, op, tree);
 	}
 	if (dfd >= 0)
@@ -432,7 +536,7 @@ nono_journal_end(struct nono_journal *j, int exit_status)
 	struct nono_error err = {0};
 
 	if (!j->dir)
-		return -EINVAL;
+		return 0; /* nothing was changed: no session was made */
 	if (nono_manifest_read(j->dir, &es, &n, &err) < 0) {
 		log_warn("rollback: %s", err.msg);
 		changed = -1;
@@ -468,8 +572,12 @@ nono_journal_free(struct nono_journal *j)
 		close(j->pack_fd);
 	if (j->lock_fd >= 0)
 		close(j->lock_fd);
+	if (j->left_fd >= 0)
+		close(j->left_fd);
+	nono_gitignore_free(j->git);
 	tdestroy(j->seen, free_key);
 	tdestroy(j->walked, free_key);
+	tdestroy(j->left, free_key);
 	nono_strv_free(&j->roots);
 	nono_strv_free(&j->exclude);
 	nono_strv_free(&j->argv);
@@ -479,5 +587,5 @@ nono_journal_free(struct nono_journal *j)
 	free(j->cwd);
 	free(j->profile);
 	memset(j, 0, sizeof(*j));
-	j->manifest_fd = j->lock_fd = j->pack_fd = -1;
+	j->manifest_fd = j->lock_fd = j->pack_fd = j->left_fd = -1;
 }

@@ -8,6 +8,9 @@
  *   ID/session.json         id, command, cwd, start, end, exit, counts
  *   ID/manifest.ndjson      one line per recorded path, first state only
  *   ID/pack                 small files' content, back to back
+ *   ID/left_out.ndjson      what was destroyed unjournaled, and why: a
+ *                           path an exclude pattern or .gitignore names
+ *                           (the topmost such path, once)
  *   ID/lock                 flock held while the session runs
  * An object is written to a temporary name and renamed into place before a
  * manifest line refers to it, so a crash at any moment leaves the store
@@ -21,6 +24,7 @@
 
 #include "base/error.h"
 #include "base/util.h"
+#include "store/gitignore.h"
 #include "store/manifest.h"
 #include "store/objects.h"
 
@@ -38,6 +42,7 @@ struct nono_journal_opts {
 	long long max_file;		 /* 0: the default */
 	const struct nono_strv *roots;	 /* canonical writable grants: only these are journaled */
 	const struct nono_strv *exclude; /* --rollback-exclude patterns */
+	bool no_gitignore;		 /* journal what .gitignore names too */
 };
 
 struct nono_journal {
@@ -48,7 +53,14 @@ struct nono_journal {
 	struct nono_strv roots, exclude;
 	void *seen;   /* tsearch tree of recorded paths */
 	void *walked; /* directories whose whole content is recorded */
-	unsigned n_entries, n_large, n_failed;
+	void *left;   /* paths left out (left_out.ndjson) */
+	int left_fd;
+	bool gitignore;		    /* consult .gitignore (opts.gitignore) */
+	struct nono_gitignore *git; /* opened at the first record */
+	unsigned n_entries, n_left;
+	/* destructive calls refused because the prior state could not be
+	 * saved: all, over max_file, for want of space (ENOSPC, EDQUOT) */
+	unsigned n_failed, n_failed_large, n_failed_space;
 	struct nono_strv argv;
 	char *cwd, *profile;
 	long long started;
@@ -58,13 +70,13 @@ struct nono_journal {
 int nono_journal_begin(struct nono_journal *j, const struct nono_journal_opts *o, struct nono_error *err);
 /* Record the state of path (absolute, maybe not canonical; with follow a
  * symlink in its last component is followed) before op changes it. Paths
- * outside the roots, or excluded, or already recorded are skipped (0).
- * With tree, a directory's whole content is recorded (it is about to be
- * renamed away). 0, or -errno when the state could not be saved: the
- * caller refuses the operation. */
+ * outside the roots or already recorded are skipped (0); excluded ones
+ * (a pattern, .gitignore) are listed as left out (0). With tree, a
+ * directory's whole content is recorded (it is about to be renamed away).
+ * 0, or -errno when the state could not be saved: the caller refuses the
+ * operation. -EFBIG: a file over max_file; -ENOSPC, -EDQUOT: the store is
+ * full. */
 int nono_journal_record(struct nono_journal *j, const char *path, const char *op, bool tree, bool follow);
-/* Whether canon is journaled at all (under a root, not excluded). */
-bool nono_journal_covers(const struct nono_journal *j, const char *canon);
 /* Finish: count the paths that really changed, write session.json, release
  * the lock. Returns the number of changed paths (or -errno). */
 int nono_journal_end(struct nono_journal *j, int exit_status);

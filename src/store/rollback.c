@@ -104,6 +104,8 @@ nono_rb_load(const char *store, const char *id, struct nono_rb_session *s, struc
 	s->changed = json_is_integer(v) ? (int)json_integer_value(v) : -1;
 	s->recorded = (int)json_integer_value(json_object_get(o, "recorded"));
 	s->not_saved = (int)json_integer_value(json_object_get(o, "not_saved"));
+	s->left_out = (int)json_integer_value(json_object_get(o, "left_out"));
+	s->refused = (int)json_integer_value(json_object_get(o, "refused"));
 	json_array_foreach(json_object_get(o, "exclude"), i, v)
 	{
 		if (json_is_string(v))
@@ -112,6 +114,56 @@ nono_rb_load(const char *store, const char *id, struct nono_rb_session *s, struc
 	json_decref(o);
 	s->running = lock_held(s->dir);
 	return 0;
+}
+
+int
+nono_rb_left_read(const char *dir, struct nono_rb_left **out, size_t *n, struct nono_error *err)
+{
+	char *path = xasprintf("%s/left_out.ndjson", dir), *line = NULL;
+	FILE *f = fopen(path, "re");
+	size_t cap = 0, lineno = 0;
+	int r = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!f) {
+		r = errno == ENOENT ? 0 : nono_error_set(err, -errno, "%s: %s", path, strerror(errno));
+		free(path);
+		return r;
+	}
+	while (getline(&line, &cap, f) > 0) {
+		json_error_t je;
+		json_t *o = json_loads(line, 0, &je);
+		const char *p = json_string_value(json_object_get(o, "path"));
+
+		lineno++;
+		if (!p) {
+			r = nono_error_set(err, -EINVAL, "%s:%zu:%d: not a left-out path", path, lineno, je.column);
+			json_decref(o);
+			break;
+		}
+		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+		(*out)[*n].path = xstrdup(p);
+		(*out)[*n].op = xstrdup(json_string_value(json_object_get(o, "op")) ?: "");
+		(*out)[*n].reason = xstrdup(json_string_value(json_object_get(o, "reason")) ?: "");
+		(*n)++;
+		json_decref(o);
+	}
+	free(line);
+	fclose(f);
+	free(path);
+	return r;
+}
+
+void
+nono_rb_left_free(struct nono_rb_left *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(l[i].path);
+		free(l[i].op);
+		free(l[i].reason);
+	}
+	free(l);
 }
 
 void

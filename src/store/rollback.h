@@ -18,12 +18,22 @@ struct nono_rb_session {
 	long long started, ended; /* ended 0: not ended (running or crashed) */
 	int exit_status;
 	int changed; /* -1: not counted (running or crashed) */
-	int recorded, not_saved;
+	int recorded, not_saved, left_out, refused;
 	bool running; /* its supervisor still holds the lock */
 	struct nono_strv exclude;
 };
 
 int nono_rb_load(const char *store, const char *id, struct nono_rb_session *s, struct nono_error *err);
+
+/* A path the session destroyed without journaling it (left_out.ndjson):
+ * an exclude pattern or .gitignore named it. Restore cannot bring it back. */
+struct nono_rb_left {
+	char *path, *op, *reason;
+};
+/* The session's left-out paths, in the order met; none when the file is
+ * missing. 0, or -errno with err (a line that is not one). */
+int nono_rb_left_read(const char *dir, struct nono_rb_left **out, size_t *n, struct nono_error *err);
+void nono_rb_left_free(struct nono_rb_left *l, size_t n);
 /* Every session, oldest first. */
 int nono_rb_list(const char *store, struct nono_rb_session **out, size_t *n, struct nono_error *err);
 void nono_rb_session_free(struct nono_rb_session *s);

@@ -203,7 +203,10 @@ nono_call_audit(struct nono_call *c, const char *op, const char *path)
 }
 
 /* The rollback journal: canon's prior state before op changes it. 0, or
- * -errno when it could not be saved (the call is then refused). */
+ * -errno when it could not be saved: the call is then refused, with
+ * ENOSPC when the store had no room for it (full, or the file is over
+ * the size limit), EIO for any other failure to save, EPERM for a path
+ * the supervisor will not read through. */
 int
 nono_call_journal(struct nono_call *c, const char *canon, bool tree)
 {
@@ -212,9 +215,15 @@ nono_call_journal(struct nono_call *c, const char *canon, bool tree)
 	if (!c->m->journal || !canon)
 		return 0;
 	r = nono_journal_record(c->m->journal, canon, c->sc->name, tree, false);
-	if (r < 0)
+	if (r >= 0)
+		return r;
+	if (r == -EFBIG)
+		log_warn("rollback: %s is over the size limit; %s refused (ENOSPC)", canon, c->sc->name);
+	else
 		log_warn("rollback could not save %s before %s: %s; refused", canon, c->sc->name, strerror(-r));
-	return r;
+	if (r == -EFBIG || r == -ENOSPC || r == -EDQUOT)
+		return -ENOSPC;
+	return r == -EPERM ? r : -EIO;
 }
 
 const char *

@@ -349,6 +349,118 @@ outside_roots_and_excluded_skipped(void **state)
 	free(outside);
 }
 
+/* An excluded tree destroyed file by file is listed once, at its top. */
+static void
+left_out_is_listed_once_at_its_top(void **state)
+{
+	struct fx *f = *state;
+	struct nono_rb_left *l = NULL;
+	size_t n = 0;
+	struct nono_error err = {0};
+
+	mkdir(P(f, "node_modules"), 0755);
+	mkdir(P(f, "node_modules/a"), 0755);
+	put(P(f, "node_modules/a/b.js"), "b\n", 0644);
+	put(P(f, "node_modules/c.js"), "c\n", 0644);
+	put(P(f, "kept.txt"), "k\n", 0644);
+	nono_strv_push(&f->exclude, "node_modules");
+	begin(f);
+	assert_int_equal(nono_journal_record(&f->j, P(f, "node_modules/a/b.js"), "unlink", false, false), 0);
+	assert_int_equal(nono_journal_record(&f->j, P(f, "node_modules/c.js"), "unlink", false, false), 0);
+	assert_int_equal(nono_journal_record(&f->j, P(f, "node_modules"), "rmdir", false, false), 0);
+	assert_int_equal(nono_journal_record(&f->j, P(f, "kept.txt"), "unlink", false, false), 0);
+	assert_int_equal(f->j.n_left, 1);
+	assert_int_equal(f->j.n_entries, 1);
+	nono_journal_end(&f->j, 0);
+	assert_int_equal(nono_rb_left_read(f->j.dir, &l, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(l[0].path, P(f, "node_modules"));
+	assert_string_equal(l[0].reason, "exclude pattern");
+	assert_string_equal(l[0].op, "unlink");
+	nono_rb_left_free(l, n);
+}
+
+/* A file over the size limit cannot be saved: its destruction is refused
+ * (-EFBIG, which the supervisor answers as ENOSPC) and nothing is recorded. */
+static void
+over_the_size_limit_is_refused(void **state)
+{
+	struct fx *f = *state;
+	char *argv[] = {"true", NULL};
+	struct nono_journal_opts o = {
+	    .store = f->store, .argv = argv, .cwd = f->tree, .roots = &f->roots, .max_file = 8};
+	struct nono_error err = {0};
+
+	put(P(f, "big.txt"), "more than eight bytes\n", 0644);
+	put(P(f, "small.txt"), "tiny\n", 0644);
+	assert_int_equal(nono_journal_begin(&f->j, &o, &err), 0);
+	assert_int_equal(nono_journal_record(&f->j, P(f, "big.txt"), "unlink", false, false), -EFBIG);
+	assert_int_equal(nono_journal_record(&f->j, P(f, "small.txt"), "unlink", false, false), 0);
+	assert_int_equal(f->j.n_failed, 1);
+	assert_int_equal(f->j.n_failed_large, 1);
+	assert_int_equal(f->j.n_entries, 1);
+	nono_journal_end(&f->j, 0);
+}
+
+/* A session that changes nothing makes no directory in the store. */
+static void
+nothing_changed_makes_no_session(void **state)
+{
+	struct fx *f = *state;
+	struct stat st;
+
+	begin(f);
+	assert_int_equal(nono_journal_end(&f->j, 0), 0);
+	assert_null(f->j.dir);
+	assert_int_equal(stat(f->store, &st), -1);
+}
+
+/* .gitignore'd and untracked: left out; tracked though a pattern matches:
+ * recorded; once .gitignore changes, nothing more is left out. */
+static void
+gitignore_leaves_out_until_it_changes(void **state)
+{
+	struct fx *f = *state;
+	char *cmd;
+	struct nono_rb_left *l = NULL;
+	size_t n = 0;
+	struct nono_error err = {0};
+
+	cmd = xasprintf("cd %s && git init -q . && printf 'build/\\n*.o\\n' > .gitignore && mkdir build && "
+			"echo 1 > build/a.o && echo 2 > build/b.o && echo 3 > t.o && echo 4 > u.o && "
+			"git add -f t.o .gitignore 2>/dev/null",
+			f->tree);
+	if (system(cmd) != 0) {
+		free(cmd);
+		skip(); /* no git */
+	}
+	free(cmd);
+	begin(f);
+	if (!nono_gitignore_new()) {
+		nono_journal_end(&f->j, 0);
+		skip(); /* no libgit2 to load */
+	}
+	assert_int_equal(nono_journal_record(&f->j, P(f, "build/a.o"), "unlink", false, false), 0);
+	assert_int_equal(nono_journal_record(&f->j, P(f, "u.o"), "unlink", false, false), 0);
+	assert_int_equal(f->j.n_left, 2);
+	assert_int_equal(f->j.n_entries, 0);
+	/* tracked: journaled */
+	assert_int_equal(nono_journal_record(&f->j, P(f, "t.o"), "unlink", false, false), 0);
+	assert_int_equal(f->j.n_entries, 1);
+	/* the session rewrites .gitignore: from now on all is journaled */
+	assert_int_equal(nono_journal_record(&f->j, P(f, ".gitignore"), "open", false, false), 0);
+	assert_int_equal(nono_journal_record(&f->j, P(f, "build/b.o"), "unlink", false, false), 0);
+	assert_int_equal(f->j.n_entries, 3);
+	assert_int_equal(f->j.n_left, 2);
+	nono_journal_end(&f->j, 0);
+	assert_int_equal(nono_rb_left_read(f->j.dir, &l, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(l[0].path, P(f, "build"));
+	assert_string_equal(l[0].reason, "gitignore");
+	assert_string_equal(l[1].path, P(f, "u.o"));
+	nono_rb_left_free(l, n);
+}
+
 static void
 symlink_into_root_is_recorded_at_its_target(void **state)
 {
@@ -739,6 +851,10 @@ main(void)
 	    cmocka_unit_test_setup_teardown(record_restore_file_dir_link, setup, teardown),
 	    cmocka_unit_test_setup_teardown(store_layout, setup, teardown),
 	    cmocka_unit_test_setup_teardown(outside_roots_and_excluded_skipped, setup, teardown),
+	    cmocka_unit_test_setup_teardown(left_out_is_listed_once_at_its_top, setup, teardown),
+	    cmocka_unit_test_setup_teardown(over_the_size_limit_is_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(nothing_changed_makes_no_session, setup, teardown),
+	    cmocka_unit_test_setup_teardown(gitignore_leaves_out_until_it_changes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(symlink_into_root_is_recorded_at_its_target, setup, teardown),
 	    cmocka_unit_test_setup_teardown(renamed_directory_keeps_its_content, setup, teardown),
 	    cmocka_unit_test_setup_teardown(restore_only_a_path, setup, teardown),

@@ -119,6 +119,10 @@ setup(void **state)
 	mkfile(P(f, "elsewhere/y.txt"));
 
 	nono_policy_init(&f->p);
+	/* most tests here check rights under --no-delete (the kernel refuses
+	 * deletion: the rights the rules carry show it); default_* tests the
+	 * default, where writable means writable */
+	f->p.no_delete = true;
 	add_deny_groups(&f->p);
 	f->p.workdir = xstrdup(P(f, "work"));
 	*state = f;
@@ -321,6 +325,7 @@ user_var_error_fails_group_var_error_skips(void **state)
 
 	nono_policy_free(&f->p);
 	nono_policy_init(&f->p);
+	f->p.no_delete = true;
 	nono_policy_grant(&f->p, "$NOPE/x", NONO_ACC_READ, NONO_KIND_DIR, "--read", true);
 	assert_int_equal(finalize(f), -EINVAL);
 	assert_non_null(strstr(f->err.msg, "unknown variable"));
@@ -697,8 +702,7 @@ own_files_carved_read_only(void **state)
 	assert_sensitive_unreachable(&f->p);
 
 	/* why: write and delete are nono's own, read is granted */
-	assert_int_equal(nono_policy_check(&f->p, P(f, "home/.config/nono/profiles/evil.json"), NONO_OP_WRITE, &v),
-			 0);
+	assert_int_equal(nono_policy_check(&f->p, P(f, "home/.config/nono/profiles/evil.json"), NONO_OP_WRITE, &v), 0);
 	assert_false(v.allowed);
 	assert_int_equal(v.reason, NONO_WHY_OWN);
 	assert_null(v.suggest);
@@ -737,8 +741,8 @@ own_files_read_grants_need_no_carve(void **state)
 	mkdirs(P(f, "cfg/nono/profiles"));
 	setenv("XDG_CONFIG_HOME", P(f, "cfg"), 1);
 	nono_policy_grant(&f->p, P(f, "cfg"), NONO_ACC_READ, NONO_KIND_DIR, "--read", true);
-	nono_policy_grant(&f->p, "~/.local/share/nono/hooks/nono-hook.sh", NONO_ACC_READ, NONO_KIND_FILE,
-			  "--read-file", true);
+	nono_policy_grant(&f->p, "~/.local/share/nono/hooks/nono-hook.sh", NONO_ACC_READ, NONO_KIND_FILE, "--read-file",
+			  true);
 	assert_int_equal(finalize(f), 0);
 	unsetenv("XDG_CONFIG_HOME");
 	assert_non_null(nono_policy_sensitive(&f->p, P(f, "cfg/nono/profiles/x.json")));
@@ -766,6 +770,7 @@ own_files_write_grant_refused(void **state)
 	/* nor can a group's grant write there: it is dropped */
 	nono_policy_free(&f->p);
 	nono_policy_init(&f->p);
+	f->p.no_delete = true;
 	add_deny_groups(&f->p);
 	nono_policy_grant(&f->p, "~/.local/share/nono", NONO_ACC_RW, NONO_KIND_DIR, "group:x", false);
 	assert_int_equal(finalize(f), 0);
@@ -782,6 +787,7 @@ own_files_never_bypassed(void **state)
 	for (size_t i = 0; i < sizeof(bypasses) / sizeof(bypasses[0]); i++) {
 		nono_policy_free(&f->p);
 		nono_policy_init(&f->p);
+		f->p.no_delete = true;
 		add_deny_groups(&f->p);
 		nono_strv_push(&f->p.bypass, bypasses[i]);
 		nono_policy_grant(&f->p, "~", NONO_ACC_RW, NONO_KIND_DIR, "--allow", true);
@@ -881,6 +887,41 @@ without_allow_delete_no_delete(void **state)
 	assert_int_equal(finalize(f), 0);
 	for (size_t i = 0; i < f->p.n_rules; i++)
 		assert_int_equal(f->p.rules[i].access & NONO_ACC_DELETE, 0);
+}
+
+/* The default: a writable grant of the launch may delete, rename away and
+ * truncate (the rollback journal keeps what is destroyed); a group's
+ * writable grant is not changed; sensitive paths stay out of reach. */
+static void
+default_writable_deletes(void **state)
+{
+	struct fx *f = *state;
+	struct nono_verdict v;
+
+	f->p.no_delete = false;
+	nono_policy_grant(&f->p, P(f, "data"), NONO_ACC_RW, NONO_KIND_DIR, "--allow", true);
+	nono_policy_grant(&f->p, P(f, "ro"), NONO_ACC_READ, NONO_KIND_DIR, "--read", true);
+	nono_policy_grant(&f->p, P(f, "elsewhere"), NONO_ACC_RW, NONO_KIND_DIR, "group:x", false);
+	nono_policy_grant(&f->p, "~", NONO_ACC_RW, NONO_KIND_DIR, "--allow", true);
+	assert_int_equal(finalize(f), 0);
+	for (size_t i = 0; i < f->p.n_rules; i++) {
+		const struct nono_rule *r = &f->p.rules[i];
+
+		if (r->user && (r->access & NONO_ACC_WRITE))
+			assert_int_equal(r->access & NONO_ACC_DELETE, NONO_ACC_DELETE);
+		if (!(r->access & NONO_ACC_WRITE) || !r->user)
+			assert_int_equal(r->access & NONO_ACC_DELETE, 0);
+	}
+	assert_int_equal(nono_policy_check(&f->p, P(f, "data/x.txt"), NONO_OP_DELETE, &v), 0);
+	assert_true(v.allowed);
+	nono_verdict_free(&v);
+	assert_int_equal(nono_policy_check(&f->p, P(f, "ro/f.txt"), NONO_OP_DELETE, &v), 0);
+	assert_false(v.allowed);
+	nono_verdict_free(&v);
+	/* the carve around ~/.ssh holds: nothing grants deleting a key */
+	assert_int_equal(nono_policy_check(&f->p, P(f, "home/.ssh/id_rsa"), NONO_OP_DELETE, &v), 0);
+	assert_false(v.allowed);
+	nono_verdict_free(&v);
 }
 
 static void
@@ -1078,6 +1119,7 @@ build(struct fx *f, struct nono_policy *p, const struct grant *base, size_t nbas
 	char *dup = xstrdup(flags ? flags : ""), *save = NULL;
 
 	nono_policy_init(p);
+	p->no_delete = f->p.no_delete; /* the mode under test */
 	add_deny_groups(p);
 	p->workdir = xstrdup(P(f, "work"));
 	for (size_t i = 0; i < nbase; i++)
@@ -1161,6 +1203,11 @@ check_suggestion_fixes_read_write(void **state)
 	/* delete of a missing entry, and where write is already granted */
 	assert_suggestion_works(f, NULL, 0, P(f, "elsewhere/new.txt"), NONO_OP_DELETE);
 	assert_suggestion_works(f, work_rw, 1, P(f, "work/file.txt"), NONO_OP_DELETE);
+	/* by default a writable grant deletes: the suggestion is the grant */
+	f->p.no_delete = false;
+	assert_suggestion_works(f, NULL, 0, P(f, "elsewhere/y.txt"), NONO_OP_DELETE);
+	assert_suggestion_works(f, ro_r, 1, P(f, "ro/f.txt"), NONO_OP_DELETE);
+	f->p.no_delete = true;
 	/* sensitive: grant plus bypass */
 	assert_suggestion_works(f, NULL, 0, P(f, "home/.ssh/id_rsa"), NONO_OP_READ);
 	assert_suggestion_works(f, NULL, 0, P(f, "home/.ssh"), NONO_OP_WRITE);
@@ -1264,8 +1311,11 @@ command_blocklist(void **state)
 	assert_true(nono_policy_command_blocked(&p, "mkfs", &cat));
 	assert_true(nono_policy_command_blocked(&p, "sudo", &cat));
 	assert_string_equal(cat, "privilege escalation");
-	assert_true(nono_policy_command_blocked(&p, "pip3", &cat));
+	assert_true(nono_policy_command_blocked(&p, "apt-get", &cat));
 	assert_string_equal(cat, "package managers");
+	/* a project's own package managers work in the grants (journaled) */
+	assert_false(nono_policy_command_blocked(&p, "npm", &cat));
+	assert_false(nono_policy_command_blocked(&p, "pip3", &cat));
 	/* exact names: no prefix or suffix matching without a '*' */
 	assert_false(nono_policy_command_blocked(&p, "rmx", &cat));
 	assert_null(cat);
@@ -1425,6 +1475,7 @@ main(void)
 	    T(git_exception_only_for_user_dirs),
 	    T(allow_delete_user_writable_only),
 	    T(without_allow_delete_no_delete),
+	    T(default_writable_deletes),
 	    T(delete_paths),
 	    T(delete_paths_on_a_carved_grant),
 	    T(delete_paths_need_writable_grant),
