@@ -200,7 +200,7 @@ _nono() {
 			if [[ $cur == -* ]]; then
 				case $sub in
 				show) _nono_compgen --diff --json --verbose ;;
-				restore) _nono_compgen --dry-run --path ;;
+				restore) _nono_compgen --dry-run --path --quarantined ;;
 				esac
 			elif ((npos < 2)); then
 				_nono_compgen "$(_nono_ids rollback)" last

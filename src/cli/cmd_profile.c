@@ -391,6 +391,8 @@ cmd_groups(const struct nono_subcmd_ctx *c, int argc, char **argv)
 				printf("  %-10s %s\n", labels[s], sets[s][j]);
 		for (size_t j = 0; g->commands && g->commands[j].name; j++)
 			printf("  %-10s %s (%s)\n", "command", g->commands[j].name, g->commands[j].category);
+		for (size_t j = 0; g->swept && g->swept[j]; j++)
+			printf("  %-10s %s\n", "swept", g->swept[j]);
 	}
 	if (name && !nono_group_find(name)) {
 		log_error("unknown policy group '%s'", name);

@@ -19,6 +19,7 @@
 #include "cli/subcmd.h"
 #include "config/settings.h"
 #include "store/journal.h"
+#include "store/persist.h"
 #include "store/rollback.h"
 
 static void
@@ -31,6 +32,8 @@ usage(FILE *f)
 		   "  list [--json]                          sessions: time, command, directory, changed paths\n"
 		   "  show ID [--diff] [--json]              each changed path; --diff: unified diffs\n"
 		   "  restore ID [--dry-run] [--path P]      put every path (or those under P) back as it was\n"
+		   "  restore ID --quarantined [--path P]    put back the session's versions of what was\n"
+		   "                                         neutralised (files that would run outside later)\n"
 		   "  verify ID                              re-hash the saved content of a session\n"
 		   "  cleanup [--keep N] [--older-than DAYS] [--dry-run]\n"
 		   "                                         remove old sessions and unreferenced content\n\n"
@@ -52,7 +55,7 @@ when(long long t, char *buf, size_t n)
 
 /* getopt_long over a subcommand's own flags; unknown ones are errors */
 struct opts {
-	bool json, diff, dry_run, verbose;
+	bool json, diff, dry_run, verbose, quarantined;
 	const char *path;
 	long keep, days;
 	bool keep_set, days_set;
@@ -63,10 +66,15 @@ static int
 parse(const struct nono_subcmd_ctx *c, int argc, char **argv, struct opts *o, bool want_id)
 {
 	static const struct option longs[] = {
-	    {"json", no_argument, NULL, 'j'},	    {"diff", no_argument, NULL, 'd'},
-	    {"dry-run", no_argument, NULL, 'n'},    {"path", required_argument, NULL, 'p'},
-	    {"keep", required_argument, NULL, 'k'}, {"older-than", required_argument, NULL, 'o'},
-	    {"verbose", no_argument, NULL, 'v'},    {NULL, 0, NULL, 0},
+	    {"json", no_argument, NULL, 'j'},
+	    {"diff", no_argument, NULL, 'd'},
+	    {"dry-run", no_argument, NULL, 'n'},
+	    {"path", required_argument, NULL, 'p'},
+	    {"keep", required_argument, NULL, 'k'},
+	    {"older-than", required_argument, NULL, 'o'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"quarantined", no_argument, NULL, 'q'},
+	    {NULL, 0, NULL, 0},
 	};
 	int opt;
 
@@ -90,6 +98,9 @@ parse(const struct nono_subcmd_ctx *c, int argc, char **argv, struct opts *o, bo
 			break;
 		case 'v':
 			o->verbose = true;
+			break;
+		case 'q':
+			o->quarantined = true;
 			break;
 		case 'p':
 			o->path = optarg;
@@ -175,13 +186,16 @@ cmd_list(const struct nono_subcmd_ctx *c, int argc, char **argv)
 					 ss[i].ended ? json_integer(ss[i].ended) : json_null(), "changed",
 					 ss[i].changed >= 0 ? json_integer(ss[i].changed) : json_null(), "recorded",
 					 ss[i].recorded, "running", ss[i].running));
+		for (size_t i = 0; i < n; i++)
+			if (ss[i].persist_only)
+				json_object_set_new(json_array_get(a, i), "persist_only", json_true());
 		s = json_dumps(a, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		puts(s);
 		free(s);
 		json_decref(a);
 	} else if (n == 0) {
 		printf("No rollback sessions. A session is kept when a sandboxed program changed something\n"
-		       "while rollback was on (--rollback, or --allow-delete).\n");
+		       "while rollback was on (the default; --no-rollback turns it off).\n");
 	} else {
 		printf("%-24s %-19s %7s  %s\n", "ID", "STARTED", "CHANGED", "COMMAND (DIRECTORY)");
 		for (size_t i = 0; i < n; i++) {
@@ -191,6 +205,8 @@ cmd_list(const struct nono_subcmd_ctx *c, int argc, char **argv)
 
 			if (ss[i].running)
 				snprintf(changed, sizeof(changed), "running");
+			else if (ss[i].persist_only)
+				snprintf(changed, sizeof(changed), "quarant");
 			else if (ss[i].changed < 0)
 				snprintf(changed, sizeof(changed), "?");
 			else
@@ -392,6 +408,42 @@ print_diff(const char *store, const char *dir, const struct nono_entry *e, bool 
 	return r < 0 ? -EIO : 0;
 }
 
+/* What the persistence sweep neutralised (persist.h), as JSON. */
+static json_t *
+neutralised_json(const char *dir)
+{
+	struct nono_persist_item *it;
+	size_t n;
+	json_t *a = json_array();
+
+	if (nono_persist_read(dir, &it, &n) < 0)
+		return a;
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:o}", "path", it[i].path, "what", it[i].what,
+						   "action", it[i].action, "quarantine",
+						   it[i].quarantine ? json_string(it[i].quarantine) : json_null()));
+	nono_persist_items_free(it, n);
+	return a;
+}
+
+static void
+print_neutralised(const char *dir, const char *id, bool colour)
+{
+	struct nono_persist_item *it;
+	size_t n;
+	struct nono_strv pool = {0};
+
+	if (nono_persist_read(dir, &it, &n) < 0 || !n)
+		return;
+	printf("\nNeutralised (would have run outside the sandbox later):\n");
+	for (size_t i = 0; i < n; i++)
+		printf("%s%-10s%s %s  (%s: %s)\n", colour ? C_YELLOW : "", "neutral", colour ? C_RESET : "",
+		       nono_str_escape_in(&pool, it[i].path), it[i].what, nono_str_escape_in(&pool, it[i].action));
+	printf("The session's versions: nono rollback restore %s --quarantined [--path P]\n", id);
+	nono_persist_items_free(it, n);
+	nono_strv_free(&pool);
+}
+
 /* What the journal left out and what it refused, after the changed paths. */
 static void
 print_left_out(const struct nono_rb_left *left, size_t n, int refused, bool colour)
@@ -466,6 +518,7 @@ cmd_show(const struct nono_subcmd_ctx *c, int argc, char **argv)
 			json_array_append_new(paths, json_pack("{s:s, s:s, s:s}", "path", left[i].path, "op",
 							       left[i].op, "reason", left[i].reason));
 		json_object_set_new(doc, "left_out", paths);
+		json_object_set_new(doc, "neutralised", neutralised_json(s.dir));
 		json_object_set_new(doc, "refused", json_integer(s.refused));
 		out = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		puts(out);
@@ -511,7 +564,8 @@ cmd_show(const struct nono_subcmd_ctx *c, int argc, char **argv)
 		if (!shown)
 			printf("Nothing differs from before the session.\n");
 		print_left_out(left, n_left, s.refused, colour);
-		if (shown)
+		print_neutralised(s.dir, s.id, colour);
+		if (shown && !s.persist_only)
 			printf("\nRestore with: nono rollback restore %s\n", nono_str_escape_in(&pool, s.id));
 		nono_strv_free(&pool);
 	}
@@ -571,6 +625,46 @@ each(void *ctx, const char *path, enum nono_rb_action a, const char *msg)
 	free(shown);
 }
 
+static void
+put_back(void *ctx, const char *path)
+{
+	struct nono_strv pool = {0};
+
+	(void)ctx;
+	printf("put back  %s\n", nono_str_escape_in(&pool, path));
+	nono_strv_free(&pool);
+}
+
+/* restore --quarantined: the session's versions of what the persistence
+ * sweep neutralised. A --no-rollback session holds nothing else. */
+static int
+unquarantine(const struct nono_rb_session *s, const char *only, const struct opts *o)
+{
+	int n;
+
+	if (!o->quarantined) {
+		log_error("session %s ran with --no-rollback: it holds only what was neutralised", s->id);
+		log_hint("nono rollback restore %s --quarantined puts those back", s->id);
+		return 1;
+	}
+	if (o->dry_run) {
+		log_error("--quarantined has no --dry-run: 'nono rollback show %s' lists what it would put back",
+			  s->id);
+		return 2;
+	}
+	if (s->running) {
+		log_error("session %s is still running", s->id);
+		return 1;
+	}
+	n = nono_persist_unquarantine(s->dir, only, put_back, NULL);
+	if (n < 0) {
+		log_error("%s: %s", s->id, strerror(-n));
+		return 1;
+	}
+	printf("Put back %d quarantined file%s of session %s\n", n, n == 1 ? "" : "s", s->id);
+	return 0;
+}
+
 static int
 cmd_restore(const struct nono_subcmd_ctx *c, int argc, char **argv)
 {
@@ -595,6 +689,12 @@ cmd_restore(const struct nono_subcmd_ctx *c, int argc, char **argv)
 		bool exists;
 
 		only = nono_path_canonical(o.path, &exists);
+	}
+	if (o.quarantined || s.persist_only) {
+		r = unquarantine(&s, only, &o);
+		free(only);
+		nono_rb_session_free(&s);
+		return r;
 	}
 	r = nono_rb_restore(store, &s, only, o.dry_run, &rep, &err);
 	free(only);

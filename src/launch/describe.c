@@ -246,6 +246,8 @@ text(const struct nono_plan *plan)
 				      ? "on: destructive operations are journaled first (but for exclude patterns and "
 					"what .gitignore ignores)"
 				      : "off (--no-rollback)");
+	printf("Persist:   files that run later outside the sandbox (git hooks and config, .envrc, editor tasks, "
+	       "MCP and Claude Code settings, ~/.local/bin, user units) are neutralised when the session ends\n");
 	printf("Audit:     %s\n",
 	       plan->audit
 		   ? (plan->strict_exec ? "on: every exec and refusals recorded, hash-chained"

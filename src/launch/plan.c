@@ -260,7 +260,9 @@ prepare(struct nono_plan *plan, bool allow_cwd, struct nono_error *err)
 		nono_error_clear(err);
 	}
 	plan->mediate.block_net = p->block_net;
-	plan->mediate.journal = plan->rollback;
+	/* the journal sees every destructive call: for rollback, and always
+	 * for the files that run later outside the sandbox */
+	plan->mediate.journal = true;
 	/* the command blocklist on every exec only in strict mode: by default it
 	 * checks the program nono starts (and nono shell each line) */
 	plan->mediate.execs = plan->strict_exec;
@@ -484,6 +486,7 @@ nono_plan_free(struct nono_plan *plan)
 	nono_supervisor_free(plan->supervisor);
 	nono_audit_close(plan->trail, plan->exit_status, &err);
 	nono_journal_free(&plan->journal);
+	nono_persist_free(plan->persist);
 	nono_sandbox_free(plan->sandbox);
 	nono_seccomp_free(&plan->filter);
 	if (plan->capfile)

@@ -73,6 +73,8 @@ struct nono_plan {
 	struct nono_supervisor *supervisor;
 	struct nono_journal journal;
 	bool journaling;
+	struct nono_persist *persist; /* what runs later outside: swept at the end */
+	size_t neutralised;
 	struct nono_audit *trail;
 	struct nono_spawn spawn;
 	int exit_status; /* how nono ends when a step fails: 125, 126 or 127 */

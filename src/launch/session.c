@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "config/settings.h"
 #include "launch/plan.h"
+#include "store/persist.h"
 
 /* ---- the services -------------------------------------------------------- */
 
@@ -93,28 +94,72 @@ journal_begin(struct nono_plan *plan, struct nono_error *err)
 	o.max_file = nono_settings() ? nono_settings()->rollback_max_file : 0;
 	o.roots = &roots;
 	o.exclude = plan->rollback_exclude;
+	/* files that run later outside the sandbox are journaled and swept
+	 * whatever the rollback setting: with --no-rollback only they are */
+	plan->persist = nono_persist_new(nono_home(), &p->bypass_canon);
+	o.persist = plan->persist;
+	o.persist_only = !plan->rollback;
 	r = nono_journal_begin(&plan->journal, &o, err);
 	nono_strv_free(&roots);
 	plan->journaling = r == 0;
 	return r;
 }
 
+/* The end-of-session sweep: what would run later outside the sandbox is
+ * neutralised, each item said in one line and audited. */
+static void
+persist_sweep(struct nono_plan *plan)
+{
+	struct nono_journal *j = &plan->journal;
+	struct nono_persist_item *items;
+	size_t n;
+	struct nono_strv pool = {0};
+
+	if (nono_persist_sweep(plan->persist, j->store, j->dir, &items, &n) <= 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const char *kv[] = {
+		    "path",   items[i].path,   "what",	     items[i].what,
+		    "action", items[i].action, "quarantine", items[i].quarantine ? items[i].quarantine : "",
+		    NULL};
+
+		log_warn("neutralised %s (%s, would run outside the sandbox later): %s",
+			 nono_str_escape_in(&pool, items[i].path), items[i].what, items[i].action);
+		nono_audit_note(plan->trail, "neutralised", kv);
+	}
+	if (nono_log_level() >= NONO_LOG_NORMAL)
+		log_hint("the session's versions are kept: nono rollback show %s; nono rollback restore %s "
+			 "--quarantined puts them back",
+			 j->id, j->id);
+	plan->neutralised = n;
+	nono_persist_items_free(items, n);
+	nono_strv_free(&pool);
+}
+
 /* The end-of-session lines: what changed and how to undo it, what was
  * left out, and what was refused because it could not be saved. */
 static void
-journal_end(struct nono_journal *j, int status)
+journal_end(struct nono_plan *plan, int status)
 {
-	int changed = nono_journal_end(j, status);
+	struct nono_journal *j = &plan->journal;
+	int changed;
 	unsigned other = j->n_failed - j->n_failed_large - j->n_failed_space;
 
-	if (j->id && (changed > 0 || j->n_left)) {
+	if (j->dir)
+		persist_sweep(plan);
+	changed = nono_journal_end(j, status);
+	if (j->persist_only) {
+		/* --no-rollback: kept only for what the sweep quarantined */
+		if (j->dir && !plan->neutralised)
+			nono_rm_rf(j->dir);
+	} else if (j->id && (changed > 0 || j->n_left)) {
 		log_note("%d path%s changed; review: nono rollback show %s --diff; undo: nono rollback restore %s",
 			 changed, changed == 1 ? "" : "s", j->id, j->id);
 		if (j->n_left)
 			log_note("%u path%s left out of the journal (exclude patterns, .gitignore): listed by nono "
 				 "rollback show %s",
 				 j->n_left, j->n_left == 1 ? "" : "s", j->id);
-	} else if (changed == 0 && !j->n_failed && j->dir) {
+	} else if (changed == 0 && !j->n_failed && j->dir && !plan->neutralised) {
 		/* nothing to bring back: no session to list */
 		nono_rm_rf(j->dir);
 	}
@@ -150,11 +195,10 @@ nono_plan_spawn(struct nono_plan *plan, struct nono_error *err)
 	struct nono_spawn *sp = &plan->spawn;
 	int r;
 
-	if (plan->rollback) {
-		if ((r = journal_begin(plan, err)) < 0)
-			return r;
-		cfg.journal = &plan->journal;
-	}
+	/* always: with --no-rollback it keeps only what the sweep needs */
+	if ((r = journal_begin(plan, err)) < 0)
+		return r;
+	cfg.journal = &plan->journal;
 	plan->supervisor = nono_supervisor_new(&cfg);
 	if (plan->openurl.fd >= 0)
 		nono_supervisor_watch(plan->supervisor, plan->openurl.fd, on_openurl, plan);
@@ -195,7 +239,7 @@ nono_plan_finish(struct nono_plan *plan, struct nono_error *err)
 	nono_supervisor_free(plan->supervisor);
 	plan->supervisor = NULL;
 	if (plan->journaling)
-		journal_end(&plan->journal, status);
+		journal_end(plan, status);
 	if (nono_audit_close(plan->trail, status, &aerr) < 0)
 		nono_print_error(&aerr);
 	plan->trail = NULL;

@@ -110,6 +110,21 @@ const struct nono_group nono_groups[] = {
 	.protect = L("$XDG_CONFIG_HOME/nono", "$XDG_DATA_HOME/nono", "~/.config/nono", "~/.local/share/nono"),
     },
     {
+	/* programs the host runs later, outside any sandbox: writable where a
+	 * grant reaches (git must work), neutralised at the session's end
+	 * (store/persist.c, docs/SECURITY.md); setuid bits never set */
+	.name = "persistence",
+	.description = "files that run later outside the sandbox: neutralised when the session ends",
+	.required = true,
+	.swept = L("git hooks (the hooks directory, core.hooksPath)",
+		   "git config entries that run programs (core.fsmonitor, core.pager, filter.*, alias.*=!...)",
+		   "~/.gitconfig, ~/.config/git/config and what they include", ".envrc", ".vscode/tasks.json",
+		   ".vscode/settings.json", ".idea/", ".mcp.json", ".claude/settings.json (hooks, statusLine, ...)",
+		   ".claude/settings.local.json", ".claude/commands/", ".claude/agents/", ".claude/hooks/",
+		   ".gitmodules", "~/.local/bin/", "~/.config/systemd/user/", "~/.config/autostart/",
+		   "setuid and setgid bits, file capabilities (refused)"),
+    },
+    {
 	.name = "system_read_linux_core",
 	.description = "system programs, libraries and configuration every program needs",
 	.required = false,
@@ -162,6 +177,7 @@ const char *const nono_default_groups[] = {
     "deny_shell_configs",
     "nono_state",
     "nono_files",
+    "persistence",
     "system_read_linux_core",
     "system_dev_linux",
     "user_tools",

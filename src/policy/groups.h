@@ -24,6 +24,7 @@ struct nono_group {
 	const char *const *deny;	 /* never readable nor writable */
 	const char *const *protect;	 /* never writable; readable where a grant reaches */
 	bool own;			 /* nono's own files: --bypass-protection never reaches them */
+	const char *const *swept;	 /* run later outside: neutralised at the end (store/persist.c) */
 	const struct nono_cmd *commands; /* refused commands */
 };
 

@@ -45,6 +45,8 @@ write_session(const struct nono_journal *j, bool ended, int exit_status, int cha
 	json_object_set_new(o, "recorded", json_integer(j->n_entries));
 	json_object_set_new(o, "changed", changed >= 0 ? json_integer(changed) : json_null());
 	json_object_set_new(o, "left_out", json_integer(j->n_left));
+	if (j->persist_only)
+		json_object_set_new(o, "persist_only", json_true());
 	json_object_set_new(o, "refused", json_integer(j->n_failed));
 	json_object_set_new(o, "max_file_size", json_integer(j->max_file));
 	json_object_set_new(o, "exclude", json_array());
@@ -65,6 +67,8 @@ nono_journal_begin(struct nono_journal *j, const struct nono_journal_opts *o, st
 	memset(j, 0, sizeof(*j));
 	j->manifest_fd = j->lock_fd = j->pack_fd = j->left_fd = -1;
 	j->gitignore = !o->no_gitignore;
+	j->persist = o->persist;
+	j->persist_only = o->persist_only;
 	j->store = o->store ? xstrdup(o->store) : nono_journal_store();
 	j->max_file = o->max_file > 0 ? o->max_file : NONO_JOURNAL_MAX_FILE_DEFAULT;
 	j->started = (long long)time(NULL);
@@ -184,11 +188,15 @@ pattern_top(const struct nono_journal *j, const char *canon)
 static bool
 left_out(struct nono_journal *j, const char *canon, const char *op)
 {
-	char *top = pattern_top(j, canon);
 	const char *why = "exclude pattern";
+	char *top, *line;
 	json_t *o;
-	char *line;
 
+	/* a file that runs later outside the sandbox is always journaled;
+	 * with persist_only the rest is filtered by record_at */
+	if (j->persist_only || nono_persist_kind(j->persist, canon, NULL) != NONO_PERSIST_NONE)
+		return false;
+	top = pattern_top(j, canon);
 	if (!top && j->git) {
 		const char *t = nono_gitignore_top(j->git, canon);
 
@@ -413,7 +421,10 @@ record_at(struct nono_journal *j, const char *canon, int dfd, const char *leaf, 
 		e.mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
 		e.uid = st.st_uid;
 		e.gid = st.st_gid;
-		if (S_ISREG(st.st_mode)) {
+		if (S_ISREG(st.st_mode) && j->persist_only &&
+		    nono_persist_kind(j->persist, canon, NULL) == NONO_PERSIST_NONE) {
+			return 0; /* --no-rollback: only what the sweep needs */
+		} else if (S_ISREG(st.st_mode)) {
 			e.type = NONO_ENTRY_FILE;
 			r = save_file(j, dfd, leaf, &st, &e);
 		} else if (S_ISDIR(st.st_mode)) {

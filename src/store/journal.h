@@ -26,6 +26,7 @@
 #include "base/util.h"
 #include "store/gitignore.h"
 #include "store/manifest.h"
+#include "store/persist.h"
 #include "store/objects.h"
 
 #define NONO_JOURNAL_MAX_FILE_DEFAULT (256LL << 20)
@@ -43,6 +44,11 @@ struct nono_journal_opts {
 	const struct nono_strv *roots;	 /* canonical writable grants: only these are journaled */
 	const struct nono_strv *exclude; /* --rollback-exclude patterns */
 	bool no_gitignore;		 /* journal what .gitignore names too */
+	/* files that run later outside the sandbox (persist.h): never left
+	 * out; with persist_only (--no-rollback) the only files whose
+	 * content is saved, for the end-of-session sweep */
+	struct nono_persist *persist;
+	bool persist_only;
 };
 
 struct nono_journal {
@@ -55,8 +61,10 @@ struct nono_journal {
 	void *walked; /* directories whose whole content is recorded */
 	void *left;   /* paths left out (left_out.ndjson) */
 	int left_fd;
-	bool gitignore;		    /* consult .gitignore (opts.gitignore) */
-	struct nono_gitignore *git; /* opened at the first record */
+	bool gitignore;		      /* consult .gitignore (opts.gitignore) */
+	struct nono_gitignore *git;   /* opened at the first record */
+	struct nono_persist *persist; /* borrowed */
+	bool persist_only;
 	unsigned n_entries, n_left;
 	/* destructive calls refused because the prior state could not be
 	 * saved: all, over max_file, for want of space (ENOSPC, EDQUOT) */

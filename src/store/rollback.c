@@ -106,6 +106,7 @@ nono_rb_load(const char *store, const char *id, struct nono_rb_session *s, struc
 	s->not_saved = (int)json_integer_value(json_object_get(o, "not_saved"));
 	s->left_out = (int)json_integer_value(json_object_get(o, "left_out"));
 	s->refused = (int)json_integer_value(json_object_get(o, "refused"));
+	s->persist_only = json_is_true(json_object_get(o, "persist_only"));
 	json_array_foreach(json_object_get(o, "exclude"), i, v)
 	{
 		if (json_is_string(v))

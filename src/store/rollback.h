@@ -19,7 +19,8 @@ struct nono_rb_session {
 	int exit_status;
 	int changed; /* -1: not counted (running or crashed) */
 	int recorded, not_saved, left_out, refused;
-	bool running; /* its supervisor still holds the lock */
+	bool running;	   /* its supervisor still holds the lock */
+	bool persist_only; /* --no-rollback: kept for what the persistence sweep quarantined */
 	struct nono_strv exclude;
 };
 
