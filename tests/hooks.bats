@@ -381,9 +381,10 @@ EOF
 	printf '%s\n' "$FAKE_CLAUDE" > "$WORK/fake-claude.py"
 	run timeout 30 "$NONO" run --silent --profile claude-code -- true
 	[ "$status" -eq 0 ]
-	# the sandbox can write ~/.claude: it points nono's entries at its own script,
-	# and adds one with nono's command run by a shell of its choosing
-	run timeout 30 "$NONO" run --silent --profile claude-code -- python3 -c "
+	# something that can write ~/.claude outside a sandbox (a sandboxed write
+	# is undone at the session's end, tests/persist.bats) points nono's entries
+	# at its own script, and adds one with nono's command run by a shell of its choosing
+	run timeout 30 python3 -c "
 import json
 p = '$SETTINGS'
 d = json.load(open(p))

@@ -7,7 +7,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/audit.h>
+#ifndef AUDIT_TRUSTED_APP
+#define AUDIT_TRUSTED_APP 1121 /* linux/audit.h: a trusted application's free-form text */
+#endif
 #include <linux/netlink.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -60,6 +64,8 @@ struct nono_audit {
 	pid_t child;
 	char domain[32];
 	struct nono_strv pending; /* access records seen before their domain */
+	char marker[96];	  /* the drain record nono_audit_close waits for */
+	bool drained;
 };
 
 /* ---- hashing -------------------------------------------------------------- */
@@ -822,8 +828,12 @@ kernel_open(void)
 	struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = 1U << (AUDIT_NLGRP_READLOG - 1)};
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_AUDIT);
 
+	int big = 1 << 20;
+
 	if (fd < 0)
 		return -errno;
+	/* room for a burst of denials while the supervisor is busy */
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		int e = errno;
 
@@ -958,6 +968,13 @@ kernel_record(struct nono_audit *a, int type, const char *rec)
 	nono_strv_push(&a->pending, rec);
 }
 
+void
+nono_audit_set_child(struct nono_audit *a, pid_t pid)
+{
+	if (a && pid > 0)
+		a->child = pid;
+}
+
 int
 nono_audit_kernel_fd(const struct nono_audit *a)
 {
@@ -976,7 +993,8 @@ nono_audit_kernel_read(struct nono_audit *a)
 		struct nlmsghdr *h;
 		size_t pl;
 
-		if (n < 0 && errno == EINTR)
+		/* ENOBUFS: records were dropped on a busy machine; read on */
+		if (n < 0 && (errno == EINTR || errno == ENOBUFS))
 			continue;
 		if (n <= 0)
 			break;
@@ -989,7 +1007,69 @@ nono_audit_kernel_read(struct nono_audit *a)
 		if (h->nlmsg_len >= NLMSG_HDRLEN && h->nlmsg_len - NLMSG_HDRLEN < pl)
 			pl = h->nlmsg_len - NLMSG_HDRLEN;
 		buf[NLMSG_HDRLEN + pl] = '\0';
-		kernel_record(a, h->nlmsg_type, buf + NLMSG_HDRLEN);
+		if (h->nlmsg_type == AUDIT_TRUSTED_APP && a->marker[0] && strstr(buf + NLMSG_HDRLEN, a->marker))
+			a->drained = true;
+		else
+			kernel_record(a, h->nlmsg_type, buf + NLMSG_HDRLEN);
+	}
+}
+
+/* Send a record of our own through the kernel's audit queue: it leaves
+ * the queue after every record logged before it. -errno when the kernel
+ * will not take it (CAP_AUDIT_WRITE). */
+static int
+kernel_mark(const char *text)
+{
+	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
+	char buf[NLMSG_SPACE(128)] __attribute__((aligned(NLMSG_ALIGNTO))) = {0};
+	struct nlmsghdr *h = (struct nlmsghdr *)buf;
+	size_t l = strlen(text) + 1;
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT), r = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (l > 128)
+		l = 128;
+	h->nlmsg_len = NLMSG_LENGTH(l);
+	h->nlmsg_type = AUDIT_TRUSTED_APP;
+	h->nlmsg_flags = NLM_F_REQUEST;
+	memcpy(NLMSG_DATA(h), text, l - 1);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || send(fd, buf, h->nlmsg_len, 0) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+/* The kernel sends its records from a thread of its own, after the
+ * program has gone. Wait for the marker sent now (every denial before it
+ * has then arrived), at most a second; without the right to send one,
+ * give the last records a moment. */
+static void
+kernel_drain(struct nono_audit *a)
+{
+	struct pollfd p = {.fd = a->kfd, .events = POLLIN};
+	struct timespec start, now;
+
+	snprintf(a->marker, sizeof(a->marker), "nono-drain %s %d", a->id, (int)getpid());
+	if (kernel_mark(a->marker) < 0) {
+		struct timespec ts = {0, 50 * 1000 * 1000};
+
+		a->marker[0] = '\0';
+		nanosleep(&ts, NULL);
+		nono_audit_kernel_read(a);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		long ms;
+
+		nono_audit_kernel_read(a);
+		if (a->drained)
+			return;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ms = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+		if (ms >= 1000 || poll(&p, 1, (int)(1000 - ms)) < 0)
+			return;
 	}
 }
 
@@ -1209,6 +1289,7 @@ nono_audit_open(struct nono_audit **out, const struct nono_audit_info *info, str
 	a->profile = info->profile ? xstrdup(info->profile) : NULL;
 	a->caps = info->capabilities ? xstrdup(info->capabilities) : NULL;
 	a->abi = info->landlock_abi;
+	a->child = info->child;
 	nono_audit_redact(&a->argv, info->argv);
 	now_iso(t);
 	a->start = xstrdup(t);
@@ -1240,14 +1321,8 @@ nono_audit_close(struct nono_audit *a, int exit_status, struct nono_error *err)
 
 	if (!a)
 		return 0;
-	if (a->kfd >= 0) {
-		/* the kernel sends its records from a thread of its own: give the
-		 * last denials a moment to arrive */
-		struct timespec ts = {0, 20 * 1000 * 1000};
-
-		nanosleep(&ts, NULL);
-		nono_audit_kernel_read(a);
-	}
+	if (a->kfd >= 0)
+		kernel_drain(a);
 	if (a->hashing) {
 		pthread_join(a->hasher, NULL);
 		a->hashing = false;

@@ -42,6 +42,7 @@ struct nono_audit_info {
 	const char *profile;	  /* or NULL */
 	const char *capabilities; /* the effective capabilities, JSON (the capability file) */
 	int landlock_abi;
+	pid_t child; /* the process that confines itself; its Landlock domain is the session's */
 };
 
 /* Create the session directory, session.json and events.ndjson. *out is
@@ -53,6 +54,9 @@ int nono_audit_open(struct nono_audit **out, const struct nono_audit_info *info,
  * takes them over (and reports a failure). Call before fork, after any
  * fork that must happen without threads. */
 void nono_audit_prestart(int landlock_abi);
+/* The process that confined itself, when it is not the one the trail was
+ * opened with (a PID namespace's init forks it). */
+void nono_audit_set_child(struct nono_audit *a, pid_t pid);
 /* Undo a prestart that no nono_audit_open() took over (a launch that stops). */
 void nono_audit_prestart_cancel(void);
 /* The session id ("20250131-142501-417a9c": UTC time to the millisecond,

@@ -52,11 +52,11 @@ open_audit(void *ctx, pid_t child, struct nono_error *err)
 	    .cwd = plan->policy.workdir,
 	    .profile = plan->profile,
 	    .landlock_abi = nono_sandbox_abi(plan->sandbox),
+	    .child = child,
 	};
 	char *caps = nono_plan_capabilities(plan);
 	int r, kfd;
 
-	(void)child;
 	info.capabilities = caps;
 	r = nono_audit_open(&plan->trail, &info, err);
 	free(caps);
@@ -218,7 +218,12 @@ nono_plan_spawn(struct nono_plan *plan, struct nono_error *err)
 	/* libcrypto may still be loading: the first digest waits for it (the
 	 * exec's audit record is written after the answer), the child never
 	 * needs it */
-	return nono_spawn_start(sp, plan->supervisor, err);
+	if ((r = nono_spawn_start(sp, plan->supervisor, err)) < 0)
+		return r;
+	/* in a PID namespace the process whose Landlock domain the kernel
+	 * audits is the init's child */
+	nono_audit_set_child(plan->trail, sp->confined);
+	return 0;
 }
 
 int

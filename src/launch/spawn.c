@@ -117,14 +117,16 @@ send_fd(int sock, int fd)
 	return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -errno;
 }
 
+/* The listener, and who sent it: with SO_PASSCRED the kernel adds the
+ * sender's pid as this side sees it (through the PID namespace). */
 static int
-recv_fd(int sock)
+recv_fd(int sock, pid_t *sender)
 {
 	char byte;
 	struct iovec iov = {&byte, 1};
 	union {
 		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
+		char buf[CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(struct ucred))];
 	} u;
 	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
 	struct cmsghdr *c;
@@ -136,9 +138,18 @@ recv_fd(int sock)
 	while (n < 0 && errno == EINTR);
 	if (n <= 0)
 		return -1;
-	c = CMSG_FIRSTHDR(&msg);
-	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-		memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET)
+			continue;
+		if (c->cmsg_type == SCM_RIGHTS)
+			memcpy(&fd, CMSG_DATA(c), sizeof(int));
+		else if (c->cmsg_type == SCM_CREDENTIALS) {
+			struct ucred cr;
+
+			memcpy(&cr, CMSG_DATA(c), sizeof(cr));
+			*sender = cr.pid;
+		}
+	}
 	return fd;
 }
 
@@ -516,6 +527,7 @@ prepare(struct nono_spawn *s, int pipefd[2], int sock[2], int stop[2], struct no
 	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0 ||
 	    (s->pid_ns && pipe2(stop, O_CLOEXEC) < 0))
 		return nono_error_set(err, -errno, "cannot set up the supervisor: %s", strerror(errno));
+	setsockopt(sock[0], SOL_SOCKET, SO_PASSCRED, &(int){1}, sizeof(int));
 	return 0;
 }
 
@@ -581,7 +593,8 @@ nono_spawn_start(struct nono_spawn *s, struct nono_supervisor *sv, struct nono_e
 		r = err->code;
 		goto out;
 	}
-	if ((nfd = recv_fd(sock[0])) >= 0)
+	s->confined = s->pid;
+	if ((nfd = recv_fd(sock[0], &s->confined)) >= 0)
 		nono_supervisor_listen(sv, nfd);
 	/* the order the loop serves them in: the error pipe first, signals last */
 	s->errfd = pipefd[0];

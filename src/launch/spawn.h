@@ -38,6 +38,7 @@ struct nono_spawn {
 	struct nono_supervisor *sv;
 	struct nono_error *err;
 	pid_t pid, self;
+	pid_t confined;		/* the process that confined itself (pid's child in a PID namespace) */
 	int sfd, errfd, stopfd; /* signals, the error pipe, the PID namespace's stops */
 	sigset_t oldmask;
 	bool masked, exited, failed;
