@@ -18,8 +18,7 @@
 static bool
 mediated(const struct nono_plan *plan, const struct nono_syscall *sc)
 {
-	unsigned when = NONO_SC_ALWAYS | (plan->mediate.journal ? NONO_SC_JOURNAL : 0) |
-			(plan->mediate.block_net ? NONO_SC_BLOCKNET : 0) | (plan->mediate.execs ? NONO_SC_EXECS : 0);
+	unsigned when = nono_seccomp_mask(&plan->mediate);
 
 	return sc->nr >= 0 && sc->op != NONO_SC_REFUSE && ((sc->when & when) || (sc->fixed & NONO_SC_OPENAT2));
 }

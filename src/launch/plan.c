@@ -262,6 +262,8 @@ prepare(struct nono_plan *plan, bool allow_cwd, struct nono_error *err)
 	plan->mediate.block_net = p->block_net;
 	plan->mediate.journal = plan->rollback;
 	plan->mediate.execs = true; /* the command blocklist on every exec */
+	/* what the filter stands in for where this ABI lacks it */
+	nono_seccomp_fallbacks(&plan->mediate, nono_sandbox_abi(plan->sandbox), p->proxy_hosts.n > 0);
 	nono_seccomp_prebuilt(&plan->filter, &plan->mediate);
 	r = 0;
 	if (capfd >= 0) {

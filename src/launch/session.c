@@ -125,7 +125,10 @@ journal_end(struct nono_journal *j, int status)
 int
 nono_plan_spawn(struct nono_plan *plan, struct nono_error *err)
 {
-	struct nono_supervisor_cfg cfg = {.policy = &plan->policy, .shim = plan->shim, .sandbox = plan->sandbox};
+	struct nono_supervisor_cfg cfg = {.policy = &plan->policy,
+					  .shim = plan->shim,
+					  .sandbox = plan->sandbox,
+					  .check_truncate = plan->mediate.truncate};
 	struct nono_spawn *sp = &plan->spawn;
 	int r;
 

@@ -15,7 +15,21 @@ struct nono_seccomp_opts {
 	bool block_net; /* refuse every non-UNIX socket but TCP, TCP Fast Open */
 	bool journal;	/* send destructive file operations to the supervisor */
 	bool execs;	/* send every exec to the supervisor (the blocklist's strict mode) */
+	bool truncate;	/* send truncation to the supervisor: Landlock lacks it (ABI < 3) */
+	bool sockets;	/* send connect and sendto with an address: their checks (ABI < 9, proxy mode) */
 };
+
+/* The prebuilt variants: one per combination of the options. */
+#define NONO_SECCOMP_VARIANTS 32
+/* A variant's options by its index (its bits: block_net 1, journal 2,
+ * execs 4, truncate 8, sockets 16) and back. */
+void nono_seccomp_variant_opts(struct nono_seccomp_opts *out, int v);
+int nono_seccomp_variant(const struct nono_seccomp_opts *o);
+/* What the filter stands in for at Landlock abi (syscalls.h's table):
+ * truncate and sockets set, the rest of *o kept. */
+void nono_seccomp_fallbacks(struct nono_seccomp_opts *o, int abi, bool proxy);
+/* The syscall table's "when" bits o turns on. */
+unsigned nono_seccomp_mask(const struct nono_seccomp_opts *o);
 
 struct nono_seccomp {
 	struct sock_filter *insns;

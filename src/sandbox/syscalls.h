@@ -39,7 +39,17 @@ enum {
 	NONO_SC_JOURNAL = 1 << 1,  /* the rollback journal is on */
 	NONO_SC_BLOCKNET = 1 << 2, /* --block-net (or proxy mode) */
 	NONO_SC_EXECS = 1 << 3,	   /* per-exec mediation (the command blocklist on every exec) */
+	NONO_SC_TRUNC = 1 << 4,	   /* truncation: Landlock lacks it (ABI < 3) */
+	NONO_SC_SOCKETS = 1 << 5,  /* socket addresses: Landlock lacks their checks (ABI < 9), or proxy mode */
 };
+
+/* The rows a launch turns on ("when" bits) for the filter's options. */
+unsigned nono_syscalls_mask(bool block_net, bool journal, bool execs, bool truncate, bool sockets);
+/* What the filter sends to the supervisor at Landlock abi because Landlock
+ * lacks it there (NONO_SC_TRUNC, NONO_SC_SOCKETS), read from a table of the
+ * rights and the ABI that brings each; proxy mode always has its addresses
+ * checked (a port rule does not name an address). Pure. */
+unsigned nono_syscalls_fallbacks(int abi, bool proxy);
 
 #define NONO_SC_NONE (-1)
 

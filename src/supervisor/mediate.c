@@ -23,6 +23,7 @@
 #include "sandbox/syscalls.h"
 #include "store/journal.h"
 #include "supervisor/blocked.h"
+#include "supervisor/decide.h"
 #include "supervisor/mediate.h"
 #include "supervisor/notify.h"
 
@@ -200,6 +201,16 @@ nono_call_audit(struct nono_call *c, const char *op, const char *path)
 	c->audit_op = op;
 	free(c->audit_path);
 	c->audit_path = path ? xstrdup(path) : NULL;
+}
+
+int
+nono_call_truncate_ok(struct nono_call *c, const char *canon)
+{
+	if (!c->m->check_truncate || !canon || nono_supervisor_truncate_decision(c->m->policy, canon) == 0)
+		return 0;
+	log_info("refused truncating %s: deletion is not granted there", canon);
+	nono_call_audit(c, "truncate", canon);
+	return -EACCES;
 }
 
 /* The rollback journal: canon's prior state before op changes it. 0, or

@@ -32,6 +32,7 @@ struct nono_mediator {
 	const char *shim;		    /* the exec shim binary (canonical): always runs, never speaks */
 	pid_t child;			    /* the sandbox's first process */
 	const struct nono_sandbox *sandbox; /* the workers confine themselves with its rules */
+	bool check_truncate;		    /* Landlock cannot refuse truncation: the policy decides here */
 	struct nono_executor *executor;	    /* started at the first operation it performs */
 	struct nono_blocked_files *blocked; /* strict exec: the blocked programs by content, found once */
 	int told_pid;			    /* the last refusal told on a process's stderr */
@@ -101,6 +102,9 @@ int nono_call_fd_target(struct nono_call *c, struct nono_target *t, int fd);
  * paths are resolved (the thread's /proc entries were its own). */
 bool nono_call_alive(const struct nono_call *c);
 void nono_call_audit(struct nono_call *c, const char *op, const char *path);
+/* Truncating the regular file canon (NULL: it has no name), where Landlock
+ * cannot refuse it (ABI < 3): 0, or -EACCES as Landlock would. */
+int nono_call_truncate_ok(struct nono_call *c, const char *canon);
 /* Journal canon before the call changes it: 0 or -errno (refuse). */
 int nono_call_journal(struct nono_call *c, const char *canon, bool tree);
 /* Run j on a confined worker and wait for its result. */

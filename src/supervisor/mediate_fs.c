@@ -412,6 +412,8 @@ nono_mediate_truncate(struct nono_call *c)
 		c->val = -EINVAL;
 	else if (!nono_call_alive(c))
 		c->val = -EINTR;
+	else if (S_ISREG(st.st_mode) && (r = nono_call_truncate_ok(c, t.deleted ? NULL : t.canon)) < 0)
+		c->val = r;
 	else if (S_ISREG(st.st_mode) && (r = nono_call_journal(c, t.deleted ? NULL : t.canon, false)) < 0)
 		c->val = r;
 	else {

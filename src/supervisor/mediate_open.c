@@ -157,6 +157,11 @@ open_existing(struct nono_call *c, const struct open_req *o, struct nono_target 
 		answer_open(c, -errno);
 		return;
 	}
+	if ((o->flags & O_TRUNC) && S_ISREG(st.st_mode) &&
+	    (r = nono_call_truncate_ok(c, obj->deleted ? NULL : obj->canon)) < 0) {
+		answer_open(c, r);
+		return;
+	}
 	if (writes && S_ISREG(st.st_mode) && (r = nono_call_journal(c, obj->deleted ? NULL : obj->canon, false)) < 0) {
 		answer_open(c, r);
 		return;

@@ -165,6 +165,7 @@ nono_supervisor_new(const struct nono_supervisor_cfg *cfg)
 	sv->m.journal = cfg->journal;
 	sv->m.shim = cfg->shim;
 	sv->m.sandbox = cfg->sandbox;
+	sv->m.check_truncate = cfg->check_truncate;
 	sv->nfd = -1;
 	return sv;
 }
