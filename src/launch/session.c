@@ -148,6 +148,7 @@ nono_plan_spawn(struct nono_plan *plan, struct nono_error *err)
 	sp->seccomp = &plan->filter;
 	sp->drop_caps = geteuid() == 0;
 	sp->pid_ns = !plan->policy.host_pids;
+	sp->net_ns = plan->net_ns;
 	sp->keep_fd = plan->keep_fd;
 	if (plan->audit) {
 		sp->after_fork = open_audit;
