@@ -35,7 +35,14 @@ struct nono_mediator {
 	bool check_truncate;		    /* Landlock cannot refuse truncation: the policy decides here */
 	struct nono_executor *executor;	    /* started at the first operation it performs */
 	struct nono_blocked_files *blocked; /* strict exec: the blocked programs by content, found once */
-	int told_pid;			    /* the last refusal told on a process's stderr */
+	/* where pidfd_getfd is refused (a container): the datagram sockets
+	 * the supervisor made for the program, with a copy it keeps */
+	struct {
+		unsigned long long dev, ino;
+		int fd;
+	} socks[16];
+	unsigned n_socks;
+	int told_pid; /* the last refusal told on a process's stderr */
 	char told_cmd[64];
 	struct { /* an exec's audit record, written after the answer */
 		int pid;
@@ -113,6 +120,13 @@ long nono_call_perform(struct nono_call *c, struct nono_job *j);
 void nono_call_perform_async(struct nono_call *c, struct nono_job *j, bool answer_fd);
 /* "/proc/self/fd/N" in buf. */
 const char *nono_procpath(char buf[32], int fd);
+
+/* A copy of a socket the supervisor made for the program, which obj (any
+ * descriptor of it) is, or -1. */
+int nono_mediator_socket(const struct nono_mediator *m, int obj);
+/* Keep a copy of fd, a datagram socket installed in the program (the
+ * oldest kept is let go when there are too many). */
+void nono_mediator_keep_socket(struct nono_mediator *m, int fd);
 
 /* The audit record of a call: op on path, refused when result < 0. */
 void nono_mediator_audit(struct nono_mediator *m, int pid, const char *op, const char *path, bool meta,

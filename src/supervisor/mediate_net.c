@@ -4,6 +4,14 @@
  * so the socket is connected to the address that was checked and nothing
  * else (supervisor side).
  *
+ * Where a container refuses pidfd_getfd, the call is performed on a new
+ * socket of the same family and type (sockinfo.h), which then replaces the
+ * program's descriptor at its number (SECCOMP_ADDFD_FLAG_SETFD): a connect,
+ * and the first datagram from an inet socket (its replies come back to the
+ * new socket, of which the supervisor keeps a copy for the next). A socket
+ * bound, connected or listening already, or held by another descriptor,
+ * carries what cannot be made again: that is refused, and said once.
+ *
  * A pathname UNIX socket is reached through the O_PATH descriptor the
  * supervisor resolved and checked ("/proc/self/fd/N"), never by its name
  * again. An abstract one must belong to a process of the sandbox, as
@@ -33,6 +41,8 @@
 #include "sandbox/syscalls.h"
 #include "supervisor/decide.h"
 #include "supervisor/mediate.h"
+#include "supervisor/notify.h"
+#include "supervisor/sockinfo.h"
 
 /* the largest datagram the supervisor sends for the program */
 #define SEND_MAX (4 << 20)
@@ -48,7 +58,30 @@ struct net_req {
 	int flags;
 	bool blocking;
 	bool unconfined; /* the sandbox's own abstract socket (see executor.h) */
+	int fd;		 /* the program's descriptor */
+	bool remade;	 /* pidfd_getfd refused: the call is performed on a new socket (remake) */
+	bool install;	 /* remade: the new socket then replaces the program's */
+	struct nono_sockinfo info;
 };
+
+/* What the supervisor cannot do where pidfd_getfd is refused: said once,
+ * refused with EPERM. */
+static int
+refused_here(const char *what)
+{
+	static bool said;
+
+	if (!said && nono_log_level() >= NONO_LOG_NORMAL) {
+		log_warn(
+		    "this container refuses pidfd_getfd, and %s cannot be made again by nono's supervisor: refused "
+		    "(EPERM)",
+		    what);
+		log_hint("a container with CAP_SYS_PTRACE (docker run --cap-add SYS_PTRACE) lets nono copy the "
+			 "program's sockets");
+	}
+	said = true;
+	return -EPERM;
+}
 
 /* fd[0] the socket; fd[1], when set, the checked UNIX socket to reach by
  * its descriptor (named here, on the worker: its number is the job's) */
@@ -80,17 +113,25 @@ net_request(struct nono_call *c, struct net_req *q)
 	unsigned long long alen = c->n->args[ai + 1];
 	socklen_t sl = sizeof(q->domain);
 
-	if ((r = nono_call_fd_target(c, &q->sock, nono_call_fd(c, 0))) < 0)
+	q->fd = nono_call_fd(c, 0);
+	if ((r = nono_call_fd_target(c, &q->sock, q->fd)) < 0)
 		return r;
-	if (getsockopt(q->sock.ofd, SOL_SOCKET, SO_DOMAIN, &q->domain, &sl) < 0)
+	if (!q->sock.copy) {
+		/* no copy: what /proc says of it, for remake() */
+		if ((r = nono_sockinfo_read(&q->info, c->t.tid, q->fd)) < 0)
+			return r == -EPROTONOSUPPORT ? refused_here("a socket of this protocol") : r;
+		q->remade = true;
+		q->domain = q->info.domain;
+	} else if (getsockopt(q->sock.ofd, SOL_SOCKET, SO_DOMAIN, &q->domain, &sl) < 0) {
 		return -ENOTSOCK;
+	}
 	if ((int)alen < 0 || alen > sizeof(q->addr))
 		return -EINVAL;
 	q->alen = (socklen_t)alen;
 	memset(&q->addr, 0, sizeof(q->addr));
 	if ((r = nono_mem_read(c->n->pid, c->n->args[ai], &q->addr, q->alen)) < 0)
 		return r == -EFAULT ? -EFAULT : -EPERM;
-	fl = fcntl(q->sock.ofd, F_GETFL);
+	fl = q->remade ? (q->info.nonblock ? O_NONBLOCK : 0) : fcntl(q->sock.ofd, F_GETFL);
 	q->blocking = fl >= 0 && !(fl & O_NONBLOCK);
 	if (!q->send)
 		return 0;
@@ -226,6 +267,83 @@ abstract_allowed(struct nono_call *c, const struct net_req *q)
 	return ok;
 }
 
+/* ---- a new socket where pidfd_getfd is refused ---------------------------------- */
+
+/* Another descriptor of the calling thread's table holds the socket too. */
+static bool
+held_twice(int tid, int fd, unsigned long ino)
+{
+	char dir[64], link[64 + 256 + 2], target[64], want[40];
+	struct dirent *e;
+	bool twice = false;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", tid);
+	snprintf(want, sizeof(want), "socket:[%lu]", ino);
+	if (!(d = opendir(dir)))
+		return true;
+	while (!twice && (e = readdir(d))) {
+		ssize_t l;
+
+		if (atoi(e->d_name) == fd || e->d_name[0] == '.')
+			continue;
+		snprintf(link, sizeof(link), "%s/%s", dir, e->d_name);
+		if ((l = readlink(link, target, sizeof(target) - 1)) > 0) {
+			target[l] = '\0';
+			twice = strcmp(target, want) == 0;
+		}
+	}
+	closedir(d);
+	return twice;
+}
+
+/* A new socket of the program's kind in q->sock, on which the call is
+ * performed. 0, or -errno where the program's socket carries what a new
+ * one would not (see the top of this file). */
+static int
+remake(struct nono_call *c, struct net_req *q)
+{
+	const struct nono_sockinfo *in = &q->info;
+	int s;
+
+	if (in->listening)
+		return -EINVAL;
+	if (in->connected && in->type != SOCK_DGRAM && !q->send)
+		return -EISCONN;
+	if (in->bound || in->connected)
+		return refused_here("a socket bound or connected before");
+	if (held_twice(c->t.tid, q->fd, in->ino))
+		return refused_here("a socket another descriptor holds too");
+	s = socket(q->domain, in->type | SOCK_CLOEXEC | (in->nonblock ? SOCK_NONBLOCK : 0), 0);
+	if (s < 0)
+		return -errno;
+	close(q->sock.ofd);
+	q->sock.ofd = s;
+	/* a connect gives the program the new socket, and so does a datagram
+	 * from an inet one (its replies come to it); an unbound UNIX datagram
+	 * socket sends as well from a fresh one (no address to reply to) */
+	q->install = !q->send || q->domain != AF_UNIX;
+	c->cloexec = in->cloexec;
+	return 0;
+}
+
+/* The new socket replaces the program's descriptor, where the call made
+ * one that it should have (r: the call's result). The call's result, or
+ * -errno when it could not be installed. */
+static long
+install(struct nono_call *c, const struct net_req *q, long r)
+{
+	int e;
+
+	if (!q->install || (r < 0 && r != -EINPROGRESS))
+		return r;
+	if ((e = nono_notif_setfd(c->nfd, c->n->id, q->sock.ofd, q->fd, c->cloexec)) < 0)
+		return e == -ENOENT ? -EINTR : -EBADF;
+	if (q->info.type == SOCK_DGRAM)
+		nono_mediator_keep_socket(c->m, q->sock.ofd);
+	return r;
+}
+
 /* ---- the decision ------------------------------------------------------------ */
 
 /* A pathname UNIX address: resolved and checked; the call then reaches the
@@ -306,7 +424,12 @@ nono_mediate_connect(struct nono_call *c)
 		c->val = -EINTR;
 		goto out;
 	}
+	if (q.remade && (r = remake(c, &q)) < 0) {
+		c->val = r;
+		goto out;
+	}
 	j.fd[0] = q.sock.ofd;
+	j.install_at = q.install ? q.fd : -1;
 	j.fd[1] = obj.ofd;
 	j.arg[0] = q.send;
 	j.arg[1] = q.flags;
@@ -315,10 +438,14 @@ nono_mediate_connect(struct nono_call *c)
 	j.addr = &q.addr;
 	j.addrlen = q.alen;
 	j.unconfined = q.unconfined;
-	if (q.blocking)
-		nono_call_perform_async(c, &j, false); /* it may wait: a worker of its own answers */
-	else
-		c->val = nono_call_perform(c, &j);
+	if (q.blocking) {
+		/* it may wait: a worker of its own answers (and installs) */
+		if (q.install && q.info.type == SOCK_DGRAM)
+			nono_mediator_keep_socket(c->m, q.sock.ofd);
+		nono_call_perform_async(c, &j, false);
+	} else {
+		c->val = install(c, &q, nono_call_perform(c, &j));
+	}
 out:
 	if (c->audit_op && c->sc->op == NONO_SC_CONNECT)
 		c->audit_meta = false;
@@ -339,7 +466,20 @@ nono_mediate_listen(struct nono_call *c)
 		c->val = r;
 		return;
 	}
-	if (getsockopt(t.ofd, SOL_SOCKET, SO_DOMAIN, &domain, &sl) < 0) {
+	if (!t.copy) {
+		/* no copy: refused for inet under --block-net, else not possible here */
+		struct nono_sockinfo in;
+
+		r = nono_sockinfo_read(&in, c->t.tid, nono_call_fd(c, 0));
+		if (r < 0 && r != -EPROTONOSUPPORT) {
+			c->val = r;
+		} else if (r == 0 && (in.domain == AF_INET || in.domain == AF_INET6) && c->m->policy->block_net) {
+			nono_call_audit(c, "listen", "inet");
+			c->val = -EACCES;
+		} else {
+			c->val = refused_here("listening on a socket");
+		}
+	} else if (getsockopt(t.ofd, SOL_SOCKET, SO_DOMAIN, &domain, &sl) < 0) {
 		c->val = -ENOTSOCK;
 	} else if ((domain == AF_INET || domain == AF_INET6) && c->m->policy->block_net) {
 		/* listen() on an unbound socket binds a port Landlock never sees */

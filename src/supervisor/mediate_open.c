@@ -95,12 +95,20 @@ job_reopen(struct nono_job *j)
 static long
 job_openat(struct nono_job *j)
 {
-	struct open_how how = {.flags = (unsigned long long)j->arg[0] | O_NOCTTY,
-			       .mode = (unsigned long long)j->arg[1],
-			       .resolve = RESOLVE_NO_MAGICLINKS};
-	int fd = nono_sys_openat2(j->fd[0], j->str[0], &how);
+	unsigned long long flags = (unsigned long long)j->arg[0];
+	struct open_how how = {
+	    .flags = flags | O_NOCTTY, .mode = nono_job_mode(j, (unsigned)j->arg[1]), .resolve = RESOLVE_NO_MAGICLINKS};
+	int fd = nono_sys_openat2(j->fd[0], j->str[0], &how), r;
 
-	return fd < 0 ? -errno : fd;
+	if (fd < 0)
+		return -errno;
+	/* made here (O_EXCL, O_TMPFILE): the program's umask, where the worker has none of its own */
+	if (((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) || (flags & __O_TMPFILE) == __O_TMPFILE) &&
+	    (r = nono_job_fix_mode(j, fd, -1, NULL, S_IFREG, (unsigned)j->arg[1])) < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
 }
 
 /* The open as an answer: a descriptor the worker made, or an error. */
