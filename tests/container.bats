@@ -85,11 +85,34 @@ contained() {
 	grep -q "signal-outside: escaped" "$SCRATCH/escapes"
 }
 
-@test "without user namespaces at ABI 3: no network namespace, the supervisor holds TCP connect; bind is named" {
+@test "without user namespaces at ABI 3: no network namespace, the supervisor holds TCP connect and bind" {
 	contained --no-userns "$TEST_USER" 3 --block-net
 	grep -q "tcp-connect: held" "$SCRATCH/escapes"
-	has "TCP ports can be bound"
-	pyjson 'assert [w for w in d["weaknesses"] if w["id"] == "tcp" and w["weaker"]], d' <"$SCRATCH/plan.json"
+	grep -q "tcp-bind: held (EACCES)" "$SCRATCH/escapes"
+	pyjson 'assert [w for w in d["weaknesses"] if w["id"] == "tcp" and not w["weaker"] and "bind" in w["instead"]], d' <"$SCRATCH/plan.json"
+	# UNIX sockets still bind, listen and connect, by the supervisor; the
+	# socket keeps its own name, and the program's umask
+	cd "$USER_HOME/proj"
+	run runuser -u "$TEST_USER" -- env HOME="$USER_HOME" NONO_TEST_LANDLOCK_ABI=3 "$CONTAINER" --no-userns -- \
+		timeout 30 "$NONO" run --silent --block-net --allow "$USER_HOME/proj" -- python3 -c "
+import os, socket
+os.umask(0o077)
+s = socket.socket(socket.AF_UNIX); s.bind('rel.sock'); s.listen(1)
+c = socket.socket(socket.AF_UNIX); c.connect('rel.sock'); a, _ = s.accept(); c.send(b'hi')
+print('stream', a.recv(2), s.getsockname(), oct(os.stat('rel.sock').st_mode & 0o777))
+d = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); d.bind('$USER_HOME/proj/d')
+e = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); e.bind('$USER_HOME/proj/e')
+e.sendto(b'x', '$USER_HOME/proj/d'); m, src = d.recvfrom(2); d.sendto(b'y', src)
+print('dgram', src, e.recv(2))
+try:
+    socket.socket(socket.AF_UNIX).bind('$OUTSIDE/sock'); print('outside bound')
+except OSError as x:
+    print('outside', x.strerror)"
+	[ "$status" -eq 0 ]
+	has "stream b'hi' rel.sock 0o700"
+	has "dgram $USER_HOME/proj/e b'y'"
+	has "outside Permission denied"
+	[ ! -e "$OUTSIDE/sock" ]
 }
 
 @test "--strict refuses where user namespaces are refused, with the reason; nothing runs" {

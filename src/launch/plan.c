@@ -295,7 +295,7 @@ stand_ins(struct nono_plan *plan, struct nono_error *err)
 	plan->mediate.block_net = p->block_net;
 	plan->mediate.journal = plan->rollback;
 	plan->mediate.execs = true; /* the command blocklist on every exec */
-	nono_seccomp_fallbacks(&plan->mediate, abi, proxy);
+	nono_seccomp_fallbacks(&plan->mediate, abi, proxy, plan->net_ns);
 	if (abi > 0 && p->block_net && abi < 4 && !plan->net_ns && !nono_seccomp_notify_supported()) {
 		nono_error_set(err, -EOPNOTSUPP,
 			       "--block-net: this kernel has neither Landlock's TCP rules (ABI 4, Linux 6.7), nor a "
@@ -335,8 +335,8 @@ prepare(struct nono_plan *plan, bool allow_cwd, struct nono_error *err)
 		plan->refusal = xstrdup(err->msg);
 		nono_error_clear(err);
 	}
-	nono_seccomp_prebuilt(&plan->filter, &plan->mediate);
-	r = 0;
+	if ((r = nono_seccomp_for(&plan->filter, &plan->mediate, err)) < 0)
+		goto out;
 	if (capfd >= 0) {
 		caps = nono_plan_capabilities(plan);
 		r = nono_capfile_write(capfd, plan->capfile, caps, err);

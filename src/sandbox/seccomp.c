@@ -165,16 +165,17 @@ add_mode_checked(scmp_filter_ctx ctx, const struct nono_syscall *sc, int nr, uin
 unsigned
 nono_seccomp_mask(const struct nono_seccomp_opts *o)
 {
-	return nono_syscalls_mask(o->block_net, o->journal, o->execs, o->truncate, o->sockets);
+	return nono_syscalls_mask(o->block_net, o->journal, o->execs, o->truncate, o->sockets, o->tcp_bind);
 }
 
 void
-nono_seccomp_fallbacks(struct nono_seccomp_opts *o, int abi, bool proxy)
+nono_seccomp_fallbacks(struct nono_seccomp_opts *o, int abi, bool proxy, bool net_ns)
 {
-	unsigned when = nono_syscalls_fallbacks(abi, proxy);
+	unsigned when = nono_syscalls_fallbacks(abi, o->block_net, proxy, net_ns);
 
 	o->truncate = (when & NONO_SC_TRUNC) != 0;
 	o->sockets = (when & NONO_SC_SOCKETS) != 0;
+	o->tcp_bind = (when & NONO_SC_TCPBIND) != 0;
 }
 
 void
@@ -185,10 +186,19 @@ nono_seccomp_variant_opts(struct nono_seccomp_opts *out, int v)
 	out->execs = v & 4;
 	out->truncate = v & 8;
 	out->sockets = v & 16;
+	out->tcp_bind = false;
 }
 
 int
 nono_seccomp_variant(const struct nono_seccomp_opts *o)
+{
+	if (o->tcp_bind)
+		return -1;
+	return nono_seccomp_variant_bits(o);
+}
+
+int
+nono_seccomp_variant_bits(const struct nono_seccomp_opts *o)
 {
 	return (o->block_net ? 1 : 0) | (o->journal ? 2 : 0) | (o->execs ? 4 : 0) | (o->truncate ? 8 : 0) |
 	       (o->sockets ? 16 : 0);

@@ -128,6 +128,11 @@
 #else
 #define NR_listen (-1)
 #endif
+#ifdef SYS_bind
+#define NR_bind SYS_bind
+#else
+#define NR_bind (-1)
+#endif
 #ifdef SYS_unlink
 #define NR_unlink SYS_unlink
 #else
@@ -266,6 +271,7 @@ const struct nono_syscall nono_syscalls[] = {
     ROW("connect", NR_connect, 362, NONO_SC_CONNECT, NONO_SC_SOCKETS, -1, -1, -1, -1, 0, -1, -1, 0),
     ROW("sendto", NR_sendto, 369, NONO_SC_SENDTO, NONO_SC_SOCKETS, -1, -1, -1, -1, 0, 3, -1, 0),
     ROW("listen", NR_listen, 363, NONO_SC_LISTEN, NONO_SC_BLOCKNET, -1, -1, -1, -1, 0, -1, -1, 0),
+    ROW("bind", NR_bind, 361, NONO_SC_BIND, NONO_SC_TCPBIND, -1, -1, -1, -1, 0, -1, -1, 0),
     /* the rollback journal: what can destroy a path's state; truncation
      * also where Landlock cannot refuse it (ABI < 3) */
     ROW("unlink", NR_unlink, 10, NONO_SC_UNLINK, NONO_SC_JOURNAL, -1, 0, -1, -1, -1, -1, -1, 0),
@@ -302,31 +308,36 @@ const struct nono_syscall nono_syscalls[] = {
 const size_t nono_n_syscalls = sizeof(nono_syscalls) / sizeof(nono_syscalls[0]);
 
 unsigned
-nono_syscalls_mask(bool block_net, bool journal, bool execs, bool truncate, bool sockets)
+nono_syscalls_mask(bool block_net, bool journal, bool execs, bool truncate, bool sockets, bool tcp_bind)
 {
 	return NONO_SC_ALWAYS | (journal ? NONO_SC_JOURNAL : 0) | (block_net ? NONO_SC_BLOCKNET : 0) |
-	       (execs ? NONO_SC_EXECS : 0) | (truncate ? NONO_SC_TRUNC : 0) | (sockets ? NONO_SC_SOCKETS : 0);
+	       (execs ? NONO_SC_EXECS : 0) | (truncate ? NONO_SC_TRUNC : 0) | (sockets ? NONO_SC_SOCKETS : 0) |
+	       (tcp_bind ? NONO_SC_TCPBIND : 0);
 }
+
+enum { FB_ANY, FB_BLOCKNET_NO_NETNS };
 
 /* Below abi Landlock lacks the right, and the rows of "when" stand in. */
 static const struct {
 	int abi;
 	unsigned when;
+	int need;
 	const char *right;
 } fallbacks[] = {
-    {3, NONO_SC_TRUNC, "LANDLOCK_ACCESS_FS_TRUNCATE"},
-    {4, NONO_SC_SOCKETS, "LANDLOCK_ACCESS_NET_CONNECT_TCP (--block-net: connect refused)"},
-    {6, NONO_SC_SOCKETS, "LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET"},
-    {9, NONO_SC_SOCKETS, "LANDLOCK_ACCESS_FS_RESOLVE_UNIX"},
+    {3, NONO_SC_TRUNC, FB_ANY, "LANDLOCK_ACCESS_FS_TRUNCATE"},
+    {4, NONO_SC_SOCKETS, FB_ANY, "LANDLOCK_ACCESS_NET_CONNECT_TCP (--block-net: connect refused)"},
+    {4, NONO_SC_TCPBIND, FB_BLOCKNET_NO_NETNS, "LANDLOCK_ACCESS_NET_BIND_TCP"},
+    {6, NONO_SC_SOCKETS, FB_ANY, "LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET"},
+    {9, NONO_SC_SOCKETS, FB_ANY, "LANDLOCK_ACCESS_FS_RESOLVE_UNIX"},
 };
 
 unsigned
-nono_syscalls_fallbacks(int abi, bool proxy)
+nono_syscalls_fallbacks(int abi, bool block_net, bool proxy, bool net_ns)
 {
 	unsigned when = proxy ? NONO_SC_SOCKETS : 0;
 
 	for (size_t i = 0; i < sizeof(fallbacks) / sizeof(fallbacks[0]); i++)
-		if (abi < fallbacks[i].abi)
+		if (abi < fallbacks[i].abi && (fallbacks[i].need == FB_ANY || (block_net && !net_ns)))
 			when |= fallbacks[i].when;
 	return when;
 }

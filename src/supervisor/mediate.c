@@ -339,7 +339,7 @@ nono_mediator_audit(struct nono_mediator *m, int pid, const char *op, const char
 		return;
 	if (meta)
 		nono_audit_meta(m->audit, pid, op, path ? path : "?", result < 0);
-	else if (!strcmp(op, "connect") || !strcmp(op, "sendto") || !strcmp(op, "listen"))
+	else if (!strcmp(op, "connect") || !strcmp(op, "sendto") || !strcmp(op, "listen") || !strcmp(op, "bind"))
 		nono_audit_socket(m->audit, pid, op, path ? path : "?", result < 0);
 	else if (result >= 0 && path)
 		nono_audit_file_op(m->audit, op, path);

@@ -84,6 +84,7 @@ void nono_mediate_create(struct nono_call *c);
 void nono_mediate_link(struct nono_call *c);
 void nono_mediate_connect(struct nono_call *c);
 void nono_mediate_listen(struct nono_call *c);
+void nono_mediate_bind(struct nono_call *c);
 void nono_mediate_exec(struct nono_call *c);
 
 /* The program's memory, read exactly: 0, -EFAULT for a NULL pointer,

@@ -61,6 +61,7 @@ struct net_req {
 	int fd;		 /* the program's descriptor */
 	bool remade;	 /* pidfd_getfd refused: the call is performed on a new socket (remake) */
 	bool install;	 /* remade: the new socket then replaces the program's */
+	bool keep;	 /* remade: and the supervisor keeps a copy (nono_mediator_keep_socket) */
 	struct nono_sockinfo info;
 };
 
@@ -323,6 +324,7 @@ remake(struct nono_call *c, struct net_req *q)
 	 * from an inet one (its replies come to it); an unbound UNIX datagram
 	 * socket sends as well from a fresh one (no address to reply to) */
 	q->install = !q->send || q->domain != AF_UNIX;
+	q->keep = in->type == SOCK_DGRAM;
 	c->cloexec = in->cloexec;
 	return 0;
 }
@@ -339,7 +341,7 @@ install(struct nono_call *c, const struct net_req *q, long r)
 		return r;
 	if ((e = nono_notif_setfd(c->nfd, c->n->id, q->sock.ofd, q->fd, c->cloexec)) < 0)
 		return e == -ENOENT ? -EINTR : -EBADF;
-	if (q->info.type == SOCK_DGRAM)
+	if (q->keep)
 		nono_mediator_keep_socket(c->m, q->sock.ofd);
 	return r;
 }
@@ -440,7 +442,7 @@ nono_mediate_connect(struct nono_call *c)
 	j.unconfined = q.unconfined;
 	if (q.blocking) {
 		/* it may wait: a worker of its own answers (and installs) */
-		if (q.install && q.info.type == SOCK_DGRAM)
+		if (q.install && q.keep)
 			nono_mediator_keep_socket(c->m, q.sock.ofd);
 		nono_call_perform_async(c, &j, false);
 	} else {
@@ -489,4 +491,101 @@ nono_mediate_listen(struct nono_call *c)
 		c->val = listen(t.ofd, (int)c->n->args[1]) < 0 ? -errno : 0;
 	}
 	nono_target_free(&t);
+}
+
+/* ---- bind, where nothing else refuses --block-net's TCP (ABI < 4) --------- */
+
+/* fd[0] the socket; the address as the program gave it, since the socket
+ * keeps it as its name (getsockname, a datagram's sender): a relative one
+ * from the program's working directory (fd[2]), where the worker has one
+ * of its own. The worker is confined: the kernel makes the socket's file
+ * only where the sandbox may (MAKE_SOCK). fd[1], str[0]: the directory the
+ * supervisor resolved, for the file's mode. */
+static long
+job_bind(struct nono_job *j)
+{
+	if (j->fd[2] >= 0 && (j->shared_umask || fchdir(j->fd[2]) < 0))
+		return -EPERM; /* no working directory of its own (a container) */
+	if (bind(j->fd[0], j->addr, j->addrlen) < 0)
+		return -errno;
+	/* a socket's file is made 0777 less the umask */
+	return j->fd[1] < 0 ? 0 : nono_job_fix_mode(j, -1, j->fd[1], j->str[0], S_IFSOCK, 0777);
+}
+
+/* The calling thread's working directory, O_PATH, in *fd. 0 or -errno. */
+static int
+thread_cwd(struct nono_call *c, int *fd)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/cwd", c->t.tid);
+	*fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return *fd < 0 ? -errno : 0;
+}
+
+/* bind is sent to the supervisor only under --block-net where neither
+ * Landlock's TCP rights nor a network namespace refuse it: a TCP bind is
+ * refused; a UNIX one performed, a pathname in the directory resolved as
+ * the kernel would, on a confined worker (Landlock's MAKE_SOCK holds). */
+void
+nono_mediate_bind(struct nono_call *c)
+{
+	struct net_req q = {.send = false};
+	struct nono_job j = NONO_JOB(job_bind);
+	struct nono_target dir = {.dfd = -1, .ofd = -1};
+	const struct sockaddr_un *sa = (const struct sockaddr_un *)&q.addr;
+	unsigned u;
+	int r;
+
+	q.sock.dfd = q.sock.ofd = -1;
+	c->kind = NONO_ANS_VALUE;
+	if ((r = net_request(c, &q)) < 0) {
+		c->val = r;
+		goto out;
+	}
+	if (q.domain != AF_UNIX) {
+		log_info("refused a bind outside the UNIX family");
+		nono_call_audit(c, "bind", "inet");
+		c->val = -EACCES;
+		goto out;
+	}
+	if (q.alen > offsetof(struct sockaddr_un, sun_path) && sa->sun_path[0]) {
+		size_t plen = q.alen - offsetof(struct sockaddr_un, sun_path);
+		char *path = xasprintf("%.*s", (int)strnlen(sa->sun_path, plen), sa->sun_path);
+
+		r = nono_resolve(&dir, &c->t, AT_FDCWD, path, NONO_RES_PARENT, 0);
+		nono_call_audit(c, "bind", dir.canon ? dir.canon : path);
+		free(path);
+		if (r < 0) {
+			c->val = r;
+			goto out;
+		}
+	}
+	if (!nono_call_alive(c)) {
+		c->val = -EINTR;
+		goto out;
+	}
+	if (q.remade && (r = remake(c, &q)) < 0) {
+		c->val = r;
+		goto out;
+	}
+	q.keep = q.remade; /* a copy, for listen and the replies to come */
+	j.fd[0] = q.sock.ofd;
+	j.fd[1] = dir.dfd;
+	j.str[0] = dir.leaf;
+	if (dir.dfd >= 0 && sa->sun_path[0] != '/' && (r = thread_cwd(c, &j.fd[2])) < 0) {
+		c->val = r;
+		goto out;
+	}
+	j.addr = &q.addr;
+	j.addrlen = q.alen;
+	nono_thread_umask(&c->t, &u);
+	j.umask = (int)(u & 0777);
+	c->val = install(c, &q, nono_call_perform(c, &j));
+out:
+	if (j.fd[2] >= 0)
+		close(j.fd[2]);
+	free(q.data);
+	nono_target_free(&q.sock);
+	nono_target_free(&dir);
 }

@@ -357,11 +357,12 @@ weaknesses_block_net(void **state)
 	assert_null(weak(w, n, "tcp")->left);
 	assert_true(weak(w, n, "tcp")->block_net);
 	assert_null(weak(w, n, "abstract-unix")->left);
-	/* without it, the supervisor refuses connect and listen; bind is left */
+	/* without it, the supervisor refuses connect, bind and listen */
 	e.net_ns = false;
 	n = nono_sandbox_weaknesses(w, 16, &e);
-	assert_non_null(weak(w, n, "tcp")->left);
+	assert_null(weak(w, n, "tcp")->left);
 	assert_non_null(strstr(weak(w, n, "tcp")->instead, "supervisor"));
+	assert_non_null(strstr(weak(w, n, "tcp")->instead, "bind"));
 	assert_non_null(weak(w, n, "abstract-unix")->left);
 	/* proxy mode never has the namespace: its row names the proxy */
 	e.proxy = true;

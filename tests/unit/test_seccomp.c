@@ -185,7 +185,7 @@ numbers_match_libseccomp(void **state)
 			 * both forms, as i386_rules shows for connect (362) */
 			if (n32 < 0)
 				assert_true(sc->nr_i386 >= NONO_SC_I386_UNKNOWN_FROM || sc->op == NONO_SC_CONNECT ||
-					    sc->op == NONO_SC_SENDTO || sc->op == NONO_SC_LISTEN);
+					    sc->op == NONO_SC_SENDTO || sc->op == NONO_SC_LISTEN || sc->op == NONO_SC_BIND);
 			else
 				assert_int_equal(sc->nr_i386, n32);
 		}
@@ -319,28 +319,60 @@ fallbacks_per_abi(void **state)
 	(void)state;
 	for (int abi = 1; abi <= 12; abi++) {
 		struct nono_seccomp_opts o = {.block_net = true, .journal = true, .execs = true};
-		unsigned when = nono_syscalls_fallbacks(abi, false);
+		unsigned when = nono_syscalls_fallbacks(abi, true, false, false);
 
 		assert_int_equal((when & NONO_SC_TRUNC) != 0, abi < 3);
 		assert_int_equal((when & NONO_SC_SOCKETS) != 0, abi < 9);
-		assert_true(nono_syscalls_fallbacks(abi, true) & NONO_SC_SOCKETS);
-		nono_seccomp_fallbacks(&o, abi, false);
+		/* TCP bind: under --block-net below ABI 4, where no network namespace holds it */
+		assert_int_equal((when & NONO_SC_TCPBIND) != 0, abi < 4);
+		assert_false(nono_syscalls_fallbacks(abi, true, false, true) & NONO_SC_TCPBIND);
+		assert_false(nono_syscalls_fallbacks(abi, false, false, false) & NONO_SC_TCPBIND);
+		assert_true(nono_syscalls_fallbacks(abi, true, true, false) & NONO_SC_SOCKETS);
+		nono_seccomp_fallbacks(&o, abi, false, false);
 		assert_int_equal(o.truncate, abi < 3);
 		assert_int_equal(o.sockets, abi < 9);
+		assert_int_equal(o.tcp_bind, abi < 4);
+		/* no prebuilt filter sends bind: built at launch */
+		assert_int_equal(nono_seccomp_variant(&o) < 0, abi < 4);
 		/* the launch's own choices are kept */
 		assert_true(o.block_net && o.journal && o.execs);
-		assert_int_equal(nono_seccomp_mask(&o) & (NONO_SC_TRUNC | NONO_SC_SOCKETS), when);
+		assert_int_equal(nono_seccomp_mask(&o) & (NONO_SC_TRUNC | NONO_SC_SOCKETS | NONO_SC_TCPBIND), when);
 	}
 	/* ABI 9: connect is not sent, but in proxy mode (the address is checked) */
 	{
 		struct nono_seccomp_opts o = {0};
 
-		nono_seccomp_fallbacks(&o, 9, false);
+		nono_seccomp_fallbacks(&o, 9, false, false);
 		assert_int_equal(call(nono_seccomp_variant(&o), X86_64, 42, 3, 0x1000, 16, 0), ALLOW);
-		nono_seccomp_fallbacks(&o, 9, true);
+		nono_seccomp_fallbacks(&o, 9, true, false);
 		assert_int_equal(call(nono_seccomp_variant(&o), X86_64, 42, 3, 0x1000, 16, 0), NOTIFY);
-		nono_seccomp_fallbacks(&o, 2, false);
+		nono_seccomp_fallbacks(&o, 2, false, false);
 		assert_int_equal(call(nono_seccomp_variant(&o), X86_64, 76, 0, 0, 0, 0), NOTIFY);
+	}
+	/* the filter built at launch for TCP bind sends bind (49), and is the
+	 * prebuilt one otherwise */
+	{
+		struct nono_seccomp_opts o = {.block_net = true};
+		struct nono_seccomp f;
+		struct nono_error err = {0};
+		struct seccomp_data d = {.nr = 49, .arch = X86_64, .args = {3, 0x1000, 16}};
+
+		nono_seccomp_fallbacks(&o, 3, false, false);
+		assert_int_equal(nono_seccomp_for(&f, &o, &err), 0);
+		assert_false(f.borrowed);
+		assert_int_equal(run_bpf(&f, &d), NOTIFY);
+		d.nr = 42; /* connect: as the prebuilt one */
+		assert_int_equal(run_bpf(&f, &d), NOTIFY);
+		d.nr = 41; /* a UDP socket: refused */
+		d.args[0] = AF_INET;
+		d.args[1] = SOCK_DGRAM;
+		assert_int_equal(run_bpf(&f, &d), ERR(EACCES));
+		nono_seccomp_free(&f);
+		assert_int_equal(call(nono_seccomp_variant_bits(&o), X86_64, 49, 3, 0x1000, 16, 0), ALLOW);
+		o.tcp_bind = false;
+		assert_int_equal(nono_seccomp_for(&f, &o, &err), 0);
+		assert_true(f.borrowed);
+		nono_seccomp_free(&f);
 	}
 }
 
