@@ -119,6 +119,8 @@ complete -c nono -n '__fish_seen_subcommand_from run shell' -l network-profile -
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l proxy-port -x -d 'the proxy port on 127.0.0.1'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l rollback-exclude -x -d 'leave matching paths out of the journal'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l trust-override -d 'run despite untrusted instruction files'
+complete -c nono -n '__fish_seen_subcommand_from run shell' -l strict -d 'refuse to run weaker than on a current kernel'
+complete -c nono -n '__fish_seen_subcommand_from run shell' -l min-abi -x -a '1 2 3 4 5 6 7 8 9' -d 'refuse to run below this Landlock ABI'
 complete -c nono -n '__fish_seen_subcommand_from run why' -l json -d 'machine-readable output'
 complete -c nono -n '__nono_at run' -a '(__fish_complete_command)' -d program
 complete -c nono -n '__fish_seen_subcommand_from shell' -l shell -r -F -d 'shell that runs each line'

@@ -99,6 +99,30 @@ need_ia32() {
 	[ "${pid:-0}" -gt 0 ] 2>/dev/null || skip "the host has no IA-32 emulation: getpid through int \$0x80 gave '$pid'"
 }
 
+# A PID namespace with its own /proc, made outside the sandbox first: as root
+# directly, as the test user (as_user) in a user namespace. Skip with the
+# reason where the host cannot (user namespaces off, AppArmor, a container).
+need_pidns() {
+	command -v unshare >/dev/null || skip "no unshare(1) to check for namespaces"
+	if [ "${1:-}" = user ]; then
+		as_user unshare --user --map-root-user --pid --fork --mount-proc true >/dev/null 2>&1 ||
+			skip "the host refuses unprivileged user namespaces: no PID namespace as $TEST_USER"
+	else
+		unshare --pid --fork --mount-proc true >/dev/null 2>&1 || skip "the host refuses a PID namespace"
+	fi
+}
+
+# The container harness (tests/fixtures/container.c): --no-userns refuses
+# user namespaces, --docker applies Docker's default seccomp policy and
+# capability set. Built into the test's scratch tree (which the test user
+# can reach); skips without a compiler or libseccomp's headers.
+need_container() {
+	CONTAINER="$SCRATCH/container"
+	cc -o "$CONTAINER" "$FIXTURES/container.c" -lseccomp 2>/dev/null ||
+		skip "cannot build the container harness (cc, libseccomp-dev)"
+	chmod 755 "$CONTAINER"
+}
+
 # ---- the pack registry stand-in (packs.bats, trust.bats, claude-code.bats) ----
 # registry_start (in setup_file) makes a test CA, a certificate for 127.0.0.1
 # it signed, two Ed25519 signing keys (the registry's and one nono does not

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # The PID namespace: /proc lists the sandbox's own processes only, outside
 # processes can't be named, what the program leaves running dies with it,
-# and where the namespace can't be made nothing runs.
+# and where the namespace can't be made nono runs without it and says so.
 load helpers
 bats_require_minimum_version 1.5.0
 
@@ -31,6 +31,7 @@ for f in /proc/[0-9]*/cmdline; do tr "\0" " " < "$f"; echo; done
 kill -0 '
 
 @test "/proc lists only the sandbox's processes; an outside one can't be named or signalled" {
+	need_pidns
 	start_marked
 	run nono_run -- sh -c "$LOOK $VICTIM; echo kill=\$?"
 	echo "$output"
@@ -55,6 +56,7 @@ kill -0 '
 }
 
 @test "the private /proc is still read-only and the program's own entries work" {
+	need_pidns
 	run nono_run -- sh -c 'grep -c ^processor /proc/cpuinfo
 while read -r k v; do [ "$k" = Pid: ] && echo "status-pid=$v"; done </proc/self/status
 ls /proc/self/fd | tr "\n" " "; echo; echo x > /proc/self/comm; echo comm=$?'
@@ -67,6 +69,7 @@ ls /proc/self/fd | tr "\n" " "; echo; echo x > /proc/self/comm; echo comm=$?'
 }
 
 @test "what the program leaves running dies with it; --no-pid-ns lets it outlive nono" {
+	need_pidns
 	run nono_run -- sh -c "setsid python3 -c 'import time; time.sleep(60)' $MARK-left </dev/null >/dev/null 2>&1 & sleep 0.3; echo started"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *started* ]]
@@ -88,6 +91,7 @@ ls /proc/self/fd | tr "\n" " "; echo; echo x > /proc/self/comm; echo comm=$?'
 
 @test "as a non-root user: a user namespace of one id, the same view, the user's files still the user's" {
 	ensure_test_user
+	need_pidns user
 	USER_HOME="$SCRATCH/uhome"
 	mkdir -p "$USER_HOME/proj"
 	echo mine >"$USER_HOME/proj/f"
@@ -108,17 +112,44 @@ id -u; stat -c %u f; echo new > g; stat -c %u g; grep ^CapEff /proc/self/status"
 	kill -0 "$VICTIM"
 }
 
-@test "where the namespace can't be made (nono inside nono), nothing runs and the error says why" {
+@test "where user namespaces are refused, nono runs without the namespace and says so; --strict refuses" {
+	ensure_test_user
+	need_container
+	USER_HOME="$SCRATCH/uhome"
+	mkdir -p "$USER_HOME/proj"
+	chown -R "$TEST_USER" "$USER_HOME"
+	cd "$USER_HOME/proj"
+	start_marked
+	run as_user "$CONTAINER" --no-userns -- timeout 30 "$NONO" run --allow "$USER_HOME/proj" -- sh -c "$LOOK $VICTIM; echo kill=\$?"
+	[ "$status" -eq 0 ]
+	# the banner names it, why, and what stands in
+	has "weak no PID namespace (new user namespaces are refused here"
+	has "the host's processes listed in /proc"
+	has "Landlock keeps signals in and other processes' /proc/PID/environ, maps and mem unreadable"
+	# the host's processes are listed; Landlock still refuses the signal
+	has "$MARK"
+	has "kill=1"
+	has "Operation not permitted"
+	run as_user "$CONTAINER" --no-userns -- timeout 30 "$NONO" run --silent --strict --allow "$USER_HOME/proj" -- touch ran
+	[ "$status" -eq 125 ]
+	has "--strict"
+	has "the host's processes listed in /proc"
+	[ ! -e "$USER_HOME/proj/ran" ]
+	kill -0 "$VICTIM"
+}
+
+@test "nono inside nono: the inner one cannot answer seccomp notifications, says why, runs nothing" {
 	bindir=$(dirname "$NONO")
 	# the inner nono makes its TMPDIR in /tmp: a HOME outside /tmp keeps
 	# that grant whole (no sensitive path to carve around)
 	run env HOME=/nonexistent-home timeout 30 "$NONO" run --silent --no-pid-ns --read "$bindir" \
 		--allow "$WORK" --allow /tmp --allow /dev/shm -- \
-		"$NONO" run --silent --no-audit --no-rollback --allow "$WORK" -- touch "$WORK/ran"
+		"$NONO" run --no-audit --no-rollback --allow "$WORK" -- touch "$WORK/ran"
 	echo "$output"
 	[ "$status" -eq 125 ]
-	[[ "$output" == *"PID namespace"* ]]
-	[[ "$output" == *"--no-pid-ns"* ]]
+	# its PID namespace cannot be made in there either: named, not refused
+	has "no PID namespace"
+	has "another nono"
 	[ ! -e "$WORK/ran" ]
 }
 
@@ -132,7 +163,11 @@ id -u; stat -c %u f; echo new > g; stat -c %u g; grep ^CapEff /proc/self/status"
 	run nono_run -- sh -c 'cat "$NONO_CAP_FILE"'
 	echo "$output" | python3 -c 'import json, sys; assert json.load(sys.stdin)["pid_namespace"] is True'
 	run timeout 30 "$NONO" run --no-pid-ns -- true
-	[[ "$output" == *"the host's processes are visible (--no-pid-ns)"* ]]
+	[[ "$output" == *"weak no PID namespace (--no-pid-ns): the host's processes listed in /proc"* ]]
+	run "$NONO" run --dry-run --json -- true
+	echo "$output" | python3 -c 'import json, sys; d = json.load(sys.stdin); assert d["pid_namespace_unavailable"] is None and d["weaknesses"] == [], d'
+	run "$NONO" run --dry-run --json --no-pid-ns -- true
+	echo "$output" | python3 -c 'import json, sys; d = json.load(sys.stdin); assert [w["id"] for w in d["weaknesses"] if w["weaker"]] == ["pid-namespace"], d'
 	run "$NONO" setup --check-only --json
 	echo "$output" | python3 -c 'import json, sys; assert json.load(sys.stdin)["pid_namespace"] is True'
 }

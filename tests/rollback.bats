@@ -420,6 +420,7 @@ assert d["audit"] is False'
 }
 
 @test "paths through /proc/self/cwd, /proc/self/fd and /dev/fd are journaled as the program's files" {
+	need_pidns
 	mkdir -p "$WORK/sub"
 	echo v1 >"$WORK/sub/victim1"
 	echo v2 >"$WORK/victim2"

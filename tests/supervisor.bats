@@ -155,6 +155,7 @@ except OSError as e: print('errno', e.errno)"
 }
 
 @test "a killed supervisor takes the whole sandbox with it, a setsid descendant included" {
+	need_pidns
 	"$NONO" run --silent --allow "$WORK" -- python3 -c "
 import os, time
 if os.fork() == 0:

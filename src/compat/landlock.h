@@ -1,4 +1,4 @@
-/* compat/landlock.h - Landlock constants and structs up to ABI 7.
+/* compat/landlock.h - Landlock constants and structs up to ABI 9.
  * Debian 12's <linux/landlock.h> stops at ABI 2; every later constant is
  * defined here behind #ifndef so a newer header wins. The ruleset attribute
  * struct has our own name so it never clashes with the system one. */
@@ -45,6 +45,9 @@ struct nono_ll_ruleset_attr {
 #ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
 #define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15) /* ABI 5 */
 #endif
+#ifndef LANDLOCK_ACCESS_FS_RESOLVE_UNIX
+#define LANDLOCK_ACCESS_FS_RESOLVE_UNIX (1ULL << 16) /* ABI 9: connect/send to a pathname UNIX socket */
+#endif
 
 #ifndef LANDLOCK_RULE_PATH_BENEATH
 #define LANDLOCK_RULE_PATH_BENEATH 1
@@ -78,8 +81,11 @@ struct nono_ll_net_port_attr {
 #define LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON	  (1U << 1) /* ABI 7 */
 #define LANDLOCK_RESTRICT_SELF_LOG_SUBDOMAINS_OFF (1U << 2) /* ABI 7 */
 #endif
+#ifndef LANDLOCK_RESTRICT_SELF_TSYNC
+#define LANDLOCK_RESTRICT_SELF_TSYNC (1U << 3) /* ABI 8: every thread of the process at once */
+#endif
 
 /* The highest ABI this build knows. */
-#define NONO_LANDLOCK_ABI_MAX 7
+#define NONO_LANDLOCK_ABI_MAX 9
 
 #endif

@@ -255,6 +255,20 @@ set_proxy_port(struct nono_options *o, const struct nono_optdef *d, const char *
 	return 0;
 }
 
+/* --min-abi, security.min_abi: the Landlock ABI below which nono refuses */
+static int
+set_min_abi(struct nono_options *o, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	char *end;
+	long v = strtol(val, &end, 10);
+
+	(void)d;
+	if (!*val || *end || v < 1 || v > 99)
+		return nono_error_set(err, -EINVAL, "--min-abi %s: expected a Landlock ABI from 1 (e.g. 6)", val);
+	o->min_abi = (int)v;
+	return 0;
+}
+
 static int
 set_command(struct nono_options *o, const struct nono_optdef *d, const char *val, struct nono_error *err)
 {
@@ -575,6 +589,11 @@ const struct nono_optdef nono_optdefs[] = {
      .help = "no PID namespace: the host's processes stay visible in /proc",
      .set = set_true,
      .field = FIELD(policy.host_pids)},
+    {"security.strict", K_BOOL, S_OK, .name = "strict", .commands = LAUNCH,
+     .help = "refuse to run where a protection is weaker than on a current kernel", .env = "NONO_STRICT",
+     .set = set_true, .field = FIELD(strict)},
+    {"security.min_abi", K_INT, S_OK, .name = "min-abi", .has_arg = true, .metavar = "N", .commands = LAUNCH,
+     .help = "refuse to run below Landlock ABI N", .env = "NONO_MIN_ABI", .set = set_min_abi},
     {.name = "trust-override",
      .commands = LAUNCH,
      .help = "run despite untrusted instruction files (warned, audited; never in production)",

@@ -32,6 +32,10 @@ struct nono_options {
 	/* --strict-exec: every exec meets the command blocklist (the supervisor
 	 * mediates each one), not only the program nono starts */
 	bool strict_exec;
+	/* --strict: refuse to run with any protection weaker than a current
+	 * kernel gives; --min-abi: below that Landlock ABI (0: any) */
+	bool strict;
+	int min_abi;
 	int verbose;
 	char *shell;
 	char *shell_cmd;	/* nono shell -c LINE */
@@ -71,6 +75,7 @@ enum nono_key_type {
 	K_STR_NULL,  /* string or null */
 	K_BOOL_LIST, /* true/false or array of strings */
 	K_OBJ_NULL,  /* object or null */
+	K_INT,	     /* a whole number (reaches the setter as text) */
 	K_ANY,
 };
 /* Whether nono acts on a profile key. */

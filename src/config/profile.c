@@ -344,6 +344,10 @@ check_value(struct checker *ck, const json_t *v, const char *path, const struct 
 		ok = json_is_object(v) || json_is_null(v);
 		want = "an object or null";
 		break;
+	case K_INT:
+		ok = json_is_integer(v);
+		want = "a whole number";
+		break;
 	case K_OBJ:
 	case K_MAP:
 		ok = json_is_object(v);
@@ -1047,6 +1051,12 @@ apply_by_type(struct nono_options *o, const struct nono_optdef *set, enum nono_k
 		return set->set(o, set, NULL, err);
 	if (json_is_string(v) && (type == K_STR || type == K_STR_NULL))
 		return set->set(o, set, json_string_value(v), err);
+	if (json_is_integer(v) && type == K_INT) {
+		char num[32];
+
+		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return set->set(o, set, num, err);
+	}
 	if (json_is_array(v) && (type == K_LIST || type == K_BOOL_LIST)) {
 		json_array_foreach((json_t *)v, i, e)
 		{

@@ -12,13 +12,27 @@
 #include "base/vars.h"
 #include "config/settings.h"
 
-enum { O_PROFILE, O_BANNER, O_COLOR, O_RB_KEEP, O_RB_DAYS, O_RB_MAX, O_AU_KEEP, O_AU_DAYS, O_REG_URL, O_REG_CA, O_N };
+enum {
+	O_PROFILE,
+	O_BANNER,
+	O_MIN_ABI,
+	O_COLOR,
+	O_RB_KEEP,
+	O_RB_DAYS,
+	O_RB_MAX,
+	O_AU_KEEP,
+	O_AU_DAYS,
+	O_REG_URL,
+	O_REG_CA,
+	O_N
+};
 _Static_assert(O_N == NONO_CONFIG_KEYS, "one origin per key");
 
 const size_t nono_n_settings = O_N;
 const struct nono_setting nono_settings_keys[] = {
     [O_PROFILE] = {"run", "profile", "profile used when no --profile is given"},
     [O_BANNER] = {"run", "banner", "print the banner on stderr (true/false)"},
+    [O_MIN_ABI] = {"run", "min_abi", "refuse to run below this Landlock ABI (e.g. 6; 0: any)"},
     [O_COLOR] = {"ui", "color", "auto, always or never (NO_COLOR still wins)"},
     [O_RB_KEEP] = {"rollback", "keep", "rollback sessions kept by cleanup"},
     [O_RB_DAYS] = {"rollback", "older_than_days", "rollback sessions older than this are removed"},
@@ -137,6 +151,13 @@ handler(void *user, const char *section, const char *name, const char *value)
 		c->banner = b == 1;
 		break;
 	}
+	case O_MIN_ABI: {
+		long v = 0;
+
+		ok = parse_long(value, &v) && v <= 99;
+		c->min_abi = ok ? (int)v : 0;
+		break;
+	}
 	case O_COLOR:
 		if (strcmp(value, "auto") == 0)
 			c->color = NONO_COLOR_AUTO;
@@ -240,6 +261,9 @@ nono_config_value(const struct nono_config *c, int k, char *out, size_t n)
 		break;
 	case O_BANNER:
 		snprintf(out, n, "%s", c->banner ? "true" : "false");
+		break;
+	case O_MIN_ABI:
+		snprintf(out, n, "%d", c->min_abi);
 		break;
 	case O_COLOR:
 		snprintf(out, n, "%s", colors[c->color]);

@@ -12,12 +12,13 @@
 
 enum nono_color { NONO_COLOR_AUTO, NONO_COLOR_ALWAYS, NONO_COLOR_NEVER };
 
-#define NONO_CONFIG_KEYS 10
+#define NONO_CONFIG_KEYS 11
 
 struct nono_config {
 	char *path;		     /* the file read (may not exist) */
 	char *default_profile;	     /* [run] profile */
 	bool banner;		     /* [run] banner */
+	int min_abi;		     /* [run] min_abi: refuse below this Landlock ABI (0: any) */
 	enum nono_color color;	     /* [ui] color */
 	long rollback_keep;	     /* [rollback] keep */
 	long rollback_days;	     /* [rollback] older_than_days */

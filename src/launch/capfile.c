@@ -343,19 +343,44 @@ nono_capfile_fill(int fd, const char *path, const struct nono_policy *p, const s
 	return r;
 }
 
+static json_t *
+string_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* The launch's weaknesses: each protection, the ABI that holds it, what
+ * stands in and what stays weaker. */
+static json_t *
+weaknesses(const struct nono_capfile_kernel *k)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < k->n_weak; i++) {
+		const struct nono_weakness *w = &k->weak[i];
+
+		json_array_append_new(a, json_pack("{s:s, s:i, s:s, s:o, s:o, s:b, s:b}", "id", w->id, "abi", w->abi,
+						   "what", w->what, "instead", string_or_null(w->instead), "left",
+						   string_or_null(w->left), "weaker", w->left != NULL, "block_net",
+						   w->block_net));
+	}
+	return a;
+}
+
 char *
-nono_capfile_plan(const char *caps, const char *program, char *const *argv, const struct nono_feature *f, int nf,
+nono_capfile_plan(const char *caps, const char *program, char *const *argv, const struct nono_capfile_kernel *k,
 		  const char *const *seccomp_denied, const char *refusal)
 {
 	json_t *root = json_loads(caps, 0, NULL);
 	json_t *args = json_array(), *feats = json_array(), *sc = json_array();
+	const struct nono_feature *f = k->features;
 	char *s;
 
 	if (!root)
 		root = json_object();
 	for (size_t i = 0; argv && argv[i]; i++)
 		json_array_append_new(args, json_string(argv[i]));
-	for (int i = 0; i < nf; i++)
+	for (int i = 0; i < k->n_features; i++)
 		json_array_append_new(feats, json_pack("{s:s, s:i, s:s, s:b, s:b}", "name", f[i].name, "min_abi",
 						       f[i].min_abi, "kernel", f[i].kernel, "required", f[i].required,
 						       "available", f[i].available));
@@ -364,6 +389,9 @@ nono_capfile_plan(const char *caps, const char *program, char *const *argv, cons
 	json_object_set_new(root, "program", program ? json_string(program) : json_null());
 	json_object_set_new(root, "argv", args);
 	json_object_set_new(root, "features", feats);
+	json_object_set_new(root, "weaknesses", weaknesses(k));
+	json_object_set_new(root, "pid_namespace_unavailable", string_or_null(k->pidns_why));
+	json_object_set_new(root, "network_namespace", json_boolean(k->net_ns));
 	json_object_set_new(root, "seccomp_denied", sc);
 	json_object_set_new(root, "refused", refusal ? json_string(refusal) : json_null());
 	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

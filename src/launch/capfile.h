@@ -13,6 +13,7 @@
 
 struct nono_feature;
 struct nono_sandbox;
+struct nono_weakness;
 
 /* What a launch records and mediates besides its policy. */
 struct nono_capfile_records {
@@ -37,10 +38,19 @@ char *nono_capfile_render_records(const struct nono_policy *p, const struct nono
 /* The policy's document through jansson (nono_capfile_render's check),
  * caller-owned. */
 char *nono_capfile_dump(const struct nono_policy *p, const struct nono_sandbox *sb, int indent);
+/* What the kernel gives a launch, for --dry-run --json. */
+struct nono_capfile_kernel {
+	const struct nono_feature *features;
+	int n_features;
+	const struct nono_weakness *weak; /* what stands in, what stays weaker */
+	int n_weak;
+	const char *pidns_why; /* no PID namespace because the host cannot make one: why */
+	bool net_ns;
+};
 /* The --dry-run --json document: caps (a rendered document) with the
- * program and its arguments, the kernel's features, what seccomp refuses
- * and the kernel's refusal (or null); caller-owned. */
-char *nono_capfile_plan(const char *caps, const char *program, char *const *argv, const struct nono_feature *f, int nf,
+ * program and its arguments, the kernel's features and weaknesses, what
+ * seccomp refuses and the kernel's refusal (or null); caller-owned. */
+char *nono_capfile_plan(const char *caps, const char *program, char *const *argv, const struct nono_capfile_kernel *k,
 			const char *const *seccomp_denied, const char *refusal);
 /* Validate and load NONO_CAP_FILE into a finalized policy for queries. */
 int nono_capfile_read(struct nono_policy *out, const char *path, struct nono_error *err);

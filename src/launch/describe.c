@@ -18,10 +18,47 @@
 static bool
 mediated(const struct nono_plan *plan, const struct nono_syscall *sc)
 {
-	unsigned when = NONO_SC_ALWAYS | (plan->mediate.journal ? NONO_SC_JOURNAL : 0) |
-			(plan->mediate.block_net ? NONO_SC_BLOCKNET : 0) | (plan->mediate.execs ? NONO_SC_EXECS : 0);
+	unsigned when = nono_seccomp_mask(&plan->mediate);
 
 	return sc->nr >= 0 && sc->op != NONO_SC_REFUSE && ((sc->when & when) || (sc->fixed & NONO_SC_OPENAT2));
+}
+
+/* Why the host's processes are visible: the flag, or this host. */
+static const char *
+pidns_reason(const struct nono_plan *plan)
+{
+	return plan->pidns_why ? plan->pidns_why : "--no-pid-ns";
+}
+
+/* The banner's one line of what is weaker here than on a current kernel,
+ * and what stands in for it. */
+static void
+banner_weaker(const struct nono_plan *plan)
+{
+	int abi = nono_sandbox_abi(plan->sandbox);
+	bool first = true, abi_said = false;
+
+	for (int i = 0; i < plan->n_weak; i++) {
+		const struct nono_weakness *w = &plan->weak[i];
+
+		if (!w->left)
+			continue;
+		fprintf(stderr, "%s", first ? "" : "; ");
+		if (first)
+			fprintf(stderr, "%s  weak %s", nono_c(2, C_YELLOW), nono_c(2, C_RESET));
+		first = false;
+		if (w->abi && !abi_said) {
+			fprintf(stderr, "ABI %d: ", abi);
+			abi_said = true;
+		}
+		if (!w->abi)
+			fprintf(stderr, "no PID namespace (%s): ", pidns_reason(plan));
+		fprintf(stderr, "%s", w->left);
+		if (w->instead)
+			fprintf(stderr, " (%s)", w->instead);
+	}
+	if (!first)
+		fputc('\n', stderr);
 }
 
 static const char *
@@ -132,9 +169,7 @@ banner(const struct nono_plan *plan)
 			p->proxy_hosts.n > 1 ? ", ..." : "");
 	else
 		fprintf(stderr, "  net  %s\n", p->block_net ? "blocked" : "allowed");
-	if (p->host_pids)
-		fprintf(stderr, "%s  pid  the host's processes are visible (--no-pid-ns)%s\n", nono_c(2, C_YELLOW),
-			nono_c(2, C_RESET));
+	banner_weaker(plan);
 	fprintf(stderr, "  del  %s\n", delete_mode(plan));
 	if (plan->rollback)
 		fprintf(stderr, "  undo rollback journal on: what the session destroys can be restored\n");
@@ -174,6 +209,31 @@ text_mediation(const struct nono_plan *plan)
 				   : "");
 	}
 	printf("\n");
+}
+
+/* the dry run's list of what stands in for what this kernel lacks, and
+ * what stays weaker */
+static void
+text_weak(const struct nono_plan *plan)
+{
+	if (!plan->n_weak)
+		return;
+	printf("\nOn this kernel (Landlock ABI %d)%s:\n", nono_sandbox_abi(plan->sandbox),
+	       plan->strict ? ", --strict" : "");
+	for (int i = 0; i < plan->n_weak; i++) {
+		const struct nono_weakness *w = &plan->weak[i];
+
+		printf("  %-6s %s", w->left ? "weaker" : "held", w->what);
+		if (w->abi)
+			printf(" (Landlock: ABI %d)", w->abi);
+		else
+			printf(" (%s)", pidns_reason(plan));
+		if (w->left)
+			printf(": %s", w->left);
+		if (w->instead)
+			printf("%s %s", w->left ? "; in its stead:" : ": by", w->instead);
+		printf("\n");
+	}
 }
 
 /* --dry-run: everything the plan enforces, records and mediates */
@@ -219,14 +279,21 @@ text(const struct nono_plan *plan)
 
 		if (p->proxy_port)
 			snprintf(port, sizeof(port), "%d", p->proxy_port);
-		printf("\nNetwork:   proxy mode: TCP only to nono's HTTP proxy on 127.0.0.1 (%s; Landlock), UDP, raw "
+		printf("\nNetwork:   proxy mode: TCP only to nono's HTTP proxy on 127.0.0.1 (%s; %s), UDP, raw "
 		       "and other families refused (seccomp); the proxy lets HTTP(S) through to:\n",
-		       port);
+		       port, nono_sandbox_abi(plan->sandbox) >= 4 ? "Landlock" : "the supervisor");
 		for (size_t i = 0; i < p->proxy_hosts.n; i++)
 			printf("  %s\n", p->proxy_hosts.v[i]);
 	} else {
-		printf("\nNetwork:   %s\n",
-		       p->block_net ? "blocked (TCP by Landlock; UDP, raw and other families by seccomp)" : "allowed");
+		int abi = nono_sandbox_abi(plan->sandbox);
+
+		printf(
+		    "\nNetwork:   %s\n",
+		    !p->block_net ? "allowed"
+		    : abi >= 4	  ? "blocked (TCP by Landlock; UDP, raw and other families by seccomp)"
+		    : plan->net_ns
+			? "blocked (a network namespace of its own; UDP, raw and other families also by seccomp)"
+			: "blocked (TCP connect and listen by the supervisor; UDP, raw and other families by seccomp)");
 	}
 	for (size_t i = 0; i < p->unix_sockets.n; i++)
 		printf("%s %s\n", i ? "          " : "Sockets:  ", nono_str_escape_in(&pool, p->unix_sockets.v[i]));
@@ -239,8 +306,11 @@ text(const struct nono_plan *plan)
 	for (size_t i = 0; i < plan->hooks->n; i++)
 		printf("Hooks:     %s (installed or updated at launch; 'nono hooks status %s')\n", plan->hooks->v[i],
 		       plan->hooks->v[i]);
-	printf("Processes: %s\n", p->host_pids ? "the host's are visible in /proc (--no-pid-ns)"
-					       : "own only: a PID namespace with its own /proc");
+	if (p->host_pids)
+		printf("Processes: the host's are visible in /proc (%s)\n", pidns_reason(plan));
+	else
+		printf("Processes: own only: a PID namespace with its own /proc%s\n",
+		       plan->net_ns ? " (and a network namespace)" : "");
 	printf("Delete:    %s\n", delete_mode(plan));
 	printf("Rollback:  %s\n", plan->rollback
 				      ? "on: destructive operations are journaled first (but for exclude patterns and "
@@ -258,6 +328,7 @@ text(const struct nono_plan *plan)
 	for (int i = 0; i < nf; i++)
 		printf("  %-34s ABI %d  %-10s %s\n", feats[i].name, feats[i].min_abi,
 		       feats[i].available ? "enforced" : "missing", feats[i].required ? "(required)" : "");
+	text_weak(plan);
 	if (plan->refusal)
 		printf("\nRefused: %s\n", nono_str_escape_in(&pool, plan->refusal));
 	nono_strv_free(&pool);
@@ -284,8 +355,9 @@ json(const struct nono_plan *plan)
 {
 	struct nono_feature feats[16];
 	int nf = nono_sandbox_features(feats, 16, &plan->policy, nono_sandbox_abi(plan->sandbox));
+	struct nono_capfile_kernel k = {feats, nf, plan->weak, plan->n_weak, plan->pidns_why, plan->net_ns};
 	char *caps = nono_plan_capabilities(plan);
-	char *s = nono_capfile_plan(caps, plan->program, plan->args, feats, nf, nono_syscalls_denied, plan->refusal);
+	char *s = nono_capfile_plan(caps, plan->program, plan->args, &k, nono_syscalls_denied, plan->refusal);
 
 	puts(s);
 	free(s);

@@ -236,6 +236,81 @@ launch_grants(struct nono_plan *plan, bool allow_cwd, int *capfd, struct nono_er
 	return 0;
 }
 
+/* ---- what this kernel lacks, and what stands in for it ---------------------- */
+
+/* A launch that asked for a level this kernel does not reach: 0, or
+ * -EOPNOTSUPP with err set. What the flags themselves give up
+ * (--no-pid-ns) is not held against it. */
+static int
+refuse_weaker(const struct nono_plan *plan, int abi, struct nono_error *err)
+{
+	char list[1024] = "";
+
+	if (plan->min_abi > abi) {
+		nono_error_set(err, -EOPNOTSUPP,
+			       "this kernel's Landlock ABI is %d, below the minimum of %d asked for: refusing to run",
+			       abi, plan->min_abi);
+		nono_error_hint(err, "it comes from --min-abi, a profile's security.min_abi or config.ini's [run] "
+				     "min_abi; 'nono setup --check-only' says what this kernel enforces");
+		return err->code;
+	}
+	for (int i = 0; plan->strict && i < plan->n_weak; i++) {
+		const struct nono_weakness *w = &plan->weak[i];
+
+		if (!w->left || (!strcmp(w->id, "pid-namespace") && !plan->pidns_why))
+			continue;
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", *list ? "; " : "", w->left);
+	}
+	if (*list) {
+		nono_error_set(err, -EOPNOTSUPP, "--strict: refusing to run weaker than a current kernel: %s", list);
+		nono_error_hint(err, "'nono setup --check-only' says what this kernel enforces and what stands in");
+		return err->code;
+	}
+	return 0;
+}
+
+/* What the launch has beside Landlock: its PID namespace where this host
+ * can make one (else the host's processes stay visible, and the banner
+ * says why), a network namespace of its own under --block-net where
+ * Landlock's scopes are missing, and the filter's stand-ins for the rights
+ * this ABI lacks; then what stays weaker. A request no mechanism can hold,
+ * or a strict one this kernel does not meet, is refused. */
+static int
+stand_ins(struct nono_plan *plan, struct nono_error *err)
+{
+	struct nono_policy *p = &plan->policy;
+	int abi = nono_sandbox_abi(plan->sandbox);
+	bool proxy = p->proxy_hosts.n > 0;
+	struct nono_sandbox_env e = {.abi = abi, .block_net = p->block_net, .proxy = proxy};
+	char why[256];
+
+	if (!p->host_pids && nono_spawn_pidns_check(why, sizeof(why)) < 0) {
+		p->host_pids = true;
+		plan->pidns_why = xstrdup(why);
+	}
+	plan->net_ns = !p->host_pids && p->block_net && !proxy && abi < 6;
+	e.pid_ns = !p->host_pids;
+	e.net_ns = plan->net_ns;
+	plan->n_weak = nono_sandbox_weaknesses(plan->weak, 16, &e);
+	plan->mediate.block_net = p->block_net;
+	/* the journal sees every destructive call: for rollback, and always
+	 * for the files that run later outside the sandbox */
+	plan->mediate.journal = true;
+	/* the command blocklist on every exec only in strict mode: by default it
+	 * checks the program nono starts (and nono shell each line) */
+	plan->mediate.execs = plan->strict_exec;
+	nono_seccomp_fallbacks(&plan->mediate, abi, proxy, plan->net_ns);
+	if (abi > 0 && p->block_net && abi < 4 && !plan->net_ns && !nono_seccomp_notify_supported()) {
+		nono_error_set(err, -EOPNOTSUPP,
+			       "--block-net: this kernel has neither Landlock's TCP rules (ABI 4, Linux 6.7), nor a "
+			       "network namespace here, nor seccomp user notification for the supervisor to refuse "
+			       "TCP: refusing to run with the network open");
+		nono_error_hint(err, "run without --block-net, or on Linux 6.7 or newer");
+		return err->code;
+	}
+	return abi > 0 ? refuse_weaker(plan, abi, err) : 0;
+}
+
 /* The policy finalized, then the sandbox and the filter built for it; on a
  * dry run a kernel that cannot enforce it is a refusal to show, not an
  * error. The capability file is written (not on a dry run). */
@@ -253,21 +328,19 @@ prepare(struct nono_plan *plan, bool allow_cwd, struct nono_error *err)
 		goto out;
 	for (size_t i = 0; i < p->warnings.n; i++)
 		log_warn("%s", p->warnings.v[i]);
-	if ((r = nono_sandbox_prepare(&plan->sandbox, p, err)) < 0) {
+	/* without Landlock (ABI 0) there is nothing to stand in for: it refuses */
+	if ((r = nono_sandbox_prepare(&plan->sandbox, p, err)) < 0)
+		(void)stand_ins(plan, err);
+	else
+		r = stand_ins(plan, err);
+	if (r < 0) {
 		if (!plan->dry_run)
 			goto out;
 		plan->refusal = xstrdup(err->msg);
 		nono_error_clear(err);
 	}
-	plan->mediate.block_net = p->block_net;
-	/* the journal sees every destructive call: for rollback, and always
-	 * for the files that run later outside the sandbox */
-	plan->mediate.journal = true;
-	/* the command blocklist on every exec only in strict mode: by default it
-	 * checks the program nono starts (and nono shell each line) */
-	plan->mediate.execs = plan->strict_exec;
-	nono_seccomp_prebuilt(&plan->filter, &plan->mediate);
-	r = 0;
+	if ((r = nono_seccomp_for(&plan->filter, &plan->mediate, err)) < 0)
+		goto out;
 	if (capfd >= 0) {
 		caps = nono_plan_capabilities(plan);
 		r = nono_capfile_write(capfd, plan->capfile, caps, err);
@@ -403,6 +476,10 @@ take_options(struct nono_plan *plan, struct nono_options *o, char **argv, int ke
 	plan->verbose = o->verbose;
 	plan->trust_override = o->trust_override;
 	plan->strict_exec = o->strict_exec;
+	plan->strict = o->strict;
+	plan->min_abi = o->min_abi;
+	if (nono_settings() && nono_settings()->min_abi > plan->min_abi)
+		plan->min_abi = nono_settings()->min_abi;
 }
 
 /* The program, resolved and checked: 127 when it is not found, 126 when it
@@ -501,6 +578,7 @@ nono_plan_free(struct nono_plan *plan)
 	free(plan->capfile);
 	free(plan->tmpdir);
 	free(plan->refusal);
+	free(plan->pidns_why);
 	free(plan->shimdir);
 	free(plan->shim);
 	free(plan->program);

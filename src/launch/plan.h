@@ -37,6 +37,14 @@ struct nono_plan {
 	struct nono_seccomp_opts mediate; /* which calls the filter sends to the supervisor */
 	bool strict_exec;		  /* --strict-exec: the blocklist on every exec */
 	char *refusal;			  /* dry run: why this kernel cannot enforce it, else NULL */
+	/* what this kernel lacks, what stands in for it and what stays weaker
+	 * (sandbox.h): the banner, --dry-run and a strict launch read these */
+	struct nono_weakness weak[16];
+	int n_weak;
+	bool net_ns;	 /* a network namespace of its own (--block-net below ABI 6) */
+	char *pidns_why; /* no PID namespace because this host cannot make one: why */
+	bool strict;	 /* --strict: nothing may be weaker */
+	int min_abi;	 /* the highest of --min-abi, security.min_abi and [run] min_abi */
 
 	/* what runs */
 	const char *command; /* "run" or "shell" */

@@ -191,7 +191,10 @@ journal_end(struct nono_plan *plan, int status)
 int
 nono_plan_spawn(struct nono_plan *plan, struct nono_error *err)
 {
-	struct nono_supervisor_cfg cfg = {.policy = &plan->policy, .shim = plan->shim, .sandbox = plan->sandbox};
+	struct nono_supervisor_cfg cfg = {.policy = &plan->policy,
+					  .shim = plan->shim,
+					  .sandbox = plan->sandbox,
+					  .check_truncate = plan->mediate.truncate};
 	struct nono_spawn *sp = &plan->spawn;
 	int r;
 
@@ -210,6 +213,7 @@ nono_plan_spawn(struct nono_plan *plan, struct nono_error *err)
 	sp->seccomp = &plan->filter;
 	sp->drop_caps = geteuid() == 0;
 	sp->pid_ns = !plan->policy.host_pids;
+	sp->net_ns = plan->net_ns;
 	sp->keep_fd = plan->keep_fd;
 	if (plan->audit) {
 		sp->after_fork = open_audit;

@@ -68,8 +68,11 @@ child_drop_caps(void)
 	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
 	struct __user_cap_data_struct data[2];
 
+	/* one already out of the bounding set (another sandbox took it, and
+	 * with it CAP_SETPCAP) needs no dropping */
 	for (size_t i = 0; i < sizeof(drop_caps) / sizeof(drop_caps[0]); i++)
-		if (prctl(PR_CAPBSET_DROP, drop_caps[i], 0, 0, 0) < 0 && errno != EINVAL)
+		if (prctl(PR_CAPBSET_READ, drop_caps[i], 0, 0, 0) > 0 &&
+		    prctl(PR_CAPBSET_DROP, drop_caps[i], 0, 0, 0) < 0 && errno != EINVAL)
 			return -errno;
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return -errno;
@@ -208,6 +211,7 @@ static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGT
 
 struct ns_plan {
 	bool userns;
+	bool netns;
 	char uid_map[48], gid_map[48]; /* formatted before clone */
 };
 
@@ -256,13 +260,14 @@ ns_plan_init(struct ns_plan *plan)
 static pid_t
 ns_clone(struct ns_plan *plan)
 {
+	unsigned long flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | (plan->netns ? CLONE_NEWNET : 0);
 	pid_t pid;
 
 	plan->userns = geteuid() != 0;
-	pid = nono_sys_clone(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | (plan->userns ? CLONE_NEWUSER : 0));
+	pid = nono_sys_clone(flags | (plan->userns ? CLONE_NEWUSER : 0));
 	if (pid < 0 && errno == EPERM && !plan->userns) {
 		plan->userns = true;
-		pid = nono_sys_clone(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUSER);
+		pid = nono_sys_clone(flags | CLONE_NEWUSER);
 	}
 	return pid;
 }
@@ -289,6 +294,69 @@ nono_spawn_pidns_probe(bool *userns)
 		if (errno != EINTR)
 			return -errno;
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : WIFEXITED(st) ? -WEXITSTATUS(st) : -EPROTO;
+}
+
+/* The first line of a /proc or /sys file as a number, or -1. */
+static long
+proc_number(const char *path)
+{
+	char buf[32];
+	FILE *f = fopen(path, "re");
+	long v = -1;
+
+	if (f) {
+		if (fgets(buf, sizeof(buf), f))
+			v = strtol(buf, NULL, 10);
+		fclose(f);
+	}
+	return v;
+}
+
+/* From /proc/self/status: a seccomp filter on nono, and CAP_SYS_ADMIN. */
+static void
+self_status(bool *filtered, bool *sys_admin)
+{
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "re");
+
+	*filtered = *sys_admin = false;
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "Seccomp:", 8))
+			*filtered = strtol(line + 8, NULL, 10) != 0;
+		else if (!strncmp(line, "CapEff:", 7))
+			*sys_admin = (strtoull(line + 7, NULL, 16) >> CAP_SYS_ADMIN) & 1;
+	}
+	if (f)
+		fclose(f);
+}
+
+int
+nono_spawn_pidns_check(char *why, size_t n)
+{
+	bool filtered, admin, userns, apparmor;
+	int r;
+
+	self_status(&filtered, &admin);
+	userns = geteuid() != 0 || !admin;
+	if (userns && proc_number("/proc/sys/user/max_user_namespaces") == 0) {
+		snprintf(why, n, "user namespaces are off (user.max_user_namespaces = 0)");
+		return -EPERM;
+	}
+	if (userns && geteuid() != 0 && proc_number("/proc/sys/kernel/unprivileged_userns_clone") == 0) {
+		snprintf(why, n, "unprivileged user namespaces are off (kernel.unprivileged_userns_clone = 0)");
+		return -EPERM;
+	}
+	apparmor = userns && proc_number("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == 1;
+	if (!filtered && !apparmor)
+		return 0;
+	if ((r = nono_spawn_pidns_probe(&userns)) == 0)
+		return 0;
+	if (apparmor)
+		snprintf(why, n, "AppArmor restricts unprivileged user namespaces (%s)", strerror(-r));
+	else
+		snprintf(why, n, "new %snamespaces are refused here (%s): a container or another sandbox",
+			 userns ? "user " : "", strerror(-r));
+	return r;
 }
 
 static void
@@ -411,6 +479,9 @@ report_failure(const struct nono_spawn *s, const struct child_report *rep, struc
 		if (rep->stage == NONO_STAGE_PIDNS)
 			nono_error_hint(err,
 					"--no-pid-ns runs without it (the host's processes stay visible in /proc)");
+		if (rep->stage == NONO_STAGE_SECCOMP && rep->err == EBUSY)
+			nono_error_hint(err, "a sandbox that answers seccomp notifications (another nono) cannot run "
+					     "nono inside it: the kernel allows one listener along a chain of filters");
 		return err->code;
 	}
 	return nono_error_set(err, -EPROTO, "the sandboxed child failed before exec");
@@ -538,6 +609,7 @@ fork_child(struct nono_spawn *s, struct ns_plan *plan, int pipefd[2], int sock[2
 
 	fflush(NULL);
 	s->t0 = nono_now_us();
+	plan->netns = s->net_ns;
 	pid = s->pid_ns ? ns_clone(plan) : fork();
 	if (pid != 0)
 		return pid;

@@ -25,6 +25,7 @@ struct nono_spawn {
 	const struct nono_seccomp *seccomp;
 	bool drop_caps; /* running as root: shrink the bounding set */
 	bool pid_ns;	/* a PID namespace with its own /proc */
+	bool net_ns;	/* with pid_ns: a network namespace of its own too */
 	int keep_fd;	/* passed to the program as NONO_KEEP_FD, or -1 */
 	double t_exec;	/* out: microseconds from fork to the child's exec */
 	/* Called in the parent right after fork, while the child confines
@@ -75,7 +76,14 @@ int nono_spawn_start(struct nono_spawn *s, struct nono_supervisor *sv, struct no
 int nono_spawn_finish(struct nono_spawn *s, int *out_status, struct nono_error *err);
 int nono_spawn_exit_code(const struct nono_error *err);
 /* Whether a PID namespace with its own /proc can be made here (0 or
- * -errno); *userns says whether it took a user namespace. */
+ * -errno): made and taken down once; *userns says whether it took a user
+ * namespace. */
 int nono_spawn_pidns_probe(bool *userns);
+/* The same, cheaply where the answer is plain: the sysctls that turn user
+ * namespaces off say no at once, nothing in the way says yes; only a
+ * seccomp filter on nono itself (a container, another sandbox) or AppArmor's
+ * restriction is told by the probe. 0, or -errno with why (n bytes) set to
+ * the reason, for the banner. */
+int nono_spawn_pidns_check(char *why, size_t n);
 
 #endif

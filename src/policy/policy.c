@@ -192,6 +192,12 @@ nono_policy_deny_own(const struct nono_deny *d)
 	return d->readable || (g && g->own);
 }
 
+bool
+nono_policy_rule_unix(const struct nono_policy *p, const struct nono_rule *r)
+{
+	return (r->user || (r->access & NONO_ACC_DELETE)) && !nono_policy_sensitive(p, r->path);
+}
+
 /* Does deny d keep a grant of access out? nono's own files only keep out
  * writes: a read-only grant reaches them. */
 static bool

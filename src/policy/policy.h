@@ -140,5 +140,10 @@ bool nono_policy_command_blocked(const struct nono_policy *p, const char *argv0,
 const struct nono_deny *nono_policy_sensitive(const struct nono_policy *p, const char *canon);
 /* Is this deny entry one of nono's own (state or files: never bypassed)? */
 bool nono_policy_deny_own(const struct nono_deny *d);
+/* May the sandbox connect to pathname UNIX sockets beneath rule r? A grant
+ * of the user's or one that may delete (the private TMPDIR), never one
+ * inside a sensitive path or nono's own files. The supervisor decides by it
+ * and, from Landlock ABI 9, the kernel's rules say the same. */
+bool nono_policy_rule_unix(const struct nono_policy *p, const struct nono_rule *r);
 
 #endif

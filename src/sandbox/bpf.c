@@ -12,11 +12,20 @@
 #include "base/sys.h"
 #include "sandbox/seccomp.h"
 
+int
+nono_seccomp_for(struct nono_seccomp *out, const struct nono_seccomp_opts *o, struct nono_error *err)
+{
+	if (nono_seccomp_variant(o) < 0)
+		return nono_seccomp_build(out, o, err);
+	nono_seccomp_prebuilt(out, o);
+	return 0;
+}
+
 void
 nono_seccomp_prebuilt(struct nono_seccomp *out, const struct nono_seccomp_opts *o)
 {
-	int v = (o->block_net ? 1 : 0) | (o->journal ? 2 : 0) | (o->execs ? 4 : 0);
-
+	/* tcp_bind has no prebuilt variant: nono_seccomp_for builds those */
+	int v = nono_seccomp_variant_bits(o);
 	out->insns = (struct sock_filter *)nono_bpf[v];
 	out->len = nono_bpf_len[v];
 	out->n_rules = nono_bpf_rules[v];

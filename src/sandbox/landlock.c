@@ -23,7 +23,12 @@
 	 LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK |                 \
 	 LANDLOCK_ACCESS_FS_MAKE_SYM)
 
-/* What each ABI can handle: a table, not a cascade of ifs. */
+#define FS_ABI5 (FS_ABI1 | LANDLOCK_ACCESS_FS_REFER | LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV)
+#define NET_TCP (LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP)
+#define SCOPES	(LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL)
+
+/* What each ABI can handle: a table, not a cascade of ifs. ABI 7 adds
+ * logging and 8 a restrict_self flag (TSYNC), no right. */
 static const struct {
 	uint64_t fs, net, scoped;
 } abi_masks[NONO_LANDLOCK_ABI_MAX + 1] = {
@@ -31,22 +36,18 @@ static const struct {
     [1] = {FS_ABI1, 0, 0},
     [2] = {FS_ABI1 | LANDLOCK_ACCESS_FS_REFER, 0, 0},
     [3] = {FS_ABI1 | LANDLOCK_ACCESS_FS_REFER | LANDLOCK_ACCESS_FS_TRUNCATE, 0, 0},
-    [4] = {FS_ABI1 | LANDLOCK_ACCESS_FS_REFER | LANDLOCK_ACCESS_FS_TRUNCATE,
-	   LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP, 0},
-    [5] = {FS_ABI1 | LANDLOCK_ACCESS_FS_REFER | LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV,
-	   LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP, 0},
-    [6] = {FS_ABI1 | LANDLOCK_ACCESS_FS_REFER | LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV,
-	   LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP,
-	   LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL},
-    [7] = {FS_ABI1 | LANDLOCK_ACCESS_FS_REFER | LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV,
-	   LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP,
-	   LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL},
+    [4] = {FS_ABI1 | LANDLOCK_ACCESS_FS_REFER | LANDLOCK_ACCESS_FS_TRUNCATE, NET_TCP, 0},
+    [5] = {FS_ABI5, NET_TCP, 0},
+    [6] = {FS_ABI5, NET_TCP, SCOPES},
+    [7] = {FS_ABI5, NET_TCP, SCOPES},
+    [8] = {FS_ABI5, NET_TCP, SCOPES},
+    [9] = {FS_ABI5 | LANDLOCK_ACCESS_FS_RESOLVE_UNIX, NET_TCP, SCOPES},
 };
 
 /* Rights that make sense on a non-directory; others give EINVAL. */
 #define FILE_RIGHTS                                                                                                    \
 	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE |                   \
-	 LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV)
+	 LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV | LANDLOCK_ACCESS_FS_RESOLVE_UNIX)
 
 /* nono access bit -> Landlock rights. Creating device nodes (MAKE_CHAR,
  * MAKE_BLOCK) is never granted. */
@@ -85,21 +86,53 @@ nono_landlock_rights(unsigned access, bool is_file, int abi)
 	return r & nono_landlock_handled_fs(abi);
 }
 
+/* The restrict_self flags: the sandbox's denials logged after its exec
+ * where asked (ABI 7), and from ABI 8 every thread of the caller at once
+ * (TSYNC) where that is meant: the child, which is single-threaded between
+ * fork and exec, so that no thread could ever stay outside its domain. Never
+ * for a worker of the supervisor: that would confine the supervisor. */
+uint32_t
+nono_landlock_restrict_flags(int abi, bool log, bool all_threads)
+{
+	uint32_t f = 0;
+
+	if (log && abi >= 7)
+		f |= LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON;
+	if (all_threads && abi >= 8)
+		f |= LANDLOCK_RESTRICT_SELF_TSYNC;
+	return f;
+}
+
+uint64_t
+nono_landlock_rule_rights(const struct nono_policy *p, const struct nono_rule *r, int abi)
+{
+	uint64_t rights = nono_landlock_rights(r->access, r->is_file, abi);
+
+	if (rights && nono_policy_rule_unix(p, r))
+		rights |= nono_landlock_handled_fs(abi) & LANDLOCK_ACCESS_FS_RESOLVE_UNIX;
+	return rights;
+}
+
 int
 nono_sandbox_features(struct nono_feature *out, int max, const struct nono_policy *p, int abi)
 {
-	const struct nono_feature table[] = {
+	/* only the first is required: for each of the others something else
+	 * stands in, or its absence is one of the launch's weaknesses */
+	static const struct nono_feature table[] = {
 	    {"filesystem access control", 1, "Linux 5.13", true, false},
 	    {"cross-directory rename control", 2, "Linux 5.19", false, false},
-	    {"truncation control", 3, "Linux 6.2", true, false},
-	    {"TCP connect and bind control", 4, "Linux 6.7", p && p->block_net, false},
+	    {"truncation control", 3, "Linux 6.2", false, false},
+	    {"TCP connect and bind control", 4, "Linux 6.7", false, false},
 	    {"device ioctl control", 5, "Linux 6.10", false, false},
-	    {"signal isolation", 6, "Linux 6.12", true, false},
-	    {"abstract UNIX socket isolation", 6, "Linux 6.12", true, false},
+	    {"signal isolation", 6, "Linux 6.12", false, false},
+	    {"abstract UNIX socket isolation", 6, "Linux 6.12", false, false},
 	    {"denial logging", 7, "Linux 6.15", false, false},
+	    {"every thread restricted at once", 8, "Linux 7.0", false, false},
+	    {"pathname UNIX socket control", 9, "Linux 7.1", false, false},
 	};
 	int n = 0;
 
+	(void)p;
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]) && n < max; i++) {
 		out[n] = table[i];
 		out[n].available = abi >= table[i].min_abi;
@@ -108,15 +141,157 @@ nono_sandbox_features(struct nono_feature *out, int max, const struct nono_polic
 	return n;
 }
 
+/* ---- what stands in for a right the ABI lacks ------------------------------ */
+
+enum {
+	ON_BLOCKNET = 1 << 0, /* --block-net without proxy mode */
+	ON_PROXY = 1 << 1,    /* proxy mode */
+	ON_ANY = 1 << 2,      /* every launch */
+	NO_PIDNS = 1 << 3,    /* a launch without a PID namespace (no ABI closes it) */
+};
+enum { BY_NOTHING, BY_PIDNS, BY_NETNS, BY_SCOPES };
+
+#define LEFT_PIDNS                                                                                                     \
+	"the host's processes listed in /proc, and what the program leaves running outlives it; the host's SysV "      \
+	"IPC reachable"
+
+/* One row: below abi (or, NO_PIDNS, without the namespace) the protection
+ * what is held by instead and left weaker by left; where the stand-in "by"
+ * is missing, by instead2 and left2. */
+static const struct gap {
+	const char *id;
+	int abi;
+	unsigned when;
+	const char *what;
+	int by;
+	const char *instead, *left;
+	const char *instead2, *left2;
+} gaps[] = {
+    {"rename", 2, ON_ANY, "cross-directory rename and link", BY_NOTHING,
+     "refused outright with EXDEV, so mv and git copy instead", NULL, NULL, NULL},
+    {"truncate", 3, ON_ANY, "truncation in and outside writable grants", BY_NOTHING,
+     "truncate, ftruncate and O_TRUNC opens checked by the supervisor through seccomp", NULL, NULL, NULL},
+    {"tcp", 4, ON_BLOCKNET, "TCP under --block-net", BY_NETNS, "a network namespace of its own", NULL,
+     "connect, bind and listen refused by the supervisor through seccomp", NULL},
+    {"tcp", 4, ON_PROXY, "TCP to the proxy alone", BY_NOTHING,
+     "connect checked by the supervisor through seccomp, the proxy's address alone; bind and listen refused", NULL,
+     NULL, NULL},
+    {"ioctl", 5, ON_ANY, "device ioctls", BY_NOTHING, "TIOCSTI and TIOCLINUX refused by seccomp",
+     "ioctls on the devices it may open not limited to terminals", NULL, NULL},
+    {"signals", 6, ON_ANY, "signals to processes outside the sandbox", BY_PIDNS,
+     "its PID namespace, where no process outside has a number", NULL, NULL,
+     "signals can reach the host's processes of the same user"},
+    {"abstract-unix", 6, ON_ANY, "abstract UNIX sockets outside the sandbox", BY_NETNS,
+     "a network namespace of its own", NULL, "connect and sendto checked by the supervisor through seccomp",
+     "abstract UNIX sockets outside the sandbox reachable through sendmsg"},
+    {"pid-namespace", 0, NO_PIDNS, "a PID namespace and /proc of its own", BY_SCOPES,
+     "Landlock keeps signals in and other processes' /proc/PID/environ, maps and mem unreadable", LEFT_PIDNS,
+     "Landlock keeps other processes' /proc/PID/environ, maps and mem unreadable", LEFT_PIDNS},
+};
+
+static bool
+gap_applies(const struct gap *g, const struct nono_sandbox_env *e)
+{
+	unsigned on = ON_ANY | (!e->pid_ns ? NO_PIDNS : 0);
+
+	if (e->every)
+		on |= ON_BLOCKNET;
+	else if (e->block_net)
+		on |= e->proxy ? ON_PROXY : ON_BLOCKNET;
+	if (!(g->when & on))
+		return false;
+	return g->when & NO_PIDNS ? true : e->abi < g->abi;
+}
+
+int
+nono_sandbox_weaknesses(struct nono_weakness *out, int max, const struct nono_sandbox_env *e)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < sizeof(gaps) / sizeof(gaps[0]) && n < max; i++) {
+		const struct gap *g = &gaps[i];
+		bool by = g->by == BY_NOTHING || (g->by == BY_PIDNS && e->pid_ns) ||
+			  (g->by == BY_SCOPES && e->abi >= 6) ||
+			  (g->by == BY_NETNS && e->net_ns && e->block_net && !e->proxy);
+
+		if (!gap_applies(g, e))
+			continue;
+		out[n].id = g->id;
+		out[n].abi = g->abi;
+		out[n].what = g->what;
+		out[n].instead = by ? g->instead : g->instead2;
+		out[n].left = by ? g->left : g->left2;
+		out[n].block_net = (g->when & (ON_BLOCKNET | ON_PROXY)) != 0;
+		n++;
+	}
+	return n;
+}
+
+/* One path-beneath rule of rights on path; a grant under /proc is also
+ * kept to add again on a private /proc. 0, 1 when path is gone (skipped,
+ * with a warning), or -errno with err set. */
+static int
+add_path_rule(struct nono_sandbox *out, int fd, const char *path, uint64_t rights, struct nono_error *err)
+{
+	struct nono_ll_path_beneath_attr pb = {.allowed_access = rights};
+	int pfd = open(path, O_PATH | O_CLOEXEC);
+
+	if (pfd < 0) {
+		if (errno == ENOENT) {
+			log_warn("%s vanished before the sandbox started; not granted", path);
+			return 1;
+		}
+		return nono_error_set(err, -errno, "cannot open %s for a Landlock rule: %s", path, strerror(errno));
+	}
+	if (!strcmp(path, "/proc") || !strncmp(path, "/proc/", 6)) {
+		if (out->n_proc == sizeof(out->proc) / sizeof(out->proc[0])) {
+			close(pfd);
+			return nono_error_set(err, -E2BIG, "more than %zu grants under /proc: %s is one too many",
+					      sizeof(out->proc) / sizeof(out->proc[0]), path);
+		}
+		out->proc[out->n_proc].rel = path[5] ? path + 6 : "";
+		out->proc[out->n_proc++].access = rights;
+	}
+	pb.parent_fd = pfd;
+	if (nono_sys_landlock_add_rule(fd, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0) {
+		nono_error_set(err, -errno, "landlock_add_rule %s: %s", path, strerror(errno));
+		close(pfd);
+		return err->code;
+	}
+	close(pfd);
+	out->n_rules++;
+	return 0;
+}
+
+/* The policy's rules; from ABI 9 pathname UNIX sockets too, where the
+ * supervisor would let them be reached (nono_policy_rule_unix, and each
+ * --allow-unix-socket). 0 or -errno. */
+static int
+add_rules(struct nono_sandbox *out, int fd, const struct nono_policy *p, int abi, struct nono_error *err)
+{
+	uint64_t unix_right = nono_landlock_handled_fs(abi) & LANDLOCK_ACCESS_FS_RESOLVE_UNIX;
+	int r;
+
+	for (size_t i = 0; i < p->n_rules; i++) {
+		uint64_t rights = nono_landlock_rule_rights(p, &p->rules[i], abi);
+
+		if (rights && (r = add_path_rule(out, fd, p->rules[i].path, rights, err)) < 0)
+			return r;
+	}
+	for (size_t i = 0; unix_right && i < p->unix_sockets.n; i++)
+		if ((r = add_path_rule(out, fd, p->unix_sockets.v[i], unix_right, err)) < 0)
+			return r;
+	return 0;
+}
+
 int
 nono_sandbox_prepare(struct nono_sandbox **outp, const struct nono_policy *p, struct nono_error *err)
 {
-	struct nono_feature feats[16];
 	struct nono_ll_ruleset_attr attr;
 	struct nono_sandbox *out = xcalloc(1, sizeof(*out));
 	size_t attr_size;
 	int abi = nono_sys_landlock_abi();
-	int n, fd;
+	int fd;
 
 	*outp = out;
 	out->ruleset_fd = -1;
@@ -127,16 +302,6 @@ nono_sandbox_prepare(struct nono_sandbox **outp, const struct nono_policy *p, st
 				      "with landlock in the LSM list)");
 	if (abi > NONO_LANDLOCK_ABI_MAX)
 		abi = out->abi = NONO_LANDLOCK_ABI_MAX;
-	n = nono_sandbox_features(feats, 16, p, abi);
-	for (int i = 0; i < n; i++)
-		if (feats[i].required && !feats[i].available) {
-			nono_error_set(err, -EOPNOTSUPP,
-				       "this kernel's Landlock ABI is %d; %s needs ABI %d (%s): refusing to run "
-				       "with weaker isolation",
-				       abi, feats[i].name, feats[i].min_abi, feats[i].kernel);
-			nono_error_hint(err, "run 'nono setup --check-only' to see what this kernel enforces");
-			return err->code;
-		}
 
 	memset(&attr, 0, sizeof(attr));
 	attr.handled_access_fs = abi_masks[abi].fs;
@@ -146,50 +311,15 @@ nono_sandbox_prepare(struct nono_sandbox **outp, const struct nono_policy *p, st
 	out->handled_fs = attr.handled_access_fs;
 	out->handled_net = attr.handled_access_net;
 	out->scoped = attr.scoped;
+	out->restrict_flags = nono_landlock_restrict_flags(abi, false, true);
 
 	fd = nono_sys_landlock_create_ruleset(&attr, attr_size, 0);
 	if (fd < 0)
 		return nono_error_set(err, -errno, "landlock_create_ruleset: %s", strerror(errno));
 	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
-
-	for (size_t i = 0; i < p->n_rules; i++) {
-		const struct nono_rule *r = &p->rules[i];
-		struct nono_ll_path_beneath_attr pb;
-		int pfd;
-
-		pb.allowed_access = nono_landlock_rights(r->access, r->is_file, abi);
-		if (!pb.allowed_access)
-			continue;
-		pfd = open(r->path, O_PATH | O_CLOEXEC);
-		if (pfd < 0) {
-			if (errno == ENOENT) {
-				log_warn("%s vanished before the sandbox started; not granted", r->path);
-				continue;
-			}
-			nono_error_set(err, -errno, "cannot open %s for a Landlock rule: %s", r->path, strerror(errno));
-			close(fd);
-			return err->code;
-		}
-		if (!strcmp(r->path, "/proc") || !strncmp(r->path, "/proc/", 6)) {
-			if (out->n_proc == sizeof(out->proc) / sizeof(out->proc[0])) {
-				nono_error_set(err, -E2BIG, "more than %zu grants under /proc: %s is one too many",
-					       sizeof(out->proc) / sizeof(out->proc[0]), r->path);
-				close(pfd);
-				close(fd);
-				return err->code;
-			}
-			out->proc[out->n_proc].rel = r->path[5] ? r->path + 6 : "";
-			out->proc[out->n_proc++].access = pb.allowed_access;
-		}
-		pb.parent_fd = pfd;
-		if (nono_sys_landlock_add_rule(fd, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0) {
-			nono_error_set(err, -errno, "landlock_add_rule %s: %s", r->path, strerror(errno));
-			close(pfd);
-			close(fd);
-			return err->code;
-		}
-		close(pfd);
-		out->n_rules++;
+	if (add_rules(out, fd, p, abi, err) < 0) {
+		close(fd);
+		return err->code;
 	}
 	/* proxy mode: TCP connect to the proxy's port and nothing else */
 	if (p->proxy_port > 0 && (attr.handled_access_net & LANDLOCK_ACCESS_NET_CONNECT_TCP)) {
@@ -248,8 +378,8 @@ nono_sandbox_abi(const struct nono_sandbox *sb)
 void
 nono_sandbox_log_denials(struct nono_sandbox *sb)
 {
-	if (sb && sb->abi >= 7)
-		sb->restrict_flags |= LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON;
+	if (sb)
+		sb->restrict_flags = nono_landlock_restrict_flags(sb->abi, true, true);
 }
 
 int
@@ -257,8 +387,8 @@ nono_sandbox_confine_thread(const struct nono_sandbox *sb)
 {
 	if (!sb || sb->ruleset_fd < 0)
 		return 0;
-	if (nono_sys_landlock_restrict_self(sb->ruleset_fd,
-					    sb->restrict_flags & ~LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON) < 0)
+	/* one thread, no logging: the same rules, not the child's flags */
+	if (nono_sys_landlock_restrict_self(sb->ruleset_fd, nono_landlock_restrict_flags(sb->abi, false, false)) < 0)
 		return -errno;
 	return 0;
 }

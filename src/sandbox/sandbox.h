@@ -18,12 +18,40 @@ struct nono_feature {
 	const char *name;   /* "truncation control" */
 	int min_abi;	    /* Landlock ABI that brings it */
 	const char *kernel; /* "Linux 6.2" */
-	bool required;	    /* for this launch */
+	bool required;	    /* nono refuses to run without it */
 	bool available;
 };
 
 /* Fill up to max features for policy p at abi; returns the count. */
 int nono_sandbox_features(struct nono_feature *out, int max, const struct nono_policy *p, int abi);
+
+/* What a launch has beside Landlock: what can stand in for a right an
+ * older ABI lacks. */
+struct nono_sandbox_env {
+	int abi;	/* the Landlock ABI in use */
+	bool block_net; /* --block-net, or proxy mode */
+	bool proxy;	/* proxy mode: TCP to the proxy alone */
+	bool pid_ns;	/* a PID namespace with its own /proc */
+	bool net_ns;	/* a network namespace of its own */
+	bool every;	/* 'nono setup': every entry that may apply, --block-net's too */
+};
+
+/* A protection the launch holds by other means than Landlock, or holds less
+ * well than on a current kernel. */
+struct nono_weakness {
+	const char *id;	     /* "signals": stable, for --json and the tests */
+	int abi;	     /* the Landlock ABI that holds it (0: no ABI does) */
+	const char *what;    /* the protection */
+	const char *instead; /* what stands in for Landlock, or NULL */
+	const char *left;    /* what stays weaker, or NULL when nothing does */
+	bool block_net;	     /* it concerns --block-net (or proxy mode) alone */
+};
+
+/* Fill up to max entries for a launch in e (pure); returns the count. The
+ * banner, --dry-run and 'nono setup --check-only' print these, and a strict
+ * launch refuses when one is left weaker. */
+int nono_sandbox_weaknesses(struct nono_weakness *out, int max, const struct nono_sandbox_env *e);
+
 /* Build the sandbox for the finalized policy p. *out is set even when it
  * fails (-errno with err set: this kernel cannot enforce p), so that a dry
  * run can say which ABI it found; free it with nono_sandbox_free(). */

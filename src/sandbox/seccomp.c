@@ -87,11 +87,27 @@ row_nr(const struct nono_syscall *sc, bool compat)
 	return sc->nr >= 0 ? sc->nr : __NR_SCMP_ERROR;
 }
 
+/* Only the opens that truncate (O_TRUNC), where Landlock cannot refuse it:
+ * without O_CREAT, or with it and a mode add_open lets through. */
+static int
+add_open_trunc(scmp_filter_ctx ctx, const struct nono_syscall *sc, int nr, uint32_t act, unsigned *n)
+{
+	const unsigned long long nocreate = O_CREAT | __O_TMPFILE;
+	int fa = sc->flags, ma = sc->mode, r;
+
+	if ((r = rule(ctx, act, nr, n, 1, SCMP_CMP(fa, SCMP_CMP_MASKED_EQ, O_TRUNC | nocreate, O_TRUNC))) < 0)
+		return r;
+	return rule(ctx, act, nr, n, 2, SCMP_CMP(fa, SCMP_CMP_MASKED_EQ, O_TRUNC | nocreate, O_TRUNC | O_CREAT),
+		    SCMP_CMP(ma, SCMP_CMP_MASKED_EQ, SUID_BITS, 0));
+}
+
 /* Opens that may write: the supervisor opens those itself (journal), and a
  * file may never be created setuid or setgid (always). Conditions are
- * disjoint: where two rules match, libseccomp lets the notification win. */
+ * disjoint: where two rules match, libseccomp lets the notification win.
+ * trunc: only the truncating ones are mediated (not mediate). */
 static int
-add_open(scmp_filter_ctx ctx, const struct nono_syscall *sc, int nr, uint32_t act, bool mediate, unsigned *n)
+add_open(scmp_filter_ctx ctx, const struct nono_syscall *sc, int nr, uint32_t act, bool mediate, bool trunc,
+	 unsigned *n)
 {
 	const unsigned long long wflags[] = {O_WRONLY, O_RDWR, O_TRUNC};
 	const unsigned long long create[] = {O_CREAT, __O_TMPFILE};
@@ -100,6 +116,9 @@ add_open(scmp_filter_ctx ctx, const struct nono_syscall *sc, int nr, uint32_t ac
 
 	if (sc->fixed & NONO_SC_OPENAT2) /* flags in memory: always to the supervisor */
 		return rule(ctx, act, nr, n, 0);
+	if (!mediate && trunc && !(sc->fixed & NONO_SC_CREAT) && (r = add_open_trunc(ctx, sc, nr, act, n)) < 0)
+		return r;
+	mediate = mediate || (trunc && (sc->fixed & NONO_SC_CREAT)); /* creat always truncates */
 	if (sc->fixed & NONO_SC_CREAT) {
 		if (mediate && (r = rule(ctx, act, nr, n, 1, SCMP_CMP(ma, SCMP_CMP_MASKED_EQ, SUID_BITS, 0))) < 0)
 			return r;
@@ -143,11 +162,46 @@ add_mode_checked(scmp_filter_ctx ctx, const struct nono_syscall *sc, int nr, uin
 	return rule(ctx, SCMP_ACT_ERRNO(EPERM), nr, n, 1, SCMP_CMP(ma, SCMP_CMP_MASKED_EQ, S_ISGID, S_ISGID));
 }
 
-static unsigned
-active(const struct nono_seccomp_opts *o)
+unsigned
+nono_seccomp_mask(const struct nono_seccomp_opts *o)
 {
-	return NONO_SC_ALWAYS | (o->journal ? NONO_SC_JOURNAL : 0) | (o->block_net ? NONO_SC_BLOCKNET : 0) |
-	       (o->execs ? NONO_SC_EXECS : 0);
+	return nono_syscalls_mask(o->block_net, o->journal, o->execs, o->truncate, o->sockets, o->tcp_bind);
+}
+
+void
+nono_seccomp_fallbacks(struct nono_seccomp_opts *o, int abi, bool proxy, bool net_ns)
+{
+	unsigned when = nono_syscalls_fallbacks(abi, o->block_net, proxy, net_ns);
+
+	o->truncate = (when & NONO_SC_TRUNC) != 0;
+	o->sockets = (when & NONO_SC_SOCKETS) != 0;
+	o->tcp_bind = (when & NONO_SC_TCPBIND) != 0;
+}
+
+void
+nono_seccomp_variant_opts(struct nono_seccomp_opts *out, int v)
+{
+	out->block_net = v & 1;
+	out->journal = v & 2;
+	out->execs = v & 4;
+	out->truncate = v & 8;
+	out->sockets = v & 16;
+	out->tcp_bind = false;
+}
+
+int
+nono_seccomp_variant(const struct nono_seccomp_opts *o)
+{
+	if (o->tcp_bind)
+		return -1;
+	return nono_seccomp_variant_bits(o);
+}
+
+int
+nono_seccomp_variant_bits(const struct nono_seccomp_opts *o)
+{
+	return (o->block_net ? 1 : 0) | (o->journal ? 2 : 0) | (o->execs ? 4 : 0) | (o->truncate ? 8 : 0) |
+	       (o->sockets ? 16 : 0);
 }
 
 /* One row: on the native ABI act is "notify"; on the 32-bit x86 ABI the
@@ -165,9 +219,13 @@ add_row(scmp_filter_ctx ctx, const struct nono_syscall *sc, bool compat, unsigne
 	if (nr == __NR_SCMP_ERROR)
 		return 0;
 	switch (sc->op) {
-	case NONO_SC_OPEN:
+	case NONO_SC_OPEN: {
+		/* truncation alone (no journal): only the opens that truncate */
+		bool trunc = (sc->when & mask) == NONO_SC_TRUNC;
+
 		/* openat2 carries its mode in memory: always seen */
-		return add_open(ctx, sc, nr, act, mediate || (sc->fixed & NONO_SC_OPENAT2), n);
+		return add_open(ctx, sc, nr, act, (mediate && !trunc) || (sc->fixed & NONO_SC_OPENAT2), trunc, n);
+	}
 	case NONO_SC_CHMOD:
 		if (sc->mode < 0)
 			break;
@@ -182,6 +240,8 @@ add_row(scmp_filter_ctx ctx, const struct nono_syscall *sc, bool compat, unsigne
 		return 0;
 	case NONO_SC_SENDTO:
 		/* with a destination; MSG_FASTOPEN is --block-net's refusal */
+		if (!mediate)
+			return 0;
 		return rule(ctx, act, nr, n, 2, SCMP_A4(SCMP_CMP_NE, 0), SCMP_A3(SCMP_CMP_MASKED_EQ, MSG_FASTOPEN, 0));
 	default:
 		break;
@@ -286,7 +346,7 @@ fill(scmp_filter_ctx ctx, const struct nono_seccomp_opts *o, bool compat, unsign
 {
 	int r;
 
-	if ((r = add_hardening(ctx, compat, active(o), n)) < 0)
+	if ((r = add_hardening(ctx, compat, nono_seccomp_mask(o), n)) < 0)
 		return r;
 	return o->block_net ? add_block_net(ctx, n) : add_no_raw(ctx, n);
 }

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/syscall.h>
 
@@ -126,6 +127,11 @@
 #define NR_listen SYS_listen
 #else
 #define NR_listen (-1)
+#endif
+#ifdef SYS_bind
+#define NR_bind SYS_bind
+#else
+#define NR_bind (-1)
 #endif
 #ifdef SYS_unlink
 #define NR_unlink SYS_unlink
@@ -260,22 +266,26 @@ const struct nono_syscall nono_syscalls[] = {
     ROW("fremovexattr", NR_fremovexattr, 237, NONO_SC_RMXATTR, NONO_SC_ALWAYS, -1, -1, -1, -1, 0, -1, -1, 0),
     /* only the inode-flag commands (the filter checks the command) */
     ROW("ioctl", NR_ioctl, 54, NONO_SC_IOCTL, NONO_SC_ALWAYS, -1, -1, -1, -1, 0, -1, -1, 0),
-    /* sockets by path (UNIX), and the proxy's address in proxy mode */
-    ROW("connect", NR_connect, 362, NONO_SC_CONNECT, NONO_SC_ALWAYS, -1, -1, -1, -1, 0, -1, -1, 0),
-    ROW("sendto", NR_sendto, 369, NONO_SC_SENDTO, NONO_SC_ALWAYS, -1, -1, -1, -1, 0, 3, -1, 0),
+    /* sockets by path (UNIX) below ABI 9, abstract ones below ABI 6, and the
+     * proxy's address in proxy mode */
+    ROW("connect", NR_connect, 362, NONO_SC_CONNECT, NONO_SC_SOCKETS, -1, -1, -1, -1, 0, -1, -1, 0),
+    ROW("sendto", NR_sendto, 369, NONO_SC_SENDTO, NONO_SC_SOCKETS, -1, -1, -1, -1, 0, 3, -1, 0),
     ROW("listen", NR_listen, 363, NONO_SC_LISTEN, NONO_SC_BLOCKNET, -1, -1, -1, -1, 0, -1, -1, 0),
-    /* the rollback journal: what can destroy a path's state */
+    ROW("bind", NR_bind, 361, NONO_SC_BIND, NONO_SC_TCPBIND, -1, -1, -1, -1, 0, -1, -1, 0),
+    /* the rollback journal: what can destroy a path's state; truncation
+     * also where Landlock cannot refuse it (ABI < 3) */
     ROW("unlink", NR_unlink, 10, NONO_SC_UNLINK, NONO_SC_JOURNAL, -1, 0, -1, -1, -1, -1, -1, 0),
     ROW("unlinkat", NR_unlinkat, 301, NONO_SC_UNLINK, NONO_SC_JOURNAL, 0, 1, -1, -1, -1, 2, -1, 0),
     ROW("rmdir", NR_rmdir, 40, NONO_SC_UNLINK, NONO_SC_JOURNAL, -1, 0, -1, -1, -1, -1, -1, NONO_SC_RMDIR),
     ROW("rename", NR_rename, 38, NONO_SC_RENAME, NONO_SC_JOURNAL, -1, 0, -1, 1, -1, -1, -1, 0),
     ROW("renameat", NR_renameat, 302, NONO_SC_RENAME, NONO_SC_JOURNAL, 0, 1, 2, 3, -1, -1, -1, 0),
     ROW("renameat2", NR_renameat2, 353, NONO_SC_RENAME, NONO_SC_JOURNAL, 0, 1, 2, 3, -1, 4, -1, 0),
-    ROW("truncate", NR_truncate, 92, NONO_SC_TRUNCATE, NONO_SC_JOURNAL, -1, 0, -1, -1, -1, -1, -1, 0),
-    ROW("ftruncate", NR_ftruncate, 93, NONO_SC_FTRUNCATE, NONO_SC_JOURNAL, -1, -1, -1, -1, 0, -1, -1, 0),
-    ROW("creat", NR_creat, 8, NONO_SC_OPEN, NONO_SC_JOURNAL, -1, 0, -1, -1, -1, -1, 1, NONO_SC_CREAT),
-    ROW("open", NR_open, 5, NONO_SC_OPEN, NONO_SC_JOURNAL, -1, 0, -1, -1, -1, 1, 2, 0),
-    ROW("openat", NR_openat, 295, NONO_SC_OPEN, NONO_SC_JOURNAL, 0, 1, -1, -1, -1, 2, 3, 0),
+    ROW("truncate", NR_truncate, 92, NONO_SC_TRUNCATE, NONO_SC_JOURNAL | NONO_SC_TRUNC, -1, 0, -1, -1, -1, -1, -1, 0),
+    ROW("ftruncate", NR_ftruncate, 93, NONO_SC_FTRUNCATE, NONO_SC_JOURNAL | NONO_SC_TRUNC, -1, -1, -1, -1, 0, -1, -1,
+	0),
+    ROW("creat", NR_creat, 8, NONO_SC_OPEN, NONO_SC_JOURNAL | NONO_SC_TRUNC, -1, 0, -1, -1, -1, -1, 1, NONO_SC_CREAT),
+    ROW("open", NR_open, 5, NONO_SC_OPEN, NONO_SC_JOURNAL | NONO_SC_TRUNC, -1, 0, -1, -1, -1, 1, 2, 0),
+    ROW("openat", NR_openat, 295, NONO_SC_OPEN, NONO_SC_JOURNAL | NONO_SC_TRUNC, 0, 1, -1, -1, -1, 2, 3, 0),
     ROW("openat2", 437, 437, NONO_SC_OPEN, NONO_SC_JOURNAL, 0, 1, -1, -1, -1, -1, -1, NONO_SC_OPENAT2),
     ROW("mkdir", NR_mkdir, 39, NONO_SC_MKDIR, NONO_SC_JOURNAL, -1, 0, -1, -1, -1, -1, 1, 0),
     ROW("mkdirat", NR_mkdirat, 296, NONO_SC_MKDIR, NONO_SC_JOURNAL, 0, 1, -1, -1, -1, -1, 2, 0),
@@ -290,12 +300,47 @@ const struct nono_syscall nono_syscalls[] = {
     ROW("lchown32", -1, 198, NONO_SC_REFUSE, NONO_SC_ALWAYS, -1, -1, -1, -1, -1, -1, -1, 0),
     ROW("fchown32", -1, 207, NONO_SC_REFUSE, NONO_SC_ALWAYS, -1, -1, -1, -1, -1, -1, -1, 0),
     ROW("utimensat_time64", -1, 412, NONO_SC_REFUSE, NONO_SC_ALWAYS, -1, -1, -1, -1, -1, -1, -1, 0),
-    ROW("truncate64", -1, 193, NONO_SC_REFUSE, NONO_SC_JOURNAL, -1, -1, -1, -1, -1, -1, -1, 0),
-    ROW("ftruncate64", -1, 194, NONO_SC_REFUSE, NONO_SC_JOURNAL, -1, -1, -1, -1, -1, -1, -1, 0),
+    ROW("truncate64", -1, 193, NONO_SC_REFUSE, NONO_SC_JOURNAL | NONO_SC_TRUNC, -1, -1, -1, -1, -1, -1, -1, 0),
+    ROW("ftruncate64", -1, 194, NONO_SC_REFUSE, NONO_SC_JOURNAL | NONO_SC_TRUNC, -1, -1, -1, -1, -1, -1, -1, 0),
     /* every socket call through one multiplexer, arguments in memory */
     ROW("socketcall", -1, 102, NONO_SC_REFUSE, NONO_SC_ALWAYS, -1, -1, -1, -1, -1, -1, -1, NONO_SC_NETCALL),
 };
 const size_t nono_n_syscalls = sizeof(nono_syscalls) / sizeof(nono_syscalls[0]);
+
+unsigned
+nono_syscalls_mask(bool block_net, bool journal, bool execs, bool truncate, bool sockets, bool tcp_bind)
+{
+	return NONO_SC_ALWAYS | (journal ? NONO_SC_JOURNAL : 0) | (block_net ? NONO_SC_BLOCKNET : 0) |
+	       (execs ? NONO_SC_EXECS : 0) | (truncate ? NONO_SC_TRUNC : 0) | (sockets ? NONO_SC_SOCKETS : 0) |
+	       (tcp_bind ? NONO_SC_TCPBIND : 0);
+}
+
+enum { FB_ANY, FB_BLOCKNET_NO_NETNS };
+
+/* Below abi Landlock lacks the right, and the rows of "when" stand in. */
+static const struct {
+	int abi;
+	unsigned when;
+	int need;
+	const char *right;
+} fallbacks[] = {
+    {3, NONO_SC_TRUNC, FB_ANY, "LANDLOCK_ACCESS_FS_TRUNCATE"},
+    {4, NONO_SC_SOCKETS, FB_ANY, "LANDLOCK_ACCESS_NET_CONNECT_TCP (--block-net: connect refused)"},
+    {4, NONO_SC_TCPBIND, FB_BLOCKNET_NO_NETNS, "LANDLOCK_ACCESS_NET_BIND_TCP"},
+    {6, NONO_SC_SOCKETS, FB_ANY, "LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET"},
+    {9, NONO_SC_SOCKETS, FB_ANY, "LANDLOCK_ACCESS_FS_RESOLVE_UNIX"},
+};
+
+unsigned
+nono_syscalls_fallbacks(int abi, bool block_net, bool proxy, bool net_ns)
+{
+	unsigned when = proxy ? NONO_SC_SOCKETS : 0;
+
+	for (size_t i = 0; i < sizeof(fallbacks) / sizeof(fallbacks[0]); i++)
+		if (abi < fallbacks[i].abi && (fallbacks[i].need == FB_ANY || (block_net && !net_ns)))
+			when |= fallbacks[i].when;
+	return when;
+}
 
 const struct nono_syscall *
 nono_syscall_by_nr(int nr)

@@ -21,6 +21,7 @@ enum nono_sc_op {
 	NONO_SC_CONNECT,   /* connect */
 	NONO_SC_SENDTO,	   /* sendto with a destination */
 	NONO_SC_LISTEN,	   /* listen (--block-net) */
+	NONO_SC_BIND,	   /* bind: TCP refused where nothing else holds --block-net (ABI < 4) */
 	NONO_SC_UNLINK,	   /* unlink, unlinkat, rmdir */
 	NONO_SC_RENAME,	   /* rename family */
 	NONO_SC_TRUNCATE,  /* truncate */
@@ -39,7 +40,20 @@ enum {
 	NONO_SC_JOURNAL = 1 << 1,  /* the rollback journal is on */
 	NONO_SC_BLOCKNET = 1 << 2, /* --block-net (or proxy mode) */
 	NONO_SC_EXECS = 1 << 3,	   /* per-exec mediation (the command blocklist on every exec) */
+	NONO_SC_TRUNC = 1 << 4,	   /* truncation: Landlock lacks it (ABI < 3) */
+	NONO_SC_SOCKETS = 1 << 5,  /* socket addresses: Landlock lacks their checks (ABI < 9), or proxy mode */
+	NONO_SC_TCPBIND = 1 << 6,  /* bind: --block-net with neither Landlock's TCP rights (ABI < 4) nor a netns */
 };
+
+/* The rows a launch turns on ("when" bits) for the filter's options. */
+unsigned nono_syscalls_mask(bool block_net, bool journal, bool execs, bool truncate, bool sockets, bool tcp_bind);
+/* What the filter sends to the supervisor at Landlock abi because Landlock
+ * lacks it there (NONO_SC_TRUNC, NONO_SC_SOCKETS, NONO_SC_TCPBIND), read
+ * from a table of the rights and the ABI that brings each; proxy mode
+ * always has its addresses checked (a port rule does not name an address);
+ * TCP bind under --block-net (block_net) only where no network namespace
+ * (net_ns) holds it. Pure. */
+unsigned nono_syscalls_fallbacks(int abi, bool block_net, bool proxy, bool net_ns);
 
 #define NONO_SC_NONE (-1)
 

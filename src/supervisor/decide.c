@@ -65,6 +65,21 @@ nono_supervisor_meta_decision(const struct nono_policy *p, const char *canon)
 }
 
 int
+nono_supervisor_truncate_decision(const struct nono_policy *p, const char *canon)
+{
+	if (nono_policy_sensitive(p, canon))
+		return -EACCES;
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct nono_rule *r = &p->rules[i];
+		bool hit = r->is_file ? strcmp(r->path, canon) == 0 : nono_path_under(canon, r->path);
+
+		if (hit && (r->access & NONO_ACC_WRITE) && (r->access & NONO_ACC_DELETE))
+			return 0;
+	}
+	return -EACCES;
+}
+
+int
 nono_supervisor_unix_decision(const struct nono_policy *p, const char *canon)
 {
 	if (nono_policy_sensitive(p, canon))
@@ -76,7 +91,7 @@ nono_supervisor_unix_decision(const struct nono_policy *p, const char *canon)
 		const struct nono_rule *r = &p->rules[i];
 		bool hit = r->is_file ? strcmp(r->path, canon) == 0 : nono_path_under(canon, r->path);
 
-		if (hit && (r->user || (r->access & NONO_ACC_DELETE)))
+		if (hit && nono_policy_rule_unix(p, r))
 			return 0;
 	}
 	return -EACCES;

@@ -20,6 +20,10 @@ int nono_supervisor_meta_decision(const struct nono_policy *p, const char *canon
 /* Proxy mode: true when a TCP connect to addr (a sockaddr_in or _in6 of
  * len bytes) must be refused: anything but the proxy on 127.0.0.1. */
 bool nono_supervisor_proxy_decision(const struct nono_policy *p, const void *addr, size_t len);
+/* Truncating the regular file canon where Landlock cannot refuse it (ABI
+ * < 3): 0 when a grant that may delete covers it (what Landlock's
+ * TRUNCATE right follows), else -EACCES. */
+int nono_supervisor_truncate_decision(const struct nono_policy *p, const char *canon);
 /* connect/sendto to a pathname UNIX socket: 0 or -EACCES. */
 int nono_supervisor_unix_decision(const struct nono_policy *p, const char *canon);
 /* The program the dynamic loader is asked to run (ld.so [OPTIONS] PROGRAM

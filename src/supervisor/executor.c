@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "base/log.h"
@@ -35,30 +36,65 @@ struct nono_executor {
 	unsigned running;
 };
 
-/* Confine the calling thread as the sandbox is confined. 0 or -errno. */
+/* Confine the calling thread as the sandbox is confined. 0 or -errno;
+ * *shared: it has no umask of its own (a container refuses unshare). */
 static int
-confine(const struct nono_executor *ex)
+confine(const struct nono_executor *ex, bool *shared)
 {
 	sigset_t all;
 
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, NULL);
 	/* a private umask and working directory: the jobs set the program's */
-	if (unshare(CLONE_FS) < 0)
-		return -errno;
+	*shared = false;
+	if (unshare(CLONE_FS) < 0) {
+		if (errno != EPERM && errno != ENOSYS)
+			return -errno;
+		*shared = true;
+	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -errno;
 	return nono_sandbox_confine_thread(ex->sandbox);
 }
 
 static long
-run(struct nono_job *j)
+run(struct nono_job *j, bool shared)
 {
-	long r;
-
-	if (j->umask >= 0)
+	j->shared_umask = shared;
+	if (j->umask >= 0 && !shared)
 		umask((mode_t)j->umask);
-	r = j->fn(j);
+	return j->fn(j);
+}
+
+unsigned
+nono_job_mode(const struct nono_job *j, unsigned mode)
+{
+	return j->shared_umask && j->umask >= 0 ? mode & ~(unsigned)j->umask : mode;
+}
+
+int
+nono_job_fix_mode(const struct nono_job *j, int fd, int dirfd, const char *leaf, unsigned type, unsigned mode)
+{
+	char pp[32];
+	struct stat st;
+	int o = fd, r = 0;
+	mode_t want;
+
+	if (!j->shared_umask || j->umask < 0)
+		return 0;
+	/* the new file itself, never a name swapped in meanwhile */
+	if (fd < 0 && (o = openat(dirfd, leaf, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return -errno;
+	if (fstat(o, &st) < 0) {
+		r = -errno;
+	} else if ((st.st_mode & S_IFMT) == (type & S_IFMT)) {
+		want = (st.st_mode & 07000) | (mode & ~(unsigned)j->umask & 0777);
+		snprintf(pp, sizeof(pp), "/proc/self/fd/%d", o);
+		if ((st.st_mode & 07777) != want && chmod(pp, want) < 0)
+			r = -errno;
+	}
+	if (o != fd)
+		close(o);
 	return r;
 }
 
@@ -66,7 +102,8 @@ static void *
 sync_worker(void *arg)
 {
 	struct nono_executor *ex = arg;
-	int err = confine(ex);
+	bool shared;
+	int err = confine(ex, &shared);
 
 	pthread_mutex_lock(&ex->mu);
 	ex->confine_err = err;
@@ -80,7 +117,7 @@ sync_worker(void *arg)
 			break;
 		j = ex->job;
 		pthread_mutex_unlock(&ex->mu);
-		j->result = err < 0 ? -EPERM : run(j);
+		j->result = err < 0 ? -EPERM : run(j, shared);
 		pthread_mutex_lock(&ex->mu);
 		ex->job = NULL;
 		ex->job_done = true;
@@ -143,6 +180,15 @@ nono_executor_call(struct nono_executor *ex, struct nono_job *j)
 static void
 answer(struct nono_job *j)
 {
+	if (j->install_at >= 0 && (j->result >= 0 || j->result == -EINPROGRESS)) {
+		int r = nono_notif_setfd(j->notify_fd, j->id, j->fd[0], j->install_at, j->cloexec);
+
+		if (r < 0) {
+			j->result = r == -ENOENT ? r : -EBADF;
+			nono_notif_answer(j->notify_fd, j->id, 0, r == -ENOENT ? EINTR : EBADF);
+			return;
+		}
+	}
 	if (j->result >= 0 && j->answer_fd) {
 		int fd = (int)j->result, r = nono_notif_addfd(j->notify_fd, j->id, fd, j->cloexec);
 
@@ -166,11 +212,12 @@ spawned_worker(void *arg)
 	struct spawned *s = arg;
 	struct nono_executor *ex = s->ex;
 	struct nono_job *j = s->job;
-	int err = j->unconfined ? 0 : confine(ex);
+	bool shared = false;
+	int err = j->unconfined ? 0 : confine(ex, &shared);
 	ssize_t w;
 
 	free(s);
-	j->result = err < 0 ? -EPERM : run(j);
+	j->result = err < 0 ? -EPERM : run(j, shared);
 	answer(j);
 	pthread_mutex_lock(&ex->mu);
 	ex->running--;

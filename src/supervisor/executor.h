@@ -3,7 +3,9 @@
  *
  * Each worker confines itself with the sandbox's own Landlock ruleset
  * before its first job (Landlock and no_new_privs are per thread), and has
- * its own umask and working directory. So whatever the supervisor performs
+ * its own umask and working directory (unshare(CLONE_FS); where a container
+ * refuses that, the jobs that create give the new file its mode themselves:
+ * nono_job_mode, nono_job_fix_mode). So whatever the supervisor performs
  * for the program (an open, an unlink, a rename, a TCP connect), the kernel
  * holds it to exactly the rules the program itself has: a mistake in the
  * supervisor's own checks cannot reach past the grants.
@@ -34,8 +36,10 @@ struct nono_job {
 	size_t len;
 	const void *addr; /* a socket address (connect, sendto), owned by the caller */
 	unsigned addrlen;
-	int umask;   /* applied on the worker for the job, -1: none */
-	long result; /* set when the job is done */
+	int umask;	   /* applied on the worker for the job, -1: none */
+	bool shared_umask; /* set by the worker: it could not apply umask (see nono_job_mode) */
+	int install_at;	   /* >= 0: on success, fd[0] replaces the caller's descriptor of this number */
+	long result;	   /* set when the job is done */
 	/* for a job that may block: the worker answers the notification */
 	int notify_fd;
 	unsigned long long id;
@@ -51,10 +55,20 @@ struct nono_job {
 /* A job with no descriptors and no umask: set fn and what it uses. */
 #define NONO_JOB(f)                                                                                                    \
 	{                                                                                                              \
-		.fn = (f), .fd = {-1, -1, -1}, .umask = -1                                                             \
+		.fn = (f), .fd = {-1, -1, -1}, .umask = -1, .install_at = -1                                           \
 	}
 
 struct nono_executor;
+
+/* The mode to create a file with in job j: mode itself where the worker has
+ * the program's umask, else mode less the program's umask (so never more
+ * than the program asked while the supervisor's umask applies too). */
+unsigned nono_job_mode(const struct nono_job *j, unsigned mode);
+/* After j created a file (fd, or else leaf in dirfd, of type S_IF*): where
+ * the worker could not have the program's umask, its permission bits made
+ * what the program's umask leaves of mode (the kernel's setgid and sticky
+ * bits kept). 0 or -errno; nothing to do otherwise. */
+int nono_job_fix_mode(const struct nono_job *j, int fd, int dirfd, const char *leaf, unsigned type, unsigned mode);
 
 struct nono_sandbox;
 

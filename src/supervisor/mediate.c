@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -23,6 +24,7 @@
 #include "sandbox/syscalls.h"
 #include "store/journal.h"
 #include "supervisor/blocked.h"
+#include "supervisor/decide.h"
 #include "supervisor/mediate.h"
 #include "supervisor/notify.h"
 
@@ -172,7 +174,10 @@ nono_call_target(struct nono_call *c, struct nono_target *t, int d, int i, unsig
 	return r;
 }
 
-/* The object of a descriptor argument: a copy of the program's own. */
+/* The object of a descriptor argument: a copy of the program's own; where
+ * a container refuses pidfd_getfd, a copy of a datagram socket the
+ * supervisor made for it (nono_mediator_socket), else an O_PATH of the
+ * object (t->copy false). */
 int
 nono_call_fd_target(struct nono_call *c, struct nono_target *t, int fd)
 {
@@ -180,10 +185,19 @@ nono_call_fd_target(struct nono_call *c, struct nono_target *t, int fd)
 
 	memset(t, 0, sizeof(*t));
 	t->dfd = t->ofd = -1;
-	if ((r = nono_thread_getfd(&c->t, fd)) < 0)
+	if ((r = nono_thread_fd_object(&c->t, fd, &t->copy)) < 0)
 		return r;
 	t->ofd = r;
-	t->canon = nono_fd_path(r, &t->deleted);
+	if (!t->copy) {
+		int own = nono_mediator_socket(c->m, r);
+
+		if (own >= 0) {
+			close(r);
+			t->ofd = own;
+			t->copy = true;
+		}
+	}
+	t->canon = nono_fd_path(t->ofd, &t->deleted);
 	return 0;
 }
 
@@ -200,6 +214,16 @@ nono_call_audit(struct nono_call *c, const char *op, const char *path)
 	c->audit_op = op;
 	free(c->audit_path);
 	c->audit_path = path ? xstrdup(path) : NULL;
+}
+
+int
+nono_call_truncate_ok(struct nono_call *c, const char *canon)
+{
+	if (!c->m->check_truncate || !canon || nono_supervisor_truncate_decision(c->m->policy, canon) == 0)
+		return 0;
+	log_info("refused truncating %s: deletion is not granted there", canon);
+	nono_call_audit(c, "truncate", canon);
+	return -EACCES;
 }
 
 /* The rollback journal: canon's prior state before op changes it. 0, or
@@ -324,7 +348,7 @@ nono_mediator_audit(struct nono_mediator *m, int pid, const char *op, const char
 		return;
 	if (meta)
 		nono_audit_meta(m->audit, pid, op, path ? path : "?", result < 0);
-	else if (!strcmp(op, "connect") || !strcmp(op, "sendto") || !strcmp(op, "listen"))
+	else if (!strcmp(op, "connect") || !strcmp(op, "sendto") || !strcmp(op, "listen") || !strcmp(op, "bind"))
 		nono_audit_socket(m->audit, pid, op, path ? path : "?", result < 0);
 	else if (result >= 0 && path)
 		nono_audit_file_op(m->audit, op, path);
@@ -350,9 +374,48 @@ nono_mediator_reap(struct nono_mediator *m)
 	}
 }
 
+int
+nono_mediator_socket(const struct nono_mediator *m, int obj)
+{
+	struct stat st;
+
+	if (!m->n_socks || fstat(obj, &st) < 0)
+		return -1;
+	for (unsigned i = 0; i < m->n_socks; i++)
+		if (m->socks[i].dev == (unsigned long long)st.st_dev &&
+		    m->socks[i].ino == (unsigned long long)st.st_ino)
+			return fcntl(m->socks[i].fd, F_DUPFD_CLOEXEC, 3);
+	return -1;
+}
+
+void
+nono_mediator_keep_socket(struct nono_mediator *m, int fd)
+{
+	const unsigned max = sizeof(m->socks) / sizeof(m->socks[0]);
+	struct stat st;
+	int own = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+
+	if (own < 0 || fstat(own, &st) < 0) {
+		if (own >= 0)
+			close(own);
+		return;
+	}
+	if (m->n_socks == max) {
+		close(m->socks[0].fd);
+		memmove(&m->socks[0], &m->socks[1], (max - 1) * sizeof(m->socks[0]));
+		m->n_socks--;
+	}
+	m->socks[m->n_socks].dev = (unsigned long long)st.st_dev;
+	m->socks[m->n_socks].ino = (unsigned long long)st.st_ino;
+	m->socks[m->n_socks++].fd = own;
+}
+
 void
 nono_mediator_release(struct nono_mediator *m)
 {
+	for (unsigned i = 0; i < m->n_socks; i++)
+		close(m->socks[i].fd);
+	m->n_socks = 0;
 	nono_mediator_reap(m);
 	nono_executor_stop(m->executor);
 	m->executor = NULL;

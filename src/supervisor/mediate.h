@@ -32,9 +32,17 @@ struct nono_mediator {
 	const char *shim;		    /* the exec shim binary (canonical): always runs, never speaks */
 	pid_t child;			    /* the sandbox's first process */
 	const struct nono_sandbox *sandbox; /* the workers confine themselves with its rules */
+	bool check_truncate;		    /* Landlock cannot refuse truncation: the policy decides here */
 	struct nono_executor *executor;	    /* started at the first operation it performs */
 	struct nono_blocked_files *blocked; /* strict exec: the blocked programs by content, found once */
-	int told_pid;			    /* the last refusal told on a process's stderr */
+	/* where pidfd_getfd is refused (a container): the datagram sockets
+	 * the supervisor made for the program, with a copy it keeps */
+	struct {
+		unsigned long long dev, ino;
+		int fd;
+	} socks[16];
+	unsigned n_socks;
+	int told_pid; /* the last refusal told on a process's stderr */
 	char told_cmd[64];
 	struct { /* an exec's audit record, written after the answer */
 		int pid;
@@ -76,6 +84,7 @@ void nono_mediate_create(struct nono_call *c);
 void nono_mediate_link(struct nono_call *c);
 void nono_mediate_connect(struct nono_call *c);
 void nono_mediate_listen(struct nono_call *c);
+void nono_mediate_bind(struct nono_call *c);
 void nono_mediate_exec(struct nono_call *c);
 
 /* The program's memory, read exactly: 0, -EFAULT for a NULL pointer,
@@ -101,6 +110,9 @@ int nono_call_fd_target(struct nono_call *c, struct nono_target *t, int fd);
  * paths are resolved (the thread's /proc entries were its own). */
 bool nono_call_alive(const struct nono_call *c);
 void nono_call_audit(struct nono_call *c, const char *op, const char *path);
+/* Truncating the regular file canon (NULL: it has no name), where Landlock
+ * cannot refuse it (ABI < 3): 0, or -EACCES as Landlock would. */
+int nono_call_truncate_ok(struct nono_call *c, const char *canon);
 /* Journal canon before the call changes it: 0 or -errno (refuse). */
 int nono_call_journal(struct nono_call *c, const char *canon, bool tree);
 /* Run j on a confined worker and wait for its result. */
@@ -109,6 +121,13 @@ long nono_call_perform(struct nono_call *c, struct nono_job *j);
 void nono_call_perform_async(struct nono_call *c, struct nono_job *j, bool answer_fd);
 /* "/proc/self/fd/N" in buf. */
 const char *nono_procpath(char buf[32], int fd);
+
+/* A copy of a socket the supervisor made for the program, which obj (any
+ * descriptor of it) is, or -1. */
+int nono_mediator_socket(const struct nono_mediator *m, int obj);
+/* Keep a copy of fd, a datagram socket installed in the program (the
+ * oldest kept is let go when there are too many). */
+void nono_mediator_keep_socket(struct nono_mediator *m, int fd);
 
 /* The audit record of a call: op on path, refused when result < 0. */
 void nono_mediator_audit(struct nono_mediator *m, int pid, const char *op, const char *path, bool meta,

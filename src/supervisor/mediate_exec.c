@@ -44,8 +44,15 @@ tell_blocked(struct nono_call *c, const char *cmd, const char *category)
 		     "nono: command '%s' is blocked (%s); restart nono with --allow-command %s to allow it\n", e,
 		     category, e);
 	free(e);
-	/* the process's own stderr (same file offset) */
+	/* the process's own stderr (same file offset); where a container
+	 * refuses pidfd_getfd, opened again (appending, so nothing is overwritten) */
 	fd = nono_thread_getfd(&c->t, 2);
+	if (fd == -EPERM || fd == -ENOSYS) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/proc/%d/fd/2", c->t.tid);
+		fd = open(path, O_WRONLY | O_APPEND | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	}
 	if (fd >= 0) {
 		ssize_t w = write(fd, line, n > 0 && (size_t)n < sizeof(line) ? (size_t)n : strlen(line));
 

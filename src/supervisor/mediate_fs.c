@@ -182,7 +182,8 @@ meta_perform(struct nono_call *c, const struct nono_target *t, const struct stat
 {
 	const struct nono_syscall *sc = c->sc;
 	int b = args_base(sc), ofd = t->ofd;
-	bool by_fd = sc->fd >= 0;
+	/* without a copy (a container refuses pidfd_getfd): the object's O_PATH, by its path */
+	bool by_fd = sc->fd >= 0 && t->copy;
 	char pp[32];
 	long r = 0;
 
@@ -269,6 +270,27 @@ nono_mediate_meta(struct nono_call *c)
 	nono_target_free(&t);
 }
 
+/* Without a copy of the program's descriptor (a container refuses
+ * pidfd_getfd), a file or directory opened again through its O_PATH, for
+ * an ioctl; nothing else (a device's open has effects of its own). */
+static int
+reopen_for_ioctl(struct nono_target *t)
+{
+	char pp[32];
+	struct stat st;
+	int fd;
+
+	if (fstat(t->ofd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		return -EPERM;
+	if ((fd = open(nono_procpath(pp, t->ofd), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) < 0)
+		return -errno;
+	close(t->ofd);
+	t->ofd = fd;
+	return 0;
+}
+
 /* ioctl(FS_IOC_SETFLAGS / FS_IOC_FSSETXATTR): inode flags, like chmod */
 void
 nono_mediate_ioctl(struct nono_call *c)
@@ -288,6 +310,8 @@ nono_mediate_ioctl(struct nono_call *c)
 		c->val = r;
 	else if ((r = nono_mem_read(c->n->pid, c->n->args[2], buf, len)) < 0)
 		c->val = r == -EFAULT ? -EFAULT : -EPERM;
+	else if (!t.copy && (r = reopen_for_ioctl(&t)) < 0)
+		c->val = r;
 	else
 		c->val = ioctl(t.ofd, cmd, buf) < 0 ? -errno : 0;
 	nono_target_free(&t);
@@ -412,12 +436,14 @@ nono_mediate_truncate(struct nono_call *c)
 		c->val = -EINVAL;
 	else if (!nono_call_alive(c))
 		c->val = -EINTR;
+	else if (S_ISREG(st.st_mode) && (r = nono_call_truncate_ok(c, t.deleted ? NULL : t.canon)) < 0)
+		c->val = r;
 	else if (S_ISREG(st.st_mode) && (r = nono_call_journal(c, t.deleted ? NULL : t.canon, false)) < 0)
 		c->val = r;
 	else {
 		j.fd[0] = t.ofd;
 		j.arg[0] = len;
-		j.arg[1] = by_fd;
+		j.arg[1] = by_fd && t.copy; /* else through the O_PATH: by its path */
 		c->val = nono_call_perform(c, &j);
 		nono_call_audit(c, "truncate", t.canon);
 	}
@@ -433,10 +459,16 @@ job_create(struct nono_job *j)
 
 	switch (j->arg[0]) {
 	case NONO_SC_MKDIR:
-		r = mkdirat(j->fd[0], j->str[0], (mode_t)j->arg[1]);
+		r = mkdirat(j->fd[0], j->str[0], nono_job_mode(j, (unsigned)j->arg[1]));
+		if (r == 0)
+			return nono_job_fix_mode(j, -1, j->fd[0], j->str[0], S_IFDIR, (unsigned)j->arg[1]);
 		break;
 	case NONO_SC_MKNOD:
-		r = mknodat(j->fd[0], j->str[0], (mode_t)j->arg[1], (dev_t)j->arg[2]);
+		r = mknodat(j->fd[0], j->str[0], (mode_t)(j->arg[1] & S_IFMT) | nono_job_mode(j, j->arg[1] & 07777),
+			    (dev_t)j->arg[2]);
+		if (r == 0)
+			return nono_job_fix_mode(j, -1, j->fd[0], j->str[0], (unsigned)j->arg[1] & S_IFMT,
+						 (unsigned)j->arg[1]);
 		break;
 	case NONO_SC_SYMLINK:
 		r = symlinkat(j->str[1], j->fd[0], j->str[0]);

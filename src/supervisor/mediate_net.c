@@ -4,6 +4,14 @@
  * so the socket is connected to the address that was checked and nothing
  * else (supervisor side).
  *
+ * Where a container refuses pidfd_getfd, the call is performed on a new
+ * socket of the same family and type (sockinfo.h), which then replaces the
+ * program's descriptor at its number (SECCOMP_ADDFD_FLAG_SETFD): a connect,
+ * and the first datagram from an inet socket (its replies come back to the
+ * new socket, of which the supervisor keeps a copy for the next). A socket
+ * bound, connected or listening already, or held by another descriptor,
+ * carries what cannot be made again: that is refused, and said once.
+ *
  * A pathname UNIX socket is reached through the O_PATH descriptor the
  * supervisor resolved and checked ("/proc/self/fd/N"), never by its name
  * again. An abstract one must belong to a process of the sandbox, as
@@ -33,6 +41,8 @@
 #include "sandbox/syscalls.h"
 #include "supervisor/decide.h"
 #include "supervisor/mediate.h"
+#include "supervisor/notify.h"
+#include "supervisor/sockinfo.h"
 
 /* the largest datagram the supervisor sends for the program */
 #define SEND_MAX (4 << 20)
@@ -48,7 +58,31 @@ struct net_req {
 	int flags;
 	bool blocking;
 	bool unconfined; /* the sandbox's own abstract socket (see executor.h) */
+	int fd;		 /* the program's descriptor */
+	bool remade;	 /* pidfd_getfd refused: the call is performed on a new socket (remake) */
+	bool install;	 /* remade: the new socket then replaces the program's */
+	bool keep;	 /* remade: and the supervisor keeps a copy (nono_mediator_keep_socket) */
+	struct nono_sockinfo info;
 };
+
+/* What the supervisor cannot do where pidfd_getfd is refused: said once,
+ * refused with EPERM. */
+static int
+refused_here(const char *what)
+{
+	static bool said;
+
+	if (!said && nono_log_level() >= NONO_LOG_NORMAL) {
+		log_warn(
+		    "this container refuses pidfd_getfd, and %s cannot be made again by nono's supervisor: refused "
+		    "(EPERM)",
+		    what);
+		log_hint("a container with CAP_SYS_PTRACE (docker run --cap-add SYS_PTRACE) lets nono copy the "
+			 "program's sockets");
+	}
+	said = true;
+	return -EPERM;
+}
 
 /* fd[0] the socket; fd[1], when set, the checked UNIX socket to reach by
  * its descriptor (named here, on the worker: its number is the job's) */
@@ -80,17 +114,25 @@ net_request(struct nono_call *c, struct net_req *q)
 	unsigned long long alen = c->n->args[ai + 1];
 	socklen_t sl = sizeof(q->domain);
 
-	if ((r = nono_call_fd_target(c, &q->sock, nono_call_fd(c, 0))) < 0)
+	q->fd = nono_call_fd(c, 0);
+	if ((r = nono_call_fd_target(c, &q->sock, q->fd)) < 0)
 		return r;
-	if (getsockopt(q->sock.ofd, SOL_SOCKET, SO_DOMAIN, &q->domain, &sl) < 0)
+	if (!q->sock.copy) {
+		/* no copy: what /proc says of it, for remake() */
+		if ((r = nono_sockinfo_read(&q->info, c->t.tid, q->fd)) < 0)
+			return r == -EPROTONOSUPPORT ? refused_here("a socket of this protocol") : r;
+		q->remade = true;
+		q->domain = q->info.domain;
+	} else if (getsockopt(q->sock.ofd, SOL_SOCKET, SO_DOMAIN, &q->domain, &sl) < 0) {
 		return -ENOTSOCK;
+	}
 	if ((int)alen < 0 || alen > sizeof(q->addr))
 		return -EINVAL;
 	q->alen = (socklen_t)alen;
 	memset(&q->addr, 0, sizeof(q->addr));
 	if ((r = nono_mem_read(c->n->pid, c->n->args[ai], &q->addr, q->alen)) < 0)
 		return r == -EFAULT ? -EFAULT : -EPERM;
-	fl = fcntl(q->sock.ofd, F_GETFL);
+	fl = q->remade ? (q->info.nonblock ? O_NONBLOCK : 0) : fcntl(q->sock.ofd, F_GETFL);
 	q->blocking = fl >= 0 && !(fl & O_NONBLOCK);
 	if (!q->send)
 		return 0;
@@ -226,6 +268,84 @@ abstract_allowed(struct nono_call *c, const struct net_req *q)
 	return ok;
 }
 
+/* ---- a new socket where pidfd_getfd is refused ---------------------------------- */
+
+/* Another descriptor of the calling thread's table holds the socket too. */
+static bool
+held_twice(int tid, int fd, unsigned long ino)
+{
+	char dir[64], link[64 + 256 + 2], target[64], want[40];
+	struct dirent *e;
+	bool twice = false;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", tid);
+	snprintf(want, sizeof(want), "socket:[%lu]", ino);
+	if (!(d = opendir(dir)))
+		return true;
+	while (!twice && (e = readdir(d))) {
+		ssize_t l;
+
+		if (atoi(e->d_name) == fd || e->d_name[0] == '.')
+			continue;
+		snprintf(link, sizeof(link), "%s/%s", dir, e->d_name);
+		if ((l = readlink(link, target, sizeof(target) - 1)) > 0) {
+			target[l] = '\0';
+			twice = strcmp(target, want) == 0;
+		}
+	}
+	closedir(d);
+	return twice;
+}
+
+/* A new socket of the program's kind in q->sock, on which the call is
+ * performed. 0, or -errno where the program's socket carries what a new
+ * one would not (see the top of this file). */
+static int
+remake(struct nono_call *c, struct net_req *q)
+{
+	const struct nono_sockinfo *in = &q->info;
+	int s;
+
+	if (in->listening)
+		return -EINVAL;
+	if (in->connected && in->type != SOCK_DGRAM && !q->send)
+		return -EISCONN;
+	if (in->bound || in->connected)
+		return refused_here("a socket bound or connected before");
+	if (held_twice(c->t.tid, q->fd, in->ino))
+		return refused_here("a socket another descriptor holds too");
+	s = socket(q->domain, in->type | SOCK_CLOEXEC | (in->nonblock ? SOCK_NONBLOCK : 0), 0);
+	if (s < 0)
+		return -errno;
+	close(q->sock.ofd);
+	q->sock.ofd = s;
+	/* a connect gives the program the new socket, and so does a datagram
+	 * from an inet one (its replies come to it); an unbound UNIX datagram
+	 * socket sends as well from a fresh one (no address to reply to) */
+	q->install = !q->send || q->domain != AF_UNIX;
+	q->keep = in->type == SOCK_DGRAM;
+	c->cloexec = in->cloexec;
+	return 0;
+}
+
+/* The new socket replaces the program's descriptor, where the call made
+ * one that it should have (r: the call's result). The call's result, or
+ * -errno when it could not be installed. */
+static long
+install(struct nono_call *c, const struct net_req *q, long r)
+{
+	int e;
+
+	if (!q->install || (r < 0 && r != -EINPROGRESS))
+		return r;
+	if ((e = nono_notif_setfd(c->nfd, c->n->id, q->sock.ofd, q->fd, c->cloexec)) < 0)
+		return e == -ENOENT ? -EINTR : -EBADF;
+	if (q->keep)
+		nono_mediator_keep_socket(c->m, q->sock.ofd);
+	return r;
+}
+
 /* ---- the decision ------------------------------------------------------------ */
 
 /* A pathname UNIX address: resolved and checked; the call then reaches the
@@ -306,7 +426,12 @@ nono_mediate_connect(struct nono_call *c)
 		c->val = -EINTR;
 		goto out;
 	}
+	if (q.remade && (r = remake(c, &q)) < 0) {
+		c->val = r;
+		goto out;
+	}
 	j.fd[0] = q.sock.ofd;
+	j.install_at = q.install ? q.fd : -1;
 	j.fd[1] = obj.ofd;
 	j.arg[0] = q.send;
 	j.arg[1] = q.flags;
@@ -315,10 +440,14 @@ nono_mediate_connect(struct nono_call *c)
 	j.addr = &q.addr;
 	j.addrlen = q.alen;
 	j.unconfined = q.unconfined;
-	if (q.blocking)
-		nono_call_perform_async(c, &j, false); /* it may wait: a worker of its own answers */
-	else
-		c->val = nono_call_perform(c, &j);
+	if (q.blocking) {
+		/* it may wait: a worker of its own answers (and installs) */
+		if (q.install && q.keep)
+			nono_mediator_keep_socket(c->m, q.sock.ofd);
+		nono_call_perform_async(c, &j, false);
+	} else {
+		c->val = install(c, &q, nono_call_perform(c, &j));
+	}
 out:
 	if (c->audit_op && c->sc->op == NONO_SC_CONNECT)
 		c->audit_meta = false;
@@ -339,7 +468,20 @@ nono_mediate_listen(struct nono_call *c)
 		c->val = r;
 		return;
 	}
-	if (getsockopt(t.ofd, SOL_SOCKET, SO_DOMAIN, &domain, &sl) < 0) {
+	if (!t.copy) {
+		/* no copy: refused for inet under --block-net, else not possible here */
+		struct nono_sockinfo in;
+
+		r = nono_sockinfo_read(&in, c->t.tid, nono_call_fd(c, 0));
+		if (r < 0 && r != -EPROTONOSUPPORT) {
+			c->val = r;
+		} else if (r == 0 && (in.domain == AF_INET || in.domain == AF_INET6) && c->m->policy->block_net) {
+			nono_call_audit(c, "listen", "inet");
+			c->val = -EACCES;
+		} else {
+			c->val = refused_here("listening on a socket");
+		}
+	} else if (getsockopt(t.ofd, SOL_SOCKET, SO_DOMAIN, &domain, &sl) < 0) {
 		c->val = -ENOTSOCK;
 	} else if ((domain == AF_INET || domain == AF_INET6) && c->m->policy->block_net) {
 		/* listen() on an unbound socket binds a port Landlock never sees */
@@ -349,4 +491,101 @@ nono_mediate_listen(struct nono_call *c)
 		c->val = listen(t.ofd, (int)c->n->args[1]) < 0 ? -errno : 0;
 	}
 	nono_target_free(&t);
+}
+
+/* ---- bind, where nothing else refuses --block-net's TCP (ABI < 4) --------- */
+
+/* fd[0] the socket; the address as the program gave it, since the socket
+ * keeps it as its name (getsockname, a datagram's sender): a relative one
+ * from the program's working directory (fd[2]), where the worker has one
+ * of its own. The worker is confined: the kernel makes the socket's file
+ * only where the sandbox may (MAKE_SOCK). fd[1], str[0]: the directory the
+ * supervisor resolved, for the file's mode. */
+static long
+job_bind(struct nono_job *j)
+{
+	if (j->fd[2] >= 0 && (j->shared_umask || fchdir(j->fd[2]) < 0))
+		return -EPERM; /* no working directory of its own (a container) */
+	if (bind(j->fd[0], j->addr, j->addrlen) < 0)
+		return -errno;
+	/* a socket's file is made 0777 less the umask */
+	return j->fd[1] < 0 ? 0 : nono_job_fix_mode(j, -1, j->fd[1], j->str[0], S_IFSOCK, 0777);
+}
+
+/* The calling thread's working directory, O_PATH, in *fd. 0 or -errno. */
+static int
+thread_cwd(struct nono_call *c, int *fd)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/cwd", c->t.tid);
+	*fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return *fd < 0 ? -errno : 0;
+}
+
+/* bind is sent to the supervisor only under --block-net where neither
+ * Landlock's TCP rights nor a network namespace refuse it: a TCP bind is
+ * refused; a UNIX one performed, a pathname in the directory resolved as
+ * the kernel would, on a confined worker (Landlock's MAKE_SOCK holds). */
+void
+nono_mediate_bind(struct nono_call *c)
+{
+	struct net_req q = {.send = false};
+	struct nono_job j = NONO_JOB(job_bind);
+	struct nono_target dir = {.dfd = -1, .ofd = -1};
+	const struct sockaddr_un *sa = (const struct sockaddr_un *)&q.addr;
+	unsigned u;
+	int r;
+
+	q.sock.dfd = q.sock.ofd = -1;
+	c->kind = NONO_ANS_VALUE;
+	if ((r = net_request(c, &q)) < 0) {
+		c->val = r;
+		goto out;
+	}
+	if (q.domain != AF_UNIX) {
+		log_info("refused a bind outside the UNIX family");
+		nono_call_audit(c, "bind", "inet");
+		c->val = -EACCES;
+		goto out;
+	}
+	if (q.alen > offsetof(struct sockaddr_un, sun_path) && sa->sun_path[0]) {
+		size_t plen = q.alen - offsetof(struct sockaddr_un, sun_path);
+		char *path = xasprintf("%.*s", (int)strnlen(sa->sun_path, plen), sa->sun_path);
+
+		r = nono_resolve(&dir, &c->t, AT_FDCWD, path, NONO_RES_PARENT, 0);
+		nono_call_audit(c, "bind", dir.canon ? dir.canon : path);
+		free(path);
+		if (r < 0) {
+			c->val = r;
+			goto out;
+		}
+	}
+	if (!nono_call_alive(c)) {
+		c->val = -EINTR;
+		goto out;
+	}
+	if (q.remade && (r = remake(c, &q)) < 0) {
+		c->val = r;
+		goto out;
+	}
+	q.keep = q.remade; /* a copy, for listen and the replies to come */
+	j.fd[0] = q.sock.ofd;
+	j.fd[1] = dir.dfd;
+	j.str[0] = dir.leaf;
+	if (dir.dfd >= 0 && sa->sun_path[0] != '/' && (r = thread_cwd(c, &j.fd[2])) < 0) {
+		c->val = r;
+		goto out;
+	}
+	j.addr = &q.addr;
+	j.addrlen = q.alen;
+	nono_thread_umask(&c->t, &u);
+	j.umask = (int)(u & 0777);
+	c->val = install(c, &q, nono_call_perform(c, &j));
+out:
+	if (j.fd[2] >= 0)
+		close(j.fd[2]);
+	free(q.data);
+	nono_target_free(&q.sock);
+	nono_target_free(&dir);
 }

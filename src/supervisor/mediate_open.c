@@ -95,12 +95,20 @@ job_reopen(struct nono_job *j)
 static long
 job_openat(struct nono_job *j)
 {
-	struct open_how how = {.flags = (unsigned long long)j->arg[0] | O_NOCTTY,
-			       .mode = (unsigned long long)j->arg[1],
-			       .resolve = RESOLVE_NO_MAGICLINKS};
-	int fd = nono_sys_openat2(j->fd[0], j->str[0], &how);
+	unsigned long long flags = (unsigned long long)j->arg[0];
+	struct open_how how = {
+	    .flags = flags | O_NOCTTY, .mode = nono_job_mode(j, (unsigned)j->arg[1]), .resolve = RESOLVE_NO_MAGICLINKS};
+	int fd = nono_sys_openat2(j->fd[0], j->str[0], &how), r;
 
-	return fd < 0 ? -errno : fd;
+	if (fd < 0)
+		return -errno;
+	/* made here (O_EXCL, O_TMPFILE): the program's umask, where the worker has none of its own */
+	if (((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) || (flags & __O_TMPFILE) == __O_TMPFILE) &&
+	    (r = nono_job_fix_mode(j, fd, -1, NULL, S_IFREG, (unsigned)j->arg[1])) < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
 }
 
 /* The open as an answer: a descriptor the worker made, or an error. */
@@ -155,6 +163,11 @@ open_existing(struct nono_call *c, const struct open_req *o, struct nono_target 
 
 	if (fstat(obj->ofd, &st) < 0) {
 		answer_open(c, -errno);
+		return;
+	}
+	if ((o->flags & O_TRUNC) && S_ISREG(st.st_mode) &&
+	    (r = nono_call_truncate_ok(c, obj->deleted ? NULL : obj->canon)) < 0) {
+		answer_open(c, r);
 		return;
 	}
 	if (writes && S_ISREG(st.st_mode) && (r = nono_call_journal(c, obj->deleted ? NULL : obj->canon, false)) < 0) {

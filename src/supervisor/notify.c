@@ -85,6 +85,22 @@ nono_notif_addfd(int fd, unsigned long long id, int srcfd, bool cloexec)
 	return r < 0 ? -errno : r;
 }
 
+#ifndef SECCOMP_ADDFD_FLAG_SETFD
+#define SECCOMP_ADDFD_FLAG_SETFD (1UL << 0)
+#endif
+
+int
+nono_notif_setfd(int fd, unsigned long long id, int srcfd, int newfd, bool cloexec)
+{
+	struct seccomp_notif_addfd a = {.id = id,
+					.flags = SECCOMP_ADDFD_FLAG_SETFD,
+					.srcfd = (unsigned)srcfd,
+					.newfd = (unsigned)newfd,
+					.newfd_flags = cloexec ? O_CLOEXEC : 0};
+
+	return ioctl(fd, SECCOMP_IOCTL_NOTIF_ADDFD, &a) < 0 ? -errno : 0;
+}
+
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
 #define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
 #endif

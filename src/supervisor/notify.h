@@ -31,6 +31,9 @@ int nono_notif_continue(int fd, unsigned long long id);
 /* Install srcfd in the caller and make its number the call's result.
  * The number, or -errno. */
 int nono_notif_addfd(int fd, unsigned long long id, int srcfd, bool cloexec);
+/* Install srcfd in the caller as its descriptor newfd, replacing what is
+ * there (SECCOMP_ADDFD_FLAG_SETFD), without answering. 0 or -errno. */
+int nono_notif_setfd(int fd, unsigned long long id, int srcfd, int newfd, bool cloexec);
 /* Ask the kernel to hand the CPU straight between the sandbox and the
  * supervisor on each notification (Linux 6.6); harmless where unknown. */
 void nono_notif_sync_wakeup(int fd);

@@ -132,20 +132,28 @@ proc_object(int tid, const char *what)
 	return fd < 0 ? -errno : fd;
 }
 
-/* The object behind the thread's descriptor fd, good as a directory to
- * resolve from: the same open file, or where a container refuses
- * pidfd_getfd, an O_PATH descriptor of the same object. */
-static int
-fd_object(struct nono_thread *t, int fd)
+int
+nono_thread_fd_object(struct nono_thread *t, int fd, bool *copy)
 {
 	char what[32];
 	int r = nono_thread_getfd(t, fd);
 
-	if (r != -EPERM)
+	*copy = r >= 0;
+	if (r != -EPERM && r != -ENOSYS)
 		return r;
 	snprintf(what, sizeof(what), "fd/%d", fd);
 	r = proc_object(t->tid, what);
 	return r == -ENOENT ? -EBADF : r;
+}
+
+/* The object behind the thread's descriptor fd, good as a directory to
+ * resolve from. */
+static int
+fd_object(struct nono_thread *t, int fd)
+{
+	bool copy;
+
+	return nono_thread_fd_object(t, fd, &copy);
 }
 
 static int

@@ -29,8 +29,13 @@ struct nono_thread {
 void nono_thread_init(struct nono_thread *t, int tid);
 void nono_thread_release(struct nono_thread *t);
 /* A copy of the thread's descriptor fd: the same open file (CLOEXEC), or
- * -errno (-EBADF when it has no such descriptor). */
+ * -errno (-EBADF when it has no such descriptor; -EPERM or -ENOSYS where
+ * pidfd_getfd is refused: a container without CAP_SYS_PTRACE). */
 int nono_thread_getfd(struct nono_thread *t, int fd);
+/* The object behind the thread's descriptor fd: a copy (*copy true), or
+ * where pidfd_getfd is refused an O_PATH descriptor of the same object
+ * (/proc/TID/fd/N), good for whatever reaches an object by its path. */
+int nono_thread_fd_object(struct nono_thread *t, int fd, bool *copy);
 /* The thread's umask, or -errno. */
 int nono_thread_umask(struct nono_thread *t, unsigned *out);
 
@@ -45,6 +50,7 @@ struct nono_target {
 	int dfd;      /* PARENT: O_PATH of the directory holding the leaf */
 	char *leaf;   /* PARENT: the last component as given, trailing slashes kept */
 	int ofd;      /* otherwise: the object (O_PATH, or a copy of the program's descriptor) */
+	bool copy;    /* ofd is a copy of the program's descriptor (its open file) */
 	char *canon;  /* canonical path of the object (PARENT: of dfd + leaf), NULL when it has none */
 	bool deleted; /* the object (PARENT: the directory) has no name any more */
 };

@@ -31,7 +31,7 @@ struct nono_supervisor {
 
 typedef void (*handler_fn)(struct nono_call *c);
 
-/* the table's families, to their handlers (REFUSE rows never arrive) */
+/* the table's families, to their handlers (REFUSE rows never arrive: NULL) */
 static const handler_fn handlers[] = {
     [NONO_SC_EXEC] = nono_mediate_exec,		[NONO_SC_CHMOD] = nono_mediate_meta,
     [NONO_SC_CHOWN] = nono_mediate_meta,	[NONO_SC_UTIME] = nono_mediate_meta,
@@ -42,7 +42,7 @@ static const handler_fn handlers[] = {
     [NONO_SC_TRUNCATE] = nono_mediate_truncate, [NONO_SC_FTRUNCATE] = nono_mediate_truncate,
     [NONO_SC_OPEN] = nono_mediate_open,		[NONO_SC_MKDIR] = nono_mediate_create,
     [NONO_SC_MKNOD] = nono_mediate_create,	[NONO_SC_SYMLINK] = nono_mediate_create,
-    [NONO_SC_LINK] = nono_mediate_link,		[NONO_SC_REFUSE] = NULL,
+    [NONO_SC_LINK] = nono_mediate_link,		[NONO_SC_BIND] = nono_mediate_bind,
 };
 
 /* Send c's answer. */
@@ -165,6 +165,7 @@ nono_supervisor_new(const struct nono_supervisor_cfg *cfg)
 	sv->m.journal = cfg->journal;
 	sv->m.shim = cfg->shim;
 	sv->m.sandbox = cfg->sandbox;
+	sv->m.check_truncate = cfg->check_truncate;
 	sv->nfd = -1;
 	return sv;
 }

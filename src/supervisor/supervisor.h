@@ -10,6 +10,7 @@
 #ifndef NONO_SUPERVISOR_H
 #define NONO_SUPERVISOR_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "policy/policy.h"
@@ -26,6 +27,7 @@ struct nono_supervisor_cfg {
 	struct nono_journal *journal;	    /* rollback: NULL when off */
 	const char *shim;		    /* the exec shim binary (canonical), or NULL */
 	const struct nono_sandbox *sandbox; /* the workers confine themselves with its rules */
+	bool check_truncate;		    /* Landlock cannot refuse truncation (ABI < 3): the supervisor does */
 };
 
 /* Free with nono_supervisor_free(). */

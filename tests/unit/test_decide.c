@@ -1,8 +1,9 @@
 /* test_decide.c - the supervisor's decisions (supervisor/decide.c), pure
  * functions of a call's resolved arguments and a finalized policy: exec
- * against the command blocklist, metadata and UNIX sockets against the
- * launch's grants. (The proxy's and the loader's are in test_proxy.c and
- * test_seccomp.c.) */
+ * against the command blocklist, metadata, truncation (below Landlock ABI
+ * 3) and UNIX sockets against the launch's grants; and the lines of /proc
+ * the supervisor reads a socket from where it cannot copy it (sockinfo.c).
+ * (The proxy's and the loader's are in test_proxy.c and test_seccomp.c.) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 
 #include "base/util.h"
 #include "supervisor/decide.h"
+#include "supervisor/sockinfo.h"
 
 struct fixture {
 	struct nono_policy p;
@@ -116,6 +118,78 @@ unix_sockets(void **state)
 	free(sensitive);
 }
 
+/* below ABI 3, truncation where a writable grant may delete, nowhere else */
+static void
+truncation(void **state)
+{
+	struct fixture *f = *state;
+	char *in = xasprintf("%s/w/file", f->dir), *read_only = xasprintf("%s/file", f->dir);
+	char *d = xasprintf("%s/w/del", f->dir), *del = xasprintf("%s/w/del/file", f->dir);
+	char *w = xasprintf("%s/w", f->dir);
+	struct nono_policy p;
+	struct nono_error err = {0};
+
+	/* --allow: writable means it may truncate (the journal keeps the bytes) */
+	assert_int_equal(nono_supervisor_truncate_decision(&f->p, in), 0);
+	assert_int_equal(nono_supervisor_truncate_decision(&f->p, read_only), -EACCES);
+	assert_int_equal(nono_supervisor_truncate_decision(&f->p, "/etc/passwd"), -EACCES);
+	/* --no-delete: none, as Landlock's TRUNCATE withheld; filesystem.allow_delete
+	 * still gives it back to one grant */
+	assert_int_equal(nono_mkdir_p(d, 0700), 0);
+	nono_policy_init(&p);
+	p.no_delete = true;
+	nono_policy_add_default_groups(&p);
+	nono_policy_grant(&p, w, NONO_ACC_RW, NONO_KIND_DIR, "--allow", true);
+	nono_policy_grant(&p, d, NONO_ACC_RW | NONO_ACC_DELETE, NONO_KIND_DIR, "--allow", true);
+	assert_int_equal(nono_policy_finalize(&p, &err), 0);
+	assert_int_equal(nono_supervisor_truncate_decision(&p, del), 0);
+	assert_int_equal(nono_supervisor_truncate_decision(&p, in), -EACCES);
+	nono_policy_free(&p);
+	free(in);
+	free(read_only);
+	free(d);
+	free(del);
+	free(w);
+}
+
+/* /proc/net/unix and /proc/net/tcp lines, by inode */
+static void
+sockinfo_lines(void **state)
+{
+	struct nono_sockinfo s;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	/* Num RefCount Protocol Flags Type St Inode Path */
+	assert_false(nono_sockinfo_unix_line(&s, "0000000000000000: 00000002 00000000 00000000 0001 01 111", 222));
+	assert_true(nono_sockinfo_unix_line(&s, "0000000000000000: 00000002 00000000 00000000 0001 01 111", 111));
+	assert_int_equal(s.type, 1);
+	assert_false(s.bound || s.connected || s.listening);
+	assert_true(nono_sockinfo_unix_line(&s, "00000000c5e2: 00000002 00000000 00010000 0001 01 7 /run/x.sock", 7));
+	assert_true(s.bound && s.listening && !s.connected);
+	assert_true(nono_sockinfo_unix_line(&s, "00000000c5e2: 00000003 00000000 00000000 0002 03 8", 8));
+	assert_int_equal(s.type, 2);
+	assert_true(s.connected && !s.bound);
+	assert_true(nono_sockinfo_unix_line(&s, "00000000c5e2: 00000002 00000000 00000000 0005 01 9 @abstract", 9));
+	assert_true(s.bound);
+	/* sl local rem st tx:rx tr:when retrnsmt uid timeout inode */
+	assert_true(nono_sockinfo_inet_line(
+	    &s, "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 4242 1",
+	    4242));
+	assert_true(s.bound && s.listening && !s.connected);
+	assert_true(nono_sockinfo_inet_line(
+	    &s, "   1: 0100007F:D431 0100007F:1F90 01 00000000:00000000 00:00000000 00000000  1000        0 4243 1",
+	    4243));
+	assert_true(s.bound && s.connected && !s.listening);
+	assert_true(nono_sockinfo_inet_line(
+	    &s,
+	    "  12: 00000000000000000000000000000000:0035 00000000000000000000000000000000:0000 07 "
+	    "00000000:00000000 00:00000000 00000000     0        0 99 2",
+	    99));
+	assert_true(s.bound && !s.connected && !s.listening);
+	assert_false(nono_sockinfo_inet_line(&s, "  sl  local_address rem_address   st tx_queue", 0));
+}
+
 int
 main(void)
 {
@@ -123,6 +197,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(exec_blocklist, setup, teardown),
 	    cmocka_unit_test_setup_teardown(metadata_in_writable_grants, setup, teardown),
 	    cmocka_unit_test_setup_teardown(unix_sockets, setup, teardown),
+	    cmocka_unit_test_setup_teardown(truncation, setup, teardown),
+	    cmocka_unit_test(sockinfo_lines),
 	};
 
 	return cmocka_run_group_tests_name("decide", tests, NULL, NULL);

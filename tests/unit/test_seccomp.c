@@ -109,16 +109,19 @@ run_bpf(const struct nono_seccomp *f, const struct seccomp_data *d)
 	return 0;
 }
 
-static struct nono_seccomp filters[8];
+static struct nono_seccomp filters[NONO_SECCOMP_VARIANTS];
 
 static int
 build_all(void **state)
 {
 	(void)state;
-	for (int v = 0; v < 8; v++) {
-		struct nono_seccomp_opts o = {.block_net = v & 1, .journal = v & 2, .execs = v & 4};
+	for (int v = 0; v < NONO_SECCOMP_VARIANTS; v++) {
+		struct nono_seccomp_opts o;
 		struct nono_error err = {0};
 
+		nono_seccomp_variant_opts(&o, v);
+		if (nono_seccomp_variant(&o) != v)
+			return -1;
 		if (nono_seccomp_build(&filters[v], &o, &err) < 0)
 			return -1;
 	}
@@ -129,7 +132,7 @@ static int
 free_all(void **state)
 {
 	(void)state;
-	for (int v = 0; v < 8; v++)
+	for (int v = 0; v < NONO_SECCOMP_VARIANTS; v++)
 		nono_seccomp_free(&filters[v]);
 	return 0;
 }
@@ -142,6 +145,8 @@ free_all(void **state)
 #define BLOCK_NET 1
 #define JOURNAL	  2
 #define EXECS	  4
+#define TRUNC	  8
+#define SOCKETS	  16
 
 static uint32_t
 call(int variant, uint32_t arch, int nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
@@ -180,7 +185,7 @@ numbers_match_libseccomp(void **state)
 			 * both forms, as i386_rules shows for connect (362) */
 			if (n32 < 0)
 				assert_true(sc->nr_i386 >= NONO_SC_I386_UNKNOWN_FROM || sc->op == NONO_SC_CONNECT ||
-					    sc->op == NONO_SC_SENDTO || sc->op == NONO_SC_LISTEN);
+					    sc->op == NONO_SC_SENDTO || sc->op == NONO_SC_LISTEN || sc->op == NONO_SC_BIND);
 			else
 				assert_int_equal(sc->nr_i386, n32);
 		}
@@ -231,8 +236,12 @@ native_rules(void **state)
 	assert_int_equal(call(0, X86_64, 16, 3, 0x40086602, 0, 0), NOTIFY);
 	assert_int_equal(call(0, X86_64, 16, 3, 0x5401, 0, 0), ALLOW);	    /* TCGETS */
 	assert_int_equal(call(0, X86_64, 16, 0, 0x5412, 0, 0), ERR(EPERM)); /* TIOCSTI */
-	assert_int_equal(call5(0, X86_64, 44, 0), ALLOW);
-	assert_int_equal(call5(0, X86_64, 44, 0x1000), NOTIFY);
+	assert_int_equal(call5(SOCKETS, X86_64, 44, 0), ALLOW);
+	assert_int_equal(call5(SOCKETS, X86_64, 44, 0x1000), NOTIFY);
+	/* where Landlock checks socket addresses itself (ABI 9), they pass */
+	assert_int_equal(call5(0, X86_64, 44, 0x1000), ALLOW);
+	assert_int_equal(call(0, X86_64, 42, 3, 0x1000, 16, 0), ALLOW); /* connect */
+	assert_int_equal(call(SOCKETS, X86_64, 42, 3, 0x1000, 16, 0), NOTIFY);
 	/* x32: a native arch with the x32 bit is never let through */
 	assert_int_equal(call(0, X86_64, 0x40000000 | 90, 0, 0644, 0, 0) & SECCOMP_RET_ACTION_FULL, SECCOMP_RET_ERRNO);
 }
@@ -244,15 +253,15 @@ i386_rules(void **state)
 {
 	(void)state;
 	/* every mediated call is refused outright, never decoded */
-	assert_int_equal(call(0, I386, 15, 0, 0644, 0, 0), ERR(EPERM)); /* chmod */
-	assert_int_equal(call(0, I386, 212, 0, 0, 0, 0), ERR(EPERM));	/* chown32 */
-	assert_int_equal(call(0, I386, 198, 0, 0, 0, 0), ERR(EPERM));	/* lchown32 */
-	assert_int_equal(call(0, I386, 207, 0, 0, 0, 0), ERR(EPERM));	/* fchown32 */
-	assert_int_equal(call(0, I386, 412, 0, 0, 0, 0), ERR(EPERM));	/* utimensat_time64 */
-	assert_int_equal(call(0, I386, 362, 0, 0, 0, 0), ERR(EPERM));	/* connect */
-	assert_int_equal(call5(0, I386, 369, 0), ALLOW);		/* sendto, no address */
-	assert_int_equal(call5(0, I386, 369, 0x1000), ERR(EPERM));	/* sendto to an address */
-	assert_int_equal(call(0, I386, 102, 3, 0, 0, 0), ERR(EPERM));	/* socketcall */
+	assert_int_equal(call(0, I386, 15, 0, 0644, 0, 0), ERR(EPERM));	    /* chmod */
+	assert_int_equal(call(0, I386, 212, 0, 0, 0, 0), ERR(EPERM));	    /* chown32 */
+	assert_int_equal(call(0, I386, 198, 0, 0, 0, 0), ERR(EPERM));	    /* lchown32 */
+	assert_int_equal(call(0, I386, 207, 0, 0, 0, 0), ERR(EPERM));	    /* fchown32 */
+	assert_int_equal(call(0, I386, 412, 0, 0, 0, 0), ERR(EPERM));	    /* utimensat_time64 */
+	assert_int_equal(call(SOCKETS, I386, 362, 0, 0, 0, 0), ERR(EPERM)); /* connect */
+	assert_int_equal(call5(SOCKETS, I386, 369, 0), ALLOW);		    /* sendto, no address */
+	assert_int_equal(call5(SOCKETS, I386, 369, 0x1000), ERR(EPERM));    /* sendto to an address */
+	assert_int_equal(call(0, I386, 102, 3, 0, 0, 0), ERR(EPERM));	    /* socketcall */
 	assert_int_equal(call(BLOCK_NET, I386, 102, 1, 0, 0, 0), ERR(EACCES));
 	/* with the journal, the destructive calls too, 64-bit forms included */
 	assert_int_equal(call(0, I386, 193, 0, 0, 0, 0), ALLOW); /* truncate64: Landlock's */
@@ -261,6 +270,10 @@ i386_rules(void **state)
 	assert_int_equal(call(JOURNAL, I386, 10, 0, 0, 0, 0), ERR(EPERM));  /* unlink */
 	assert_int_equal(call(JOURNAL, I386, 5, 0, O_WRONLY, 0, 0), ERR(EPERM));
 	assert_int_equal(call(JOURNAL, I386, 5, 0, O_RDONLY, 0, 0), ALLOW);
+	/* truncation where Landlock lacks it: refused on this ABI, never decoded */
+	assert_int_equal(call(TRUNC, I386, 193, 0, 0, 0, 0), ERR(EPERM));
+	assert_int_equal(call(TRUNC, I386, 5, 0, O_WRONLY | O_TRUNC, 0, 0), ERR(EPERM));
+	assert_int_equal(call(TRUNC, I386, 5, 0, O_WRONLY, 0, 0), ALLOW);
 	assert_int_equal(call(EXECS, I386, 11, 0, 0, 0, 0), ERR(EPERM)); /* execve */
 	/* the hardening list and socket rules as on the native ABI */
 	assert_int_equal(call(0, I386, 26, 0, 0, 0, 0), ERR(EPERM));			      /* ptrace */
@@ -271,6 +284,96 @@ i386_rules(void **state)
 	assert_int_equal(call(0, I386, 452, 0, 0, 0, 0), ERR(ENOSYS)); /* fchmodat2 */
 	/* and what needs no mediation passes */
 	assert_int_equal(call(0, I386, 20, 0, 0, 0, 0), ALLOW); /* getpid */
+}
+
+/* ---- what the filter stands in for, by Landlock ABI ---------------------------------- */
+
+/* Below ABI 3 truncation goes to the supervisor, and nothing else the
+ * journal would send: writes that do not truncate pass. */
+static void
+truncation_rules(void **state)
+{
+	(void)state;
+	assert_int_equal(call(TRUNC, X86_64, 76, 0, 0, 0, 0), NOTIFY); /* truncate */
+	assert_int_equal(call(TRUNC, X86_64, 77, 3, 0, 0, 0), NOTIFY); /* ftruncate */
+	assert_int_equal(call(0, X86_64, 76, 0, 0, 0, 0), ALLOW);
+	assert_int_equal(call(TRUNC, X86_64, 85, 0, 0644, 0, 0), NOTIFY); /* creat */
+	assert_int_equal(call(TRUNC, X86_64, 257, AT_FDCWD, 0, O_WRONLY | O_TRUNC, 0), NOTIFY);
+	assert_int_equal(call(TRUNC, X86_64, 257, AT_FDCWD, 0, O_WRONLY | O_TRUNC | O_CREAT, 0644), NOTIFY);
+	assert_int_equal(call(TRUNC, X86_64, 257, AT_FDCWD, 0, O_WRONLY | O_TRUNC | O_CREAT, 04755), ERR(EPERM));
+	assert_int_equal(call(TRUNC, X86_64, 257, AT_FDCWD, 0, O_WRONLY, 0), ALLOW);
+	assert_int_equal(call(TRUNC, X86_64, 257, AT_FDCWD, 0, O_WRONLY | O_CREAT, 0644), ALLOW);
+	assert_int_equal(call(TRUNC, X86_64, 2, 0, O_RDWR | O_TRUNC, 0, 0), NOTIFY); /* open */
+	assert_int_equal(call(TRUNC, X86_64, 87, 0, 0, 0, 0), ALLOW);		     /* unlink: Landlock's */
+	/* with the journal as well, the journal's rules */
+	assert_int_equal(call(TRUNC | JOURNAL, X86_64, 257, AT_FDCWD, 0, O_WRONLY, 0), NOTIFY);
+	assert_int_equal(call(TRUNC | JOURNAL, X86_64, 87, 0, 0, 0, 0), NOTIFY);
+}
+
+/* The table: truncation below ABI 3, socket addresses below 9 (pathname
+ * UNIX sockets; abstract ones below 6; TCP under --block-net below 4), and
+ * in proxy mode at every ABI. */
+static void
+fallbacks_per_abi(void **state)
+{
+	(void)state;
+	for (int abi = 1; abi <= 12; abi++) {
+		struct nono_seccomp_opts o = {.block_net = true, .journal = true, .execs = true};
+		unsigned when = nono_syscalls_fallbacks(abi, true, false, false);
+
+		assert_int_equal((when & NONO_SC_TRUNC) != 0, abi < 3);
+		assert_int_equal((when & NONO_SC_SOCKETS) != 0, abi < 9);
+		/* TCP bind: under --block-net below ABI 4, where no network namespace holds it */
+		assert_int_equal((when & NONO_SC_TCPBIND) != 0, abi < 4);
+		assert_false(nono_syscalls_fallbacks(abi, true, false, true) & NONO_SC_TCPBIND);
+		assert_false(nono_syscalls_fallbacks(abi, false, false, false) & NONO_SC_TCPBIND);
+		assert_true(nono_syscalls_fallbacks(abi, true, true, false) & NONO_SC_SOCKETS);
+		nono_seccomp_fallbacks(&o, abi, false, false);
+		assert_int_equal(o.truncate, abi < 3);
+		assert_int_equal(o.sockets, abi < 9);
+		assert_int_equal(o.tcp_bind, abi < 4);
+		/* no prebuilt filter sends bind: built at launch */
+		assert_int_equal(nono_seccomp_variant(&o) < 0, abi < 4);
+		/* the launch's own choices are kept */
+		assert_true(o.block_net && o.journal && o.execs);
+		assert_int_equal(nono_seccomp_mask(&o) & (NONO_SC_TRUNC | NONO_SC_SOCKETS | NONO_SC_TCPBIND), when);
+	}
+	/* ABI 9: connect is not sent, but in proxy mode (the address is checked) */
+	{
+		struct nono_seccomp_opts o = {0};
+
+		nono_seccomp_fallbacks(&o, 9, false, false);
+		assert_int_equal(call(nono_seccomp_variant(&o), X86_64, 42, 3, 0x1000, 16, 0), ALLOW);
+		nono_seccomp_fallbacks(&o, 9, true, false);
+		assert_int_equal(call(nono_seccomp_variant(&o), X86_64, 42, 3, 0x1000, 16, 0), NOTIFY);
+		nono_seccomp_fallbacks(&o, 2, false, false);
+		assert_int_equal(call(nono_seccomp_variant(&o), X86_64, 76, 0, 0, 0, 0), NOTIFY);
+	}
+	/* the filter built at launch for TCP bind sends bind (49), and is the
+	 * prebuilt one otherwise */
+	{
+		struct nono_seccomp_opts o = {.block_net = true};
+		struct nono_seccomp f;
+		struct nono_error err = {0};
+		struct seccomp_data d = {.nr = 49, .arch = X86_64, .args = {3, 0x1000, 16}};
+
+		nono_seccomp_fallbacks(&o, 3, false, false);
+		assert_int_equal(nono_seccomp_for(&f, &o, &err), 0);
+		assert_false(f.borrowed);
+		assert_int_equal(run_bpf(&f, &d), NOTIFY);
+		d.nr = 42; /* connect: as the prebuilt one */
+		assert_int_equal(run_bpf(&f, &d), NOTIFY);
+		d.nr = 41; /* a UDP socket: refused */
+		d.args[0] = AF_INET;
+		d.args[1] = SOCK_DGRAM;
+		assert_int_equal(run_bpf(&f, &d), ERR(EACCES));
+		nono_seccomp_free(&f);
+		assert_int_equal(call(nono_seccomp_variant_bits(&o), X86_64, 49, 3, 0x1000, 16, 0), ALLOW);
+		o.tcp_bind = false;
+		assert_int_equal(nono_seccomp_for(&f, &o, &err), 0);
+		assert_true(f.borrowed);
+		nono_seccomp_free(&f);
+	}
 }
 
 /* ---- pure helpers ----------------------------------------------------------------- */
@@ -330,6 +433,8 @@ main(void)
 	    cmocka_unit_test(numbers_match_libseccomp),
 	    cmocka_unit_test(native_rules),
 	    cmocka_unit_test(i386_rules),
+	    cmocka_unit_test(truncation_rules),
+	    cmocka_unit_test(fallbacks_per_abi),
 	    cmocka_unit_test(ldso_program),
 	    cmocka_unit_test(xattrs),
 	    cmocka_unit_test(split_leaf),
