@@ -19,7 +19,8 @@ static bool
 mediated(const struct nono_plan *plan, const struct nono_syscall *sc)
 {
 	unsigned when = NONO_SC_ALWAYS | (plan->mediate.journal ? NONO_SC_JOURNAL : 0) |
-			(plan->mediate.block_net ? NONO_SC_BLOCKNET : 0) | (plan->mediate.execs ? NONO_SC_EXECS : 0);
+			(plan->mediate.block_net ? NONO_SC_BLOCKNET : 0) | (plan->mediate.execs ? NONO_SC_EXECS : 0) |
+			(plan->mediate.lock_dirs ? NONO_SC_LOCKDIR : 0);
 
 	return sc->nr >= 0 && sc->op != NONO_SC_REFUSE && ((sc->when & when) || (sc->fixed & NONO_SC_OPENAT2));
 }
@@ -122,6 +123,15 @@ banner(const struct nono_plan *plan)
 				: "refused in writable grants (.git excepted; --allow-delete to permit)");
 	if (plan->rollback)
 		fprintf(stderr, "  undo rollback journal on: what the session destroys can be restored\n");
+	for (size_t i = 0; i < p->n_lock_dirs; i++) {
+		char *d = nono_path_display(p->lock_dirs[i].path);
+
+		fprintf(stderr, "  lock ");
+		nono_fputs_escaped(d, stderr);
+		fprintf(stderr, "  %s(an empty directory the supervisor makes and removes)%s\n", nono_c(2, C_DIM),
+			nono_c(2, C_RESET));
+		free(d);
+	}
 }
 
 /* the dry run's lines on what the supervisor and seccomp check */
@@ -196,6 +206,9 @@ text(const struct nono_plan *plan)
 			printf("  %-42s %s\n", p->denies[i].path, p->denies[i].group);
 	for (size_t i = 0; i < p->bypass_canon.n; i++)
 		printf("  bypassed: %s\n", p->bypass_canon.v[i]);
+	for (size_t i = 0; i < p->n_lock_dirs; i++)
+		printf("%s%s (an empty directory the supervisor makes and removes; nothing else there)\n",
+		       i ? "           " : "\nLock dirs: ", nono_str_escape_in(&pool, p->lock_dirs[i].path));
 	if (p->proxy_hosts.n) {
 		char port[16] = "a free port";
 

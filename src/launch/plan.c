@@ -20,6 +20,7 @@
 #include "config/settings.h"
 #include "launch/capfile.h"
 #include "launch/plan.h"
+#include "launch/statefiles.h"
 #include "policy/env.h"
 
 extern char **environ;
@@ -206,7 +207,7 @@ static int
 launch_grants(struct nono_plan *plan, bool allow_cwd, int *capfd, struct nono_error *err)
 {
 	struct nono_policy *p = &plan->policy;
-	char tmpl[] = "/tmp/nono-XXXXXX";
+	char tmpl[] = "/tmp/nono-XXXXXX", *self;
 	int r;
 
 	if (allow_cwd)
@@ -225,6 +226,12 @@ launch_grants(struct nono_plan *plan, bool allow_cwd, int *capfd, struct nono_er
 	if (plan->shimdir) {
 		nono_policy_grant(p, plan->shimdir, NONO_ACC_READ, NONO_KIND_DIR, "exec shim", false);
 		nono_policy_grant(p, plan->shim, NONO_ACC_READ, NONO_KIND_FILE, "exec shim", false);
+	}
+	/* nono itself ('nono why --self', the agent hooks ask it), wherever it
+	 * is installed; its link among the shims names it on the PATH */
+	if ((self = realpath("/proc/self/exe", NULL))) {
+		nono_policy_grant(p, self, NONO_ACC_READ, NONO_KIND_FILE, "nono", false);
+		free(self);
 	}
 	/* open_urls: the supervisor's socket, and xdg-open and BROWSER that ask it */
 	if (plan->openurl.on && !plan->dry_run) {
@@ -262,6 +269,7 @@ prepare(struct nono_plan *plan, bool allow_cwd, struct nono_error *err)
 	plan->mediate.block_net = p->block_net;
 	plan->mediate.journal = plan->rollback;
 	plan->mediate.execs = true; /* the command blocklist on every exec */
+	plan->mediate.lock_dirs = p->n_lock_dirs > 0;
 	nono_seccomp_prebuilt(&plan->filter, &plan->mediate);
 	r = 0;
 	if (capfd >= 0) {
@@ -431,6 +439,10 @@ nono_plan_build(struct nono_plan **out, struct nono_options *o, char **argv, int
 	for (size_t i = 0; !plan->dry_run && i < plan->hooks->n; i++)
 		if ((r = install_hook(plan->hooks->v[i], plan->silent, err)) < 0)
 			return r;
+	/* the agent's own state beside the grants, before they are resolved */
+	if (!plan->dry_run &&
+	    (r = nono_statefiles_prepare(&o->create_dirs, &o->link_files, plan->policy.workdir, err)) < 0)
+		return r;
 	if ((r = proxy_mode(plan, o, err)) < 0)
 		return r;
 	/* the proxy is forked before any thread of ours exists */

@@ -65,6 +65,13 @@ nono_policy_free(struct nono_policy *p)
 	nono_strv_free(&p->delete_paths);
 	nono_strv_free(&p->exclude_groups);
 	nono_strv_free(&p->unix_sockets);
+	nono_strv_free(&p->lock_dirs_given);
+	for (size_t i = 0; i < p->n_lock_dirs; i++) {
+		free(p->lock_dirs[i].path);
+		free(p->lock_dirs[i].given);
+		free(p->lock_dirs[i].name);
+	}
+	free(p->lock_dirs);
 	nono_strv_free(&p->warnings);
 	nono_strv_free(&p->memo);
 	free(p->workdir);
@@ -599,6 +606,116 @@ add_delete_paths(struct nono_policy *p, const struct nono_vars *v, struct nono_e
 	return 0;
 }
 
+/* ---- lock directories ------------------------------------------------------ */
+
+void
+nono_policy_lockdir_add(struct nono_policy *p, const char *path, const char *given, unsigned long long dev,
+			unsigned long long ino)
+{
+	struct nono_lockdir *l;
+	const char *slash = strrchr(path, '/');
+
+	for (size_t i = 0; i < p->n_lock_dirs; i++)
+		if (strcmp(p->lock_dirs[i].path, path) == 0)
+			return;
+	p->lock_dirs = xrealloc(p->lock_dirs, (p->n_lock_dirs + 1) * sizeof(*p->lock_dirs));
+	l = &p->lock_dirs[p->n_lock_dirs++];
+	l->path = xstrdup(path);
+	l->given = xstrdup(given ? given : path);
+	l->name = xstrdup(slash ? slash + 1 : path);
+	l->dev = dev;
+	l->ino = ino;
+}
+
+const struct nono_lockdir *
+nono_policy_lockdir(const struct nono_policy *p, unsigned long long dev, unsigned long long ino, const char *name)
+{
+	size_t n = strcspn(name, "/");
+
+	/* "name" or "name/", never "name/x" */
+	if (name[n + strspn(name + n, "/")] != '\0')
+		return NULL;
+	for (size_t i = 0; i < p->n_lock_dirs; i++) {
+		const struct nono_lockdir *l = &p->lock_dirs[i];
+
+		if (l->dev == dev && l->ino == ino && strlen(l->name) == n && memcmp(l->name, name, n) == 0)
+			return l;
+	}
+	return NULL;
+}
+
+/* A lock directory as given: its parent must exist (it is the directory the
+ * supervisor will act in, identified by device and inode), its name must be
+ * one plain component, and neither may lie in a sensitive path or nono's
+ * own files. */
+static int
+resolve_lockdir(struct nono_policy *p, const char *given, const struct nono_vars *v, struct nono_error *err)
+{
+	char *x = NULL, *abs = NULL, *dir = NULL, *canon = NULL, *path = NULL;
+	const char *name;
+	const struct nono_deny *dn;
+	struct stat st;
+	int r;
+
+	if ((r = nono_vars_expand(&x, given, v, err)) < 0)
+		return r;
+	abs = nono_path_absolute(x);
+	name = strrchr(abs, '/') + 1;
+	if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+		r = nono_error_set(err, -EINVAL, "allow_lock_dir %s: not a name in a directory", given);
+		goto out;
+	}
+	dir = nono_path_dirname(abs);
+	canon = realpath(dir, NULL);
+	if (!canon || stat(canon, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		log_info("allow_lock_dir %s: %s does not exist; skipped", given, dir);
+		goto out;
+	}
+	path = nono_path_join(canon, name);
+	if ((dn = nono_policy_sensitive(p, path)) || (dn = nono_policy_sensitive(p, canon))) {
+		r = nono_error_set(err, -EACCES, "allow_lock_dir %s: inside %s (group %s), which no sandbox may change",
+				   given, dn->path, dn->group);
+		goto out;
+	}
+	nono_policy_lockdir_add(p, path, given, (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+out:
+	free(path);
+	free(canon);
+	free(dir);
+	free(abs);
+	free(x);
+	return r;
+}
+
+bool
+nono_policy_path_protected(const char *path, const char **group)
+{
+	struct nono_policy t;
+	struct nono_vars v;
+	const struct nono_deny *d;
+	bool r;
+
+	nono_policy_init(&t);
+	nono_policy_add_default_groups(&t);
+	nono_vars_from_env(&v, NULL, NULL);
+	for (size_t i = 0; i < t.groups.n; i++)
+		expand_group_deny(&t, nono_group_find(t.groups.v[i]), &v);
+	d = nono_policy_sensitive(&t, path);
+	if (!d) {
+		/* the directories resolved, the name itself as it is: a link there
+		 * is what the caller acts on, not what it points to */
+		char *canon = nono_path_canonical_leaf(path);
+
+		d = nono_policy_sensitive(&t, canon);
+		free(canon);
+	}
+	r = d != NULL;
+	if (group)
+		*group = !d ? NULL : nono_policy_deny_own(d) ? "nono's own files" : "a sensitive path";
+	nono_policy_free(&t);
+	return r;
+}
+
 int
 nono_policy_finalize(struct nono_policy *p, struct nono_error *err)
 {
@@ -685,6 +802,9 @@ nono_policy_finalize(struct nono_policy *p, struct nono_error *err)
 				p->rules[i].access |= NONO_ACC_DELETE;
 	if ((r = add_delete_paths(p, &v, err)) < 0)
 		return r;
+	for (size_t i = 0; i < p->lock_dirs_given.n; i++)
+		if ((r = resolve_lockdir(p, p->lock_dirs_given.v[i], &v, err)) < 0)
+			return r;
 	p->finalized = true;
 	return 0;
 }
@@ -770,6 +890,14 @@ nono_policy_check(const struct nono_policy *p, const char *path, enum nono_op op
 	memset(out, 0, sizeof(*out));
 	out->path = nono_path_canonical(path, &exists);
 	is_dir = exists && stat(out->path, &st) == 0 && S_ISDIR(st.st_mode);
+	/* a lock directory: made and removed by the supervisor, nothing else */
+	for (size_t i = 0; i < p->n_lock_dirs && op != NONO_OP_READ; i++)
+		if (strcmp(p->lock_dirs[i].path, out->path) == 0) {
+			out->allowed = true;
+			out->reason = NONO_WHY_LOCKDIR;
+			out->lock = &p->lock_dirs[i];
+			return 0;
+		}
 	out->deny = nono_policy_sensitive(p, out->path);
 	if (!out->deny) {
 		char *abs = nono_path_absolute(path);

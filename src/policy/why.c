@@ -16,6 +16,7 @@ static const char *const reason_names[] = {
     [NONO_WHY_INSUFFICIENT] = "insufficient_access",
     [NONO_WHY_CARVED] = "carved_out",
     [NONO_WHY_OWN] = "nono_own_file",
+    [NONO_WHY_LOCKDIR] = "lock_dir",
 };
 
 const char *
@@ -82,6 +83,12 @@ print_text(const struct nono_verdict *v, enum nono_op op, FILE *f)
 		break;
 	case NONO_WHY_NOT_GRANTED:
 		fprintf(f, "  Reason:     no grant covers this path\n");
+		break;
+	case NONO_WHY_LOCKDIR:
+		fprintf(f,
+			"  Reason:     a lock directory (%s): the supervisor makes and removes it, empty, and "
+			"nothing else there\n",
+			E(v->lock->given));
 		break;
 	case NONO_WHY_OWN:
 		disp = D(v->deny->path);

@@ -15,7 +15,7 @@
 void
 nono_seccomp_prebuilt(struct nono_seccomp *out, const struct nono_seccomp_opts *o)
 {
-	int v = (o->block_net ? 1 : 0) | (o->journal ? 2 : 0) | (o->execs ? 4 : 0);
+	int v = (o->block_net ? 1 : 0) | (o->journal ? 2 : 0) | (o->execs ? 4 : 0) | (o->lock_dirs ? 8 : 0);
 
 	out->insns = (struct sock_filter *)nono_bpf[v];
 	out->len = nono_bpf_len[v];

@@ -147,7 +147,7 @@ static unsigned
 active(const struct nono_seccomp_opts *o)
 {
 	return NONO_SC_ALWAYS | (o->journal ? NONO_SC_JOURNAL : 0) | (o->block_net ? NONO_SC_BLOCKNET : 0) |
-	       (o->execs ? NONO_SC_EXECS : 0);
+	       (o->execs ? NONO_SC_EXECS : 0) | (o->lock_dirs ? NONO_SC_LOCKDIR : 0);
 }
 
 /* One row: on the native ABI act is "notify"; on the 32-bit x86 ABI the
@@ -183,6 +183,12 @@ add_row(scmp_filter_ctx ctx, const struct nono_syscall *sc, bool compat, unsigne
 	case NONO_SC_SENDTO:
 		/* with a destination; MSG_FASTOPEN is --block-net's refusal */
 		return rule(ctx, act, nr, n, 2, SCMP_A4(SCMP_CMP_NE, 0), SCMP_A3(SCMP_CMP_MASKED_EQ, MSG_FASTOPEN, 0));
+	case NONO_SC_UNLINK:
+		/* for the lock directories alone, unlinkat only when it removes one */
+		if (mediate && !(sc->when & mask & ~NONO_SC_LOCKDIR) && sc->flags >= 0)
+			return rule(ctx, act, nr, n, 1,
+				    SCMP_CMP(sc->flags, SCMP_CMP_MASKED_EQ, AT_REMOVEDIR, AT_REMOVEDIR));
+		break;
 	default:
 		break;
 	}

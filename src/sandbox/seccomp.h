@@ -15,6 +15,7 @@ struct nono_seccomp_opts {
 	bool block_net; /* refuse every non-UNIX socket but TCP, TCP Fast Open */
 	bool journal;	/* send destructive file operations to the supervisor */
 	bool execs;	/* send every exec to the supervisor (the blocklist's strict mode) */
+	bool lock_dirs; /* send mkdir and rmdir to the supervisor (filesystem.allow_lock_dir) */
 };
 
 struct nono_seccomp {

@@ -224,6 +224,8 @@
 #endif
 
 #define AT_NOFOLLOW 0x100 /* AT_SYMLINK_NOFOLLOW */
+/* the journal's, and the lock directories' (filesystem.allow_lock_dir) */
+#define J_LOCKDIR (NONO_SC_JOURNAL | NONO_SC_LOCKDIR)
 
 /* How to read a row: after the numbers, the handler family and when the
  * filter sends it, the argument positions (-1: none) dirfd, path, dirfd2,
@@ -264,10 +266,11 @@ const struct nono_syscall nono_syscalls[] = {
     ROW("connect", NR_connect, 362, NONO_SC_CONNECT, NONO_SC_ALWAYS, -1, -1, -1, -1, 0, -1, -1, 0),
     ROW("sendto", NR_sendto, 369, NONO_SC_SENDTO, NONO_SC_ALWAYS, -1, -1, -1, -1, 0, 3, -1, 0),
     ROW("listen", NR_listen, 363, NONO_SC_LISTEN, NONO_SC_BLOCKNET, -1, -1, -1, -1, 0, -1, -1, 0),
-    /* the rollback journal: what can destroy a path's state */
+    /* the rollback journal: what can destroy a path's state; mkdir and rmdir
+     * (unlinkat only with AT_REMOVEDIR) for the lock directories too */
     ROW("unlink", NR_unlink, 10, NONO_SC_UNLINK, NONO_SC_JOURNAL, -1, 0, -1, -1, -1, -1, -1, 0),
-    ROW("unlinkat", NR_unlinkat, 301, NONO_SC_UNLINK, NONO_SC_JOURNAL, 0, 1, -1, -1, -1, 2, -1, 0),
-    ROW("rmdir", NR_rmdir, 40, NONO_SC_UNLINK, NONO_SC_JOURNAL, -1, 0, -1, -1, -1, -1, -1, NONO_SC_RMDIR),
+    ROW("unlinkat", NR_unlinkat, 301, NONO_SC_UNLINK, J_LOCKDIR, 0, 1, -1, -1, -1, 2, -1, 0),
+    ROW("rmdir", NR_rmdir, 40, NONO_SC_UNLINK, J_LOCKDIR, -1, 0, -1, -1, -1, -1, -1, NONO_SC_RMDIR),
     ROW("rename", NR_rename, 38, NONO_SC_RENAME, NONO_SC_JOURNAL, -1, 0, -1, 1, -1, -1, -1, 0),
     ROW("renameat", NR_renameat, 302, NONO_SC_RENAME, NONO_SC_JOURNAL, 0, 1, 2, 3, -1, -1, -1, 0),
     ROW("renameat2", NR_renameat2, 353, NONO_SC_RENAME, NONO_SC_JOURNAL, 0, 1, 2, 3, -1, 4, -1, 0),
@@ -277,8 +280,8 @@ const struct nono_syscall nono_syscalls[] = {
     ROW("open", NR_open, 5, NONO_SC_OPEN, NONO_SC_JOURNAL, -1, 0, -1, -1, -1, 1, 2, 0),
     ROW("openat", NR_openat, 295, NONO_SC_OPEN, NONO_SC_JOURNAL, 0, 1, -1, -1, -1, 2, 3, 0),
     ROW("openat2", 437, 437, NONO_SC_OPEN, NONO_SC_JOURNAL, 0, 1, -1, -1, -1, -1, -1, NONO_SC_OPENAT2),
-    ROW("mkdir", NR_mkdir, 39, NONO_SC_MKDIR, NONO_SC_JOURNAL, -1, 0, -1, -1, -1, -1, 1, 0),
-    ROW("mkdirat", NR_mkdirat, 296, NONO_SC_MKDIR, NONO_SC_JOURNAL, 0, 1, -1, -1, -1, -1, 2, 0),
+    ROW("mkdir", NR_mkdir, 39, NONO_SC_MKDIR, J_LOCKDIR, -1, 0, -1, -1, -1, -1, 1, 0),
+    ROW("mkdirat", NR_mkdirat, 296, NONO_SC_MKDIR, J_LOCKDIR, 0, 1, -1, -1, -1, -1, 2, 0),
     ROW("mknod", NR_mknod, 14, NONO_SC_MKNOD, NONO_SC_JOURNAL, -1, 0, -1, -1, -1, -1, 1, 0),
     ROW("mknodat", NR_mknodat, 297, NONO_SC_MKNOD, NONO_SC_JOURNAL, 0, 1, -1, -1, -1, -1, 2, 0),
     ROW("symlink", NR_symlink, 83, NONO_SC_SYMLINK, NONO_SC_JOURNAL, -1, 1, -1, 0, -1, -1, -1, 0),

@@ -39,6 +39,7 @@ enum {
 	NONO_SC_JOURNAL = 1 << 1,  /* the rollback journal is on */
 	NONO_SC_BLOCKNET = 1 << 2, /* --block-net (or proxy mode) */
 	NONO_SC_EXECS = 1 << 3,	   /* per-exec mediation (the command blocklist on every exec) */
+	NONO_SC_LOCKDIR = 1 << 4,  /* lock directories the supervisor makes (filesystem.allow_lock_dir) */
 };
 
 #define NONO_SC_NONE (-1)

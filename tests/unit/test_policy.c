@@ -697,8 +697,7 @@ own_files_carved_read_only(void **state)
 	assert_sensitive_unreachable(&f->p);
 
 	/* why: write and delete are nono's own, read is granted */
-	assert_int_equal(nono_policy_check(&f->p, P(f, "home/.config/nono/profiles/evil.json"), NONO_OP_WRITE, &v),
-			 0);
+	assert_int_equal(nono_policy_check(&f->p, P(f, "home/.config/nono/profiles/evil.json"), NONO_OP_WRITE, &v), 0);
 	assert_false(v.allowed);
 	assert_int_equal(v.reason, NONO_WHY_OWN);
 	assert_null(v.suggest);
@@ -737,8 +736,8 @@ own_files_read_grants_need_no_carve(void **state)
 	mkdirs(P(f, "cfg/nono/profiles"));
 	setenv("XDG_CONFIG_HOME", P(f, "cfg"), 1);
 	nono_policy_grant(&f->p, P(f, "cfg"), NONO_ACC_READ, NONO_KIND_DIR, "--read", true);
-	nono_policy_grant(&f->p, "~/.local/share/nono/hooks/nono-hook.sh", NONO_ACC_READ, NONO_KIND_FILE,
-			  "--read-file", true);
+	nono_policy_grant(&f->p, "~/.local/share/nono/hooks/nono-hook.sh", NONO_ACC_READ, NONO_KIND_FILE, "--read-file",
+			  true);
 	assert_int_equal(finalize(f), 0);
 	unsetenv("XDG_CONFIG_HOME");
 	assert_non_null(nono_policy_sensitive(&f->p, P(f, "cfg/nono/profiles/x.json")));
@@ -1385,6 +1384,59 @@ default_profile_home_grant(void **state)
 			assert_int_equal(f->p.rules[i].access & NONO_ACC_DELETE, 0);
 }
 
+/* filesystem.allow_lock_dir: resolved to the parent's device and inode and
+ * one name; matched on exactly those, never below or beside them */
+static void
+lock_dirs(void **state)
+{
+	struct fx *f = *state;
+	const struct nono_lockdir *l;
+	struct stat home, work;
+	struct nono_verdict v;
+
+	nono_strv_push(&f->p.lock_dirs_given, "~/.claude.json.lock");
+	nono_strv_push(&f->p.lock_dirs_given, "$WORKDIR/missing/x.lock"); /* parent missing: skipped */
+	assert_int_equal(finalize(f), 0);
+	assert_int_equal(f->p.n_lock_dirs, 1);
+	l = &f->p.lock_dirs[0];
+	assert_string_equal(l->path, P(f, "home/.claude.json.lock"));
+	assert_string_equal(l->name, ".claude.json.lock");
+	assert_int_equal(stat(f->home, &home), 0);
+	assert_int_equal(stat(P(f, "work"), &work), 0);
+	assert_ptr_equal(nono_policy_lockdir(&f->p, home.st_dev, home.st_ino, ".claude.json.lock"), l);
+	assert_ptr_equal(nono_policy_lockdir(&f->p, home.st_dev, home.st_ino, ".claude.json.lock//"), l);
+	assert_null(nono_policy_lockdir(&f->p, home.st_dev, home.st_ino, ".claude.json.lock/x"));
+	assert_null(nono_policy_lockdir(&f->p, home.st_dev, home.st_ino, ".claude.json.loc"));
+	assert_null(nono_policy_lockdir(&f->p, home.st_dev, home.st_ino, ".claude.json.lockx"));
+	assert_null(nono_policy_lockdir(&f->p, home.st_dev, home.st_ino, ".claude.json"));
+	assert_null(nono_policy_lockdir(&f->p, work.st_dev, work.st_ino, ".claude.json.lock"));
+	/* nono why: made by the supervisor, read like anything else */
+	nono_policy_check(&f->p, P(f, "home/.claude.json.lock"), NONO_OP_WRITE, &v);
+	assert_true(v.allowed);
+	assert_int_equal(v.reason, NONO_WHY_LOCKDIR);
+	nono_verdict_free(&v);
+	nono_policy_check(&f->p, P(f, "home/.claude.json.lock"), NONO_OP_READ, &v);
+	assert_false(v.allowed);
+	nono_verdict_free(&v);
+	nono_policy_check(&f->p, P(f, "home/.other.lock"), NONO_OP_WRITE, &v);
+	assert_false(v.allowed);
+	nono_verdict_free(&v);
+}
+
+/* a lock directory in a sensitive path or nono's own files is refused */
+static void
+lock_dirs_never_in_protected_places(void **state)
+{
+	struct fx *f = *state;
+
+	nono_strv_push(&f->p.lock_dirs_given, "~/.ssh/agent.lock");
+	assert_true(finalize(f) < 0);
+	assert_non_null(strstr(f->err.msg, "allow_lock_dir ~/.ssh/agent.lock: inside"));
+	assert_true(nono_policy_path_protected(P(f, "home/.ssh/x"), NULL));
+	assert_true(nono_policy_path_protected(P(f, "home/.local/share/nono/hooks"), NULL));
+	assert_false(nono_policy_path_protected(P(f, "home/.claude/claude.json"), NULL));
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -1439,6 +1491,8 @@ main(void)
 	    cmocka_unit_test(op_names),
 	    cmocka_unit_test(groups_add),
 	    T(default_profile_home_grant),
+	    T(lock_dirs),
+	    T(lock_dirs_never_in_protected_places),
 	};
 
 	return cmocka_run_group_tests_name("policy", tests, NULL, NULL);
