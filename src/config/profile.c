@@ -1006,7 +1006,8 @@ apply_hooks(struct nono_options *o, const struct nono_optdef *d, const json_t *m
 
 		if (!nono_hooks_target_known(k))
 			return nono_error_set(
-			    err, -EINVAL, "profile '%s': hooks.%s: unknown target (nono knows claude-code)", name, k);
+			    err, -EINVAL, "profile '%s': hooks.%s: unknown target (nono knows claude-code and codex)",
+			    name, k);
 		if (!json_is_object(v) && !json_is_true(v))
 			return nono_error_set(err, -EINVAL, "profile '%s': hooks.%s must be an object or true", name,
 					      k);
@@ -1018,11 +1019,12 @@ apply_hooks(struct nono_options *o, const struct nono_optdef *d, const json_t *m
 						      "and script",
 						      name, k, f);
 		}
-		if ((ev && strcmp(ev, "PostToolUseFailure") && strcmp(ev, "PostToolUse")) ||
+		if ((ev && strcmp(ev, "PostToolUseFailure") && strcmp(ev, "PostToolUse") &&
+		     strcmp(ev, "SessionStart")) ||
 		    (script && strcmp(script, "nono-hook.sh") && !strstr(script, "/nono-hook.sh")))
 			return nono_error_set(err, -EINVAL,
 					      "profile '%s': hooks.%s: nono installs its own hook (nono-hook.sh on "
-					      "PostToolUseFailure and PostToolUse), not '%s'",
+					      "SessionStart, PostToolUseFailure and PostToolUse), not '%s'",
 					      name, k, script && strcmp(script, "nono-hook.sh") ? script : ev);
 		if ((r = d->set(o, d, k, err)) < 0)
 			return r;

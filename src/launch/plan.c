@@ -91,57 +91,100 @@ check_command(const struct nono_policy *p, const char *argv0, const char *resolv
 
 /* ---- what the launch sets up beside the sandbox ---------------------------- */
 
-/* One agent hook the profile declares, installed or updated before the
- * sandbox exists (it grants ~/.claude only if it is there). A failure is
- * reported and the launch goes on: the sandbox does not depend on it. But
- * what nono did not write (a planted settings.json entry, a changed script)
- * is refused: when it cannot be replaced, nothing runs, since the agent
- * would run it. */
+/* A hook install failed: what nono did not write (a planted entry, a
+ * changed script) stops the launch, since the agent would run it; anything
+ * else is a warning (the sandbox does not depend on the hook). */
 static int
-install_hook(const char *target, bool silent, struct nono_error *out)
+install_failed(const char *target, bool foreign, bool silent, const struct nono_error *err, struct nono_error *out)
+{
+	if (foreign) {
+		nono_error_set(out, -EPERM, "%s hook: cannot replace what nono did not write: %s", target, err->msg);
+		nono_error_hint(out, "%s", err->hint[0] ? err->hint : "fix it, then run 'nono hooks install'");
+		return out->code;
+	}
+	log_warn("%s hook not installed: %s", target, err->msg);
+	if (err->hint[0] && !silent)
+		log_hint("%s", err->hint);
+	return 0;
+}
+
+static void
+say_installed(const char *target, const struct nono_hooks_status *st, unsigned changed)
+{
+	char *d = nono_path_display(st->script_path), *old;
+
+	if (st->legacy && (changed & NONO_HOOKS_SETTINGS)) {
+		old = nono_path_display(st->legacy_path);
+		fprintf(stderr, "Moving %s hook from %s to %s, out of the sandbox's reach\n", target, old, d);
+		free(old);
+	} else if (changed & ~NONO_HOOKS_LEGACY) {
+		fprintf(stderr,
+			st->script == NONO_HOOKS_MISSING ? "Installing %s hook to %s\n" : "Updating %s hook in %s\n",
+			target, d);
+	}
+	free(d);
+}
+
+/* One scope of an agent hook the profile declares, installed or updated
+ * before the sandbox exists (the user's: it grants ~/.claude only if it is
+ * there). With off (--no-hooks, [hooks] install = false, or the opt-out
+ * 'nono hooks remove' left), nothing is written; an entry nono did not
+ * write that names its hook still stops the launch. */
+static int
+install_scope(const char *target, const char *project, bool off, bool silent, struct nono_error *out)
 {
 	struct nono_hooks_status st;
 	struct nono_error err = {0};
 	unsigned changed = 0;
 	bool foreign;
-	char *d, *old;
 	int r = 0;
 
-	if (nono_hooks_status(&st, target, &err) < 0) {
-		log_warn("%s hook not installed: %s", target, err.msg);
-		if (err.hint[0] && !silent)
-			log_hint("%s", err.hint);
+	if (nono_hooks_status(&st, target, project, &err) < 0) {
+		if (!off || st.planted.n)
+			r = install_failed(target, false, silent, &err, out);
 		goto out;
 	}
-	foreign = nono_hooks_warn(&st, !silent, true);
+	if (off && project && st.settings == NONO_HOOKS_MISSING)
+		goto out;
+	foreign = nono_hooks_warn(&st, !silent, !off);
+	if (off) {
+		if (st.planted.n) {
+			r = nono_error_set(out, -EPERM, "%s hook: an entry in %s names nono's hook and is not nono's",
+					   target, st.settings_path);
+			nono_error_hint(out, "'nono hooks remove' takes it out ('nono hooks install' replaces it)");
+		}
+		goto out;
+	}
 	if (nono_hooks_current(&st))
 		goto out;
-	if (nono_hooks_install(&changed, target, &err) < 0) {
-		if (foreign) {
-			r = nono_error_set(out, -EPERM, "%s hook: cannot replace what nono did not write: %s", target,
-					   err.msg);
-			nono_error_hint(out, "%s", err.hint[0] ? err.hint : "fix it, then run 'nono hooks install'");
-			goto out;
-		}
-		log_warn("%s hook not installed: %s", target, err.msg);
-		if (err.hint[0] && !silent)
-			log_hint("%s", err.hint);
-	} else if (changed && !silent && !foreign) {
-		d = nono_path_display(st.script_path);
-		if (st.legacy && (changed & NONO_HOOKS_SETTINGS)) {
-			old = nono_path_display(st.legacy_path);
-			fprintf(stderr, "Moving %s hook from %s to %s, out of the sandbox's reach\n", target, old, d);
-			free(old);
-		} else if (changed & ~NONO_HOOKS_LEGACY) {
-			fprintf(stderr,
-				st.script == NONO_HOOKS_MISSING ? "Installing %s hook to %s\n"
-								: "Updating %s hook in %s\n",
-				target, d);
-		}
-		free(d);
-	}
+	if (nono_hooks_install(&changed, target, project, &err) < 0)
+		r = install_failed(target, foreign, silent, &err, out);
+	else if (changed && !silent && !foreign)
+		say_installed(target, &st, changed);
 out:
 	nono_hooks_status_free(&st);
+	return r;
+}
+
+/* The hooks a profile declares: the user's scope (unless off), and a
+ * project's where nono installed one ('nono hooks install --project'). */
+static int
+install_hook(const char *target, bool off, bool silent, const char *workdir, struct nono_error *out)
+{
+	struct nono_hooks_status st;
+	struct nono_error err = {0};
+	char *cwd = workdir ? NULL : getcwd(NULL, 0);
+	bool project = false;
+	int r;
+
+	if ((r = install_scope(target, NULL, off || nono_hooks_opted_out(target), silent, out)) < 0)
+		goto out;
+	if ((workdir || cwd) && nono_hooks_status(&st, target, workdir ? workdir : cwd, &err) == 0)
+		project = st.settings != NONO_HOOKS_MISSING;
+	nono_hooks_status_free(&st);
+	r = project ? install_scope(target, workdir ? workdir : cwd, off, silent, out) : 0;
+out:
+	free(cwd);
 	return r;
 }
 
@@ -437,7 +480,8 @@ nono_plan_build(struct nono_plan **out, struct nono_options *o, char **argv, int
 	if ((r = program(plan, argv[0], o->extra_read, err)) < 0)
 		return r;
 	for (size_t i = 0; !plan->dry_run && i < plan->hooks->n; i++)
-		if ((r = install_hook(plan->hooks->v[i], plan->silent, err)) < 0)
+		if ((r = install_hook(plan->hooks->v[i], o->no_hooks || !nono_settings()->hooks_install, plan->silent,
+				      plan->policy.workdir, err)) < 0)
 			return r;
 	/* the agent's own state beside the grants, before they are resolved */
 	if (!plan->dry_run &&

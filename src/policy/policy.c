@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -876,11 +877,104 @@ covering(const struct nono_policy *p, const char *q, bool dirs_only, unsigned ne
 	return acc;
 }
 
+/* Directories whose whole is never worth granting: the root, the homes and
+ * the user's XDG roots. */
+static bool
+too_broad(const char *dir)
+{
+	static const char *const kinds[] = {"config", "state", "cache", "data"};
+	bool r = strcmp(dir, "/") == 0 || strcmp(dir, "/home") == 0 || strcmp(dir, nono_home()) == 0;
+	char *local = nono_path_join(nono_home(), ".local");
+
+	r = r || strcmp(dir, local) == 0;
+	for (size_t i = 0; !r && i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		char *x = nono_xdg_dir(kinds[i]);
+
+		r = strcmp(dir, x) == 0;
+		free(x);
+	}
+	free(local);
+	return r;
+}
+
+/* The system's own trees: nono suggests no write or delete grant there. */
+static bool
+system_path(const char *path)
+{
+	static const char *const trees[] = {"/etc",   "/usr",	 "/bin",  "/sbin", "/lib",  "/lib32",
+					    "/lib64", "/libx32", "/boot", "/dev",  "/proc", "/sys",
+					    "/run",   "/var",	 "/opt",  "/srv",  "/snap", "/root"};
+
+	for (size_t i = 0; i < sizeof(trees) / sizeof(trees[0]); i++)
+		if (nono_path_under(path, trees[i]))
+			return true;
+	return false;
+}
+
+/* The flag that would grant op on out->path (the narrowest: the file, or
+ * the directory a new entry or a deletion needs), or out->nofix saying why
+ * nono offers none: write access to the system, or all of a home. */
+static void
+suggest_fix(struct nono_verdict *out, enum nono_op op, bool exists, bool is_dir, bool writable)
+{
+	char *target;
+
+	if (op != NONO_OP_READ && system_path(out->path)) {
+		out->nofix = "a system path: nono offers no write grant there; such a change belongs outside the "
+			     "sandbox, made by the user";
+		return;
+	}
+	if (op == NONO_OP_DELETE && writable) {
+		out->suggest = xstrdup("--allow-delete");
+		return;
+	}
+	/* deletion is a right of the parent directory, whatever the entry is */
+	if (op == NONO_OP_DELETE)
+		target = nono_path_dirname(out->path);
+	else
+		target = exists ? xstrdup(out->path) : nono_path_dirname(out->path);
+	if (exists && !is_dir && op != NONO_OP_DELETE)
+		out->suggest = xasprintf("%s %s", op == NONO_OP_READ ? "--read-file" : "--allow-file", target);
+	else if (too_broad(target))
+		out->nofix = op == NONO_OP_READ ? "it would grant the whole directory; grant the file or the directory "
+						  "that holds what is needed"
+						: "a new entry directly in a home, the root or an XDG base directory: "
+						  "nono grants none there; use a directory of the project";
+	else if (strcmp(target, "/tmp") == 0 && op != NONO_OP_READ)
+		out->nofix = "the shared /tmp: use $TMPDIR, the sandbox's own temporary directory";
+	else
+		out->suggest = xasprintf("%s %s%s", op == NONO_OP_READ ? "--read" : "--allow", target,
+					 op == NONO_OP_DELETE ? " --allow-delete" : "");
+	free(target);
+}
+
+/* What the file's own permissions say for this user (Landlock does not
+ * restrict access(2)): reading the object, or writing in the directory a
+ * new entry or a deletion needs. 1, 0, or -1 when nothing is there to ask. */
+static int
+dac_check(const char *canon, enum nono_op op, bool exists, bool is_dir)
+{
+	char *dir;
+	int r;
+
+	if (op == NONO_OP_READ || (op == NONO_OP_WRITE && exists)) {
+		if (!exists)
+			return -1;
+		return faccessat(AT_FDCWD, canon, (op == NONO_OP_READ ? R_OK : W_OK) | (is_dir ? X_OK : 0),
+				 AT_EACCESS) == 0;
+	}
+	dir = nono_path_dirname(canon);
+	r = faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS);
+	r = r == 0 ? 1 : errno == ENOENT ? -1 : 0;
+	free(dir);
+	return r;
+}
+
 int
 nono_policy_check(const struct nono_policy *p, const char *path, enum nono_op op, struct nono_verdict *out)
 {
 	bool exists;
-	char *q, *target;
+	char *q;
 	unsigned need, acc;
 	const struct nono_rule *best, *closest;
 	bool dirs_only = false;
@@ -890,6 +984,7 @@ nono_policy_check(const struct nono_policy *p, const char *path, enum nono_op op
 	memset(out, 0, sizeof(*out));
 	out->path = nono_path_canonical(path, &exists);
 	is_dir = exists && stat(out->path, &st) == 0 && S_ISDIR(st.st_mode);
+	out->dac = dac_check(out->path, op, exists, is_dir);
 	/* a lock directory: made and removed by the supervisor, nothing else */
 	for (size_t i = 0; i < p->n_lock_dirs && op != NONO_OP_READ; i++)
 		if (strcmp(p->lock_dirs[i].path, out->path) == 0) {
@@ -915,11 +1010,17 @@ nono_policy_check(const struct nono_policy *p, const char *path, enum nono_op op
 	}
 	if (out->deny) {
 		out->reason = NONO_WHY_SENSITIVE;
-		/* a bypass alone grants nothing: name the grant it must come with */
-		out->suggest = xasprintf("%s %s --bypass-protection %s",
-					 is_dir ? (op == NONO_OP_READ ? "--read" : "--allow")
-						: (op == NONO_OP_READ ? "--read-file" : "--allow-file"),
-					 path, path);
+		/* a bypass alone grants nothing: name the grant it must come with;
+		 * never a whole directory of credentials, only the one file */
+		if (nono_policy_deny_own(out->deny))
+			out->nofix = "nono's own state (audit trail, rollback store): never granted, not even with a "
+				     "bypass";
+		else if (is_dir || !exists)
+			out->nofix = "a directory of a protected kind (credentials, keys, history): nono suggests no "
+				     "bypass of all of it; name the one existing file needed, if any";
+		else
+			out->suggest = xasprintf("%s %s --bypass-protection %s",
+						 op == NONO_OP_READ ? "--read-file" : "--allow-file", path, path);
 		return 0;
 	}
 	switch (op) {
@@ -956,21 +1057,7 @@ nono_policy_check(const struct nono_policy *p, const char *path, enum nono_op op
 				out->carve = &p->carves[i];
 			}
 	}
-	if (op == NONO_OP_DELETE && (acc & NONO_ACC_WRITE)) {
-		out->suggest = xstrdup("--allow-delete");
-		return 0;
-	}
-	/* deletion is a right of the parent directory, whatever the entry is */
-	if (op == NONO_OP_DELETE)
-		target = nono_path_dirname(out->path);
-	else
-		target = exists ? xstrdup(out->path) : nono_path_dirname(out->path);
-	if (exists && !is_dir && op != NONO_OP_DELETE)
-		out->suggest = xasprintf("%s %s", op == NONO_OP_READ ? "--read-file" : "--allow-file", target);
-	else
-		out->suggest = xasprintf("%s %s%s", op == NONO_OP_READ ? "--read" : "--allow", target,
-					 op == NONO_OP_DELETE ? " --allow-delete" : "");
-	free(target);
+	suggest_fix(out, op, exists, is_dir, (acc & NONO_ACC_WRITE) != 0);
 	return 0;
 }
 

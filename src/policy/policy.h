@@ -136,6 +136,10 @@ struct nono_verdict {
 	const struct nono_carve *carve;	 /* for CARVED */
 	const struct nono_lockdir *lock; /* for LOCKDIR */
 	char *suggest;			 /* flag that would grant it, or NULL */
+	const char *nofix;		 /* denied without a suggestion: why nono offers none */
+	/* the file's own permissions for this user (access(2), which Landlock
+	 * does not restrict): 1 allow, 0 deny, -1 unknown */
+	int dac;
 };
 int nono_policy_check(const struct nono_policy *p, const char *path, enum nono_op op, struct nono_verdict *out);
 void nono_verdict_free(struct nono_verdict *v);

@@ -102,6 +102,11 @@ print_text(const struct nono_verdict *v, enum nono_op op, FILE *f)
 	if (v->suggest && !v->allowed)
 		fprintf(f, "  Fix:        %s%s\n", E(v->suggest),
 			v->reason == NONO_WHY_SENSITIVE ? " (think twice: it is protected for a reason)" : "");
+	else if (v->nofix && !v->allowed)
+		fprintf(f, "  Fix:        none offered: %s\n", v->nofix);
+	if (v->dac == 0)
+		fprintf(f, "  Also:       the file's own permissions refuse this user%s\n",
+			v->allowed ? "" : ": a grant alone would not make it work");
 #undef D
 #undef E
 	nono_strv_free(&pool);
@@ -127,6 +132,11 @@ nono_why_print(const struct nono_verdict *v, enum nono_op op, bool json, FILE *f
 		}
 		if (v->carve)
 			json_str("carved_from", v->carve->path, true);
+		if (v->lock)
+			json_str("lock_dir", v->lock->given, true);
+		json_str("file_permissions", v->dac < 0 ? "unknown" : v->dac ? "allow" : "deny", true);
+		if (v->nofix && !v->allowed)
+			json_str("no_fix", v->nofix, true);
 		json_str("suggested_flag", v->suggest ? v->suggest : "", false);
 		printf("}\n");
 		return;

@@ -1040,9 +1040,12 @@ check_verdicts(void **state)
 		free(s);
 		nono_verdict_free(&v);
 
-		s = xasprintf("--allow %s --bypass-protection %s", d, d);
-		expect(f, d, NONO_OP_WRITE, false, NONO_WHY_SENSITIVE, NULL, s);
-		free(s);
+		/* never a bypass of a whole directory of credentials */
+		expect(f, d, NONO_OP_WRITE, false, NONO_WHY_SENSITIVE, NULL, NULL);
+		expect(f, d, NONO_OP_READ, false, NONO_WHY_SENSITIVE, NULL, NULL);
+		assert_int_equal(nono_policy_check(&f->p, d, NONO_OP_READ, &v), 0);
+		assert_non_null(strstr(v.nofix, "name the one existing file"));
+		nono_verdict_free(&v);
 		s = xasprintf("--allow-file %s --bypass-protection %s", P(f, "home/.bashrc"), P(f, "home/.bashrc"));
 		expect(f, P(f, "home/.bashrc"), NONO_OP_WRITE, false, NONO_WHY_SENSITIVE, NULL, s);
 		free(s);
@@ -1162,8 +1165,50 @@ check_suggestion_fixes_read_write(void **state)
 	assert_suggestion_works(f, work_rw, 1, P(f, "work/file.txt"), NONO_OP_DELETE);
 	/* sensitive: grant plus bypass */
 	assert_suggestion_works(f, NULL, 0, P(f, "home/.ssh/id_rsa"), NONO_OP_READ);
-	assert_suggestion_works(f, NULL, 0, P(f, "home/.ssh"), NONO_OP_WRITE);
 	assert_suggestion_works(f, NULL, 0, P(f, "home/.bashrc"), NONO_OP_WRITE);
+}
+
+/* what nono never suggests: write access to the system, a bypass of a whole
+ * directory of credentials, all of a home or the root */
+static void
+check_suggestion_never_too_wide(void **state)
+{
+	struct fx *f = *state;
+	struct nono_verdict v;
+	const struct {
+		const char *path;
+		enum nono_op op;
+		const char *suggest, *nofix;
+	} cases[] = {
+	    {"/etc/shadow", NONO_OP_READ, "--read-file /etc/shadow", NULL},
+	    {"/etc/shadow", NONO_OP_WRITE, NULL, "a system path"},
+	    {"/etc/nono-test-new.conf", NONO_OP_WRITE, NULL, "a system path"},
+	    {"/usr/bin/ls", NONO_OP_DELETE, NULL, "a system path"},
+	    {"/nono-test-new", NONO_OP_WRITE, NULL, "directly in a home"},
+	    {"/nono-test-new", NONO_OP_READ, NULL, "grant the file or the directory"},
+	    {"/tmp/nono-test-new", NONO_OP_WRITE, NULL, "$TMPDIR"},
+	};
+
+	assert_int_equal(finalize(f), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(nono_policy_check(&f->p, cases[i].path, cases[i].op, &v), 0);
+		assert_false(v.allowed);
+		if (cases[i].suggest) {
+			assert_non_null(v.suggest);
+			assert_string_equal(v.suggest, cases[i].suggest);
+		} else {
+			if (v.suggest)
+				fail_msg("%s %s: suggested %s", nono_op_name(cases[i].op), cases[i].path, v.suggest);
+			assert_non_null(v.nofix);
+			assert_non_null(strstr(v.nofix, cases[i].nofix));
+		}
+		nono_verdict_free(&v);
+	}
+	/* a new file directly in $HOME: no grant of all of it */
+	assert_int_equal(nono_policy_check(&f->p, P(f, "home/new-file"), NONO_OP_WRITE, &v), 0);
+	assert_null(v.suggest);
+	assert_non_null(v.nofix);
+	nono_verdict_free(&v);
 }
 
 /* BUG (policy.c nono_policy_check): for --op delete of an entry that exists,
@@ -1484,6 +1529,7 @@ main(void)
 	    T(check_verdicts),
 	    T(check_suggestion_fixes_read_write),
 	    T(check_suggestion_fixes_delete),
+	    T(check_suggestion_never_too_wide),
 	    T(check_canonicalises_query),
 	    T(check_file_rule_exact_only),
 	    cmocka_unit_test(command_blocklist),
