@@ -82,8 +82,9 @@ EOF
 restart="nono run"
 [ -n "$profile" ] && restart="$restart --profile $(shq "$profile")"
 restart="$restart$cwd_flag$flags"
+# Codex sends the same JSON, with a turn_id
 program=claude
-[ "$tool" = "shell" ] || [ "$tool" = "local_shell" ] && program=codex
+[ -n "$(field turn_id)" ] && program=codex
 
 # the reply, as JSON: the text escaped by hand (no jq)
 reply() {
@@ -97,10 +98,17 @@ reply() {
 	exit 0
 }
 
-sandbox_note="Claude Code's own sandbox (sandbox.enabled, bubblewrap) cannot start inside nono: nono
+if [ "$program" = codex ]; then
+	sandbox_note="Codex's own sandbox (bubblewrap) cannot start inside nono: nono refuses the
+namespaces and mounts it needs, so with it every command fails. Tell the user to start
+Codex inside nono with --sandbox danger-full-access: nono's kernel boundary is then the
+sandbox, and it applies to every command all the same."
+else
+	sandbox_note="Claude Code's own sandbox (sandbox.enabled, bubblewrap) cannot start inside nono: nono
 refuses the namespaces and mounts it needs. A Bash command that fails with 'bwrap: ...'
 must be run again with dangerouslyDisableSandbox: true; nono's kernel boundary applies to
 it all the same."
+fi
 
 if [ "$event" = SessionStart ]; then
 	reply "[NONO SANDBOX] This session runs inside the nono sandbox: the kernel (Landlock and
@@ -130,8 +138,8 @@ result=$(printf '%s\n' "$input" | awk '{ s = s $0 "\n" }
 printf '%s\n' "$result" | grep -qi -e 'permission denied' -e 'operation not permitted' -e 'EACCES' -e 'EPERM' ||
 	exit 0
 
-# Claude Code's own sandbox, failing to start inside nono
-if printf '%s\n' "$result" | grep -q -e '^bwrap: ' -e 'Exit code [0-9]*\\*n*bwrap: '; then
+# the agent's own sandbox, failing to start inside nono
+if printf '%s\n' "$result" | grep -q -e '^bwrap: ' -e 'bubblewrap command'; then
 	reply "[NONO SANDBOX] $sandbox_note
 Do not look for another way around it: the command itself is not what was refused."
 fi

@@ -186,7 +186,7 @@ device_ids() { grep -o 'device_id\\":\\"[0-9a-f]*' "$1" | sed 's/.*"//' | sort -
 # $HOME's entries to depth 3, but Claude Code's and nono's own state
 home_extra() {
 	(cd "$HOME" && find . -mindepth 1 -maxdepth 3 | sort) | grep -v -E \
-		'^\./\.claude(/|$)|^\./\.claude\.json$|^\./\.local$|^\./\.local/(state|share)$|^\./\.local/state/(nono|claude)(/|$)|^\./\.local/share/nono(/|$)|^\./\.cache$|^\./\.cache/(claude|claude-cli-nodejs)(/|$)'
+		'^\./\.claude(/|$)|^\./\.claude\.json$|^\./\.local$|^\./\.local/(state|share)$|^\./\.local/state/(nono|claude)(/|$)|^\./\.local/share/nono(/|$)|^\./\.cache$|^\./\.cache/(claude|claude-cli-nodejs)(/|$)' || true
 }
 
 @test "two sessions in a fresh HOME: Claude Code's state is saved and read back; nothing else lands in \$HOME" {

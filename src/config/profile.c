@@ -517,7 +517,7 @@ nono_profile_validate_text(const char *text, const char *file, struct nono_strv 
 /* ---- built-in profiles ------------------------------------------------------ */
 
 const char *const nono_builtin_profile_names[] = {
-    "default", "claude-code", "python-dev", "node-dev", "rust-dev", "go-dev", NULL,
+    "default", "claude-code", "codex", "python-dev", "node-dev", "rust-dev", "go-dev", NULL,
 };
 
 static const char builtin_default[] =
@@ -547,6 +547,23 @@ static const char builtin_claude_code[] =
     "  \"rollback\": {\"exclude_patterns\": [\"node_modules\", \".next\", \"__pycache__\", \"target\"]},\n"
     "  \"hooks\": {\"claude-code\": {\"event\": \"PostToolUseFailure\", \"matcher\": \"Read|Write|Edit|Bash\",\n"
     "                              \"script\": \"nono-hook.sh\"}},\n"
+    "  \"workdir\": {\"access\": \"readwrite\"}\n"
+    "}\n";
+
+static const char builtin_codex[] =
+    "{\n"
+    "  \"meta\": {\"name\": \"codex\", \"description\": \"OpenAI Codex CLI: the working directory, its own "
+    "state (~/.codex) and git configuration; network on\"},\n"
+    "  \"groups\": {\"include\": [\"git_config\"]},\n"
+    "  \"filesystem\": {\n"
+    "    \"create_dirs\": [\"$HOME/.codex\"],\n"
+    "    \"allow\": [\"$HOME/.codex\"],\n"
+    "    \"read_file\": [\"/etc/bash.bashrc\", \"/etc/profile\"],\n"
+    "    \"allow_delete\": [\"$WORKDIR\", \"$HOME/.codex\"]\n"
+    "  },\n"
+    "  \"network\": {\"block\": false},\n"
+    "  \"rollback\": {\"exclude_patterns\": [\"node_modules\", \".next\", \"__pycache__\", \"target\"]},\n"
+    "  \"hooks\": {\"codex\": {\"event\": \"PostToolUse\", \"script\": \"nono-hook.sh\"}},\n"
     "  \"workdir\": {\"access\": \"readwrite\"}\n"
     "}\n";
 
@@ -605,8 +622,9 @@ nono_builtin_profile(const char *name)
 	static const struct {
 		const char *name, *json;
 	} t[] = {
-	    {"default", builtin_default}, {"claude-code", builtin_claude_code}, {"python-dev", builtin_python},
-	    {"node-dev", builtin_node},	  {"rust-dev", builtin_rust},		{"go-dev", builtin_go},
+	    {"default", builtin_default}, {"claude-code", builtin_claude_code}, {"codex", builtin_codex},
+	    {"python-dev", builtin_python}, {"node-dev", builtin_node}, {"rust-dev", builtin_rust},
+	    {"go-dev", builtin_go},
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
