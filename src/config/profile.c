@@ -622,8 +622,8 @@ nono_builtin_profile(const char *name)
 	static const struct {
 		const char *name, *json;
 	} t[] = {
-	    {"default", builtin_default}, {"claude-code", builtin_claude_code}, {"codex", builtin_codex},
-	    {"python-dev", builtin_python}, {"node-dev", builtin_node}, {"rust-dev", builtin_rust},
+	    {"default", builtin_default},   {"claude-code", builtin_claude_code}, {"codex", builtin_codex},
+	    {"python-dev", builtin_python}, {"node-dev", builtin_node},		  {"rust-dev", builtin_rust},
 	    {"go-dev", builtin_go},
 	};
 
