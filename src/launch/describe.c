@@ -126,12 +126,13 @@ banner(const struct nono_plan *plan)
 	for (size_t i = 0; i < p->n_lock_dirs; i++) {
 		char *d = nono_path_display(p->lock_dirs[i].path);
 
-		fprintf(stderr, "  lock ");
+		fprintf(stderr, "%s", i ? ", " : "  lock ");
 		nono_fputs_escaped(d, stderr);
-		fprintf(stderr, "  %s(an empty directory the supervisor makes and removes)%s\n", nono_c(2, C_DIM),
-			nono_c(2, C_RESET));
 		free(d);
 	}
+	if (p->n_lock_dirs)
+		fprintf(stderr, "  %s(empty directories the supervisor makes and removes)%s\n", nono_c(2, C_DIM),
+			nono_c(2, C_RESET));
 }
 
 /* the dry run's lines on what the supervisor and seccomp check */
