@@ -40,11 +40,6 @@ cwd=$(field cwd)
 
 # ---- what the session may do, from the capability file ----------------------
 
-# One line per entry: path, access, source, carved.
-caps=$(sed -n 's/^ *{"original": .*"path": "\([^"]*\)", "access": "\([a-z]*\)".*"source": "\([^"]*\)", "carved": \([a-z]*\)}.*/\1	\2	\3	\4/p' "$NONO_CAP_FILE")
-net=allowed
-grep -q '"net_blocked": true' "$NONO_CAP_FILE" && net=blocked
-
 # a word for the shell: quoted unless it is plain
 shq() {
 	case $1 in
@@ -53,35 +48,48 @@ shq() {
 	esac
 }
 
-allowed=
-flags=
-profile=
-system=0
-cwd_flag=
-while IFS=$tab read -r p acc src carved; do
-	[ -n "$p" ] || continue
-	case $src in
-	group:* | "exec shim" | NONO_CAP_FILE | "nono hook" | nono | "private TMPDIR") system=$((system + 1)); continue ;;
-	esac
-	[ "$carved" = true ] && continue
-	allowed="$allowed  $p ($acc)
+# $allowed (one "  PATH (ACCESS)" a line), $system (how many more), $net and
+# $restart (the session's own 'nono run' line), read only when there is
+# something to say: most calls end before
+load_caps() {
+	# One line per entry: path, access, source, carved.
+	caps=$(sed -n 's/^ *{"original": .*"path": "\([^"]*\)", "access": "\([a-z]*\)".*"source": "\([^"]*\)", "carved": \([a-z]*\)}.*/\1	\2	\3	\4/p' "$NONO_CAP_FILE")
+	net=allowed
+	grep -q '"net_blocked": true' "$NONO_CAP_FILE" && net=blocked
+	allowed=
+	flags=
+	profile=
+	system=0
+	cwd_flag=
+	while IFS=$tab read -r p acc src carved; do
+		[ -n "$p" ] || continue
+		case $src in
+		group:* | "exec shim" | NONO_CAP_FILE | "nono hook" | nono | "private TMPDIR")
+			system=$((system + 1))
+			continue
+			;;
+		esac
+		[ "$carved" = true ] && continue
+		allowed="$allowed  $p ($acc)
 "
-	case $src in
-	profile:*)
-		if [ -z "$profile" ]; then
-			profile=${src#profile:}
-			profile=${profile%% *}
-		fi
-		;;
-	--allow-cwd) cwd_flag=" --allow-cwd" ;;
-	--*) flags="$flags $src $(shq "$p")" ;;
-	esac
-done <<EOF
+		case $src in
+		profile:*)
+			if [ -z "$profile" ]; then
+				profile=${src#profile:}
+				profile=${profile%% *}
+			fi
+			;;
+		--allow-cwd) cwd_flag=" --allow-cwd" ;;
+		--*) flags="$flags $src $(shq "$p")" ;;
+		esac
+	done <<EOF
 $caps
 EOF
-restart="nono run"
-[ -n "$profile" ] && restart="$restart --profile $(shq "$profile")"
-restart="$restart$cwd_flag$flags"
+	restart="nono run"
+	[ -n "$profile" ] && restart="$restart --profile $(shq "$profile")"
+	restart="$restart$cwd_flag$flags"
+}
+
 # Codex sends the same JSON, with a turn_id
 program=claude
 [ -n "$(field turn_id)" ] && program=codex
@@ -111,6 +119,7 @@ it all the same."
 fi
 
 if [ "$event" = SessionStart ]; then
+	load_caps
 	reply "[NONO SANDBOX] This session runs inside the nono sandbox: the kernel (Landlock and
 seccomp) decides what it can read and write, and nothing inside can widen that.
 
@@ -214,6 +223,7 @@ EOF
 # nono says the sandbox allows it: some other refusal (the file's own
 # permissions, a remote, a program's own check), not nono's to explain
 [ -n "$why" ] || exit 0
+load_caps
 
 reason=$(whyfield "$why" reason)
 group=$(whyfield "$why" group)

@@ -40,7 +40,7 @@ const char *const nono_hooks_targets[] = {"claude-code", "codex", NULL};
 static const char *const known_scripts[] = {
     "eaa841475c0a289bba6123847496375a247e43c4a4e870e51805d98a99155e88", /* 0.1.0, in ~/.claude/hooks */
     "f32164198fbf6d0dd5c0d8d41203797019307af1acc4526e264b0d3f46377231", /* in $XDG_DATA_HOME/nono/hooks */
-    "a43023756cc200d047341fb731b33fb656da77b5f1348062eb1f66d7d8301cd9", /* asks nono why; SessionStart */
+    "5c52a8344094ec375bf9c8664a49105fca90bcd794510537293cfd4a2f67fc2c", /* asks nono why; SessionStart */
     NULL,
 };
 
