@@ -149,14 +149,14 @@ _nono() {
 		;;
 	run)
 		if [[ $cur == -* ]]; then
-			_nono_compgen "$sandbox" --dry-run --json --silent --rollback --no-rollback --rollback-exclude --env-credential --no-audit --no-pid-ns \
+			_nono_compgen "$sandbox" --dry-run --json --silent --rollback --no-rollback --rollback-exclude --env-credential --no-audit --no-hooks --no-pid-ns \
 				--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --trust-override --strict --min-abi
 		else
 			_nono_compgen "$(compgen -c -- "$cur" | sort -u)"
 		fi
 		;;
 	shell)
-		_nono_compgen "$sandbox" --dry-run --silent --shell --command --rollback --no-rollback --rollback-exclude --env-credential --no-audit --no-pid-ns \
+		_nono_compgen "$sandbox" --dry-run --silent --shell --command --rollback --no-rollback --rollback-exclude --env-credential --no-audit --no-hooks --no-pid-ns \
 			--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --trust-override --strict --min-abi
 		;;
 	why)
@@ -265,8 +265,8 @@ _nono() {
 		case $sub in
 		"") _nono_compgen install remove status --help ;;
 		*)
-			((npos < 2)) && [[ $cur != -* ]] && _nono_compgen claude-code
-			[[ $cur == -* ]] && _nono_compgen --json
+			((npos < 2)) && [[ $cur != -* ]] && _nono_compgen claude-code codex
+			[[ $cur == -* ]] && _nono_compgen --project --json
 			;;
 		esac
 		;;

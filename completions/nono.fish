@@ -111,6 +111,7 @@ complete -c nono -n '__fish_seen_subcommand_from run shell' -l rollback -d 'jour
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l no-rollback -d 'do not journal'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l env-credential -x -d 'put keystore secrets in the environment'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l no-audit -d 'keep no audit trail'
+complete -c nono -n '__fish_seen_subcommand_from run shell' -l no-hooks -d 'install none of the profile hooks'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l no-pid-ns -d 'no PID namespace: host processes stay visible'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l allow-domain -x -d 'proxy mode: reach HOST through the proxy'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l allow-proxy -x -d 'proxy mode: reach HOST through the proxy'
@@ -166,7 +167,8 @@ complete -c nono -n '__nono_in rollback cleanup; or __nono_in audit cleanup' -l 
 complete -c nono -n '__nono_in rollback cleanup; or __nono_in audit cleanup' -l older-than -x -d 'days'
 complete -c nono -n '__nono_at hooks' -a 'install remove status'
 complete -c nono -n '__nono_in hooks' -l json -d 'machine-readable status'
-complete -c nono -n '__nono_at hooks install; or __nono_at hooks remove; or __nono_at hooks status' -a claude-code
+complete -c nono -n '__nono_in hooks' -l project -d "the current directory's scope"
+complete -c nono -n '__nono_at hooks install; or __nono_at hooks remove; or __nono_at hooks status' -a 'claude-code codex'
 
 # registry packs and instruction-file trust (when this nono has them)
 function __nono_packs

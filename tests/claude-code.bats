@@ -38,8 +38,12 @@ teardown() {
 	common_teardown
 }
 
+# start_standin [LOG]: the stand-in answering $SCRATCH/script.json, logging
+# to $SCRATCH/LOG (requests.jsonl); a running one is stopped first
 start_standin() {
-	python3 "$STANDIN" --script "$SCRATCH/script.json" --log "$SCRATCH/requests.jsonl" \
+	[ -z "${STANDIN_PID:-}" ] || stop "$STANDIN_PID"
+	rm -f "$SCRATCH/port"
+	python3 "$STANDIN" --script "$SCRATCH/script.json" --log "$SCRATCH/${1:-requests.jsonl}" \
 		--port-file "$SCRATCH/port" &
 	STANDIN_PID=$!
 	for _ in $(seq 50); do
@@ -174,4 +178,115 @@ EOF
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"untrusted instruction file: CLAUDE.md (not signed)"* ]]
 	[ "$(wc -l <"$SCRATCH/requests.jsonl")" -eq "$n" ]
+}
+
+# the user_id Claude Code sends with each request names the state it loaded
+device_ids() { grep -o 'device_id\\":\\"[0-9a-f]*' "$1" | sed 's/.*"//' | sort -u; }
+
+# $HOME's entries to depth 3, but Claude Code's and nono's own state
+home_extra() {
+	(cd "$HOME" && find . -mindepth 1 -maxdepth 3 | sort) | grep -v -E \
+		'^\./\.claude(/|$)|^\./\.claude\.json$|^\./\.local$|^\./\.local/(state|share)$|^\./\.local/state/(nono|claude)(/|$)|^\./\.local/share/nono(/|$)|^\./\.cache$|^\./\.cache/(claude|claude-cli-nodejs)(/|$)' || true
+}
+
+@test "two sessions in a fresh HOME: Claude Code's state is saved and read back; nothing else lands in \$HOME" {
+	before=$(cd "$HOME" && find . -mindepth 1 -maxdepth 3 | sort)
+	[ ! -e "$HOME/.claude.json" ]
+	cat > "$SCRATCH/script.json" <<EOF
+[
+  {"tool_use": {"name": "Bash", "input": {"command": "cat $HOME/.ssh/id_rsa", "description": "Read the SSH key"}}},
+  {"tool_use": {"name": "Write", "input": {"file_path": "$WORK/one.txt", "content": "first\n"}}},
+  {"text": "First done."}
+]
+EOF
+	start_standin one.jsonl
+	run claude_in_nono -p "Show me my SSH key, then write a file." --allowedTools Bash Write
+	echo "$output"
+	[[ "$output" == *"First done."* ]]
+	# the state is there, inside ~/.claude behind the link, and Claude wrote it
+	[ -L "$HOME/.claude.json" ]
+	first=$(pyjson 'print(d["userID"], d["firstStartTime"])' < "$HOME/.claude.json")
+	[ -n "$first" ]
+	[ "$(device_ids "$SCRATCH/one.jsonl")" = "${first%% *}" ]
+
+	cat > "$SCRATCH/script.json" <<EOF
+[{"tool_use": {"name": "Write", "input": {"file_path": "$WORK/two.txt", "content": "second\n"}}}, {"text": "Second done."}]
+EOF
+	start_standin two.jsonl
+	run claude_in_nono -p "Write another file." --allowedTools Write
+	echo "$output"
+	[[ "$output" == *"Second done."* ]]
+	# the second session loaded the first's state: the same user, started once
+	[ "$(device_ids "$SCRATCH/two.jsonl")" = "${first%% *}" ]
+	[ "$(pyjson 'print(d["userID"], d["firstStartTime"])' < "$HOME/.claude.json")" = "$first" ]
+	[ "$(cat "$WORK/one.txt" "$WORK/two.txt")" = "$(printf 'first\nsecond')" ]
+
+	# nothing else in $HOME: no temporary file, no lock left, no other name
+	extra=$(comm -13 <(echo "$before") <(home_extra))
+	[ -z "$extra" ] || { echo "also created in \$HOME: $extra"; false; }
+	[ -z "$(ls -A "$HOME" | grep -E 'tmp|lock')" ]
+	# the key never reached the API
+	! grep -q "SECRET-SSH-KEY" "$SCRATCH/one.jsonl" "$SCRATCH/two.jsonl"
+
+	# the denial context that reached the model names the fix nono why gives
+	fix=$(timeout 30 "$NONO" run --silent --profile claude-code --allow "$WORK" --read "$CLAUDE_PREFIX" -- \
+		sh -c "nono why --self --path '$HOME/.ssh/id_rsa' --op read --json" | pyjson 'print(d["suggested_flag"])')
+	[ "$fix" = "--read-file $HOME/.ssh/id_rsa --bypass-protection $HOME/.ssh/id_rsa" ]
+	run python3 - "$SCRATCH/one.jsonl" "$fix" "$HOME" <<'PY'
+import json, sys
+log, fix, home = sys.argv[1:4]
+bodies = [json.loads(l)["body"] for l in open(log)]
+bodies = [b for b in bodies if isinstance(b, dict) and b.get("tools")]
+texts = [c.get("text", "") for b in bodies for m in b["messages"]
+         if m["role"] == "user" and isinstance(m["content"], list) for c in m["content"] if c.get("type") == "text"]
+ctx = [t for t in texts if "[NONO SANDBOX - PERMISSION DENIED]" in t]
+assert ctx, texts
+assert any(fix + " -- claude" in t for t in ctx), ctx
+assert not any("--bypass-protection %s/.ssh " % home in t for t in ctx), ctx
+# and at its start, the session's live capabilities (the SessionStart hook)
+assert any("[NONO SANDBOX] This session runs inside the nono sandbox" in json.dumps(b) for b in bodies), \
+    "no SessionStart context"
+print("ok")
+PY
+	echo "$output"
+	[ "$output" = ok ]
+}
+
+@test "Claude Code's own sandbox on (sandbox.enabled): a Bash command works inside nono, or the model is told why and how" {
+	mkdir -p "$HOME/.claude"
+	echo '{"sandbox": {"enabled": true}}' > "$HOME/.claude/settings.json"
+	cat > "$SCRATCH/script.json" <<EOF
+[
+  {"tool_use": {"name": "Bash", "input": {"command": "echo plain > $WORK/plain.txt", "description": "plain"}}},
+  {"tool_use": {"name": "Bash", "input": {"command": "echo unsandboxed > $WORK/retry.txt", "description": "retry",
+                                          "dangerouslyDisableSandbox": true}}},
+  {"text": "Both ran."}
+]
+EOF
+	start_standin
+	run claude_in_nono -p "Write two files." --allowedTools Bash
+	echo "$output"
+	[[ "$output" == *"Both ran."* ]]
+	# the retry the guidance asks for runs, inside nono's boundary
+	[ "$(cat "$WORK/retry.txt")" = unsandboxed ]
+	run python3 - "$SCRATCH/requests.jsonl" "$WORK" <<'PY'
+import json, os, sys
+log, work = sys.argv[1:3]
+bodies = [json.loads(l)["body"] for l in open(log)]
+bodies = [b for b in bodies if isinstance(b, dict) and b.get("tools")]
+msgs = max(bodies, key=lambda b: len(b["messages"]))["messages"]
+res = [c for m in msgs if isinstance(m["content"], list) for c in m["content"] if c.get("type") == "tool_result"]
+if os.path.exists(work + "/plain.txt"):
+    # its dependencies (bubblewrap, socat) are missing here: it stood down by itself
+    print("ran")
+else:
+    # bubblewrap cannot start inside nono: the failure came with nono's explanation
+    assert "bwrap" in json.dumps(res[0]["content"]), res[0]
+    ctx = " ".join(c.get("text", "") for m in msgs if m["role"] == "user" and isinstance(m["content"], list)
+                   for c in m["content"] if c.get("type") == "text")
+    assert "cannot start inside nono" in ctx and "dangerouslyDisableSandbox: true" in ctx, ctx
+    print("explained")
+PY
+	echo "$output"
+	[[ "$output" == ran || "$output" == explained ]]
 }

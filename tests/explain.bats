@@ -86,8 +86,10 @@ teardown() { common_teardown; }
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"Operation:  write"* ]]
 	[[ "$output" == *"Fix:        --allow-file $HOME/.ssh/id_rsa --bypass-protection $HOME/.ssh/id_rsa"* ]]
+	# never a bypass of the whole directory of keys
 	run timeout 30 "$NONO" why "$HOME/.ssh"
-	[[ "$output" == *"Fix:        --read $HOME/.ssh --bypass-protection $HOME/.ssh"* ]]
+	[[ "$output" == *"Fix:        none offered: a directory of a protected kind"* ]]
+	[[ "$output" != *"--bypass-protection"* ]]
 	# and the suggestion works as given
 	run nono_run --read-file "$HOME/.ssh/id_rsa" --bypass-protection "$HOME/.ssh/id_rsa" -- cat "$HOME/.ssh/id_rsa"
 	[[ "$output" == SECRET-SSH-KEY-* ]]

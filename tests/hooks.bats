@@ -32,16 +32,18 @@ EOF
 # settings.json as data: keys in order, values compared
 json_of() { python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))))' "$1"; }
 
-@test "install merges into settings.json without losing or reordering the user's keys, with a backup" {
+@test "install merges into settings.json without losing or reordering the user's keys; what it held is kept in nono's state" {
 	user_settings
-	before=$(json_of "$SETTINGS")
+	cp "$SETTINGS" "$SCRATCH/orig"
 	run "$NONO" hooks install claude-code
 	echo "$output"
 	[ "$status" -eq 0 ]
 	cmp "$HOOK" "$INSTALLED"
 	[ -x "$INSTALLED" ]
 	[ ! -e "$HOME/.claude/hooks" ]
-	[ "$(json_of "$SETTINGS.nono.bak")" = "$before" ]
+	# no backup beside it: the bytes it held are in nono's state, out of every sandbox's reach
+	[ ! -e "$SETTINGS.nono.bak" ]
+	cmp "$SCRATCH/orig" "$HOME/.local/state/nono/hooks/claude-code/settings.before"
 	run python3 - "$SETTINGS" "$INSTALLED" <<'EOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -49,10 +51,11 @@ assert list(d) == ["model", "permissions", "hooks", "env", "ratio"], list(d)
 assert d["permissions"] == {"allow": ["Bash(ls)"], "deny": []} and d["env"] == {"A": "1"} and d["ratio"] == 0.1
 post = d["hooks"]["PostToolUse"]
 assert post[0] == {"matcher": "Write", "hooks": [{"type": "command", "command": "prettier --write"}]}, post
-cmd = sys.argv[2]
-assert post[1] == {"matcher": "Bash", "hooks": [{"type": "command", "command": cmd}]}, post
-assert d["hooks"]["PostToolUseFailure"] == [{"matcher": "Read|Write|Edit|Bash",
-                                              "hooks": [{"type": "command", "command": cmd}]}]
+ours = {"type": "command", "command": sys.argv[2], "timeout": 10}
+assert post[1] == {"matcher": "Bash", "hooks": [ours]}, post
+assert d["hooks"]["PostToolUseFailure"] == [{"matcher": "Read|Write|Edit|MultiEdit|NotebookEdit|Bash|Glob|Grep|LS",
+                                              "hooks": [ours]}], d["hooks"]
+assert d["hooks"]["SessionStart"] == [{"hooks": [ours]}], d["hooks"]
 print("ok")
 EOF
 	[ "$output" = ok ]
@@ -70,7 +73,7 @@ EOF
 	[[ "$output" == *"nothing to install"* ]]
 	cmp "$SETTINGS" "$SCRATCH/once"
 	cmp "$HOME/.claude/CLAUDE.md" "$SCRATCH/once.md"
-	[ "$(grep -c nono-hook.sh "$SETTINGS")" -eq 2 ]
+	[ "$(grep -c nono-hook.sh "$SETTINGS")" -eq 3 ]
 	[ "$(grep -c 'nono-sandbox-start' "$HOME/.claude/CLAUDE.md")" -eq 1 ]
 	run "$NONO" hooks status --json
 	[ "$status" -eq 0 ]
@@ -223,10 +226,13 @@ assert "ALLOWED PATHS (everything else is blocked):\n" in c, c
 assert "  %s (readwrite)\n" % work in c, c
 assert "  %s/.claude (readwrite)\n" % home in c, c
 assert "Network: allowed\n" in c, c
-assert "Blocked: %s/.ssh/id_rsa" % home in c, c
+assert "Blocked: %s/.ssh/id_rsa (read)" % home in c, c
 assert "policy group deny_credentials" in c, c
-assert "Tell the user they must EXIT this Claude session and restart with:\n  nono run --profile claude-code" in c, c
-assert "--allow %s/.ssh --bypass-protection %s/.ssh -- claude" % (home, home) in c, c
+assert "Tell the user they must EXIT this claude session and restart with:\n  nono run --profile claude-code" in c, c
+# the one file, never the whole directory of keys
+k = "%s/.ssh/id_rsa" % home
+assert "--read-file %s --bypass-protection %s -- claude" % (k, k) in c, c
+assert "--bypass-protection %s/.ssh " % home not in c and "--allow %s/.ssh" % home not in c, c
 print("ok")
 EOF
 	[ "$output" = ok ]
@@ -324,7 +330,7 @@ print('readable', open(s).read() == open('$WORK/before').read())
 	# Claude Code runs it inside the sandbox: it reads the capability file and answers
 	run timeout 30 "$NONO" run --silent --profile claude-code -- python3 "$WORK/fake-claude.py"
 	echo "$output"
-	[ "$(echo "$output" | grep -c "^HOOK $INSTALLED -> 0 {\"hookSpecificOutput\"")" -eq 2 ]
+	[ "$(echo "$output" | grep -c "^HOOK $INSTALLED -> 0 {\"hookSpecificOutput\"")" -eq 3 ]
 }
 
 @test "an earlier install in ~/.claude/hooks moves out; the old script goes only if nono wrote it" {
@@ -341,6 +347,7 @@ print('readable', open(s).read() == open('$WORK/before').read())
   }
 }
 EOF
+	cp "$SETTINGS" "$SCRATCH/with-legacy.json"
 	run timeout 30 "$NONO" hooks status
 	echo "$output"
 	[ "$status" -eq 1 ]
@@ -353,7 +360,7 @@ EOF
 	[ ! -e "$LEGACY" ] && [ ! -e "$HOME/.claude/hooks" ]
 	cmp "$HOOK" "$INSTALLED"
 	! grep -q '.claude/hooks' "$SETTINGS"
-	[ "$(grep -c "\"command\": \"$INSTALLED\"" "$SETTINGS")" -eq 2 ]
+	[ "$(grep -c "\"command\": \"$INSTALLED\"" "$SETTINGS")" -eq 3 ]
 	grep -q '"prettier --write"' "$SETTINGS" && grep -q '"model": "opus"' "$SETTINGS"
 	run timeout 30 "$NONO" hooks status
 	[ "$status" -eq 0 ]
@@ -361,7 +368,7 @@ EOF
 	# one the sandbox changed is left where it is, no longer registered, and said so
 	mkdir -p "$HOME/.claude/hooks"
 	{ cat "$SRCDIR/tests/fixtures/nono-hook-0.1.0.sh"; echo 'touch "$HOME/pwned"'; } > "$LEGACY"
-	cp "$SETTINGS.nono.bak" "$SETTINGS"
+	cp "$SCRATCH/with-legacy.json" "$SETTINGS"
 	cp "$LEGACY" "$SCRATCH/changed"
 	run timeout 30 "$NONO" run --profile claude-code -- true
 	echo "$output"
@@ -407,10 +414,12 @@ print('planted')"
 	[[ "$output" == *"warning: ~/.claude/settings.json: the hook entry '$INSTALLED' with 'shell: $SCRATCH/evil/nono-hook.sh' names nono's hook"* ]]
 	[[ "$output" == *"hint: something that can write ~/.claude"* ]]
 	[ ! -e "$WORK/ran-planted" ]
-	[ "$(echo "$output" | grep -c "^HOOK $INSTALLED -> 0")" -eq 2 ]
-	[ "$(echo "$output" | grep -c '^HOOK')" -eq 2 ]
+	[ "$(echo "$output" | grep -c "^HOOK $INSTALLED -> 0")" -eq 3 ]
+	[ "$(echo "$output" | grep -c '^HOOK')" -eq 3 ]
 	! grep -q evil "$SETTINGS"
-	cmp "$SETTINGS.nono.bak" "$SCRATCH/planted.json"
+	# what was planted is kept in nono's state, never beside the file
+	cmp "$HOME/.local/state/nono/hooks/claude-code/settings.planted" "$SCRATCH/planted.json"
+	[ ! -e "$SETTINGS.nono.bak" ]
 	run timeout 30 "$NONO" hooks status
 	[ "$status" -eq 0 ]
 }
@@ -478,7 +487,221 @@ json.dump(d, open(p, 'w'))"
 	run timeout 30 "$NONO" run --silent --profile claude-code -- python3 "$WORK/fake-claude.py"
 	echo "$output"
 	cmp "$HOOK" "$XDG_DATA_HOME/nono/hooks/nono-hook.sh"
-	[ "$(echo "$output" | grep -c '^HOOK .* -> 0 {"hookSpecificOutput"')" -eq 2 ]
+	[ "$(echo "$output" | grep -c '^HOOK .* -> 0 {"hookSpecificOutput"')" -eq 3 ]
 	run timeout 30 "$NONO" hooks status
 	[ "$status" -eq 0 ]
+}
+
+# ---- the hook asks nono (issue 16's four cases) ----------------------------------
+
+# the hook's additionalContext for event JSON $1, run in a sandbox of the
+# flags that follow (none: the claude-code profile)
+hook_context() {
+	local in=$1
+	shift
+	printf '%s' "$in" >"$SCRATCH/in.json"
+	[ $# -gt 0 ] || set -- --profile claude-code
+	timeout 30 "$NONO" run --silent "$@" --read-file "$HOOK" --read-file "$SCRATCH/in.json" \
+		-- sh -c "sh '$HOOK' < '$SCRATCH/in.json'" >"$SCRATCH/out.json"
+	python3 -c 'import json,sys; t=open(sys.argv[1]).read(); print(json.loads(t)["hookSpecificOutput"]["additionalContext"] if t.strip() else "(silent)")' "$SCRATCH/out.json"
+}
+
+# nono why's own fix for PATH and OP, asked inside a sandbox of the same flags
+why_fix() {
+	local p=$1 op=$2
+	shift 2
+	timeout 30 "$NONO" run --silent "$@" --read-file "$HOOK" --read-file "$SCRATCH/in.json" -- \
+		sh -c "nono why --self --path '$p' --op $op --json" | pyjson 'print(d["suggested_flag"])'
+}
+
+@test "hook: a key in ~/.ssh gets the fix for that one file, never a bypass of ~/.ssh" {
+	in='{"hook_event_name":"PostToolUseFailure","tool_name":"Bash","tool_input":{"command":"cat ~/.ssh/id_rsa"},"error":"Exit code 1\ncat: '"$HOME"'/.ssh/id_rsa: Permission denied"}'
+	run hook_context "$in"
+	echo "$output"
+	fix=$(why_fix "$HOME/.ssh/id_rsa" read --profile claude-code)
+	[ "$fix" = "--read-file $HOME/.ssh/id_rsa --bypass-protection $HOME/.ssh/id_rsa" ]
+	[[ "$output" == *" $fix -- claude"* ]]
+	[[ "$output" == *"protected sensitive path (policy group deny_credentials)"* ]]
+	[[ "$output" == *"only if the task truly needs this very file"* ]]
+	[[ "$output" != *"--bypass-protection $HOME/.ssh "* ]]
+	[[ "$output" != *"--allow $HOME/.ssh"* ]]
+	[[ "$output" != *"--read $HOME/.ssh"* ]]
+	# the directory itself: nono names no bypass at all
+	in='{"hook_event_name":"PostToolUseFailure","tool_name":"Bash","tool_input":{"command":"ls ~/.ssh"},"error":"Exit code 2\nls: cannot open directory '"'$HOME/.ssh'"': Permission denied"}'
+	run hook_context "$in"
+	echo "$output"
+	[[ "$output" == *"Blocked: $HOME/.ssh (read)"* ]]
+	[[ "$output" == *"nono offers no grant for this: a directory of a protected kind"* ]]
+	[[ "$output" != *bypass-protection* ]]
+}
+
+@test "hook: /etc/shadow gets a read grant of that file, never write access to /etc" {
+	in='{"hook_event_name":"PostToolUseFailure","tool_name":"Bash","tool_input":{"command":"cat /etc/shadow"},"error":"Exit code 1\ncat: /etc/shadow: Permission denied"}'
+	run hook_context "$in"
+	echo "$output"
+	[ "$(why_fix /etc/shadow read --profile claude-code)" = "--read-file /etc/shadow" ]
+	[[ "$output" == *"Blocked: /etc/shadow (read)"* ]]
+	[[ "$output" == *" --read-file /etc/shadow -- claude"* ]]
+	[[ "$output" != *"--allow /etc"* ]]
+	[[ "$output" != *"--read /etc "* ]]
+	# writing there: nono offers nothing
+	in='{"hook_event_name":"PostToolUseFailure","tool_name":"Write","tool_input":{"file_path":"/etc/nono-test.conf","content":"x"},"error":"EACCES: permission denied, open '"'/etc/nono-test.conf'"'"}'
+	run hook_context "$in"
+	echo "$output"
+	[[ "$output" == *"Blocked: /etc/nono-test.conf (write)"* ]]
+	[[ "$output" == *"nono offers no grant for this: a system path"* ]]
+	[[ "$output" != *"nono run"* ]]
+}
+
+@test "hook: an overwrite under --allow . --no-delete names --allow-delete, not the grant the session has" {
+	echo old >"$WORK/f.txt"
+	in='{"hook_event_name":"PostToolUseFailure","tool_name":"Write","tool_input":{"file_path":"'"$WORK"'/f.txt","content":"x"},"error":"EACCES: permission denied, rename '"'$WORK/f.txt.tmp.1.2'"' -> '"'$WORK/f.txt'"'"}'
+	run hook_context "$in" --allow . --no-delete
+	echo "$output"
+	[ "$(why_fix "$WORK/f.txt" delete --allow . --no-delete)" = "--allow-delete" ]
+	[[ "$output" == *"Blocked: $WORK/f.txt (delete)"* ]]
+	[[ "$output" == *"Writing it replaces it"* ]]
+	[[ "$output" == *"  nono run --allow $WORK --read-file"*" --allow-delete -- claude"* ]]
+	# the session's own grant is not offered again
+	[[ "$output" != *"--allow $WORK -- claude"* ]]
+	[[ "$output" != *"--allow $WORK --allow-delete"* ]]
+}
+
+@test "hook: a remote's 'Permission denied (publickey)' is no sandbox denial: the hook stays silent" {
+	in='{"hook_event_name":"PostToolUseFailure","tool_name":"Bash","tool_input":{"command":"git push"},"error":"Exit code 128\ngit@github.com: Permission denied (publickey).\nfatal: Could not read from remote repository.\n\nPlease make sure you have the correct access rights\nand the repository exists."}'
+	run hook_context "$in"
+	[ "$output" = "(silent)" ]
+	# nor a file nono allows that the program refused for its own reasons
+	echo x >"$WORK/mine"
+	in='{"hook_event_name":"PostToolUseFailure","tool_name":"Bash","tool_input":{"command":"./mine"},"error":"Exit code 126\nbash: '"$WORK"'/mine: Permission denied"}'
+	run hook_context "$in"
+	[ "$output" = "(silent)" ]
+}
+
+@test "hook: the user's own file permissions are said to refuse too (as the test user)" {
+	ensure_test_user
+	USER_HOME="$SCRATCH/uhome"
+	mkdir -p "$USER_HOME/proj"
+	chown -R "$TEST_USER" "$USER_HOME"
+	chmod 755 "$SCRATCH"
+	printf '%s' '{"hook_event_name":"PostToolUseFailure","tool_name":"Bash","tool_input":{"command":"cat /etc/shadow"},"error":"Exit code 1\ncat: /etc/shadow: Permission denied"}' >"$SCRATCH/in.json"
+	chmod 644 "$SCRATCH/in.json"
+	cd "$USER_HOME/proj" || return 1
+	run as_user timeout 30 "$NONO" run --silent --allow . --read-file "$HOOK" --read-file "$SCRATCH/in.json" \
+		-- sh -c "sh '$HOOK' < '$SCRATCH/in.json'"
+	echo "$output"
+	[[ "$output" == *"--read-file /etc/shadow"* ]]
+	[[ "$output" == *"the file's own permissions refuse this user too"* ]]
+}
+
+@test "hook: Claude Code's own sandbox failing inside nono is explained; SessionStart says what the session may do, only inside nono" {
+	in='{"hook_event_name":"PostToolUseFailure","tool_name":"Bash","tool_input":{"command":"echo hi"},"error":"Exit code 1\nbwrap: Creating new namespace failed: Operation not permitted"}'
+	run hook_context "$in"
+	echo "$output"
+	[[ "$output" == *"cannot start inside nono"* ]]
+	[[ "$output" == *"dangerouslyDisableSandbox: true"* ]]
+	in='{"session_id":"s","hook_event_name":"SessionStart","source":"startup"}'
+	run hook_context "$in" --allow . --block-net
+	echo "$output"
+	[[ "$output" == *"[NONO SANDBOX] This session runs inside the nono sandbox"* ]]
+	[[ "$output" == *"  $WORK (readwrite)"* ]]
+	[[ "$output" == *"Network: blocked"* ]]
+	[[ "$output" == *"nono why --self --path PATH --op read|write|delete"* ]]
+	grep -q '"hookEventName":"SessionStart"' "$SCRATCH/out.json"
+	# outside nono: nothing, whatever the event
+	run sh -c "printf '%s' '$in' | sh '$HOOK'"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
+# ---- scopes and consent ----------------------------------------------------------
+
+# a tree's names, types, modes, sizes and bytes (not times)
+tree_bytes() { (cd "$1" && find . -printf '%p %y %m %s\n' | sort && find . -type f -exec sha256sum {} + | sort); }
+
+@test "hooks install --project: .claude/settings.local.json and ./CLAUDE.md; remove puts both back byte for byte" {
+	printf '# My project\n\nNo trailing newline here' >"$WORK/CLAUDE.md"
+	cp "$WORK/CLAUDE.md" "$SCRATCH/md"
+	before=$(tree_bytes "$WORK")
+	run "$NONO" hooks install --project
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"installed settings: $WORK/.claude/settings.local.json"* ]]
+	pyjson 'h = d["hooks"]; assert sorted(h) == ["PostToolUse", "PostToolUseFailure", "SessionStart"], h' \
+		<"$WORK/.claude/settings.local.json"
+	grep -q 'nono-sandbox-start' "$WORK/CLAUDE.md"
+	head -n 3 "$WORK/CLAUDE.md" | grep -q 'No trailing newline here'
+	# the user's scope is untouched
+	[ ! -e "$SETTINGS" ]
+	[ ! -e "$HOME/.claude/CLAUDE.md" ]
+	run "$NONO" hooks status --project --json
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"scope": "project"'* ]]
+	# a launch in the project keeps its scope current, and installs the user's too
+	run timeout 30 "$NONO" run --silent --profile claude-code -- true
+	[ "$status" -eq 0 ]
+	run "$NONO" hooks remove --project
+	echo "$output"
+	[ "$status" -eq 0 ]
+	cmp "$WORK/CLAUDE.md" "$SCRATCH/md"
+	[ "$(tree_bytes "$WORK")" = "$before" ]
+	[ ! -e "$WORK/.claude" ]
+	# the script stays while the user's scope still names it
+	[ -x "$INSTALLED" ]
+}
+
+@test "hooks remove puts the user's files back byte for byte, leaves no backup, and the next launches install nothing" {
+	printf '{\n    "model": "opus",   "x": [1,2]\n}' >"$SETTINGS"
+	printf 'Be terse.' >"$HOME/.claude/CLAUDE.md"
+	before=$(tree_bytes "$HOME/.claude")
+	run timeout 30 "$NONO" run --profile claude-code -- true
+	[[ "$output" == *"Installing claude-code hook"* ]]
+	run "$NONO" hooks remove
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"'nono run' installs no claude-code hook until 'nono hooks install'"* ]]
+	# exactly as before: content, names, no *.nono.bak (the launch's own state files aside)
+	[ "$(tree_bytes "$HOME/.claude" | grep -v 'claude\.json')" = "$(grep -v 'claude\.json' <<<"$before")" ]
+	[ -z "$(find "$HOME" -name '*.nono.bak')" ]
+	[ ! -e "$INSTALLED" ]
+	# remembered: a launch installs nothing, silently
+	run timeout 30 "$NONO" run --profile claude-code -- true
+	[ "$status" -eq 0 ]
+	[[ "$output" != *hook* ]]
+	[ "$(tree_bytes "$HOME/.claude" | grep -c 'settings.json\|CLAUDE.md')" -eq 4 ]
+	! grep -q nono-hook "$SETTINGS"
+	run "$NONO" hooks status
+	[[ "$output" == *"at launch    off: removed"* ]]
+	# an entry naming nono's hook that appears meanwhile is not nono's: the launch stops
+	python3 -c 'import json,sys; p=sys.argv[1]; d=json.load(open(p)); d["hooks"]={"PostToolUse":[{"hooks":[{"type":"command","command":"/tmp/x/nono-hook.sh"}]}]}; json.dump(d,open(p,"w"))' "$SETTINGS"
+	run timeout 30 "$NONO" run --profile claude-code -- touch "$WORK/ran"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"names nono's hook and is not nono's"* ]]
+	[ ! -e "$WORK/ran" ]
+	# install ends the opt-out
+	run "$NONO" hooks install
+	[ "$status" -eq 0 ]
+	run "$NONO" hooks status --json
+	[[ "$output" == *'"opted_out": false'* ]]
+}
+
+@test "--no-hooks, NONO_NO_HOOKS and [hooks] install = false: a launch writes no hook" {
+	run timeout 30 "$NONO" run --no-hooks --profile claude-code -- true
+	[ "$status" -eq 0 ]
+	[[ "$output" != *hook* ]]
+	[ ! -e "$SETTINGS" ]
+	[ ! -e "$INSTALLED" ]
+	run env NONO_NO_HOOKS=1 timeout 30 "$NONO" run --profile claude-code -- true
+	[ ! -e "$SETTINGS" ]
+	mkdir -p "$HOME/.config/nono"
+	printf '[hooks]\ninstall = false\n' >"$HOME/.config/nono/config.ini"
+	run timeout 30 "$NONO" run --profile claude-code -- true
+	[ "$status" -eq 0 ]
+	[ ! -e "$SETTINGS" ]
+	[ ! -e "$HOME/.claude/CLAUDE.md" ]
+	run "$NONO" config
+	[[ "$output" == *"install"*"false"* ]]
+	printf '[hooks]\ninstall = true\n' >"$HOME/.config/nono/config.ini"
+	run timeout 30 "$NONO" run --profile claude-code -- true
+	[[ "$output" == *"Installing claude-code hook"* ]]
 }

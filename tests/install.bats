@@ -28,6 +28,8 @@ bmake() {
 	[ "$(readlink "$dest/usr/libexec/nono/shims/rm")" = ../nono-shim ]
 	[ "$(readlink "$dest/usr/libexec/nono/shims/sudo")" = ../nono-shim ]
 	[ "$(find "$dest/usr/libexec/nono/shims" -type l | wc -l)" -ge 40 ]
+	# nono alone, on the sandbox's PATH
+	[ "$(readlink "$dest/usr/libexec/nono/self/nono")" = /usr/bin/nono ]
 	# the agent hook script nono installs for Claude Code
 	[ -x "$dest/usr/share/nono/hooks/nono-hook.sh" ]
 	cmp "$dest/usr/share/nono/hooks/nono-hook.sh" "$NONO_SRCDIR/hooks/nono-hook.sh"

@@ -249,8 +249,8 @@ teardown() { common_teardown; }
 
 @test "built-in claude-code: exactly its grants, and each one does what it says" {
 	mkdir -p "$HOME/.claude" "$HOME/.vscode" "$HOME/.config/Code" "$HOME/.local/share/claude" \
-		"$HOME/.cache/claude" "$HOME/.cache/claude-cli-nodejs"
-	touch "$HOME/.claude.json" "$HOME/.claude.json.lock" "$HOME/.claude.lock"
+		"$HOME/.cache/claude" "$HOME/.cache/claude-cli-nodejs" "$HOME/.local/state/claude"
+	echo '{"k": 1}' > "$HOME/.claude.json"
 	echo '[user]' > "$HOME/.gitconfig"
 	echo v1 > "$HOME/.local/share/claude/version"
 	echo keep > "$HOME/.vscode/settings.json"
@@ -260,21 +260,27 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 got = sorted((r["original"], r["access"], r["delete"]) for r in d["fs"]
              if r["source"].startswith("profile:") or r["source"] == "group:git_config")
-rw = lambda p: (p, "readwrite", True)
-want = sorted([rw("$WORKDIR"), rw("$HOME/.claude"), rw("$HOME/.vscode"), rw("$HOME/.config/Code"),
-               rw("$HOME/.cache/claude"), rw("$HOME/.cache/claude-cli-nodejs"), rw("$HOME/.claude.json"),
-               rw("$HOME/.claude.json.lock"), rw("$HOME/.claude.lock"),
+rw = lambda p, dl=True: (p, "readwrite", dl)
+want = sorted([rw("$WORKDIR", True), rw("$HOME/.claude", True), rw("$HOME/.vscode"), rw("$HOME/.config/Code"),
+               rw("$HOME/.cache/claude"), rw("$HOME/.cache/claude-cli-nodejs"), rw("$XDG_STATE_HOME/claude"),
                ("$HOME/.local/share/claude", "read", False), ("$HOME/.gitconfig", "read", False),
                ("/etc/bash.bashrc", "read", False), ("/etc/profile", "read", False)])
 assert got == want, got
 assert d["net_blocked"] is False
+assert [l["original"] for l in d["lock_dirs"]] == ["$HOME/.claude.json.lock", "$HOME/.claude.lock"], d["lock_dirs"]
 PY
 	run nono_run --profile claude-code -- sh -c "
-		echo c > ~/.vscode/new; echo c > ~/.config/Code/new; echo '{}' > ~/.claude.json; echo l > ~/.claude.json.lock
+		echo c > ~/.vscode/new; echo c > ~/.config/Code/new; cat ~/.claude.json; echo '{}' > ~/.claude.json
+		mkdir ~/.claude.json.lock ~/.claude.lock && python3 -c 'import os; os.rmdir(os.path.expanduser(\"~/.claude.json.lock\"))' && echo LOCKS-OK
 		cat ~/.local/share/claude/version ~/.gitconfig
 		echo x > ~/.local/share/claude/version; echo x >> ~/.gitconfig; rm ~/.vscode/settings.json; echo x > ~/other"
-	[ -f "$HOME/.vscode/new" ] && [ -f "$HOME/.config/Code/new" ]
-	[ "$(cat "$HOME/.claude.json")" = '{}' ] && [ "$(cat "$HOME/.claude.json.lock")" = l ]
+	[ -f "$HOME/.vscode/new" ]
+	[ -f "$HOME/.config/Code/new" ]
+	[[ "$output" == *'{"k": 1}'*LOCKS-OK* ]]
+	[ "$(readlink "$HOME/.claude.json")" = .claude/claude.json ]
+	[ "$(cat "$HOME/.claude/claude.json")" = '{}' ]
+	[ -d "$HOME/.claude.lock" ]
+	[ ! -e "$HOME/.claude.json.lock" ]
 	[[ "$output" == *v1*'[user]'* ]]
 	[ "$(cat "$HOME/.local/share/claude/version")" = v1 ] && [ "$(cat "$HOME/.gitconfig")" = '[user]' ]
 	# a writable grant may delete; the journal has the bytes back

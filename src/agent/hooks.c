@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -23,7 +24,7 @@
 /* const char nono_hooks_script[], built from hooks/nono-hook.sh */
 #include "nono-hook-script.h"
 
-const char *const nono_hooks_targets[] = {"claude-code", NULL};
+const char *const nono_hooks_targets[] = {"claude-code", "codex", NULL};
 
 /* Where nono kept the script before, below ~/.claude, which the claude-code profile
  * lets the sandbox write: moved out on the next install. */
@@ -39,16 +40,55 @@ const char *const nono_hooks_targets[] = {"claude-code", NULL};
 static const char *const known_scripts[] = {
     "eaa841475c0a289bba6123847496375a247e43c4a4e870e51805d98a99155e88", /* 0.1.0, in ~/.claude/hooks */
     "f32164198fbf6d0dd5c0d8d41203797019307af1acc4526e264b0d3f46377231", /* in $XDG_DATA_HOME/nono/hooks */
+    "5c52a8344094ec375bf9c8664a49105fca90bcd794510537293cfd4a2f67fc2c", /* asks nono why; SessionStart */
     NULL,
 };
 
-static const struct {
+/* One hook registration: an event, and the tools it fires for (NULL: all). */
+struct reg {
 	const char *event, *matcher;
-} registrations[] = {
-    {"PostToolUseFailure", "Read|Write|Edit|Bash"},
+};
+
+/* Claude Code: its live capabilities at start; a denial after a failed
+ * tool, or in a Bash command's output. */
+static const struct reg claude_regs[] = {
+    {"SessionStart", NULL},
+    {"PostToolUseFailure", "Read|Write|Edit|MultiEdit|NotebookEdit|Bash|Glob|Grep|LS"},
     {"PostToolUse", "Bash"},
 };
-#define N_REGS (sizeof(registrations) / sizeof(registrations[0]))
+/* Codex: the same JSON, without PostToolUseFailure (a failed command is a
+ * PostToolUse with its output). */
+static const struct reg codex_regs[] = {
+    {"SessionStart", NULL},
+    {"PostToolUse", NULL},
+};
+
+/* One agent: its files in the user's scope (below $HOME) and a project's. */
+struct target {
+	const char *name;
+	const char *home_dir; /* below $HOME */
+	const char *settings, *guidance;
+	const char *project_settings, *project_guidance; /* below the project */
+	const struct reg *regs;
+	size_t n_regs;
+	bool timeout; /* its hook entries take "timeout" (seconds) */
+};
+
+static const struct target targets[] = {
+    {"claude-code", ".claude", "settings.json", "CLAUDE.md", ".claude/settings.local.json", "CLAUDE.md", claude_regs,
+     sizeof(claude_regs) / sizeof(claude_regs[0]), true},
+    {"codex", ".codex", "hooks.json", "AGENTS.md", ".codex/hooks.json", "AGENTS.md", codex_regs,
+     sizeof(codex_regs) / sizeof(codex_regs[0]), true},
+};
+
+static const struct target *
+find_target(const char *name)
+{
+	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
+		if (strcmp(targets[i].name, name) == 0)
+			return &targets[i];
+	return NULL;
+}
 
 #define GUIDE_START "<!-- nono-sandbox-start -->"
 #define GUIDE_END   "<!-- nono-sandbox-end -->"
@@ -60,24 +100,25 @@ static const char guidance[] =
 		"You may be running inside the nono sandbox: when the environment variable\n"
 		"`NONO_CAP_FILE` is set, the kernel (Landlock and seccomp) decides which paths you\n"
 		"can read and write and whether the network is reachable. Nothing inside the\n"
-		"sandbox, not even nono, can widen that for this session.\n"
+		"sandbox, not even nono, can widen that for this session. At the start of a session\n"
+		"inside nono, a hook tells you what this one may do.\n"
 		"\n"
 		"- \"Permission denied\" or \"Operation not permitted\" on a path outside your grants\n"
 		"  is the sandbox, not file permissions. Do not retry, use sudo, copy, link or\n"
 		"  move the file, or reach it through another tool or path: every route is blocked.\n"
-		"- Stop and tell the user which path was blocked and that they must exit this\n"
-		"  session and restart with the access it needs, for example\n"
-		"  `nono run --profile claude-code --allow /path/to/dir -- claude` (`--read` for\n"
-		"  read-only access).\n"
-		"- `nono why --self --path PATH` explains a decision when nono is on your PATH.\n" GUIDE_END;
+		"- Ask nono before you try: `nono why --self --path PATH --op read|write|delete`\n"
+		"  says whether this session may, and the exact flag that would allow it.\n"
+		"- Stop and tell the user which path was blocked and the flag nono names: they must\n"
+		"  exit this session and start it again with that flag added. nono names no flag for\n"
+		"  a system path or a whole directory of credentials: say so instead.\n"
+		"- Your own sandbox (Claude Code's `sandbox.enabled`) cannot start inside nono. A\n"
+		"  command that fails with `bwrap: ...` must run without it (Claude Code:\n"
+		"  `dangerouslyDisableSandbox: true`); nono's boundary still applies to it.\n" GUIDE_END;
 
 bool
 nono_hooks_target_known(const char *target)
 {
-	for (size_t i = 0; nono_hooks_targets[i]; i++)
-		if (strcmp(nono_hooks_targets[i], target) == 0)
-			return true;
-	return false;
+	return find_target(target) != NULL;
 }
 
 /* ---- settings.json ----------------------------------------------------- */
@@ -114,6 +155,7 @@ nono_hooks_command(const char *script_path)
 enum entry {
 	NOT_OURS,
 	OURS,	 /* exactly what install writes */
+	OLDER,	 /* what an earlier nono wrote here: nono's command, no timeout */
 	LEGACY,	 /* what an earlier nono wrote: the script in ~/.claude/hooks */
 	PLANTED, /* names nono's hook, runs something else */
 };
@@ -130,21 +172,30 @@ legacy_command(const char *c)
 }
 
 static enum entry
-classify(const json_t *hook, const char *command)
+classify(const json_t *hook, const char *command, const struct target *t)
 {
 	const char *c = json_string_value(json_object_get(hook, "command"));
-	const char *t = json_string_value(json_object_get(hook, "type"));
+	const char *type = json_string_value(json_object_get(hook, "type"));
+	json_t *timeout = json_object_get(hook, "timeout");
+	size_t n = json_object_size(hook);
 
 	if (!c || !strstr(c, HOOK_TAG))
 		return NOT_OURS;
 	/* a key install never writes (a "shell" to run it with, say) makes it
 	 * someone else's */
-	if (json_object_size(hook) == 2 && t && strcmp(t, "command") == 0) {
-		if (strcmp(c, command) == 0)
+	if (!type || strcmp(type, "command") != 0)
+		return PLANTED;
+	if (strcmp(c, command) == 0) {
+		if (t->timeout && n == 3 && json_integer_value(timeout) == NONO_HOOKS_TIMEOUT &&
+		    json_is_integer(timeout))
 			return OURS;
-		if (legacy_command(c))
-			return LEGACY;
+		if (!t->timeout && n == 2)
+			return OURS;
+		if (n == 2)
+			return OLDER;
 	}
+	if (n == 2 && legacy_command(c))
+		return LEGACY;
 	return PLANTED;
 }
 
@@ -166,7 +217,8 @@ describe(const json_t *hook)
 	json_object_foreach((json_t *)hook, k, v)
 	{
 		if (strcmp(k, "command") == 0 ||
-		    (strcmp(k, "type") == 0 && json_is_string(v) && strcmp(json_string_value(v), "command") == 0))
+		    (strcmp(k, "type") == 0 && json_is_string(v) && strcmp(json_string_value(v), "command") == 0) ||
+		    (strcmp(k, "timeout") == 0 && json_integer_value(v) == NONO_HOOKS_TIMEOUT))
 			continue;
 		fprintf(f, "%s%s", first ? "' with '" : "', '", k);
 		if (json_is_string(v))
@@ -186,14 +238,27 @@ struct scan {
 };
 
 static bool
-complete(const struct scan *sc)
+complete(const struct scan *sc, const struct target *t)
 {
-	return sc->found == (1u << N_REGS) - 1 && sc->n == N_REGS;
+	return sc->found == (1u << t->n_regs) - 1 && sc->n == t->n_regs;
+}
+
+/* the registration r's group: its matcher (or none) */
+static bool
+reg_matches(const struct reg *r, const char *event, const json_t *group)
+{
+	const char *m = json_string_value(json_object_get(group, "matcher"));
+
+	if (strcmp(event, r->event) != 0)
+		return false;
+	if (!r->matcher)
+		return !json_object_get(group, "matcher");
+	return m && strcmp(m, r->matcher) == 0;
 }
 
 /* The entries in the document that name nono's hook. */
 static void
-scan(struct scan *out, const json_t *doc, const char *command)
+scan(struct scan *out, const json_t *doc, const char *command, const struct target *t)
 {
 	json_t *hooks = json_object_get(doc, "hooks");
 	const char *ev;
@@ -211,11 +276,9 @@ scan(struct scan *out, const json_t *doc, const char *command)
 			continue;
 		json_array_foreach(groups, i, g)
 		{
-			const char *m = json_string_value(json_object_get(g, "matcher"));
-
 			json_array_foreach(json_object_get(g, "hooks"), j, h)
 			{
-				enum entry k = classify(h, command);
+				enum entry k = classify(h, command, t);
 
 				if (k == NOT_OURS)
 					continue;
@@ -223,9 +286,8 @@ scan(struct scan *out, const json_t *doc, const char *command)
 				out->legacy += k == LEGACY;
 				if (k == PLANTED)
 					nono_strv_push_owned(&out->planted, describe(h));
-				for (size_t r = 0; r < N_REGS && k == OURS; r++)
-					if (strcmp(ev, registrations[r].event) == 0 && m &&
-					    strcmp(m, registrations[r].matcher) == 0)
+				for (size_t r = 0; r < t->n_regs && k == OURS; r++)
+					if (reg_matches(&t->regs[r], ev, g))
 						out->found |= 1u << r;
 			}
 		}
@@ -236,7 +298,7 @@ scan(struct scan *out, const json_t *doc, const char *command)
  * group, event list or "hooks" object that only becomes empty because of
  * that goes too. Returns how many were removed. */
 static size_t
-strip_ours(json_t *doc, const char *command)
+strip_ours(json_t *doc, const char *command, const struct target *t)
 {
 	json_t *hooks = json_object_get(doc, "hooks");
 	const char *ev;
@@ -260,7 +322,7 @@ strip_ours(json_t *doc, const char *command)
 				continue;
 			had = n;
 			for (size_t j = json_array_size(hs); j-- > 0;)
-				if (classify(json_array_get(hs, j), command) != NOT_OURS) {
+				if (classify(json_array_get(hs, j), command, t) != NOT_OURS) {
 					json_array_remove(hs, j);
 					n++;
 				}
@@ -276,7 +338,7 @@ strip_ours(json_t *doc, const char *command)
 }
 
 static int
-add_ours(json_t *doc, const char *file, const char *command, struct nono_error *err)
+add_ours(json_t *doc, const char *file, const char *command, const struct target *t, struct nono_error *err)
 {
 	json_t *hooks = json_object_get(doc, "hooks");
 
@@ -286,19 +348,25 @@ add_ours(json_t *doc, const char *file, const char *command, struct nono_error *
 	} else if (!json_is_object(hooks)) {
 		return nono_error_set(err, -EINVAL, "%s: \"hooks\" is not an object; nono leaves the file alone", file);
 	}
-	for (size_t r = 0; r < N_REGS; r++) {
-		json_t *groups = json_object_get(hooks, registrations[r].event);
+	for (size_t r = 0; r < t->n_regs; r++) {
+		json_t *groups = json_object_get(hooks, t->regs[r].event), *entry, *group;
 
 		if (!groups) {
 			groups = json_array();
-			json_object_set_new(hooks, registrations[r].event, groups);
+			json_object_set_new(hooks, t->regs[r].event, groups);
 		} else if (!json_is_array(groups)) {
 			return nono_error_set(err, -EINVAL,
 					      "%s: \"hooks.%s\" is not a list; nono leaves the file alone", file,
-					      registrations[r].event);
+					      t->regs[r].event);
 		}
-		json_array_append_new(groups, json_pack("{s:s, s:[{s:s, s:s}]}", "matcher", registrations[r].matcher,
-							"hooks", "type", "command", "command", command));
+		entry = json_pack("{s:s, s:s}", "type", "command", "command", command);
+		if (t->timeout)
+			json_object_set_new(entry, "timeout", json_integer(NONO_HOOKS_TIMEOUT));
+		group = json_object();
+		if (t->regs[r].matcher)
+			json_object_set_new(group, "matcher", json_string(t->regs[r].matcher));
+		json_object_set_new(group, "hooks", json_pack("[o]", entry));
+		json_array_append_new(groups, group);
 	}
 	return 0;
 }
@@ -313,9 +381,10 @@ blank(const char *t)
 }
 
 int
-nono_hooks_settings_edit(char **out, const char *text, const char *file, const char *command, bool remove,
-			 struct nono_error *err)
+nono_hooks_settings_edit(char **out, const char *target, const char *text, const char *file, const char *command,
+			 bool remove, struct nono_error *err)
 {
+	const struct target *t = find_target(target);
 	json_error_t je;
 	json_t *doc;
 	struct scan sc;
@@ -323,6 +392,8 @@ nono_hooks_settings_edit(char **out, const char *text, const char *file, const c
 	int r = 0;
 
 	*out = NULL;
+	if (!t)
+		return nono_error_set(err, -ENOENT, "unknown hook target '%s'", target);
 	if (blank(text)) {
 		if (remove)
 			return 0;
@@ -331,7 +402,8 @@ nono_hooks_settings_edit(char **out, const char *text, const char *file, const c
 		nono_error_set(err, -EINVAL, "%s:%d:%d: %s", file, je.line, je.column, je.text);
 		nono_error_hint(err,
 				"nono does not touch a settings file it cannot parse: fix it, then run 'nono hooks "
-				"install claude-code'");
+				"install %s'",
+				target);
 		return err->code;
 	}
 	if (!json_is_object(doc)) {
@@ -339,13 +411,13 @@ nono_hooks_settings_edit(char **out, const char *text, const char *file, const c
 		return nono_error_set(err, -EINVAL, "%s: the top level is not an object; nono leaves the file alone",
 				      file);
 	}
-	scan(&sc, doc, command);
+	scan(&sc, doc, command, t);
 	nono_strv_free(&sc.planted);
-	if (remove ? strip_ours(doc, command) == 0 : complete(&sc))
+	if (remove ? strip_ours(doc, command, t) == 0 : complete(&sc, t))
 		goto out;
 	if (!remove) {
-		strip_ours(doc, command);
-		if ((r = add_ours(doc, file, command, err)) < 0)
+		strip_ours(doc, command, t);
+		if ((r = add_ours(doc, file, command, t, err)) < 0)
 			goto out;
 	}
 	if (remove && json_object_size(doc) == 0) {
@@ -459,21 +531,25 @@ nono_hooks_guidance_edit(char **out, const char *text, const char *file, bool re
 #define MAX_FILE (4 * 1024 * 1024)
 
 /* The directory path lies beneath that nono's reads and writes stay below:
- * ~/.claude (the claude-code profile lets the sandbox write there) or
- * $XDG_DATA_HOME (nono's own files). Caller-owned; NULL for neither. */
+ * an agent's directory in $HOME (~/.claude, ~/.codex: the profiles let the
+ * sandbox write there), the project (project scope: the sandbox may write
+ * it too), or $XDG_DATA_HOME (nono's own files). Caller-owned; NULL for
+ * none. */
 static char *
-base_of(const char *path)
+base_of(const char *path, const char *project)
 {
-	char *bases[2] = {nono_path_join(nono_home(), ".claude"), nono_xdg_dir("data")};
+	struct nono_strv bases = {0};
 	char *r = NULL;
 
-	for (int i = 0; i < 2; i++)
-		if (!r && nono_path_under(path, bases[i]) && strcmp(path, bases[i]) != 0) {
-			r = bases[i];
-			bases[i] = NULL;
-		}
-	free(bases[0]);
-	free(bases[1]);
+	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
+		nono_strv_push_owned(&bases, nono_path_join(nono_home(), targets[i].home_dir));
+	nono_strv_push_owned(&bases, nono_xdg_dir("data"));
+	if (project)
+		nono_strv_push(&bases, project);
+	for (size_t i = 0; i < bases.n && !r; i++)
+		if (nono_path_under(path, bases.v[i]) && strcmp(path, bases.v[i]) != 0)
+			r = xstrdup(bases.v[i]);
+	nono_strv_free(&bases);
 	return r;
 }
 
@@ -484,9 +560,9 @@ base_of(const char *path)
  * one component at a time. *leaf points into path. -1 with errno set (ELOOP
  * for a link, EXDEV outside both bases). */
 static int
-open_parent(const char *path, const char **leaf, bool create)
+open_parent(const char *path, const char *project, const char **leaf, bool create)
 {
-	char *base = base_of(path), *rel, *save = NULL;
+	char *base = base_of(path, project), *rel, *save = NULL;
 	const char *slash = strrchr(path, '/');
 	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
 			       .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH};
@@ -519,13 +595,14 @@ open_parent(const char *path, const char **leaf, bool create)
 }
 
 static int
-link_refused(const char *path, struct nono_error *err)
+link_refused(const char *path, const char *project, struct nono_error *err)
 {
-	char *base = base_of(path), *d = nono_path_display(base ? base : path);
-	bool claude = base && strcmp(strrchr(base, '/'), "/.claude") == 0;
+	char *base = base_of(path, project), *d = nono_path_display(base ? base : path), *data = nono_xdg_dir("data");
+	bool agent = base && !nono_path_under(base, data);
 
 	nono_error_set(err, -ELOOP, "%s: a symbolic link below %s; nono reads and writes nothing through it%s", path, d,
-		       claude ? " (the sandbox can write ~/.claude)" : "");
+		       agent ? " (a sandbox can write there)" : "");
+	free(data);
 	nono_error_hint(err, "replace the link with the file or directory itself, then run 'nono hooks install'");
 	free(d);
 	free(base);
@@ -533,20 +610,20 @@ link_refused(const char *path, struct nono_error *err)
 }
 
 static int
-file_error(const char *path, const char *what, struct nono_error *err)
+file_error(const char *path, const char *project, const char *what, struct nono_error *err)
 {
 	if (errno == ELOOP)
-		return link_refused(path, err);
+		return link_refused(path, project, err);
 	return nono_error_set(err, -errno, "%s%s: %s", what, path, strerror(errno));
 }
 
 /* The file's content (NUL-terminated, *len bytes); *out NULL when it does
  * not exist. */
 static int
-slurp(char **out, size_t *len, unsigned *mode, const char *path, struct nono_error *err)
+slurp(char **out, size_t *len, unsigned *mode, const char *path, const char *project, struct nono_error *err)
 {
 	const char *leaf;
-	int dfd = open_parent(path, &leaf, false), fd;
+	int dfd = open_parent(path, project, &leaf, false), fd;
 	struct stat st;
 	char *buf;
 	size_t n = 0;
@@ -555,11 +632,11 @@ slurp(char **out, size_t *len, unsigned *mode, const char *path, struct nono_err
 	if (len)
 		*len = 0;
 	if (dfd < 0)
-		return errno == ENOENT ? 0 : file_error(path, "", err);
+		return errno == ENOENT ? 0 : file_error(path, project, "", err);
 	fd = openat(dfd, leaf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	close(dfd);
 	if (fd < 0)
-		return errno == ENOENT ? 0 : file_error(path, "", err);
+		return errno == ENOENT ? 0 : file_error(path, project, "", err);
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > MAX_FILE) {
 		close(fd);
 		return nono_error_set(err, -EINVAL, "%s: not a regular file of at most 4 MiB", path);
@@ -587,15 +664,15 @@ slurp(char **out, size_t *len, unsigned *mode, const char *path, struct nono_err
 /* Replace path's content atomically: a temporary file beside it, renamed
  * over it (a symlink there is refused, never followed). */
 static int
-write_atomic(const char *path, const char *data, unsigned mode, struct nono_error *err)
+write_atomic(const char *path, const char *project, const char *data, unsigned mode, struct nono_error *err)
 {
 	const char *leaf;
-	int dfd = open_parent(path, &leaf, true), fd = -1, r = 0;
+	int dfd = open_parent(path, project, &leaf, true), fd = -1, r = 0;
 	char tmp[64];
 	size_t len = strlen(data), off = 0;
 
 	if (dfd < 0)
-		return file_error(path, "cannot write ", err);
+		return file_error(path, project, "cannot write ", err);
 	for (int i = 0; i < 100 && fd < 0; i++) {
 		snprintf(tmp, sizeof(tmp), ".nono-%d-%d-%d.tmp", (int)getpid(), (int)time(NULL), i);
 		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -633,10 +710,10 @@ out:
 /* unlink path (flags 0) or rmdir it (AT_REMOVEDIR) without following a link
  * above it; 0 or -1 with errno */
 static int
-remove_at(const char *path, int flags)
+remove_at(const char *path, const char *project, int flags)
 {
 	const char *leaf;
-	int dfd = open_parent(path, &leaf, false), r, e;
+	int dfd = open_parent(path, project, &leaf, false), r, e;
 
 	if (dfd < 0)
 		return -1;
@@ -680,21 +757,133 @@ nono_hooks_script_path(const char *target)
 {
 	char *data = nono_xdg_dir("data"), *p = nono_path_join(data, NONO_HOOKS_SCRIPT_REL);
 
-	(void)target; /* claude-code, the one target */
+	(void)target; /* one script serves every target */
 	free(data);
 	return p;
 }
 
-static void
-paths(struct nono_hooks_status *st)
+/* ---- what the files held before nono, in nono's state ------------------------ */
+
+/* FNV-1a: a project's records are named after its directory */
+static unsigned long long
+fnv1a(const char *s)
 {
-	st->dir = nono_path_join(nono_home(), ".claude");
-	st->script_path = nono_hooks_script_path("claude-code");
+	unsigned long long h = 0xcbf29ce484222325ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+static char *
+rec_path(const struct nono_hooks_status *st, const char *kind, const char *what)
+{
+	return xasprintf("%s/%s.%s", st->records, kind, what);
+}
+
+static bool
+rec_has(const struct nono_hooks_status *st, const char *kind, const char *what)
+{
+	char *p = rec_path(st, kind, what);
+	bool r = access(p, F_OK) == 0;
+
+	free(p);
+	return r;
+}
+
+/* The record's text (*out NULL when there is none). */
+static void
+rec_read(const struct nono_hooks_status *st, const char *kind, const char *what, char **out)
+{
+	char *p = rec_path(st, kind, what);
+	FILE *f = fopen(p, "re");
+	size_t n = 0;
+
+	*out = NULL;
+	if (f) {
+		char *buf = NULL;
+		FILE *m = open_memstream(&buf, &n);
+		int c;
+
+		if (!m)
+			abort();
+		while ((c = getc(f)) != EOF)
+			putc(c, m);
+		if (fclose(m) != 0)
+			abort();
+		fclose(f);
+		*out = buf;
+	}
+	free(p);
+}
+
+/* Write a record (nono's state: out of every sandbox's reach, 0600). */
+static int
+rec_write(const struct nono_hooks_status *st, const char *kind, const char *what, const char *text,
+	  struct nono_error *err)
+{
+	char *p = rec_path(st, kind, what), *tmp = xasprintf("%s.tmp", p);
+	int r = nono_mkdir_p(st->records, 0700), fd = -1;
+
+	if (r == 0 && (fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
+		r = -errno;
+	if (r == 0)
+		r = nono_write_all(fd, text, strlen(text));
+	if (fd >= 0 && close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, p) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlink(tmp);
+		nono_error_set(err, r, "cannot record %s in %s: %s", kind, st->records, strerror(-r));
+	}
+	free(tmp);
+	free(p);
+	return r;
+}
+
+static void
+rec_drop(const struct nono_hooks_status *st, const char *kind)
+{
+	static const char *const whats[] = {"before", "none", "after", "planted"};
+
+	for (size_t i = 0; i < sizeof(whats) / sizeof(whats[0]); i++) {
+		char *p = rec_path(st, kind, whats[i]);
+
+		unlink(p);
+		free(p);
+	}
+	rmdir(st->records); /* only when nothing else is in it */
+}
+
+/* ---- one integration's files ----------------------------------------------------- */
+
+static void
+paths(struct nono_hooks_status *st, const struct target *t, const char *project)
+{
+	char *rec = NULL;
+
+	st->target = t->name;
+	st->script_path = nono_hooks_script_path(t->name);
 	st->command = nono_hooks_command(st->script_path);
-	st->settings_path = nono_path_join(st->dir, "settings.json");
-	st->settings_backup = nono_path_join(st->dir, "settings.json.nono.bak");
-	st->guidance_path = nono_path_join(st->dir, "CLAUDE.md");
-	st->legacy_path = nono_path_join(st->dir, LEGACY_REL);
+	if (project) {
+		st->project = nono_path_canonical(project, NULL);
+		st->base = xstrdup(st->project);
+		st->settings_path = nono_path_join(st->project, t->project_settings);
+		st->guidance_path = nono_path_join(st->project, t->project_guidance);
+		st->dir = nono_path_dirname(st->settings_path);
+		rec = xasprintf("hooks/%s-project-%016llx", t->name, fnv1a(st->project));
+	} else {
+		st->dir = nono_path_join(nono_home(), t->home_dir);
+		st->base = xstrdup(st->dir);
+		st->settings_path = nono_path_join(st->dir, t->settings);
+		st->guidance_path = nono_path_join(st->dir, t->guidance);
+		rec = xasprintf("hooks/%s", t->name);
+		if (strcmp(t->name, "claude-code") == 0)
+			st->legacy_path = nono_path_join(st->dir, LEGACY_REL);
+	}
+	st->records = nono_state_path(rec);
+	free(rec);
 }
 
 void
@@ -702,12 +891,14 @@ nono_hooks_status_free(struct nono_hooks_status *st)
 {
 	if (!st)
 		return;
+	free(st->project);
+	free(st->base);
 	free(st->dir);
 	free(st->script_path);
 	free(st->command);
 	free(st->settings_path);
-	free(st->settings_backup);
 	free(st->guidance_path);
+	free(st->records);
 	free(st->legacy_path);
 	nono_strv_free(&st->planted);
 	memset(st, 0, sizeof(*st));
@@ -717,7 +908,7 @@ static int
 unknown_target(const char *target, struct nono_error *err)
 {
 	nono_error_set(err, -ENOENT, "unknown hook target '%s'", target);
-	nono_error_hint(err, "nono knows: claude-code");
+	nono_error_hint(err, "nono knows: claude-code, codex");
 	return err->code;
 }
 
@@ -732,53 +923,62 @@ legacy_state(const char *path)
 	size_t len;
 	enum nono_hooks_state s;
 
-	if (slurp(&text, &len, NULL, path, &err) < 0)
+	if (!path)
+		return NONO_HOOKS_MISSING;
+	if (slurp(&text, &len, NULL, path, NULL, &err) < 0)
 		return NONO_HOOKS_FOREIGN;
 	s = !text ? NONO_HOOKS_MISSING : nono_wrote(text, len) ? NONO_HOOKS_CURRENT : NONO_HOOKS_FOREIGN;
 	free(text);
 	return s;
 }
 
-int
-nono_hooks_status(struct nono_hooks_status *out, const char *target, struct nono_error *err)
+/* What the settings say of nono's entries. */
+static int
+settings_state(struct nono_hooks_status *st, const struct target *t, const char *settings, struct nono_error *err)
 {
+	json_error_t je;
+	json_t *doc;
+	struct scan sc;
+
+	st->settings = NONO_HOOKS_MISSING;
+	if (!settings || blank(settings))
+		return 0;
+	if (!(doc = json_loads(settings, 0, &je)))
+		return nono_error_set(err, -EINVAL, "%s:%d:%d: %s", st->settings_path, je.line, je.column, je.text);
+	scan(&sc, doc, st->command, t);
+	if (sc.planted.n)
+		st->settings = NONO_HOOKS_FOREIGN;
+	else if (sc.n)
+		st->settings = complete(&sc, t) ? NONO_HOOKS_CURRENT : NONO_HOOKS_OUTDATED;
+	st->planted = sc.planted;
+	st->legacy = sc.legacy > 0;
+	json_decref(doc);
+	return 0;
+}
+
+int
+nono_hooks_status(struct nono_hooks_status *out, const char *target, const char *project, struct nono_error *err)
+{
+	const struct target *t = find_target(target);
 	char *script = NULL, *settings = NULL, *guide = NULL, *edit = NULL;
 	size_t slen = 0;
 	unsigned smode = 0;
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	if (!nono_hooks_target_known(target))
+	if (!t)
 		return unknown_target(target, err);
-	paths(out);
-	if ((r = slurp(&script, &slen, &smode, out->script_path, err)) < 0 ||
-	    (r = slurp(&settings, NULL, NULL, out->settings_path, err)) < 0 ||
-	    (r = slurp(&guide, NULL, NULL, out->guidance_path, err)) < 0)
+	paths(out, t, project);
+	if ((r = slurp(&script, &slen, &smode, out->script_path, NULL, err)) < 0 ||
+	    (r = slurp(&settings, NULL, NULL, out->settings_path, out->project, err)) < 0 ||
+	    (r = slurp(&guide, NULL, NULL, out->guidance_path, out->project, err)) < 0)
 		goto out;
 	out->script = !script				    ? NONO_HOOKS_MISSING
 		      : current_script(script, slen, smode) ? NONO_HOOKS_CURRENT
 		      : nono_wrote(script, slen)	    ? NONO_HOOKS_OUTDATED
 							    : NONO_HOOKS_FOREIGN;
-	out->settings = NONO_HOOKS_MISSING;
-	if (settings && !blank(settings)) {
-		json_error_t je;
-		json_t *doc = json_loads(settings, 0, &je);
-		struct scan sc;
-
-		if (!doc) {
-			r = nono_error_set(err, -EINVAL, "%s:%d:%d: %s", out->settings_path, je.line, je.column,
-					   je.text);
-			goto out;
-		}
-		scan(&sc, doc, out->command);
-		if (sc.planted.n)
-			out->settings = NONO_HOOKS_FOREIGN;
-		else if (sc.n)
-			out->settings = complete(&sc) ? NONO_HOOKS_CURRENT : NONO_HOOKS_OUTDATED;
-		out->planted = sc.planted;
-		out->legacy = sc.legacy > 0;
-		json_decref(doc);
-	}
+	if ((r = settings_state(out, t, settings, err)) < 0)
+		goto out;
 	out->legacy_script = legacy_state(out->legacy_path);
 	out->guidance = NONO_HOOKS_MISSING;
 	if (guide && find_marker(guide, guide, GUIDE_START)) {
@@ -803,17 +1003,6 @@ nono_hooks_current(const struct nono_hooks_status *st)
 	       st->guidance == NONO_HOOKS_CURRENT && st->legacy_script != NONO_HOOKS_CURRENT;
 }
 
-/* Keep the previous content beside the file before nono changes it. */
-static int
-backup(const char *path, const char *old, struct nono_error *err)
-{
-	char *bak = xasprintf("%s.nono.bak", path);
-	int r = write_atomic(bak, old, 0600, err);
-
-	free(bak);
-	return r;
-}
-
 /* The script in ~/.claude/hooks goes once nothing names it, and only when
  * it is one nono wrote: anything else there is left for the user to see. */
 static unsigned
@@ -821,135 +1010,292 @@ drop_legacy(const struct nono_hooks_status *st)
 {
 	char *dir;
 
-	if (legacy_state(st->legacy_path) != NONO_HOOKS_CURRENT || remove_at(st->legacy_path, 0) < 0)
+	if (legacy_state(st->legacy_path) != NONO_HOOKS_CURRENT || remove_at(st->legacy_path, NULL, 0) < 0)
 		return 0;
 	dir = nono_path_dirname(st->legacy_path);
-	remove_at(dir, AT_REMOVEDIR); /* only when nothing else is in it */
+	remove_at(dir, NULL, AT_REMOVEDIR); /* only when nothing else is in it */
 	free(dir);
 	return NONO_HOOKS_LEGACY;
 }
 
-int
-nono_hooks_install(unsigned *out_changed, const char *target, struct nono_error *err)
+/* The opt-out a remove of the user's scope leaves: a file in nono's state. */
+static char *
+opt_out_path(const char *target)
 {
-	struct nono_hooks_status st;
-	char *script = NULL, *settings = NULL, *guide = NULL, *new_settings = NULL, *new_guide = NULL;
-	size_t slen = 0;
-	unsigned smode = 0644, gmode = 0644, xmode = 0;
-	int rs, rg, r;
+	char *rel = xasprintf("hooks/%s.off", target), *p = nono_state_path(rel);
 
-	*out_changed = 0;
-	memset(&st, 0, sizeof(st));
-	if (!nono_hooks_target_known(target))
-		return unknown_target(target, err);
-	paths(&st);
-	/* read and check everything first: a file that does not parse stops
-	 * the install before anything is written */
-	if ((r = slurp(&script, &slen, &xmode, st.script_path, err)) < 0 ||
-	    (r = slurp(&settings, NULL, &smode, st.settings_path, err)) < 0 ||
-	    (r = slurp(&guide, NULL, &gmode, st.guidance_path, err)) < 0)
-		goto out;
-	if ((r = rs = nono_hooks_settings_edit(&new_settings, settings ? settings : "", st.settings_path, st.command,
-					       false, err)) < 0 ||
-	    (r = rg = nono_hooks_guidance_edit(&new_guide, guide, st.guidance_path, false, err)) < 0)
-		goto out;
-	if ((r = nono_mkdir_p(st.dir, 0700)) < 0) {
-		nono_error_set(err, r, "cannot create %s: %s", st.dir, strerror(-r));
-		goto out;
+	free(rel);
+	return p;
+}
+
+bool
+nono_hooks_opted_out(const char *target)
+{
+	char *p = opt_out_path(target);
+	bool r = access(p, F_OK) == 0;
+
+	free(p);
+	return r;
+}
+
+/* ---- install and remove ---------------------------------------------------------- */
+
+/* Write one file install changes: what it held first is recorded once (or
+ * that there was none), and what nono wrote, to know it again at remove. */
+static int
+install_file(const struct nono_hooks_status *st, const char *kind, const char *path, const char *old, const char *text,
+	     unsigned mode, struct nono_error *err)
+{
+	int r = 0;
+
+	if (!rec_has(st, kind, "before") && !rec_has(st, kind, "none"))
+		r = old ? rec_write(st, kind, "before", old, err) : rec_write(st, kind, "none", "", err);
+	if (r == 0)
+		r = write_atomic(path, st->project, text, mode, err);
+	if (r == 0)
+		r = rec_write(st, kind, "after", text, err);
+	return r;
+}
+
+/* Put one file back: exactly as it was before nono's first change when
+ * nothing but nono has changed it since, otherwise cur without nono's part
+ * (stripped: NULL for no change, "" for nothing left). 1 when it changed. */
+static int
+remove_file(const struct nono_hooks_status *st, const char *kind, const char *path, const char *cur,
+	    const char *stripped, unsigned mode, struct nono_error *err)
+{
+	char *after = NULL, *before = NULL, *bak = xasprintf("%s.nono.bak", path);
+	const char *want = stripped;
+	int r = 0;
+
+	rec_read(st, kind, "after", &after);
+	rec_read(st, kind, "before", &before);
+	if (cur && after && strcmp(cur, after) == 0) {
+		if (rec_has(st, kind, "none"))
+			want = "";
+		else if (before)
+			want = strcmp(before, cur) == 0 ? NULL : before;
 	}
-	/* the script first: settings.json names it only once it is there */
-	if (!current_script(script, slen, xmode)) {
-		char *data = nono_xdg_dir("data");
+	if (want && *want)
+		r = write_atomic(path, st->project, want, mode, err) < 0 ? -1 : 1;
+	else if (want && cur)
+		r = remove_at(path, st->project, 0) < 0 ? file_error(path, st->project, "cannot remove ", err) : 1;
+	/* what an earlier nono left beside it */
+	remove_at(bak, st->project, 0);
+	if (r >= 0)
+		rec_drop(st, kind);
+	free(bak);
+	free(after);
+	free(before);
+	return r < 0 ? err->code : r;
+}
 
+/* Read the settings and guidance and work out both edits: nothing is written
+ * when either file does not parse. */
+struct edits {
+	char *settings, *guide, *new_settings, *new_guide;
+	unsigned smode, gmode;
+	int rs, rg;
+};
+
+static void
+edits_free(struct edits *e)
+{
+	free(e->settings);
+	free(e->guide);
+	free(e->new_settings);
+	free(e->new_guide);
+}
+
+static int
+edits(struct edits *e, const struct nono_hooks_status *st, bool remove, struct nono_error *err)
+{
+	int r;
+
+	memset(e, 0, sizeof(*e));
+	e->smode = e->gmode = 0644;
+	if ((r = slurp(&e->settings, NULL, &e->smode, st->settings_path, st->project, err)) < 0 ||
+	    (r = slurp(&e->guide, NULL, &e->gmode, st->guidance_path, st->project, err)) < 0)
+		return r;
+	if ((!remove || e->settings) &&
+	    (r = e->rs = nono_hooks_settings_edit(&e->new_settings, st->target, e->settings ? e->settings : "",
+						  st->settings_path, st->command, remove, err)) < 0)
+		return r;
+	if ((r = e->rg = nono_hooks_guidance_edit(&e->new_guide, e->guide, st->guidance_path, remove, err)) < 0)
+		return r;
+	return 0;
+}
+
+/* The script, where every target's settings name it. */
+static int
+install_script(const struct nono_hooks_status *st, unsigned *changed, struct nono_error *err)
+{
+	char *script = NULL, *data;
+	size_t slen = 0;
+	unsigned xmode = 0;
+	int r;
+
+	if ((r = slurp(&script, &slen, &xmode, st->script_path, NULL, err)) < 0)
+		return r;
+	if (!current_script(script, slen, xmode)) {
+		data = nono_xdg_dir("data");
 		r = nono_mkdir_p(data, 0700);
 		if (r < 0)
 			nono_error_set(err, r, "cannot create %s: %s", data, strerror(-r));
 		free(data);
-		if (r < 0 || (r = write_atomic(st.script_path, nono_hooks_script, 0755, err)) < 0)
-			goto out;
-		*out_changed |= NONO_HOOKS_SCRIPT;
+		if (r == 0 && (r = write_atomic(st->script_path, NULL, nono_hooks_script, 0755, err)) == 0)
+			*changed |= NONO_HOOKS_SCRIPT;
 	}
-	if (rs) {
-		if (settings && (r = backup(st.settings_path, settings, err)) < 0)
-			goto out;
-		if ((r = write_atomic(st.settings_path, new_settings, smode, err)) < 0)
-			goto out;
-		*out_changed |= NONO_HOOKS_SETTINGS;
-	}
-	if (rg) {
-		if (guide && (r = backup(st.guidance_path, guide, err)) < 0)
-			goto out;
-		if ((r = write_atomic(st.guidance_path, new_guide, gmode, err)) < 0)
-			goto out;
-		*out_changed |= NONO_HOOKS_GUIDANCE;
-	}
-	*out_changed |= drop_legacy(&st);
-	r = 0;
-out:
-	nono_hooks_status_free(&st);
 	free(script);
-	free(settings);
-	free(guide);
-	free(new_settings);
-	free(new_guide);
 	return r;
 }
 
 int
-nono_hooks_remove(unsigned *out_changed, const char *target, struct nono_error *err)
+nono_hooks_install(unsigned *out_changed, const char *target, const char *project, struct nono_error *err)
 {
+	const struct target *t = find_target(target);
 	struct nono_hooks_status st;
-	char *settings = NULL, *guide = NULL, *new_settings = NULL, *new_guide = NULL, *hookdir = NULL;
-	unsigned smode = 0644, gmode = 0644;
-	int rs = 0, rg = 0, r;
+	struct edits e;
+	char *off;
+	int r;
 
 	*out_changed = 0;
 	memset(&st, 0, sizeof(st));
-	if (!nono_hooks_target_known(target))
+	memset(&e, 0, sizeof(e));
+	if (!t)
 		return unknown_target(target, err);
-	paths(&st);
-	if ((r = slurp(&settings, NULL, &smode, st.settings_path, err)) < 0 ||
-	    (r = slurp(&guide, NULL, &gmode, st.guidance_path, err)) < 0)
+	paths(&st, t, project);
+	/* read and check everything first: a file that does not parse stops
+	 * the install before anything is written */
+	if ((r = edits(&e, &st, false, err)) < 0 || (r = settings_state(&st, t, e.settings, err)) < 0)
 		goto out;
-	if ((settings && (r = rs = nono_hooks_settings_edit(&new_settings, settings, st.settings_path, st.command, true,
-							    err)) < 0) ||
-	    (r = rg = nono_hooks_guidance_edit(&new_guide, guide, st.guidance_path, true, err)) < 0)
+	/* what was planted there is kept, out of every sandbox's reach */
+	if (st.planted.n && (r = rec_write(&st, "settings", "planted", e.settings, err)) < 0)
 		goto out;
-	/* settings.json first: nothing names the script once it goes */
-	if (rs) {
-		if ((r = backup(st.settings_path, settings, err)) < 0)
-			goto out;
-		r = *new_settings			 ? write_atomic(st.settings_path, new_settings, smode, err)
-		    : remove_at(st.settings_path, 0) < 0 ? file_error(st.settings_path, "cannot remove ", err)
-							 : 0;
-		if (r < 0)
+	if (access(st.dir, F_OK) < 0 && !rec_has(&st, "dir", "none") &&
+	    (r = rec_write(&st, "dir", "none", "", err)) < 0)
+		goto out;
+	if (!project && (r = nono_mkdir_p(st.dir, 0700)) < 0) {
+		nono_error_set(err, r, "cannot create %s: %s", st.dir, strerror(-r));
+		goto out;
+	}
+	/* the script first: the settings name it only once it is there */
+	if ((r = install_script(&st, out_changed, err)) < 0)
+		goto out;
+	if (e.rs) {
+		if ((r = install_file(&st, "settings", st.settings_path, e.settings, e.new_settings, e.smode, err)) < 0)
 			goto out;
 		*out_changed |= NONO_HOOKS_SETTINGS;
 	}
-	if (remove_at(st.script_path, 0) == 0) {
-		*out_changed |= NONO_HOOKS_SCRIPT;
-		hookdir = nono_path_dirname(st.script_path);
-		remove_at(hookdir, AT_REMOVEDIR); /* only when nothing else is in it */
-	} else if (errno != ENOENT) {
-		r = file_error(st.script_path, "cannot remove ", err);
-		goto out;
-	}
-	if (rg) {
-		r = *new_guide				 ? write_atomic(st.guidance_path, new_guide, gmode, err)
-		    : remove_at(st.guidance_path, 0) < 0 ? file_error(st.guidance_path, "cannot remove ", err)
-							 : 0;
-		if (r < 0)
+	if (e.rg) {
+		if ((r = install_file(&st, "guidance", st.guidance_path, e.guide, e.new_guide, e.gmode, err)) < 0)
 			goto out;
 		*out_changed |= NONO_HOOKS_GUIDANCE;
 	}
 	*out_changed |= drop_legacy(&st);
+	off = opt_out_path(target);
+	if (!project)
+		unlink(off);
+	free(off);
 	r = 0;
 out:
 	nono_hooks_status_free(&st);
-	free(settings);
-	free(guide);
-	free(new_settings);
-	free(new_guide);
+	edits_free(&e);
+	return r;
+}
+
+/* Does any scope still name the script? The user's, checked; a project's
+ * records say whether one does. */
+static bool
+script_in_use(const struct nono_hooks_status *st)
+{
+	char *dir = nono_state_path("hooks");
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	bool used = false;
+
+	for (size_t i = 0; !used && i < sizeof(targets) / sizeof(targets[0]); i++) {
+		struct nono_hooks_status other;
+		struct nono_error err = {0};
+
+		if ((st->project || strcmp(targets[i].name, st->target) != 0) &&
+		    nono_hooks_status(&other, targets[i].name, NULL, &err) == 0)
+			used = other.settings != NONO_HOOKS_MISSING;
+		nono_hooks_status_free(&other);
+	}
+	while (!used && d && (de = readdir(d))) {
+		char *after = nono_path_join(dir, de->d_name), *f = nono_path_join(after, "settings.after");
+
+		used = strstr(de->d_name, "-project-") && strcmp(de->d_name, strrchr(st->records, '/') + 1) != 0 &&
+		       access(f, F_OK) == 0;
+		free(f);
+		free(after);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	return used;
+}
+
+int
+nono_hooks_remove(unsigned *out_changed, const char *target, const char *project, struct nono_error *err)
+{
+	const struct target *t = find_target(target);
+	struct nono_hooks_status st;
+	struct edits e;
+	char *hookdir = NULL;
+	int r;
+
+	*out_changed = 0;
+	memset(&st, 0, sizeof(st));
+	memset(&e, 0, sizeof(e));
+	if (!t)
+		return unknown_target(target, err);
+	paths(&st, t, project);
+	if ((r = edits(&e, &st, true, err)) < 0)
+		goto out;
+	/* the settings first: nothing names the script once it goes */
+	if ((r = remove_file(&st, "settings", st.settings_path, e.settings, e.rs ? e.new_settings : NULL, e.smode,
+			     err)) < 0)
+		goto out;
+	*out_changed |= r ? NONO_HOOKS_SETTINGS : 0;
+	if (!script_in_use(&st)) {
+		if (remove_at(st.script_path, NULL, 0) == 0) {
+			*out_changed |= NONO_HOOKS_SCRIPT;
+			hookdir = nono_path_dirname(st.script_path);
+			remove_at(hookdir, NULL, AT_REMOVEDIR); /* only when nothing else is in it */
+		} else if (errno != ENOENT) {
+			r = file_error(st.script_path, NULL, "cannot remove ", err);
+			goto out;
+		}
+	}
+	if ((r = remove_file(&st, "guidance", st.guidance_path, e.guide, e.rg ? e.new_guide : NULL, e.gmode, err)) < 0)
+		goto out;
+	*out_changed |= r ? NONO_HOOKS_GUIDANCE : 0;
+	*out_changed |= drop_legacy(&st);
+	/* a directory install made goes too, when nothing else is in it */
+	if (rec_has(&st, "dir", "none")) {
+		if (project)
+			remove_at(st.dir, st.project, AT_REMOVEDIR);
+		else
+			rmdir(st.dir);
+		rec_drop(&st, "dir");
+	}
+	/* remembered: launches install nothing until 'nono hooks install' */
+	if (!project) {
+		char *off = opt_out_path(target), *dir = nono_path_dirname(off);
+		int fd;
+
+		nono_mkdir_p(dir, 0700);
+		if ((fd = open(off, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600)) >= 0)
+			close(fd);
+		free(dir);
+		free(off);
+	}
+	r = 0;
+out:
+	nono_hooks_status_free(&st);
+	edits_free(&e);
 	free(hookdir);
 	return r;
 }
@@ -968,11 +1314,14 @@ nono_hooks_warn(const struct nono_hooks_status *st, bool hints, bool replacing)
 			 fate);
 		free(c);
 	}
-	if (st->planted.n && hints)
-		log_hint(
-		    "something that can write ~/.claude (a sandboxed agent?) may have put it there: do not run it; "
-		    "the file as it was is kept in %s.nono.bak",
-		    settings);
+	if (st->planted.n && hints) {
+		char *rec = nono_path_display(st->records);
+
+		log_hint("something that can write %s (a sandboxed agent?) may have put it there: do not run it; "
+			 "the file as it was is kept in %s/settings.planted",
+			 settings, rec);
+		free(rec);
+	}
 	if (st->script == NONO_HOOKS_FOREIGN) {
 		log_warn("%s is not the script nono installs (changed outside nono): %s", script, fate);
 		if (hints)

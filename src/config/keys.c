@@ -46,6 +46,8 @@ nono_options_free(struct nono_options *o)
 	nono_strv_free(&o->env_set);
 	nono_strv_free(&o->env_creds);
 	nono_strv_free(&o->hooks);
+	nono_strv_free(&o->create_dirs);
+	nono_strv_free(&o->link_files);
 	nono_strv_free(&o->rollback_exclude);
 	/* its socket's directory too, whatever ended the session */
 	nono_openurl_free(&o->openurl);
@@ -127,6 +129,8 @@ set_list(struct nono_options *o, const struct nono_optdef *d, const char *val, s
 static int
 set_paths(struct nono_options *o, const struct nono_optdef *d, const char *val, struct nono_error *err)
 {
+	if (!*val && !d->name)
+		return nono_error_set(err, -EINVAL, "profile '%s': %s: an empty path", profile_name(o), d->profile_key);
 	if (!*val)
 		return nono_error_set(err, -EINVAL, "--%s needs a path", d->name);
 	return set_list(o, d, val, err);
@@ -483,6 +487,30 @@ set_hook(struct nono_options *o, const struct nono_optdef *d, const char *val, s
 	return 0;
 }
 
+/* filesystem.link_file: PATH (the map entry) -> TARGET. Both must be
+ * absolute once expanded, and distinct; the launch acts on them. */
+static int
+set_link_file(struct nono_options *o, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	const char *k = o->entry;
+
+	if (!k || !val || !*k || !*val)
+		return nono_error_set(err, -EINVAL, "profile '%s': %s: a map of PATH to TARGET, both strings",
+				      profile_name(o), d->profile_key);
+	if (strcmp(k, val) == 0)
+		return nono_error_set(err, -EINVAL, "profile '%s': %s.%s: a file cannot link to itself",
+				      profile_name(o), d->profile_key, k);
+	for (size_t i = 0; i + 1 < o->link_files.n; i += 2)
+		if (strcmp(o->link_files.v[i], k) == 0) {
+			free(o->link_files.v[i + 1]);
+			o->link_files.v[i + 1] = xstrdup(val);
+			return 0;
+		}
+	nono_strv_push(&o->link_files, k);
+	nono_strv_push(&o->link_files, val);
+	return 0;
+}
+
 /* ---- the table ------------------------------------------------------------------ */
 
 #define GRANT(acc, k) .set = set_grant, .apply = NONO_APPLY_PATHS, .access = (acc), .kind = (k)
@@ -571,6 +599,12 @@ const struct nono_optdef nono_optdefs[] = {
      .help = "put the keystore secret NAME in the environment as NAME upper-cased (NAME=VAR to choose)",
      .env = "NONO_ENV_CREDENTIAL",
      .set = set_env_credential},
+    {.name = "no-hooks",
+     .commands = LAUNCH,
+     .help = "install none of the agent hooks the profile declares (config.ini: [hooks] install)",
+     .env = "NONO_NO_HOOKS",
+     .set = set_true,
+     .field = FIELD(no_hooks)},
     {.name = "dry-run",
      .commands = LAUNCH,
      .help = "print the plan and run nothing",
@@ -663,6 +697,11 @@ const struct nono_optdef nono_optdefs[] = {
     {"policy.exclude_groups", K_LIST, S_DEPRECATED, .note = "groups.exclude"},
     {"filesystem.deny", K_LIST, S_OK, .set = set_list, .field = FIELD(policy.extra_deny)},
     {"policy.add_deny_access", K_LIST, S_DEPRECATED, .note = "filesystem.deny"},
+    /* an agent's own state beside the grants: made before the launch, or by the supervisor */
+    {"filesystem.create_dirs", K_LIST, S_OK, .set = set_paths, .apply = NONO_APPLY_PATHS, .field = FIELD(create_dirs)},
+    {"filesystem.link_file", K_MAP, S_OK, .set = set_link_file},
+    {"filesystem.allow_lock_dir", K_LIST, S_OK, .set = set_paths, .apply = NONO_APPLY_PATHS,
+     .field = FIELD(policy.lock_dirs_given)},
     {"network.proxy_allow", K_LIST, S_OK, .set = set_allow_domain}, /* upstream's aliases */
     {"network.allow_proxy", K_LIST, S_OK, .set = set_allow_domain},
     {"open_urls.allow_origins", K_LIST, S_OK, .set = set_openurl_origin},

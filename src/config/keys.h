@@ -48,10 +48,14 @@ struct nono_options {
 	struct nono_strv env_allow, env_deny, env_set; /* profile environment.* */
 	struct nono_strv env_creds;		       /* "REF=VAR": keystore secrets for the child */
 	struct nono_strv hooks;			       /* agent hooks to install before launch */
-	char *network_profile;			       /* --network-profile, network.network_profile */
-	struct nono_openurl openurl;		       /* the profile's open_urls */
-	int proxy_port;				       /* --proxy-port (0: any free port) */
-	char **argv;				       /* program and arguments (borrowed from main's argv) */
+	bool no_hooks;				       /* --no-hooks: install none of them */
+	struct nono_strv create_dirs;		       /* filesystem.create_dirs: made before launch */
+	/* filesystem.link_file: PATH, TARGET, PATH, TARGET...: PATH made a link to TARGET */
+	struct nono_strv link_files;
+	char *network_profile;	     /* --network-profile, network.network_profile */
+	struct nono_openurl openurl; /* the profile's open_urls */
+	int proxy_port;		     /* --proxy-port (0: any free port) */
+	char **argv;		     /* program and arguments (borrowed from main's argv) */
 	int argc;
 	/* while a value is applied: where it comes from (NULL: a flag;
 	 * "profile:NAME"; "NONO_ALLOW"...), and a profile map entry's name */

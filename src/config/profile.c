@@ -521,7 +521,7 @@ nono_profile_validate_text(const char *text, const char *file, struct nono_strv 
 /* ---- built-in profiles ------------------------------------------------------ */
 
 const char *const nono_builtin_profile_names[] = {
-    "default", "claude-code", "python-dev", "node-dev", "rust-dev", "go-dev", NULL,
+    "default", "claude-code", "codex", "python-dev", "node-dev", "rust-dev", "go-dev", NULL,
 };
 
 static const char builtin_default[] =
@@ -537,9 +537,12 @@ static const char builtin_claude_code[] =
     "own state, VS Code and git configuration; network on\"},\n"
     "  \"groups\": {\"include\": [\"git_config\"]},\n"
     "  \"filesystem\": {\n"
+    "    \"create_dirs\": [\"$HOME/.claude\", \"$HOME/.cache/claude\", \"$HOME/.cache/claude-cli-nodejs\",\n"
+    "                    \"$XDG_STATE_HOME/claude\"],\n"
+    "    \"link_file\": {\"$HOME/.claude.json\": \"$HOME/.claude/claude.json\"},\n"
+    "    \"allow_lock_dir\": [\"$HOME/.claude.json.lock\", \"$HOME/.claude.lock\"],\n"
     "    \"allow\": [\"$HOME/.claude\", \"$HOME/.vscode\", \"$HOME/.config/Code\", \"$HOME/.cache/claude\",\n"
-    "              \"$HOME/.cache/claude-cli-nodejs\"],\n"
-    "    \"allow_file\": [\"$HOME/.claude.json\", \"$HOME/.claude.json.lock\", \"$HOME/.claude.lock\"],\n"
+    "              \"$HOME/.cache/claude-cli-nodejs\", \"$XDG_STATE_HOME/claude\"],\n"
     "    \"read\": [\"$HOME/.local/share/claude\"],\n"
     "    \"read_file\": [\"/etc/bash.bashrc\", \"/etc/profile\"],\n"
     "    \"allow_delete\": [\"$WORKDIR\", \"$HOME/.claude\"]\n"
@@ -548,6 +551,23 @@ static const char builtin_claude_code[] =
     "  \"rollback\": {\"exclude_patterns\": [\"node_modules\", \".next\", \"__pycache__\", \"target\"]},\n"
     "  \"hooks\": {\"claude-code\": {\"event\": \"PostToolUseFailure\", \"matcher\": \"Read|Write|Edit|Bash\",\n"
     "                              \"script\": \"nono-hook.sh\"}},\n"
+    "  \"workdir\": {\"access\": \"readwrite\"}\n"
+    "}\n";
+
+static const char builtin_codex[] =
+    "{\n"
+    "  \"meta\": {\"name\": \"codex\", \"description\": \"OpenAI Codex CLI: the working directory, its own "
+    "state (~/.codex) and git configuration; network on\"},\n"
+    "  \"groups\": {\"include\": [\"git_config\"]},\n"
+    "  \"filesystem\": {\n"
+    "    \"create_dirs\": [\"$HOME/.codex\"],\n"
+    "    \"allow\": [\"$HOME/.codex\"],\n"
+    "    \"read_file\": [\"/etc/bash.bashrc\", \"/etc/profile\"],\n"
+    "    \"allow_delete\": [\"$WORKDIR\", \"$HOME/.codex\"]\n"
+    "  },\n"
+    "  \"network\": {\"block\": false},\n"
+    "  \"rollback\": {\"exclude_patterns\": [\"node_modules\", \".next\", \"__pycache__\", \"target\"]},\n"
+    "  \"hooks\": {\"codex\": {\"event\": \"PostToolUse\", \"script\": \"nono-hook.sh\"}},\n"
     "  \"workdir\": {\"access\": \"readwrite\"}\n"
     "}\n";
 
@@ -610,8 +630,9 @@ nono_builtin_profile(const char *name)
 	static const struct {
 		const char *name, *json;
 	} t[] = {
-	    {"default", builtin_default}, {"claude-code", builtin_claude_code}, {"python-dev", builtin_python},
-	    {"node-dev", builtin_node},	  {"rust-dev", builtin_rust},		{"go-dev", builtin_go},
+	    {"default", builtin_default},   {"claude-code", builtin_claude_code}, {"codex", builtin_codex},
+	    {"python-dev", builtin_python}, {"node-dev", builtin_node},		  {"rust-dev", builtin_rust},
+	    {"go-dev", builtin_go},
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
@@ -1011,7 +1032,8 @@ apply_hooks(struct nono_options *o, const struct nono_optdef *d, const json_t *m
 
 		if (!nono_hooks_target_known(k))
 			return nono_error_set(
-			    err, -EINVAL, "profile '%s': hooks.%s: unknown target (nono knows claude-code)", name, k);
+			    err, -EINVAL, "profile '%s': hooks.%s: unknown target (nono knows claude-code and codex)",
+			    name, k);
 		if (!json_is_object(v) && !json_is_true(v))
 			return nono_error_set(err, -EINVAL, "profile '%s': hooks.%s must be an object or true", name,
 					      k);
@@ -1023,11 +1045,12 @@ apply_hooks(struct nono_options *o, const struct nono_optdef *d, const json_t *m
 						      "and script",
 						      name, k, f);
 		}
-		if ((ev && strcmp(ev, "PostToolUseFailure") && strcmp(ev, "PostToolUse")) ||
+		if ((ev && strcmp(ev, "PostToolUseFailure") && strcmp(ev, "PostToolUse") &&
+		     strcmp(ev, "SessionStart")) ||
 		    (script && strcmp(script, "nono-hook.sh") && !strstr(script, "/nono-hook.sh")))
 			return nono_error_set(err, -EINVAL,
 					      "profile '%s': hooks.%s: nono installs its own hook (nono-hook.sh on "
-					      "PostToolUseFailure and PostToolUse), not '%s'",
+					      "SessionStart, PostToolUseFailure and PostToolUse), not '%s'",
 					      name, k, script && strcmp(script, "nono-hook.sh") ? script : ev);
 		if ((r = d->set(o, d, k, err)) < 0)
 			return r;

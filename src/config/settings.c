@@ -24,6 +24,7 @@ enum {
 	O_AU_DAYS,
 	O_REG_URL,
 	O_REG_CA,
+	O_HOOKS,
 	O_N
 };
 _Static_assert(O_N == NONO_CONFIG_KEYS, "one origin per key");
@@ -41,6 +42,7 @@ const struct nono_setting nono_settings_keys[] = {
     [O_AU_DAYS] = {"audit", "older_than_days", "audit sessions older than this are removed"},
     [O_REG_URL] = {"registry", "url", "pack registries, searched in order (https://; repeat or comma-separate)"},
     [O_REG_CA] = {"registry", "ca_file", "PEM CA bundle that verifies the registries instead of the system's"},
+    [O_HOOKS] = {"hooks", "install", "install the agent hooks a profile declares at launch (true/false)"},
 };
 
 struct parse_ctx {
@@ -190,6 +192,13 @@ handler(void *user, const char *section, const char *name, const char *value)
 		free(c->registry_ca);
 		c->registry_ca = *value ? xstrdup(value) : NULL;
 		break;
+	case O_HOOKS: {
+		int b = nono_parse_bool(value);
+
+		ok = b >= 0;
+		c->hooks_install = b == 1;
+		break;
+	}
 	}
 	if (!ok) {
 		nono_error_set(ctx->err, -EINVAL, "%s line %d: [%s] %s = '%s': %s", c->path, line, section, name, value,
@@ -223,6 +232,7 @@ nono_config_load(struct nono_config *c, struct nono_error *err)
 	c->rollback_max_file = 256LL << 20;
 	c->audit_keep = 100;
 	c->audit_days = 90;
+	c->hooks_install = true;
 	for (int k = 0; k < O_N; k++)
 		c->origin[k] = xstrdup("default");
 	f = fopen(c->path, "re");
@@ -292,6 +302,9 @@ nono_config_value(const struct nono_config *c, int k, char *out, size_t n)
 	case O_REG_CA:
 		snprintf(out, n, "%s", c->registry_ca ? c->registry_ca : "");
 		break;
+	case O_HOOKS:
+		snprintf(out, n, "%s", c->hooks_install ? "true" : "false");
+		break;
 	default:
 		snprintf(out, n, "%s", "");
 	}
@@ -310,6 +323,7 @@ nono_settings(void)
 	if (!init) {
 		defaults.banner = true;
 		defaults.color = NONO_COLOR_AUTO;
+		defaults.hooks_install = true;
 		init = true;
 	}
 	return &defaults;

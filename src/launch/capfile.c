@@ -85,6 +85,14 @@ policy_json(const struct nono_policy *p, const struct nono_sandbox *sb)
 	json_object_set_new(root, "net_proxy_hosts", strv_json(&p->proxy_hosts));
 	json_object_set_new(root, "net_proxy_port", json_integer(p->proxy_port));
 	json_object_set_new(root, "unix_sockets", strv_json(&p->unix_sockets));
+	{
+		json_t *locks = json_array();
+
+		for (size_t i = 0; i < p->n_lock_dirs; i++)
+			json_array_append_new(locks, json_pack("{s:s, s:s}", "path", p->lock_dirs[i].path, "original",
+							       p->lock_dirs[i].given));
+		json_object_set_new(root, "lock_dirs", locks);
+	}
 	json_object_set_new(root, "allow_delete", json_boolean(p->allow_delete || !p->no_delete));
 	json_object_set_new(root, "no_delete", json_boolean(p->no_delete));
 	json_object_set_new(root, "pid_namespace", json_boolean(!p->host_pids));
@@ -295,6 +303,15 @@ nono_capfile_render_records(const struct nono_policy *p, const struct nono_sandb
 		sb_lit(&b, port);
 	}
 	sb_strv(&b, "unix_sockets", &p->unix_sockets);
+	sb_lit(&b, ",\n  \"lock_dirs\": [");
+	for (size_t i = 0; i < p->n_lock_dirs; i++) {
+		sb_lit(&b, i ? ", {\"path\": " : "{\"path\": ");
+		sb_str(&b, p->lock_dirs[i].path);
+		sb_lit(&b, ", \"original\": ");
+		sb_str(&b, p->lock_dirs[i].given);
+		sb_lit(&b, "}");
+	}
+	sb_lit(&b, "]");
 	sb_lit(&b, ",\n  \"allow_delete\": ");
 	sb_lit(&b, p->allow_delete || !p->no_delete ? "true" : "false");
 	sb_lit(&b, ",\n  \"no_delete\": ");
@@ -488,6 +505,12 @@ nono_capfile_read(struct nono_policy *out, const char *path, struct nono_error *
 		c->source = xstrdup(json_string_value(json_object_get(v, "source")));
 		c->n_entries = (size_t)json_integer_value(json_object_get(v, "entries"));
 		strv_from(&c->around, json_object_get(v, "around"));
+	}
+	json_array_foreach(json_object_get(root, "lock_dirs"), i, v)
+	{
+		if (json_is_string(json_object_get(v, "path")))
+			nono_policy_lockdir_add(out, json_string_value(json_object_get(v, "path")),
+						json_string_value(json_object_get(v, "original")), 0, 0);
 	}
 	a = json_object_get(root, "bypass_protection_paths");
 	strv_from(&out->bypass_canon, a);

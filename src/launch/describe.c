@@ -173,6 +173,16 @@ banner(const struct nono_plan *plan)
 	fprintf(stderr, "  del  %s\n", delete_mode(plan));
 	if (plan->rollback)
 		fprintf(stderr, "  undo rollback journal on: what the session destroys can be restored\n");
+	for (size_t i = 0; i < p->n_lock_dirs; i++) {
+		char *d = nono_path_display(p->lock_dirs[i].path);
+
+		fprintf(stderr, "%s", i ? ", " : "  lock ");
+		nono_fputs_escaped(d, stderr);
+		free(d);
+	}
+	if (p->n_lock_dirs)
+		fprintf(stderr, "  %s(empty directories the supervisor makes and removes)%s\n", nono_c(2, C_DIM),
+			nono_c(2, C_RESET));
 }
 
 /* the dry run's lines on what the supervisor and seccomp check */
@@ -274,6 +284,9 @@ text(const struct nono_plan *plan)
 			printf("  %-42s %s\n", p->denies[i].path, p->denies[i].group);
 	for (size_t i = 0; i < p->bypass_canon.n; i++)
 		printf("  bypassed: %s\n", p->bypass_canon.v[i]);
+	for (size_t i = 0; i < p->n_lock_dirs; i++)
+		printf("%s%s (an empty directory the supervisor makes and removes; nothing else there)\n",
+		       i ? "           " : "\nLock dirs: ", nono_str_escape_in(&pool, p->lock_dirs[i].path));
 	if (p->proxy_hosts.n) {
 		char port[16] = "a free port";
 

@@ -20,6 +20,7 @@
 #include "config/settings.h"
 #include "launch/capfile.h"
 #include "launch/plan.h"
+#include "launch/statefiles.h"
 #include "policy/env.h"
 
 extern char **environ;
@@ -90,57 +91,100 @@ check_command(const struct nono_policy *p, const char *argv0, const char *resolv
 
 /* ---- what the launch sets up beside the sandbox ---------------------------- */
 
-/* One agent hook the profile declares, installed or updated before the
- * sandbox exists (it grants ~/.claude only if it is there). A failure is
- * reported and the launch goes on: the sandbox does not depend on it. But
- * what nono did not write (a planted settings.json entry, a changed script)
- * is refused: when it cannot be replaced, nothing runs, since the agent
- * would run it. */
+/* A hook install failed: what nono did not write (a planted entry, a
+ * changed script) stops the launch, since the agent would run it; anything
+ * else is a warning (the sandbox does not depend on the hook). */
 static int
-install_hook(const char *target, bool silent, struct nono_error *out)
+install_failed(const char *target, bool foreign, bool silent, const struct nono_error *err, struct nono_error *out)
+{
+	if (foreign) {
+		nono_error_set(out, -EPERM, "%s hook: cannot replace what nono did not write: %s", target, err->msg);
+		nono_error_hint(out, "%s", err->hint[0] ? err->hint : "fix it, then run 'nono hooks install'");
+		return out->code;
+	}
+	log_warn("%s hook not installed: %s", target, err->msg);
+	if (err->hint[0] && !silent)
+		log_hint("%s", err->hint);
+	return 0;
+}
+
+static void
+say_installed(const char *target, const struct nono_hooks_status *st, unsigned changed)
+{
+	char *d = nono_path_display(st->script_path), *old;
+
+	if (st->legacy && (changed & NONO_HOOKS_SETTINGS)) {
+		old = nono_path_display(st->legacy_path);
+		fprintf(stderr, "Moving %s hook from %s to %s, out of the sandbox's reach\n", target, old, d);
+		free(old);
+	} else if (changed & ~NONO_HOOKS_LEGACY) {
+		fprintf(stderr,
+			st->script == NONO_HOOKS_MISSING ? "Installing %s hook to %s\n" : "Updating %s hook in %s\n",
+			target, d);
+	}
+	free(d);
+}
+
+/* One scope of an agent hook the profile declares, installed or updated
+ * before the sandbox exists (the user's: it grants ~/.claude only if it is
+ * there). With off (--no-hooks, [hooks] install = false, or the opt-out
+ * 'nono hooks remove' left), nothing is written; an entry nono did not
+ * write that names its hook still stops the launch. */
+static int
+install_scope(const char *target, const char *project, bool off, bool silent, struct nono_error *out)
 {
 	struct nono_hooks_status st;
 	struct nono_error err = {0};
 	unsigned changed = 0;
 	bool foreign;
-	char *d, *old;
 	int r = 0;
 
-	if (nono_hooks_status(&st, target, &err) < 0) {
-		log_warn("%s hook not installed: %s", target, err.msg);
-		if (err.hint[0] && !silent)
-			log_hint("%s", err.hint);
+	if (nono_hooks_status(&st, target, project, &err) < 0) {
+		if (!off || st.planted.n)
+			r = install_failed(target, false, silent, &err, out);
 		goto out;
 	}
-	foreign = nono_hooks_warn(&st, !silent, true);
+	if (off && project && st.settings == NONO_HOOKS_MISSING)
+		goto out;
+	foreign = nono_hooks_warn(&st, !silent, !off);
+	if (off) {
+		if (st.planted.n) {
+			r = nono_error_set(out, -EPERM, "%s hook: an entry in %s names nono's hook and is not nono's",
+					   target, st.settings_path);
+			nono_error_hint(out, "'nono hooks remove' takes it out ('nono hooks install' replaces it)");
+		}
+		goto out;
+	}
 	if (nono_hooks_current(&st))
 		goto out;
-	if (nono_hooks_install(&changed, target, &err) < 0) {
-		if (foreign) {
-			r = nono_error_set(out, -EPERM, "%s hook: cannot replace what nono did not write: %s", target,
-					   err.msg);
-			nono_error_hint(out, "%s", err.hint[0] ? err.hint : "fix it, then run 'nono hooks install'");
-			goto out;
-		}
-		log_warn("%s hook not installed: %s", target, err.msg);
-		if (err.hint[0] && !silent)
-			log_hint("%s", err.hint);
-	} else if (changed && !silent && !foreign) {
-		d = nono_path_display(st.script_path);
-		if (st.legacy && (changed & NONO_HOOKS_SETTINGS)) {
-			old = nono_path_display(st.legacy_path);
-			fprintf(stderr, "Moving %s hook from %s to %s, out of the sandbox's reach\n", target, old, d);
-			free(old);
-		} else if (changed & ~NONO_HOOKS_LEGACY) {
-			fprintf(stderr,
-				st.script == NONO_HOOKS_MISSING ? "Installing %s hook to %s\n"
-								: "Updating %s hook in %s\n",
-				target, d);
-		}
-		free(d);
-	}
+	if (nono_hooks_install(&changed, target, project, &err) < 0)
+		r = install_failed(target, foreign, silent, &err, out);
+	else if (changed && !silent && !foreign)
+		say_installed(target, &st, changed);
 out:
 	nono_hooks_status_free(&st);
+	return r;
+}
+
+/* The hooks a profile declares: the user's scope (unless off), and a
+ * project's where nono installed one ('nono hooks install --project'). */
+static int
+install_hook(const char *target, bool off, bool silent, const char *workdir, struct nono_error *out)
+{
+	struct nono_hooks_status st;
+	struct nono_error err = {0};
+	char *cwd = workdir ? NULL : getcwd(NULL, 0);
+	bool project = false;
+	int r;
+
+	if ((r = install_scope(target, NULL, off || nono_hooks_opted_out(target), silent, out)) < 0)
+		goto out;
+	if ((workdir || cwd) && nono_hooks_status(&st, target, workdir ? workdir : cwd, &err) == 0)
+		project = st.settings != NONO_HOOKS_MISSING;
+	nono_hooks_status_free(&st);
+	r = project ? install_scope(target, workdir ? workdir : cwd, off, silent, out) : 0;
+out:
+	free(cwd);
 	return r;
 }
 
@@ -195,6 +239,17 @@ find_shims(struct nono_plan *plan)
 		log_info("exec shim not found; blocked commands fail with a plain EPERM");
 	free(cands[0]);
 	free(cands[1]);
+	cands[0] = dir ? nono_path_join(dir, "self") : NULL;
+	cands[1] = nono_path_join(NONO_LIBEXECDIR, "self");
+	for (int i = 0; i < 2 && !plan->selfdir; i++) {
+		char *link = cands[i] ? nono_path_join(cands[i], "nono") : NULL;
+
+		if (link && access(link, X_OK) == 0)
+			plan->selfdir = realpath(cands[i], NULL);
+		free(link);
+	}
+	free(cands[0]);
+	free(cands[1]);
 	free(dir);
 	free(exe);
 }
@@ -206,7 +261,7 @@ static int
 launch_grants(struct nono_plan *plan, bool allow_cwd, int *capfd, struct nono_error *err)
 {
 	struct nono_policy *p = &plan->policy;
-	char tmpl[] = "/tmp/nono-XXXXXX";
+	char tmpl[] = "/tmp/nono-XXXXXX", *self;
 	int r;
 
 	if (allow_cwd)
@@ -225,6 +280,14 @@ launch_grants(struct nono_plan *plan, bool allow_cwd, int *capfd, struct nono_er
 	if (plan->shimdir) {
 		nono_policy_grant(p, plan->shimdir, NONO_ACC_READ, NONO_KIND_DIR, "exec shim", false);
 		nono_policy_grant(p, plan->shim, NONO_ACC_READ, NONO_KIND_FILE, "exec shim", false);
+	}
+	/* nono itself ('nono why --self', the agent hooks ask it), wherever it
+	 * is installed; its link in selfdir names it on the PATH */
+	if (plan->selfdir)
+		nono_policy_grant(p, plan->selfdir, NONO_ACC_READ, NONO_KIND_DIR, "nono", false);
+	if ((self = realpath("/proc/self/exe", NULL))) {
+		nono_policy_grant(p, self, NONO_ACC_READ, NONO_KIND_FILE, "nono", false);
+		free(self);
 	}
 	/* open_urls: the supervisor's socket, and xdg-open and BROWSER that ask it */
 	if (plan->openurl.on && !plan->dry_run) {
@@ -299,6 +362,7 @@ stand_ins(struct nono_plan *plan, struct nono_error *err)
 	/* the command blocklist on every exec only in strict mode: by default it
 	 * checks the program nono starts (and nono shell each line) */
 	plan->mediate.execs = plan->strict_exec;
+	plan->mediate.lock_dirs = p->n_lock_dirs > 0;
 	nono_seccomp_fallbacks(&plan->mediate, abi, proxy, plan->net_ns);
 	if (abi > 0 && p->block_net && abi < 4 && !plan->net_ns && !nono_seccomp_notify_supported()) {
 		nono_error_set(err, -EOPNOTSUPP,
@@ -378,12 +442,14 @@ nono_vars(struct nono_strv *set, const struct nono_plan *plan)
 		nono_strv_push_owned(set, xasprintf("NONO_PROXY_TOKEN=%s", plan->proxy.token));
 	}
 	/* strict exec: the shims explain a blocked command (first on PATH);
-	 * open_urls: its xdg-open comes before them (and the real one) */
-	if (plan->openurl.dir || (plan->shimdir && plan->strict_exec)) {
+	 * open_urls: its xdg-open comes before them (and the real one); nono
+	 * itself after them, before the rest */
+	if (plan->openurl.dir || (plan->shimdir && plan->strict_exec) || plan->selfdir) {
 		const char *shims = plan->shimdir && plan->strict_exec ? plan->shimdir : NULL;
 
-		nono_strv_push_owned(set, xasprintf("PATH=%s%s%s%s%s", plan->openurl.dir ? plan->openurl.dir : "",
+		nono_strv_push_owned(set, xasprintf("PATH=%s%s%s%s%s%s%s", plan->openurl.dir ? plan->openurl.dir : "",
 						    plan->openurl.dir ? ":" : "", shims ? shims : "", shims ? ":" : "",
+						    plan->selfdir ? plan->selfdir : "", plan->selfdir ? ":" : "",
 						    path && *path ? path : "/usr/local/bin:/usr/bin:/bin"));
 		if (shims)
 			nono_strv_push_owned(set, xasprintf("NONO_SHIM_DIR=%s", shims));
@@ -515,8 +581,13 @@ nono_plan_build(struct nono_plan **out, struct nono_options *o, char **argv, int
 	if ((r = program(plan, argv[0], o->extra_read, err)) < 0)
 		return r;
 	for (size_t i = 0; !plan->dry_run && i < plan->hooks->n; i++)
-		if ((r = install_hook(plan->hooks->v[i], plan->silent, err)) < 0)
+		if ((r = install_hook(plan->hooks->v[i], o->no_hooks || !nono_settings()->hooks_install, plan->silent,
+				      plan->policy.workdir, err)) < 0)
 			return r;
+	/* the agent's own state beside the grants, before they are resolved */
+	if (!plan->dry_run &&
+	    (r = nono_statefiles_prepare(&o->create_dirs, &o->link_files, plan->policy.workdir, err)) < 0)
+		return r;
 	if ((r = proxy_mode(plan, o, err)) < 0)
 		return r;
 	/* the proxy is forked before any thread of ours exists */
@@ -580,6 +651,7 @@ nono_plan_free(struct nono_plan *plan)
 	free(plan->refusal);
 	free(plan->pidns_why);
 	free(plan->shimdir);
+	free(plan->selfdir);
 	free(plan->shim);
 	free(plan->program);
 	free(plan);

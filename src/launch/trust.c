@@ -214,7 +214,7 @@ digests(const char *path, char raw[65], char stripped[65], bool *is_blank)
 	}
 	text[n] = '\0';
 	*is_blank = blank(text, (size_t)n);
-	if (strcmp(base, "CLAUDE.md") == 0 && strlen(text) == (size_t)n &&
+	if ((strcmp(base, "CLAUDE.md") == 0 || strcmp(base, "AGENTS.md") == 0) && strlen(text) == (size_t)n &&
 	    nono_hooks_guidance_edit(&same, text, path, false, &err) == 0 &&
 	    nono_hooks_guidance_edit(&cut, text, path, true, &err) == 1) {
 		*is_blank = blank(cut, strlen(cut));

@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,13 @@ nono_policy_free(struct nono_policy *p)
 	nono_strv_free(&p->delete_paths);
 	nono_strv_free(&p->exclude_groups);
 	nono_strv_free(&p->unix_sockets);
+	nono_strv_free(&p->lock_dirs_given);
+	for (size_t i = 0; i < p->n_lock_dirs; i++) {
+		free(p->lock_dirs[i].path);
+		free(p->lock_dirs[i].given);
+		free(p->lock_dirs[i].name);
+	}
+	free(p->lock_dirs);
 	nono_strv_free(&p->warnings);
 	nono_strv_free(&p->memo);
 	free(p->workdir);
@@ -605,6 +613,116 @@ add_delete_paths(struct nono_policy *p, const struct nono_vars *v, struct nono_e
 	return 0;
 }
 
+/* ---- lock directories ------------------------------------------------------ */
+
+void
+nono_policy_lockdir_add(struct nono_policy *p, const char *path, const char *given, unsigned long long dev,
+			unsigned long long ino)
+{
+	struct nono_lockdir *l;
+	const char *slash = strrchr(path, '/');
+
+	for (size_t i = 0; i < p->n_lock_dirs; i++)
+		if (strcmp(p->lock_dirs[i].path, path) == 0)
+			return;
+	p->lock_dirs = xrealloc(p->lock_dirs, (p->n_lock_dirs + 1) * sizeof(*p->lock_dirs));
+	l = &p->lock_dirs[p->n_lock_dirs++];
+	l->path = xstrdup(path);
+	l->given = xstrdup(given ? given : path);
+	l->name = xstrdup(slash ? slash + 1 : path);
+	l->dev = dev;
+	l->ino = ino;
+}
+
+const struct nono_lockdir *
+nono_policy_lockdir(const struct nono_policy *p, unsigned long long dev, unsigned long long ino, const char *name)
+{
+	size_t n = strcspn(name, "/");
+
+	/* "name" or "name/", never "name/x" */
+	if (name[n + strspn(name + n, "/")] != '\0')
+		return NULL;
+	for (size_t i = 0; i < p->n_lock_dirs; i++) {
+		const struct nono_lockdir *l = &p->lock_dirs[i];
+
+		if (l->dev == dev && l->ino == ino && strlen(l->name) == n && memcmp(l->name, name, n) == 0)
+			return l;
+	}
+	return NULL;
+}
+
+/* A lock directory as given: its parent must exist (it is the directory the
+ * supervisor will act in, identified by device and inode), its name must be
+ * one plain component, and neither may lie in a sensitive path or nono's
+ * own files. */
+static int
+resolve_lockdir(struct nono_policy *p, const char *given, const struct nono_vars *v, struct nono_error *err)
+{
+	char *x = NULL, *abs = NULL, *dir = NULL, *canon = NULL, *path = NULL;
+	const char *name;
+	const struct nono_deny *dn;
+	struct stat st;
+	int r;
+
+	if ((r = nono_vars_expand(&x, given, v, err)) < 0)
+		return r;
+	abs = nono_path_absolute(x);
+	name = strrchr(abs, '/') + 1;
+	if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+		r = nono_error_set(err, -EINVAL, "allow_lock_dir %s: not a name in a directory", given);
+		goto out;
+	}
+	dir = nono_path_dirname(abs);
+	canon = realpath(dir, NULL);
+	if (!canon || stat(canon, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		log_info("allow_lock_dir %s: %s does not exist; skipped", given, dir);
+		goto out;
+	}
+	path = nono_path_join(canon, name);
+	if ((dn = nono_policy_sensitive(p, path)) || (dn = nono_policy_sensitive(p, canon))) {
+		r = nono_error_set(err, -EACCES, "allow_lock_dir %s: inside %s (group %s), which no sandbox may change",
+				   given, dn->path, dn->group);
+		goto out;
+	}
+	nono_policy_lockdir_add(p, path, given, (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+out:
+	free(path);
+	free(canon);
+	free(dir);
+	free(abs);
+	free(x);
+	return r;
+}
+
+bool
+nono_policy_path_protected(const char *path, const char **group)
+{
+	struct nono_policy t;
+	struct nono_vars v;
+	const struct nono_deny *d;
+	bool r;
+
+	nono_policy_init(&t);
+	nono_policy_add_default_groups(&t);
+	nono_vars_from_env(&v, NULL, NULL);
+	for (size_t i = 0; i < t.groups.n; i++)
+		expand_group_deny(&t, nono_group_find(t.groups.v[i]), &v);
+	d = nono_policy_sensitive(&t, path);
+	if (!d) {
+		/* the directories resolved, the name itself as it is: a link there
+		 * is what the caller acts on, not what it points to */
+		char *canon = nono_path_canonical_leaf(path);
+
+		d = nono_policy_sensitive(&t, canon);
+		free(canon);
+	}
+	r = d != NULL;
+	if (group)
+		*group = !d ? NULL : nono_policy_deny_own(d) ? "nono's own files" : "a sensitive path";
+	nono_policy_free(&t);
+	return r;
+}
+
 int
 nono_policy_finalize(struct nono_policy *p, struct nono_error *err)
 {
@@ -694,6 +812,9 @@ nono_policy_finalize(struct nono_policy *p, struct nono_error *err)
 				p->rules[i].access |= NONO_ACC_DELETE;
 	if ((r = add_delete_paths(p, &v, err)) < 0)
 		return r;
+	for (size_t i = 0; i < p->lock_dirs_given.n; i++)
+		if ((r = resolve_lockdir(p, p->lock_dirs_given.v[i], &v, err)) < 0)
+			return r;
 	p->finalized = true;
 	return 0;
 }
@@ -765,11 +886,106 @@ covering(const struct nono_policy *p, const char *q, bool dirs_only, unsigned ne
 	return acc;
 }
 
+/* Directories whose whole is never worth granting: the root, the homes and
+ * the user's XDG roots. */
+static bool
+too_broad(const char *dir)
+{
+	static const char *const kinds[] = {"config", "state", "cache", "data"};
+	bool r = strcmp(dir, "/") == 0 || strcmp(dir, "/home") == 0 || strcmp(dir, nono_home()) == 0;
+	char *local = nono_path_join(nono_home(), ".local");
+
+	r = r || strcmp(dir, local) == 0;
+	for (size_t i = 0; !r && i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		char *x = nono_xdg_dir(kinds[i]);
+
+		r = strcmp(dir, x) == 0;
+		free(x);
+	}
+	free(local);
+	return r;
+}
+
+/* The system's own trees: nono suggests no write or delete grant there. */
+static bool
+system_path(const char *path)
+{
+	static const char *const trees[] = {"/etc",   "/usr",	 "/bin",  "/sbin", "/lib",  "/lib32",
+					    "/lib64", "/libx32", "/boot", "/dev",  "/proc", "/sys",
+					    "/run",   "/var",	 "/opt",  "/srv",  "/snap", "/root"};
+
+	for (size_t i = 0; i < sizeof(trees) / sizeof(trees[0]); i++)
+		if (nono_path_under(path, trees[i]))
+			return true;
+	return false;
+}
+
+/* The flag that would grant op on out->path (the narrowest: the file, or
+ * the directory a new entry or a deletion needs), or out->nofix saying why
+ * nono offers none: write access to the system, or all of a home. */
+static void
+suggest_fix(struct nono_verdict *out, enum nono_op op, bool exists, bool is_dir, bool writable, bool no_delete)
+{
+	char *target;
+
+	if (op != NONO_OP_READ && system_path(out->path)) {
+		out->nofix = "a system path: nono offers no write grant there; such a change belongs outside the "
+			     "sandbox, made by the user";
+		return;
+	}
+	/* under --no-delete a writable grant needs --allow-delete to delete;
+	 * by default a grant of the launch's own deletes already */
+	if (op == NONO_OP_DELETE && writable && no_delete) {
+		out->suggest = xstrdup("--allow-delete");
+		return;
+	}
+	/* deletion is a right of the parent directory, whatever the entry is */
+	if (op == NONO_OP_DELETE)
+		target = nono_path_dirname(out->path);
+	else
+		target = exists ? xstrdup(out->path) : nono_path_dirname(out->path);
+	if (exists && !is_dir && op != NONO_OP_DELETE)
+		out->suggest = xasprintf("%s %s", op == NONO_OP_READ ? "--read-file" : "--allow-file", target);
+	else if (too_broad(target))
+		out->nofix = op == NONO_OP_READ ? "it would grant the whole directory; grant the file or the directory "
+						  "that holds what is needed"
+						: "a new entry directly in a home, the root or an XDG base directory: "
+						  "nono grants none there; use a directory of the project";
+	else if (strcmp(target, "/tmp") == 0 && op != NONO_OP_READ)
+		out->nofix = "the shared /tmp: use $TMPDIR, the sandbox's own temporary directory";
+	else
+		out->suggest = xasprintf("%s %s%s", op == NONO_OP_READ ? "--read" : "--allow", target,
+					 op == NONO_OP_DELETE && no_delete ? " --allow-delete" : "");
+	free(target);
+}
+
+/* What the file's own permissions say for this user (Landlock does not
+ * restrict access(2)): reading the object, or writing in the directory a
+ * new entry or a deletion needs. 1, 0, or -1 when nothing is there to ask. */
+static int
+dac_check(const char *canon, enum nono_op op, bool exists, bool is_dir)
+{
+	char *dir;
+	int r;
+
+	if (op == NONO_OP_READ || (op == NONO_OP_WRITE && exists)) {
+		if (!exists)
+			return -1;
+		return faccessat(AT_FDCWD, canon, (op == NONO_OP_READ ? R_OK : W_OK) | (is_dir ? X_OK : 0),
+				 AT_EACCESS) == 0;
+	}
+	dir = nono_path_dirname(canon);
+	r = faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS);
+	r = r == 0 ? 1 : errno == ENOENT ? -1 : 0;
+	free(dir);
+	return r;
+}
+
 int
 nono_policy_check(const struct nono_policy *p, const char *path, enum nono_op op, struct nono_verdict *out)
 {
 	bool exists;
-	char *q, *target;
+	char *q;
 	unsigned need, acc;
 	const struct nono_rule *best, *closest;
 	bool dirs_only = false;
@@ -779,6 +995,15 @@ nono_policy_check(const struct nono_policy *p, const char *path, enum nono_op op
 	memset(out, 0, sizeof(*out));
 	out->path = nono_path_canonical(path, &exists);
 	is_dir = exists && stat(out->path, &st) == 0 && S_ISDIR(st.st_mode);
+	out->dac = dac_check(out->path, op, exists, is_dir);
+	/* a lock directory: made and removed by the supervisor, nothing else */
+	for (size_t i = 0; i < p->n_lock_dirs && op != NONO_OP_READ; i++)
+		if (strcmp(p->lock_dirs[i].path, out->path) == 0) {
+			out->allowed = true;
+			out->reason = NONO_WHY_LOCKDIR;
+			out->lock = &p->lock_dirs[i];
+			return 0;
+		}
 	out->deny = nono_policy_sensitive(p, out->path);
 	if (!out->deny) {
 		char *abs = nono_path_absolute(path);
@@ -796,11 +1021,17 @@ nono_policy_check(const struct nono_policy *p, const char *path, enum nono_op op
 	}
 	if (out->deny) {
 		out->reason = NONO_WHY_SENSITIVE;
-		/* a bypass alone grants nothing: name the grant it must come with */
-		out->suggest = xasprintf("%s %s --bypass-protection %s",
-					 is_dir ? (op == NONO_OP_READ ? "--read" : "--allow")
-						: (op == NONO_OP_READ ? "--read-file" : "--allow-file"),
-					 path, path);
+		/* a bypass alone grants nothing: name the grant it must come with;
+		 * never a whole directory of credentials, only the one file */
+		if (nono_policy_deny_own(out->deny))
+			out->nofix = "nono's own state (audit trail, rollback store): never granted, not even with a "
+				     "bypass";
+		else if (is_dir || !exists)
+			out->nofix = "a directory of a protected kind (credentials, keys, history): nono suggests no "
+				     "bypass of all of it; name the one existing file needed, if any";
+		else
+			out->suggest = xasprintf("%s %s --bypass-protection %s",
+						 op == NONO_OP_READ ? "--read-file" : "--allow-file", path, path);
 		return 0;
 	}
 	switch (op) {
@@ -845,23 +1076,7 @@ nono_policy_check(const struct nono_policy *p, const char *path, enum nono_op op
 				out->carve = &p->carves[i];
 			}
 	}
-	/* under --no-delete a writable grant needs --allow-delete to delete;
-	 * by default a grant of the launch's own deletes already */
-	if (op == NONO_OP_DELETE && (acc & NONO_ACC_WRITE) && p->no_delete) {
-		out->suggest = xstrdup("--allow-delete");
-		return 0;
-	}
-	/* deletion is a right of the parent directory, whatever the entry is */
-	if (op == NONO_OP_DELETE)
-		target = nono_path_dirname(out->path);
-	else
-		target = exists ? xstrdup(out->path) : nono_path_dirname(out->path);
-	if (exists && !is_dir && op != NONO_OP_DELETE)
-		out->suggest = xasprintf("%s %s", op == NONO_OP_READ ? "--read-file" : "--allow-file", target);
-	else
-		out->suggest = xasprintf("%s %s%s", op == NONO_OP_READ ? "--read" : "--allow", target,
-					 op == NONO_OP_DELETE && p->no_delete ? " --allow-delete" : "");
-	free(target);
+	suggest_fix(out, op, exists, is_dir, (acc & NONO_ACC_WRITE) != 0, p->no_delete);
 	return 0;
 }
 

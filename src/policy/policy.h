@@ -49,6 +49,16 @@ struct nono_carve {
 	struct nono_strv around; /* the sensitive paths left out (nono's own files: granted read-only) */
 };
 
+/* A lock directory the supervisor makes and removes for the sandbox
+ * (filesystem.allow_lock_dir): an empty directory of exactly this name, in
+ * exactly the directory its parent resolved to at launch. */
+struct nono_lockdir {
+	char *path;		     /* canonical: the parent's path, "/", the name */
+	char *given;		     /* as written */
+	char *name;		     /* the last component */
+	unsigned long long dev, ino; /* the parent directory's, at launch */
+};
+
 struct nono_request {
 	char *given;
 	char *source;
@@ -64,10 +74,11 @@ struct nono_policy {
 	struct nono_strv groups; /* active group names, in order */
 	struct nono_strv bypass; /* --bypass-protection, as given */
 	struct nono_strv allow_cmds, block_cmds;
-	struct nono_strv extra_deny;	 /* filesystem.deny: carved out like the sensitive paths */
-	struct nono_strv delete_paths;	 /* filesystem.allow_delete entries */
-	struct nono_strv exclude_groups; /* groups.exclude */
-	struct nono_strv unix_sockets;	 /* --allow-unix-socket, canonical after finalize */
+	struct nono_strv extra_deny;	  /* filesystem.deny: carved out like the sensitive paths */
+	struct nono_strv delete_paths;	  /* filesystem.allow_delete entries */
+	struct nono_strv exclude_groups;  /* groups.exclude */
+	struct nono_strv unix_sockets;	  /* --allow-unix-socket, canonical after finalize */
+	struct nono_strv lock_dirs_given; /* filesystem.allow_lock_dir, as given */
 	bool block_net;
 	struct nono_strv proxy_hosts; /* proxy mode (--allow-domain): the allowed hosts */
 	int proxy_port;		      /* the proxy's port on 127.0.0.1 once it runs */
@@ -85,6 +96,8 @@ struct nono_policy {
 	struct nono_carve *carves;
 	size_t n_carves;
 	struct nono_strv bypass_canon;
+	struct nono_lockdir *lock_dirs; /* resolved from lock_dirs_given */
+	size_t n_lock_dirs;
 	struct nono_strv warnings;
 	struct nono_strv memo; /* canonical parents of missing paths */
 	bool finalized;
@@ -112,17 +125,23 @@ enum nono_verdict_reason {
 	NONO_WHY_NOT_GRANTED,
 	NONO_WHY_INSUFFICIENT,
 	NONO_WHY_CARVED,
-	NONO_WHY_OWN, /* a write to nono's own files: nothing grants it */
+	NONO_WHY_OWN,	  /* a write to nono's own files: nothing grants it */
+	NONO_WHY_LOCKDIR, /* a lock directory the supervisor makes and removes */
 };
 struct nono_verdict {
 	bool allowed;
 	enum nono_verdict_reason reason;
-	char *path;			/* canonical query path */
-	const struct nono_rule *rule;	/* granting or closest rule, or NULL */
-	const struct nono_deny *deny;	/* for SENSITIVE and OWN */
-	const struct nono_carve *carve; /* for CARVED */
-	char *suggest;			/* flag that would grant it, or NULL */
-	const char *mode;		/* delete or write allowed: how (a sentence), or NULL */
+	char *path;			 /* canonical query path */
+	const struct nono_rule *rule;	 /* granting or closest rule, or NULL */
+	const struct nono_deny *deny;	 /* for SENSITIVE and OWN */
+	const struct nono_carve *carve;	 /* for CARVED */
+	const struct nono_lockdir *lock; /* for LOCKDIR */
+	char *suggest;			 /* flag that would grant it, or NULL */
+	const char *mode;		 /* delete or write allowed: how (a sentence), or NULL */
+	const char *nofix;		 /* denied without a suggestion: why nono offers none */
+	/* the file's own permissions for this user (access(2), which Landlock
+	 * does not restrict): 1 allow, 0 deny, -1 unknown */
+	int dac;
 };
 int nono_policy_check(const struct nono_policy *p, const char *path, enum nono_op op, struct nono_verdict *out);
 void nono_verdict_free(struct nono_verdict *v);
@@ -145,5 +164,20 @@ bool nono_policy_deny_own(const struct nono_deny *d);
  * inside a sensitive path or nono's own files. The supervisor decides by it
  * and, from Landlock ABI 9, the kernel's rules say the same. */
 bool nono_policy_rule_unix(const struct nono_policy *p, const struct nono_rule *r);
+
+/* Record a resolved lock directory (finalize does, and the capability
+ * file's reader). */
+void nono_policy_lockdir_add(struct nono_policy *p, const char *path, const char *given, unsigned long long dev,
+			     unsigned long long ino);
+/* The lock directory named name (trailing slashes ignored) in the directory
+ * (dev, ino), or NULL: the supervisor's check on what it resolved. */
+const struct nono_lockdir *nono_policy_lockdir(const struct nono_policy *p, unsigned long long dev,
+					       unsigned long long ino, const char *name);
+/* Is path (absolute, ~ and $VARIABLES expanded) at or below a sensitive path
+ * or nono's own files as the default groups name them, as written or with
+ * its directories resolved (its last component is not followed)? For what
+ * nono makes on disk before a policy is finalized (a profile's create_dirs,
+ * link_file): *group says which kind. */
+bool nono_policy_path_protected(const char *path, const char **group);
 
 #endif

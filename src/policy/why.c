@@ -16,6 +16,7 @@ static const char *const reason_names[] = {
     [NONO_WHY_INSUFFICIENT] = "insufficient_access",
     [NONO_WHY_CARVED] = "carved_out",
     [NONO_WHY_OWN] = "nono_own_file",
+    [NONO_WHY_LOCKDIR] = "lock_dir",
 };
 
 const char *
@@ -83,6 +84,12 @@ print_text(const struct nono_verdict *v, enum nono_op op, FILE *f)
 	case NONO_WHY_NOT_GRANTED:
 		fprintf(f, "  Reason:     no grant covers this path\n");
 		break;
+	case NONO_WHY_LOCKDIR:
+		fprintf(f,
+			"  Reason:     a lock directory (%s): the supervisor makes and removes it, empty, and "
+			"nothing else there\n",
+			E(v->lock->given));
+		break;
 	case NONO_WHY_OWN:
 		disp = D(v->deny->path);
 		fprintf(f,
@@ -97,6 +104,11 @@ print_text(const struct nono_verdict *v, enum nono_op op, FILE *f)
 	if (v->suggest && !v->allowed)
 		fprintf(f, "  Fix:        %s%s\n", E(v->suggest),
 			v->reason == NONO_WHY_SENSITIVE ? " (think twice: it is protected for a reason)" : "");
+	else if (v->nofix && !v->allowed)
+		fprintf(f, "  Fix:        none offered: %s\n", v->nofix);
+	if (v->dac == 0)
+		fprintf(f, "  Also:       the file's own permissions refuse this user%s\n",
+			v->allowed ? "" : ": a grant alone would not make it work");
 #undef D
 #undef E
 	nono_strv_free(&pool);
@@ -124,6 +136,11 @@ nono_why_print(const struct nono_verdict *v, enum nono_op op, bool json, FILE *f
 			json_str("carved_from", v->carve->path, true);
 		if (v->mode)
 			json_str("delete_mode", v->mode, true);
+		if (v->lock)
+			json_str("lock_dir", v->lock->given, true);
+		json_str("file_permissions", v->dac < 0 ? "unknown" : v->dac ? "allow" : "deny", true);
+		if (v->nofix && !v->allowed)
+			json_str("no_fix", v->nofix, true);
 		json_str("suggested_flag", v->suggest ? v->suggest : "", false);
 		printf("}\n");
 		return;

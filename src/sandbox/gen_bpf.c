@@ -9,6 +9,8 @@
 
 #include "sandbox/seccomp.h"
 
+#define NONO_BPF_VARIANTS 16
+
 static int
 emit(const char *name, int v)
 {

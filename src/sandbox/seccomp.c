@@ -165,7 +165,8 @@ add_mode_checked(scmp_filter_ctx ctx, const struct nono_syscall *sc, int nr, uin
 unsigned
 nono_seccomp_mask(const struct nono_seccomp_opts *o)
 {
-	return nono_syscalls_mask(o->block_net, o->journal, o->execs, o->truncate, o->sockets, o->tcp_bind);
+	return nono_syscalls_mask(o->block_net, o->journal, o->execs, o->truncate, o->sockets, o->tcp_bind,
+				  o->lock_dirs);
 }
 
 void
@@ -186,6 +187,7 @@ nono_seccomp_variant_opts(struct nono_seccomp_opts *out, int v)
 	out->execs = v & 4;
 	out->truncate = v & 8;
 	out->sockets = v & 16;
+	out->lock_dirs = v & 32;
 	out->tcp_bind = false;
 }
 
@@ -201,7 +203,7 @@ int
 nono_seccomp_variant_bits(const struct nono_seccomp_opts *o)
 {
 	return (o->block_net ? 1 : 0) | (o->journal ? 2 : 0) | (o->execs ? 4 : 0) | (o->truncate ? 8 : 0) |
-	       (o->sockets ? 16 : 0);
+	       (o->sockets ? 16 : 0) | (o->lock_dirs ? 32 : 0);
 }
 
 /* One row: on the native ABI act is "notify"; on the 32-bit x86 ABI the
@@ -243,6 +245,12 @@ add_row(scmp_filter_ctx ctx, const struct nono_syscall *sc, bool compat, unsigne
 		if (!mediate)
 			return 0;
 		return rule(ctx, act, nr, n, 2, SCMP_A4(SCMP_CMP_NE, 0), SCMP_A3(SCMP_CMP_MASKED_EQ, MSG_FASTOPEN, 0));
+	case NONO_SC_UNLINK:
+		/* for the lock directories alone, unlinkat only when it removes one */
+		if (mediate && !(sc->when & mask & ~NONO_SC_LOCKDIR) && sc->flags >= 0)
+			return rule(ctx, act, nr, n, 1,
+				    SCMP_CMP(sc->flags, SCMP_CMP_MASKED_EQ, AT_REMOVEDIR, AT_REMOVEDIR));
+		break;
 	default:
 		break;
 	}

@@ -19,12 +19,13 @@ struct nono_seccomp_opts {
 	bool sockets;	/* send connect and sendto with an address: their checks (ABI < 9, proxy mode) */
 	bool tcp_bind;	/* send bind: --block-net below ABI 4 without a network namespace (no
 			 * prebuilt variant: built at launch) */
+	bool lock_dirs; /* send mkdir and rmdir to the supervisor (filesystem.allow_lock_dir) */
 };
 
 /* The prebuilt variants: one per combination of the options. */
-#define NONO_SECCOMP_VARIANTS 32
+#define NONO_SECCOMP_VARIANTS 64
 /* A variant's options by its index (its bits: block_net 1, journal 2,
- * execs 4, truncate 8, sockets 16) and back (-1: none is prebuilt). */
+ * execs 4, truncate 8, sockets 16, lock_dirs 32) and back (-1: none is prebuilt). */
 void nono_seccomp_variant_opts(struct nono_seccomp_opts *out, int v);
 int nono_seccomp_variant(const struct nono_seccomp_opts *o);
 /* The index of o's prebuilt variant, tcp_bind left out. */

@@ -230,6 +230,8 @@
 #endif
 
 #define AT_NOFOLLOW 0x100 /* AT_SYMLINK_NOFOLLOW */
+/* the journal's, and the lock directories' (filesystem.allow_lock_dir) */
+#define J_LOCKDIR (NONO_SC_JOURNAL | NONO_SC_LOCKDIR)
 
 /* How to read a row: after the numbers, the handler family and when the
  * filter sends it, the argument positions (-1: none) dirfd, path, dirfd2,
@@ -273,10 +275,11 @@ const struct nono_syscall nono_syscalls[] = {
     ROW("listen", NR_listen, 363, NONO_SC_LISTEN, NONO_SC_BLOCKNET, -1, -1, -1, -1, 0, -1, -1, 0),
     ROW("bind", NR_bind, 361, NONO_SC_BIND, NONO_SC_TCPBIND, -1, -1, -1, -1, 0, -1, -1, 0),
     /* the rollback journal: what can destroy a path's state; truncation
-     * also where Landlock cannot refuse it (ABI < 3) */
+     * also where Landlock cannot refuse it (ABI < 3); mkdir and rmdir
+     * (unlinkat only with AT_REMOVEDIR) for the lock directories too */
     ROW("unlink", NR_unlink, 10, NONO_SC_UNLINK, NONO_SC_JOURNAL, -1, 0, -1, -1, -1, -1, -1, 0),
-    ROW("unlinkat", NR_unlinkat, 301, NONO_SC_UNLINK, NONO_SC_JOURNAL, 0, 1, -1, -1, -1, 2, -1, 0),
-    ROW("rmdir", NR_rmdir, 40, NONO_SC_UNLINK, NONO_SC_JOURNAL, -1, 0, -1, -1, -1, -1, -1, NONO_SC_RMDIR),
+    ROW("unlinkat", NR_unlinkat, 301, NONO_SC_UNLINK, J_LOCKDIR, 0, 1, -1, -1, -1, 2, -1, 0),
+    ROW("rmdir", NR_rmdir, 40, NONO_SC_UNLINK, J_LOCKDIR, -1, 0, -1, -1, -1, -1, -1, NONO_SC_RMDIR),
     ROW("rename", NR_rename, 38, NONO_SC_RENAME, NONO_SC_JOURNAL, -1, 0, -1, 1, -1, -1, -1, 0),
     ROW("renameat", NR_renameat, 302, NONO_SC_RENAME, NONO_SC_JOURNAL, 0, 1, 2, 3, -1, -1, -1, 0),
     ROW("renameat2", NR_renameat2, 353, NONO_SC_RENAME, NONO_SC_JOURNAL, 0, 1, 2, 3, -1, 4, -1, 0),
@@ -287,8 +290,8 @@ const struct nono_syscall nono_syscalls[] = {
     ROW("open", NR_open, 5, NONO_SC_OPEN, NONO_SC_JOURNAL | NONO_SC_TRUNC, -1, 0, -1, -1, -1, 1, 2, 0),
     ROW("openat", NR_openat, 295, NONO_SC_OPEN, NONO_SC_JOURNAL | NONO_SC_TRUNC, 0, 1, -1, -1, -1, 2, 3, 0),
     ROW("openat2", 437, 437, NONO_SC_OPEN, NONO_SC_JOURNAL, 0, 1, -1, -1, -1, -1, -1, NONO_SC_OPENAT2),
-    ROW("mkdir", NR_mkdir, 39, NONO_SC_MKDIR, NONO_SC_JOURNAL, -1, 0, -1, -1, -1, -1, 1, 0),
-    ROW("mkdirat", NR_mkdirat, 296, NONO_SC_MKDIR, NONO_SC_JOURNAL, 0, 1, -1, -1, -1, -1, 2, 0),
+    ROW("mkdir", NR_mkdir, 39, NONO_SC_MKDIR, J_LOCKDIR, -1, 0, -1, -1, -1, -1, 1, 0),
+    ROW("mkdirat", NR_mkdirat, 296, NONO_SC_MKDIR, J_LOCKDIR, 0, 1, -1, -1, -1, -1, 2, 0),
     ROW("mknod", NR_mknod, 14, NONO_SC_MKNOD, NONO_SC_JOURNAL, -1, 0, -1, -1, -1, -1, 1, 0),
     ROW("mknodat", NR_mknodat, 297, NONO_SC_MKNOD, NONO_SC_JOURNAL, 0, 1, -1, -1, -1, -1, 2, 0),
     ROW("symlink", NR_symlink, 83, NONO_SC_SYMLINK, NONO_SC_JOURNAL, -1, 1, -1, 0, -1, -1, -1, 0),
@@ -308,11 +311,11 @@ const struct nono_syscall nono_syscalls[] = {
 const size_t nono_n_syscalls = sizeof(nono_syscalls) / sizeof(nono_syscalls[0]);
 
 unsigned
-nono_syscalls_mask(bool block_net, bool journal, bool execs, bool truncate, bool sockets, bool tcp_bind)
+nono_syscalls_mask(bool block_net, bool journal, bool execs, bool truncate, bool sockets, bool tcp_bind, bool lock_dirs)
 {
 	return NONO_SC_ALWAYS | (journal ? NONO_SC_JOURNAL : 0) | (block_net ? NONO_SC_BLOCKNET : 0) |
 	       (execs ? NONO_SC_EXECS : 0) | (truncate ? NONO_SC_TRUNC : 0) | (sockets ? NONO_SC_SOCKETS : 0) |
-	       (tcp_bind ? NONO_SC_TCPBIND : 0);
+	       (tcp_bind ? NONO_SC_TCPBIND : 0) | (lock_dirs ? NONO_SC_LOCKDIR : 0);
 }
 
 enum { FB_ANY, FB_BLOCKNET_NO_NETNS };

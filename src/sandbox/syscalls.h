@@ -43,10 +43,12 @@ enum {
 	NONO_SC_TRUNC = 1 << 4,	   /* truncation: Landlock lacks it (ABI < 3) */
 	NONO_SC_SOCKETS = 1 << 5,  /* socket addresses: Landlock lacks their checks (ABI < 9), or proxy mode */
 	NONO_SC_TCPBIND = 1 << 6,  /* bind: --block-net with neither Landlock's TCP rights (ABI < 4) nor a netns */
+	NONO_SC_LOCKDIR = 1 << 7,  /* lock directories the supervisor makes (filesystem.allow_lock_dir) */
 };
 
 /* The rows a launch turns on ("when" bits) for the filter's options. */
-unsigned nono_syscalls_mask(bool block_net, bool journal, bool execs, bool truncate, bool sockets, bool tcp_bind);
+unsigned nono_syscalls_mask(bool block_net, bool journal, bool execs, bool truncate, bool sockets, bool tcp_bind,
+			    bool lock_dirs);
 /* What the filter sends to the supervisor at Landlock abi because Landlock
  * lacks it there (NONO_SC_TRUNC, NONO_SC_SOCKETS, NONO_SC_TCPBIND), read
  * from a table of the rights and the ABI that brings each; proxy mode

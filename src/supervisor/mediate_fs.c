@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <sys/xattr.h>
@@ -76,6 +77,84 @@ journal_leaf(struct nono_call *c, const struct nono_target *t, bool tree)
 	if (t->deleted || !t->canon || dot_leaf(t->leaf))
 		return 0;
 	return nono_call_journal(c, t->canon, tree);
+}
+
+/* ---- lock directories (filesystem.allow_lock_dir) ----------------------------- */
+
+/* The lock directory a PARENT target names: its directory is, by device and
+ * inode, the one the lock's parent was at launch, and its leaf is the lock's
+ * name (one component). NULL for anything else. */
+static const struct nono_lockdir *
+lockdir_of(const struct nono_call *c, const struct nono_target *t)
+{
+	struct stat st;
+
+	if (!c->m->policy->n_lock_dirs || t->dfd < 0 || t->deleted || fstat(t->dfd, &st) < 0 || !S_ISDIR(st.st_mode))
+		return NULL;
+	return nono_policy_lockdir(c->m->policy, (unsigned long long)st.st_dev, (unsigned long long)st.st_ino, t->leaf);
+}
+
+/* The same for an object the call found (utimes on the lock, as a lock
+ * library refreshes it): a directory whose canonical path is a lock's,
+ * reached again from the lock's parent without following a link, and
+ * the same inode there. */
+static const struct nono_lockdir *
+lockdir_object(const struct nono_call *c, const struct nono_target *t, const struct stat *st)
+{
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS};
+	const struct nono_lockdir *l = NULL;
+	struct nono_target parent = {.dfd = -1, .ofd = -1};
+	struct stat in;
+	char *dir;
+
+	if (!c->m->policy->n_lock_dirs || !t->canon || t->deleted || !S_ISDIR(st->st_mode))
+		return NULL;
+	dir = nono_path_split_leaf(t->canon, (const char **)&parent.leaf);
+	parent.dfd = (int)syscall(SYS_openat2, AT_FDCWD, dir, &how, sizeof(how));
+	if (parent.dfd >= 0 && (l = lockdir_of(c, &parent)) &&
+	    (fstatat(parent.dfd, l->name, &in, AT_SYMLINK_NOFOLLOW) < 0 || in.st_dev != st->st_dev ||
+	     in.st_ino != st->st_ino))
+		l = NULL;
+	if (parent.dfd >= 0)
+		close(parent.dfd);
+	free(dir);
+	return l;
+}
+
+static long
+job_lockdir(struct nono_job *j)
+{
+	int r =
+	    j->arg[0] ? mkdirat(j->fd[0], j->str[0], (mode_t)j->arg[1]) : unlinkat(j->fd[0], j->str[0], AT_REMOVEDIR);
+
+	return r < 0 ? -errno : 0;
+}
+
+/* Make (mkdir) or remove (rmdir) the lock directory l in t's directory. The
+ * sandbox's own rules do not reach that directory, so the supervisor acts
+ * outside them, on exactly the directory it checked and exactly the name
+ * declared: mkdirat and unlinkat(AT_REMOVEDIR) follow no link in their last
+ * component, and rmdir removes an empty directory only. */
+static void
+lockdir_perform(struct nono_call *c, const struct nono_target *t, const struct nono_lockdir *l, bool make,
+		long long mode)
+{
+	struct nono_job j = NONO_JOB(job_lockdir);
+	unsigned u;
+
+	c->kind = NONO_ANS_VALUE;
+	if (!nono_call_alive(c)) {
+		c->val = -EINTR;
+		return;
+	}
+	nono_thread_umask(&c->t, &u);
+	j.unconfined = true;
+	j.fd[0] = t->dfd;
+	j.str[0] = l->name;
+	j.arg[0] = make;
+	j.arg[1] = mode & 0777 & ~(long long)u;
+	c->val = nono_call_perform(c, &j);
+	nono_call_audit(c, make ? "mkdir" : "rmdir", l->path);
 }
 
 /* ---- metadata: chmod, chown, times, xattrs ---------------------------------- */
@@ -257,7 +336,8 @@ nono_mediate_meta(struct nono_call *c)
 	c->audit_meta = true;
 	nono_call_audit(c, c->sc->name, t.canon ? t.canon : "(no path)");
 	/* pipes, sockets and deleted files have no path to protect */
-	if (t.canon && (r = nono_supervisor_meta_decision(c->m->policy, t.canon)) < 0) {
+	if (t.canon && (r = nono_supervisor_meta_decision(c->m->policy, t.canon)) < 0 &&
+	    !(c->sc->op == NONO_SC_UTIME && lockdir_object(c, &t, &st))) {
 		log_info("refused %s on %s", c->sc->name, t.canon);
 		c->val = r;
 	} else if (!nono_call_alive(c)) {
@@ -332,6 +412,7 @@ nono_mediate_unlink(struct nono_call *c)
 	struct nono_job j = NONO_JOB(job_unlinkat);
 	struct nono_target t;
 	long long flags = sc->fixed & NONO_SC_RMDIR ? AT_REMOVEDIR : sc->flags >= 0 ? nono_call_arg(c, sc->flags) : 0;
+	const struct nono_lockdir *l;
 	int r;
 
 	if (flags & ~(long long)AT_REMOVEDIR)
@@ -339,7 +420,9 @@ nono_mediate_unlink(struct nono_call *c)
 	if ((r = nono_call_target(c, &t, sc->dirfd, sc->path, NONO_RES_PARENT, 0)) < 0)
 		return fail(c, r);
 	c->kind = NONO_ANS_VALUE;
-	if (!nono_call_alive(c)) {
+	if ((flags & AT_REMOVEDIR) && (l = lockdir_of(c, &t))) {
+		lockdir_perform(c, &t, l, false, 0);
+	} else if (!nono_call_alive(c)) {
 		c->val = -EINTR;
 	} else if ((r = journal_leaf(c, &t, false)) < 0) {
 		c->val = r;
@@ -500,6 +583,7 @@ nono_mediate_create(struct nono_call *c)
 	const struct nono_syscall *sc = c->sc;
 	struct nono_job j = NONO_JOB(job_create);
 	struct nono_target t;
+	const struct nono_lockdir *l;
 	char *target = NULL;
 	int r;
 
@@ -518,7 +602,9 @@ nono_mediate_create(struct nono_call *c)
 		if (!(j.arg[1] & S_IFMT))
 			j.arg[1] |= S_IFREG;
 	}
-	if (sc->op == NONO_SC_MKNOD && (j.arg[1] & SUID_BITS)) {
+	if (sc->op == NONO_SC_MKDIR && (l = lockdir_of(c, &t))) {
+		lockdir_perform(c, &t, l, true, j.arg[1]);
+	} else if (sc->op == NONO_SC_MKNOD && (j.arg[1] & SUID_BITS)) {
 		c->val = -EPERM;
 	} else if (!nono_call_alive(c)) {
 		c->val = -EINTR;

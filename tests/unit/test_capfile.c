@@ -69,8 +69,8 @@ render_equals_dump(void **state)
 static void
 prebuilt_matches_libseccomp(void **state)
 {
-	for (int v = 0; v < 8; v++) {
-		struct nono_seccomp_opts o = {.block_net = v & 1, .journal = v & 2, .execs = v & 4};
+	for (int v = 0; v < 16; v++) {
+		struct nono_seccomp_opts o = {.block_net = v & 1, .journal = v & 2, .execs = v & 4, .lock_dirs = v & 8};
 		struct nono_seccomp built, pre;
 		struct nono_error err = {0};
 

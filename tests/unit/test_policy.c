@@ -1082,9 +1082,12 @@ check_verdicts(void **state)
 		free(s);
 		nono_verdict_free(&v);
 
-		s = xasprintf("--allow %s --bypass-protection %s", d, d);
-		expect(f, d, NONO_OP_WRITE, false, NONO_WHY_SENSITIVE, NULL, s);
-		free(s);
+		/* never a bypass of a whole directory of credentials */
+		expect(f, d, NONO_OP_WRITE, false, NONO_WHY_SENSITIVE, NULL, NULL);
+		expect(f, d, NONO_OP_READ, false, NONO_WHY_SENSITIVE, NULL, NULL);
+		assert_int_equal(nono_policy_check(&f->p, d, NONO_OP_READ, &v), 0);
+		assert_non_null(strstr(v.nofix, "name the one existing file"));
+		nono_verdict_free(&v);
 		s = xasprintf("--allow-file %s --bypass-protection %s", P(f, "home/.bashrc"), P(f, "home/.bashrc"));
 		expect(f, P(f, "home/.bashrc"), NONO_OP_WRITE, false, NONO_WHY_SENSITIVE, NULL, s);
 		free(s);
@@ -1210,8 +1213,50 @@ check_suggestion_fixes_read_write(void **state)
 	f->p.no_delete = true;
 	/* sensitive: grant plus bypass */
 	assert_suggestion_works(f, NULL, 0, P(f, "home/.ssh/id_rsa"), NONO_OP_READ);
-	assert_suggestion_works(f, NULL, 0, P(f, "home/.ssh"), NONO_OP_WRITE);
 	assert_suggestion_works(f, NULL, 0, P(f, "home/.bashrc"), NONO_OP_WRITE);
+}
+
+/* what nono never suggests: write access to the system, a bypass of a whole
+ * directory of credentials, all of a home or the root */
+static void
+check_suggestion_never_too_wide(void **state)
+{
+	struct fx *f = *state;
+	struct nono_verdict v;
+	const struct {
+		const char *path;
+		enum nono_op op;
+		const char *suggest, *nofix;
+	} cases[] = {
+	    {"/etc/shadow", NONO_OP_READ, "--read-file /etc/shadow", NULL},
+	    {"/etc/shadow", NONO_OP_WRITE, NULL, "a system path"},
+	    {"/etc/nono-test-new.conf", NONO_OP_WRITE, NULL, "a system path"},
+	    {"/usr/bin/ls", NONO_OP_DELETE, NULL, "a system path"},
+	    {"/nono-test-new", NONO_OP_WRITE, NULL, "directly in a home"},
+	    {"/nono-test-new", NONO_OP_READ, NULL, "grant the file or the directory"},
+	    {"/tmp/nono-test-new", NONO_OP_WRITE, NULL, "$TMPDIR"},
+	};
+
+	assert_int_equal(finalize(f), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(nono_policy_check(&f->p, cases[i].path, cases[i].op, &v), 0);
+		assert_false(v.allowed);
+		if (cases[i].suggest) {
+			assert_non_null(v.suggest);
+			assert_string_equal(v.suggest, cases[i].suggest);
+		} else {
+			if (v.suggest)
+				fail_msg("%s %s: suggested %s", nono_op_name(cases[i].op), cases[i].path, v.suggest);
+			assert_non_null(v.nofix);
+			assert_non_null(strstr(v.nofix, cases[i].nofix));
+		}
+		nono_verdict_free(&v);
+	}
+	/* a new file directly in $HOME: no grant of all of it */
+	assert_int_equal(nono_policy_check(&f->p, P(f, "home/new-file"), NONO_OP_WRITE, &v), 0);
+	assert_null(v.suggest);
+	assert_non_null(v.nofix);
+	nono_verdict_free(&v);
 }
 
 /* BUG (policy.c nono_policy_check): for --op delete of an entry that exists,
@@ -1435,6 +1480,59 @@ default_profile_home_grant(void **state)
 			assert_int_equal(f->p.rules[i].access & NONO_ACC_DELETE, 0);
 }
 
+/* filesystem.allow_lock_dir: resolved to the parent's device and inode and
+ * one name; matched on exactly those, never below or beside them */
+static void
+lock_dirs(void **state)
+{
+	struct fx *f = *state;
+	const struct nono_lockdir *l;
+	struct stat home, work;
+	struct nono_verdict v;
+
+	nono_strv_push(&f->p.lock_dirs_given, "~/.claude.json.lock");
+	nono_strv_push(&f->p.lock_dirs_given, "$WORKDIR/missing/x.lock"); /* parent missing: skipped */
+	assert_int_equal(finalize(f), 0);
+	assert_int_equal(f->p.n_lock_dirs, 1);
+	l = &f->p.lock_dirs[0];
+	assert_string_equal(l->path, P(f, "home/.claude.json.lock"));
+	assert_string_equal(l->name, ".claude.json.lock");
+	assert_int_equal(stat(f->home, &home), 0);
+	assert_int_equal(stat(P(f, "work"), &work), 0);
+	assert_ptr_equal(nono_policy_lockdir(&f->p, home.st_dev, home.st_ino, ".claude.json.lock"), l);
+	assert_ptr_equal(nono_policy_lockdir(&f->p, home.st_dev, home.st_ino, ".claude.json.lock//"), l);
+	assert_null(nono_policy_lockdir(&f->p, home.st_dev, home.st_ino, ".claude.json.lock/x"));
+	assert_null(nono_policy_lockdir(&f->p, home.st_dev, home.st_ino, ".claude.json.loc"));
+	assert_null(nono_policy_lockdir(&f->p, home.st_dev, home.st_ino, ".claude.json.lockx"));
+	assert_null(nono_policy_lockdir(&f->p, home.st_dev, home.st_ino, ".claude.json"));
+	assert_null(nono_policy_lockdir(&f->p, work.st_dev, work.st_ino, ".claude.json.lock"));
+	/* nono why: made by the supervisor, read like anything else */
+	nono_policy_check(&f->p, P(f, "home/.claude.json.lock"), NONO_OP_WRITE, &v);
+	assert_true(v.allowed);
+	assert_int_equal(v.reason, NONO_WHY_LOCKDIR);
+	nono_verdict_free(&v);
+	nono_policy_check(&f->p, P(f, "home/.claude.json.lock"), NONO_OP_READ, &v);
+	assert_false(v.allowed);
+	nono_verdict_free(&v);
+	nono_policy_check(&f->p, P(f, "home/.other.lock"), NONO_OP_WRITE, &v);
+	assert_false(v.allowed);
+	nono_verdict_free(&v);
+}
+
+/* a lock directory in a sensitive path or nono's own files is refused */
+static void
+lock_dirs_never_in_protected_places(void **state)
+{
+	struct fx *f = *state;
+
+	nono_strv_push(&f->p.lock_dirs_given, "~/.ssh/agent.lock");
+	assert_true(finalize(f) < 0);
+	assert_non_null(strstr(f->err.msg, "allow_lock_dir ~/.ssh/agent.lock: inside"));
+	assert_true(nono_policy_path_protected(P(f, "home/.ssh/x"), NULL));
+	assert_true(nono_policy_path_protected(P(f, "home/.local/share/nono/hooks"), NULL));
+	assert_false(nono_policy_path_protected(P(f, "home/.claude/claude.json"), NULL));
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -1483,6 +1581,7 @@ main(void)
 	    T(check_verdicts),
 	    T(check_suggestion_fixes_read_write),
 	    T(check_suggestion_fixes_delete),
+	    T(check_suggestion_never_too_wide),
 	    T(check_canonicalises_query),
 	    T(check_file_rule_exact_only),
 	    cmocka_unit_test(command_blocklist),
@@ -1490,6 +1589,8 @@ main(void)
 	    cmocka_unit_test(op_names),
 	    cmocka_unit_test(groups_add),
 	    T(default_profile_home_grant),
+	    T(lock_dirs),
+	    T(lock_dirs_never_in_protected_places),
 	};
 
 	return cmocka_run_group_tests_name("policy", tests, NULL, NULL);
