@@ -125,19 +125,19 @@ d = json.load(sys.stdin)
 assert d["status"] == "denied" and d["suggested_flag"] == "--allow-delete", d'
 }
 
-@test "bad input exits 1 and says why: no path, --op bogus, unknown flag, two paths" {
+@test "bad input exits 1 and says why (--op bogus); usage errors exit 2 (no path, unknown flag, two paths)" {
 	run why
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 2 ]
 	[[ "$output" == *path* ]]
 	run why --path "$WORK/x" --op bogus
 	[ "$status" -eq 1 ]
 	[[ "$output" == *bogus* ]]
 	[[ "$output" != *ALLOWED* ]] && [[ "$output" != *DENIED* ]]
 	run why --frobnicate "$WORK/x"
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 2 ]
 	[[ "$output" == *frobnicate* ]]
 	run why --path "$WORK/x" "$WORK/y"
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 2 ]
 }
 
 @test "--self outside a sandbox prints NOT SANDBOXED" {
