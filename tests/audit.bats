@@ -38,7 +38,8 @@ assert ex[0]['argv'][:2] == ['sh', '-c'], ex[0]
 assert ev[-1]['type'] == 'end' and ev[-1]['exit_status'] == 0
 assert [e['seq'] for e in ev] == list(range(1, len(ev) + 1))
 s = d['session']
-assert s['command'] == 'run' and s['exit_status'] == 0 and s['cwd'] == '$WORK', s
+assert s['nono_command'] == 'run' and s['exit_status'] == 0 and s['cwd'] == '$WORK', s
+assert s['session_id'] == '$id' and s['exit_code'] == 0 and s['command'][:2] == ['sh', '-c'] and s['started'] == s['start'], s
 assert s['events'] == len(ev) and s['final_digest']
 assert any(g['path'] == '$WORK' and g['access'] == 'readwrite' for g in s['capabilities']['fs'])
 assert s['landlock_abi'] >= 1 and s['nono_version'] and s['start'] <= s['end']

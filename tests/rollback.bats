@@ -124,6 +124,55 @@ assert st["link"] == "modified" or st["link"] == "replaced", st
 assert d["exit"] == 0'
 }
 
+@test "one id per session: audit and rollback take the same id; an ambiguous prefix is an error listing the candidates" {
+	run destroy
+	id=$("$NONO" rollback list --json | pyjson "print(d[0]['session_id'])")
+	[ -d "$HOME/.local/state/nono/audit/$id" ]
+	run -0 "$NONO" rollback show "$id"
+	[[ "$output" == *"Session  $id"* ]]
+	run -0 "$NONO" audit show "$id"
+	[[ "$output" == *"Session $id"* ]]
+	run -0 "$NONO" audit verify "$id"
+	# a unique prefix is enough for both
+	run -0 "$NONO" rollback show "${id:0:20}"
+	[[ "$output" == *"Session  $id"* ]]
+	run -0 "$NONO" audit show "${id:0:20}" --json
+	echo "$output" | pyjson "assert d['session']['session_id'] == '$id', d['session']"
+	# a second session: the date alone is ambiguous, in both
+	run nono_run --allow "$WORK" --allow-delete -- python3 -c 'import os; os.unlink("tree/README")'
+	id2=$("$NONO" rollback list --json | pyjson "print(d[1]['session_id'])")
+	[ "$id2" != "$id" ]
+	for cmd in rollback audit; do
+		run -1 --separate-stderr "$NONO" "$cmd" show "${id:0:8}"
+		[ -z "$output" ]
+		[[ "$stderr" == *"session id '${id:0:8}' is ambiguous"* ]] || { echo "$cmd: $stderr"; return 1; }
+		[[ "$stderr" == *"hint:   $id  "*"python3 -c"* ]] || { echo "$cmd: $stderr"; return 1; }
+		[[ "$stderr" == *"hint:   $id2  "* ]] || { echo "$cmd: $stderr"; return 1; }
+	done
+	# and the newest is 'last' in both
+	run -0 "$NONO" rollback show last --json
+	echo "$output" | pyjson "assert d['session_id'] == '$id2'"
+	run -0 "$NONO" audit show last --json
+	echo "$output" | pyjson "assert d['session']['session_id'] == '$id2'"
+}
+
+@test "sessions of an older nono, with the ids of that time, are still listed, shown and restored" {
+	run destroy
+	id=$("$NONO" rollback list --json | pyjson "print(d[0]['session_id'])")
+	# the rollback store named sessions by local time and pid, the audit trail by UTC and 3 hex digits
+	mv "$STORE/$id" "$STORE/20261122-213045-1234"
+	sed -i "s/$id/20261122-213045-1234/" "$STORE/20261122-213045-1234/session.json"
+	mv "$HOME/.local/state/nono/audit/$id" "$HOME/.local/state/nono/audit/20261122-213045-417a9c"
+	run -0 "$NONO" rollback list
+	[[ "$output" == *"20261122-213045-1234 "* ]]
+	run -0 "$NONO" audit list
+	[[ "$output" == *"20261122-213045-417a9c "* ]]
+	run -0 "$NONO" audit show 20261122-213045-4
+	[[ "$output" == *"Session 20261122-213045-417a9c"* ]]
+	run -0 "$NONO" rollback restore 20261122-213045-1
+	[ "$(snapshot "$WORK/tree")" = "$(snapshot "$SCRATCH/before")" ]
+}
+
 @test "list and list --json name the session, its command and the changed count" {
 	run destroy
 	run -0 "$NONO" rollback list
@@ -310,9 +359,10 @@ import shutil; shutil.rmtree("tree/.git/objects"); open("tree/.git/HEAD", "w").w
 	run "$NONO" rollback show 20990101-000000-1
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"no rollback session '20990101-000000-1'"* ]]
+	# a name is only ever matched against the store's ids, never opened as a path
 	run "$NONO" rollback show ../../etc
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"is not a rollback session id"* ]]
+	[[ "$output" == *"no rollback session '../../etc'"* ]]
 	run "$NONO" rollback list --bogus
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"unknown option '--bogus'"* ]]

@@ -15,7 +15,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/file.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -1075,34 +1074,15 @@ static int
 open_store(struct nono_audit *a, int landlock_abi, struct nono_error *err)
 {
 	char *root = nono_audit_root(), *path = NULL;
-	int r, k;
+	int r;
 
 	if ((r = private_dir(root, err)) < 0)
 		goto out;
-	for (k = 0; k < 8; k++) {
-		struct timespec ts;
-		struct tm tm;
-		unsigned char rnd[3] = {0};
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		gmtime_r(&ts.tv_sec, &tm);
-		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-			rnd[0] ^= (unsigned char)ts.tv_nsec, rnd[1] ^= (unsigned char)getpid();
-		/* sorts by time to the millisecond; three random hex digits after */
-		snprintf(a->id, sizeof(a->id), "%04d%02d%02d-%02d%02d%02d-%03d%03x", tm.tm_year + 1900, tm.tm_mon + 1,
-			 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ts.tv_nsec / 1000000) % 1000,
-			 ((unsigned)rnd[0] << 4 | rnd[1] >> 4) & 0xfff);
+	a->dir = xasprintf("%s/%s", root, a->id);
+	if (mkdir(a->dir, 0700) < 0) {
+		r = nono_error_set(err, -errno, "audit: cannot create %s: %s", a->dir, strerror(errno));
 		free(a->dir);
-		a->dir = xasprintf("%s/%s", root, a->id);
-		if (mkdir(a->dir, 0700) == 0)
-			break;
-		if (errno != EEXIST) {
-			r = nono_error_set(err, -errno, "audit: cannot create %s: %s", a->dir, strerror(errno));
-			goto out;
-		}
-	}
-	if (k == 8) {
-		r = nono_error_set(err, -EEXIST, "audit: cannot pick a new session id in %s", root);
+		a->dir = NULL; /* never removed: it is not this session's */
 		goto out;
 	}
 	path = xasprintf("%s/events.ndjson", a->dir);
@@ -1146,7 +1126,7 @@ prestart_thread(void *arg)
 }
 
 void
-nono_audit_prestart(int landlock_abi)
+nono_audit_prestart(int landlock_abi, const char *id)
 {
 	sigset_t all, old;
 
@@ -1154,6 +1134,7 @@ nono_audit_prestart(int landlock_abi)
 		return;
 	pre.a = xcalloc(1, sizeof(*pre.a));
 	pre.a->fd = pre.a->kfd = pre.a->exe_fd = -1;
+	snprintf(pre.a->id, sizeof(pre.a->id), "%s", id);
 	pre.abi = landlock_abi;
 	/* the supervisor takes its signals through a signalfd: never this thread */
 	sigfillset(&all);
@@ -1186,7 +1167,7 @@ nono_audit_open(struct nono_audit **out, const struct nono_audit_info *info, str
 	int r;
 
 	*out = NULL;
-	if (pre.a && (pre.abi >= 7) == (info->landlock_abi >= 7)) {
+	if (pre.a && (pre.abi >= 7) == (info->landlock_abi >= 7) && strcmp(pre.a->id, info->id) == 0) {
 		/* made while the policy was prepared */
 		if (pre.running)
 			pthread_join(pre.thread, NULL);
@@ -1199,6 +1180,7 @@ nono_audit_open(struct nono_audit **out, const struct nono_audit_info *info, str
 		nono_audit_prestart_cancel();
 		a = xcalloc(1, sizeof(*a));
 		a->fd = a->kfd = a->exe_fd = -1;
+		snprintf(a->id, sizeof(a->id), "%s", info->id);
 		r = open_store(a, info->landlock_abi, err);
 	}
 	if (r < 0)

@@ -35,6 +35,7 @@ struct nono_audit;
 
 /* What session.json records about the launch (all borrowed). */
 struct nono_audit_info {
+	const char *id;		  /* the session's (nono_session_id_new), shared with its rollback journal */
 	const char *command;	  /* "run" or "shell" */
 	char *const *argv;	  /* the program's argv (redacted before writing) */
 	const char *program;	  /* resolved executable; hashed in the background */
@@ -52,11 +53,11 @@ int nono_audit_open(struct nono_audit **out, const struct nono_audit_info *info,
  * in a thread, while the launcher prepares the policy; nono_audit_open()
  * takes them over (and reports a failure). Call before fork, after any
  * fork that must happen without threads. */
-void nono_audit_prestart(int landlock_abi);
+void nono_audit_prestart(int landlock_abi, const char *id);
 /* Undo a prestart that no nono_audit_open() took over (a launch that stops). */
 void nono_audit_prestart_cancel(void);
-/* The session id ("20250131-142501-417a9c": UTC time to the millisecond,
- * then three random hex digits); borrowed. */
+/* The session id (util.h: nono_session_id_new; older sessions have
+ * "20250131-142501-417a9c"); borrowed. */
 const char *nono_audit_id(const struct nono_audit *a);
 
 /* Events. Every function accepts a NULL audit (auditing off) and does

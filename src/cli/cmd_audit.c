@@ -107,13 +107,10 @@ slurp(const char *path, size_t *out_len)
 static bool
 is_id(const char *s)
 {
-	/* 20250131-142501-3fa9c2 */
-	if (strlen(s) != 22 || s[8] != '-' || s[15] != '-')
-		return false;
-	for (int i = 0; i < 22; i++)
-		if (i != 8 && i != 15 && !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return false;
-	return true;
+	/* 20261204-163630-820a96a3f, or an older 20250131-142501-3fa9c2 */
+	size_t n = strlen(s);
+
+	return (n == NONO_SESSION_ID_LEN || n == 22) && nono_session_id_valid(s);
 }
 
 static int
@@ -139,38 +136,32 @@ list_ids(struct nono_strv *out, const char *root)
 		qsort(out->v, out->n, sizeof(char *), cmp_str);
 }
 
-/* ID, a unique prefix of one, or "last"; caller-owned, NULL with a message */
+static json_t *load_session(const char *root, const char *id);
+static const char *jstr(json_t *o, const char *k);
+static char *joined_argv(json_t *s);
+
+/* ID, a unique prefix of one, or "last"; caller-owned, NULL with a message
+ * (an ambiguous prefix lists the candidates) */
 static char *
 find_id(const char *root, const char *want)
 {
-	struct nono_strv ids = {0};
+	struct nono_strv ids = {0}, about = {0};
 	char *found = NULL;
-	size_t hits = 0;
+	int i;
 
 	list_ids(&ids, root);
-	if (strcmp(want, "last") == 0 && ids.n) {
-		found = xstrdup(ids.v[ids.n - 1]);
-		hits = 1;
+	for (size_t k = 0; k < ids.n && strcmp(want, "last") != 0; k++) {
+		json_t *s = load_session(root, ids.v[k]);
+		char *cmd = s ? joined_argv(s) : xstrdup("?");
+
+		nono_strv_push_owned(&about, xasprintf("%.19s  %s", s ? jstr(s, "start") : "", cmd));
+		free(cmd);
+		json_decref(s);
 	}
-	for (size_t i = 0; i < ids.n && !found; i++)
-		if (strncmp(ids.v[i], want, strlen(want)) == 0 && *want) {
-			hits++;
-			if (strcmp(ids.v[i], want) == 0) {
-				hits = 1;
-				free(found);
-				found = xstrdup(ids.v[i]);
-				break;
-			}
-			if (hits == 1)
-				found = xstrdup(ids.v[i]);
-		}
-	if (hits != 1) {
-		free(found);
-		found = NULL;
-		log_error(hits ? "audit session '%s' is ambiguous" : "no audit session '%s'", want);
-		log_hint("see 'nono audit list'");
-	}
+	if ((i = nono_subcmd_session(&ids, &about, want, "audit")) >= 0)
+		found = xstrdup(ids.v[i]);
 	nono_strv_free(&ids);
+	nono_strv_free(&about);
 	return found;
 }
 
@@ -235,6 +226,45 @@ count_events(const char *root, const char *id, size_t *events, size_t *refused)
 	free(p);
 }
 
+/* A session for --json: upstream's field names where the data is the same
+ * (session_id, started, ended, command: the redacted command line,
+ * executable_identity, exit_code, audit_event_count), then nono's own
+ * (id, start, end, exit_status, argv, nono_command: run or shell, and with
+ * all the rest of session.json: program, cwd, profile, capabilities,
+ * ...). */
+static json_t *
+upstream_session(json_t *s, const char *id, bool all)
+{
+	json_t *o = json_object(), *v, *st = json_object_get(s, "exit_status");
+	const char *k;
+
+	json_object_set_new(o, "session_id", json_string(id));
+	json_object_set(o, "started", json_object_get(s, "start") ? json_object_get(s, "start") : json_null());
+	json_object_set(o, "ended", json_object_get(s, "end") ? json_object_get(s, "end") : json_null());
+	json_object_set(o, "command",
+			json_is_array(json_object_get(s, "argv")) ? json_object_get(s, "argv") : json_array());
+	json_object_set_new(
+	    o, "executable_identity",
+	    json_pack("{s:O, s:O}", "resolved_path",
+		      json_object_get(s, "program") ? json_object_get(s, "program") : json_null(), "sha256",
+		      json_object_get(s, "program_sha256") ? json_object_get(s, "program_sha256") : json_null()));
+	json_object_set(o, "exit_code", st ? st : json_null());
+	if (json_is_integer(json_object_get(s, "events")))
+		json_object_set(o, "audit_event_count", json_object_get(s, "events"));
+	json_object_set_new(o, "id", json_string(id));
+	json_object_set(o, "start", json_object_get(o, "started"));
+	json_object_set(o, "end", json_object_get(o, "ended"));
+	json_object_set(o, "exit_status", st ? st : json_null());
+	json_object_set(o, "argv", json_object_get(o, "command"));
+	json_object_set_new(o, "nono_command", json_string(jstr(s, "command")));
+	json_object_foreach(s, k, v)
+	{
+		if (all && !json_object_get(o, k) && strcmp(k, "command") != 0)
+			json_object_set(o, k, v);
+	}
+	return o;
+}
+
 static int
 cmd_list(const struct nono_subcmd_ctx *c, int argc, char **argv)
 {
@@ -293,13 +323,11 @@ cmd_list(const struct nono_subcmd_ctx *c, int argc, char **argv)
 		else
 			snprintf(status, sizeof(status), "%s", "-");
 		if (json) {
-			json_array_append_new(
-			    out,
-			    json_pack("{s:s, s:s, s:o, s:O, s:s, s:O, s:i, s:i}", "id", ids.v[i], "start", start, "end",
-				      json_is_string(json_object_get(s, "end")) ? json_string(jstr(s, "end"))
-										: json_null(),
-				      "exit_status", st ? st : json_null(), "command", jstr(s, "command"), "argv",
-				      json_object_get(s, "argv"), "events", (int)ne, "refused", (int)nr));
+			json_t *row = upstream_session(s, ids.v[i], false);
+
+			json_object_set_new(row, "events", json_integer((json_int_t)ne));
+			json_object_set_new(row, "refused", json_integer((json_int_t)nr));
+			json_array_append_new(out, row);
 		} else {
 			char *shown_line = nono_str_escape(line), *shown_start = nono_str_escape(start);
 
@@ -468,7 +496,7 @@ cmd_show(const struct nono_subcmd_ctx *c, int argc, char **argv)
 		line = nl ? nl + 1 : line + strlen(line);
 	}
 	if (json) {
-		json_t *doc = json_pack("{s:O, s:O}", "session", s, "events", events);
+		json_t *doc = json_pack("{s:o, s:O}", "session", upstream_session(s, id, true), "events", events);
 		char *d = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 
 		puts(d ? d : "{}");

@@ -115,34 +115,39 @@ parse(const struct nono_subcmd_ctx *c, int argc, char **argv, struct opts *o, bo
 	return nono_subcmd_no_args(c, argc, argv);
 }
 
-/* Load the session named id ("last": the newest). */
+/* Load the session named id: an id (the one its audit trail has too), a
+ * unique prefix of one, or "last" (the newest). An ambiguous prefix is an
+ * error that lists the candidates. */
 static int
 load(const char *store, const char *id, struct nono_rb_session *s)
 {
 	struct nono_error err = {0};
+	struct nono_rb_session *all = NULL;
+	struct nono_strv ids = {0}, about = {0};
+	size_t n = 0;
+	int i, r = -ENOENT;
+	char buf[32];
 
-	if (strcmp(id, "last") == 0) {
-		struct nono_rb_session *all;
-		size_t n;
-
-		if (nono_rb_list(store, &all, &n, &err) < 0 || n == 0) {
-			log_error("no rollback sessions yet");
-			free(all);
-			return -ENOENT;
-		}
-		*s = all[n - 1];
-		for (size_t i = 0; i + 1 < n; i++)
-			nono_rb_session_free(&all[i]);
-		free(all);
-		return 0;
-	}
-	if (nono_rb_load(store, id, s, &err) < 0) {
+	if (nono_rb_list(store, &all, &n, &err) < 0) {
 		log_error("%s", err.msg);
-		if (*err.hint)
-			log_hint("%s", err.hint);
 		return err.code;
 	}
-	return 0;
+	for (size_t k = 0; k < n; k++) {
+		nono_strv_push(&ids, all[k].id);
+		nono_strv_push_owned(&about,
+				     xasprintf("%s  %s", when(all[k].started, buf, sizeof(buf)), all[k].command));
+	}
+	if ((i = nono_subcmd_session(&ids, &about, id, "rollback")) >= 0) {
+		*s = all[i];
+		memset(&all[i], 0, sizeof(all[i]));
+		r = 0;
+	}
+	for (size_t k = 0; k < n; k++)
+		nono_rb_session_free(&all[k]);
+	free(all);
+	nono_strv_free(&ids);
+	nono_strv_free(&about);
+	return r;
 }
 
 /* ---- list ----------------------------------------------------------------- */
@@ -170,8 +175,9 @@ cmd_list(const struct nono_subcmd_ctx *c, int argc, char **argv)
 
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(
-			    a, json_pack("{s:s, s:s, s:s, s:I, s:o, s:o, s:i, s:b}", "id", ss[i].id, "command",
-					 ss[i].command, "cwd", ss[i].cwd, "started", (json_int_t)ss[i].started, "ended",
+			    a, json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:i, s:b}", "session_id", ss[i].id, "id",
+					 ss[i].id, "command", ss[i].command, "cwd", ss[i].cwd, "started",
+					 (json_int_t)ss[i].started, "ended",
 					 ss[i].ended ? json_integer(ss[i].ended) : json_null(), "changed",
 					 ss[i].changed >= 0 ? json_integer(ss[i].changed) : json_null(), "recorded",
 					 ss[i].recorded, "running", ss[i].running));
@@ -417,10 +423,10 @@ cmd_show(const struct nono_subcmd_ctx *c, int argc, char **argv)
 	}
 	links = nono_rb_links_find(es, n, &s.exclude);
 	if (o.json) {
-		json_t *doc =
-		    json_pack("{s:s, s:s, s:s, s:I, s:o, s:o, s:b}", "id", s.id, "command", s.command, "cwd", s.cwd,
-			      "started", (json_int_t)s.started, "ended", s.ended ? json_integer(s.ended) : json_null(),
-			      "exit", s.ended ? json_integer(s.exit_status) : json_null(), "running", s.running);
+		json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:b}", "session_id", s.id, "id", s.id,
+					"command", s.command, "cwd", s.cwd, "started", (json_int_t)s.started, "ended",
+					s.ended ? json_integer(s.ended) : json_null(), "exit",
+					s.ended ? json_integer(s.exit_status) : json_null(), "running", s.running);
 		json_t *paths = json_array();
 		char *out;
 

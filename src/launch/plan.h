@@ -54,6 +54,7 @@ struct nono_plan {
 
 	/* what is recorded */
 	bool rollback, audit;
+	char session_id[NONO_SESSION_ID_LEN + 1]; /* the audit trail's and the journal's */
 	const struct nono_strv *rollback_exclude; /* (borrowed) */
 	const char *profile;			  /* (borrowed) */
 

@@ -45,6 +45,7 @@ open_audit(void *ctx, pid_t child, struct nono_error *err)
 {
 	struct nono_plan *plan = ctx;
 	struct nono_audit_info info = {
+	    .id = plan->session_id,
 	    .command = plan->command,
 	    .argv = plan->argv,
 	    .program = plan->program,
@@ -88,6 +89,7 @@ journal_begin(struct nono_plan *plan, struct nono_error *err)
 		if (g->user && (g->access & NONO_ACC_WRITE) && (!from_profile || nono_path_under(g->path, p->workdir)))
 			nono_strv_push(&roots, g->path);
 	}
+	o.id = plan->session_id;
 	o.argv = plan->argv;
 	o.cwd = p->workdir;
 	o.profile = plan->profile;

@@ -33,6 +33,7 @@ write_session(const struct nono_journal *j, bool ended, int exit_status, int cha
 
 	for (size_t i = 0; i < j->argv.n; i++)
 		json_array_append_new(argv, json_string(j->argv.v[i]));
+	json_object_set_new(o, "session_id", json_string(j->id)); /* upstream's name; its audit trail's id */
 	json_object_set_new(o, "id", json_string(j->id));
 	json_object_set_new(o, "command", argv);
 	json_object_set_new(o, "cwd", json_string(j->cwd ? j->cwd : ""));
@@ -61,9 +62,7 @@ write_session(const struct nono_journal *j, bool ended, int exit_status, int cha
 int
 nono_journal_begin(struct nono_journal *j, const struct nono_journal_opts *o, struct nono_error *err)
 {
-	char stamp[32];
 	time_t now = time(NULL);
-	struct tm tm;
 	char *objects, *p;
 	int r;
 
@@ -88,21 +87,22 @@ nono_journal_begin(struct nono_journal *j, const struct nono_journal_opts *o, st
 		nono_error_hint(err, "check that the directory can be written, or run with --no-rollback");
 		return r;
 	}
-	localtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	for (int n = 0;; n++) {
-		j->id = n ? xasprintf("%s-%d-%d", stamp, (int)getpid(), n) : xasprintf("%s-%d", stamp, (int)getpid());
-		j->dir = xasprintf("%s/%s", j->store, j->id);
-		if (mkdir(j->dir, 0700) == 0)
-			break;
+	if (o->id) {
+		j->id = xstrdup(o->id);
+	} else {
+		char id[NONO_SESSION_ID_LEN + 1];
+
+		nono_session_id_new(id);
+		j->id = xstrdup(id);
+	}
+	j->dir = xasprintf("%s/%s", j->store, j->id);
+	if (mkdir(j->dir, 0700) < 0) {
 		r = -errno;
-		free(j->id);
+		nono_error_set(err, r, "rollback store %s: cannot create session %s: %s", j->store, j->id,
+			       strerror(-r));
 		free(j->dir);
-		j->id = j->dir = NULL;
-		if (r != -EEXIST || n > 100) {
-			nono_error_set(err, r, "rollback store %s: %s", j->store, strerror(-r));
-			return r;
-		}
+		j->dir = NULL; /* not this session's */
+		return r;
 	}
 	p = xasprintf("%s/lock", j->dir);
 	j->lock_fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);

@@ -32,6 +32,7 @@
 
 struct nono_journal_opts {
 	const char *store; /* the rollback directory; NULL: $XDG_STATE_HOME/nono/rollback */
+	const char *id;	   /* the session's id, shared with its audit trail; NULL: a new one */
 	char *const *argv; /* the command, for session.json */
 	const char *cwd;
 	const char *profile;

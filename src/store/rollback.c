@@ -31,8 +31,8 @@ open_nofollow(const char *path, int flags)
 static bool
 valid_id(const char *id)
 {
-	/* 20261122-213045-1234[-N]: never a path */
-	return *id && strspn(id, "0123456789-") == strlen(id) && strlen(id) < 64;
+	/* this nono's and older ones' (util.h): never a path */
+	return nono_session_id_valid(id);
 }
 
 static bool

@@ -227,19 +227,27 @@ session_through_api(void **state)
 {
 	char tmpl[] = "/tmp/nono-unit-audit-XXXXXX", *root, *ev, *led, *p, gen[NONO_AUDIT_HEX];
 	char *argv[] = {(char *)"tool", (char *)"--token", (char *)"tok-SECRET-value", NULL};
-	struct nono_audit_info info = {.command = "run", .argv = argv, .program = "/bin/sh", .cwd = "/",
-				       .capabilities = "{\"fs\": []}\n", .landlock_abi = 1};
+	struct nono_audit_info info = {.command = "run",
+				       .argv = argv,
+				       .program = "/bin/sh",
+				       .cwd = "/",
+				       .capabilities = "{\"fs\": []}\n",
+				       .landlock_abi = 1};
 	struct nono_audit *a;
 	struct nono_error err = {0};
 	struct nono_audit_check ck;
-	char id[64];
+	char id[64], sid[NONO_SESSION_ID_LEN + 1];
 	FILE *f;
 	size_t n;
 
+	nono_session_id_new(sid);
+	info.id = sid;
 	assert_non_null(mkdtemp(tmpl));
 	setenv("XDG_STATE_HOME", tmpl, 1);
 	assert_int_equal(nono_audit_open(&a, &info, &err), 0);
 	snprintf(id, sizeof(id), "%s", nono_audit_id(a));
+	assert_string_equal(id, sid);
+	assert_true(nono_session_id_valid(id));
 	nono_audit_exec(a, 42, "/usr/bin/ls", argv, NULL);
 	nono_audit_exec(a, 43, "/usr/bin/rm", argv, "file destruction");
 	nono_audit_file_op(a, "unlink", "/project/f");
