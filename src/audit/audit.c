@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "audit/audit.h"
+#include "audit/report.h"
 #include "base/dl.h"
 #include "base/log.h"
 #include "base/vars.h"
@@ -56,9 +57,11 @@ struct nono_audit {
 	/* kernel denials */
 	int kfd;
 	bool kernel_off; /* readable, but kernel auditing is switched off */
+	bool drained;	 /* the program is gone and its last denials read */
 	pid_t child;
 	char domain[32];
-	struct nono_strv pending; /* access records seen before their domain */
+	struct nono_strv pending;   /* access records seen before their domain */
+	struct nono_report *report; /* the kernel's refusals go here too (borrowed) */
 };
 
 /* ---- hashing -------------------------------------------------------------- */
@@ -539,10 +542,94 @@ ev_end(struct nono_audit *a, struct ev *e)
 	free(e->buf);
 }
 
-static void
-verdict(struct ev *e, bool refused)
+/* ---- outcomes -------------------------------------------------------------- */
+
+struct nono_result
+nono_result_of(long long value, enum nono_refuser by)
 {
-	fprintf(e->f, ",\"verdict\":\"%s\"", refused ? "refused" : "allowed");
+	struct nono_result r = {NONO_DONE, NONO_BY_NONE, 0};
+
+	if (value >= 0)
+		return r;
+	r.err = (int)-value;
+	if (by != NONO_BY_NONE) {
+		r.outcome = NONO_REFUSED;
+		r.by = by;
+	} else {
+		/* a non-blocking connect goes on after the answer */
+		r.outcome = value == -EINPROGRESS || value == -EALREADY ? NONO_UNKNOWN : NONO_FAILED;
+	}
+	return r;
+}
+
+const char *
+nono_outcome_name(enum nono_outcome o)
+{
+	static const char *const names[] = {
+	    [NONO_DONE] = "done", [NONO_REFUSED] = "refused", [NONO_FAILED] = "failed", [NONO_UNKNOWN] = "unknown"};
+
+	return names[o];
+}
+
+const char *
+nono_refuser_name(enum nono_refuser by)
+{
+	static const char *const names[] = {[NONO_BY_NONE] = NULL,
+					    [NONO_BY_LANDLOCK] = "landlock",
+					    [NONO_BY_SECCOMP] = "seccomp",
+					    [NONO_BY_SUPERVISOR] = "supervisor",
+					    [NONO_BY_PROXY] = "proxy"};
+
+	return names[by];
+}
+
+/* Probes every program makes, whose refusal changes nothing: glibc asks
+ * nscd before it reads /etc/passwd itself (getpwnam, getaddrinfo), the
+ * dynamic loader looks for a preload list, terminals are probed. */
+static const struct {
+	const char *op; /* NULL: any */
+	const char *path;
+	const char *why;
+} probes[] = {
+    {"connect", "/run/nscd/socket", "glibc asks nscd first, then reads the files itself"},
+    {"connect", "/var/run/nscd/socket", "glibc asks nscd first, then reads the files itself"},
+    {NULL, "/etc/ld.so.preload", "the dynamic loader looks for a preload list"},
+    {NULL, "/usr/lib/locale/locale-archive", "glibc falls back to the C locale"},
+    {NULL, "/etc/locale.alias", "glibc looks the locale's name up, then uses it as named"},
+};
+
+const char *
+nono_audit_probe(const char *op, const char *path)
+{
+	for (size_t i = 0; path && i < sizeof(probes) / sizeof(probes[0]); i++)
+		if ((!probes[i].op || (op && strcmp(op, probes[i].op) == 0)) && strcmp(path, probes[i].path) == 0)
+			return probes[i].why;
+	return NULL;
+}
+
+static const char *
+errno_name(int e)
+{
+	const char *n = e > 0 ? strerrorname_np(e) : NULL;
+
+	return n ? n : "";
+}
+
+/* "outcome", "refused_by", "errno", the older "verdict", and "harmless" for
+ * a refused or failed probe */
+static void
+outcome(struct ev *e, struct nono_result r, const char *op, const char *path)
+{
+	const char *probe = r.outcome == NONO_REFUSED || r.outcome == NONO_FAILED ? nono_audit_probe(op, path) : NULL;
+
+	fprintf(e->f, ",\"outcome\":\"%s\"", nono_outcome_name(r.outcome));
+	if (r.outcome == NONO_REFUSED && nono_refuser_name(r.by))
+		fprintf(e->f, ",\"refused_by\":\"%s\"", nono_refuser_name(r.by));
+	if (r.err)
+		fprintf(e->f, ",\"errno\":\"%s\"", errno_name(r.err));
+	fprintf(e->f, ",\"verdict\":\"%s\"", r.outcome == NONO_REFUSED ? "refused" : "allowed");
+	if (probe)
+		ev_str(e, "harmless", probe);
 }
 
 void
@@ -550,6 +637,9 @@ nono_audit_exec(struct nono_audit *a, pid_t pid, const char *path, char *const *
 {
 	struct ev e;
 	struct nono_strv red = {0};
+	/* a continued exec is the kernel's to perform: its result is not seen */
+	struct nono_result r =
+	    refused ? nono_result_of(-EPERM, NONO_BY_SUPERVISOR) : (struct nono_result){NONO_UNKNOWN, NONO_BY_NONE, 0};
 
 	if (!a)
 		return;
@@ -562,47 +652,37 @@ nono_audit_exec(struct nono_audit *a, pid_t pid, const char *path, char *const *
 	fputs(",\"argv\":", e.f);
 	json_strv(e.f, &red);
 	nono_strv_free(&red);
-	verdict(&e, refused != NULL);
+	outcome(&e, r, "exec", path);
 	if (refused)
 		ev_str(&e, "reason", refused);
 	ev_end(a, &e);
 }
 
 void
-nono_audit_meta(struct nono_audit *a, pid_t pid, const char *op, const char *path, bool refused)
+nono_audit_call(struct nono_audit *a, pid_t pid, const char *type, const char *op, const char *target,
+		struct nono_result res)
 {
 	struct ev e;
 
-	if (!a || !ev_begin(a, &e, "metadata", pid))
+	if (!a || !ev_begin(a, &e, type, pid))
 		return;
 	ev_str(&e, "op", op);
-	ev_str(&e, "path", path);
-	verdict(&e, refused);
+	ev_str(&e, strcmp(type, "socket") == 0 ? "target" : "path", target);
+	outcome(&e, res, op, target);
 	ev_end(a, &e);
 }
 
 void
-nono_audit_socket(struct nono_audit *a, pid_t pid, const char *op, const char *target, bool refused)
+nono_audit_net(struct nono_audit *a, const char *method, const char *host, int port, struct nono_result res)
 {
 	struct ev e;
 
-	if (!a || !ev_begin(a, &e, "socket", pid))
+	if (!a || !ev_begin(a, &e, "network", 0))
 		return;
-	ev_str(&e, "op", op);
-	ev_str(&e, "target", target);
-	verdict(&e, refused);
-	ev_end(a, &e);
-}
-
-void
-nono_audit_file_op(struct nono_audit *a, const char *op, const char *path)
-{
-	struct ev e;
-
-	if (!a || !ev_begin(a, &e, "file", 0))
-		return;
-	ev_str(&e, "op", op);
-	ev_str(&e, "path", path);
+	ev_str(&e, "op", method);
+	ev_str(&e, "host", host);
+	fprintf(e.f, ",\"port\":%d", port);
+	outcome(&e, res, method, host);
 	ev_end(a, &e);
 }
 
@@ -901,12 +981,32 @@ field(const char *rec, const char *key, char *out, size_t n)
 	return false;
 }
 
+/* What a Landlock blocker ("fs.write_file", ...) refused, for the report. */
+static enum nono_report_kind
+blocker_kind(const char *blockers)
+{
+	static const struct {
+		const char *prefix;
+		enum nono_report_kind kind;
+	} map[] = {
+	    {"fs.read", NONO_REP_READ},	      {"fs.execute", NONO_REP_EXEC}, {"fs.remove", NONO_REP_DELETE},
+	    {"fs.truncate", NONO_REP_DELETE}, {"fs.write", NONO_REP_WRITE},  {"fs.make", NONO_REP_WRITE},
+	    {"fs.refer", NONO_REP_WRITE},     {"net.", NONO_REP_TCP},
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strncmp(blockers, map[i].prefix, strlen(map[i].prefix)) == 0)
+			return map[i].kind;
+	return NONO_REP_OTHER;
+}
+
 static void
 record_denial(struct nono_audit *a, const char *rec)
 {
 	struct ev e;
 	char blockers[128] = "", path[4096] = "";
 	const char *body = strstr(rec, "): ");
+	struct nono_result r = nono_result_of(-EACCES, NONO_BY_LANDLOCK);
 
 	field(rec, "blockers", blockers, sizeof(blockers));
 	if (!field(rec, "path", path, sizeof(path)))
@@ -915,12 +1015,14 @@ record_denial(struct nono_audit *a, const char *rec)
 		memmove(path, path + 1, strlen(path));
 		path[strlen(path) - 1] = '\0';
 	}
+	if (!nono_audit_probe(NULL, path))
+		nono_report_add(a->report, blocker_kind(blockers), path[0] ? path : blockers, NONO_BY_LANDLOCK);
 	if (!ev_begin(a, &e, "landlock", 0))
 		return;
 	ev_str(&e, "blockers", blockers);
 	ev_str(&e, "path", path[0] ? path : NULL);
 	ev_str(&e, "record", body ? body + 3 : rec);
-	fputs(",\"verdict\":\"refused\"", e.f);
+	outcome(&e, r, NULL, path);
 	ev_end(a, &e);
 }
 
@@ -955,6 +1057,27 @@ kernel_record(struct nono_audit *a, int type, const char *rec)
 		a->pending.v[--a->pending.n] = NULL;
 	}
 	nono_strv_push(&a->pending, rec);
+}
+
+void
+nono_audit_kernel_drain(struct nono_audit *a)
+{
+	/* the kernel sends its records from a thread of its own: give the
+	 * last denials a moment to arrive */
+	struct timespec ts = {0, 20 * 1000 * 1000};
+
+	if (!a || a->kfd < 0 || a->drained)
+		return;
+	nanosleep(&ts, NULL);
+	nono_audit_kernel_read(a);
+	a->drained = true;
+}
+
+void
+nono_audit_set_report(struct nono_audit *a, struct nono_report *r)
+{
+	if (a)
+		a->report = r;
 }
 
 int
@@ -1222,14 +1345,7 @@ nono_audit_close(struct nono_audit *a, int exit_status, struct nono_error *err)
 
 	if (!a)
 		return 0;
-	if (a->kfd >= 0) {
-		/* the kernel sends its records from a thread of its own: give the
-		 * last denials a moment to arrive */
-		struct timespec ts = {0, 20 * 1000 * 1000};
-
-		nanosleep(&ts, NULL);
-		nono_audit_kernel_read(a);
-	}
+	nono_audit_kernel_drain(a);
 	if (a->hashing) {
 		pthread_join(a->hasher, NULL);
 		a->hashing = false;

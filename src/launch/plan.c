@@ -478,6 +478,7 @@ nono_plan_free(struct nono_plan *plan)
 	nono_sha256_preload_wait();
 	nono_supervisor_free(plan->supervisor);
 	nono_audit_close(plan->trail, plan->exit_status, &err);
+	nono_report_free(&plan->report);
 	nono_journal_free(&plan->journal);
 	nono_sandbox_free(plan->sandbox);
 	nono_seccomp_free(&plan->filter);

@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "audit/audit.h"
+#include "audit/report.h"
 #include "base/error.h"
 #include "config/keys.h"
 #include "launch/spawn.h"
@@ -74,6 +75,7 @@ struct nono_plan {
 	struct nono_journal journal;
 	bool journaling;
 	struct nono_audit *trail;
+	struct nono_report report; /* what was refused, for the report at the end */
 	struct nono_spawn spawn;
 	int exit_status; /* how nono ends when a step fails: 125, 126 or 127 */
 	double t_start, t_prep, t_spawn;
