@@ -173,6 +173,54 @@ assert d["exit"] == 0'
 	[ "$(snapshot "$WORK/tree")" = "$(snapshot "$SCRATCH/before")" ]
 }
 
+@test "restore never destroys work done after the session: refused and listed, --dry-run shows it, --force overwrites, the restore point undoes it" {
+	run destroy
+	# work done after the session: an edit of a file it changed, a file in a directory it made
+	sleep 0.05
+	echo "user's edit" >> "$WORK/tree/src/main.c"
+	echo later > "$WORK/tree/new/later.txt"
+	snapshot "$WORK/tree" > "$SCRATCH/after-user"
+	run -1 --separate-stderr "$NONO" rollback restore last
+	[[ "$stderr" == *"nono: $WORK/tree/src/main.c: changed after the session"* ]] || { echo "$stderr"; false; }
+	[[ "$stderr" == *"nono: $WORK/tree/new: made after the session"* ]] || { echo "$stderr"; false; }
+	[[ "$stderr" == *"2 paths changed since session "*": nothing was restored"* ]] || { echo "$stderr"; false; }
+	[[ "$stderr" == *"hint: --force overwrites them"* ]]
+	[ "$(snapshot "$WORK/tree")" = "$(cat "$SCRATCH/after-user")" ]
+	# the dry run says all of it and changes nothing
+	run -0 "$NONO" rollback restore last --dry-run
+	has "changed   $WORK/tree/src/main.c  (changed after the session)"
+	has "remove    $WORK/tree/new"
+	has "2 paths changed since the session: a restore would refuse without --force"
+	has "A restore point would be made first"
+	[ "$(snapshot "$WORK/tree")" = "$(cat "$SCRATCH/after-user")" ]
+	# forced: the tree as before the session, and a restore point
+	run -0 "$NONO" rollback restore last --force
+	[ "$(snapshot "$WORK/tree")" = "$(snapshot "$SCRATCH/before")" ]
+	[[ "$output" =~ Restore\ point\ ([0-9a-f-]+): ]]
+	point=${BASH_REMATCH[1]}
+	run -0 "$NONO" rollback list
+	has "nono rollback restore "
+	# restoring the restore point undoes the restore: the user's work is back
+	run -0 "$NONO" rollback restore "$point"
+	[ "$(snapshot "$WORK/tree")" = "$(cat "$SCRATCH/after-user")" ]
+	grep -q "user's edit" "$WORK/tree/src/main.c"
+	[ "$(cat "$WORK/tree/new/later.txt")" = later ]
+}
+
+@test "a session of an older nono (no record of what it left) is refused over paths changed after it ended" {
+	run destroy
+	id=$("$NONO" rollback list --json | pyjson "print(d[0]['session_id'])")
+	rm "$STORE/$id/after.ndjson"
+	python3 -c "
+import json; p = '$STORE/$id/session.json'; d = json.load(open(p)); d.pop('ended_ns'); d['ended'] -= 5
+open(p, 'w').write(json.dumps(d))"
+	echo edit >> "$WORK/tree/src/main.c"
+	run -1 "$NONO" rollback restore "$id"
+	has "$WORK/tree/src/main.c: changed after the session ended"
+	run -0 "$NONO" rollback restore "$id" --force
+	[ "$(snapshot "$WORK/tree")" = "$(snapshot "$SCRATCH/before")" ]
+}
+
 @test "list and list --json name the session, its command and the changed count" {
 	run destroy
 	run -0 "$NONO" rollback list
@@ -328,7 +376,7 @@ os.rename("tree/other.txt", "tree/README")'
 	[ "$(snapshot "$WORK/tree")" = "$(snapshot "$SCRATCH/before")" ]
 }
 
-@test "git history destroyed under the .git exception comes back" {
+@test "git history destroyed under the .git exception comes back when asked for (--include-vcs), never by default" {
 	git -C "$WORK/tree" init -q
 	git -C "$WORK/tree" -c user.name=t -c user.email=t@t add README
 	git -C "$WORK/tree" -c user.name=t -c user.email=t@t commit -qm one
@@ -336,9 +384,34 @@ os.rename("tree/other.txt", "tree/README")'
 	run -0 nono_run --allow "$WORK/tree" --rollback -- python3 -c '
 import shutil; shutil.rmtree("tree/.git/objects"); open("tree/.git/HEAD", "w").write("junk\n")'
 	! git -C "$WORK/tree" rev-parse HEAD 2>/dev/null
+	# a restore leaves .git alone: refs, index and objects are git's to manage
+	run -0 "$NONO" rollback restore last --dry-run
+	has "vcs       $WORK/tree/.git/HEAD"
+	has "inside .git, .hg or .svn left as they are (--include-vcs restores them)"
 	run -0 "$NONO" rollback restore last
+	! git -C "$WORK/tree" rev-parse HEAD 2>/dev/null
+	run -0 "$NONO" rollback restore last --include-vcs
 	[ "$(git -C "$WORK/tree" rev-parse HEAD)" = "$head" ]
 	[ "$(git -C "$WORK/tree" show HEAD:README)" = readme ]
+}
+
+@test "a git repository's internals are left alone by a restore of the work tree: a commit made after the session survives" {
+	git -C "$WORK/tree" init -q
+	git -C "$WORK/tree" -c user.name=t -c user.email=t@t add README
+	git -C "$WORK/tree" -c user.name=t -c user.email=t@t commit -qm one
+	run -0 nono_run --allow "$WORK/tree" --rollback -- sh -c \
+		'echo agent >> tree/README; git -C tree -c user.name=a -c user.email=a@a commit -qam agent'
+	# the user commits on top of it afterwards
+	echo user > "$WORK/tree/other.txt"
+	git -C "$WORK/tree" add other.txt
+	git -C "$WORK/tree" -c user.name=t -c user.email=t@t commit -qm user
+	head=$(git -C "$WORK/tree" rev-parse HEAD)
+	run -0 "$NONO" rollback restore last
+	has "Restored 1 path"
+	[ "$(cat "$WORK/tree/README")" = readme ]
+	# history, index and objects as git left them
+	[ "$(git -C "$WORK/tree" rev-parse HEAD)" = "$head" ]
+	git -C "$WORK/tree" fsck --no-progress
 }
 
 @test "large content is stored once across sessions; cleanup removes it with the last session" {

@@ -30,7 +30,11 @@ usage(FILE *f)
 		   "Commands:\n"
 		   "  list [--json]                          sessions: time, command, directory, changed paths\n"
 		   "  show ID [--diff] [--json]              each changed path; --diff: unified diffs\n"
-		   "  restore ID [--dry-run] [--path P]      put every path (or those under P) back as it was\n"
+		   "  restore ID [--dry-run] [--path P] [--force] [--include-vcs]\n"
+		   "                                         put every path (or those under P) back as it was;\n"
+		   "                                         refused for paths changed since the session unless\n"
+		   "                                         --force; .git, .hg and .svn are left alone unless\n"
+		   "                                         --include-vcs; a restore point is made first\n"
 		   "  verify ID                              re-hash the saved content of a session\n"
 		   "  cleanup [--keep N] [--older-than DAYS] [--dry-run]\n"
 		   "                                         remove old sessions and unreferenced content\n\n"
@@ -52,7 +56,7 @@ when(long long t, char *buf, size_t n)
 
 /* getopt_long over a subcommand's own flags; unknown ones are errors */
 struct opts {
-	bool json, diff, dry_run, verbose;
+	bool json, diff, stat, binary, dry_run, verbose, force, include_vcs;
 	const char *path;
 	long keep, days;
 	bool keep_set, days_set;
@@ -63,10 +67,12 @@ static int
 parse(const struct nono_subcmd_ctx *c, int argc, char **argv, struct opts *o, bool want_id)
 {
 	static const struct option longs[] = {
-	    {"json", no_argument, NULL, 'j'},	    {"diff", no_argument, NULL, 'd'},
-	    {"dry-run", no_argument, NULL, 'n'},    {"path", required_argument, NULL, 'p'},
-	    {"keep", required_argument, NULL, 'k'}, {"older-than", required_argument, NULL, 'o'},
-	    {"verbose", no_argument, NULL, 'v'},    {NULL, 0, NULL, 0},
+	    {"json", no_argument, NULL, 'j'},	     {"diff", no_argument, NULL, 'd'},
+	    {"dry-run", no_argument, NULL, 'n'},     {"path", required_argument, NULL, 'p'},
+	    {"keep", required_argument, NULL, 'k'},  {"older-than", required_argument, NULL, 'o'},
+	    {"verbose", no_argument, NULL, 'v'},     {"force", no_argument, NULL, 'f'},
+	    {"include-vcs", no_argument, NULL, 'V'}, {"stat", no_argument, NULL, 's'},
+	    {"binary", no_argument, NULL, 'b'},	     {NULL, 0, NULL, 0},
 	};
 	int opt;
 
@@ -90,6 +96,18 @@ parse(const struct nono_subcmd_ctx *c, int argc, char **argv, struct opts *o, bo
 			break;
 		case 'v':
 			o->verbose = true;
+			break;
+		case 'f':
+			o->force = true;
+			break;
+		case 'V':
+			o->include_vcs = true;
+			break;
+		case 's':
+			o->stat = true;
+			break;
+		case 'b':
+			o->binary = true;
 			break;
 		case 'p':
 			o->path = optarg;
@@ -137,7 +155,12 @@ load(const char *store, const char *id, struct nono_rb_session *s)
 		nono_strv_push_owned(&about,
 				     xasprintf("%s  %s", when(all[k].started, buf, sizeof(buf)), all[k].command));
 	}
-	if ((i = nono_subcmd_session(&ids, &about, id, "rollback")) >= 0) {
+	/* 'last' is the newest session of a program, not a restore's restore point */
+	for (i = (int)n - 1; strcmp(id, "last") == 0 && i >= 0 && all[i].restore_of; i--)
+		;
+	if (strcmp(id, "last") != 0 || i < 0)
+		i = nono_subcmd_session(&ids, &about, id, "rollback");
+	if (i >= 0) {
 		*s = all[i];
 		memset(&all[i], 0, sizeof(all[i]));
 		r = 0;
@@ -536,13 +559,16 @@ each(void *ctx, const char *path, enum nono_rb_action a, const char *msg)
 
 	if (p->shown && p->tty)
 		fputc('\r', stderr);
-	if (a == NONO_RB_FAILED || a == NONO_RB_NOTSAVED) {
+	if (a == NONO_RB_FAILED || a == NONO_RB_NOTSAVED || (a == NONO_RB_CONFLICT && !p->dry_run)) {
 		char *m = nono_str_escape(msg ? msg : nono_rb_action_name(a));
 
 		fprintf(stderr, "nono: %s: %s\n", shown, m);
 		free(m);
 	} else if (p->dry_run || p->json) {
-		printf("%-9s %s\n", nono_rb_action_name(a), shown);
+		char *m = msg && a == NONO_RB_CONFLICT ? nono_str_escape(msg) : NULL;
+
+		printf("%-9s %s%s%s%s\n", nono_rb_action_name(a), shown, m ? "  (" : "", m ? m : "", m ? ")" : "");
+		free(m);
 	}
 	free(shown);
 }
@@ -556,7 +582,8 @@ cmd_restore(const struct nono_subcmd_ctx *c, int argc, char **argv)
 	struct nono_error err = {0};
 	struct progress pg = {"restoring", false, false, false, false, 0};
 	struct nono_rb_report rep = {{0}, each, progress, &pg};
-	char *only = NULL;
+	struct nono_rb_restore_opts ro = {0};
+	char *only = NULL, *point = NULL;
 	int r = parse(c, argc, argv, &o, true);
 	unsigned done;
 
@@ -572,7 +599,11 @@ cmd_restore(const struct nono_subcmd_ctx *c, int argc, char **argv)
 
 		only = nono_path_canonical(o.path, &exists);
 	}
-	r = nono_rb_restore(store, &s, only, o.dry_run, &rep, &err);
+	ro.only = only;
+	ro.dry_run = o.dry_run;
+	ro.force = o.force;
+	ro.include_vcs = o.include_vcs;
+	r = nono_rb_restore(store, &s, &ro, &rep, &point, &err);
 	free(only);
 	if (r < 0) {
 		log_error("%s", err.msg);
@@ -590,9 +621,22 @@ cmd_restore(const struct nono_subcmd_ctx *c, int argc, char **argv)
 		printf("Restored %u path%s of session %s (%u put back, %u removed, %u already as before)\n", done,
 		       done == 1 ? "" : "s", s.id, done - rep.n[NONO_RB_REMOVE], rep.n[NONO_RB_REMOVE],
 		       rep.n[NONO_RB_KEEP]);
+	if (rep.n[NONO_RB_CONFLICT])
+		printf("%u path%s changed since the session: %s\n", rep.n[NONO_RB_CONFLICT],
+		       rep.n[NONO_RB_CONFLICT] == 1 ? "" : "s",
+		       o.dry_run ? "a restore would refuse without --force" : "overwritten (--force)");
+	if (rep.n[NONO_RB_VCS])
+		printf("%u path%s inside .git, .hg or .svn left as %s (--include-vcs restores them)\n",
+		       rep.n[NONO_RB_VCS], rep.n[NONO_RB_VCS] == 1 ? "" : "s",
+		       rep.n[NONO_RB_VCS] == 1 ? "it is" : "they are");
+	if (o.dry_run && done)
+		printf("A restore point would be made first, so that the restore can be undone.\n");
+	if (point)
+		printf("Restore point %s: undo this restore with 'nono rollback restore %s'\n", point, point);
 	if (rep.n[NONO_RB_NOTSAVED])
 		printf("%u file%s over the size limit could not be restored\n", rep.n[NONO_RB_NOTSAVED],
 		       rep.n[NONO_RB_NOTSAVED] == 1 ? "" : "s");
+	free(point);
 	nono_rb_session_free(&s);
 	return rep.n[NONO_RB_FAILED] || rep.n[NONO_RB_NOTSAVED] ? 1 : 0;
 }

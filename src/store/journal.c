@@ -20,6 +20,7 @@
 #include "base/dl.h"
 #include "base/log.h"
 #include "base/vars.h"
+#include "store/after.h"
 #include "store/journal.h"
 
 /* ---- the session --------------------------------------------------------- */
@@ -41,6 +42,13 @@ write_session(const struct nono_journal *j, bool ended, int exit_status, int cha
 		json_object_set_new(o, "profile", json_string(j->profile));
 	json_object_set_new(o, "started", json_integer(j->started));
 	json_object_set_new(o, "ended", ended ? json_integer((json_int_t)time(NULL)) : json_null());
+	if (ended) {
+		struct timespec ts;
+
+		/* to the nanosecond: what changed after it is work a restore keeps */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		json_object_set_new(o, "ended_ns", json_integer((json_int_t)ts.tv_sec * 1000000000LL + ts.tv_nsec));
+	}
 	json_object_set_new(o, "exit", ended ? json_integer(exit_status) : json_null());
 	json_object_set_new(o, "pid", json_integer(getpid()));
 	json_object_set_new(o, "recorded", json_integer(j->n_entries));
@@ -50,6 +58,12 @@ write_session(const struct nono_journal *j, bool ended, int exit_status, int cha
 	json_object_set_new(o, "exclude", json_array());
 	for (size_t i = 0; i < j->exclude.n; i++)
 		json_array_append_new(json_object_get(o, "exclude"), json_string(j->exclude.v[i]));
+	/* the writable grants it journaled: a diff's paths are relative to them */
+	json_object_set_new(o, "roots", json_array());
+	for (size_t i = 0; i < j->roots.n; i++)
+		json_array_append_new(json_object_get(o, "roots"), json_string(j->roots.v[i]));
+	if (j->restore_of)
+		json_object_set_new(o, "restore_of", json_string(j->restore_of));
 	if (json_dump_file(o, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0 || chmod(tmp, 0600) < 0 ||
 	    rename(tmp, path) < 0)
 		r = -(errno ? errno : EIO);
@@ -79,6 +93,7 @@ nono_journal_begin(struct nono_journal *j, const struct nono_journal_opts *o, st
 		nono_strv_push(&j->argv, o->argv[i]);
 	j->cwd = o->cwd ? xstrdup(o->cwd) : NULL;
 	j->profile = o->profile ? xstrdup(o->profile) : NULL;
+	j->restore_of = o->restore_of ? xstrdup(o->restore_of) : NULL;
 	objects = xasprintf("%s/objects", j->store);
 	r = nono_mkdir_p(objects, 0700);
 	free(objects);
@@ -437,11 +452,16 @@ nono_journal_end(struct nono_journal *j, int exit_status)
 		log_warn("rollback: %s", err.msg);
 		changed = -1;
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		if (changed >= 0 && nono_entry_touched(&es[i]))
 			changed++;
+	/* what the session left, so that a restore keeps work done after it */
+	if (changed > 0 && nono_after_write(j->dir, es, n) < 0)
+		log_warn("rollback: cannot record what session %s left: a restore will tell later changes by their "
+			 "times only",
+			 j->id);
+	for (size_t i = 0; i < n; i++)
 		nono_entry_free(&es[i]);
-	}
 	free(es);
 	write_session(j, true, exit_status, changed);
 	if (j->lock_fd >= 0) {
@@ -478,6 +498,7 @@ nono_journal_free(struct nono_journal *j)
 	free(j->dir);
 	free(j->cwd);
 	free(j->profile);
+	free(j->restore_of);
 	memset(j, 0, sizeof(*j));
 	j->manifest_fd = j->lock_fd = j->pack_fd = -1;
 }

@@ -7,6 +7,7 @@
  *   objects/ab/cdef...      content by SHA-256, shared by the user's sessions
  *   ID/session.json         id, command, cwd, start, end, exit, counts
  *   ID/manifest.ndjson      one line per recorded path, first state only
+ *   ID/after.ndjson         the state the session left them in (after.h)
  *   ID/pack                 small files' content, back to back
  *   ID/lock                 flock held while the session runs
  * An object is written to a temporary name and renamed into place before a
@@ -39,6 +40,7 @@ struct nono_journal_opts {
 	long long max_file;		 /* 0: the default */
 	const struct nono_strv *roots;	 /* canonical writable grants: only these are journaled */
 	const struct nono_strv *exclude; /* --rollback-exclude patterns */
+	const char *restore_of;		 /* a restore point: the session whose restore it records */
 };
 
 struct nono_journal {
@@ -51,7 +53,7 @@ struct nono_journal {
 	void *walked; /* directories whose whole content is recorded */
 	unsigned n_entries, n_large, n_failed;
 	struct nono_strv argv;
-	char *cwd, *profile;
+	char *cwd, *profile, *restore_of;
 	long long started;
 };
 
