@@ -106,10 +106,18 @@ os.chmod("tree/run.sh", 0o700)'
 	[[ "$output" == *"mode       $WORK/tree/run.sh"* ]]
 	[[ "$output" == *"created    $WORK/tree/new"* ]]
 	run -0 "$NONO" rollback show last --diff
-	[[ "$output" == *"--- a$WORK/tree/src/main.c"* ]]
-	[[ "$output" == *"-line one"* ]]
-	[[ "$output" == *"+LINE one"* ]]
-	[[ "$output" == *"mode 0644 -> 0755"* ]]
+	# a git patch: paths relative to the grant, headers, modes
+	has "diff --git a/tree/src/main.c b/tree/src/main.c"
+	has "--- a/tree/src/main.c"
+	has "+++ b/tree/src/main.c"
+	has "-line one"
+	has "+LINE one"
+	has $'diff --git a/tree/run.sh b/tree/run.sh\nold mode 100644\nnew mode 100755'
+	has $'deleted file mode 100644'
+	has $'new file mode 100644'
+	has "Binary files a/tree/docs/blob.bin and b/tree/docs/blob.bin differ"
+	lacks "$WORK"
+	lacks "modified   "
 	[[ "$output" != *$'\033['* ]]
 	run -0 "$NONO" rollback show last --json
 	echo "$output" | python3 -c '
@@ -219,6 +227,41 @@ open(p, 'w').write(json.dumps(d))"
 	has "$WORK/tree/src/main.c: changed after the session ended"
 	run -0 "$NONO" rollback restore "$id" --force
 	[ "$(snapshot "$WORK/tree")" = "$(snapshot "$SCRATCH/before")" ]
+}
+
+@test "show --diff is a real patch: git apply -R of it restores the tree, renames found, --stat, --binary" {
+	cd "$WORK/tree"
+	rm -f link
+	seq 1 40 > numbers.txt
+	cp -a "$WORK/tree" "$SCRATCH/before2"
+	cd "$WORK"
+	run -0 nono_run --allow "$WORK/tree" --allow-delete -- python3 -c '
+import os
+os.chdir("tree")
+with open("src/main.c", "r+") as f: f.write("LINE")
+os.unlink("README")
+os.rename("numbers.txt", "src/renamed.txt")
+os.chmod("run.sh", 0o755)
+open("fresh.txt", "w").write("new file\n")
+with open("docs/blob.bin", "r+b") as f: f.write(b"\0\1\2\3")'
+	run -0 "$NONO" rollback show last --stat
+	has "numbers.txt => src/renamed.txt"
+	has "docs/blob.bin"
+	has "6 files changed"
+	has "mode change 100644 => 100755 run.sh"
+	run -0 "$NONO" rollback show last --diff
+	has "rename from numbers.txt"
+	has "rename to src/renamed.txt"
+	has "--- a/src/main.c"
+	# paths relative to the grant: git apply -R in it puts the tree back (text; binary with --binary)
+	"$NONO" rollback show last --diff --binary > "$SCRATCH/session.patch"
+	"$NONO" rollback show last --diff > "$SCRATCH/text.patch"
+	grep -q "GIT binary patch" "$SCRATCH/session.patch"
+	(cd "$WORK/tree" && git apply -R "$SCRATCH/session.patch")
+	[ "$(snapshot "$WORK/tree")" = "$(snapshot "$SCRATCH/before2")" ]
+	# and patch(1) takes the text of it too (forward, onto the tree as it was)
+	run patch -d "$WORK/tree" -p1 --dry-run -i "$SCRATCH/text.patch"
+	has "checking file src/main.c"
 }
 
 @test "list and list --json name the session, its command and the changed count" {
@@ -459,10 +502,13 @@ import shutil; shutil.rmtree("tree/.git/objects"); open("tree/.git/HEAD", "w").w
 
 @test "show --diff is coloured on a terminal only, never with NO_COLOR; restore shows progress there" {
 	run destroy
-	run script -qec "'$NONO' rollback show last --diff" /dev/null
+	run script -qec "env PAGER=cat '$NONO' rollback show last --diff" /dev/null
 	[[ "$output" == *$'\033[32m+LINE one'* ]]
 	[[ "$output" == *$'\033[31m-line one'* ]]
-	run script -qec "env NO_COLOR=1 '$NONO' rollback show last --diff" /dev/null
+	# through $PAGER on a terminal, as git does
+	run script -qec "env PAGER='tee $SCRATCH/paged' '$NONO' rollback show last --diff" /dev/null
+	grep -q "diff --git a/tree/src/main.c b/tree/src/main.c" "$SCRATCH/paged"
+	run script -qec "env PAGER=cat NO_COLOR=1 '$NONO' rollback show last --diff" /dev/null
 	[[ "$output" == *"+LINE one"* ]]
 	[[ "$output" != *$'\033['* ]]
 	# a restore that takes more than a moment draws a bar on the terminal

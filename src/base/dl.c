@@ -123,8 +123,31 @@ nono_sha256_hex(char out[65], const unsigned char md[32])
 const struct nono_git_api *
 nono_git(void)
 {
-	static const char *const names[] = {"git_libgit2_init", "git_libgit2_shutdown", "git_diff_buffers",
-					    "git_error_last"};
+	static const char *const names[] = {"git_libgit2_init",
+					    "git_libgit2_shutdown",
+					    "git_diff_buffers",
+					    "git_error_last",
+					    "git_odb_new",
+					    "git_mempack_new",
+					    "git_odb_add_backend",
+					    "git_odb_free",
+					    "git_repository_wrap_odb",
+					    "git_repository_free",
+					    "git_blob_create_from_buffer",
+					    "git_index_new",
+					    "git_index_add",
+					    "git_index_write_tree_to",
+					    "git_index_free",
+					    "git_tree_lookup",
+					    "git_tree_free",
+					    "git_diff_tree_to_tree",
+					    "git_diff_find_similar",
+					    "git_diff_print",
+					    "git_diff_free",
+					    "git_diff_get_stats",
+					    "git_diff_stats_to_buf",
+					    "git_diff_stats_free",
+					    "git_buf_dispose"};
 	static struct nono_git_api api;
 	static int state;
 

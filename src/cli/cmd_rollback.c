@@ -10,14 +10,16 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <signal.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "base/dl.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "cli/commands.h"
 #include "cli/subcmd.h"
 #include "config/settings.h"
+#include "store/diff.h"
 #include "store/journal.h"
 #include "store/rollback.h"
 
@@ -29,7 +31,10 @@ usage(FILE *f)
 		   "chmodded) was saved just before it happened; these commands show it and bring it back.\n\n"
 		   "Commands:\n"
 		   "  list [--json]                          sessions: time, command, directory, changed paths\n"
-		   "  show ID [--diff] [--json]              each changed path; --diff: unified diffs\n"
+		   "  show ID [--diff] [--stat] [--binary] [--json]\n"
+		   "                                         each changed path; --diff: a git patch of the\n"
+		   "                                         session's changes (git apply -R undoes them),\n"
+		   "                                         --stat: a diffstat, through $PAGER on a terminal\n"
 		   "  restore ID [--dry-run] [--path P] [--force] [--include-vcs]\n"
 		   "                                         put every path (or those under P) back as it was;\n"
 		   "                                         refused for paths changed since the session unless\n"
@@ -293,132 +298,63 @@ link_note(enum nono_rb_link k, unsigned names, char *buf, size_t n)
 	return buf;
 }
 
-struct diff_ctx {
-	bool colour;
-};
-
-static int
-diff_file(const git_diff_delta *d, float progress, void *payload)
+/* Where the diff goes: through $PAGER (else less -FRX) on a terminal, as
+ * git does, else straight to stdout. */
+static FILE *
+pager_open(bool *paged)
 {
-	(void)progress;
-	(void)payload;
-	if (d->flags & GIT_DIFF_FLAG_BINARY)
-		printf("Binary content differs\n");
-	return 0;
+	const char *pager = getenv("PAGER");
+	FILE *p;
+
+	*paged = false;
+	if (!isatty(1))
+		return stdout;
+	if (!pager || !*pager)
+		pager = "less";
+	if (strcmp(pager, "cat") == 0)
+		return stdout;
+	/* less: quit when it fits, colours as they are, no clearing */
+	setenv("LESS", getenv("LESS") ? getenv("LESS") : "FRX", 0);
+	fflush(stdout);
+	if (!(p = popen(pager, "we")))
+		return stdout;
+	*paged = true;
+	return p;
 }
 
-static int
-diff_hunk(const git_diff_delta *d, const git_diff_hunk *h, void *payload)
+static void
+pager_close(FILE *f, bool paged)
 {
-	struct diff_ctx *c = payload;
-
-	char *head = nono_mem_escape(h->header, h->header_len, NONO_ESC_KEEP_TAB | NONO_ESC_KEEP_NL);
-
-	(void)d;
-	/* "@@ ... @@" and the function line after it, from the file's content */
-	printf("%s%s%s", c->colour ? "\033[36m" : "", head, c->colour ? C_RESET : "");
-	free(head);
-	return 0;
+	if (paged)
+		pclose(f);
+	else
+		fflush(f);
 }
 
+/* show --diff / --stat: the session's changes as a git patch */
 static int
-diff_line(const git_diff_delta *d, const git_diff_hunk *h, const git_diff_line *l, void *payload)
+show_diff(const char *store, const struct nono_rb_session *s, const struct opts *o)
 {
-	struct diff_ctx *c = payload;
-	const char *col = "";
-	char *text;
-
-	(void)d;
-	(void)h;
-	if (l->origin != GIT_DIFF_LINE_CONTEXT && l->origin != GIT_DIFF_LINE_ADDITION &&
-	    l->origin != GIT_DIFF_LINE_DELETION) {
-		if (l->origin == GIT_DIFF_LINE_ADD_EOFNL || l->origin == GIT_DIFF_LINE_DEL_EOFNL ||
-		    l->origin == GIT_DIFF_LINE_CONTEXT_EOFNL)
-			printf("\\ No newline at end of file\n");
-		return 0;
-	}
-	if (c->colour)
-		col = l->origin == '+' ? C_GREEN : l->origin == '-' ? C_RED : "";
-	/* the content is the sandbox's: its escape sequences shown, not run */
-	text = nono_mem_escape(l->content, l->content_len, NONO_ESC_KEEP_TAB | NONO_ESC_KEEP_NL);
-	printf("%s%c%s%s", col, l->origin, text, *col ? C_RESET : "");
-	if (l->content_len == 0 || l->content[l->content_len - 1] != '\n')
-		putchar('\n');
-	free(text);
-	return 0;
-}
-
-static char *
-read_all(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "re");
-	char *buf = NULL, chunk[65536];
-	size_t k, cap = 0;
-	FILE *m;
-
-	*len = 0;
-	if (!f)
-		return NULL;
-	m = open_memstream(&buf, &cap);
-	while ((k = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		fwrite(chunk, 1, k, m);
-	fclose(f);
-	fclose(m);
-	*len = cap;
-	return buf;
-}
-
-static int
-print_diff(const char *store, const char *dir, const struct nono_entry *e, bool colour)
-{
-	const struct nono_git_api *g = nono_git();
-	git_diff_options opts;
-	struct diff_ctx c = {colour};
-	char *old = NULL, *cur = NULL, *a, *b, *shown;
-	size_t ol = 0, cl = 0;
-	struct stat st;
+	struct nono_rb_diff_opts d = {.patch = o->diff, .stat = o->stat, .binary = o->binary};
+	struct nono_error err = {0};
+	bool paged;
+	FILE *f;
 	int r;
+	struct winsize ws;
 
-	if (!g)
-		return -ELIBACC;
-	/* GIT_DIFF_OPTIONS_INIT, spelled out */
-	memset(&opts, 0, sizeof(opts));
-	opts.version = GIT_DIFF_OPTIONS_VERSION;
-	opts.ignore_submodules = GIT_SUBMODULE_IGNORE_UNSPECIFIED;
-	opts.context_lines = 3;
-	if (e->type == NONO_ENTRY_FILE && !e->saved) {
-		printf("(over the size limit when recorded: no saved content to compare)\n");
-		return 0;
+	d.colour = nono_log_colour(1);
+	if (isatty(1) && ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
+		d.width = ws.ws_col;
+	/* a pager dies of SIGPIPE when quit early: never take nono with it */
+	signal(SIGPIPE, SIG_IGN);
+	f = pager_open(&paged);
+	r = nono_rb_diff(store, s, &d, f, &err);
+	pager_close(f, paged);
+	if (r < 0) {
+		log_error("%s", err.msg);
+		return 1;
 	}
-	if (e->type == NONO_ENTRY_FILE)
-		old = nono_rb_content(store, dir, e, &ol);
-	if (lstat(e->path, &st) == 0 && S_ISREG(st.st_mode))
-		cur = read_all(e->path, &cl);
-	if ((!old && !cur) || (old && cur && ol == cl && memcmp(old, cur, ol) == 0)) {
-		/* the content is as it was: a mode change */
-		if (old && cur && (st.st_mode & 07777) != (e->mode & 07777))
-			printf("mode %04o -> %04o\n", e->mode & 07777, (unsigned)st.st_mode & 07777);
-		free(old);
-		free(cur);
-		return 0;
-	}
-	g->init();
-	a = e->type == NONO_ENTRY_FILE ? xasprintf("a%s", e->path) : xstrdup("/dev/null");
-	b = cur ? xasprintf("b%s", e->path) : xstrdup("/dev/null");
-	shown = nono_str_escape(a);
-	printf("%s--- %s\n", colour ? C_BOLD : "", shown);
-	free(shown);
-	shown = nono_str_escape(b);
-	printf("+++ %s%s\n", shown, colour ? C_RESET : "");
-	free(shown);
-	r = g->diff_buffers(old ? old : "", ol, a, cur ? cur : "", cl, b, &opts, diff_file, NULL, diff_hunk, diff_line,
-			    &c);
-	g->shutdown();
-	free(a);
-	free(b);
-	free(old);
-	free(cur);
-	return r < 0 ? -EIO : 0;
+	return 0;
 }
 
 static int
@@ -439,6 +375,11 @@ cmd_show(const struct nono_subcmd_ctx *c, int argc, char **argv)
 		return r == 1 ? 0 : r;
 	if (load(store, o.id, &s) < 0)
 		return 1;
+	if ((o.diff || o.stat) && !o.json) {
+		r = show_diff(store, &s, &o);
+		nono_rb_session_free(&s);
+		return r;
+	}
 	if (nono_manifest_read(s.dir, &es, &n, &err) < 0) {
 		log_error("%s", err.msg);
 		nono_rb_session_free(&s);
@@ -501,13 +442,6 @@ cmd_show(const struct nono_subcmd_ctx *c, int argc, char **argv)
 			    "%s%-10s%s %s%s%s\n", col, st, colour ? C_RESET : "", nono_str_escape_in(&pool, es[i].path),
 			    es[i].type == NONO_ENTRY_FILE && !es[i].saved ? "  (not saved: over the size limit)" : "",
 			    link_note(k, names, note, sizeof(note)));
-			if (o.diff && strcmp(st, "unchanged") != 0 &&
-			    (es[i].type == NONO_ENTRY_FILE || es[i].type == NONO_ENTRY_ABSENT)) {
-				if (print_diff(store, s.dir, &es[i], colour) < 0) {
-					log_error("cannot show diffs: libgit2 is not available");
-					break;
-				}
-			}
 		}
 		if (!shown)
 			printf("Nothing differs from before the session.\n");
