@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "audit/audit.h"
+#include "audit/export.h"
 #include "audit/report.h"
 #include "base/dl.h"
 #include "base/log.h"
@@ -62,6 +63,7 @@ struct nono_audit {
 	char domain[32];
 	struct nono_strv pending;   /* access records seen before their domain */
 	struct nono_report *report; /* the kernel's refusals go here too (borrowed) */
+	struct nono_export *exp;    /* [audit] export: the fleet's log pipeline */
 };
 
 /* ---- hashing -------------------------------------------------------------- */
@@ -533,6 +535,7 @@ ev_end(struct nono_audit *a, struct ev *e)
 	if (r == 0) {
 		a->seq++;
 		memcpy(a->last, h, NONO_AUDIT_HEX);
+		nono_export_event(a->exp, e->buf, e->len);
 	} else if (!a->write_failed) {
 		a->write_failed = true;
 		log_warn("audit: cannot write to %s/events.ndjson: %s; the record of this session is incomplete",
@@ -1167,6 +1170,7 @@ audit_free(struct nono_audit *a)
 	free(a->start);
 	nono_strv_free(&a->argv);
 	nono_strv_free(&a->pending);
+	nono_export_free(a->exp);
 	free(a);
 }
 
@@ -1229,6 +1233,34 @@ out:
 	free(path);
 	free(root);
 	return r;
+}
+
+/* The session's start, for the exports only (the trail has session.json):
+ * what runs, where, under which profile. */
+static void
+export_start(const struct nono_audit *a)
+{
+	char t[32], *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (!a->exp || !(f = open_memstream(&buf, &len)))
+		return;
+	now_iso(t);
+	fprintf(f, "{\"seq\":0,\"time\":\"%s\",\"type\":\"session_start\",\"command\":", t);
+	nono_json_string(f, a->command);
+	fputs(",\"argv\":", f);
+	json_strv(f, &a->argv);
+	fputs(",\"path\":", f);
+	json_opt(f, a->program);
+	fputs(",\"cwd\":", f);
+	json_opt(f, a->cwd);
+	fputs(",\"profile\":", f);
+	json_opt(f, a->profile);
+	fprintf(f, ",\"pid\":%d}", (int)getpid());
+	if (fclose(f) == 0)
+		nono_export_event(a->exp, buf, len);
+	free(buf);
 }
 
 /* nono_audit_prestart's thread and what it made */
@@ -1317,6 +1349,8 @@ nono_audit_open(struct nono_audit **out, const struct nono_audit_info *info, str
 	nono_audit_redact(&a->argv, info->argv);
 	now_iso(t);
 	a->start = xstrdup(t);
+	a->exp = nono_export_open(info->exports, a->id);
+	export_start(a);
 	/* the hashing thread writes session.json; without one, it is written here */
 	start_hasher(a, info->program);
 	if (!a->hashing && (r = write_session_start(a)) < 0) {

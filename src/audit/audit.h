@@ -43,6 +43,7 @@ struct nono_audit_info {
 	const char *profile;	  /* or NULL */
 	const char *capabilities; /* the effective capabilities, JSON (the capability file) */
 	int landlock_abi;
+	const struct nono_strv *exports; /* [audit] export targets (export.h), or NULL */
 };
 
 /* Create the session directory, session.json and events.ndjson. *out is

@@ -88,6 +88,7 @@ open_audit(void *ctx, pid_t child, struct nono_error *err)
 	    .cwd = plan->policy.workdir,
 	    .profile = plan->profile,
 	    .landlock_abi = nono_sandbox_abi(plan->sandbox),
+	    .exports = &nono_settings()->audit_export,
 	};
 	char *caps = nono_plan_capabilities(plan);
 	int r, kfd;
