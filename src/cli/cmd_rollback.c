@@ -343,6 +343,8 @@ show_diff(const char *store, const struct nono_rb_session *s, const struct opts 
 	struct winsize ws;
 
 	d.colour = nono_log_colour(1);
+	/* on a terminal the sandbox's bytes are escaped; elsewhere a patch is exact */
+	d.escape = isatty(1);
 	if (isatty(1) && ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
 		d.width = ws.ws_col;
 	/* a pager dies of SIGPIPE when quit early: never take nono with it */

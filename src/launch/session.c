@@ -211,16 +211,18 @@ static void
 report(const struct nono_plan *plan)
 {
 	const struct nono_report *r = &plan->report;
-	bool *done = xcalloc(r->n ? r->n : 1, sizeof(bool));
+	size_t n = r->n;
+	bool *done = xcalloc(n ? n : 1, sizeof(bool));
+	char **flags = xcalloc(n ? n : 1, sizeof(char *));
 	unsigned total = nono_report_total(r);
 
-	if (plan->silent || !total) {
-		free(done);
-		return;
-	}
+	if (plan->silent || !total)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		flags[i] = flag_for(&plan->policy, &r->v[i]);
 	log_note("the sandbox refused %u operation%s:", total, total == 1 ? "" : "s");
-	for (size_t i = 0; i < r->n; i++) {
-		char *flag = done[i] ? NULL : flag_for(&plan->policy, &r->v[i]);
+	for (size_t i = 0; i < n; i++) {
+		const char *flag = flags[i];
 		char *subjects = NULL;
 		size_t len = 0, shown = 0, more = 0;
 		FILE *f;
@@ -229,13 +231,9 @@ report(const struct nono_plan *plan)
 			continue;
 		f = open_memstream(&subjects, &len);
 		/* the others of its kind that the same flag allows, on its line */
-		for (size_t k = i; k < r->n; k++) {
-			char *fk = k == i ? NULL : flag_for(&plan->policy, &r->v[k]);
-			bool same = k == i || (r->v[k].kind == r->v[i].kind && r->v[k].by == r->v[i].by &&
-					       ((!flag && !fk) || (flag && fk && strcmp(flag, fk) == 0)));
-
-			free(fk);
-			if (!same || done[k])
+		for (size_t k = i; k < n; k++) {
+			if (done[k] || r->v[k].kind != r->v[i].kind || r->v[k].by != r->v[i].by || !flags[k] != !flag ||
+			    (flag && strcmp(flag, flags[k]) != 0))
 				continue;
 			done[k] = true;
 			if (shown < 3)
@@ -252,12 +250,15 @@ report(const struct nono_plan *plan)
 							: "the supervisor",
 			 flag ? flag : "no flag allows it", flag && flag[0] == '-' ? " would allow it" : "");
 		free(subjects);
-		free(flag);
 	}
 	if (r->dropped)
 		log_note("  and %u more", r->dropped);
 	if (plan->trail)
 		log_note("every event: nono audit show %s", plan->session_id);
+out:
+	for (size_t i = 0; i < n; i++)
+		free(flags[i]);
+	free(flags);
 	free(done);
 }
 

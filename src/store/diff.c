@@ -101,7 +101,7 @@ add_entry(struct repo *r, const char *store, const struct nono_rb_session *s, co
 
 struct out {
 	FILE *f;
-	bool colour;
+	bool colour, escape;
 };
 
 static int
@@ -123,7 +123,10 @@ print_line(const git_diff_delta *d, const git_diff_hunk *h, const git_diff_line 
 	fputs(col, o->f);
 	if (body)
 		fputc(l->origin, o->f);
-	if (o->colour) {
+	/* file headers are libgit2's, the names in them quoted (controls,
+	 * quotes, backslashes, every byte over 0x7f): only content is the
+	 * sandbox's, and a hunk header's function line taken from it */
+	if (o->escape && l->origin != GIT_DIFF_LINE_FILE_HDR && l->origin != GIT_DIFF_LINE_BINARY) {
 		/* the content is the sandbox's: its escape sequences shown, not run */
 		char *text = nono_mem_escape(l->content, l->content_len, NONO_ESC_KEEP_TAB | NONO_ESC_KEEP_NL);
 
@@ -243,7 +246,7 @@ one_root(const struct nono_git_api *g, const char *store, const struct nono_rb_s
 			fputc('\n', f);
 	}
 	if (k == 0 && o->patch) {
-		struct out out = {f, o->colour};
+		struct out out = {f, o->colour, o->escape};
 
 		k = g->diff_print(diff, GIT_DIFF_FORMAT_PATCH, print_line, &out) < 0 ? -EIO : 0;
 	}

@@ -23,7 +23,8 @@ struct nono_rb_diff_opts {
 	bool patch;  /* the patch */
 	bool stat;   /* a diffstat, as 'git diff --stat' (before the patch) */
 	bool binary; /* binary files as 'GIT binary patch' (applicable), not only marked */
-	bool colour; /* for a terminal: coloured, and the content's control characters escaped */
+	bool colour; /* coloured */
+	bool escape; /* for a terminal: the content's control characters escaped (else its exact bytes) */
 	int width;   /* the stat's width (0: 80) */
 };
 
