@@ -199,8 +199,8 @@ _nono() {
 		show | restore | verify)
 			if [[ $cur == -* ]]; then
 				case $sub in
-				show) _nono_compgen --diff --json --verbose ;;
-				restore) _nono_compgen --dry-run --path --quarantined ;;
+				show) _nono_compgen --diff --stat --binary --json --verbose ;;
+				restore) _nono_compgen --dry-run --path --force --include-vcs --quarantined ;;
 				esac
 			elif ((npos < 2)); then
 				_nono_compgen "$(_nono_ids rollback)" last
@@ -215,7 +215,7 @@ _nono() {
 		list) _nono_compgen --since --command --json ;;
 		show | verify)
 			if [[ $cur == -* ]]; then
-				[[ $sub == show ]] && _nono_compgen --json
+				[[ $sub == show ]] && _nono_compgen --all --json
 			elif ((npos < 2)); then
 				_nono_compgen "$(_nono_ids audit)" last
 			fi

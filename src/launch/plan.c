@@ -601,8 +601,10 @@ nono_plan_build(struct nono_plan **out, struct nono_options *o, char **argv, int
 	 * audit store's files are made while the policy is prepared */
 	if (!plan->dry_run && (plan->audit || plan->rollback))
 		nono_sha256_preload();
+	/* one id for the session's trail and its journal */
+	nono_session_id_new(plan->session_id);
 	if (!plan->dry_run && plan->audit)
-		nono_audit_prestart(nono_sys_landlock_abi());
+		nono_audit_prestart(nono_sys_landlock_abi(), plan->session_id);
 	if ((r = prepare(plan, o->allow_cwd, err)) < 0)
 		return r;
 	plan->t_spawn = nono_now_us();
@@ -633,6 +635,7 @@ nono_plan_free(struct nono_plan *plan)
 	nono_sha256_preload_wait();
 	nono_supervisor_free(plan->supervisor);
 	nono_audit_close(plan->trail, plan->exit_status, &err);
+	nono_report_free(&plan->report);
 	nono_journal_free(&plan->journal);
 	nono_persist_free(plan->persist);
 	nono_sandbox_free(plan->sandbox);

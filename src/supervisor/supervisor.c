@@ -93,17 +93,28 @@ handle(struct nono_supervisor *sv)
 	c.val = -EPERM;
 	nono_thread_init(&c.t, n.pid);
 	/* another ABI, or a call without a row: refused, never decoded */
-	if (n.sc && n.sc->op < sizeof(handlers) / sizeof(handlers[0]) && handlers[n.sc->op])
+	if (n.sc && n.sc->op < sizeof(handlers) / sizeof(handlers[0]) && handlers[n.sc->op]) {
 		handlers[n.sc->op](&c);
-	else
+	} else {
+		char what[64];
+
 		log_debug("supervisor: refused syscall %d of ABI 0x%x", n.nr, n.arch);
+		snprintf(what, sizeof(what), "syscall %d of ABI 0x%x", n.nr, n.arch);
+		nono_call_refuse(&c, -EPERM, NONO_REP_OTHER, what);
+		nono_call_audit(&c, "syscall", what);
+	}
 	nono_thread_release(&c.t);
 	answer(&c);
 	sv->handled++;
 	if (c.kind == NONO_ANS_VALUE && c.val < 0)
 		sv->refused++;
-	nono_mediator_audit(m, n.pid, c.audit_op, c.audit_path, c.audit_meta, c.kind == NONO_ANS_DONE ? 0 : c.val);
+	/* a call a worker answers is recorded when the worker is done */
+	if (c.kind != NONO_ANS_DONE)
+		nono_mediator_audit(m, &c, c.val);
 	free(c.audit_path);
+	free(c.refused_what);
+	for (int i = 0; i < c.nchecks; i++)
+		free(c.check[i].path);
 	if (m->pending.path) {
 		nono_audit_exec(m->audit, m->pending.pid, m->pending.path, m->pending.argv, m->pending.refused);
 		free(m->pending.path);
@@ -163,6 +174,7 @@ nono_supervisor_new(const struct nono_supervisor_cfg *cfg)
 
 	sv->m.policy = cfg->policy;
 	sv->m.journal = cfg->journal;
+	sv->m.report = cfg->report;
 	sv->m.shim = cfg->shim;
 	sv->m.sandbox = cfg->sandbox;
 	sv->m.check_truncate = cfg->check_truncate;

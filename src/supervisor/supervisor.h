@@ -18,6 +18,7 @@
 
 struct nono_audit;
 struct nono_journal;
+struct nono_report;
 struct nono_sandbox;
 struct nono_supervisor;
 
@@ -25,6 +26,7 @@ struct nono_supervisor;
 struct nono_supervisor_cfg {
 	const struct nono_policy *policy;
 	struct nono_journal *journal;	    /* rollback: NULL when off */
+	struct nono_report *report;	    /* the session's refusals (audit/report.h), or NULL */
 	const char *shim;		    /* the exec shim binary (canonical), or NULL */
 	const struct nono_sandbox *sandbox; /* the workers confine themselves with its rules */
 	bool check_truncate;		    /* Landlock cannot refuse truncation (ABI < 3): the supervisor does */

@@ -112,8 +112,14 @@ restore(struct fx *f, const char *only, struct nono_rb_report *rep)
 
 	assert_int_equal(nono_rb_load(f->store, f->j.id, &s, &err), 0);
 	assert_false(s.running);
+	/* the old semantics: every path, no restore point (the safe restore
+	 * is tested whole in tests/rollback.bats) */
+	struct nono_rb_restore_opts ro = {.only = only, .force = true, .include_vcs = true, .no_point = true};
+	char *point = NULL;
+
 	memset(rep, 0, sizeof(*rep));
-	assert_int_equal(nono_rb_restore(f->store, &s, only, false, rep, &err), 0);
+	assert_int_equal(nono_rb_restore(f->store, &s, &ro, rep, &point, &err), 0);
+	assert_null(point);
 	nono_rb_session_free(&s);
 }
 
@@ -596,7 +602,12 @@ running_session_is_not_restored(void **state)
 	/* the lock is held by this process: a second open sees it held */
 	assert_int_equal(nono_rb_load(f->store, f->j.id, &s, &err), 0);
 	assert_true(s.running);
-	assert_int_equal(nono_rb_restore(f->store, &s, NULL, false, &rep, &err), -EBUSY);
+	{
+		struct nono_rb_restore_opts ro = {0};
+		char *point = NULL;
+
+		assert_int_equal(nono_rb_restore(f->store, &s, &ro, &rep, &point, &err), -EBUSY);
+	}
 	nono_rb_session_free(&s);
 }
 
