@@ -335,8 +335,9 @@ assert 'refused_by' not in e[0], e
 		echo x > $HOME/outside.txt; mkdir $HOME/newdir; echo y > /etc/evil.conf
 		python3 -c 'import os; os.chmod(\"$OUTSIDE/data.txt\", 0o600)'; true"
 	has "nono: the sandbox refused 4 operations:"
-	has "  write $HOME/outside.txt, $HOME/newdir (Landlock): --allow $HOME would allow it"
-	has "  write /etc/evil.conf (Landlock): --allow /etc would allow it"
+	# nono why's own answers: no grant of a whole home, nor write access to the system
+	has "  write $HOME/outside.txt, $HOME/newdir (Landlock): nono offers no grant for a new entry directly in a home, the root or an XDG base directory"
+	has "  write /etc/evil.conf (Landlock): nono offers no grant for a system path"
 	has "  write $OUTSIDE/data.txt (the supervisor): --allow-file $OUTSIDE/data.txt would allow it"
 	has "every event: nono audit show $(last_id)"
 	# the report is on stderr, and --silent has none

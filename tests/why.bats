@@ -120,8 +120,9 @@ d = json.load(sys.stdin)
 assert d["status"] == "allowed" and d["reason"] == "granted_path", d
 assert "suggested_flag" in d, d
 # upstream names: where the grant comes from is "user"; nono says which flag beside it
-assert d["source"] == "user" and d["origin"] == "--allow" and d["access"] == "read+write", d'
-	run why --json --allow "$WORK" --path "$WORK/x" --op delete
+assert d["source"] == "user" and d["origin"] == "--allow" and d["access"] == "read+write+delete", d'
+	# under --no-delete a writable grant may not delete: the grant that matched
+	run why --json --no-delete --allow "$WORK" --path "$WORK/x" --op delete
 	echo "$output" | pyjson "
 m = d['matching_capability']
 assert d['status'] == 'denied' and d['reason'] == 'insufficient_access', d

@@ -253,7 +253,13 @@ flag_for(const struct nono_policy *p, const struct nono_report_item *it)
 		if (it->subject[0] != '/')
 			return NULL;
 		nono_policy_check(p, it->subject, ops[it->kind], &v);
-		f = v.allowed || !v.suggest ? NULL : xstrdup(v.suggest);
+		if (v.allowed)
+			f = NULL;
+		else if (v.suggest)
+			f = xstrdup(v.suggest);
+		else /* why nono offers none: "a system path", ... (the part before the colon) */
+			f = v.nofix ? xasprintf("nono offers no grant for %.*s", (int)strcspn(v.nofix, ":"), v.nofix)
+				    : NULL;
 		nono_verdict_free(&v);
 		return f;
 	case NONO_REP_UNIX:
