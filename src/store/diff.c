@@ -78,7 +78,7 @@ add_entry(struct repo *r, const char *store, const struct nono_rb_session *s, co
 	int k = 0;
 
 	if (e->type == NONO_ENTRY_FILE) {
-		if (!(buf = nono_rb_content(store, s->dir, e, &len)))
+		if (!(buf = nono_entry_content(store, s->dir, e, &len)))
 			return -errno;
 		k = add(r, r->old, rel, file_mode(e->mode), buf, len);
 		free(buf);

@@ -247,60 +247,6 @@ nono_rb_action_name(enum nono_rb_action a)
 	return names[a];
 }
 
-static char *
-read_fd(int fd, size_t *len)
-{
-	char *buf = NULL, chunk[65536];
-	size_t cap = 0;
-	ssize_t k;
-	FILE *m = open_memstream(&buf, &cap);
-
-	while ((k = read(fd, chunk, sizeof(chunk))) > 0)
-		fwrite(chunk, 1, (size_t)k, m);
-	fclose(m);
-	if (k < 0) {
-		free(buf);
-		return NULL;
-	}
-	*len = cap;
-	return buf;
-}
-
-char *
-nono_rb_content(const char *store, const char *dir, const struct nono_entry *e, size_t *len)
-{
-	char *buf = NULL, hex[65], *path;
-	int fd;
-
-	if (e->type != NONO_ENTRY_FILE || !e->saved) {
-		errno = ENOENT;
-		return NULL;
-	}
-	path = e->pack >= 0 ? xasprintf("%s/pack", dir) : nono_store_object_path(store, e->sha256);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	free(path);
-	if (fd < 0)
-		return NULL;
-	if (e->pack >= 0) {
-		buf = xmalloc(e->size ? (size_t)e->size : 1);
-		if (pread(fd, buf, (size_t)e->size, e->pack) != e->size) {
-			free(buf);
-			buf = NULL;
-			errno = EIO;
-		}
-		*len = (size_t)e->size;
-	} else {
-		buf = read_fd(fd, len);
-	}
-	close(fd);
-	if (buf && (nono_sha256_buf(buf, *len, hex) < 0 || strcmp(hex, e->sha256) != 0)) {
-		free(buf);
-		buf = NULL;
-		errno = EBADMSG;
-	}
-	return buf;
-}
-
 static int
 cmp_entry(const void *a, const void *b)
 {
@@ -444,7 +390,7 @@ write_saved(const char *store, const char *dir, const struct nono_entry *e, int 
 		return -errno;
 	if (e->pack >= 0) {
 		size_t n;
-		char *p = nono_rb_content(store, dir, e, &n);
+		char *p = nono_entry_content(store, dir, e, &n);
 
 		if (!p) {
 			r = -errno;
@@ -1277,7 +1223,7 @@ nono_rb_verify(const char *store, const struct nono_rb_session *s, struct nono_r
 			continue;
 		{
 			size_t len;
-			char *buf = nono_rb_content(store, s->dir, &es[i], &len);
+			char *buf = nono_entry_content(store, s->dir, &es[i], &len);
 
 			if (buf) {
 				rep->n[NONO_RB_KEEP]++;

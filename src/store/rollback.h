@@ -127,8 +127,4 @@ int nono_rb_verify(const char *store, const struct nono_rb_session *s, struct no
 int nono_rb_cleanup(const char *store, long keep, long days, bool dry_run, void (*each)(void *, const char *),
 		    void *ctx, struct nono_error *err);
 
-/* The saved content of a file entry of the session in dir, whole, in
- * memory, checked against its SHA-256; NULL with errno on failure. */
-char *nono_rb_content(const char *store, const char *dir, const struct nono_entry *e, size_t *len);
-
 #endif
