@@ -17,6 +17,16 @@ last_id() { find "$STORE" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort 
 
 # python3 -c over the JSON of 'nono audit show ID --json' on stdin
 
+@test "without strict exec the launched program's exec is still in the trail" {
+	run nono_run --allow "$WORK" -- sh -c 'sh -c true'
+	"$NONO" audit show "$(last_id)" --json | pyjson "
+ex = [e for e in d['events'] if e['type'] == 'exec']
+# the program nono started, once (its children are recorded in strict mode only)
+assert len(ex) == 1 and ex[0]['argv'] == ['sh', '-c', 'sh -c true'] and ex[0]['path'].endswith('/sh'), ex
+assert ex[0]['outcome'] == 'unknown' and ex[0]['verdict'] == 'allowed', ex
+"
+}
+
 @test "a session's events match what it did: execs with argv, a blocked exec refused" {
 	run nono_run --strict-exec --allow "$WORK" -- sh -c "ls $WORK >/dev/null; rm $WORK/f; echo done"
 	[[ "$output" == *done* ]]

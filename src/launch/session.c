@@ -378,6 +378,10 @@ nono_plan_spawn(struct nono_plan *plan, struct nono_error *err)
 	/* in a PID namespace the process whose Landlock domain the kernel
 	 * audits is the init's child */
 	nono_audit_set_child(plan->trail, sp->confined);
+	/* the program nono starts is in the trail whatever the mode (strict
+	 * exec records it, and every other exec, as the supervisor answers) */
+	if (!plan->strict_exec)
+		nono_audit_exec(plan->trail, sp->confined, plan->program, plan->argv, NULL);
 	return 0;
 }
 
