@@ -118,6 +118,7 @@ complete -c nono -n '__fish_seen_subcommand_from run shell' -l allow-proxy -x -d
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l proxy-allow -x -d 'proxy mode: reach HOST through the proxy'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l network-profile -x -a 'minimal developer claude-code codex opencode enterprise' -d 'proxy mode with a named host list'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l proxy-port -x -d 'the proxy port on 127.0.0.1'
+complete -c nono -n '__fish_seen_subcommand_from run shell' -l session-id -x -d 'the session id for the audit trail and rollback journal'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l rollback-exclude -x -d 'leave matching paths out of the journal'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l trust-override -d 'run despite untrusted instruction files'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l strict -d 'refuse to run weaker than on a current kernel'

@@ -219,7 +219,7 @@ proxy_mode(struct nono_plan *plan, const struct nono_options *o, struct nono_err
 static void
 find_shims(struct nono_plan *plan)
 {
-	char *exe = realpath("/proc/self/exe", NULL);
+	char *exe = realpath(plan->self_exe ? plan->self_exe : "/proc/self/exe", NULL);
 	char *dir = exe ? nono_path_dirname(exe) : NULL;
 	char *cands[2] = {dir ? nono_path_join(dir, "shims") : NULL, xstrdup(NONO_SHIMDIR)};
 
@@ -285,7 +285,7 @@ launch_grants(struct nono_plan *plan, bool allow_cwd, int *capfd, struct nono_er
 	 * is installed; its link in selfdir names it on the PATH */
 	if (plan->selfdir)
 		nono_policy_grant(p, plan->selfdir, NONO_ACC_READ, NONO_KIND_DIR, "nono", false);
-	if ((self = realpath("/proc/self/exe", NULL))) {
+	if ((self = realpath(plan->self_exe ? plan->self_exe : "/proc/self/exe", NULL))) {
 		nono_policy_grant(p, self, NONO_ACC_READ, NONO_KIND_FILE, "nono", false);
 		free(self);
 	}
@@ -541,6 +541,7 @@ take_options(struct nono_plan *plan, struct nono_options *o, char **argv, int ke
 	plan->silent = o->silent;
 	plan->verbose = o->verbose;
 	plan->trust_override = o->trust_override;
+	plan->self_exe = o->self_exe;
 	plan->strict_exec = o->strict_exec;
 	plan->strict = o->strict;
 	plan->min_abi = o->min_abi;
@@ -601,8 +602,12 @@ nono_plan_build(struct nono_plan **out, struct nono_options *o, char **argv, int
 	 * audit store's files are made while the policy is prepared */
 	if (!plan->dry_run && (plan->audit || plan->rollback))
 		nono_sha256_preload();
-	/* one id for the session's trail and its journal */
-	nono_session_id_new(plan->session_id);
+	/* one id for the session's trail and its journal: the one its caller
+	 * chose (libnono), or a new one */
+	if (o->session_id && nono_session_id_valid(o->session_id) && strlen(o->session_id) <= NONO_SESSION_ID_LEN)
+		snprintf(plan->session_id, sizeof(plan->session_id), "%s", o->session_id);
+	else
+		nono_session_id_new(plan->session_id);
 	if (!plan->dry_run && plan->audit)
 		nono_audit_prestart(nono_sys_landlock_abi(), plan->session_id);
 	if ((r = prepare(plan, o->allow_cwd, err)) < 0)

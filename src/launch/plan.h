@@ -77,6 +77,7 @@ struct nono_plan {
 	char *capfile;		     /* NONO_CAP_FILE */
 	char *shimdir, *shim;	     /* the exec shim's links (first on PATH) and binary */
 	char *selfdir;		     /* a directory holding nono alone (on PATH: the hooks ask it) */
+	const char *self_exe;	     /* nono's binary when this process is not it (libnono), or NULL */
 	struct nono_openurl openurl; /* its socket's directory (taken from the options) */
 	struct nono_proxy proxy;
 
