@@ -133,7 +133,7 @@ say_installed(const char *target, const struct nono_hooks_status *st, unsigned c
 static int
 install_scope(const char *target, const char *project, bool off, bool silent, struct nono_error *out)
 {
-	struct nono_hooks_status st;
+	struct nono_hooks_status st = {0};
 	struct nono_error err = {0};
 	unsigned changed = 0;
 	bool foreign;
@@ -171,7 +171,7 @@ out:
 static int
 install_hook(const char *target, bool off, bool silent, const char *workdir, struct nono_error *out)
 {
-	struct nono_hooks_status st;
+	struct nono_hooks_status st = {0};
 	struct nono_error err = {0};
 	char *cwd = workdir ? NULL : getcwd(NULL, 0);
 	bool project = false;

@@ -431,6 +431,7 @@ gitignore_leaves_out_until_it_changes(void **state)
 	struct nono_rb_left *l = NULL;
 	size_t n = 0;
 	struct nono_error err = {0};
+	struct nono_gitignore *g;
 
 	cmd = xasprintf("cd %s && git init -q . && printf 'build/\\n*.o\\n' > .gitignore && mkdir build && "
 			"echo 1 > build/a.o && echo 2 > build/b.o && echo 3 > t.o && echo 4 > u.o && "
@@ -442,10 +443,11 @@ gitignore_leaves_out_until_it_changes(void **state)
 	}
 	free(cmd);
 	begin(f);
-	if (!nono_gitignore_new()) {
+	if (!(g = nono_gitignore_new())) {
 		nono_journal_end(&f->j, 0);
 		skip(); /* no libgit2 to load */
 	}
+	nono_gitignore_free(g);
 	assert_int_equal(nono_journal_record(&f->j, P(f, "build/a.o"), "unlink", false, false), 0);
 	assert_int_equal(nono_journal_record(&f->j, P(f, "u.o"), "unlink", false, false), 0);
 	assert_int_equal(f->j.n_left, 2);
