@@ -896,8 +896,12 @@ nono_profile_load(struct nono_profile *out, const char *ref, struct nono_error *
 	out->name = xstrdup(ref);
 	r = load_rec(&doc, out, &stack, ref, NULL, 0, err);
 	nono_strv_free(&stack);
-	if (r < 0)
+	if (r < 0) {
+		/* nothing for the caller to free */
+		json_decref(doc);
+		nono_profile_free(out);
 		return r;
+	}
 	out->doc = doc;
 	out->origin = xstrdup(out->chain.n ? out->chain.v[out->chain.n - 1] : ref);
 	return 0;
