@@ -150,6 +150,9 @@ nono_cmd_shell(int argc, char **argv)
 		sargv[n++] = l.shell_cmd;
 	}
 	l.extra_read = helper;
+	/* every exec meets the blocklist: what an alias, a function, eval or
+	 * a variable expands to included */
+	l.strict_exec = true;
 	status = launch(&l, sargv, hfd, t_start);
 out:
 	if (hfd >= 0)

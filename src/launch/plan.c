@@ -564,8 +564,21 @@ program(struct nono_plan *plan, const char *argv0, const char *extra_read, struc
 		plan->exit_status = 126;
 		return r;
 	}
-	if (extra_read)
+	if (extra_read) {
+		/* nono shell: its helper, and the system's start files of the
+		 * shells and of readline (the user's are theirs to grant) */
+		static const char *const rc[] = {"/etc/bash.bashrc", "/etc/inputrc", "/etc/zsh", NULL};
+
 		nono_policy_grant(&plan->policy, extra_read, NONO_ACC_READ, NONO_KIND_FILE, "nono shell", false);
+		for (size_t i = 0; rc[i]; i++) {
+			struct stat st;
+
+			if (stat(rc[i], &st) == 0)
+				nono_policy_grant(&plan->policy, rc[i], NONO_ACC_READ,
+						  S_ISDIR(st.st_mode) ? NONO_KIND_DIR : NONO_KIND_FILE, "nono shell",
+						  false);
+		}
+	}
 	return 0;
 }
 

@@ -10,5 +10,9 @@
 
 void nono_why_print(const struct nono_verdict *v, enum nono_op op, bool json, FILE *f);
 const char *nono_why_reason_name(enum nono_verdict_reason r);
+/* One 'hint:' line on f for op on path, refused: what the sandbox refused
+ * and the flag that would allow it. -1 (nothing printed) when the policy
+ * allows it: the refusal was not the sandbox's. */
+int nono_why_hint(const struct nono_policy *p, const char *path, enum nono_op op, FILE *f);
 
 #endif
