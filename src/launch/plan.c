@@ -430,6 +430,8 @@ nono_vars(struct nono_strv *set, const struct nono_plan *plan)
 	nono_strv_push_owned(set, xasprintf("NONO_CAP_FILE=%s", plan->capfile));
 	if (plan->keep_fd >= 0)
 		nono_strv_push_owned(set, xasprintf("NONO_HISTORY_FD=%d", NONO_KEEP_FD));
+	if (!strcmp(plan->command, "shell"))
+		nono_strv_push_owned(set, xasprintf("NONO_REFUSAL_FD=%d", NONO_REFUSAL_FD));
 	if (plan->proxy.pid > 0) {
 		static const char *const vars[] = {"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"};
 

@@ -5,6 +5,7 @@
  * everything is recorded and closed (supervisor side). */
 #include "config.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "base/log.h"
 #include "config/settings.h"
 #include "launch/plan.h"
+#include "policy/why.h"
 #include "store/persist.h"
 
 /* ---- the services -------------------------------------------------------- */
@@ -196,7 +198,7 @@ nono_plan_spawn(struct nono_plan *plan, struct nono_error *err)
 					  .sandbox = plan->sandbox,
 					  .check_truncate = plan->mediate.truncate};
 	struct nono_spawn *sp = &plan->spawn;
-	int r;
+	int r, rfd[2];
 
 	/* always: with --no-rollback it keeps only what the sweep needs */
 	if ((r = journal_begin(plan, err)) < 0)
@@ -215,6 +217,12 @@ nono_plan_spawn(struct nono_plan *plan, struct nono_error *err)
 	sp->pid_ns = !plan->policy.host_pids;
 	sp->net_ns = plan->net_ns;
 	sp->keep_fd = plan->keep_fd;
+	/* nono shell: the refusals the supervisor meets, for its hints */
+	if (!strcmp(plan->command, "shell") && pipe2(rfd, O_CLOEXEC) == 0) {
+		fcntl(rfd[1], F_SETFL, O_NONBLOCK);
+		sp->refusal_fd = rfd[0];
+		nono_supervisor_set_refusal_fd(plan->supervisor, rfd[1]);
+	}
 	if (plan->audit) {
 		sp->after_fork = open_audit;
 		sp->after_fork_ctx = plan;
@@ -222,12 +230,27 @@ nono_plan_spawn(struct nono_plan *plan, struct nono_error *err)
 	/* libcrypto may still be loading: the first digest waits for it (the
 	 * exec's audit record is written after the answer), the child never
 	 * needs it */
-	if ((r = nono_spawn_start(sp, plan->supervisor, err)) < 0)
+	r = nono_spawn_start(sp, plan->supervisor, err);
+	if (sp->refusal_fd > 0)
+		close(sp->refusal_fd);
+	sp->refusal_fd = -1;
+	if (r < 0)
 		return r;
 	/* in a PID namespace the process whose Landlock domain the kernel
 	 * audits is the init's child */
 	nono_audit_set_child(plan->trail, sp->confined);
 	return 0;
+}
+
+/* nono run: after the program, one hint line per refusal the supervisor
+ * met (the first few), naming the flag that would allow it */
+static void
+refusal_footer(const struct nono_plan *plan)
+{
+	const struct nono_refusal *r;
+
+	for (unsigned i = 0; (r = nono_supervisor_refusal(plan->supervisor, i)); i++)
+		nono_why_hint(&plan->policy, r->path, r->op, stderr);
 }
 
 int
@@ -245,6 +268,8 @@ nono_plan_finish(struct nono_plan *plan, struct nono_error *err)
 		nono_print_error(err);
 	}
 	plan->exit_status = status;
+	if (!plan->silent && plan->supervisor && !strcmp(plan->command, "run"))
+		refusal_footer(plan);
 	nono_supervisor_free(plan->supervisor);
 	plan->supervisor = NULL;
 	if (plan->journaling)

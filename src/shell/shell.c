@@ -269,9 +269,9 @@ run_shell(char *const *argv)
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			return 125;
-	if (refusal_fd >= 0)
-		supervisor_hints();
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	st = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	hints(st);
+	return st;
 }
 
 /* ---- why and caps: commands on the shell's PATH -------------------------------- */
@@ -753,6 +753,7 @@ main(int argc, char **argv)
 	else if (cmd) {
 		char *av[] = {(char *)shell, (char *)"-c", (char *)cmd, NULL};
 
+		last_line = xstrdup(cmd);
 		status = precheck(cmd) < 0 ? 126 : run_shell(av);
 	} else if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO)) {
 		char *av[] = {(char *)shell, NULL};
