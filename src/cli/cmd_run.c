@@ -133,8 +133,9 @@ offer_cwd(struct nono_options *o)
 	d = nono_path_display(cwd);
 	e = nono_str_escape(d);
 	if (!o->silent && !o->shell_cmd && isatty(STDIN_FILENO) && isatty(STDERR_FILENO)) {
-		fprintf(stderr, "nono: share the working directory %s with the sandbox? (--allow-cwd skips this)\n"
-				"  [r] read  [w] read+write  [N] no: ",
+		fprintf(stderr,
+			"nono: share the working directory %s with the sandbox? (--allow-cwd skips this)\n"
+			"  [r] read  [w] read+write  [N] no: ",
 			e);
 		if (fgets(answer, sizeof(answer), stdin) && (answer[0] == 'w' || answer[0] == 'W'))
 			o->allow_cwd = true;
