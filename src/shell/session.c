@@ -118,8 +118,9 @@ follow_cwd(void)
 
 	snprintf(link, sizeof(link), "/proc/%d/cwd", (int)s.child);
 	if ((fd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		if (fchdir(fd) < 0)
-			(void)0;
+		int r = fchdir(fd); /* else the prompt keeps the last one */
+
+		(void)r;
 		close(fd);
 	}
 }
@@ -258,10 +259,10 @@ discard_line(void)
 		to_master((const char *)&s.orig.c_cc[VINTR], 1);
 		return;
 	}
+	/* the shell's $? is unchanged: so is the prompt's */
 	fputs("^C", stdout);
 	rl_crlf();
 	fflush(stdout);
-	s.status = 130;
 	{
 		char *p = s.h->prompt(s.status, false);
 
