@@ -164,9 +164,9 @@ nono_cmd_shell(int argc, char **argv)
 	r = nono_options_parse(&l, NONO_CMD_SHELL, "shell", argc, argv, &err);
 	if (r == 1) {
 		nono_cli_usage(NONO_CMD_SHELL, "shell", "[OPTIONS]",
-			       "An interactive shell inside the sandbox: the process reading your keystrokes is\n"
-			       "confined before the first prompt; each line is checked against the command\n"
-			       "blocklist, then runs as SHELL -c LINE.");
+			       "Your shell, interactive, inside the sandbox: the process reading your keystrokes is\n"
+			       "confined before the first prompt, the shell keeps its state between lines, and every\n"
+			       "program it runs is checked against the command blocklist (strict exec mode).");
 		status = 0;
 		goto out;
 	}
