@@ -131,15 +131,31 @@ teardown() {
 	# (a definition that names rm is refused as typed: this one does not)
 	line "zap() { \"\$@\"; }"
 	for l in "\\rm f" "\"rm\" f" "\$'\\x72m' f" "X=rm; \$X f" "eval 'rm f'" "command rm f" "env rm f" \
-		"del f" "zap rm f" "/bin/rm f" "for c in rm; do \$c f; done" "xargs rm <<< f" "sh -c 'rm f'"; do
+		"del f" "zap rm f" "/bin/rm f" "for c in rm; do \$c f; done" "xargs rm <<< f" "X=env; \$X rm f" \
+		"(rm f)" "echo \$(rm f)" "exec rm f"; do
 		line "$l" 0.6
 		[ "$(cat "$WORK/f")" = keep ] || { screen; echo "ran: $l"; false; }
 	done
 	line 'echo done-trying'
 	wait_screen '^done-trying$'
-	# each was told: blocked, and the flag
-	[ "$(screen | grep -c "command 'rm' is blocked")" -eq 13 ] || { screen; false; }
+	# each was told: blocked, and the flag (exec rm refused leaves bash
+	# running: its exec failed)
+	[ "$(screen | grep -c "command 'rm' is blocked")" -eq 16 ] || { screen; false; }
 	screen | grep -q -- "--allow-command rm"
+}
+
+@test "another interpreter's commands are a program's: harmless, the journal keeps the bytes" {
+	# what a program the shell runs executes (a build, an npm script, sh -c)
+	# is not the shell's command: it runs, and the journal keeps what it
+	# destroys; --strict-exec checks it too
+	run timeout 30 "$NONO" shell --silent --allow "$WORK" -c "sh -c 'rm f'; echo gone=\$(ls)"
+	has "gone="
+	[ ! -e "$WORK/f" ]
+	run timeout 60 "$NONO" rollback restore last
+	[ "$(cat "$WORK/f")" = keep ]
+	run timeout 30 "$NONO" shell --silent --strict-exec --allow "$WORK" -c "sh -c 'rm f'"
+	has "command 'rm' is blocked"
+	[ "$(cat "$WORK/f")" = keep ]
 }
 
 @test "the shell's start files: read where the sandbox lets them be, else a note" {

@@ -166,7 +166,7 @@ nono_cmd_shell(int argc, char **argv)
 		nono_cli_usage(NONO_CMD_SHELL, "shell", "[OPTIONS]",
 			       "Your shell, interactive, inside the sandbox: the process reading your keystrokes is\n"
 			       "confined before the first prompt, the shell keeps its state between lines, and every\n"
-			       "program it runs is checked against the command blocklist (strict exec mode).");
+			       "program the shell runs is checked against the command blocklist at the exec.");
 		status = 0;
 		goto out;
 	}
@@ -208,8 +208,10 @@ nono_cmd_shell(int argc, char **argv)
 	if (!l.dry_run)
 		offer_cwd(&l);
 	l.extra_read = helper;
-	/* every exec meets the blocklist: what an alias, a function, eval or
-	 * a variable expands to included */
+	/* every exec reaches the supervisor, which checks the shell's own (what
+	 * an alias, a function, eval or a variable expands to included) and,
+	 * with --strict-exec, every other one too */
+	l.exec_session = !l.strict_exec;
 	l.strict_exec = true;
 	status = launch(&l, sargv, hfd, t_start);
 out:

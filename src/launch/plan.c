@@ -544,6 +544,7 @@ take_options(struct nono_plan *plan, struct nono_options *o, char **argv, int ke
 	plan->verbose = o->verbose;
 	plan->trust_override = o->trust_override;
 	plan->strict_exec = o->strict_exec;
+	plan->exec_session = o->exec_session;
 	plan->strict = o->strict;
 	plan->min_abi = o->min_abi;
 	if (nono_settings() && nono_settings()->min_abi > plan->min_abi)
@@ -647,6 +648,7 @@ nono_plan_free(struct nono_plan *plan)
 	nono_proxy_stop(&plan->proxy);
 	nono_sha256_preload_wait();
 	nono_supervisor_free(plan->supervisor);
+	free(plan->helper);
 	nono_audit_close(plan->trail, plan->exit_status, &err);
 	nono_journal_free(&plan->journal);
 	nono_persist_free(plan->persist);

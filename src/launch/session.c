@@ -200,6 +200,9 @@ nono_plan_spawn(struct nono_plan *plan, struct nono_error *err)
 	struct nono_spawn *sp = &plan->spawn;
 	int r, rfd[2];
 
+	if (plan->exec_session && !plan->helper && (plan->helper = realpath(plan->program, NULL)))
+		cfg.session_helper = plan->helper;
+
 	/* always: with --no-rollback it keeps only what the sweep needs */
 	if ((r = journal_begin(plan, err)) < 0)
 		return r;
