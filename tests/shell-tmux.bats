@@ -160,6 +160,7 @@ teardown() {
 
 @test "the shell's start files: read where the sandbox lets them be, else a note" {
 	echo 'alias fromrc="echo rc-was-read"' >> "$HOME/.bashrc"
+	echo 'PROMPT_COMMAND='"'"'echo "pc-saw-$?"'"'" >> "$HOME/.bashrc"
 	tmux_shell
 	wait_screen '\.bashrc not read'
 	wait_screen 'hint: reading ~/.bashrc was refused.*--bypass-protection'
@@ -170,6 +171,20 @@ teardown() {
 	tmux_shell --allow "$WORK" --read-file "$HOME/.bashrc" --bypass-protection "$HOME/.bashrc"
 	line 'fromrc'
 	wait_screen '^rc-was-read$'
+	# its PROMPT_COMMAND still runs, with the command's status; so does
+	# nono's prompt, with the same status
+	line '(exit 5)'
+	wait_screen '^pc-saw-5$'
+	wait_screen '(5) \$'
+	line 'echo "status=$?"'
+	wait_screen '^status=5$'
+	# a shell nono cannot mark the prompts of: the POSIX shell instead
+	tmux -L "nono-$$" kill-server
+	sleep 0.3
+	TMUX_SHELL=/usr/bin/fish tmux_shell
+	wait_screen 'not bash, zsh or a POSIX sh; running /bin/sh'
+	line 'echo "zero=$0"'
+	wait_screen '^zero=/bin/sh$'
 }
 
 @test "zsh and sh keep their state too" {

@@ -331,14 +331,22 @@ static const char *const help_text =
 
 /* ---- the session's start files ------------------------------------------------- */
 
-enum kind { K_SH, K_BASH, K_ZSH };
+enum kind { K_SH, K_BASH, K_ZSH, K_OTHER };
 
 static enum kind
 shell_kind(void)
 {
+	static const char *const posix[] = {"sh", "dash", "ash", "ksh", "mksh", "ksh93", "posh", "yash", NULL};
 	const char *b = strrchr(shell, '/') ? strrchr(shell, '/') + 1 : shell;
 
-	return !strcmp(b, "bash") ? K_BASH : !strcmp(b, "zsh") ? K_ZSH : K_SH;
+	if (!strcmp(b, "bash"))
+		return K_BASH;
+	if (!strcmp(b, "zsh"))
+		return K_ZSH;
+	for (size_t i = 0; posix[i]; i++)
+		if (!strcmp(b, posix[i]))
+			return K_SH;
+	return K_OTHER;
 }
 
 /* 'path' for the shell, single-quoted */
@@ -393,8 +401,10 @@ rc_bash(FILE *f, const char *nonce)
 	source_rc(f, rc);
 	free(rc);
 	/* the prompt is nono's: the shell's marks it; set again before
-	 * each prompt, so a changed PS1 does not lose it */
-	fprintf(f, "unset HISTFILE\n__nono_prompt() {\n\tlocal s=$?\n\t");
+	 * each prompt, so a changed PS1 does not lose it; the start files'
+	 * PROMPT_COMMAND still runs first, with the command's $? */
+	fprintf(f, "unset HISTFILE\n__nono_pc=(\"${PROMPT_COMMAND[@]}\")\n__nono_prompt() {\n\tlocal s=$? c\n"
+		   "\tfor c in \"${__nono_pc[@]}\"; do [ -n \"$c\" ] && { (exit $s); eval \"$c\"; }; done\n\t");
 	put_markers(f, nonce, "'$s'");
 	fprintf(f, "\tPS0=\n\treturn $s\n}\nPROMPT_COMMAND=__nono_prompt\n");
 }
@@ -441,6 +451,14 @@ write_rc(const char *dir, const char *nonce, struct nono_strv *argv)
 	const char *zdotdir = getenv("ZDOTDIR"), *uenv = getenv("ENV");
 	int r = -1;
 
+	if (shell_kind() == K_OTHER) {
+		/* its prompts cannot be marked: the POSIX shell instead */
+		char *e = nono_str_escape(shell);
+
+		fprintf(stderr, "nono shell: %s is not bash, zsh or a POSIX sh; running /bin/sh\n", e);
+		free(e);
+		shell = "/bin/sh";
+	}
 	nono_strv_push(argv, shell);
 	switch (shell_kind()) {
 	case K_BASH:
@@ -461,6 +479,7 @@ write_rc(const char *dir, const char *nonce, struct nono_strv *argv)
 		nono_strv_push(argv, "-i");
 		break;
 	case K_SH:
+	case K_OTHER:
 		if (!(f = open_in(dir, "env.sh")))
 			goto out;
 		if (uenv && *uenv)
