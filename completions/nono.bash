@@ -75,7 +75,7 @@ _nono() {
 	local takes="-p --profile -a --allow -r --read -w --write --allow-file --read-file --write-file
 		--workdir --bypass-protection --allow-unix-socket --allow-command --block-command --shell
 		-c --command --path --op --extends --keep --older-than --since --rollback-exclude --env-credential
-		--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --registry"
+		--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --registry --session-id"
 
 	# the subcommand, its verb, and whether the program of 'run' has started
 	cmd='' sub=''
@@ -138,7 +138,7 @@ _nono() {
 		_nono_compgen minimal developer claude-code codex opencode enterprise
 		return 0
 		;;
-	-c | --command | --keep | --older-than | --since | --rollback-exclude | --env-credential | --allow-domain | --allow-proxy | --proxy-allow | --proxy-port | --registry | --min-abi)
+	-c | --command | --keep | --older-than | --since | --rollback-exclude | --env-credential | --allow-domain | --allow-proxy | --proxy-allow | --proxy-port | --registry | --min-abi | --session-id)
 		return 0
 		;;
 	esac
@@ -150,14 +150,14 @@ _nono() {
 	run)
 		if [[ $cur == -* ]]; then
 			_nono_compgen "$sandbox" --dry-run --json --silent --rollback --no-rollback --rollback-exclude --env-credential --no-audit --no-hooks --no-pid-ns \
-				--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --trust-override --strict --min-abi
+				--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --session-id --trust-override --strict --min-abi
 		else
 			_nono_compgen "$(compgen -c -- "$cur" | sort -u)"
 		fi
 		;;
 	shell)
 		_nono_compgen "$sandbox" --dry-run --silent --shell --command --rollback --no-rollback --rollback-exclude --env-credential --no-audit --no-hooks --no-pid-ns \
-			--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --trust-override --strict --min-abi
+			--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --session-id --trust-override --strict --min-abi
 		;;
 	why)
 		if [[ $cur == -* ]]; then
@@ -199,8 +199,8 @@ _nono() {
 		show | restore | verify)
 			if [[ $cur == -* ]]; then
 				case $sub in
-				show) _nono_compgen --diff --json --verbose ;;
-				restore) _nono_compgen --dry-run --path --quarantined ;;
+				show) _nono_compgen --diff --stat --binary --json --verbose ;;
+				restore) _nono_compgen --dry-run --path --force --include-vcs --quarantined ;;
 				esac
 			elif ((npos < 2)); then
 				_nono_compgen "$(_nono_ids rollback)" last
@@ -215,7 +215,7 @@ _nono() {
 		list) _nono_compgen --since --command --json ;;
 		show | verify)
 			if [[ $cur == -* ]]; then
-				[[ $sub == show ]] && _nono_compgen --json
+				[[ $sub == show ]] && _nono_compgen --all --json
 			elif ((npos < 2)); then
 				_nono_compgen "$(_nono_ids audit)" last
 			fi

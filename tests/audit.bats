@@ -17,6 +17,16 @@ last_id() { find "$STORE" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort 
 
 # python3 -c over the JSON of 'nono audit show ID --json' on stdin
 
+@test "without strict exec the launched program's exec is still in the trail" {
+	run nono_run --allow "$WORK" -- sh -c 'sh -c true'
+	"$NONO" audit show "$(last_id)" --json | pyjson "
+ex = [e for e in d['events'] if e['type'] == 'exec']
+# the program nono started, once (its children are recorded in strict mode only)
+assert len(ex) == 1 and ex[0]['argv'] == ['sh', '-c', 'sh -c true'] and ex[0]['path'].endswith('/sh'), ex
+assert ex[0]['outcome'] == 'unknown' and ex[0]['verdict'] == 'allowed', ex
+"
+}
+
 @test "a session's events match what it did: execs with argv, a blocked exec refused" {
 	run nono_run --strict-exec --allow "$WORK" -- sh -c "ls $WORK >/dev/null; rm $WORK/f; echo done"
 	[[ "$output" == *done* ]]
@@ -38,7 +48,8 @@ assert ex[0]['argv'][:2] == ['sh', '-c'], ex[0]
 assert ev[-1]['type'] == 'end' and ev[-1]['exit_status'] == 0
 assert [e['seq'] for e in ev] == list(range(1, len(ev) + 1))
 s = d['session']
-assert s['command'] == 'run' and s['exit_status'] == 0 and s['cwd'] == '$WORK', s
+assert s['nono_command'] == 'run' and s['exit_status'] == 0 and s['cwd'] == '$WORK', s
+assert s['session_id'] == '$id' and s['exit_code'] == 0 and s['command'][:2] == ['sh', '-c'] and s['started'] == s['start'], s
 assert s['events'] == len(ev) and s['final_digest']
 assert any(g['path'] == '$WORK' and g['access'] == 'readwrite' for g in s['capabilities']['fs'])
 assert s['landlock_abi'] >= 1 and s['nono_version'] and s['start'] <= s['end']
@@ -49,22 +60,30 @@ assert s['landlock_abi'] >= 1 and s['nono_version'] and s['start'] <= s['end']
 
 @test "metadata changes and UNIX socket connects outside the grants are recorded as refused" {
 	echo o > "$OUTSIDE/o"
+	# a socket outside the grants (bound, nobody listening), and a name with none
+	python3 -c "import socket; socket.socket(socket.AF_UNIX).bind('$SCRATCH/s.sock')"
 	nono_run --allow "$WORK" --read "$OUTSIDE" -- python3 -c "
 import os, socket
 for f in [lambda: os.chmod('$OUTSIDE/o', 0o777), lambda: os.chmod('$WORK/f', 0o640)]:
     try: f()
     except PermissionError: pass
-s = socket.socket(socket.AF_UNIX)
-try: s.connect('$SCRATCH/nosuch.sock')
-except OSError: pass
+for p in ['$SCRATCH/s.sock', '$SCRATCH/nosuch.sock']:
+    s = socket.socket(socket.AF_UNIX)
+    try: s.connect(p)
+    except OSError: pass
 " || true
 	[ "$(stat -c %a "$WORK/f")" = 640 ]
 	"$NONO" audit show "$(last_id)" --json | pyjson "
-m = [e for e in d['events'] if e['type'] == 'metadata']
-assert any(e['path'] == '$OUTSIDE/o' and e['op'] == 'chmod' and e['verdict'] == 'refused' for e in m), m
-assert any(e['path'] == '$WORK/f' and e['verdict'] == 'allowed' for e in m), m
-s = [e for e in d['events'] if e['type'] == 'socket']
-assert any(e['op'] == 'connect' and e['target'] == '$SCRATCH/nosuch.sock' and e['verdict'] == 'refused' for e in s), s
+m = {e['path']: e for e in d['events'] if e['type'] == 'metadata'}
+e = m['$OUTSIDE/o']
+assert e['op'] == 'chmod' and e['outcome'] == 'refused' and e['refused_by'] == 'supervisor' and e['verdict'] == 'refused', e
+assert m['$WORK/f']['outcome'] == 'done' and m['$WORK/f']['verdict'] == 'allowed', m
+s = {e['target']: e for e in d['events'] if e['type'] == 'socket'}
+e = s['$SCRATCH/s.sock']
+assert e['op'] == 'connect' and e['outcome'] == 'refused' and e['refused_by'] == 'supervisor', e
+# nothing refused it: there is no such socket
+e = s['$SCRATCH/nosuch.sock']
+assert e['outcome'] == 'failed' and e['errno'] == 'ENOENT' and e['verdict'] == 'allowed', e
 "
 }
 
@@ -260,31 +279,126 @@ true"
 	done
 }
 
-@test "destructive file operations the rollback journal sees are in the trail" {
+@test "destructive file operations the rollback journal sees are in the trail, done" {
 	echo a > "$WORK/t1"; echo b > "$WORK/t2"
 	nono_run --allow "$WORK" --allow-delete --rollback -- python3 -c "
 import os; os.rename('$WORK/t1', '$WORK/t3'); os.unlink('$WORK/t2'); open('$WORK/t3', 'w').write('x')"
 	[ ! -e "$WORK/t2" ]
-	ev="$STORE/$(last_id)/events.ndjson"
-	grep -q "\"type\":\"file\",\"op\":\"rename\",\"path\":\"$WORK/t1 -> $WORK/t3\"" "$ev"
-	grep -q "\"type\":\"file\",\"op\":\"unlink\",\"path\":\"$WORK/t2\"" "$ev"
-	grep -q "\"type\":\"file\",\"op\":\"open-trunc\",\"path\":\"$WORK/t3\"" "$ev"
+	"$NONO" audit show last --json | pyjson "
+f = [(e['op'], e['path'], e['outcome']) for e in d['events'] if e['type'] == 'file']
+assert ('rename', '$WORK/t1 -> $WORK/t3', 'done') in f, f
+assert ('unlink', '$WORK/t2', 'done') in f, f
+assert ('open-trunc', '$WORK/t3', 'done') in f, f
+assert all(e['pid'] > 0 for e in d['events'] if e['type'] == 'file'), d
+"
 	run "$NONO" audit verify last
 	[ "$status" -eq 0 ]
 }
 
-@test "kernel Landlock denials reach the trail when the kernel audits (root)" {
+@test "every mediated call carries its outcome: the issue's refused writes show as refused by Landlock, never as done" {
+	run nono_run --rollback --allow "$WORK" -- sh -c \
+		"echo x > $HOME/outside.txt; mkdir $HOME/newdir; echo y > /etc/evil.conf; echo z > $WORK/in.txt; true"
+	[ ! -e "$HOME/outside.txt" ] && [ ! -e "$HOME/newdir" ] && [ ! -e /etc/evil.conf ]
+	[ "$(cat "$WORK/in.txt")" = z ]
+	"$NONO" audit show last --json > "$SCRATCH/show.json"
+	pyjson "
+f = {(e['op'], e['path']): e for e in d['events'] if e['type'] == 'file'}
+for k in [('open-trunc', '$HOME/outside.txt'), ('mkdir', '$HOME/newdir'), ('open-trunc', '/etc/evil.conf')]:
+    e = f[k]
+    assert e['outcome'] == 'refused' and e['refused_by'] == 'landlock' and e['errno'] == 'EACCES', e
+    assert e['verdict'] == 'refused', e
+assert f[('open-trunc', '$WORK/in.txt')]['outcome'] == 'done', f
+# nothing the sandbox refused says done
+done = [e['path'] for e in d['events'] if e.get('outcome') == 'done' and e.get('path', '').startswith(('/etc/', '$HOME/'))]
+assert not done, done
+# a continued exec: the supervisor does not see its result
+assert all(e['outcome'] == 'unknown' for e in d['events'] if e['type'] == 'exec'), [e['outcome'] for e in d['events']]
+" < "$SCRATCH/show.json"
+	run -0 "$NONO" audit show last
+	has "REFUSED  file     open-trunc /etc/evil.conf  (Landlock, EACCES)"
+	has "REFUSED  file     mkdir $HOME/newdir  (Landlock, EACCES)"
+	has "3 refused"
+	run -0 "$NONO" audit list
+	[[ "${lines[1]}" =~ \ 3\ +sh\ -c ]] || { echo "${lines[1]}"; false; }
+}
+
+@test "a write the file's own permissions refuse is a failure with its errno, not Landlock's refusal" {
+	ensure_test_user
+	USER_HOME=$(getent passwd "$TEST_USER" | cut -d: -f6)
+	d=$(mktemp -d "$USER_HOME/audit.XXXXXX")
+	echo ro > "$d/ro"
+	chown -R "$TEST_USER" "$d"
+	chmod 444 "$d/ro"
+	# appending: Landlock grants the write, the file's mode refuses it
+	as_user "$NONO" run --silent --rollback --allow "$d" -- sh -c "echo x >> $d/ro; true"
+	[ "$(cat "$d/ro")" = ro ]
+	as_user "$NONO" audit show last --json | pyjson "
+e = [e for e in d['events'] if e['type'] == 'file' and e['path'] == '$d/ro']
+assert e and e[0]['op'] == 'open-write' and e[0]['outcome'] == 'failed' and e[0]['errno'] == 'EACCES', e
+assert 'refused_by' not in e[0], e
+"
+	rm -rf "$d"
+}
+
+@test "nono run ends with a short report: what was refused, by what, and the one flag that would allow each kind" {
+	run timeout 30 "$NONO" run --rollback --allow "$WORK" -- sh -c "
+		echo x > $HOME/outside.txt; mkdir $HOME/newdir; echo y > /etc/evil.conf
+		python3 -c 'import os; os.chmod(\"$OUTSIDE/data.txt\", 0o600)'; true"
+	has "nono: the sandbox refused 4 operations:"
+	# nono why's own answers: no grant of a whole home, nor write access to the system
+	has "  write $HOME/outside.txt, $HOME/newdir (Landlock): nono offers no grant for a new entry directly in a home, the root or an XDG base directory"
+	has "  write /etc/evil.conf (Landlock): nono offers no grant for a system path"
+	has "  write $OUTSIDE/data.txt (the supervisor): --allow-file $OUTSIDE/data.txt would allow it"
+	has "every event: nono audit show $(last_id)"
+	# the report is on stderr, and --silent has none
+	run --separate-stderr timeout 30 "$NONO" run --rollback --allow "$WORK" -- sh -c "echo y > /etc/evil.conf; true"
+	lacks "refused"
+	[[ "$stderr" == *"write /etc/evil.conf (Landlock)"* ]]
+	run nono_run --rollback --allow "$WORK" -- sh -c "echo y > /etc/evil.conf; true"
+	lacks "the sandbox refused"
+	# nothing refused: no report
+	run timeout 30 "$NONO" run --allow "$WORK" -- true
+	lacks "the sandbox refused"
+}
+
+@test "glibc's probes are marked harmless and left out of the counts and the report; --all shows them" {
+	run nono_run --allow "$WORK" -- python3 -c "
+import socket
+for p in ['/run/nscd/socket', '/var/run/nscd/socket']:
+    s = socket.socket(socket.AF_UNIX)
+    try: s.connect(p)
+    except OSError: pass
+"
+	"$NONO" audit show last --json | pyjson "
+s = [e for e in d['events'] if e['type'] == 'socket']
+assert len(s) == 2 and all(e.get('harmless') for e in s), s
+"
+	run -0 "$NONO" audit show last
+	has "0 refused"
+	has "2 harmless probes not shown: --all"
+	lacks "connect /run/nscd"
+	run -0 "$NONO" audit show last --all
+	has "connect /run/nscd/socket"
+	has "(harmless: glibc asks nscd first"
+}
+
+@test "kernel Landlock denials reach the trail when the kernel audits (root), refused by Landlock, and the report" {
 	[ "$(id -u)" -eq 0 ] || skip "switching kernel auditing needs root"
-	prev=$(python3 "$NONO_SRCDIR/tests/fixtures/kaudit.py" get) || skip "no audit netlink here"
-	python3 "$NONO_SRCDIR/tests/fixtures/kaudit.py" set 1
-	run nono_run --allow "$WORK" -- sh -c 'cat /etc/shadow; ls /root'
-	python3 "$NONO_SRCDIR/tests/fixtures/kaudit.py" set "$prev"
+	prev=$(python3 "$FIXTURES/kaudit.py" get) || skip "no audit netlink here"
+	python3 "$FIXTURES/kaudit.py" set 1
+	run timeout 30 "$NONO" run --allow "$WORK" -- sh -c 'cat /etc/shadow; ls /root'
+	python3 "$FIXTURES/kaudit.py" set "$prev"
 	[[ "$output" == *"Permission denied"* ]]
+	# the report at the end names them and the flag that would allow each
+	has "nono: the sandbox refused"
+	has "read /etc/shadow (Landlock): --read-file /etc/shadow would allow it"
+	has "read /root (Landlock): --read /root would allow it"
 	"$NONO" audit show "$(last_id)" --json > "$SCRATCH/show.json"
 	pyjson "
 ll = [e for e in d['events'] if e['type'] == 'landlock']
 assert any(e['path'] == '/etc/shadow' and e['verdict'] == 'refused' and 'fs.read_file' in e['blockers'] for e in ll), ll
 assert any(e['path'] == '/root' and 'fs.read_dir' in e['blockers'] for e in ll), ll
+assert all(e['outcome'] == 'refused' and e['refused_by'] == 'landlock' and e['errno'] == 'EACCES' for e in ll), ll
 " < "$SCRATCH/show.json"
-	[ "$(python3 "$NONO_SRCDIR/tests/fixtures/kaudit.py" get)" = "$prev" ]
+	[ "$(python3 "$FIXTURES/kaudit.py" get)" = "$prev" ]
 }

@@ -10,7 +10,7 @@
 srcdir=${NONO_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${NONO_BUILDDIR:-$srcdir/_build}
 # bottom first: each layer may use those before it
-layers="compat base policy sandbox audit store net agent supervisor config launch shell cli"
+layers="compat base policy sandbox audit store net agent supervisor config launch lib shell cli"
 # headers the build generates, included without a folder
 generated="config.h bpf-filters.h nono-version.h nono-hook-script.h"
 

@@ -67,13 +67,14 @@ teardown() { common_teardown; }
 	[ "$(cat "$WORK/r")" = ran ]
 }
 
-@test "exit codes: the child's, 128+signal, 125, 126, 127" {
+@test "exit codes: the child's, 128+signal, 2, 125, 126, 127" {
 	run nono_run -- sh -c 'exit 7'
 	[ "$status" -eq 7 ]
 	run nono_run -- sh -c 'kill -TERM $$'
 	[ "$status" -eq 143 ]
+	# a usage error
 	run nono_run --no-such-flag -- true
-	[ "$status" -eq 125 ]
+	[ "$status" -eq 2 ]
 	[[ "$output" == *"unknown option"* ]]
 	run -127 nono_run -- no-such-program-xyz
 	[[ "$output" == *"command not found"* ]]

@@ -211,7 +211,7 @@ EOF
 	[[ "$stderr" == *"Usage: nono COMMAND"* ]]
 }
 
-@test "usage errors exit 2 with one line and a hint: audit, rollback, profile, hooks, setup, config" {
+@test "usage errors exit 2 with one line and a hint: run, shell, why, audit, rollback, profile, hooks, setup, config, pull" {
 	while IFS= read -r args; do
 		eval "set -- $args"
 		run --separate-stderr "$NONO" "$@"
@@ -248,6 +248,15 @@ setup --frob
 setup extra
 config --frob
 config extra
+run --frob -- true
+run --allow
+run --allow .
+shell --frob
+shell extra
+why
+why --frob x
+why a b
+pull
 EOF
 	# a near miss is named
 	run -2 --separate-stderr "$NONO" audit lsit

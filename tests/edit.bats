@@ -33,7 +33,7 @@ in_sandbox() {
 
 # the newest session, restored: $D is as it was in $1 (a snapshot)
 restored_to() {
-	run -0 timeout 60 "$NONO" rollback restore last
+	run -0 timeout 60 "$NONO" rollback restore last "${@:2}"
 	local now
 	now=$(snapshot "$D")
 	[ "$now" = "$1" ] || { diff <(echo "$1") <(echo "$now"); return 1; }
@@ -89,7 +89,8 @@ make_tree() {
 		has git-done
 		[ "$(tail -n1 "$D/notes.txt")" = dirty ]
 		(cd "$D" && git merge-base --is-ancestor main feature)
-		restored_to "$before"
+		# .git is left to git unless asked for
+		restored_to "$before" --include-vcs
 		(cd "$D" && ! git merge-base --is-ancestor main feature)
 	done
 }

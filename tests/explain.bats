@@ -53,14 +53,14 @@ teardown() { common_teardown; }
 	echo "$output" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["status"]=="denied" and d["group"]=="deny_credentials"'
 }
 
-@test "bad input exits 1" {
+@test "bad input exits 1, a usage error 2" {
 	run timeout 30 "$NONO" why
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 2 ]
 	run timeout 30 "$NONO" why --path /x --op bogus
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"read, write or delete"* ]]
 	run timeout 30 "$NONO" why --frobnicate /x
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 2 ]
 }
 
 @test "--self outside a sandbox, and inside from the capability file" {

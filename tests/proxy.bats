@@ -119,6 +119,33 @@ print('none:', ask('localhost:$PORT', None)[1])
 	[ "$(grep -c 'GET /page.txt' "$SCRATCH/requests")" -eq 1 ]
 }
 
+@test "the proxy's decisions are in the audit trail with host and port; each refusal is said at once and in the report" {
+	start_http
+	run --separate-stderr timeout 60 "$NONO" run --allow "$WORK" --allow-domain localhost -- sh -c "
+		$(in_curl -o /dev/null "http://localhost:$PORT/page.txt")
+		$(in_curl -o /dev/null "http://elsewhere.invalid:8081/x")
+		$(in_curl -o /dev/null "https://other.invalid/")
+		true"
+	[[ "$stderr" == *"nono: the proxy refused GET elsewhere.invalid:8081: not on the allow list (--allow-domain elsewhere.invalid would allow it)"* ]]
+	[[ "$stderr" == *"nono: the proxy refused CONNECT other.invalid:443"* ]]
+	[[ "$stderr" == *"  proxy elsewhere.invalid, other.invalid (the proxy): --allow-domain"* ]] ||
+		[[ "$stderr" == *"  proxy elsewhere.invalid (the proxy): --allow-domain elsewhere.invalid would allow it"* ]]
+	"$NONO" audit show last --json | pyjson "
+n = [(e['op'], e['host'], e['port'], e['outcome'], e.get('refused_by')) for e in d['events'] if e['type'] == 'network']
+assert ('GET', 'localhost', $PORT, 'done', None) in n, n
+assert ('GET', 'elsewhere.invalid', 8081, 'refused', 'proxy') in n, n
+assert ('CONNECT', 'other.invalid', 443, 'refused', 'proxy') in n, n
+"
+	run -0 "$NONO" audit show last
+	has "REFUSED  network  GET elsewhere.invalid:8081  (the proxy, EACCES)"
+	has "network  GET localhost:$PORT"
+	# --silent: in the trail, not on stderr
+	run timeout 60 "$NONO" run --silent --allow "$WORK" --allow-domain localhost -- sh -c \
+		"$(in_curl -o /dev/null "http://elsewhere.invalid/x"); true"
+	lacks "refused"
+	"$NONO" audit show last --json | pyjson "assert any(e['type'] == 'network' and e['outcome'] == 'refused' for e in d['events'])"
+}
+
 @test "proxy mode refuses UDP and listening, like --block-net" {
 	run timeout 60 "$NONO" run --silent --allow "$WORK" --allow-domain localhost -- python3 -c "
 import socket

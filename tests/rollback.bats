@@ -116,10 +116,18 @@ os.chmod("tree/run.sh", 0o700)'
 	[[ "$output" == *"mode       $WORK/tree/run.sh"* ]]
 	[[ "$output" == *"created    $WORK/tree/new"* ]]
 	run -0 "$NONO" rollback show last --diff
-	[[ "$output" == *"--- a$WORK/tree/src/main.c"* ]]
-	[[ "$output" == *"-line one"* ]]
-	[[ "$output" == *"+LINE one"* ]]
-	[[ "$output" == *"mode 0644 -> 0755"* ]]
+	# a git patch: paths relative to the grant, headers, modes
+	has "diff --git a/tree/src/main.c b/tree/src/main.c"
+	has "--- a/tree/src/main.c"
+	has "+++ b/tree/src/main.c"
+	has "-line one"
+	has "+LINE one"
+	has $'diff --git a/tree/run.sh b/tree/run.sh\nold mode 100644\nnew mode 100755'
+	has $'deleted file mode 100644'
+	has $'new file mode 100644'
+	has "Binary files a/tree/docs/blob.bin and b/tree/docs/blob.bin differ"
+	lacks "$WORK"
+	lacks "modified   "
 	[[ "$output" != *$'\033['* ]]
 	run -0 "$NONO" rollback show last --json
 	echo "$output" | python3 -c '
@@ -132,6 +140,138 @@ assert st["README"] == "modified", st
 assert st["new"] == "created", st
 assert st["link"] == "modified" or st["link"] == "replaced", st
 assert d["exit"] == 0'
+}
+
+@test "one id per session: audit and rollback take the same id; an ambiguous prefix is an error listing the candidates" {
+	run destroy
+	id=$("$NONO" rollback list --json | pyjson "print(d[0]['session_id'])")
+	[ -d "$HOME/.local/state/nono/audit/$id" ]
+	run -0 "$NONO" rollback show "$id"
+	[[ "$output" == *"Session  $id"* ]]
+	run -0 "$NONO" audit show "$id"
+	[[ "$output" == *"Session $id"* ]]
+	run -0 "$NONO" audit verify "$id"
+	# a unique prefix is enough for both
+	run -0 "$NONO" rollback show "${id:0:20}"
+	[[ "$output" == *"Session  $id"* ]]
+	run -0 "$NONO" audit show "${id:0:20}" --json
+	echo "$output" | pyjson "assert d['session']['session_id'] == '$id', d['session']"
+	# a second session: the date alone is ambiguous, in both
+	run nono_run --allow "$WORK" --allow-delete -- python3 -c 'import os; os.unlink("tree/README")'
+	id2=$("$NONO" rollback list --json | pyjson "print(d[1]['session_id'])")
+	[ "$id2" != "$id" ]
+	for cmd in rollback audit; do
+		run -1 --separate-stderr "$NONO" "$cmd" show "${id:0:8}"
+		[ -z "$output" ]
+		[[ "$stderr" == *"session id '${id:0:8}' is ambiguous"* ]] || { echo "$cmd: $stderr"; return 1; }
+		[[ "$stderr" == *"hint:   $id  "*"python3 -c"* ]] || { echo "$cmd: $stderr"; return 1; }
+		[[ "$stderr" == *"hint:   $id2  "* ]] || { echo "$cmd: $stderr"; return 1; }
+	done
+	# and the newest is 'last' in both
+	run -0 "$NONO" rollback show last --json
+	echo "$output" | pyjson "assert d['session_id'] == '$id2'"
+	run -0 "$NONO" audit show last --json
+	echo "$output" | pyjson "assert d['session']['session_id'] == '$id2'"
+}
+
+@test "sessions of an older nono, with the ids of that time, are still listed, shown and restored" {
+	run destroy
+	id=$("$NONO" rollback list --json | pyjson "print(d[0]['session_id'])")
+	# the rollback store named sessions by local time and pid, the audit trail by UTC and 3 hex digits
+	mv "$STORE/$id" "$STORE/20261122-213045-1234"
+	sed -i "s/$id/20261122-213045-1234/" "$STORE/20261122-213045-1234/session.json"
+	mv "$HOME/.local/state/nono/audit/$id" "$HOME/.local/state/nono/audit/20261122-213045-417a9c"
+	run -0 "$NONO" rollback list
+	[[ "$output" == *"20261122-213045-1234 "* ]]
+	run -0 "$NONO" audit list
+	[[ "$output" == *"20261122-213045-417a9c "* ]]
+	run -0 "$NONO" audit show 20261122-213045-4
+	[[ "$output" == *"Session 20261122-213045-417a9c"* ]]
+	run -0 "$NONO" rollback restore 20261122-213045-1
+	[ "$(snapshot "$WORK/tree")" = "$(snapshot "$SCRATCH/before")" ]
+}
+
+@test "restore never destroys work done after the session: refused and listed, --dry-run shows it, --force overwrites, the restore point undoes it" {
+	run destroy
+	# work done after the session: an edit of a file it changed, a file in a directory it made
+	sleep 0.05
+	echo "user's edit" >> "$WORK/tree/src/main.c"
+	echo later > "$WORK/tree/new/later.txt"
+	snapshot "$WORK/tree" > "$SCRATCH/after-user"
+	run -1 --separate-stderr "$NONO" rollback restore last
+	[[ "$stderr" == *"nono: $WORK/tree/src/main.c: changed after the session"* ]] || { echo "$stderr"; false; }
+	[[ "$stderr" == *"nono: $WORK/tree/new: made after the session"* ]] || { echo "$stderr"; false; }
+	[[ "$stderr" == *"2 paths changed since session "*": nothing was restored"* ]] || { echo "$stderr"; false; }
+	[[ "$stderr" == *"hint: --force overwrites them"* ]]
+	[ "$(snapshot "$WORK/tree")" = "$(cat "$SCRATCH/after-user")" ]
+	# the dry run says all of it and changes nothing
+	run -0 "$NONO" rollback restore last --dry-run
+	has "changed   $WORK/tree/src/main.c  (changed after the session)"
+	has "remove    $WORK/tree/new"
+	has "2 paths changed since the session: a restore would refuse without --force"
+	has "A restore point would be made first"
+	[ "$(snapshot "$WORK/tree")" = "$(cat "$SCRATCH/after-user")" ]
+	# forced: the tree as before the session, and a restore point
+	run -0 "$NONO" rollback restore last --force
+	[ "$(snapshot "$WORK/tree")" = "$(snapshot "$SCRATCH/before")" ]
+	[[ "$output" =~ Restore\ point\ ([0-9a-f-]+): ]]
+	point=${BASH_REMATCH[1]}
+	run -0 "$NONO" rollback list
+	has "nono rollback restore "
+	# restoring the restore point undoes the restore: the user's work is back
+	run -0 "$NONO" rollback restore "$point"
+	[ "$(snapshot "$WORK/tree")" = "$(cat "$SCRATCH/after-user")" ]
+	grep -q "user's edit" "$WORK/tree/src/main.c"
+	[ "$(cat "$WORK/tree/new/later.txt")" = later ]
+}
+
+@test "a session of an older nono (no record of what it left) is refused over paths changed after it ended" {
+	run destroy
+	id=$("$NONO" rollback list --json | pyjson "print(d[0]['session_id'])")
+	rm "$STORE/$id/after.ndjson"
+	python3 -c "
+import json; p = '$STORE/$id/session.json'; d = json.load(open(p)); d.pop('ended_ns'); d['ended'] -= 5
+open(p, 'w').write(json.dumps(d))"
+	echo edit >> "$WORK/tree/src/main.c"
+	run -1 "$NONO" rollback restore "$id"
+	has "$WORK/tree/src/main.c: changed after the session ended"
+	run -0 "$NONO" rollback restore "$id" --force
+	[ "$(snapshot "$WORK/tree")" = "$(snapshot "$SCRATCH/before")" ]
+}
+
+@test "show --diff is a real patch: git apply -R of it restores the tree, renames found, --stat, --binary" {
+	cd "$WORK/tree"
+	rm -f link
+	seq 1 40 > numbers.txt
+	cp -a "$WORK/tree" "$SCRATCH/before2"
+	cd "$WORK"
+	run -0 nono_run --allow "$WORK/tree" --allow-delete -- python3 -c '
+import os
+os.chdir("tree")
+with open("src/main.c", "r+") as f: f.write("LINE")
+os.unlink("README")
+os.rename("numbers.txt", "src/renamed.txt")
+os.chmod("run.sh", 0o755)
+open("fresh.txt", "w").write("new file\n")
+with open("docs/blob.bin", "r+b") as f: f.write(b"\0\1\2\3")'
+	run -0 "$NONO" rollback show last --stat
+	has "numbers.txt => src/renamed.txt"
+	has "docs/blob.bin"
+	has "6 files changed"
+	has "mode change 100644 => 100755 run.sh"
+	run -0 "$NONO" rollback show last --diff
+	has "rename from numbers.txt"
+	has "rename to src/renamed.txt"
+	has "--- a/src/main.c"
+	# paths relative to the grant: git apply -R in it puts the tree back (text; binary with --binary)
+	"$NONO" rollback show last --diff --binary > "$SCRATCH/session.patch"
+	"$NONO" rollback show last --diff > "$SCRATCH/text.patch"
+	grep -q "GIT binary patch" "$SCRATCH/session.patch"
+	(cd "$WORK/tree" && git apply -R "$SCRATCH/session.patch")
+	[ "$(snapshot "$WORK/tree")" = "$(snapshot "$SCRATCH/before2")" ]
+	# and patch(1) takes the text of it too (forward, onto the tree as it was)
+	run patch -d "$WORK/tree" -p1 --dry-run -i "$SCRATCH/text.patch"
+	has "checking file src/main.c"
 }
 
 @test "list and list --json name the session, its command and the changed count" {
@@ -296,7 +436,7 @@ os.rename("tree/other.txt", "tree/README")'
 	[ "$(snapshot "$WORK/tree")" = "$(snapshot "$SCRATCH/before")" ]
 }
 
-@test "git history destroyed under the .git exception comes back" {
+@test "git history destroyed under the .git exception comes back when asked for (--include-vcs), never by default" {
 	git -C "$WORK/tree" init -q
 	git -C "$WORK/tree" -c user.name=t -c user.email=t@t add README
 	git -C "$WORK/tree" -c user.name=t -c user.email=t@t commit -qm one
@@ -304,9 +444,34 @@ os.rename("tree/other.txt", "tree/README")'
 	run -0 nono_run --allow "$WORK/tree" --rollback -- python3 -c '
 import shutil; shutil.rmtree("tree/.git/objects"); open("tree/.git/HEAD", "w").write("junk\n")'
 	! git -C "$WORK/tree" rev-parse HEAD 2>/dev/null
+	# a restore leaves .git alone: refs, index and objects are git's to manage
+	run -0 "$NONO" rollback restore last --dry-run
+	has "vcs       $WORK/tree/.git/HEAD"
+	has "inside .git, .hg or .svn left as they are (--include-vcs restores them)"
 	run -0 "$NONO" rollback restore last
+	! git -C "$WORK/tree" rev-parse HEAD 2>/dev/null
+	run -0 "$NONO" rollback restore last --include-vcs
 	[ "$(git -C "$WORK/tree" rev-parse HEAD)" = "$head" ]
 	[ "$(git -C "$WORK/tree" show HEAD:README)" = readme ]
+}
+
+@test "a git repository's internals are left alone by a restore of the work tree: a commit made after the session survives" {
+	git -C "$WORK/tree" init -q
+	git -C "$WORK/tree" -c user.name=t -c user.email=t@t add README
+	git -C "$WORK/tree" -c user.name=t -c user.email=t@t commit -qm one
+	run -0 nono_run --allow "$WORK/tree" --rollback -- sh -c \
+		'echo agent >> tree/README; git -C tree -c user.name=a -c user.email=a@a commit -qam agent'
+	# the user commits on top of it afterwards
+	echo user > "$WORK/tree/other.txt"
+	git -C "$WORK/tree" add other.txt
+	git -C "$WORK/tree" -c user.name=t -c user.email=t@t commit -qm user
+	head=$(git -C "$WORK/tree" rev-parse HEAD)
+	run -0 "$NONO" rollback restore last
+	has "Restored 1 path"
+	[ "$(cat "$WORK/tree/README")" = readme ]
+	# history, index and objects as git left them
+	[ "$(git -C "$WORK/tree" rev-parse HEAD)" = "$head" ]
+	git -C "$WORK/tree" fsck --no-progress
 }
 
 @test "large content is stored once across sessions; cleanup removes it with the last session" {
@@ -327,9 +492,10 @@ import shutil; shutil.rmtree("tree/.git/objects"); open("tree/.git/HEAD", "w").w
 	run "$NONO" rollback show 20990101-000000-1
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"no rollback session '20990101-000000-1'"* ]]
+	# a name is only ever matched against the store's ids, never opened as a path
 	run "$NONO" rollback show ../../etc
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"is not a rollback session id"* ]]
+	[[ "$output" == *"no rollback session '../../etc'"* ]]
 	run "$NONO" rollback list --bogus
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"unknown option '--bogus'"* ]]
@@ -353,10 +519,13 @@ import shutil; shutil.rmtree("tree/.git/objects"); open("tree/.git/HEAD", "w").w
 
 @test "show --diff is coloured on a terminal only, never with NO_COLOR; restore shows progress there" {
 	run destroy
-	run script -qec "'$NONO' rollback show last --diff" /dev/null
+	run script -qec "env PAGER=cat '$NONO' rollback show last --diff" /dev/null
 	[[ "$output" == *$'\033[32m+LINE one'* ]]
 	[[ "$output" == *$'\033[31m-line one'* ]]
-	run script -qec "env NO_COLOR=1 '$NONO' rollback show last --diff" /dev/null
+	# through $PAGER on a terminal, as git does
+	run script -qec "env PAGER='tee $SCRATCH/paged' '$NONO' rollback show last --diff" /dev/null
+	grep -q "diff --git a/tree/src/main.c b/tree/src/main.c" "$SCRATCH/paged"
+	run script -qec "env PAGER=cat NO_COLOR=1 '$NONO' rollback show last --diff" /dev/null
 	[[ "$output" == *"+LINE one"* ]]
 	[[ "$output" != *$'\033['* ]]
 	# a restore that takes more than a moment draws a bar on the terminal

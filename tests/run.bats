@@ -46,11 +46,44 @@ wait_bg() {
 	[[ "$output" != *not-reached* ]]
 }
 
-@test "exit code: nono's own failure (unknown flag) is 125 and nothing runs" {
+@test "exit code: a usage error (unknown flag, no program) is 2 and nothing runs" {
 	run nono_run --no-such-flag --allow "$WORK" -- touch "$WORK/ran"
-	[ "$status" -eq 125 ]
+	[ "$status" -eq 2 ]
 	[[ "$output" == *"unknown option"* ]]
 	[ ! -e "$WORK/ran" ]
+	run nono_run --allow "$WORK"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"no program given"* ]]
+	# a flag nono refuses is its own failure: 125
+	run nono_run --allow "$HOME/.ssh" -- touch "$WORK/ran"
+	[ "$status" -eq 125 ]
+	[ ! -e "$WORK/ran" ]
+}
+
+@test "exit code: after ^C (or ^\\) that killed the program nono dies of the same signal, so a shell loop stops" {
+	for ns in "" --no-pid-ns; do
+		for sig in SIGINT SIGQUIT; do
+			rm -f "$WORK/log" "$WORK/log.up"
+			# shellcheck disable=SC2086
+			run python3 "$FIXTURES/sigloop.py" "$sig" "$WORK/log" -- "$NONO" run --silent $ns --allow "$WORK" -- \
+				sh -c "[ -e $WORK/log.up ] && exit 0; touch $WORK/log.up; exec sleep 20"
+			if [ "$sig" = SIGINT ]; then
+				# bash stops the loop when what it waits for died of SIGINT
+				[ "$output" = "signal 2" ] || { echo "$sig $ns: bash ended with $output"; return 1; }
+				[ "$(cat "$WORK/log")" = pass ] || { echo "$sig $ns: $(cat "$WORK/log")"; return 1; }
+			else
+				# bash reports a death by SIGQUIT ("Quit"), with no core file of nono's
+				has "Quit"
+				lacks "core dumped"
+			fi
+		done
+	done
+	# a program that handles ^C and exits 130 itself: so does nono, and the loop goes on
+	rm -f "$WORK/log" "$WORK/log.up"
+	run python3 "$FIXTURES/sigloop.py" SIGINT "$WORK/log" -- "$NONO" run --silent --allow "$WORK" -- \
+		sh -c "[ -e $WORK/log.up ] && exit 0; trap 'exit 130' INT; touch $WORK/log.up; sleep 20 & wait"
+	[ "$output" = "exit 0" ]
+	[ "$(grep -c pass "$WORK/log")" -eq 3 ]
 }
 
 @test "exit code: a program not found is 127 with 'command not found'" {

@@ -74,12 +74,19 @@ assert any(e.get('argv') == ['/bin/echo', '\x1b[2J'] for e in ev), ev"
 	[[ "$output" == *"created    $name"* ]]
 	[[ "$output" == *"modified   $WORK/g"* ]]
 	[[ "$output" == *"Command  sh -c "*' sh \e[2J'* ]]
-	run timeout 30 "$NONO" rollback show last --diff
+	# on a terminal (through the pager, or without colour) the patch is escaped
+	run script -qec "env PAGER=cat NO_COLOR=1 '$NONO' rollback show last --diff" /dev/null
+	output=${output//$'\r'/}
 	no_raw_controls "nono rollback show --diff"
 	printf '%s\n' "$output"
-	[[ "$output" == *"+++ b$name"* ]]
+	# names as git quotes them
+	[[ "$output" == *'+++ "b/a\033]0;PWNED\ab"'* ]]
 	[[ "$output" == *'+\e[31mred\e[0m'* ]]
 	[[ "$output" == *'-two'* ]]
+	# written elsewhere it is the patch's exact bytes, for git apply; the names still quoted
+	run timeout 30 "$NONO" rollback show last --diff
+	[[ "$output" == *$'+\e[31mred\e[0m'* ]]
+	[[ "$output" == *'+++ "b/a\033]0;PWNED\ab"'* ]]
 	run timeout 30 "$NONO" rollback list
 	no_raw_controls "nono rollback list"
 	printf '%s\n' "$output"

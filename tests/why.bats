@@ -117,8 +117,20 @@ assert "--bypass-protection" in d["suggested_flag"], d'
 	echo "$output" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-assert d["status"] == "allowed" and d["reason"], d
-assert "suggested_flag" in d, d'
+assert d["status"] == "allowed" and d["reason"] == "granted_path", d
+assert "suggested_flag" in d, d
+# upstream names: where the grant comes from is "user"; nono says which flag beside it
+assert d["source"] == "user" and d["origin"] == "--allow" and d["access"] == "read+write+delete", d'
+	# under --no-delete a writable grant may not delete: the grant that matched
+	run why --json --no-delete --allow "$WORK" --path "$WORK/x" --op delete
+	echo "$output" | pyjson "
+m = d['matching_capability']
+assert d['status'] == 'denied' and d['reason'] == 'insufficient_access', d
+assert m == {'path': '$WORK', 'access': 'read+write', 'source': 'user'}, d"
+	run why --json --path /usr/bin/true
+	echo "$output" | pyjson "assert d['source'].startswith('group:') and d['origin'] == d['source'], d"
+	run why --json --path "$HOME/.ssh/id_rsa"
+	echo "$output" | pyjson "assert d['policy_source'] == 'group:deny_credentials' and d['details'].startswith(\"Blocked by policy group 'deny_credentials'\"), d"
 	run why --json --path "$OUTSIDE/data.txt"
 	echo "$output" | python3 -c "
 import json, sys
@@ -137,19 +149,19 @@ d = json.load(sys.stdin)
 assert d["status"] == "allowed" and "journal" in d["delete_mode"], d'
 }
 
-@test "bad input exits 1 and says why: no path, --op bogus, unknown flag, two paths" {
+@test "bad input exits 1 and says why (--op bogus); usage errors exit 2 (no path, unknown flag, two paths)" {
 	run why
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 2 ]
 	[[ "$output" == *path* ]]
 	run why --path "$WORK/x" --op bogus
 	[ "$status" -eq 1 ]
 	[[ "$output" == *bogus* ]]
 	[[ "$output" != *ALLOWED* ]] && [[ "$output" != *DENIED* ]]
 	run why --frobnicate "$WORK/x"
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 2 ]
 	[[ "$output" == *frobnicate* ]]
 	run why --path "$WORK/x" "$WORK/y"
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 2 ]
 }
 
 @test "--self outside a sandbox prints NOT SANDBOXED" {

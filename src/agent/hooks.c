@@ -1154,7 +1154,7 @@ int
 nono_hooks_install(unsigned *out_changed, const char *target, const char *project, struct nono_error *err)
 {
 	const struct target *t = find_target(target);
-	struct nono_hooks_status st;
+	struct nono_hooks_status st = {0};
 	struct edits e;
 	char *off;
 	int r;
@@ -1215,7 +1215,7 @@ script_in_use(const struct nono_hooks_status *st)
 	bool used = false;
 
 	for (size_t i = 0; !used && i < sizeof(targets) / sizeof(targets[0]); i++) {
-		struct nono_hooks_status other;
+		struct nono_hooks_status other = {0};
 		struct nono_error err = {0};
 
 		if ((st->project || strcmp(targets[i].name, st->target) != 0) &&
@@ -1241,7 +1241,7 @@ int
 nono_hooks_remove(unsigned *out_changed, const char *target, const char *project, struct nono_error *err)
 {
 	const struct target *t = find_target(target);
-	struct nono_hooks_status st;
+	struct nono_hooks_status st = {0};
 	struct edits e;
 	char *hookdir = NULL;
 	int r;

@@ -19,13 +19,14 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/file.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "audit/audit.h"
+#include "audit/export.h"
+#include "audit/report.h"
 #include "base/dl.h"
 #include "base/log.h"
 #include "base/vars.h"
@@ -61,11 +62,14 @@ struct nono_audit {
 	/* kernel denials */
 	int kfd;
 	bool kernel_off; /* readable, but kernel auditing is switched off */
+	bool drained;	 /* the program is gone and its last denials read */
 	pid_t child;
 	char domain[32];
-	struct nono_strv pending; /* access records seen before their domain */
-	char marker[96];	  /* the drain record nono_audit_close waits for */
-	bool drained;
+	struct nono_strv pending;   /* access records seen before their domain */
+	char marker[96];	    /* the drain record kernel_drain waits for */
+	bool marked;		    /* ... and it came */
+	struct nono_report *report; /* the kernel's refusals go here too (borrowed) */
+	struct nono_export *exp;    /* [audit] export: the fleet's log pipeline */
 };
 
 /* ---- hashing -------------------------------------------------------------- */
@@ -537,6 +541,7 @@ ev_end(struct nono_audit *a, struct ev *e)
 	if (r == 0) {
 		a->seq++;
 		memcpy(a->last, h, NONO_AUDIT_HEX);
+		nono_export_event(a->exp, e->buf, e->len);
 	} else if (!a->write_failed) {
 		a->write_failed = true;
 		log_warn("audit: cannot write to %s/events.ndjson: %s; the record of this session is incomplete",
@@ -546,10 +551,94 @@ ev_end(struct nono_audit *a, struct ev *e)
 	free(e->buf);
 }
 
-static void
-verdict(struct ev *e, bool refused)
+/* ---- outcomes -------------------------------------------------------------- */
+
+struct nono_result
+nono_result_of(long long value, enum nono_refuser by)
 {
-	fprintf(e->f, ",\"verdict\":\"%s\"", refused ? "refused" : "allowed");
+	struct nono_result r = {NONO_DONE, NONO_BY_NONE, 0};
+
+	if (value >= 0)
+		return r;
+	r.err = (int)-value;
+	if (by != NONO_BY_NONE) {
+		r.outcome = NONO_REFUSED;
+		r.by = by;
+	} else {
+		/* a non-blocking connect goes on after the answer */
+		r.outcome = value == -EINPROGRESS || value == -EALREADY ? NONO_UNKNOWN : NONO_FAILED;
+	}
+	return r;
+}
+
+const char *
+nono_outcome_name(enum nono_outcome o)
+{
+	static const char *const names[] = {
+	    [NONO_DONE] = "done", [NONO_REFUSED] = "refused", [NONO_FAILED] = "failed", [NONO_UNKNOWN] = "unknown"};
+
+	return names[o];
+}
+
+const char *
+nono_refuser_name(enum nono_refuser by)
+{
+	static const char *const names[] = {[NONO_BY_NONE] = NULL,
+					    [NONO_BY_LANDLOCK] = "landlock",
+					    [NONO_BY_SECCOMP] = "seccomp",
+					    [NONO_BY_SUPERVISOR] = "supervisor",
+					    [NONO_BY_PROXY] = "proxy"};
+
+	return names[by];
+}
+
+/* Probes every program makes, whose refusal changes nothing: glibc asks
+ * nscd before it reads /etc/passwd itself (getpwnam, getaddrinfo), the
+ * dynamic loader looks for a preload list, terminals are probed. */
+static const struct {
+	const char *op; /* NULL: any */
+	const char *path;
+	const char *why;
+} probes[] = {
+    {"connect", "/run/nscd/socket", "glibc asks nscd first, then reads the files itself"},
+    {"connect", "/var/run/nscd/socket", "glibc asks nscd first, then reads the files itself"},
+    {NULL, "/etc/ld.so.preload", "the dynamic loader looks for a preload list"},
+    {NULL, "/usr/lib/locale/locale-archive", "glibc falls back to the C locale"},
+    {NULL, "/etc/locale.alias", "glibc looks the locale's name up, then uses it as named"},
+};
+
+const char *
+nono_audit_probe(const char *op, const char *path)
+{
+	for (size_t i = 0; path && i < sizeof(probes) / sizeof(probes[0]); i++)
+		if ((!probes[i].op || (op && strcmp(op, probes[i].op) == 0)) && strcmp(path, probes[i].path) == 0)
+			return probes[i].why;
+	return NULL;
+}
+
+static const char *
+errno_name(int e)
+{
+	const char *n = e > 0 ? strerrorname_np(e) : NULL;
+
+	return n ? n : "";
+}
+
+/* "outcome", "refused_by", "errno", the older "verdict", and "harmless" for
+ * a refused or failed probe */
+static void
+outcome(struct ev *e, struct nono_result r, const char *op, const char *path)
+{
+	const char *probe = r.outcome == NONO_REFUSED || r.outcome == NONO_FAILED ? nono_audit_probe(op, path) : NULL;
+
+	fprintf(e->f, ",\"outcome\":\"%s\"", nono_outcome_name(r.outcome));
+	if (r.outcome == NONO_REFUSED && nono_refuser_name(r.by))
+		fprintf(e->f, ",\"refused_by\":\"%s\"", nono_refuser_name(r.by));
+	if (r.err)
+		fprintf(e->f, ",\"errno\":\"%s\"", errno_name(r.err));
+	fprintf(e->f, ",\"verdict\":\"%s\"", r.outcome == NONO_REFUSED ? "refused" : "allowed");
+	if (probe)
+		ev_str(e, "harmless", probe);
 }
 
 void
@@ -557,6 +646,9 @@ nono_audit_exec(struct nono_audit *a, pid_t pid, const char *path, char *const *
 {
 	struct ev e;
 	struct nono_strv red = {0};
+	/* a continued exec is the kernel's to perform: its result is not seen */
+	struct nono_result r =
+	    refused ? nono_result_of(-EPERM, NONO_BY_SUPERVISOR) : (struct nono_result){NONO_UNKNOWN, NONO_BY_NONE, 0};
 
 	if (!a)
 		return;
@@ -569,47 +661,37 @@ nono_audit_exec(struct nono_audit *a, pid_t pid, const char *path, char *const *
 	fputs(",\"argv\":", e.f);
 	json_strv(e.f, &red);
 	nono_strv_free(&red);
-	verdict(&e, refused != NULL);
+	outcome(&e, r, "exec", path);
 	if (refused)
 		ev_str(&e, "reason", refused);
 	ev_end(a, &e);
 }
 
 void
-nono_audit_meta(struct nono_audit *a, pid_t pid, const char *op, const char *path, bool refused)
+nono_audit_call(struct nono_audit *a, pid_t pid, const char *type, const char *op, const char *target,
+		struct nono_result res)
 {
 	struct ev e;
 
-	if (!a || !ev_begin(a, &e, "metadata", pid))
+	if (!a || !ev_begin(a, &e, type, pid))
 		return;
 	ev_str(&e, "op", op);
-	ev_str(&e, "path", path);
-	verdict(&e, refused);
+	ev_str(&e, strcmp(type, "socket") == 0 ? "target" : "path", target);
+	outcome(&e, res, op, target);
 	ev_end(a, &e);
 }
 
 void
-nono_audit_socket(struct nono_audit *a, pid_t pid, const char *op, const char *target, bool refused)
+nono_audit_net(struct nono_audit *a, const char *method, const char *host, int port, struct nono_result res)
 {
 	struct ev e;
 
-	if (!a || !ev_begin(a, &e, "socket", pid))
+	if (!a || !ev_begin(a, &e, "network", 0))
 		return;
-	ev_str(&e, "op", op);
-	ev_str(&e, "target", target);
-	verdict(&e, refused);
-	ev_end(a, &e);
-}
-
-void
-nono_audit_file_op(struct nono_audit *a, const char *op, const char *path)
-{
-	struct ev e;
-
-	if (!a || !ev_begin(a, &e, "file", 0))
-		return;
-	ev_str(&e, "op", op);
-	ev_str(&e, "path", path);
+	ev_str(&e, "op", method);
+	ev_str(&e, "host", host);
+	fprintf(e.f, ",\"port\":%d", port);
+	outcome(&e, res, method, host);
 	ev_end(a, &e);
 }
 
@@ -912,12 +994,32 @@ field(const char *rec, const char *key, char *out, size_t n)
 	return false;
 }
 
+/* What a Landlock blocker ("fs.write_file", ...) refused, for the report. */
+static enum nono_report_kind
+blocker_kind(const char *blockers)
+{
+	static const struct {
+		const char *prefix;
+		enum nono_report_kind kind;
+	} map[] = {
+	    {"fs.read", NONO_REP_READ},	      {"fs.execute", NONO_REP_EXEC}, {"fs.remove", NONO_REP_DELETE},
+	    {"fs.truncate", NONO_REP_DELETE}, {"fs.write", NONO_REP_WRITE},  {"fs.make", NONO_REP_WRITE},
+	    {"fs.refer", NONO_REP_WRITE},     {"net.", NONO_REP_TCP},
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strncmp(blockers, map[i].prefix, strlen(map[i].prefix)) == 0)
+			return map[i].kind;
+	return NONO_REP_OTHER;
+}
+
 static void
 record_denial(struct nono_audit *a, const char *rec)
 {
 	struct ev e;
 	char blockers[128] = "", path[4096] = "";
 	const char *body = strstr(rec, "): ");
+	struct nono_result r = nono_result_of(-EACCES, NONO_BY_LANDLOCK);
 
 	field(rec, "blockers", blockers, sizeof(blockers));
 	if (!field(rec, "path", path, sizeof(path)))
@@ -926,12 +1028,14 @@ record_denial(struct nono_audit *a, const char *rec)
 		memmove(path, path + 1, strlen(path));
 		path[strlen(path) - 1] = '\0';
 	}
+	if (!nono_audit_probe(NULL, path))
+		nono_report_add(a->report, blocker_kind(blockers), path[0] ? path : blockers, NONO_BY_LANDLOCK);
 	if (!ev_begin(a, &e, "landlock", 0))
 		return;
 	ev_str(&e, "blockers", blockers);
 	ev_str(&e, "path", path[0] ? path : NULL);
 	ev_str(&e, "record", body ? body + 3 : rec);
-	fputs(",\"verdict\":\"refused\"", e.f);
+	outcome(&e, r, NULL, path);
 	ev_end(a, &e);
 }
 
@@ -975,6 +1079,24 @@ nono_audit_set_child(struct nono_audit *a, pid_t pid)
 		a->child = pid;
 }
 
+static void kernel_drain(struct nono_audit *a);
+
+void
+nono_audit_kernel_drain(struct nono_audit *a)
+{
+	if (!a || a->kfd < 0 || a->drained)
+		return;
+	kernel_drain(a);
+	a->drained = true;
+}
+
+void
+nono_audit_set_report(struct nono_audit *a, struct nono_report *r)
+{
+	if (a)
+		a->report = r;
+}
+
 int
 nono_audit_kernel_fd(const struct nono_audit *a)
 {
@@ -1008,7 +1130,7 @@ nono_audit_kernel_read(struct nono_audit *a)
 			pl = h->nlmsg_len - NLMSG_HDRLEN;
 		buf[NLMSG_HDRLEN + pl] = '\0';
 		if (h->nlmsg_type == AUDIT_TRUSTED_APP && a->marker[0] && strstr(buf + NLMSG_HDRLEN, a->marker))
-			a->drained = true;
+			a->marked = true;
 		else
 			kernel_record(a, h->nlmsg_type, buf + NLMSG_HDRLEN);
 	}
@@ -1064,7 +1186,7 @@ kernel_drain(struct nono_audit *a)
 		long ms;
 
 		nono_audit_kernel_read(a);
-		if (a->drained)
+		if (a->marked)
 			return;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		ms = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
@@ -1125,6 +1247,7 @@ audit_free(struct nono_audit *a)
 	free(a->start);
 	nono_strv_free(&a->argv);
 	nono_strv_free(&a->pending);
+	nono_export_free(a->exp);
 	free(a);
 }
 
@@ -1155,34 +1278,15 @@ static int
 open_store(struct nono_audit *a, int landlock_abi, struct nono_error *err)
 {
 	char *root = nono_audit_root(), *path = NULL;
-	int r, k;
+	int r;
 
 	if ((r = private_dir(root, err)) < 0)
 		goto out;
-	for (k = 0; k < 8; k++) {
-		struct timespec ts;
-		struct tm tm;
-		unsigned char rnd[3] = {0};
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		gmtime_r(&ts.tv_sec, &tm);
-		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-			rnd[0] ^= (unsigned char)ts.tv_nsec, rnd[1] ^= (unsigned char)getpid();
-		/* sorts by time to the millisecond; three random hex digits after */
-		snprintf(a->id, sizeof(a->id), "%04d%02d%02d-%02d%02d%02d-%03d%03x", tm.tm_year + 1900, tm.tm_mon + 1,
-			 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ts.tv_nsec / 1000000) % 1000,
-			 ((unsigned)rnd[0] << 4 | rnd[1] >> 4) & 0xfff);
+	a->dir = xasprintf("%s/%s", root, a->id);
+	if (mkdir(a->dir, 0700) < 0) {
+		r = nono_error_set(err, -errno, "audit: cannot create %s: %s", a->dir, strerror(errno));
 		free(a->dir);
-		a->dir = xasprintf("%s/%s", root, a->id);
-		if (mkdir(a->dir, 0700) == 0)
-			break;
-		if (errno != EEXIST) {
-			r = nono_error_set(err, -errno, "audit: cannot create %s: %s", a->dir, strerror(errno));
-			goto out;
-		}
-	}
-	if (k == 8) {
-		r = nono_error_set(err, -EEXIST, "audit: cannot pick a new session id in %s", root);
+		a->dir = NULL; /* never removed: it is not this session's */
 		goto out;
 	}
 	path = xasprintf("%s/events.ndjson", a->dir);
@@ -1208,6 +1312,34 @@ out:
 	return r;
 }
 
+/* The session's start, for the exports only (the trail has session.json):
+ * what runs, where, under which profile. */
+static void
+export_start(const struct nono_audit *a)
+{
+	char t[32], *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (!a->exp || !(f = open_memstream(&buf, &len)))
+		return;
+	now_iso(t);
+	fprintf(f, "{\"seq\":0,\"time\":\"%s\",\"type\":\"session_start\",\"command\":", t);
+	nono_json_string(f, a->command);
+	fputs(",\"argv\":", f);
+	json_strv(f, &a->argv);
+	fputs(",\"path\":", f);
+	json_opt(f, a->program);
+	fputs(",\"cwd\":", f);
+	json_opt(f, a->cwd);
+	fputs(",\"profile\":", f);
+	json_opt(f, a->profile);
+	fprintf(f, ",\"pid\":%d}", (int)getpid());
+	if (fclose(f) == 0)
+		nono_export_event(a->exp, buf, len);
+	free(buf);
+}
+
 /* nono_audit_prestart's thread and what it made */
 static struct {
 	pthread_t thread;
@@ -1226,7 +1358,7 @@ prestart_thread(void *arg)
 }
 
 void
-nono_audit_prestart(int landlock_abi)
+nono_audit_prestart(int landlock_abi, const char *id)
 {
 	sigset_t all, old;
 
@@ -1234,6 +1366,7 @@ nono_audit_prestart(int landlock_abi)
 		return;
 	pre.a = xcalloc(1, sizeof(*pre.a));
 	pre.a->fd = pre.a->kfd = pre.a->exe_fd = -1;
+	snprintf(pre.a->id, sizeof(pre.a->id), "%s", id);
 	pre.abi = landlock_abi;
 	/* the supervisor takes its signals through a signalfd: never this thread */
 	sigfillset(&all);
@@ -1266,7 +1399,7 @@ nono_audit_open(struct nono_audit **out, const struct nono_audit_info *info, str
 	int r;
 
 	*out = NULL;
-	if (pre.a && (pre.abi >= 7) == (info->landlock_abi >= 7)) {
+	if (pre.a && (pre.abi >= 7) == (info->landlock_abi >= 7) && strcmp(pre.a->id, info->id) == 0) {
 		/* made while the policy was prepared */
 		if (pre.running)
 			pthread_join(pre.thread, NULL);
@@ -1279,6 +1412,7 @@ nono_audit_open(struct nono_audit **out, const struct nono_audit_info *info, str
 		nono_audit_prestart_cancel();
 		a = xcalloc(1, sizeof(*a));
 		a->fd = a->kfd = a->exe_fd = -1;
+		snprintf(a->id, sizeof(a->id), "%s", info->id);
 		r = open_store(a, info->landlock_abi, err);
 	}
 	if (r < 0)
@@ -1293,6 +1427,8 @@ nono_audit_open(struct nono_audit **out, const struct nono_audit_info *info, str
 	nono_audit_redact(&a->argv, info->argv);
 	now_iso(t);
 	a->start = xstrdup(t);
+	a->exp = nono_export_open(info->exports, a->id);
+	export_start(a);
 	/* the hashing thread writes session.json; without one, it is written here */
 	start_hasher(a, info->program);
 	if (!a->hashing && (r = write_session_start(a)) < 0) {
@@ -1321,8 +1457,7 @@ nono_audit_close(struct nono_audit *a, int exit_status, struct nono_error *err)
 
 	if (!a)
 		return 0;
-	if (a->kfd >= 0)
-		kernel_drain(a);
+	nono_audit_kernel_drain(a);
 	if (a->hashing) {
 		pthread_join(a->hasher, NULL);
 		a->hashing = false;

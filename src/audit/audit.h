@@ -35,6 +35,7 @@ struct nono_audit;
 
 /* What session.json records about the launch (all borrowed). */
 struct nono_audit_info {
+	const char *id;		  /* the session's (nono_session_id_new), shared with its rollback journal */
 	const char *command;	  /* "run" or "shell" */
 	char *const *argv;	  /* the program's argv (redacted before writing) */
 	const char *program;	  /* resolved executable; hashed in the background */
@@ -42,7 +43,8 @@ struct nono_audit_info {
 	const char *profile;	  /* or NULL */
 	const char *capabilities; /* the effective capabilities, JSON (the capability file) */
 	int landlock_abi;
-	pid_t child; /* the process that confines itself; its Landlock domain is the session's */
+	pid_t child;			 /* the process that confines itself; its Landlock domain is the session's */
+	const struct nono_strv *exports; /* [audit] export targets (export.h), or NULL */
 };
 
 /* Create the session directory, session.json and events.ndjson. *out is
@@ -53,30 +55,70 @@ int nono_audit_open(struct nono_audit **out, const struct nono_audit_info *info,
  * in a thread, while the launcher prepares the policy; nono_audit_open()
  * takes them over (and reports a failure). Call before fork, after any
  * fork that must happen without threads. */
-void nono_audit_prestart(int landlock_abi);
+void nono_audit_prestart(int landlock_abi, const char *id);
 /* The process that confined itself, when it is not the one the trail was
  * opened with (a PID namespace's init forks it). */
 void nono_audit_set_child(struct nono_audit *a, pid_t pid);
 /* Undo a prestart that no nono_audit_open() took over (a launch that stops). */
 void nono_audit_prestart_cancel(void);
-/* The session id ("20250131-142501-417a9c": UTC time to the millisecond,
- * then three random hex digits); borrowed. */
+/* The session id (util.h: nono_session_id_new; older sessions have
+ * "20250131-142501-417a9c"); borrowed. */
 const char *nono_audit_id(const struct nono_audit *a);
+
+/* What came of a call: done; refused by the sandbox (and by which part of
+ * it); failed for another reason (the file's own permissions, a missing
+ * file: err says which); or unknown (the kernel performed it out of the
+ * supervisor's sight, or it is still in progress). Never "done" unless the
+ * call's own result said so. */
+enum nono_outcome {
+	NONO_DONE,
+	NONO_REFUSED,
+	NONO_FAILED,
+	NONO_UNKNOWN,
+};
+enum nono_refuser {
+	NONO_BY_NONE,
+	NONO_BY_LANDLOCK,   /* the kernel's Landlock rules (told by the errno and the policy, or its own log) */
+	NONO_BY_SECCOMP,    /* the seccomp filter's own refusals */
+	NONO_BY_SUPERVISOR, /* nono's decision on a mediated call */
+	NONO_BY_PROXY,	    /* the network proxy's allow list */
+};
+struct nono_result {
+	enum nono_outcome outcome;
+	enum nono_refuser by; /* NONO_REFUSED only */
+	int err;	      /* the errno, 0 when done */
+};
+/* The result of a call that returned value (>= 0, or -errno): done; refused
+ * by `by` when that is set; unknown for EINPROGRESS; else failed. */
+struct nono_result nono_result_of(long long value, enum nono_refuser by);
+const char *nono_outcome_name(enum nono_outcome o);
+const char *nono_refuser_name(enum nono_refuser by); /* "landlock", ...; NULL for none */
+/* Why a refused or failed call is a harmless probe that glibc or the
+ * dynamic loader makes in every program (nscd's socket, ...), or NULL.
+ * Such events are marked "harmless" and left out of the counts. */
+const char *nono_audit_probe(const char *op, const char *path);
 
 /* Events. Every function accepts a NULL audit (auditing off) and does
  * nothing. Strings are borrowed; argv is redacted before it is written.
- * An exec the supervisor let run (refused == NULL) or refused (refused =
- * the blocklist category). */
+ * Each event carries its outcome ("outcome", with "refused_by" and
+ * "errno" where they apply) and, for the readers of older trails,
+ * "verdict": "refused" exactly when the outcome is.
+ *
+ * An exec the supervisor let the kernel run (refused == NULL: its outcome
+ * is unknown to the supervisor) or refused (refused = the blocklist
+ * category). */
 void nono_audit_exec(struct nono_audit *a, pid_t pid, const char *path, char *const *argv, const char *refused);
-/* chmod, chown, utimes, xattr calls (op = the syscall name) on path. */
-void nono_audit_meta(struct nono_audit *a, pid_t pid, const char *op, const char *path, bool refused);
-/* connect/sendto/listen: target is a UNIX socket path or "inet". */
-void nono_audit_socket(struct nono_audit *a, pid_t pid, const char *op, const char *target, bool refused);
-/* A destructive file operation the rollback journal saw: op is "unlink",
- * "rename", "truncate", "open-trunc", "chmod", ...; path is canonical
- * (for a rename, "old -> new" is fine). Call it after the journal has
- * saved what it needs, before answering the notification. */
-void nono_audit_file_op(struct nono_audit *a, const char *op, const char *path);
+/* A mediated call: type "file" (a path the rollback journal or the
+ * supervisor's open acted on: op "unlink", "rename", "open-trunc", ...;
+ * for a rename "old -> new"), "metadata" (chmod, chown, utimes, xattrs),
+ * or "socket" (connect, sendto, listen, open_url: target is a UNIX socket
+ * path, "inet", a URL). */
+void nono_audit_call(struct nono_audit *a, pid_t pid, const char *type, const char *op, const char *target,
+		     struct nono_result res);
+/* A decision of the network proxy: method ("CONNECT", "GET", ...) to
+ * host:port, done (allowed and reached), refused by the proxy, or failed
+ * (allowed, unreachable). */
+void nono_audit_net(struct nono_audit *a, const char *method, const char *host, int port, struct nono_result res);
 /* A note of type about the session (e.g. "trust_override"): kv holds key,
  * value, key, value, ..., NULL; the strings are borrowed. */
 void nono_audit_note(struct nono_audit *a, const char *type, const char *const *kv);
@@ -88,6 +130,12 @@ void nono_audit_note(struct nono_audit *a, const char *type, const char *const *
  * Landlock domain (matched through the pid that created it). */
 int nono_audit_kernel_fd(const struct nono_audit *a);
 void nono_audit_kernel_read(struct nono_audit *a);
+/* Once the program is gone: wait a moment for its last denials (the
+ * kernel sends them from a thread of its own) and read them. */
+void nono_audit_kernel_drain(struct nono_audit *a);
+/* The kernel's refusals are noted in r too (report.h; borrowed). */
+struct nono_report;
+void nono_audit_set_report(struct nono_audit *a, struct nono_report *r);
 /* Why kernel denials are or are not recorded here (for setup): true when
  * they can be, with a one-line reason either way in out (size n). */
 bool nono_audit_kernel_status(char *out, size_t n, int landlock_abi);

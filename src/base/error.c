@@ -17,6 +17,7 @@ nono_error_set(struct nono_error *err, int code, const char *fmt, ...)
 	if (!err)
 		return code;
 	err->code = code;
+	err->usage = false;
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
@@ -42,6 +43,7 @@ nono_error_clear(struct nono_error *err)
 	if (!err)
 		return;
 	err->code = 0;
+	err->usage = false;
 	err->msg[0] = '\0';
 	err->hint[0] = '\0';
 }

@@ -3,8 +3,11 @@
 #ifndef NONO_ERROR_H
 #define NONO_ERROR_H
 
+#include <stdbool.h>
+
 struct nono_error {
-	int code; /* negative errno, 0 when unset */
+	int code;   /* negative errno, 0 when unset */
+	bool usage; /* the command line itself is wrong: exit 2 */
 	char msg[1024];
 	char hint[512];
 };

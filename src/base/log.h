@@ -34,6 +34,7 @@ const char *nono_c(int fd, const char *seq);
 #define C_RED	 "\033[31m"
 #define C_GREEN	 "\033[32m"
 #define C_YELLOW "\033[33m"
+#define C_CYAN	 "\033[36m"
 #define C_BOLD	 "\033[1m"
 #define C_DIM	 "\033[2m"
 #define C_RESET	 "\033[0m"

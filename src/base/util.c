@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -627,4 +628,40 @@ nono_size_fmt(char *out, size_t n, double b)
 		snprintf(out, n, "%.0f %s", b, unit[u]);
 	else
 		snprintf(out, n, "%.1f %s", b, unit[u]);
+}
+
+/* ---- session ids ------------------------------------------------------------ */
+
+void
+nono_session_id_new(char out[NONO_SESSION_ID_LEN + 1])
+{
+	struct timespec ts;
+	struct tm tm;
+	unsigned char rnd[3] = {0};
+	char buf[96];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
+		rnd[0] ^= (unsigned char)ts.tv_nsec;
+		rnd[1] ^= (unsigned char)(ts.tv_nsec >> 8);
+		rnd[2] ^= (unsigned char)getpid();
+	}
+	snprintf(buf, sizeof(buf), "%04d%02d%02d-%02d%02d%02d-%03d%02x%02x%02x", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ts.tv_nsec / 1000000) % 1000, rnd[0], rnd[1],
+		 rnd[2]);
+	memcpy(out, buf, NONO_SESSION_ID_LEN);
+	out[NONO_SESSION_ID_LEN] = '\0';
+}
+
+bool
+nono_session_id_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	/* YYYYMMDD-HHMMSS- first, then digits and hex or the older pid forms */
+	if (n < 16 || n >= 64 || s[8] != '-' || s[14 + 1] != '-' || strspn(s, "0123456789") != 8 ||
+	    strspn(s + 9, "0123456789") != 6)
+		return false;
+	return strspn(s + 16, "0123456789abcdef-") == n - 16 && s[16] != '-' && s[n - 1] != '-';
 }

@@ -89,4 +89,15 @@ int nono_rm_rf(const char *path);
  * says to keep and the directories above it (keep may be NULL). */
 int nono_rm_at(int dfd, const char *name, const char *path, bool (*keep)(const char *path, void *ctx), void *ctx);
 
+/* A session's id, shared by its audit trail and its rollback journal:
+ * "20261204-163630-820a96a3f", its start in UTC to the millisecond, then
+ * six random hex digits (NONO_SESSION_ID_LEN bytes and a NUL). Ids sort by
+ * time. */
+#define NONO_SESSION_ID_LEN 25
+void nono_session_id_new(char out[NONO_SESSION_ID_LEN + 1]);
+/* An id of a session of this or an older nono, never a path: the new form,
+ * the audit trail's older "20250131-142501-417a9c", the rollback store's
+ * older "20261122-213045-1234[-N]" (local time and the supervisor's pid). */
+bool nono_session_id_valid(const char *s);
+
 #endif

@@ -34,10 +34,13 @@ static const struct nono_subcmd subs[] = {
      "List recorded sessions, oldest first: id, start, exit status, events, refusals, command.\n"
      "--since takes YYYY-MM-DD (UTC) or a full timestamp; --command keeps sessions whose\n"
      "command line contains CMD."},
-    {"show", cmd_show, "ID [--json]",
-     "Show one session: what ran, under which capabilities, and a timeline of its events.\n"
-     "Refused operations (violations) are highlighted on a terminal (NO_COLOR honoured).\n"
-     "ID may be a unique prefix, or 'last'."},
+    {"show", cmd_show, "ID [--all] [--json]",
+     "Show one session: what ran, under which capabilities, and a timeline of its events,\n"
+     "each with its outcome: done, REFUSED (by Landlock, the supervisor or the proxy),\n"
+     "failed (with the errno), or unknown. Refusals are highlighted on a terminal\n"
+     "(NO_COLOR honoured). --all shows the harmless probes every program makes too\n"
+     "(glibc's nscd socket). ID may be a unique prefix, or 'last'; it is the session's\n"
+     "rollback id too."},
     {"verify", cmd_verify, "ID",
      "Check a session's hash chain, its session.json and its ledger record. Names the line\n"
      "that was edited, deleted, inserted or reordered. Exit 0 when intact, 1 when not."},
@@ -107,13 +110,10 @@ slurp(const char *path, size_t *out_len)
 static bool
 is_id(const char *s)
 {
-	/* 20250131-142501-3fa9c2 */
-	if (strlen(s) != 22 || s[8] != '-' || s[15] != '-')
-		return false;
-	for (int i = 0; i < 22; i++)
-		if (i != 8 && i != 15 && !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return false;
-	return true;
+	/* 20261204-163630-820a96a3f, or an older 20250131-142501-3fa9c2 */
+	size_t n = strlen(s);
+
+	return (n == NONO_SESSION_ID_LEN || n == 22) && nono_session_id_valid(s);
 }
 
 static int
@@ -139,38 +139,32 @@ list_ids(struct nono_strv *out, const char *root)
 		qsort(out->v, out->n, sizeof(char *), cmp_str);
 }
 
-/* ID, a unique prefix of one, or "last"; caller-owned, NULL with a message */
+static json_t *load_session(const char *root, const char *id);
+static const char *jstr(json_t *o, const char *k);
+static char *joined_argv(json_t *s);
+
+/* ID, a unique prefix of one, or "last"; caller-owned, NULL with a message
+ * (an ambiguous prefix lists the candidates) */
 static char *
 find_id(const char *root, const char *want)
 {
-	struct nono_strv ids = {0};
+	struct nono_strv ids = {0}, about = {0};
 	char *found = NULL;
-	size_t hits = 0;
+	int i;
 
 	list_ids(&ids, root);
-	if (strcmp(want, "last") == 0 && ids.n) {
-		found = xstrdup(ids.v[ids.n - 1]);
-		hits = 1;
+	for (size_t k = 0; k < ids.n && strcmp(want, "last") != 0; k++) {
+		json_t *s = load_session(root, ids.v[k]);
+		char *cmd = s ? joined_argv(s) : xstrdup("?");
+
+		nono_strv_push_owned(&about, xasprintf("%.19s  %s", s ? jstr(s, "start") : "", cmd));
+		free(cmd);
+		json_decref(s);
 	}
-	for (size_t i = 0; i < ids.n && !found; i++)
-		if (strncmp(ids.v[i], want, strlen(want)) == 0 && *want) {
-			hits++;
-			if (strcmp(ids.v[i], want) == 0) {
-				hits = 1;
-				free(found);
-				found = xstrdup(ids.v[i]);
-				break;
-			}
-			if (hits == 1)
-				found = xstrdup(ids.v[i]);
-		}
-	if (hits != 1) {
-		free(found);
-		found = NULL;
-		log_error(hits ? "audit session '%s' is ambiguous" : "no audit session '%s'", want);
-		log_hint("see 'nono audit list'");
-	}
+	if ((i = nono_subcmd_session(&ids, &about, want, "audit")) >= 0)
+		found = xstrdup(ids.v[i]);
 	nono_strv_free(&ids);
+	nono_strv_free(&about);
 	return found;
 }
 
@@ -213,7 +207,26 @@ joined_argv(json_t *s)
 	return out;
 }
 
-/* events and refusals, counted on the raw lines */
+/* What came of an event: its "outcome", or for a trail of an older nono
+ * its "verdict" ("refused", else nothing known: "") */
+static const char *
+outcome_of(json_t *ev)
+{
+	const char *o = json_string_value(json_object_get(ev, "outcome"));
+
+	if (o)
+		return o;
+	return strcmp(jstr(ev, "verdict"), "refused") == 0 ? "refused" : "";
+}
+
+/* A refusal that counts: not one of the harmless probes every program makes. */
+static bool
+counts_as_refused(json_t *ev)
+{
+	return strcmp(outcome_of(ev), "refused") == 0 && !json_object_get(ev, "harmless");
+}
+
+/* events and refusals (harmless probes left out) */
 static void
 count_events(const char *root, const char *id, size_t *events, size_t *refused)
 {
@@ -223,16 +236,56 @@ count_events(const char *root, const char *id, size_t *events, size_t *refused)
 	*events = *refused = 0;
 	for (char *l = buf; l && *l;) {
 		char *nl = strchr(l, '\n');
+		size_t el;
+		const char *ev = nono_audit_record_event(l, nl ? (size_t)(nl - l) : strlen(l), &el);
+		json_t *j = ev ? json_loadb(ev, el, 0, NULL) : NULL;
 
-		if (nl)
-			*nl = '\0';
 		(*events)++;
-		if (strstr(l, "\"verdict\":\"refused\""))
-			(*refused)++;
+		*refused += j && counts_as_refused(j);
+		json_decref(j);
 		l = nl ? nl + 1 : l + strlen(l);
 	}
 	free(buf);
 	free(p);
+}
+
+/* A session for --json: upstream's field names where the data is the same
+ * (session_id, started, ended, command: the redacted command line,
+ * executable_identity, exit_code, audit_event_count), then nono's own
+ * (id, start, end, exit_status, argv, nono_command: run or shell, and with
+ * all the rest of session.json: program, cwd, profile, capabilities,
+ * ...). */
+static json_t *
+upstream_session(json_t *s, const char *id, bool all)
+{
+	json_t *o = json_object(), *v, *st = json_object_get(s, "exit_status");
+	const char *k;
+
+	json_object_set_new(o, "session_id", json_string(id));
+	json_object_set(o, "started", json_object_get(s, "start") ? json_object_get(s, "start") : json_null());
+	json_object_set(o, "ended", json_object_get(s, "end") ? json_object_get(s, "end") : json_null());
+	json_object_set(o, "command",
+			json_is_array(json_object_get(s, "argv")) ? json_object_get(s, "argv") : json_array());
+	json_object_set_new(
+	    o, "executable_identity",
+	    json_pack("{s:O, s:O}", "resolved_path",
+		      json_object_get(s, "program") ? json_object_get(s, "program") : json_null(), "sha256",
+		      json_object_get(s, "program_sha256") ? json_object_get(s, "program_sha256") : json_null()));
+	json_object_set(o, "exit_code", st ? st : json_null());
+	if (json_is_integer(json_object_get(s, "events")))
+		json_object_set(o, "audit_event_count", json_object_get(s, "events"));
+	json_object_set_new(o, "id", json_string(id));
+	json_object_set(o, "start", json_object_get(o, "started"));
+	json_object_set(o, "end", json_object_get(o, "ended"));
+	json_object_set(o, "exit_status", st ? st : json_null());
+	json_object_set(o, "argv", json_object_get(o, "command"));
+	json_object_set_new(o, "nono_command", json_string(jstr(s, "command")));
+	json_object_foreach(s, k, v)
+	{
+		if (all && !json_object_get(o, k) && strcmp(k, "command") != 0)
+			json_object_set(o, k, v);
+	}
+	return o;
 }
 
 static int
@@ -267,7 +320,7 @@ cmd_list(const struct nono_subcmd_ctx *c, int argc, char **argv)
 	out = json_array();
 	list_ids(&ids, root);
 	if (!json)
-		printf("%-22s  %-19s  %6s  %6s  %7s  %s\n", "ID", "START (UTC)", "STATUS", "EVENTS", "REFUSED",
+		printf("%-25s  %-19s  %6s  %6s  %7s  %s\n", "ID", "START (UTC)", "STATUS", "EVENTS", "REFUSED",
 		       "COMMAND");
 	for (size_t i = 0; i < ids.n; i++) {
 		json_t *s = load_session(root, ids.v[i]);
@@ -293,17 +346,15 @@ cmd_list(const struct nono_subcmd_ctx *c, int argc, char **argv)
 		else
 			snprintf(status, sizeof(status), "%s", "-");
 		if (json) {
-			json_array_append_new(
-			    out,
-			    json_pack("{s:s, s:s, s:o, s:O, s:s, s:O, s:i, s:i}", "id", ids.v[i], "start", start, "end",
-				      json_is_string(json_object_get(s, "end")) ? json_string(jstr(s, "end"))
-										: json_null(),
-				      "exit_status", st ? st : json_null(), "command", jstr(s, "command"), "argv",
-				      json_object_get(s, "argv"), "events", (int)ne, "refused", (int)nr));
+			json_t *row = upstream_session(s, ids.v[i], false);
+
+			json_object_set_new(row, "events", json_integer((json_int_t)ne));
+			json_object_set_new(row, "refused", json_integer((json_int_t)nr));
+			json_array_append_new(out, row);
 		} else {
 			char *shown_line = nono_str_escape(line), *shown_start = nono_str_escape(start);
 
-			printf("%-22s  %.10s %.8s  %6s  %6zu  %s%7zu%s  %s%s\n", ids.v[i], shown_start,
+			printf("%-25s  %.10s %.8s  %6s  %6zu  %s%7zu%s  %s%s\n", ids.v[i], shown_start,
 			       strlen(shown_start) > 11 ? shown_start + 11 : "", status, ne, nr ? nono_c(1, C_RED) : "",
 			       nr, nr ? nono_c(1, C_RESET) : "",
 			       strcmp(jstr(s, "command"), "shell") == 0 ? "[shell] " : "", shown_line);
@@ -327,14 +378,51 @@ cmd_list(const struct nono_subcmd_ctx *c, int argc, char **argv)
 	return 0;
 }
 
+/* The outcome column: REFUSED (highlighted), failed, unknown; nothing
+ * for done; "allowed" for an exec the supervisor let the kernel perform
+ * (its result is not seen). */
+static const char *
+outcome_column(json_t *ev, const char *type)
+{
+	const char *o = outcome_of(ev);
+
+	if (strcmp(o, "refused") == 0)
+		return "REFUSED";
+	if (strcmp(o, "unknown") == 0)
+		return strcmp(type, "exec") == 0 ? "allowed" : "unknown";
+	return strcmp(o, "failed") == 0 ? "failed" : "";
+}
+
+/* "  (Landlock, EACCES)", "  (ENOENT)", "  (harmless: why)" */
+static void
+print_why(json_t *ev, struct nono_strv *pool)
+{
+	const char *by = json_string_value(json_object_get(ev, "refused_by"));
+	const char *e = json_string_value(json_object_get(ev, "errno"));
+	const char *harmless = json_string_value(json_object_get(ev, "harmless"));
+
+	if (by || e) {
+		printf("  (%s%s%s)",
+		       !by			       ? ""
+		       : strcmp(by, "landlock") == 0   ? "Landlock"
+		       : strcmp(by, "seccomp") == 0    ? "the seccomp filter"
+		       : strcmp(by, "supervisor") == 0 ? "the supervisor"
+		       : strcmp(by, "proxy") == 0      ? "the proxy"
+						       : nono_str_escape_in(pool, by),
+		       by && e ? ", " : "", e ? nono_str_escape_in(pool, e) : "");
+	}
+	if (harmless)
+		printf("  (harmless: %s)", nono_str_escape_in(pool, harmless));
+}
+
 /* One event of the timeline. Its strings came from the sandbox (paths,
  * argv, URLs, hosts): escaped for the terminal. */
 static void
 print_event(json_t *ev)
 {
 	struct nono_strv pool = {0};
-	const char *type = jstr(ev, "type"), *time = jstr(ev, "time");
-	bool refused = strcmp(jstr(ev, "verdict"), "refused") == 0;
+	const char *type = jstr(ev, "type"), *time = jstr(ev, "time"), *col = outcome_column(ev, type);
+	bool refused = strcmp(col, "REFUSED") == 0;
 	json_t *pid = json_object_get(ev, "pid");
 	char pids[24] = "";
 
@@ -343,7 +431,7 @@ print_event(json_t *ev)
 		snprintf(pids, sizeof(pids), "%d", (int)json_integer_value(pid));
 	time = nono_str_escape_in(&pool, strlen(time) > 11 ? time + 11 : time);
 	printf("  %s%.12s%s  %7s  %s%-8s%s ", nono_c(1, C_DIM), time, nono_c(1, C_RESET), pids,
-	       refused ? nono_c(1, C_RED C_BOLD) : "", refused ? "REFUSED" : "", "");
+	       refused ? nono_c(1, C_RED C_BOLD) : "", col, "");
 	if (strcmp(type, "exec") == 0) {
 		json_t *v;
 		size_t i;
@@ -357,10 +445,19 @@ print_event(json_t *ev)
 			printf("  (%s)", E("reason"));
 	} else if (strcmp(type, "metadata") == 0 || strcmp(type, "file") == 0) {
 		printf("%-8s %s %s", type, E("op"), E("path"));
+		print_why(ev, &pool);
 	} else if (strcmp(type, "socket") == 0) {
 		printf("socket   %s %s", E("op"), E("target"));
+		print_why(ev, &pool);
+	} else if (strcmp(type, "network") == 0) {
+		printf("network  %s %s:%d", E("op"), E("host"), (int)json_integer_value(json_object_get(ev, "port")));
+		print_why(ev, &pool);
 	} else if (strcmp(type, "landlock") == 0) {
 		printf("landlock %s %s", E("blockers"), E("path"));
+		print_why(ev, &pool);
+	} else if (strcmp(type, "syscall") == 0) {
+		printf("syscall  %s", E("path"));
+		print_why(ev, &pool);
 	} else if (strcmp(type, "end") == 0) {
 		printf("end      exit status %d", (int)json_integer_value(json_object_get(ev, "exit_status")));
 	} else {
@@ -375,8 +472,9 @@ print_event(json_t *ev)
  * from session.json is escaped (argv and program came from the user, but
  * a path can be a name the sandbox chose). */
 static void
-print_session(json_t *s, const char *id, json_t *events, size_t nref)
+print_session(json_t *s, const char *id, json_t *events, size_t nref, bool all)
 {
+	size_t nharm = 0, nfail = 0;
 	struct nono_strv pool = {0};
 	json_t *st = json_object_get(s, "exit_status"), *caps = json_object_get(s, "capabilities"), *v;
 	char *cmdline = joined_argv(s);
@@ -408,11 +506,20 @@ print_session(json_t *s, const char *id, json_t *events, size_t nref)
 		       nono_str_escape_in(&pool, jstr(v, "access")));
 	}
 	printf("\n  Network:   %s\n", json_is_true(json_object_get(caps, "net_blocked")) ? "blocked" : "allowed");
-	printf("\n%zu events, %s%zu refused%s:\n", json_array_size(events), nref ? nono_c(1, C_RED) : "", nref,
-	       nref ? nono_c(1, C_RESET) : "");
 	json_array_foreach(events, i, v)
 	{
-		print_event(v);
+		nharm += json_object_get(v, "harmless") != NULL;
+		nfail += strcmp(outcome_of(v), "failed") == 0 && !json_object_get(v, "harmless");
+	}
+	printf("\n%zu events, %s%zu refused%s, %zu failed", json_array_size(events), nref ? nono_c(1, C_RED) : "", nref,
+	       nref ? nono_c(1, C_RESET) : "", nfail);
+	if (nharm && !all)
+		printf(" (%zu harmless probe%s not shown: --all)", nharm, nharm == 1 ? "" : "s");
+	printf(":\n");
+	json_array_foreach(events, i, v)
+	{
+		if (all || !json_object_get(v, "harmless"))
+			print_event(v);
 	}
 	free(cmdline);
 	nono_strv_free(&pool);
@@ -423,10 +530,11 @@ cmd_show(const struct nono_subcmd_ctx *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"json", no_argument, NULL, 'j'},
+	    {"all", no_argument, NULL, 'a'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *root = c->data;
-	bool json = false;
+	bool json = false, all = false;
 	int o, rc = 0;
 	char *id = NULL, *p = NULL, *buf = NULL, *line;
 	json_t *s = NULL, *events = json_array();
@@ -437,7 +545,10 @@ cmd_show(const struct nono_subcmd_ctx *c, int argc, char **argv)
 			rc = o == NONO_SUBCMD_HELP ? 0 : 2;
 			goto out;
 		}
-		json = true;
+		if (o == 'a')
+			all = true;
+		else
+			json = true;
 	}
 	if (optind != argc - 1) {
 		rc = nono_subcmd_usage(c, "see 'nono audit list'", "one session ID, please");
@@ -462,13 +573,13 @@ cmd_show(const struct nono_subcmd_ctx *c, int argc, char **argv)
 		json_t *j = ev ? json_loadb(ev, el, 0, NULL) : NULL;
 
 		if (j) {
-			nref += strcmp(jstr(j, "verdict"), "refused") == 0;
+			nref += counts_as_refused(j);
 			json_array_append_new(events, j);
 		}
 		line = nl ? nl + 1 : line + strlen(line);
 	}
 	if (json) {
-		json_t *doc = json_pack("{s:O, s:O}", "session", s, "events", events);
+		json_t *doc = json_pack("{s:o, s:O}", "session", upstream_session(s, id, true), "events", events);
 		char *d = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 
 		puts(d ? d : "{}");
@@ -476,7 +587,7 @@ cmd_show(const struct nono_subcmd_ctx *c, int argc, char **argv)
 		json_decref(doc);
 		goto out;
 	}
-	print_session(s, id, events, nref);
+	print_session(s, id, events, nref, all);
 out:
 	json_decref(s);
 	json_decref(events);

@@ -101,7 +101,7 @@ status_text(const struct nono_hooks_status *st, bool all)
 static int
 status(const char *target, const char *project, bool json)
 {
-	struct nono_hooks_status st;
+	struct nono_hooks_status st = {0};
 	struct nono_error err = {0};
 	bool all;
 
@@ -133,7 +133,7 @@ status(const char *target, const char *project, bool json)
 static void
 report(const char *verb, const char *target, const char *project, unsigned changed)
 {
-	struct nono_hooks_status st;
+	struct nono_hooks_status st = {0};
 	struct nono_error err = {0};
 	const char *names[] = {"hook script", "settings", "guidance", "old hook script"};
 	char *d[4];
@@ -218,7 +218,7 @@ cmd_status(const struct nono_subcmd_ctx *c, int argc, char **argv)
 static int
 cmd_install(const struct nono_subcmd_ctx *c, int argc, char **argv)
 {
-	struct nono_hooks_status st;
+	struct nono_hooks_status st = {0};
 	struct nono_error err = {0};
 	unsigned changed = 0;
 	char *project;

@@ -504,6 +504,8 @@ run(const char *name, int argc, char **argv)
 		r = list_installed(&a);
 	} else if (strcmp(name, "remove") == 0) {
 		r = remove_packs(&a);
+	} else if (strcmp(name, "pull") == 0 && a.pos.n != 1) {
+		r = pull(&a, NULL); /* a usage error, before any registry is needed */
 	} else if (nono_registry_urls(&regs, &a.registries, &err) < 0) {
 		nono_print_error(&err);
 		r = 1;

@@ -10,14 +10,16 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <signal.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "base/dl.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "cli/commands.h"
 #include "cli/subcmd.h"
 #include "config/settings.h"
+#include "store/diff.h"
 #include "store/journal.h"
 #include "store/persist.h"
 #include "store/rollback.h"
@@ -30,8 +32,15 @@ usage(FILE *f)
 		   "chmodded) was saved just before it happened; these commands show it and bring it back.\n\n"
 		   "Commands:\n"
 		   "  list [--json]                          sessions: time, command, directory, changed paths\n"
-		   "  show ID [--diff] [--json]              each changed path; --diff: unified diffs\n"
-		   "  restore ID [--dry-run] [--path P]      put every path (or those under P) back as it was\n"
+		   "  show ID [--diff] [--stat] [--binary] [--json]\n"
+		   "                                         each changed path; --diff: a git patch of the\n"
+		   "                                         session's changes (git apply -R undoes them),\n"
+		   "                                         --stat: a diffstat, through $PAGER on a terminal\n"
+		   "  restore ID [--dry-run] [--path P] [--force] [--include-vcs]\n"
+		   "                                         put every path (or those under P) back as it was;\n"
+		   "                                         refused for paths changed since the session unless\n"
+		   "                                         --force; .git, .hg and .svn are left alone unless\n"
+		   "                                         --include-vcs; a restore point is made first\n"
 		   "  restore ID --quarantined [--path P]    put back the session's versions of what was\n"
 		   "                                         neutralised (files that would run outside later)\n"
 		   "  verify ID                              re-hash the saved content of a session\n"
@@ -55,7 +64,7 @@ when(long long t, char *buf, size_t n)
 
 /* getopt_long over a subcommand's own flags; unknown ones are errors */
 struct opts {
-	bool json, diff, dry_run, verbose, quarantined;
+	bool json, diff, stat, binary, dry_run, verbose, force, include_vcs, quarantined;
 	const char *path;
 	long keep, days;
 	bool keep_set, days_set;
@@ -73,6 +82,10 @@ parse(const struct nono_subcmd_ctx *c, int argc, char **argv, struct opts *o, bo
 	    {"keep", required_argument, NULL, 'k'},
 	    {"older-than", required_argument, NULL, 'o'},
 	    {"verbose", no_argument, NULL, 'v'},
+	    {"force", no_argument, NULL, 'f'},
+	    {"include-vcs", no_argument, NULL, 'V'},
+	    {"stat", no_argument, NULL, 's'},
+	    {"binary", no_argument, NULL, 'b'},
 	    {"quarantined", no_argument, NULL, 'q'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -102,6 +115,18 @@ parse(const struct nono_subcmd_ctx *c, int argc, char **argv, struct opts *o, bo
 		case 'q':
 			o->quarantined = true;
 			break;
+		case 'f':
+			o->force = true;
+			break;
+		case 'V':
+			o->include_vcs = true;
+			break;
+		case 's':
+			o->stat = true;
+			break;
+		case 'b':
+			o->binary = true;
+			break;
 		case 'p':
 			o->path = optarg;
 			break;
@@ -126,34 +151,44 @@ parse(const struct nono_subcmd_ctx *c, int argc, char **argv, struct opts *o, bo
 	return nono_subcmd_no_args(c, argc, argv);
 }
 
-/* Load the session named id ("last": the newest). */
+/* Load the session named id: an id (the one its audit trail has too), a
+ * unique prefix of one, or "last" (the newest). An ambiguous prefix is an
+ * error that lists the candidates. */
 static int
 load(const char *store, const char *id, struct nono_rb_session *s)
 {
 	struct nono_error err = {0};
+	struct nono_rb_session *all = NULL;
+	struct nono_strv ids = {0}, about = {0};
+	size_t n = 0;
+	int i, r = -ENOENT;
+	char buf[32];
 
-	if (strcmp(id, "last") == 0) {
-		struct nono_rb_session *all;
-		size_t n;
-
-		if (nono_rb_list(store, &all, &n, &err) < 0 || n == 0) {
-			log_error("no rollback sessions yet");
-			free(all);
-			return -ENOENT;
-		}
-		*s = all[n - 1];
-		for (size_t i = 0; i + 1 < n; i++)
-			nono_rb_session_free(&all[i]);
-		free(all);
-		return 0;
-	}
-	if (nono_rb_load(store, id, s, &err) < 0) {
+	if (nono_rb_list(store, &all, &n, &err) < 0) {
 		log_error("%s", err.msg);
-		if (*err.hint)
-			log_hint("%s", err.hint);
 		return err.code;
 	}
-	return 0;
+	for (size_t k = 0; k < n; k++) {
+		nono_strv_push(&ids, all[k].id);
+		nono_strv_push_owned(&about,
+				     xasprintf("%s  %s", when(all[k].started, buf, sizeof(buf)), all[k].command));
+	}
+	/* 'last' is the newest session of a program, not a restore's restore point */
+	for (i = (int)n - 1; strcmp(id, "last") == 0 && i >= 0 && all[i].restore_of; i--)
+		;
+	if (strcmp(id, "last") != 0 || i < 0)
+		i = nono_subcmd_session(&ids, &about, id, "rollback");
+	if (i >= 0) {
+		*s = all[i];
+		memset(&all[i], 0, sizeof(all[i]));
+		r = 0;
+	}
+	for (size_t k = 0; k < n; k++)
+		nono_rb_session_free(&all[k]);
+	free(all);
+	nono_strv_free(&ids);
+	nono_strv_free(&about);
+	return r;
 }
 
 /* ---- list ----------------------------------------------------------------- */
@@ -181,8 +216,9 @@ cmd_list(const struct nono_subcmd_ctx *c, int argc, char **argv)
 
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(
-			    a, json_pack("{s:s, s:s, s:s, s:I, s:o, s:o, s:i, s:b}", "id", ss[i].id, "command",
-					 ss[i].command, "cwd", ss[i].cwd, "started", (json_int_t)ss[i].started, "ended",
+			    a, json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:i, s:b}", "session_id", ss[i].id, "id",
+					 ss[i].id, "command", ss[i].command, "cwd", ss[i].cwd, "started",
+					 (json_int_t)ss[i].started, "ended",
 					 ss[i].ended ? json_integer(ss[i].ended) : json_null(), "changed",
 					 ss[i].changed >= 0 ? json_integer(ss[i].changed) : json_null(), "recorded",
 					 ss[i].recorded, "running", ss[i].running));
@@ -280,132 +316,65 @@ link_note(enum nono_rb_link k, unsigned names, char *buf, size_t n)
 	return buf;
 }
 
-struct diff_ctx {
-	bool colour;
-};
-
-static int
-diff_file(const git_diff_delta *d, float progress, void *payload)
+/* Where the diff goes: through $PAGER (else less -FRX) on a terminal, as
+ * git does, else straight to stdout. */
+static FILE *
+pager_open(bool *paged)
 {
-	(void)progress;
-	(void)payload;
-	if (d->flags & GIT_DIFF_FLAG_BINARY)
-		printf("Binary content differs\n");
-	return 0;
+	const char *pager = getenv("PAGER");
+	FILE *p;
+
+	*paged = false;
+	if (!isatty(1))
+		return stdout;
+	if (!pager || !*pager)
+		pager = "less";
+	if (strcmp(pager, "cat") == 0)
+		return stdout;
+	/* less: quit when it fits, colours as they are, no clearing */
+	setenv("LESS", getenv("LESS") ? getenv("LESS") : "FRX", 0);
+	fflush(stdout);
+	if (!(p = popen(pager, "we")))
+		return stdout;
+	*paged = true;
+	return p;
 }
 
-static int
-diff_hunk(const git_diff_delta *d, const git_diff_hunk *h, void *payload)
+static void
+pager_close(FILE *f, bool paged)
 {
-	struct diff_ctx *c = payload;
-
-	char *head = nono_mem_escape(h->header, h->header_len, NONO_ESC_KEEP_TAB | NONO_ESC_KEEP_NL);
-
-	(void)d;
-	/* "@@ ... @@" and the function line after it, from the file's content */
-	printf("%s%s%s", c->colour ? "\033[36m" : "", head, c->colour ? C_RESET : "");
-	free(head);
-	return 0;
+	if (paged)
+		pclose(f);
+	else
+		fflush(f);
 }
 
+/* show --diff / --stat: the session's changes as a git patch */
 static int
-diff_line(const git_diff_delta *d, const git_diff_hunk *h, const git_diff_line *l, void *payload)
+show_diff(const char *store, const struct nono_rb_session *s, const struct opts *o)
 {
-	struct diff_ctx *c = payload;
-	const char *col = "";
-	char *text;
-
-	(void)d;
-	(void)h;
-	if (l->origin != GIT_DIFF_LINE_CONTEXT && l->origin != GIT_DIFF_LINE_ADDITION &&
-	    l->origin != GIT_DIFF_LINE_DELETION) {
-		if (l->origin == GIT_DIFF_LINE_ADD_EOFNL || l->origin == GIT_DIFF_LINE_DEL_EOFNL ||
-		    l->origin == GIT_DIFF_LINE_CONTEXT_EOFNL)
-			printf("\\ No newline at end of file\n");
-		return 0;
-	}
-	if (c->colour)
-		col = l->origin == '+' ? C_GREEN : l->origin == '-' ? C_RED : "";
-	/* the content is the sandbox's: its escape sequences shown, not run */
-	text = nono_mem_escape(l->content, l->content_len, NONO_ESC_KEEP_TAB | NONO_ESC_KEEP_NL);
-	printf("%s%c%s%s", col, l->origin, text, *col ? C_RESET : "");
-	if (l->content_len == 0 || l->content[l->content_len - 1] != '\n')
-		putchar('\n');
-	free(text);
-	return 0;
-}
-
-static char *
-read_all(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "re");
-	char *buf = NULL, chunk[65536];
-	size_t k, cap = 0;
-	FILE *m;
-
-	*len = 0;
-	if (!f)
-		return NULL;
-	m = open_memstream(&buf, &cap);
-	while ((k = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		fwrite(chunk, 1, k, m);
-	fclose(f);
-	fclose(m);
-	*len = cap;
-	return buf;
-}
-
-static int
-print_diff(const char *store, const char *dir, const struct nono_entry *e, bool colour)
-{
-	const struct nono_git_api *g = nono_git();
-	git_diff_options opts;
-	struct diff_ctx c = {colour};
-	char *old = NULL, *cur = NULL, *a, *b, *shown;
-	size_t ol = 0, cl = 0;
-	struct stat st;
+	struct nono_rb_diff_opts d = {.patch = o->diff, .stat = o->stat, .binary = o->binary};
+	struct nono_error err = {0};
+	bool paged;
+	FILE *f;
 	int r;
+	struct winsize ws;
 
-	if (!g)
-		return -ELIBACC;
-	/* GIT_DIFF_OPTIONS_INIT, spelled out */
-	memset(&opts, 0, sizeof(opts));
-	opts.version = GIT_DIFF_OPTIONS_VERSION;
-	opts.ignore_submodules = GIT_SUBMODULE_IGNORE_UNSPECIFIED;
-	opts.context_lines = 3;
-	if (e->type == NONO_ENTRY_FILE && !e->saved) {
-		printf("(over the size limit when recorded: no saved content to compare)\n");
-		return 0;
+	d.colour = nono_log_colour(1);
+	/* on a terminal the sandbox's bytes are escaped; elsewhere a patch is exact */
+	d.escape = isatty(1);
+	if (isatty(1) && ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
+		d.width = ws.ws_col;
+	/* a pager dies of SIGPIPE when quit early: never take nono with it */
+	signal(SIGPIPE, SIG_IGN);
+	f = pager_open(&paged);
+	r = nono_rb_diff(store, s, &d, f, &err);
+	pager_close(f, paged);
+	if (r < 0) {
+		log_error("%s", err.msg);
+		return 1;
 	}
-	if (e->type == NONO_ENTRY_FILE)
-		old = nono_rb_content(store, dir, e, &ol);
-	if (lstat(e->path, &st) == 0 && S_ISREG(st.st_mode))
-		cur = read_all(e->path, &cl);
-	if ((!old && !cur) || (old && cur && ol == cl && memcmp(old, cur, ol) == 0)) {
-		/* the content is as it was: a mode change */
-		if (old && cur && (st.st_mode & 07777) != (e->mode & 07777))
-			printf("mode %04o -> %04o\n", e->mode & 07777, (unsigned)st.st_mode & 07777);
-		free(old);
-		free(cur);
-		return 0;
-	}
-	g->init();
-	a = e->type == NONO_ENTRY_FILE ? xasprintf("a%s", e->path) : xstrdup("/dev/null");
-	b = cur ? xasprintf("b%s", e->path) : xstrdup("/dev/null");
-	shown = nono_str_escape(a);
-	printf("%s--- %s\n", colour ? C_BOLD : "", shown);
-	free(shown);
-	shown = nono_str_escape(b);
-	printf("+++ %s%s\n", shown, colour ? C_RESET : "");
-	free(shown);
-	r = g->diff_buffers(old ? old : "", ol, a, cur ? cur : "", cl, b, &opts, diff_file, NULL, diff_hunk, diff_line,
-			    &c);
-	g->shutdown();
-	free(a);
-	free(b);
-	free(old);
-	free(cur);
-	return r < 0 ? -EIO : 0;
+	return 0;
 }
 
 /* What the persistence sweep neutralised (persist.h), as JSON. */
@@ -482,6 +451,11 @@ cmd_show(const struct nono_subcmd_ctx *c, int argc, char **argv)
 		return r == 1 ? 0 : r;
 	if (load(store, o.id, &s) < 0)
 		return 1;
+	if ((o.diff || o.stat) && !o.json) {
+		r = show_diff(store, &s, &o);
+		nono_rb_session_free(&s);
+		return r;
+	}
 	if (nono_manifest_read(s.dir, &es, &n, &err) < 0) {
 		log_error("%s", err.msg);
 		nono_rb_session_free(&s);
@@ -491,10 +465,10 @@ cmd_show(const struct nono_subcmd_ctx *c, int argc, char **argv)
 		log_warn("%s", err.msg);
 	links = nono_rb_links_find(es, n, &s.exclude);
 	if (o.json) {
-		json_t *doc =
-		    json_pack("{s:s, s:s, s:s, s:I, s:o, s:o, s:b}", "id", s.id, "command", s.command, "cwd", s.cwd,
-			      "started", (json_int_t)s.started, "ended", s.ended ? json_integer(s.ended) : json_null(),
-			      "exit", s.ended ? json_integer(s.exit_status) : json_null(), "running", s.running);
+		json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:b}", "session_id", s.id, "id", s.id,
+					"command", s.command, "cwd", s.cwd, "started", (json_int_t)s.started, "ended",
+					s.ended ? json_integer(s.ended) : json_null(), "exit",
+					s.ended ? json_integer(s.exit_status) : json_null(), "running", s.running);
 		json_t *paths = json_array();
 		char *out;
 
@@ -553,13 +527,6 @@ cmd_show(const struct nono_subcmd_ctx *c, int argc, char **argv)
 			    "%s%-10s%s %s%s%s\n", col, st, colour ? C_RESET : "", nono_str_escape_in(&pool, es[i].path),
 			    es[i].type == NONO_ENTRY_FILE && !es[i].saved ? "  (not saved: over the size limit)" : "",
 			    link_note(k, names, note, sizeof(note)));
-			if (o.diff && strcmp(st, "unchanged") != 0 &&
-			    (es[i].type == NONO_ENTRY_FILE || es[i].type == NONO_ENTRY_ABSENT)) {
-				if (print_diff(store, s.dir, &es[i], colour) < 0) {
-					log_error("cannot show diffs: libgit2 is not available");
-					break;
-				}
-			}
 		}
 		if (!shown)
 			printf("Nothing differs from before the session.\n");
@@ -614,13 +581,16 @@ each(void *ctx, const char *path, enum nono_rb_action a, const char *msg)
 
 	if (p->shown && p->tty)
 		fputc('\r', stderr);
-	if (a == NONO_RB_FAILED || a == NONO_RB_NOTSAVED) {
+	if (a == NONO_RB_FAILED || a == NONO_RB_NOTSAVED || (a == NONO_RB_CONFLICT && !p->dry_run)) {
 		char *m = nono_str_escape(msg ? msg : nono_rb_action_name(a));
 
 		fprintf(stderr, "nono: %s: %s\n", shown, m);
 		free(m);
 	} else if (p->dry_run || p->json) {
-		printf("%-9s %s\n", nono_rb_action_name(a), shown);
+		char *m = msg && a == NONO_RB_CONFLICT ? nono_str_escape(msg) : NULL;
+
+		printf("%-9s %s%s%s%s\n", nono_rb_action_name(a), shown, m ? "  (" : "", m ? m : "", m ? ")" : "");
+		free(m);
 	}
 	free(shown);
 }
@@ -674,7 +644,8 @@ cmd_restore(const struct nono_subcmd_ctx *c, int argc, char **argv)
 	struct nono_error err = {0};
 	struct progress pg = {"restoring", false, false, false, false, 0};
 	struct nono_rb_report rep = {{0}, each, progress, &pg};
-	char *only = NULL;
+	struct nono_rb_restore_opts ro = {0};
+	char *only = NULL, *point = NULL;
 	int r = parse(c, argc, argv, &o, true);
 	unsigned done;
 
@@ -696,7 +667,11 @@ cmd_restore(const struct nono_subcmd_ctx *c, int argc, char **argv)
 		nono_rb_session_free(&s);
 		return r;
 	}
-	r = nono_rb_restore(store, &s, only, o.dry_run, &rep, &err);
+	ro.only = only;
+	ro.dry_run = o.dry_run;
+	ro.force = o.force;
+	ro.include_vcs = o.include_vcs;
+	r = nono_rb_restore(store, &s, &ro, &rep, &point, &err);
 	free(only);
 	if (r < 0) {
 		log_error("%s", err.msg);
@@ -714,9 +689,22 @@ cmd_restore(const struct nono_subcmd_ctx *c, int argc, char **argv)
 		printf("Restored %u path%s of session %s (%u put back, %u removed, %u already as before)\n", done,
 		       done == 1 ? "" : "s", s.id, done - rep.n[NONO_RB_REMOVE], rep.n[NONO_RB_REMOVE],
 		       rep.n[NONO_RB_KEEP]);
+	if (rep.n[NONO_RB_CONFLICT])
+		printf("%u path%s changed since the session: %s\n", rep.n[NONO_RB_CONFLICT],
+		       rep.n[NONO_RB_CONFLICT] == 1 ? "" : "s",
+		       o.dry_run ? "a restore would refuse without --force" : "overwritten (--force)");
+	if (rep.n[NONO_RB_VCS])
+		printf("%u path%s inside .git, .hg or .svn left as %s (--include-vcs restores them)\n",
+		       rep.n[NONO_RB_VCS], rep.n[NONO_RB_VCS] == 1 ? "" : "s",
+		       rep.n[NONO_RB_VCS] == 1 ? "it is" : "they are");
+	if (o.dry_run && done)
+		printf("A restore point would be made first, so that the restore can be undone.\n");
+	if (point)
+		printf("Restore point %s: undo this restore with 'nono rollback restore %s'\n", point, point);
 	if (rep.n[NONO_RB_NOTSAVED])
 		printf("%u file%s over the size limit could not be restored\n", rep.n[NONO_RB_NOTSAVED],
 		       rep.n[NONO_RB_NOTSAVED] == 1 ? "" : "s");
+	free(point);
 	nono_rb_session_free(&s);
 	return rep.n[NONO_RB_FAILED] || rep.n[NONO_RB_NOTSAVED] ? 1 : 0;
 }

@@ -7,7 +7,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "base/log.h"
@@ -17,10 +19,33 @@
 #include "config/options.h"
 #include "launch/plan.h"
 
+/* The program died of SIGINT or SIGQUIT (a ^C, a ^\): nono dies of it
+ * too, once everything is cleaned up, so that the shell that ran nono sees
+ * a death by that signal and stops its loop or script, as it would for
+ * the program itself (an exit status of 130 says the program handled it).
+ * No core file of nono's for SIGQUIT. */
+static void
+die_like(int sig)
+{
+	struct rlimit no_core = {0, 0};
+	sigset_t one;
+
+	if (sig != SIGINT && sig != SIGQUIT)
+		return;
+	fflush(NULL);
+	if (sig == SIGQUIT)
+		setrlimit(RLIMIT_CORE, &no_core);
+	signal(sig, SIG_DFL);
+	sigemptyset(&one);
+	sigaddset(&one, sig);
+	sigprocmask(SIG_UNBLOCK, &one, NULL);
+	raise(sig);
+}
+
 /* Everything after the options: argv[0] is the program as given. Returns
- * the exit status. */
+ * the exit status; *term_sig the signal the program died of, or 0. */
 static int
-launch(struct nono_options *o, char **argv, int keep_fd, double t_start)
+launch(struct nono_options *o, char **argv, int keep_fd, double t_start, int *term_sig)
 {
 	struct nono_plan *plan = NULL;
 	struct nono_error err = {0};
@@ -38,6 +63,7 @@ launch(struct nono_options *o, char **argv, int keep_fd, double t_start)
 		if (nono_plan_spawn(plan, &err) == 0)
 			nono_supervisor_run(plan->supervisor);
 		status = nono_plan_finish(plan, &err);
+		*term_sig = plan->spawn.term_sig;
 	}
 	nono_plan_free(plan);
 	return status;
@@ -48,7 +74,7 @@ nono_cmd_run(int argc, char **argv)
 {
 	struct nono_options l;
 	struct nono_error err = {0};
-	int r, status = 125;
+	int r, status = 125, sig = 0;
 	double t_start = nono_now_us();
 
 	nono_options_init(&l);
@@ -60,15 +86,18 @@ nono_cmd_run(int argc, char **argv)
 		status = 0;
 	} else if (r < 0) {
 		nono_print_error(&err);
+		status = err.usage ? 2 : 125;
 	} else if (l.argc < 1) {
 		nono_error_set(&err, -EINVAL, "nono run: no program given");
 		nono_error_hint(&err, "nono run --allow . -- PROGRAM [ARGS]");
 		nono_print_error(&err);
+		status = 2;
 	} else {
 		nono_log_set_level(l.silent ? NONO_LOG_QUIET : l.verbose);
-		status = launch(&l, l.argv, -1, t_start);
+		status = launch(&l, l.argv, -1, t_start, &sig);
 	}
 	nono_options_free(&l);
+	die_like(sig);
 	return status;
 }
 
@@ -157,7 +186,7 @@ nono_cmd_shell(int argc, char **argv)
 	struct nono_error err = {0};
 	char *helper = NULL, *hist = NULL;
 	char *sargv[6] = {0};
-	int r, n = 0, hfd = -1, status = 125;
+	int r, n = 0, hfd = -1, status = 125, sig = 0;
 	double t_start = nono_now_us();
 
 	nono_options_init(&l);
@@ -176,6 +205,7 @@ nono_cmd_shell(int argc, char **argv)
 			nono_error_hint(&err, "nono shell -c 'LINE' runs one line");
 		}
 		nono_print_error(&err);
+		status = r >= 0 || err.usage ? 2 : 125;
 		goto out;
 	}
 	nono_log_set_level(l.silent ? NONO_LOG_QUIET : l.verbose);
@@ -213,12 +243,13 @@ nono_cmd_shell(int argc, char **argv)
 	 * with --strict-exec, every other one too */
 	l.exec_session = !l.strict_exec;
 	l.strict_exec = true;
-	status = launch(&l, sargv, hfd, t_start);
+	status = launch(&l, sargv, hfd, t_start, &sig);
 out:
 	if (hfd >= 0)
 		close(hfd);
 	free(helper);
 	free(hist);
 	nono_options_free(&l);
+	die_like(sig);
 	return status;
 }

@@ -41,6 +41,7 @@ nono_cmd_why(int argc, char **argv)
 	if (!path || (l.why_path && l.argc > 0) || l.argc > 1) {
 		nono_error_set(&err, -EINVAL, "nono why: give exactly one path");
 		nono_error_hint(&err, "nono why --path ~/.ssh/id_rsa --op read");
+		err.usage = true;
 		goto fail;
 	}
 	if (l.op && nono_op_parse(l.op, &op) < 0) {
@@ -75,7 +76,7 @@ nono_cmd_why(int argc, char **argv)
 	goto out;
 fail:
 	nono_print_error(&err);
-	status = 1;
+	status = err.usage ? 2 : 1;
 out:
 	nono_policy_free(&self);
 	nono_options_free(&l);

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/log.h"
@@ -145,4 +146,52 @@ nono_subcmd_dispatch(const struct nono_subcmds *cmd, int argc, char **argv, void
 	}
 	optind = 0;
 	return c.sub->run(&c, argc - 1, argv + 1);
+}
+
+/* ---- sessions ------------------------------------------------------------------ */
+
+int
+nono_subcmd_session(const struct nono_strv *ids, const struct nono_strv *about, const char *want, const char *what)
+{
+	size_t n = strlen(want), hits = 0;
+	int found = -1;
+
+	if (strcmp(want, "last") == 0 && ids->n)
+		return (int)ids->n - 1;
+	for (size_t i = 0; i < ids->n && n; i++) {
+		if (strcmp(ids->v[i], want) == 0)
+			return (int)i;
+		if (strncmp(ids->v[i], want, n) == 0) {
+			hits++;
+			found = (int)i;
+		}
+	}
+	if (hits == 1)
+		return found;
+	if (!hits) {
+		char *shown = nono_str_escape(want);
+
+		if (strcmp(want, "last") == 0)
+			log_error("no %s sessions yet", what);
+		else
+			log_error("no %s session '%s'", what, shown);
+		log_hint("'nono %s list' shows them", what);
+		free(shown);
+		return -1;
+	}
+	{
+		char *shown = nono_str_escape(want);
+
+		log_error("session id '%s' is ambiguous", shown);
+		free(shown);
+	}
+	log_hint("the candidates are:");
+	for (size_t i = 0; i < ids->n; i++)
+		if (strncmp(ids->v[i], want, n) == 0) {
+			char *d = about && i < about->n ? nono_str_escape(about->v[i]) : NULL;
+
+			log_hint("  %s%s%s", ids->v[i], d ? "  " : "", d ? d : "");
+			free(d);
+		}
+	return -1;
 }

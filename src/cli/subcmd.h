@@ -10,6 +10,8 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "base/util.h"
+
 struct nono_subcmd_ctx;
 
 /* One subcommand. */
@@ -59,5 +61,13 @@ __attribute__((format(printf, 3, 4))) int nono_subcmd_usage(const struct nono_su
 							    const char *fmt, ...);
 /* Nothing after the options: 0, or the usage error (2) naming the first. */
 int nono_subcmd_no_args(const struct nono_subcmd_ctx *c, int argc, char **argv);
+
+/* The session 'nono audit' and 'nono rollback' are asked for, among ids
+ * (oldest first; about[i], which may be NULL, describes ids[i]): an id, a
+ * unique prefix of one, or "last" (the newest). Its index, or -1 once the
+ * error is printed: none matches, or the prefix is ambiguous (then the
+ * candidates are listed, as git lists those of a short object id). what:
+ * "audit" or "rollback", for the messages. */
+int nono_subcmd_session(const struct nono_strv *ids, const struct nono_strv *about, const char *want, const char *what);
 
 #endif

@@ -39,6 +39,7 @@ nono_options_free(struct nono_options *o)
 	free(o->why_path);
 	free(o->op);
 	free(o->profile);
+	free(o->session_id);
 	free(o->network_profile);
 	free(o->shell_cmd);
 	nono_strv_free(&o->env_allow);
@@ -114,6 +115,23 @@ set_string(struct nono_options *o, const struct nono_optdef *d, const char *val,
 	(void)err;
 	free(*f);
 	*f = xstrdup(val);
+	return 0;
+}
+
+/* --session-id: a new id of nono's form, chosen by the program that
+ * drives nono so that it knows where the session's records are */
+static int
+set_session_id(struct nono_options *o, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	(void)d;
+	if (strlen(val) != NONO_SESSION_ID_LEN || !nono_session_id_valid(val)) {
+		nono_error_set(err, -EINVAL, "--session-id %s: not a session id of nono's form", val);
+		nono_error_hint(err, "YYYYMMDD-HHMMSS-MMMxxxxxx: UTC time, milliseconds and six hex digits");
+		err->usage = true;
+		return err->code;
+	}
+	free(o->session_id);
+	o->session_id = xstrdup(val);
 	return 0;
 }
 
@@ -577,6 +595,12 @@ const struct nono_optdef nono_optdefs[] = {
     {"network.network_profile", K_STR_NULL, S_OK, .name = "network-profile", .has_arg = true, .metavar = "NAME",
      .commands = LAUNCH, .help = "proxy mode with a named host list (minimal, developer, claude-code, ...)",
      .env = "NONO_NETWORK_PROFILE", .set = set_network_profile},
+    {.name = "session-id",
+     .has_arg = true,
+     .metavar = "ID",
+     .commands = LAUNCH,
+     .help = "the session's id for its audit trail and rollback journal (a program driving nono picks a new one)",
+     .set = set_session_id},
     {.name = "proxy-port",
      .has_arg = true,
      .metavar = "PORT",

@@ -58,6 +58,8 @@ struct nono_options {
 	char *network_profile;	     /* --network-profile, network.network_profile */
 	struct nono_openurl openurl; /* the profile's open_urls */
 	int proxy_port;		     /* --proxy-port (0: any free port) */
+	char *session_id;	     /* --session-id: the id its caller chose (libnono, a binding), or NULL */
+	const char *self_exe;	     /* nono's binary when this process is not it (libnono; borrowed) */
 	char **argv;		     /* program and arguments (borrowed from main's argv) */
 	int argc;
 	/* while a value is applied: where it comes from (NULL: a flag;

@@ -80,8 +80,12 @@ bad_option(int c, const char *bad, unsigned cmd, const char *cmdname, struct non
 {
 	const char *s;
 
-	if (c == ':')
-		return nono_error_set(err, -EINVAL, "nono %s: %s needs a value", cmdname, bad);
+	if (c == ':') {
+		nono_error_set(err, -EINVAL, "nono %s: %s needs a value", cmdname, bad);
+		nono_error_hint(err, "see 'nono %s --help'", cmdname);
+		err->usage = true;
+		return err->code;
+	}
 	if (optopt && optopt < 256 && bad[0] == '-' && bad[1] != '-')
 		nono_error_set(err, -EINVAL, "nono %s: unknown option '-%c'", cmdname, optopt);
 	else
@@ -91,6 +95,7 @@ bad_option(int c, const char *bad, unsigned cmd, const char *cmdname, struct non
 		nono_error_hint(err, "did you mean --%s? See 'nono %s --help'", s, cmdname);
 	else
 		nono_error_hint(err, "see 'nono %s --help'", cmdname);
+	err->usage = true;
 	return err->code;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "audit/export.h"
 #include "base/log.h"
 #include "base/vars.h"
 #include "config/settings.h"
@@ -22,6 +23,7 @@ enum {
 	O_RB_MAX,
 	O_AU_KEEP,
 	O_AU_DAYS,
+	O_AU_EXPORT,
 	O_REG_URL,
 	O_REG_CA,
 	O_HOOKS,
@@ -40,6 +42,9 @@ const struct nono_setting nono_settings_keys[] = {
     [O_RB_MAX] = {"rollback", "max_file_size", "destroying a larger file is refused (ENOSPC) (e.g. 256M)"},
     [O_AU_KEEP] = {"audit", "keep", "audit sessions kept by cleanup"},
     [O_AU_DAYS] = {"audit", "older_than_days", "audit sessions older than this are removed"},
+    [O_AU_EXPORT] =
+	{"audit", "export",
+	 "send each event on too: journald[:SOCKET], syslog[:SOCKET], ocsf:FILE (repeat or comma-separate)"},
     [O_REG_URL] = {"registry", "url", "pack registries, searched in order (https://; repeat or comma-separate)"},
     [O_REG_CA] = {"registry", "ca_file", "PEM CA bundle that verifies the registries instead of the system's"},
     [O_HOOKS] = {"hooks", "install", "install the agent hooks a profile declares at launch (true/false)"},
@@ -185,6 +190,19 @@ handler(void *user, const char *section, const char *name, const char *value)
 	case O_AU_DAYS:
 		ok = parse_long(value, &c->audit_days);
 		break;
+	case O_AU_EXPORT: { /* repeatable: each line adds */
+		char *v = xstrdup(value), *save = NULL;
+
+		for (char *t = strtok_r(v, ", \t", &save); t && ok; t = strtok_r(NULL, ", \t", &save)) {
+			struct nono_error e = {0};
+
+			ok = nono_export_check(t, &e) == 0;
+			if (ok && !nono_strv_contains(&c->audit_export, t))
+				nono_strv_push(&c->audit_export, t);
+		}
+		free(v);
+		break;
+	}
 	case O_REG_URL: /* repeatable: each line adds (registry.c checks the URLs) */
 		nono_strv_push(&c->registry_urls, value);
 		break;
@@ -254,6 +272,7 @@ nono_config_free(struct nono_config *c)
 	free(c->path);
 	free(c->default_profile);
 	nono_strv_free(&c->registry_urls);
+	nono_strv_free(&c->audit_export);
 	free(c->registry_ca);
 	for (int k = 0; k < O_N; k++)
 		free(c->origin[k]);
@@ -292,6 +311,12 @@ nono_config_value(const struct nono_config *c, int k, char *out, size_t n)
 		break;
 	case O_AU_DAYS:
 		snprintf(out, n, "%ld", c->audit_days);
+		break;
+	case O_AU_EXPORT:
+		if (n)
+			out[0] = '\0';
+		for (size_t i = 0; i < c->audit_export.n; i++)
+			snprintf(out + strlen(out), n - strlen(out), "%s%s", i ? ", " : "", c->audit_export.v[i]);
 		break;
 	case O_REG_URL:
 		if (n)

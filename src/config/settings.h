@@ -12,19 +12,20 @@
 
 enum nono_color { NONO_COLOR_AUTO, NONO_COLOR_ALWAYS, NONO_COLOR_NEVER };
 
-#define NONO_CONFIG_KEYS 12
+#define NONO_CONFIG_KEYS 13
 
 struct nono_config {
-	char *path;		     /* the file read (may not exist) */
-	char *default_profile;	     /* [run] profile */
-	bool banner;		     /* [run] banner */
-	int min_abi;		     /* [run] min_abi: refuse below this Landlock ABI (0: any) */
-	enum nono_color color;	     /* [ui] color */
-	long rollback_keep;	     /* [rollback] keep */
-	long rollback_days;	     /* [rollback] older_than_days */
-	long long rollback_max_file; /* [rollback] max_file_size, bytes */
-	long audit_keep;	     /* [audit] keep */
-	long audit_days;	     /* [audit] older_than_days */
+	char *path;		       /* the file read (may not exist) */
+	char *default_profile;	       /* [run] profile */
+	bool banner;		       /* [run] banner */
+	int min_abi;		       /* [run] min_abi: refuse below this Landlock ABI (0: any) */
+	enum nono_color color;	       /* [ui] color */
+	long rollback_keep;	       /* [rollback] keep */
+	long rollback_days;	       /* [rollback] older_than_days */
+	long long rollback_max_file;   /* [rollback] max_file_size, bytes */
+	long audit_keep;	       /* [audit] keep */
+	long audit_days;	       /* [audit] older_than_days */
+	struct nono_strv audit_export; /* [audit] export: journald[:S], syslog[:S], ocsf:FILE */
 	/* [registry] url (every line, as written) and ca_file: pack registries */
 	struct nono_strv registry_urls;
 	char *registry_ca;

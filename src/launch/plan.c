@@ -133,7 +133,7 @@ say_installed(const char *target, const struct nono_hooks_status *st, unsigned c
 static int
 install_scope(const char *target, const char *project, bool off, bool silent, struct nono_error *out)
 {
-	struct nono_hooks_status st;
+	struct nono_hooks_status st = {0};
 	struct nono_error err = {0};
 	unsigned changed = 0;
 	bool foreign;
@@ -171,7 +171,7 @@ out:
 static int
 install_hook(const char *target, bool off, bool silent, const char *workdir, struct nono_error *out)
 {
-	struct nono_hooks_status st;
+	struct nono_hooks_status st = {0};
 	struct nono_error err = {0};
 	char *cwd = workdir ? NULL : getcwd(NULL, 0);
 	bool project = false;
@@ -219,7 +219,7 @@ proxy_mode(struct nono_plan *plan, const struct nono_options *o, struct nono_err
 static void
 find_shims(struct nono_plan *plan)
 {
-	char *exe = realpath("/proc/self/exe", NULL);
+	char *exe = realpath(plan->self_exe ? plan->self_exe : "/proc/self/exe", NULL);
 	char *dir = exe ? nono_path_dirname(exe) : NULL;
 	char *cands[2] = {dir ? nono_path_join(dir, "shims") : NULL, xstrdup(NONO_SHIMDIR)};
 
@@ -285,7 +285,7 @@ launch_grants(struct nono_plan *plan, bool allow_cwd, int *capfd, struct nono_er
 	 * is installed; its link in selfdir names it on the PATH */
 	if (plan->selfdir)
 		nono_policy_grant(p, plan->selfdir, NONO_ACC_READ, NONO_KIND_DIR, "nono", false);
-	if ((self = realpath("/proc/self/exe", NULL))) {
+	if ((self = realpath(plan->self_exe ? plan->self_exe : "/proc/self/exe", NULL))) {
 		nono_policy_grant(p, self, NONO_ACC_READ, NONO_KIND_FILE, "nono", false);
 		free(self);
 	}
@@ -543,6 +543,7 @@ take_options(struct nono_plan *plan, struct nono_options *o, char **argv, int ke
 	plan->silent = o->silent;
 	plan->verbose = o->verbose;
 	plan->trust_override = o->trust_override;
+	plan->self_exe = o->self_exe;
 	plan->strict_exec = o->strict_exec;
 	plan->exec_session = o->exec_session;
 	plan->strict = o->strict;
@@ -617,8 +618,14 @@ nono_plan_build(struct nono_plan **out, struct nono_options *o, char **argv, int
 	 * audit store's files are made while the policy is prepared */
 	if (!plan->dry_run && (plan->audit || plan->rollback))
 		nono_sha256_preload();
+	/* one id for the session's trail and its journal: the one its caller
+	 * chose (libnono), or a new one */
+	if (o->session_id && nono_session_id_valid(o->session_id) && strlen(o->session_id) <= NONO_SESSION_ID_LEN)
+		snprintf(plan->session_id, sizeof(plan->session_id), "%s", o->session_id);
+	else
+		nono_session_id_new(plan->session_id);
 	if (!plan->dry_run && plan->audit)
-		nono_audit_prestart(nono_sys_landlock_abi());
+		nono_audit_prestart(nono_sys_landlock_abi(), plan->session_id);
 	if ((r = prepare(plan, o->allow_cwd, err)) < 0)
 		return r;
 	plan->t_spawn = nono_now_us();
@@ -650,6 +657,7 @@ nono_plan_free(struct nono_plan *plan)
 	nono_supervisor_free(plan->supervisor);
 	free(plan->helper);
 	nono_audit_close(plan->trail, plan->exit_status, &err);
+	nono_report_free(&plan->report);
 	nono_journal_free(&plan->journal);
 	nono_persist_free(plan->persist);
 	nono_sandbox_free(plan->sandbox);

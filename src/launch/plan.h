@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "audit/audit.h"
+#include "audit/report.h"
 #include "base/error.h"
 #include "config/keys.h"
 #include "launch/spawn.h"
@@ -65,6 +66,7 @@ struct nono_plan {
 
 	/* what is recorded */
 	bool rollback, audit;
+	char session_id[NONO_SESSION_ID_LEN + 1]; /* the audit trail's and the journal's */
 	const struct nono_strv *rollback_exclude; /* (borrowed) */
 	const char *profile;			  /* (borrowed) */
 
@@ -77,6 +79,7 @@ struct nono_plan {
 	char *capfile;		     /* NONO_CAP_FILE */
 	char *shimdir, *shim;	     /* the exec shim's links (first on PATH) and binary */
 	char *selfdir;		     /* a directory holding nono alone (on PATH: the hooks ask it) */
+	const char *self_exe;	     /* nono's binary when this process is not it (libnono), or NULL */
 	struct nono_openurl openurl; /* its socket's directory (taken from the options) */
 	struct nono_proxy proxy;
 
@@ -87,6 +90,7 @@ struct nono_plan {
 	struct nono_persist *persist; /* what runs later outside: swept at the end */
 	size_t neutralised;
 	struct nono_audit *trail;
+	struct nono_report report; /* what was refused, for the report at the end */
 	struct nono_spawn spawn;
 	int exit_status; /* how nono ends when a step fails: 125, 126 or 127 */
 	double t_start, t_prep, t_spawn;

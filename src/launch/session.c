@@ -5,6 +5,7 @@
  * everything is recorded and closed (supervisor side). */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -15,7 +16,6 @@
 #include "base/log.h"
 #include "config/settings.h"
 #include "launch/plan.h"
-#include "policy/why.h"
 #include "store/persist.h"
 
 /* ---- the services -------------------------------------------------------- */
@@ -40,6 +40,41 @@ on_openurl(void *ctx, int fd, short revents)
 		nono_openurl_serve(&plan->openurl, plan->trail);
 }
 
+/* The proxy's decisions: each in the trail and, refused, in the report and
+ * at once on stderr (not with --silent). */
+static void
+proxy_events(struct nono_plan *plan)
+{
+	struct nono_proxy_event e;
+
+	while (nono_proxy_event_read(&plan->proxy, &e) == 1) {
+		struct nono_result r = e.verdict == NONO_PROXY_REACHED ? nono_result_of(0, NONO_BY_NONE)
+				       : e.verdict == NONO_PROXY_UNREACHABLE
+					   ? nono_result_of(-EHOSTUNREACH, NONO_BY_NONE)
+					   : nono_result_of(-EACCES, NONO_BY_PROXY);
+
+		nono_audit_net(plan->trail, e.method, e.host[0] ? e.host : "(unauthenticated)", e.port, r);
+		if (e.verdict == NONO_PROXY_REFUSED) {
+			nono_report_add(&plan->report, NONO_REP_HOST, e.host, NONO_BY_PROXY);
+			if (!plan->silent)
+				log_note("the proxy refused %s %s:%d: not on the allow list (--allow-domain %s would "
+					 "allow it)",
+					 e.method, e.host, e.port, e.host);
+		} else if (e.verdict == NONO_PROXY_UNAUTHORISED) {
+			nono_report_add(&plan->report, NONO_REP_OTHER,
+					"a proxy request without the session's credentials", NONO_BY_PROXY);
+		}
+	}
+}
+
+static void
+on_proxy(void *ctx, int fd, short revents)
+{
+	(void)fd;
+	if (revents & POLLIN)
+		proxy_events(ctx);
+}
+
 /* The session's audit trail, opened in the parent while the child confines
  * itself (spawn's after_fork): its files cost the launch nothing, and a
  * failure still stops everything before the program runs. */
@@ -48,6 +83,7 @@ open_audit(void *ctx, pid_t child, struct nono_error *err)
 {
 	struct nono_plan *plan = ctx;
 	struct nono_audit_info info = {
+	    .id = plan->session_id,
 	    .command = plan->command,
 	    .argv = plan->argv,
 	    .program = plan->program,
@@ -55,6 +91,7 @@ open_audit(void *ctx, pid_t child, struct nono_error *err)
 	    .profile = plan->profile,
 	    .landlock_abi = nono_sandbox_abi(plan->sandbox),
 	    .child = child,
+	    .exports = &nono_settings()->audit_export,
 	};
 	char *caps = nono_plan_capabilities(plan);
 	int r, kfd;
@@ -65,6 +102,7 @@ open_audit(void *ctx, pid_t child, struct nono_error *err)
 	if (r < 0)
 		return r;
 	nono_supervisor_set_audit(plan->supervisor, plan->trail);
+	nono_audit_set_report(plan->trail, &plan->report);
 	nono_trust_audit(&plan->trust, plan->trail); /* an instruction-file override is on record */
 	if ((kfd = nono_audit_kernel_fd(plan->trail)) >= 0)
 		nono_supervisor_watch(plan->supervisor, kfd, on_kernel_audit, plan->trail);
@@ -90,6 +128,7 @@ journal_begin(struct nono_plan *plan, struct nono_error *err)
 		if (g->user && (g->access & NONO_ACC_WRITE))
 			nono_strv_push(&roots, g->path);
 	}
+	o.id = plan->session_id;
 	o.argv = plan->argv;
 	o.cwd = p->workdir;
 	o.profile = plan->profile;
@@ -154,7 +193,7 @@ journal_end(struct nono_plan *plan, int status)
 		/* --no-rollback: kept only for what the sweep quarantined */
 		if (j->dir && !plan->neutralised)
 			nono_rm_rf(j->dir);
-	} else if (j->id && (changed > 0 || j->n_left)) {
+	} else if (j->dir && (changed > 0 || j->n_left)) {
 		log_note("%d path%s changed; review: nono rollback show %s --diff; undo: nono rollback restore %s",
 			 changed, changed == 1 ? "" : "s", j->id, j->id);
 		if (j->n_left)
@@ -188,12 +227,121 @@ journal_end(struct nono_plan *plan, int status)
 	}
 }
 
+/* ---- the report at the end ------------------------------------------------------- */
+
+static const char *const kind_names[] = {
+    [NONO_REP_READ] = "read",	 [NONO_REP_WRITE] = "write",	 [NONO_REP_DELETE] = "delete",
+    [NONO_REP_EXEC] = "execute", [NONO_REP_UNIX] = "connect to", [NONO_REP_TCP] = "network",
+    [NONO_REP_HOST] = "proxy",	 [NONO_REP_COMMAND] = "run",	 [NONO_REP_OTHER] = "call",
+};
+
+/* The one flag that would have allowed it (caller-owned), or NULL. */
+static char *
+flag_for(const struct nono_policy *p, const struct nono_report_item *it)
+{
+	static const enum nono_op ops[] = {[NONO_REP_READ] = NONO_OP_READ,
+					   [NONO_REP_WRITE] = NONO_OP_WRITE,
+					   [NONO_REP_DELETE] = NONO_OP_DELETE,
+					   [NONO_REP_EXEC] = NONO_OP_READ};
+	struct nono_verdict v;
+	char *f = NULL;
+
+	switch (it->kind) {
+	case NONO_REP_READ:
+	case NONO_REP_WRITE:
+	case NONO_REP_DELETE:
+	case NONO_REP_EXEC:
+		if (it->subject[0] != '/')
+			return NULL;
+		nono_policy_check(p, it->subject, ops[it->kind], &v);
+		if (v.allowed)
+			f = NULL;
+		else if (v.suggest)
+			f = xstrdup(v.suggest);
+		else /* why nono offers none: "a system path", ... (the part before the colon) */
+			f = v.nofix ? xasprintf("nono offers no grant for %.*s", (int)strcspn(v.nofix, ":"), v.nofix)
+				    : NULL;
+		nono_verdict_free(&v);
+		return f;
+	case NONO_REP_UNIX:
+		return xasprintf("--allow-unix-socket %s", it->subject);
+	case NONO_REP_TCP:
+		return p->block_net	   ? xstrdup("running without --block-net")
+		       : p->proxy_port > 0 ? xstrdup("going through the proxy ($HTTPS_PROXY)")
+					   : NULL;
+	case NONO_REP_HOST:
+		return xasprintf("--allow-domain %s", it->subject);
+	case NONO_REP_COMMAND:
+		return xasprintf("--allow-command %s", it->subject);
+	default:
+		return NULL;
+	}
+}
+
+/* What the sandbox refused, on stderr, one line per kind and flag: the
+ * flag that would have allowed it. Harmless probes are left out. */
+static void
+report(const struct nono_plan *plan)
+{
+	const struct nono_report *r = &plan->report;
+	size_t n = r->n;
+	bool *done = xcalloc(n ? n : 1, sizeof(bool));
+	char **flags = xcalloc(n ? n : 1, sizeof(char *));
+	unsigned total = nono_report_total(r);
+
+	if (plan->silent || !total)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		flags[i] = flag_for(&plan->policy, &r->v[i]);
+	log_note("the sandbox refused %u operation%s:", total, total == 1 ? "" : "s");
+	for (size_t i = 0; i < n; i++) {
+		const char *flag = flags[i];
+		char *subjects = NULL;
+		size_t len = 0, shown = 0, more = 0;
+		FILE *f;
+
+		if (done[i])
+			continue;
+		f = open_memstream(&subjects, &len);
+		/* the others of its kind that the same flag allows, on its line */
+		for (size_t k = i; k < n; k++) {
+			if (done[k] || r->v[k].kind != r->v[i].kind || r->v[k].by != r->v[i].by || !flags[k] != !flag ||
+			    (flag && strcmp(flag, flags[k]) != 0))
+				continue;
+			done[k] = true;
+			if (shown < 3)
+				fprintf(f, "%s%s", shown++ ? ", " : "", r->v[k].subject);
+			else
+				more++;
+		}
+		if (more)
+			fprintf(f, " and %zu more", more);
+		fclose(f);
+		log_note("  %s %s (%s): %s%s", kind_names[r->v[i].kind], subjects,
+			 r->v[i].by == NONO_BY_LANDLOCK ? "Landlock"
+			 : r->v[i].by == NONO_BY_PROXY	? "the proxy"
+							: "the supervisor",
+			 flag ? flag : "no flag allows it", flag && flag[0] == '-' ? " would allow it" : "");
+		free(subjects);
+	}
+	if (r->dropped)
+		log_note("  and %u more", r->dropped);
+	if (plan->trail)
+		log_note("every event: nono audit show %s", plan->session_id);
+out:
+	for (size_t i = 0; i < n; i++)
+		free(flags[i]);
+	free(flags);
+	free(done);
+}
+
 /* ---- the session ---------------------------------------------------------------- */
 
 int
 nono_plan_spawn(struct nono_plan *plan, struct nono_error *err)
 {
 	struct nono_supervisor_cfg cfg = {.policy = &plan->policy,
+					  .report = &plan->report,
 					  .shim = plan->shim,
 					  .sandbox = plan->sandbox,
 					  .check_truncate = plan->mediate.truncate};
@@ -208,6 +356,8 @@ nono_plan_spawn(struct nono_plan *plan, struct nono_error *err)
 		return r;
 	cfg.journal = &plan->journal;
 	plan->supervisor = nono_supervisor_new(&cfg);
+	if (plan->proxy.pid > 0 && plan->proxy.events >= 0)
+		nono_supervisor_watch(plan->supervisor, plan->proxy.events, on_proxy, plan);
 	if (plan->openurl.fd >= 0)
 		nono_supervisor_watch(plan->supervisor, plan->openurl.fd, on_openurl, plan);
 	sp->path = plan->program;
@@ -224,7 +374,7 @@ nono_plan_spawn(struct nono_plan *plan, struct nono_error *err)
 	if (!strcmp(plan->command, "shell") && pipe2(rfd, O_CLOEXEC) == 0) {
 		fcntl(rfd[1], F_SETFL, O_NONBLOCK);
 		sp->refusal_fd = rfd[0];
-		nono_supervisor_set_refusal_fd(plan->supervisor, rfd[1]);
+		nono_report_tell(&plan->report, rfd[1]);
 	}
 	if (plan->audit) {
 		sp->after_fork = open_audit;
@@ -242,18 +392,11 @@ nono_plan_spawn(struct nono_plan *plan, struct nono_error *err)
 	/* in a PID namespace the process whose Landlock domain the kernel
 	 * audits is the init's child */
 	nono_audit_set_child(plan->trail, sp->confined);
+	/* the program nono starts is in the trail whatever the mode (strict
+	 * exec records it, and every other exec, as the supervisor answers) */
+	if (!plan->strict_exec)
+		nono_audit_exec(plan->trail, sp->confined, plan->program, plan->argv, NULL);
 	return 0;
-}
-
-/* nono run: after the program, one hint line per refusal the supervisor
- * met (the first few), naming the flag that would allow it */
-static void
-refusal_footer(const struct nono_plan *plan)
-{
-	const struct nono_refusal *r;
-
-	for (unsigned i = 0; (r = nono_supervisor_refusal(plan->supervisor, i)); i++)
-		nono_why_hint(&plan->policy, r->path, r->op, stderr);
 }
 
 int
@@ -271,12 +414,13 @@ nono_plan_finish(struct nono_plan *plan, struct nono_error *err)
 		nono_print_error(err);
 	}
 	plan->exit_status = status;
-	if (!plan->silent && plan->supervisor && !strcmp(plan->command, "run"))
-		refusal_footer(plan);
 	nono_supervisor_free(plan->supervisor);
 	plan->supervisor = NULL;
 	if (plan->journaling)
 		journal_end(plan, status);
+	nono_audit_kernel_drain(plan->trail);
+	proxy_events(plan); /* the last decisions, before the proxy stops */
+	report(plan);
 	if (nono_audit_close(plan->trail, status, &aerr) < 0)
 		nono_print_error(&aerr);
 	plan->trail = NULL;

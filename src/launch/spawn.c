@@ -437,10 +437,30 @@ static void __attribute__((noreturn)) ns_init(const struct nono_spawn *s, const 
 				if (write(3, &stop, sizeof(stop)) < 0)
 					kill(c, SIGCONT);
 			} else {
+				/* a death by signal is said on the stop pipe first
+				 * (as minus the signal): an init cannot die of one */
+				int died = WIFSIGNALED(st) ? -WTERMSIG(st) : 0;
+
+				if (died && write(3, &died, sizeof(died)) < 0)
+					died = 0;
 				_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 			}
 		}
 	}
+}
+
+/* The PID namespace's last word: the signal the program died of, said on
+ * the stop pipe before its init exits. */
+static void
+drain_stops(struct nono_spawn *s)
+{
+	struct pollfd pf = {s->stopfd, POLLIN, 0};
+	int sig;
+
+	while (s->stopfd >= 0 && poll(&pf, 1, 0) == 1 && (pf.revents & POLLIN) &&
+	       read(s->stopfd, &sig, sizeof(sig)) == (ssize_t)sizeof(sig))
+		if (sig < 0)
+			s->term_sig = -sig;
 }
 
 static int
@@ -526,6 +546,9 @@ on_signal(void *ctx, int fd, short revents)
 				kill(s->pid, SIGCONT);
 			} else if (WIFEXITED(st) || WIFSIGNALED(st)) {
 				s->status = status_code(st);
+				if (WIFSIGNALED(st))
+					s->term_sig = WTERMSIG(st);
+				drain_stops(s);
 				s->exited = true;
 				nono_supervisor_stop(s->sv);
 				return;
@@ -563,10 +586,14 @@ static void
 on_stop(void *ctx, int fd, short revents)
 {
 	struct nono_spawn *s = ctx;
-	int sig;
+	int sig = 0;
 
 	if (revents & POLLIN) {
-		if (read(fd, &sig, sizeof(sig)) == (ssize_t)sizeof(sig)) {
+		if (read(fd, &sig, sizeof(sig)) != (ssize_t)sizeof(sig))
+			return;
+		if (sig < 0) {
+			s->term_sig = -sig; /* the program died of it */
+		} else if (sig > 0) {
 			kill(s->self, SIGSTOP);
 			kill(s->pid, SIGCONT);
 		}
@@ -702,6 +729,9 @@ nono_spawn_finish(struct nono_spawn *s, int *out_status, struct nono_error *err)
 		while (waitpid(s->pid, &st, 0) < 0 && errno == EINTR)
 			;
 		s->status = status_code(st);
+		if (WIFSIGNALED(st))
+			s->term_sig = WTERMSIG(st);
+		drain_stops(s);
 	}
 	if (s->failed && !err->code)
 		nono_error_set(err, -EPROTO, "the sandboxed child failed before exec");

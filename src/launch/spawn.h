@@ -45,6 +45,7 @@ struct nono_spawn {
 	sigset_t oldmask;
 	bool masked, exited, failed;
 	int status;
+	int term_sig; /* the signal the program died of, or 0 */
 	double t0;
 };
 
@@ -72,7 +73,8 @@ enum nono_spawn_stage {
  * nono_spawn_finish() afterwards in either case. */
 int nono_spawn_start(struct nono_spawn *s, struct nono_supervisor *sv, struct nono_error *err);
 /* After the loop: *out_status is the exit status to pass on: the child's
- * code, or 128+N when killed by signal N. Returns 0, or -errno with err
+ * code, or 128+N when killed by signal N (s->term_sig then says N, in a
+ * PID namespace too). Returns 0, or -errno with err
  * set when the child never reached exec (err->code holds the exit code to
  * use in that case as 125, 126 or 127 via nono_spawn_exit_code()). */
 int nono_spawn_finish(struct nono_spawn *s, int *out_status, struct nono_error *err);

@@ -260,6 +260,7 @@ finish(struct nono_openurl *u, size_t i, struct nono_audit *audit, const char *w
 	struct nono_openurl_conn *c = u->conns[i];
 	char *buf = c->buf, *reply;
 	size_t len = c->len;
+	bool refused;
 
 	buf[len] = '\0';
 	if (memchr(buf, '\n', len))
@@ -269,9 +270,13 @@ finish(struct nono_openurl *u, size_t i, struct nono_audit *audit, const char *w
 	buf[len] = '\0';
 	if (!why)
 		why = memchr(buf, '\0', len) ? "it contains a NUL byte" : nono_openurl_check(u, buf);
+	refused = why != NULL;
 	if (!why && !launch_browser(buf))
 		why = "xdg-open could not be started";
-	nono_audit_socket(audit, c->pid, "open_url", buf, why != NULL);
+	nono_audit_call(audit, c->pid, "socket", "open_url", buf,
+			refused ? nono_result_of(-EACCES, NONO_BY_SUPERVISOR)
+			: why	? nono_result_of(-ENOENT, NONO_BY_NONE)
+				: nono_result_of(0, NONO_BY_NONE));
 	if (why)
 		log_info("refused to open %s: %s", buf, why);
 	reply = why ? xasprintf("denied: %s\n", why) : xstrdup("ok\n");

@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -212,6 +213,24 @@ static int active; /* connections being served (atomic) */
 
 static const struct nono_strv *allowed;
 static char expected_auth[64]; /* base64 of "nono:TOKEN" */
+static int events_fd = -1;     /* the supervisor hears every decision here */
+
+/* Tell the supervisor (one message each; it waits while the supervisor is
+ * busy rather than lose one). */
+static void
+tell(enum nono_proxy_verdict v, const char *method, size_t ml, const char *host, const char *port)
+{
+	struct nono_proxy_event e;
+
+	memset(&e, 0, sizeof(e));
+	e.verdict = (unsigned char)v;
+	e.port = (unsigned short)(port ? atoi(port) : 0);
+	snprintf(e.method, sizeof(e.method), "%.*s", (int)(ml < sizeof(e.method) ? ml : sizeof(e.method) - 1),
+		 method ? method : "");
+	snprintf(e.host, sizeof(e.host), "%s", host ? host : "");
+	while (events_fd >= 0 && send(events_fd, &e, sizeof(e), MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
+}
 
 static void
 base64(const unsigned char *in, size_t n, char *out)
@@ -393,18 +412,24 @@ refuse(int c, const char *host)
 }
 
 /* A connection to host:port if the list allows host; else the client
- * has its answer (403 or 502) and -1 comes back. */
+ * has its answer (403 or 502) and -1 comes back. The supervisor hears of
+ * it either way. */
 static int
-upstream(int c, const char *host, const char *port)
+upstream(int c, const char *method, size_t ml, const char *host, const char *port)
 {
 	int up;
 
 	if (!nono_proxy_host_allowed(allowed, host)) {
+		tell(NONO_PROXY_REFUSED, method, ml, host, port);
 		refuse(c, host);
 		return -1;
 	}
-	if ((up = dial(host, port)) < 0)
+	if ((up = dial(host, port)) < 0) {
+		tell(NONO_PROXY_UNREACHABLE, method, ml, host, port);
 		reply(c, "502 Bad Gateway", NULL, "nono: cannot reach that host\n");
+	} else {
+		tell(NONO_PROXY_REACHED, method, ml, host, port);
+	}
 	return up;
 }
 
@@ -435,6 +460,7 @@ connection(void *arg)
 	}
 	hl = (size_t)(end - head) + 4;
 	if (!authorised(head)) {
+		tell(NONO_PROXY_UNAUTHORISED, head, strcspn(head, " \r\n"), NULL, NULL);
 		reply(c, "407 Proxy Authentication Required", "Proxy-Authenticate: Basic realm=\"nono\"\r\n",
 		      "nono: this proxy serves only its own sandbox\n");
 		goto out;
@@ -452,7 +478,7 @@ connection(void *arg)
 		if (ml == 7 && strncmp(head, "CONNECT", 7) == 0) {
 			if (!split_authority(target, tl, host, sizeof(host), port, "443"))
 				goto bad;
-			if ((up = upstream(c, host, port)) < 0)
+			if ((up = upstream(c, head, ml, host, port)) < 0)
 				goto out;
 			if (nono_write_all(c, "HTTP/1.1 200 Connection established\r\n\r\n", 39) < 0 ||
 			    (len > hl && nono_write_all(up, head + hl, len - hl) < 0))
@@ -471,7 +497,7 @@ connection(void *arg)
 			path = auth + al;
 			if (!split_authority(auth, al, host, sizeof(host), port, "80"))
 				goto bad;
-			if ((up = upstream(c, host, port)) < 0)
+			if ((up = upstream(c, head, ml, host, port)) < 0)
 				goto out;
 			/* origin-form, hop-by-hop headers dropped, one request a connection */
 			f = open_memstream(&fwd, &fl);
@@ -507,7 +533,7 @@ out:
 	return NULL;
 }
 
-static void __attribute__((noreturn)) serve(int lfd, pid_t supervisor)
+static void __attribute__((noreturn)) serve(int lfd, int efd, pid_t supervisor)
 {
 	sigset_t none;
 	pthread_attr_t at;
@@ -515,10 +541,14 @@ static void __attribute__((noreturn)) serve(int lfd, pid_t supervisor)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != supervisor)
 		_exit(0);
-	/* nothing of the supervisor's but the listening socket */
-	if (lfd > 3)
-		close_range(3, (unsigned)lfd - 1, 0);
-	close_range((unsigned)lfd + 1, ~0U, 0);
+	/* nothing of the supervisor's but the listening socket and the
+	 * decisions' (moved to 3 and 4 first) */
+	if ((lfd = fcntl(lfd, F_DUPFD_CLOEXEC, 16)) < 0 || (efd = fcntl(efd, F_DUPFD_CLOEXEC, 16)) < 0 ||
+	    dup3(lfd, 3, O_CLOEXEC) < 0 || dup3(efd, 4, O_CLOEXEC) < 0)
+		_exit(1);
+	lfd = 3;
+	events_fd = 4;
+	close_range(5, ~0U, 0);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_IGN);
@@ -555,9 +585,10 @@ nono_proxy_start(struct nono_proxy *px, const struct nono_strv *hosts, int port,
 	unsigned char rnd[16];
 	char cred[64];
 	pid_t self = getpid(), pid;
-	int lfd, one = 1;
+	int lfd, one = 1, ev[2];
 
 	memset(px, 0, sizeof(*px));
+	px->events = -1;
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 		return nono_error_set(err, -EIO, "proxy: no random token: %s", strerror(errno));
 	for (size_t i = 0; i < sizeof(rnd); i++)
@@ -579,21 +610,48 @@ nono_proxy_start(struct nono_proxy *px, const struct nono_strv *hosts, int port,
 		return err->code;
 	}
 	px->port = ntohs(sa.sin_port);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ev) < 0) {
+		int e = errno;
+
+		close(lfd);
+		return nono_error_set(err, -e, "proxy: socketpair: %s", strerror(e));
+	}
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
 		int e = errno;
 
 		close(lfd);
+		close(ev[0]);
+		close(ev[1]);
 		return nono_error_set(err, -e, "proxy: fork: %s", strerror(e));
 	}
 	if (pid == 0) {
 		allowed = hosts;
-		serve(lfd, self);
+		close(ev[0]);
+		serve(lfd, ev[1], self);
 	}
 	close(lfd);
+	close(ev[1]);
 	px->pid = pid;
+	px->events = ev[0];
 	return 0;
+}
+
+int
+nono_proxy_event_read(const struct nono_proxy *px, struct nono_proxy_event *out)
+{
+	ssize_t n;
+
+	if (!px || px->pid <= 0 || px->events < 0)
+		return 0;
+	while ((n = recv(px->events, out, sizeof(*out), MSG_DONTWAIT)) < 0 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof(*out))
+		return 0;
+	out->method[sizeof(out->method) - 1] = '\0';
+	out->host[sizeof(out->host) - 1] = '\0';
+	return 1;
 }
 
 void
@@ -603,6 +661,9 @@ nono_proxy_stop(struct nono_proxy *px)
 
 	if (!px || px->pid <= 0)
 		return;
+	if (px->events >= 0)
+		close(px->events);
+	px->events = -1;
 	kill(px->pid, SIGKILL);
 	while (waitpid(px->pid, &st, 0) < 0 && errno == EINTR)
 		;

@@ -15,7 +15,27 @@ struct nono_proxy {
 	pid_t pid;	/* the proxy process, 0 when none runs */
 	int port;	/* on 127.0.0.1 */
 	char token[33]; /* the per-session password (user "nono") */
+	int events;	/* its decisions, one struct nono_proxy_event a message (while pid > 0) */
 };
+
+/* One decision of the proxy, as it tells the supervisor: the request's
+ * method ("CONNECT", "GET", ...), host and port, and what came of it. The
+ * host is the sandbox's text: escape it before showing it. */
+enum nono_proxy_verdict {
+	NONO_PROXY_REACHED,	 /* allowed, and connected */
+	NONO_PROXY_UNREACHABLE,	 /* allowed, but it could not be reached (502) */
+	NONO_PROXY_REFUSED,	 /* not on the allow list (403) */
+	NONO_PROXY_UNAUTHORISED, /* without this session's credentials (407) */
+};
+struct nono_proxy_event {
+	unsigned char verdict; /* enum nono_proxy_verdict */
+	unsigned short port;
+	char method[16];
+	char host[256];
+};
+/* The next decision waiting on px->events: 1, or 0 when none is (it never
+ * blocks). */
+int nono_proxy_event_read(const struct nono_proxy *px, struct nono_proxy_event *out);
 
 /* Add an --allow-domain entry to hosts: "host", "*.suffix", or either with
  * an http(s):// prefix. Entries with a path or a port are refused (they
@@ -33,7 +53,7 @@ bool nono_proxy_host_allowed(const struct nono_strv *hosts, const char *host);
 /* Start the proxy on 127.0.0.1:port (0: any free port) for hosts; it dies
  * with the supervisor. Call before any other thread exists. */
 int nono_proxy_start(struct nono_proxy *px, const struct nono_strv *hosts, int port, struct nono_error *err);
-/* Stop it and wait for it. */
+/* Stop it and wait for it; its decisions not read yet are lost. */
 void nono_proxy_stop(struct nono_proxy *px);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/log.h"
 #include "base/util.h"
@@ -114,38 +115,95 @@ print_text(const struct nono_verdict *v, enum nono_op op, FILE *f)
 	nono_strv_free(&pool);
 }
 
+/* Upstream's name for where a grant comes from: "user" (a flag, its
+ * environment mirror, --allow-cwd), "profile", "group:NAME", or "system"
+ * (what nono grants itself: the private TMPDIR, the capability file, the
+ * exec shim, ...). nono's own words stay beside it as "origin". */
+const char *
+nono_why_source(const char *src)
+{
+	if (!src)
+		return "system";
+	if (strncmp(src, "group:", 6) == 0)
+		return src;
+	if (strncmp(src, "profile", 7) == 0)
+		return "profile";
+	if (strncmp(src, "--", 2) == 0 || strncmp(src, "NONO_", 5) == 0)
+		return "user";
+	return "system";
+}
+
+/* {"path": ..., "access": ..., "source": ...} for a rule */
+static void
+json_rule(const char *key, const struct nono_rule *r)
+{
+	printf("  \"%s\": {\"path\": ", key);
+	nono_json_string(stdout, r->path);
+	printf(", \"access\": \"%s\", \"source\": ", nono_access_str(r->access));
+	nono_json_string(stdout, nono_why_source(r->source));
+	printf("},\n");
+}
+
+/* The verdict as upstream's 'why --json' has it (status, reason,
+ * granted_path, access, source, details, policy_source,
+ * matching_capability, suggested_flag), with nono's own fields beside:
+ * path, op, origin (the flag or group as nono names it), closest_path,
+ * sensitive_path, group, carved_from. */
+static void
+print_json(const struct nono_verdict *v, enum nono_op op)
+{
+	printf("{\n");
+	json_str("status", v->allowed ? "allowed" : "denied", true);
+	json_str("path", v->path, true);
+	json_str("op", nono_op_name(op), true);
+	json_str("reason", reason_names[v->reason], true);
+	if (v->rule) {
+		json_str(v->allowed ? "granted_path" : "closest_path", v->rule->path, true);
+		json_str("access", nono_access_str(v->rule->access), true);
+		json_str("source", nono_why_source(v->rule->source), true);
+		json_str("origin", v->rule->source, true);
+		if (!v->allowed)
+			json_rule("matching_capability", v->rule);
+	}
+	if (v->deny) {
+		char *pol = xasprintf("group:%s", v->deny->group);
+		char *det =
+		    v->reason == NONO_WHY_OWN
+			? xasprintf("nono's own file, protected by group '%s': no flag grants it", v->deny->group)
+			: xasprintf("Blocked by policy group '%s': %s", v->deny->group, v->deny->description);
+
+		json_str("sensitive_path", v->deny->path, true);
+		json_str("group", v->deny->group, true);
+		json_str("policy_source", pol, true);
+		json_str("details", det, true);
+		free(pol);
+		free(det);
+	}
+	if (v->carve) {
+		json_str("carved_from", v->carve->path, true);
+		json_str("details", "the grant was split around sensitive paths; this entry was not there at launch",
+			 true);
+	}
+	if (v->reason == NONO_WHY_NOT_GRANTED)
+		json_str("details", "no grant covers this path", true);
+	if (v->mode)
+		json_str("delete_mode", v->mode, true);
+	if (v->lock)
+		json_str("lock_dir", v->lock->given, true);
+	json_str("file_permissions", v->dac < 0 ? "unknown" : v->dac ? "allow" : "deny", true);
+	if (v->nofix && !v->allowed)
+		json_str("no_fix", v->nofix, true);
+	json_str("suggested_flag", v->suggest ? v->suggest : "", false);
+	printf("}\n");
+}
+
 void
 nono_why_print(const struct nono_verdict *v, enum nono_op op, bool json, FILE *f)
 {
-	if (json) {
-		printf("{\n");
-		json_str("status", v->allowed ? "allowed" : "denied", true);
-		json_str("path", v->path, true);
-		json_str("op", nono_op_name(op), true);
-		json_str("reason", reason_names[v->reason], true);
-		if (v->rule) {
-			json_str(v->allowed ? "granted_path" : "closest_path", v->rule->path, true);
-			json_str("access", nono_access_str(v->rule->access), true);
-			json_str("source", v->rule->source, true);
-		}
-		if (v->deny) {
-			json_str("sensitive_path", v->deny->path, true);
-			json_str("group", v->deny->group, true);
-		}
-		if (v->carve)
-			json_str("carved_from", v->carve->path, true);
-		if (v->mode)
-			json_str("delete_mode", v->mode, true);
-		if (v->lock)
-			json_str("lock_dir", v->lock->given, true);
-		json_str("file_permissions", v->dac < 0 ? "unknown" : v->dac ? "allow" : "deny", true);
-		if (v->nofix && !v->allowed)
-			json_str("no_fix", v->nofix, true);
-		json_str("suggested_flag", v->suggest ? v->suggest : "", false);
-		printf("}\n");
-		return;
-	}
-	print_text(v, op, f);
+	if (json)
+		print_json(v, op);
+	else
+		print_text(v, op, f);
 }
 
 /* ---- one hint line for a refusal ------------------------------------------------ */

@@ -10,6 +10,10 @@
 
 void nono_why_print(const struct nono_verdict *v, enum nono_op op, bool json, FILE *f);
 const char *nono_why_reason_name(enum nono_verdict_reason r);
+/* Where a rule's grant comes from, in upstream's words: "user" (a flag or
+ * its environment mirror), "profile", "group:NAME" or "system" (what nono
+ * grants itself). */
+const char *nono_why_source(const char *rule_source);
 /* One 'hint:' line on f for op on path, refused: what the sandbox refused
  * and the flag that would allow it. -1 (nothing printed) when the policy
  * allows it: the refusal was not the sandbox's. */

@@ -165,6 +165,8 @@ add_mode_checked(scmp_filter_ctx ctx, const struct nono_syscall *sc, int nr, uin
 unsigned
 nono_seccomp_mask(const struct nono_seccomp_opts *o)
 {
+	if (o->unsupervised)
+		return 0;
 	return nono_syscalls_mask(o->block_net, o->journal, o->execs, o->truncate, o->sockets, o->tcp_bind,
 				  o->lock_dirs);
 }
@@ -268,7 +270,8 @@ add_hardening(scmp_filter_ctx ctx, bool compat, unsigned mask, unsigned *n)
 	for (size_t i = 0; !compat && nono_syscalls_enosys[i].name; i++)
 		if ((r = rule(ctx, SCMP_ACT_ERRNO(ENOSYS), nono_syscalls_enosys[i].nr, n, 0)) < 0)
 			return r;
-	for (size_t i = 0; i < nono_n_syscalls; i++)
+	/* without a supervisor (mask 0) no call is sent anywhere */
+	for (size_t i = 0; mask && i < nono_n_syscalls; i++)
 		if ((r = add_row(ctx, &nono_syscalls[i], compat, mask, n)) < 0)
 			return r;
 	/* terminal input injection; ioctl's cmd is 32 bits wide */

@@ -12,14 +12,15 @@
 struct sock_filter;
 
 struct nono_seccomp_opts {
-	bool block_net; /* refuse every non-UNIX socket but TCP, TCP Fast Open */
-	bool journal;	/* send destructive file operations to the supervisor */
-	bool execs;	/* send every exec to the supervisor (the blocklist's strict mode) */
-	bool truncate;	/* send truncation to the supervisor: Landlock lacks it (ABI < 3) */
-	bool sockets;	/* send connect and sendto with an address: their checks (ABI < 9, proxy mode) */
-	bool tcp_bind;	/* send bind: --block-net below ABI 4 without a network namespace (no
-			 * prebuilt variant: built at launch) */
-	bool lock_dirs; /* send mkdir and rmdir to the supervisor (filesystem.allow_lock_dir) */
+	bool block_net;	   /* refuse every non-UNIX socket but TCP, TCP Fast Open */
+	bool journal;	   /* send destructive file operations to the supervisor */
+	bool execs;	   /* send every exec to the supervisor (the blocklist's strict mode) */
+	bool truncate;	   /* send truncation to the supervisor: Landlock lacks it (ABI < 3) */
+	bool sockets;	   /* send connect and sendto with an address: their checks (ABI < 9, proxy mode) */
+	bool tcp_bind;	   /* send bind: --block-net below ABI 4 without a network namespace (no
+			    * prebuilt variant: built at launch) */
+	bool lock_dirs;	   /* send mkdir and rmdir to the supervisor (filesystem.allow_lock_dir) */
+	bool unsupervised; /* no supervisor (libnono's apply_self): nothing is sent, only refused */
 };
 
 /* The prebuilt variants: one per combination of the options. */

@@ -141,8 +141,8 @@ precheck(const char *line)
 
 /* ---- hints: what the sandbox refused, from the refusal itself ---------------- */
 
-/* The supervisor's records of the refusals it met (NONO_REFUSAL_FD: one
- * line each, "OP\tERRNO\tPATH"): one hint per path and operation. 1 when
+/* The refusals the session noted (NONO_REFUSAL_FD: the report's lines,
+ * "KIND\tSUBJECT"): one hint per path and operation, three at most. 1 when
  * one was printed. */
 static int
 supervisor_hints(void)
@@ -159,18 +159,21 @@ supervisor_hints(void)
 
 		buf[n] = '\0';
 		for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-			char *t1 = strchr(l, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+			char *path = strchr(l, '\t');
 			enum nono_op op;
 
-			if (!t2)
+			if (!path || path[1] != '/')
 				continue;
-			*t1 = '\0';
-			if (nono_op_parse(l, &op) < 0)
+			*path++ = '\0';
+			/* a program Landlock would not execute: reading it is the grant */
+			if (!strcmp(l, "execute"))
+				op = NONO_OP_READ;
+			else if (nono_op_parse(l, &op) < 0)
+				continue; /* a command, the network: said where refused */
+			if (nono_strv_contains(&seen, path) || seen.n >= 3)
 				continue;
-			if (nono_strv_contains(&seen, t2 + 1) || seen.n >= 3)
-				continue;
-			nono_strv_push(&seen, t2 + 1);
-			if (nono_why_hint(&policy, t2 + 1, op, stderr) == 0)
+			nono_strv_push(&seen, path);
+			if (nono_why_hint(&policy, path, op, stderr) == 0)
 				told = 1;
 		}
 	}

@@ -20,6 +20,7 @@
 #include "base/dl.h"
 #include "base/log.h"
 #include "base/vars.h"
+#include "store/after.h"
 #include "store/journal.h"
 
 /* ---- the session --------------------------------------------------------- */
@@ -33,6 +34,7 @@ write_session(const struct nono_journal *j, bool ended, int exit_status, int cha
 
 	for (size_t i = 0; i < j->argv.n; i++)
 		json_array_append_new(argv, json_string(j->argv.v[i]));
+	json_object_set_new(o, "session_id", json_string(j->id)); /* upstream's name; its audit trail's id */
 	json_object_set_new(o, "id", json_string(j->id));
 	json_object_set_new(o, "command", argv);
 	json_object_set_new(o, "cwd", json_string(j->cwd ? j->cwd : ""));
@@ -40,6 +42,13 @@ write_session(const struct nono_journal *j, bool ended, int exit_status, int cha
 		json_object_set_new(o, "profile", json_string(j->profile));
 	json_object_set_new(o, "started", json_integer(j->started));
 	json_object_set_new(o, "ended", ended ? json_integer((json_int_t)time(NULL)) : json_null());
+	if (ended) {
+		struct timespec ts;
+
+		/* to the nanosecond: what changed after it is work a restore keeps */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		json_object_set_new(o, "ended_ns", json_integer((json_int_t)ts.tv_sec * 1000000000LL + ts.tv_nsec));
+	}
 	json_object_set_new(o, "exit", ended ? json_integer(exit_status) : json_null());
 	json_object_set_new(o, "pid", json_integer(getpid()));
 	json_object_set_new(o, "recorded", json_integer(j->n_entries));
@@ -52,6 +61,12 @@ write_session(const struct nono_journal *j, bool ended, int exit_status, int cha
 	json_object_set_new(o, "exclude", json_array());
 	for (size_t i = 0; i < j->exclude.n; i++)
 		json_array_append_new(json_object_get(o, "exclude"), json_string(j->exclude.v[i]));
+	/* the writable grants it journaled: a diff's paths are relative to them */
+	json_object_set_new(o, "roots", json_array());
+	for (size_t i = 0; i < j->roots.n; i++)
+		json_array_append_new(json_object_get(o, "roots"), json_string(j->roots.v[i]));
+	if (j->restore_of)
+		json_object_set_new(o, "restore_of", json_string(j->restore_of));
 	if (json_dump_file(o, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0 || chmod(tmp, 0600) < 0 ||
 	    rename(tmp, path) < 0)
 		r = -(errno ? errno : EIO);
@@ -80,6 +95,16 @@ nono_journal_begin(struct nono_journal *j, const struct nono_journal_opts *o, st
 		nono_strv_push(&j->argv, o->argv[i]);
 	j->cwd = o->cwd ? xstrdup(o->cwd) : NULL;
 	j->profile = o->profile ? xstrdup(o->profile) : NULL;
+	j->restore_of = o->restore_of ? xstrdup(o->restore_of) : NULL;
+	/* the plan's session id (the audit trail's too), or one of its own */
+	if (o->id) {
+		j->id = xstrdup(o->id);
+	} else {
+		char id[NONO_SESSION_ID_LEN + 1];
+
+		nono_session_id_new(id);
+		j->id = xstrdup(id);
+	}
 	(void)err;
 	return 0;
 }
@@ -90,9 +115,6 @@ nono_journal_begin(struct nono_journal *j, const struct nono_journal_opts *o, st
 static int
 journal_open(struct nono_journal *j)
 {
-	char stamp[32];
-	time_t now = (time_t)j->started;
-	struct tm tm;
 	char *objects, *p;
 	int r;
 
@@ -105,21 +127,13 @@ journal_open(struct nono_journal *j)
 		log_warn("rollback store %s: %s", j->store, strerror(-r));
 		return r;
 	}
-	localtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	for (int n = 0;; n++) {
-		j->id = n ? xasprintf("%s-%d-%d", stamp, (int)getpid(), n) : xasprintf("%s-%d", stamp, (int)getpid());
-		j->dir = xasprintf("%s/%s", j->store, j->id);
-		if (mkdir(j->dir, 0700) == 0)
-			break;
+	j->dir = xasprintf("%s/%s", j->store, j->id);
+	if (mkdir(j->dir, 0700) < 0) {
 		r = -errno;
-		free(j->id);
 		free(j->dir);
-		j->id = j->dir = NULL;
-		if (r != -EEXIST || n > 100) {
-			log_warn("rollback store %s: %s", j->store, strerror(-r));
-			return r;
-		}
+		j->dir = NULL; /* not this session's */
+		log_warn("rollback store %s: cannot create session %s: %s", j->store, j->id, strerror(-r));
+		return r;
 	}
 	p = xasprintf("%s/lock", j->dir);
 	j->lock_fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -552,11 +566,16 @@ nono_journal_end(struct nono_journal *j, int exit_status)
 		log_warn("rollback: %s", err.msg);
 		changed = -1;
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		if (changed >= 0 && nono_entry_touched(&es[i]))
 			changed++;
+	/* what the session left, so that a restore keeps work done after it */
+	if (changed > 0 && nono_after_write(j->dir, es, n) < 0)
+		log_warn("rollback: cannot record what session %s left: a restore will tell later changes by their "
+			 "times only",
+			 j->id);
+	for (size_t i = 0; i < n; i++)
 		nono_entry_free(&es[i]);
-	}
 	free(es);
 	write_session(j, true, exit_status, changed);
 	if (j->lock_fd >= 0) {
@@ -597,6 +616,7 @@ nono_journal_free(struct nono_journal *j)
 	free(j->dir);
 	free(j->cwd);
 	free(j->profile);
+	free(j->restore_of);
 	memset(j, 0, sizeof(*j));
 	j->manifest_fd = j->lock_fd = j->pack_fd = j->left_fd = -1;
 }

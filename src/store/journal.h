@@ -7,6 +7,7 @@
  *   objects/ab/cdef...      content by SHA-256, shared by the user's sessions
  *   ID/session.json         id, command, cwd, start, end, exit, counts
  *   ID/manifest.ndjson      one line per recorded path, first state only
+ *   ID/after.ndjson         the state the session left them in (after.h)
  *   ID/pack                 small files' content, back to back
  *   ID/left_out.ndjson      what was destroyed unjournaled, and why: a
  *                           path an exclude pattern or .gitignore names
@@ -37,6 +38,7 @@
 
 struct nono_journal_opts {
 	const char *store; /* the rollback directory; NULL: $XDG_STATE_HOME/nono/rollback */
+	const char *id;	   /* the session's id, shared with its audit trail; NULL: a new one */
 	char *const *argv; /* the command, for session.json */
 	const char *cwd;
 	const char *profile;
@@ -49,6 +51,7 @@ struct nono_journal_opts {
 	 * content is saved, for the end-of-session sweep */
 	struct nono_persist *persist;
 	bool persist_only;
+	const char *restore_of; /* a restore point: the session whose restore it records */
 };
 
 struct nono_journal {
@@ -70,7 +73,7 @@ struct nono_journal {
 	 * saved: all, over max_file, for want of space (ENOSPC, EDQUOT) */
 	unsigned n_failed, n_failed_large, n_failed_space;
 	struct nono_strv argv;
-	char *cwd, *profile;
+	char *cwd, *profile, *restore_of;
 	long long started;
 };
 

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <jansson.h>
 #include <limits.h>
@@ -349,4 +350,60 @@ nono_entry_touched(const struct nono_entry *e)
 		return nono_entry_changed(e);
 	return (st.st_mode & 07777) != (e->mode & 07777) || st.st_size != e->size ||
 	       (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec != e->mtime_ns;
+}
+
+/* ---- an entry's saved content ----------------------------------------------- */
+
+static char *
+read_fd(int fd, size_t *len)
+{
+	char *buf = NULL, chunk[65536];
+	size_t cap = 0;
+	ssize_t k;
+	FILE *m = open_memstream(&buf, &cap);
+
+	while ((k = read(fd, chunk, sizeof(chunk))) > 0)
+		fwrite(chunk, 1, (size_t)k, m);
+	fclose(m);
+	if (k < 0) {
+		free(buf);
+		return NULL;
+	}
+	*len = cap;
+	return buf;
+}
+
+char *
+nono_entry_content(const char *store, const char *dir, const struct nono_entry *e, size_t *len)
+{
+	char *buf = NULL, hex[65], *path;
+	int fd;
+
+	if (e->type != NONO_ENTRY_FILE || !e->saved) {
+		errno = ENOENT;
+		return NULL;
+	}
+	path = e->pack >= 0 ? xasprintf("%s/pack", dir) : nono_store_object_path(store, e->sha256);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	if (fd < 0)
+		return NULL;
+	if (e->pack >= 0) {
+		buf = xmalloc(e->size ? (size_t)e->size : 1);
+		if (pread(fd, buf, (size_t)e->size, e->pack) != e->size) {
+			free(buf);
+			buf = NULL;
+			errno = EIO;
+		}
+		*len = (size_t)e->size;
+	} else {
+		buf = read_fd(fd, len);
+	}
+	close(fd);
+	if (buf && (nono_sha256_buf(buf, *len, hex) < 0 || strcmp(hex, e->sha256) != 0)) {
+		free(buf);
+		buf = NULL;
+		errno = EBADMSG;
+	}
+	return buf;
 }

@@ -61,4 +61,9 @@ bool nono_entry_touched(const struct nono_entry *e);
  * '/' a substring of the path; else a whole path component. */
 bool nono_journal_excluded(const struct nono_strv *patterns, const char *path);
 
+/* The saved content of a file entry of the session in dir (its pack, or
+ * the store's objects), whole, in memory, checked against its SHA-256;
+ * NULL with errno on failure. */
+char *nono_entry_content(const char *store, const char *dir, const struct nono_entry *e, size_t *len);
+
 #endif

@@ -18,7 +18,6 @@
 #include "store/gitconfig.h"
 #include "store/manifest.h"
 #include "store/persist.h"
-#include "store/rollback.h"
 
 struct nono_persist {
 	char *home, *cfghome;
@@ -540,7 +539,7 @@ sweep_file(struct sweep *sw, const char *path, const char *what, const struct no
 	if (unlinkat(pfd, leaf, 0) < 0)
 		r = -errno;
 	else if (e && e->type == NONO_ENTRY_FILE && e->saved &&
-		 (content = nono_rb_content(sw->store, sw->dir, e, &len))) {
+		 (content = nono_entry_content(sw->store, sw->dir, e, &len))) {
 		r = write_at(pfd, leaf, content, len, e->mode, (uid_t)e->uid, (gid_t)e->gid);
 		free(content);
 	} else if (e && e->type == NONO_ENTRY_SYMLINK && e->target) {
@@ -571,7 +570,7 @@ before_bytes(const struct sweep *sw, const struct nono_entry *e, size_t *len)
 	}
 	if (e->type != NONO_ENTRY_FILE || !e->saved)
 		return NULL;
-	return nono_rb_content(sw->store, sw->dir, e, len);
+	return nono_entry_content(sw->store, sw->dir, e, len);
 }
 
 /* The current regular file at path, read through pfd; NULL if it is not

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,8 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "store/after.h"
+#include "store/journal.h"
 #include "store/rollback.h"
 
 static int
@@ -31,8 +34,8 @@ open_nofollow(const char *path, int flags)
 static bool
 valid_id(const char *id)
 {
-	/* 20261122-213045-1234[-N]: never a path */
-	return *id && strspn(id, "0123456789-") == strlen(id) && strlen(id) < 64;
+	/* this nono's and older ones' (util.h): never a path */
+	return nono_session_id_valid(id);
 }
 
 static bool
@@ -112,6 +115,17 @@ nono_rb_load(const char *store, const char *id, struct nono_rb_session *s, struc
 		if (json_is_string(v))
 			nono_strv_push(&s->exclude, json_string_value(v));
 	}
+	json_array_foreach(json_object_get(o, "roots"), i, v)
+	{
+		if (json_is_string(v))
+			nono_strv_push(&s->roots, json_string_value(v));
+	}
+	v = json_object_get(o, "ended_ns");
+	/* an older session: to the second, and a second's grace; one that never
+	 * ended (its supervisor was killed): not known */
+	s->ended_ns = json_is_integer(v) ? json_integer_value(v) : s->ended ? (s->ended + 1) * 1000000000LL : LLONG_MAX;
+	if (json_is_string(json_object_get(o, "restore_of")))
+		s->restore_of = xstrdup(json_string_value(json_object_get(o, "restore_of")));
 	json_decref(o);
 	s->running = lock_held(s->dir);
 	return 0;
@@ -174,7 +188,9 @@ nono_rb_session_free(struct nono_rb_session *s)
 	free(s->dir);
 	free(s->command);
 	free(s->cwd);
+	free(s->restore_of);
 	nono_strv_free(&s->exclude);
+	nono_strv_free(&s->roots);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -223,65 +239,12 @@ const char *
 nono_rb_action_name(enum nono_rb_action a)
 {
 	static const char *const names[] = {
-	    [NONO_RB_KEEP] = "unchanged", [NONO_RB_WRITE] = "restore",	    [NONO_RB_CHMOD] = "chmod",
-	    [NONO_RB_MKDIR] = "mkdir",	  [NONO_RB_SYMLINK] = "symlink",    [NONO_RB_REMOVE] = "remove",
-	    [NONO_RB_LINK] = "link",	  [NONO_RB_NOTSAVED] = "not saved", [NONO_RB_FAILED] = "failed",
+	    [NONO_RB_KEEP] = "unchanged",   [NONO_RB_WRITE] = "restore",      [NONO_RB_CHMOD] = "chmod",
+	    [NONO_RB_MKDIR] = "mkdir",	    [NONO_RB_SYMLINK] = "symlink",    [NONO_RB_REMOVE] = "remove",
+	    [NONO_RB_LINK] = "link",	    [NONO_RB_NOTSAVED] = "not saved", [NONO_RB_VCS] = "vcs",
+	    [NONO_RB_CONFLICT] = "changed", [NONO_RB_FAILED] = "failed",
 	};
 	return names[a];
-}
-
-static char *
-read_fd(int fd, size_t *len)
-{
-	char *buf = NULL, chunk[65536];
-	size_t cap = 0;
-	ssize_t k;
-	FILE *m = open_memstream(&buf, &cap);
-
-	while ((k = read(fd, chunk, sizeof(chunk))) > 0)
-		fwrite(chunk, 1, (size_t)k, m);
-	fclose(m);
-	if (k < 0) {
-		free(buf);
-		return NULL;
-	}
-	*len = cap;
-	return buf;
-}
-
-char *
-nono_rb_content(const char *store, const char *dir, const struct nono_entry *e, size_t *len)
-{
-	char *buf = NULL, hex[65], *path;
-	int fd;
-
-	if (e->type != NONO_ENTRY_FILE || !e->saved) {
-		errno = ENOENT;
-		return NULL;
-	}
-	path = e->pack >= 0 ? xasprintf("%s/pack", dir) : nono_store_object_path(store, e->sha256);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	free(path);
-	if (fd < 0)
-		return NULL;
-	if (e->pack >= 0) {
-		buf = xmalloc(e->size ? (size_t)e->size : 1);
-		if (pread(fd, buf, (size_t)e->size, e->pack) != e->size) {
-			free(buf);
-			buf = NULL;
-			errno = EIO;
-		}
-		*len = (size_t)e->size;
-	} else {
-		buf = read_fd(fd, len);
-	}
-	close(fd);
-	if (buf && (nono_sha256_buf(buf, *len, hex) < 0 || strcmp(hex, e->sha256) != 0)) {
-		free(buf);
-		buf = NULL;
-		errno = EBADMSG;
-	}
-	return buf;
 }
 
 static int
@@ -301,18 +264,43 @@ under_absent(const struct nono_entry *es, size_t n, size_t i)
 	return false;
 }
 
-static bool
-excluded(const char *path, void *patterns)
+bool
+nono_rb_vcs_path(const char *path)
 {
-	return nono_journal_excluded(patterns, path);
+	static const char *const vcs[] = {".git", ".hg", ".svn"};
+
+	for (const char *c = path; c && *c; c = strchr(c + 1, '/')) {
+		const char *name = *c == '/' ? c + 1 : c;
+		size_t n = strcspn(name, "/");
+
+		for (size_t i = 0; i < sizeof(vcs) / sizeof(vcs[0]); i++)
+			if (n == strlen(vcs[i]) && strncmp(name, vcs[i], n) == 0)
+				return true;
+	}
+	return false;
 }
 
-/* Remove name in dfd, recursively, leaving excluded paths (and the
+/* What a removal spares: the session's excluded paths, and unless asked
+ * for, the VCS directories. */
+struct spare {
+	const struct nono_strv *exclude;
+	bool vcs;
+};
+
+static bool
+excluded(const char *path, void *ctx)
+{
+	const struct spare *sp = ctx;
+
+	return nono_journal_excluded(sp->exclude, path) || (sp->vcs && nono_rb_vcs_path(path));
+}
+
+/* Remove name in dfd, recursively, leaving spared paths (and the
  * directories that hold them) alone. */
 static int
-remove_at(int dfd, const char *name, const char *path, const struct nono_strv *exclude)
+remove_at(int dfd, const char *name, const char *path, const struct spare *sp)
 {
-	return nono_rm_at(dfd, name, path, exclude ? excluded : NULL, (void *)exclude);
+	return nono_rm_at(dfd, name, path, sp ? excluded : NULL, (void *)sp);
 }
 
 /* dir, made where missing one component at a time, each opened without
@@ -402,7 +390,7 @@ write_saved(const char *store, const char *dir, const struct nono_entry *e, int 
 		return -errno;
 	if (e->pack >= 0) {
 		size_t n;
-		char *p = nono_rb_content(store, dir, e, &n);
+		char *p = nono_entry_content(store, dir, e, &n);
 
 		if (!p) {
 			r = -errno;
@@ -940,7 +928,7 @@ restore_symlink(int dfd, const char *leaf, const struct stat *st, const struct n
 
 static enum nono_rb_action
 restore_one(const char *store, const struct nono_rb_session *s, const struct nono_entry *e,
-	    const struct nono_rb_links *links, bool dry_run, const char **msg, int *err)
+	    const struct nono_rb_links *links, const struct spare *sp, bool dry_run, const char **msg, int *err)
 {
 	struct rb_inode *g = inode_of(links, e);
 	const char *leaf;
@@ -970,7 +958,7 @@ restore_one(const char *store, const struct nono_rb_session *s, const struct non
 	case NONO_ENTRY_ABSENT:
 		a = NONO_RB_REMOVE;
 		if (!dry_run)
-			r = remove_at(dfd, leaf, e->path, &s->exclude);
+			r = remove_at(dfd, leaf, e->path, sp);
 		break;
 	case NONO_ENTRY_FILE:
 		if (!e->saved) {
@@ -1011,35 +999,125 @@ restore_one(const char *store, const struct nono_rb_session *s, const struct non
 	return a;
 }
 
-int
-nono_rb_restore(const char *store, const struct nono_rb_session *s, const char *only, bool dry_run,
-		struct nono_rb_report *rep, struct nono_error *err)
+/* ---- a safe restore ------------------------------------------------------------- */
+
+/* What a restore of es[i] does anything to: selected (--path), not under
+ * a directory the session made (its removal covers it), not in a VCS
+ * directory left alone. */
+static bool
+selected(const struct nono_entry *es, size_t n, size_t i, const struct nono_rb_restore_opts *o)
 {
-	struct nono_entry *es;
-	struct nono_rb_links *links;
-	size_t n;
+	return (!o->only || nono_path_under(es[i].path, o->only)) && !under_absent(es, n, i) &&
+	       (o->include_vcs || !nono_rb_vcs_path(es[i].path));
+}
+
+/* Whether restoring e changes anything now. */
+static bool
+needs_work(const struct nono_entry *e, const struct nono_rb_links *links)
+{
+	return inode_of(links, e) || nono_entry_changed(e);
+}
+
+/* The paths not as the session left them, each reported: their number. */
+static unsigned
+conflicts(const struct nono_rb_session *s, const struct nono_entry *es, size_t n, const struct nono_rb_restore_opts *o,
+	  struct nono_rb_report *rep)
+{
+	struct nono_after *a = nono_after_read(s->dir);
+	unsigned k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *why = NULL;
+
+		/* a path already as it was before the session loses nothing */
+		if (!selected(es, n, i, o) || !nono_entry_changed(&es[i]) ||
+		    !nono_after_changed(a, es[i].path, es[i].type == NONO_ENTRY_ABSENT, s->ended_ns, &s->exclude, &why))
+			continue;
+		k++;
+		rep->n[NONO_RB_CONFLICT]++;
+		if (rep->each)
+			rep->each(rep->ctx, es[i].path, NONO_RB_CONFLICT, why);
+	}
+	nono_after_free(a);
+	return k;
+}
+
+/* The restore point: a rollback session of its own that saves the state
+ * of every path the restore will change (a directory it removes or
+ * replaces, whole). 0, or -errno with err: then nothing is restored. */
+static int
+point_begin(struct nono_journal *j, const char *store, const struct nono_rb_session *s, const struct nono_entry *es,
+	    size_t n, const struct nono_rb_links *links, const struct nono_rb_restore_opts *o, struct nono_error *err)
+{
+	struct nono_strv roots = {0};
+	char *argv[] = {(char *)"nono", (char *)"rollback", (char *)"restore", s->id, NULL};
+	char *cwd = getcwd(NULL, 0);
+	/* everything it changes is saved, whatever a .gitignore says */
+	struct nono_journal_opts jo = {
+	    .store = store, .argv = argv, .cwd = cwd, .restore_of = s->id, .no_gitignore = true};
 	int r;
 
-	if (s->running && !dry_run) {
-		nono_error_set(err, -EBUSY, "rollback session %s is still running", s->id);
-		nono_error_hint(err, "restore it once its program has exited");
-		return -EBUSY;
+	nono_strv_push(&roots, "/");
+	jo.roots = &roots;
+	r = nono_journal_begin(j, &jo, err);
+	nono_strv_free(&roots);
+	free(cwd);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		const struct rb_inode *g = inode_of(links, &es[i]);
+		struct stat st;
+		bool dir_goes = lstat(es[i].path, &st) == 0 && S_ISDIR(st.st_mode) && es[i].type != NONO_ENTRY_DIR;
+
+		if (!selected(es, n, i, o) || !needs_work(&es[i], links))
+			continue;
+		r = nono_journal_record(j, es[i].path, "restore", dir_goes, false);
+		/* the name a file with hard links is written back through */
+		if (r == 0 && g && g->held)
+			r = nono_journal_record(j, g->held, "restore", false, false);
+		if (r < 0)
+			nono_error_set(err, r, "cannot make the restore point: %s could not be saved: %s", es[i].path,
+				       strerror(-r));
 	}
-	if ((r = nono_manifest_read(s->dir, &es, &n, err)) < 0)
-		return r;
-	qsort(es, n, sizeof(*es), cmp_entry);
-	links = nono_rb_links_find(es, n, &s->exclude);
+	return r;
+}
+
+/* The restore point made: its id, or NULL (and gone) when nothing changed. */
+static char *
+point_end(struct nono_journal *j)
+{
+	char *id = NULL;
+
+	if (!j->dir) {
+		/* nothing changed: its directory was never made */
+		nono_journal_free(j);
+		return NULL;
+	}
+	if (nono_journal_end(j, 0) > 0)
+		id = xstrdup(j->id);
+	else
+		nono_rm_rf(j->dir);
+	nono_journal_free(j);
+	return id;
+}
+
+/* Put es back: files with hard links into their inodes first, then each
+ * path, then the directories' modes, deepest first. */
+static void
+restore_all(const char *store, const struct nono_rb_session *s, struct nono_entry *es, size_t n,
+	    struct nono_rb_links *links, const struct nono_rb_restore_opts *o, struct nono_rb_report *rep)
+{
+	struct spare sp = {&s->exclude, !o->include_vcs};
+
 	/* the content of each file with hard links goes back into its inode
 	 * first, through a name that holds it, before any name is removed or
 	 * replaced */
 	for (size_t i = 0; i < n; i++) {
 		struct rb_inode *g = inode_of(links, &es[i]);
 
-		if (!g || g->begun || (only && !nono_path_under(es[i].path, only)) || under_absent(es, n, i))
+		if (!g || g->begun || !selected(es, n, i, o))
 			continue;
 		g->begun = true;
 		if (g->held)
-			inode_put(store, s->dir, &es[i], g, dry_run);
+			inode_put(store, s->dir, &es[i], g, o->dry_run);
 	}
 	for (size_t i = 0; i < n; i++) {
 		const char *msg;
@@ -1048,41 +1126,85 @@ nono_rb_restore(const char *store, const struct nono_rb_session *s, const char *
 
 		if (rep->progress)
 			rep->progress(rep->ctx, i, n);
-		if (only && !nono_path_under(es[i].path, only))
+		if (!selected(es, n, i, o)) {
+			if ((!o->only || nono_path_under(es[i].path, o->only)) && !under_absent(es, n, i) &&
+			    needs_work(&es[i], links)) {
+				rep->n[NONO_RB_VCS]++;
+				if (rep->each && o->dry_run)
+					rep->each(rep->ctx, es[i].path, NONO_RB_VCS, NULL);
+			}
 			continue;
-		if (under_absent(es, n, i))
-			continue;
-		a = restore_one(store, s, &es[i], links, dry_run, &msg, &e);
+		}
+		a = restore_one(store, s, &es[i], links, &sp, o->dry_run, &msg, &e);
 		rep->n[a]++;
 		if (rep->each && a != NONO_RB_KEEP)
 			rep->each(rep->ctx, es[i].path, a, msg ? msg : e ? strerror(-e) : NULL);
 	}
 	/* directories get their modes last, deepest first, once their
 	 * children are back */
-	for (size_t i = n; !dry_run && i-- > 0;) {
-		if (es[i].type != NONO_ENTRY_DIR || (only && !nono_path_under(es[i].path, only)) ||
-		    under_absent(es, n, i))
+	for (size_t i = n; !o->dry_run && i-- > 0;) {
+		int fd;
+
+		if (es[i].type != NONO_ENTRY_DIR || !selected(es, n, i, o))
 			continue;
 		/* by a descriptor reached without a symlink: chmod(path) would
 		 * follow one swapped in meanwhile (root restoring: any file) */
-		{
-			int fd = open_nofollow(es[i].path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-
-			if (fd >= 0) {
-				if (fchmod(fd, es[i].mode & 07777) < 0)
-					log_warn("rollback: cannot set the mode of %s: %s", es[i].path,
-						 strerror(errno));
-				close(fd);
-			}
+		fd = open_nofollow(es[i].path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+		if (fd >= 0) {
+			if (fchmod(fd, es[i].mode & 07777) < 0)
+				log_warn("rollback: cannot set the mode of %s: %s", es[i].path, strerror(errno));
+			close(fd);
 		}
 	}
 	if (rep->progress)
 		rep->progress(rep->ctx, n, n);
+}
+
+int
+nono_rb_restore(const char *store, const struct nono_rb_session *s, const struct nono_rb_restore_opts *o,
+		struct nono_rb_report *rep, char **point_id, struct nono_error *err)
+{
+	struct nono_journal point = {0};
+	struct nono_entry *es;
+	struct nono_rb_links *links;
+	unsigned changed;
+	size_t n;
+	int r;
+
+	*point_id = NULL;
+	if (s->running && !o->dry_run) {
+		nono_error_set(err, -EBUSY, "rollback session %s is still running", s->id);
+		nono_error_hint(err, "restore it once its program has exited");
+		return -EBUSY;
+	}
+	if ((r = nono_manifest_read(s->dir, &es, &n, err)) < 0)
+		return r;
+	qsort(es, n, sizeof(*es), cmp_entry);
+	links = nono_rb_links_find(es, n, &s->exclude);
+	changed = conflicts(s, es, n, o, rep);
+	if (changed && !o->force && !o->dry_run) {
+		r = nono_error_set(err, -EEXIST, "%u path%s changed since session %s ended: nothing was restored",
+				   changed, changed == 1 ? "" : "s", s->id);
+		nono_error_hint(err,
+				"--force overwrites %s (a restore point keeps them); --dry-run shows what it would do",
+				changed == 1 ? "it" : "them");
+		goto out;
+	}
+	if (!o->dry_run && !o->no_point && (r = point_begin(&point, store, s, es, n, links, o, err)) < 0) {
+		if (point.dir)
+			nono_rm_rf(point.dir);
+		nono_journal_free(&point);
+		goto out;
+	}
+	restore_all(store, s, es, n, links, o, rep);
+	*point_id = point_end(&point);
+	r = 0;
+out:
 	nono_rb_links_free(links);
 	for (size_t i = 0; i < n; i++)
 		nono_entry_free(&es[i]);
 	free(es);
-	return 0;
+	return r;
 }
 
 int
@@ -1101,7 +1223,7 @@ nono_rb_verify(const char *store, const struct nono_rb_session *s, struct nono_r
 			continue;
 		{
 			size_t len;
-			char *buf = nono_rb_content(store, s->dir, &es[i], &len);
+			char *buf = nono_entry_content(store, s->dir, &es[i], &len);
 
 			if (buf) {
 				rep->n[NONO_RB_KEEP]++;

@@ -22,6 +22,9 @@ struct nono_rb_session {
 	bool running;	   /* its supervisor still holds the lock */
 	bool persist_only; /* --no-rollback: kept for what the persistence sweep quarantined */
 	struct nono_strv exclude;
+	struct nono_strv roots; /* the writable grants it journaled (empty: an older session) */
+	long long ended_ns;	/* when it ended, to the nanosecond (an older session: to the second) */
+	char *restore_of;	/* a restore point: the session whose restore it records, or NULL */
 };
 
 int nono_rb_load(const char *store, const char *id, struct nono_rb_session *s, struct nono_error *err);
@@ -48,6 +51,8 @@ enum nono_rb_action {
 	NONO_RB_REMOVE,	  /* created during the session: removed */
 	NONO_RB_LINK,	  /* a name of a file with hard links, linked back to it */
 	NONO_RB_NOTSAVED, /* over the size limit: cannot be restored */
+	NONO_RB_VCS,	  /* inside .git, .hg or .svn: left alone unless asked for */
+	NONO_RB_CONFLICT, /* changed since the session: left alone unless forced */
 	NONO_RB_FAILED,
 };
 const char *nono_rb_action_name(enum nono_rb_action a);
@@ -79,14 +84,36 @@ enum nono_rb_link nono_rb_links_how(const struct nono_rb_links *l, const struct 
 const char *nono_rb_link_name(enum nono_rb_link k);
 void nono_rb_links_free(struct nono_rb_links *l);
 
+/* How a restore goes. */
+struct nono_rb_restore_opts {
+	const char *only; /* restore only the paths at or beneath it, or NULL */
+	bool dry_run;
+	bool force;	  /* overwrite paths changed since the session */
+	bool include_vcs; /* restore inside .git, .hg and .svn too */
+	bool no_point;	  /* make no restore point */
+};
+
 /* Bring every path recorded by session s (or only those at or beneath only)
  * back to its state before the session. Each file is written to a
  * temporary name and renamed into place (a file with hard links is written
- * in place, see above); re-running is harmless. Refuses a
- * running session (-EBUSY). 0, or -errno with err when nothing could start;
- * per-path failures are counted in rep. */
-int nono_rb_restore(const char *store, const struct nono_rb_session *s, const char *only, bool dry_run,
-		    struct nono_rb_report *rep, struct nono_error *err);
+ * in place, see above); re-running is harmless. Refuses a running session
+ * (-EBUSY).
+ *
+ * Safe by default: a path that is not as the session left it (after.h:
+ * edited, made or replaced after the session) is not touched unless
+ * opts->force: then nothing is restored, each such path is reported
+ * (NONO_RB_CONFLICT) and -EEXIST is returned. Paths inside VCS directories
+ * (.git, .hg, .svn) are left alone (NONO_RB_VCS) unless include_vcs. Before
+ * the first change, a restore point is made (*point_id, caller-owned, NULL
+ * when nothing needed one): a rollback session of its own recording the
+ * state of every path the restore changes, so that restoring it undoes
+ * the restore. A dry run reports all of this and changes nothing.
+ * 0, or -errno with err when nothing could start or was refused; per-path
+ * failures are counted in rep. */
+int nono_rb_restore(const char *store, const struct nono_rb_session *s, const struct nono_rb_restore_opts *opts,
+		    struct nono_rb_report *rep, char **point_id, struct nono_error *err);
+/* Whether path lies inside a VCS directory (.git, .hg, .svn) or is one. */
+bool nono_rb_vcs_path(const char *path);
 
 /* Re-hash the objects session s refers to. Returns the number of missing
  * or corrupt objects (each reported through rep->each), or -errno. */
@@ -99,9 +126,5 @@ int nono_rb_verify(const char *store, const struct nono_rb_session *s, struct no
  * number of sessions removed (listed through each) or -errno. */
 int nono_rb_cleanup(const char *store, long keep, long days, bool dry_run, void (*each)(void *, const char *),
 		    void *ctx, struct nono_error *err);
-
-/* The saved content of a file entry of the session in dir, whole, in
- * memory, checked against its SHA-256; NULL with errno on failure. */
-char *nono_rb_content(const char *store, const char *dir, const struct nono_entry *e, size_t *len);
 
 #endif

@@ -223,7 +223,27 @@ nono_call_truncate_ok(struct nono_call *c, const char *canon)
 		return 0;
 	log_info("refused truncating %s: deletion is not granted there", canon);
 	nono_call_audit(c, "truncate", canon);
-	return -EACCES;
+	return nono_call_refuse(c, -EACCES, NONO_REP_DELETE, canon);
+}
+
+int
+nono_call_refuse(struct nono_call *c, int err, enum nono_report_kind kind, const char *subject)
+{
+	c->kind = NONO_ANS_VALUE;
+	c->val = err;
+	c->refused_by = NONO_BY_SUPERVISOR;
+	c->refused_kind = kind;
+	free(c->refused_what);
+	c->refused_what = subject ? xstrdup(subject) : NULL;
+	return err;
+}
+
+void
+nono_call_check(struct nono_call *c, const char *canon, enum nono_op op, enum nono_report_kind kind)
+{
+	if (!canon || c->nchecks == (int)(sizeof(c->check) / sizeof(c->check[0])))
+		return;
+	c->check[c->nchecks++] = (struct nono_check){xstrdup(canon), op, kind, kind == NONO_REP_TCP};
 }
 
 /* The rollback journal: canon's prior state before op changes it. 0, or
@@ -278,19 +298,54 @@ nono_call_perform(struct nono_call *c, struct nono_job *j)
 	return nono_executor_call(ex, j);
 }
 
-/* What a spawned job owns: copies of everything the caller lent it, and
- * the audit record to write when it is done. */
-struct spawned_ctx {
+/* The record of one call, kept past the call for a job a worker finishes:
+ * what the audit trail and the report need. */
+struct record {
+	int pid;
 	const char *op;
 	char *path;
-	bool meta;
-	int pid;
+	bool meta, if_refused;
+	enum nono_refuser by;
+	enum nono_report_kind kind;
+	char *what;
+	struct nono_check check[3];
+	int nchecks;
 };
 
+/* Take c's record (its strings move). */
+static void
+record_take(struct record *r, struct nono_call *c)
+{
+	r->pid = c->n ? c->n->pid : 0;
+	r->op = c->audit_op;
+	r->path = c->audit_path;
+	r->meta = c->audit_meta;
+	r->if_refused = c->audit_if_refused;
+	r->by = c->refused_by;
+	r->kind = c->refused_kind;
+	r->what = c->refused_what;
+	r->nchecks = c->nchecks;
+	memcpy(r->check, c->check, sizeof(r->check));
+	c->audit_path = c->refused_what = NULL;
+	c->nchecks = 0;
+}
+
+static void
+record_free(struct record *r)
+{
+	free(r->path);
+	free(r->what);
+	for (int i = 0; i < r->nchecks; i++)
+		free(r->check[i].path);
+	memset(r, 0, sizeof(*r));
+}
+
+/* What a spawned job owns: copies of everything the caller lent it, and
+ * the record to write when it is done. */
 static void
 nono_job_free_owned(struct nono_job *j)
 {
-	struct spawned_ctx *ctx = j->ctx;
+	struct record *ctx = j->ctx;
 
 	for (int i = 0; i < 3; i++)
 		if (j->fd[i] >= 0)
@@ -300,7 +355,7 @@ nono_job_free_owned(struct nono_job *j)
 	free(j->buf);
 	free((void *)j->addr);
 	if (ctx)
-		free(ctx->path);
+		record_free(ctx);
 	free(ctx);
 	free(j);
 }
@@ -311,7 +366,7 @@ nono_call_perform_async(struct nono_call *c, struct nono_job *j, bool answer_fd)
 {
 	struct nono_executor *ex = executor(c->m);
 	struct nono_job *own = xmalloc(sizeof(*own));
-	struct spawned_ctx *ctx = xcalloc(1, sizeof(*ctx));
+	struct record *ctx = xcalloc(1, sizeof(*ctx));
 
 	*own = *j;
 	for (int i = 0; i < 3; i++)
@@ -324,10 +379,6 @@ nono_call_perform_async(struct nono_call *c, struct nono_job *j, bool answer_fd)
 	own->id = c->n->id;
 	own->answer_fd = answer_fd;
 	own->cloexec = c->cloexec;
-	ctx->op = c->audit_op;
-	ctx->path = c->audit_path ? xstrdup(c->audit_path) : NULL;
-	ctx->meta = c->audit_meta;
-	ctx->pid = c->n->pid;
 	own->ctx = ctx;
 	if (!ex || nono_executor_spawn(ex, own) < 0) {
 		own->result = 0;
@@ -336,22 +387,73 @@ nono_call_perform_async(struct nono_call *c, struct nono_job *j, bool answer_fd)
 		c->val = ex ? -EAGAIN : -EPERM;
 		return;
 	}
+	/* the record is written when the worker is done (reaped on this thread) */
+	record_take(ctx, c);
 	c->kind = NONO_ANS_DONE;
 }
 
 /* ---- the record of each call, and the workers --------------------------- */
 
-void
-nono_mediator_audit(struct nono_mediator *m, int pid, const char *op, const char *path, bool meta, long long result)
+/* Who refused a call that failed with EACCES on a confined worker: Landlock
+ * when the policy does not grant what it checks, else nobody (the file's
+ * own permissions). Sets r's refuser, kind and what. */
+static void
+kernel_refusal(const struct nono_mediator *m, struct record *r)
 {
-	if (!m->audit || !op)
-		return;
-	if (meta)
-		nono_audit_meta(m->audit, pid, op, path ? path : "?", result < 0);
-	else if (!strcmp(op, "connect") || !strcmp(op, "sendto") || !strcmp(op, "listen") || !strcmp(op, "bind"))
-		nono_audit_socket(m->audit, pid, op, path ? path : "?", result < 0);
-	else if (result >= 0 && path)
-		nono_audit_file_op(m->audit, op, path);
+	for (int i = 0; i < r->nchecks && r->by == NONO_BY_NONE; i++) {
+		struct nono_verdict v;
+		bool refused = r->check[i].port;
+
+		if (!refused && m->policy) {
+			nono_policy_check(m->policy, r->check[i].path, r->check[i].op, &v);
+			refused = !v.allowed;
+			nono_verdict_free(&v);
+		}
+		if (refused) {
+			r->by = NONO_BY_LANDLOCK;
+			r->kind = r->check[i].kind;
+			free(r->what);
+			r->what = xstrdup(r->check[i].path);
+		}
+	}
+}
+
+static bool
+socket_op(const char *op)
+{
+	return !strcmp(op, "connect") || !strcmp(op, "sendto") || !strcmp(op, "listen") || !strcmp(op, "bind");
+}
+
+/* The trail's event for a call answered with result, and the report's
+ * note when it was refused. */
+static void
+record_write(struct nono_mediator *m, struct record *r, long long result)
+{
+	struct nono_result res;
+
+	if (result == -EACCES && r->by == NONO_BY_NONE)
+		kernel_refusal(m, r);
+	res = nono_result_of(result, r->by);
+	/* a read or a datagram is in the trail only when refused */
+	if (r->op && !(r->if_refused && res.outcome != NONO_REFUSED))
+		nono_audit_call(m->audit, r->pid,
+				r->meta			    ? "metadata"
+				: socket_op(r->op)	    ? "socket"
+				: !strcmp(r->op, "syscall") ? "syscall"
+							    : "file",
+				r->op, r->path ? r->path : "?", res);
+	if (res.outcome == NONO_REFUSED && (r->what || r->path) && !nono_audit_probe(r->op, r->path))
+		nono_report_add(m->report, r->kind, r->what ? r->what : r->path, r->by);
+}
+
+void
+nono_mediator_audit(struct nono_mediator *m, struct nono_call *c, long long result)
+{
+	struct record r;
+
+	record_take(&r, c);
+	record_write(m, &r, result);
+	record_free(&r);
 }
 
 int
@@ -366,10 +468,8 @@ nono_mediator_reap(struct nono_mediator *m)
 	struct nono_job *j;
 
 	while (m->executor && (j = nono_executor_reap(m->executor))) {
-		struct spawned_ctx *ctx = j->ctx;
-
-		if (ctx)
-			nono_mediator_audit(m, ctx->pid, ctx->op, ctx->path, ctx->meta, j->result);
+		if (j->ctx)
+			record_write(m, j->ctx, j->result);
 		nono_job_free_owned(j);
 	}
 }

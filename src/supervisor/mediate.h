@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "audit/audit.h"
+#include "audit/report.h"
 #include "policy/policy.h"
 #include "supervisor/executor.h"
 #include "supervisor/notify.h"
@@ -29,6 +31,7 @@ struct nono_mediator {
 	const struct nono_policy *policy;
 	struct nono_journal *journal;	    /* rollback: NULL when off */
 	struct nono_audit *audit;	    /* the session's audit trail, or NULL (--no-audit) */
+	struct nono_report *report;	    /* the session's refusals, for its end (or NULL) */
 	const char *shim;		    /* the exec shim binary (canonical): always runs, never speaks */
 	pid_t child;			    /* the sandbox's first process */
 	const struct nono_sandbox *sandbox; /* the workers confine themselves with its rules */
@@ -80,7 +83,23 @@ struct nono_call {
 	/* the audit record, written once answered */
 	const char *audit_op;
 	char *audit_path;
-	bool audit_meta; /* chmod, chown, ... (else a file operation) */
+	bool audit_meta;       /* chmod, chown, ... (else a file operation) */
+	bool audit_if_refused; /* in the trail only when refused (a read, a datagram) */
+	/* who refused it, when the supervisor did (NONO_BY_SUPERVISOR), and what
+	 * for the session's report */
+	enum nono_refuser refused_by;
+	enum nono_report_kind refused_kind;
+	char *refused_what;
+	/* what Landlock checks of a call a confined worker performs: an EACCES
+	 * is Landlock's refusal when the policy does not grant it, else the
+	 * file's own permissions (path NULL: a TCP port, always Landlock's) */
+	struct nono_check {
+		char *path; /* or, for a port, the address ("127.0.0.1:8080") */
+		enum nono_op op;
+		enum nono_report_kind kind;
+		bool port; /* no path: Landlock's network rules */
+	} check[3];
+	int nchecks;
 };
 
 /* Handlers: decide and perform c, setting c->kind and c->val. */
@@ -123,6 +142,13 @@ void nono_call_audit(struct nono_call *c, const char *op, const char *path);
 /* Truncating the regular file canon (NULL: it has no name), where Landlock
  * cannot refuse it (ABI < 3): 0, or -EACCES as Landlock would. */
 int nono_call_truncate_ok(struct nono_call *c, const char *canon);
+/* The supervisor's own refusal of c: it fails with err (returned), and the
+ * report notes what (kind, subject). */
+int nono_call_refuse(struct nono_call *c, int err, enum nono_report_kind kind, const char *subject);
+/* What Landlock will check when a worker performs c (see struct
+ * nono_call): op on canon, or with kind NONO_REP_TCP a connect to the
+ * address canon. At most three. */
+void nono_call_check(struct nono_call *c, const char *canon, enum nono_op op, enum nono_report_kind kind);
 /* Journal canon before the call changes it: 0 or -errno (refuse). */
 int nono_call_journal(struct nono_call *c, const char *canon, bool tree);
 /* Run j on a confined worker and wait for its result. */
@@ -139,9 +165,9 @@ int nono_mediator_socket(const struct nono_mediator *m, int obj);
  * oldest kept is let go when there are too many). */
 void nono_mediator_keep_socket(struct nono_mediator *m, int fd);
 
-/* The audit record of a call: op on path, refused when result < 0. */
-void nono_mediator_audit(struct nono_mediator *m, int pid, const char *op, const char *path, bool meta,
-			 long long result);
+/* The audit record of a call c, answered with result (>= 0 or -errno), and
+ * the report of its refusal; frees what c holds for them. */
+void nono_mediator_audit(struct nono_mediator *m, struct nono_call *c, long long result);
 /* Readable when a call handed to a worker is done (-1: no worker yet). */
 int nono_mediator_done_fd(const struct nono_mediator *m);
 /* Record the calls the workers finished meanwhile. */

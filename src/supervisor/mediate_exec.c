@@ -236,6 +236,11 @@ refuse(struct nono_call *c, const char *canon, const char *cmd, const char *cat)
 	log_info("refused exec of %s (%s)", canon, cat);
 	c->kind = NONO_ANS_VALUE;
 	c->val = -EPERM;
+	/* the exec's own record is written with its answer (pending); the
+	 * session's report notes it here */
+	nono_report_add(c->m->report,
+			strcmp(cat, "an anonymous or deleted file") == 0 ? NONO_REP_OTHER : NONO_REP_COMMAND, cmd,
+			NONO_BY_SUPERVISOR);
 }
 
 void
@@ -253,8 +258,10 @@ nono_mediate_exec(struct nono_call *c)
 	if ((r = nono_call_path(c, sc->path, &path)) < 0 ||
 	    (r = nono_mem_argv(c->n->pid, c->n->args[sc->path + 1], &av)) < 0) {
 		c->val = r;
-		if (r == -EPERM)
+		if (r == -EPERM) {
 			nono_call_audit(c, sc->name, "(an argument the supervisor could not read exactly)");
+			nono_call_refuse(c, r, NONO_REP_OTHER, "an argument the supervisor could not read exactly");
+		}
 		c->audit_meta = true;
 		goto out;
 	}

@@ -58,7 +58,18 @@ fail(struct nono_call *c, int err)
 	if (err == -EPERM && !c->audit_op) {
 		c->audit_meta = true;
 		nono_call_audit(c, c->sc->name, "(an argument the supervisor could not read exactly)");
+		nono_call_refuse(c, err, NONO_REP_OTHER, "an argument the supervisor could not read exactly");
 	}
+}
+
+/* The journal could not save what the call would destroy: refused. */
+static void
+unsaved(struct nono_call *c, int err, const char *canon)
+{
+	char *what = xasprintf("%s (the rollback journal could not save it)", canon ? canon : "?");
+
+	nono_call_refuse(c, err, NONO_REP_OTHER, what);
+	free(what);
 }
 
 /* "." and "..": nothing to journal (the call fails or names the parent) */
@@ -339,11 +350,11 @@ nono_mediate_meta(struct nono_call *c)
 	if (t.canon && (r = nono_supervisor_meta_decision(c->m->policy, t.canon)) < 0 &&
 	    !(c->sc->op == NONO_SC_UTIME && lockdir_object(c, &t, &st))) {
 		log_info("refused %s on %s", c->sc->name, t.canon);
-		c->val = r;
+		nono_call_refuse(c, r, NONO_REP_WRITE, t.canon);
 	} else if (!nono_call_alive(c)) {
 		c->val = -EINTR;
 	} else if ((r = nono_call_journal(c, t.canon, false)) < 0) {
-		c->val = r;
+		unsaved(c, r, t.canon);
 	} else {
 		c->val = meta_perform(c, &t, &st);
 	}
@@ -387,7 +398,7 @@ nono_mediate_ioctl(struct nono_call *c)
 	c->audit_meta = true;
 	nono_call_audit(c, "ioctl-setflags", t.canon ? t.canon : "(no path)");
 	if (t.canon && (r = nono_supervisor_meta_decision(c->m->policy, t.canon)) < 0)
-		c->val = r;
+		nono_call_refuse(c, r, NONO_REP_WRITE, t.canon);
 	else if ((r = nono_mem_read(c->n->pid, c->n->args[2], buf, len)) < 0)
 		c->val = r == -EFAULT ? -EFAULT : -EPERM;
 	else if (!t.copy && (r = reopen_for_ioctl(&t)) < 0)
@@ -425,11 +436,12 @@ nono_mediate_unlink(struct nono_call *c)
 	} else if (!nono_call_alive(c)) {
 		c->val = -EINTR;
 	} else if ((r = journal_leaf(c, &t, false)) < 0) {
-		c->val = r;
+		unsaved(c, r, t.canon);
 	} else {
 		j.fd[0] = t.dfd;
 		j.str[0] = t.leaf;
 		j.arg[0] = flags;
+		nono_call_check(c, t.canon, NONO_OP_DELETE, NONO_REP_DELETE);
 		c->val = nono_call_perform(c, &j);
 		nono_call_audit(c, flags ? "rmdir" : "unlink", t.canon);
 	}
@@ -461,8 +473,15 @@ nono_mediate_rename(struct nono_call *c)
 	if (!nono_call_alive(c)) {
 		c->val = -EINTR;
 	} else if ((r = journal_leaf(c, &from, true)) < 0 || (r = journal_leaf(c, &to, true)) < 0) {
-		c->val = r;
+		unsaved(c, r, from.canon);
 	} else {
+		struct stat st;
+
+		nono_call_check(c, from.canon, NONO_OP_DELETE, NONO_REP_DELETE);
+		nono_call_check(c, to.canon, NONO_OP_WRITE, NONO_REP_WRITE);
+		/* what it replaces is removed */
+		if (to.canon && fstatat(to.dfd, to.leaf, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			nono_call_check(c, to.canon, NONO_OP_DELETE, NONO_REP_DELETE);
 		j.fd[0] = from.dfd;
 		j.str[0] = from.leaf;
 		j.fd[1] = to.dfd;
@@ -522,8 +541,10 @@ nono_mediate_truncate(struct nono_call *c)
 	else if (S_ISREG(st.st_mode) && (r = nono_call_truncate_ok(c, t.deleted ? NULL : t.canon)) < 0)
 		c->val = r;
 	else if (S_ISREG(st.st_mode) && (r = nono_call_journal(c, t.deleted ? NULL : t.canon, false)) < 0)
-		c->val = r;
+		unsaved(c, r, t.canon);
 	else {
+		if (!t.deleted)
+			nono_call_check(c, t.canon, NONO_OP_DELETE, NONO_REP_DELETE);
 		j.fd[0] = t.ofd;
 		j.arg[0] = len;
 		j.arg[1] = by_fd && t.copy; /* else through the O_PATH: by its path */
@@ -605,12 +626,15 @@ nono_mediate_create(struct nono_call *c)
 	if (sc->op == NONO_SC_MKDIR && (l = lockdir_of(c, &t))) {
 		lockdir_perform(c, &t, l, true, j.arg[1]);
 	} else if (sc->op == NONO_SC_MKNOD && (j.arg[1] & SUID_BITS)) {
-		c->val = -EPERM;
+		nono_call_refuse(c, -EPERM, NONO_REP_OTHER, "a setuid or setgid file");
+		nono_call_audit(c, sc->name, t.canon);
 	} else if (!nono_call_alive(c)) {
 		c->val = -EINTR;
 	} else if ((r = journal_leaf(c, &t, false)) < 0) {
-		c->val = r;
+		unsaved(c, r, t.canon);
 	} else {
+		if (!t.deleted && !dot_leaf(t.leaf))
+			nono_call_check(c, t.canon, NONO_OP_WRITE, NONO_REP_WRITE);
 		j.fd[0] = t.dfd;
 		j.str[0] = t.leaf;
 		j.str[1] = target;
@@ -649,8 +673,10 @@ nono_mediate_link(struct nono_call *c)
 		c->val = -EINTR;
 	} else if ((r = journal_leaf(c, &to, false)) < 0 ||
 		   (r = nono_call_journal(c, old.deleted ? NULL : old.canon, false)) < 0) {
-		c->val = r;
+		unsaved(c, r, to.canon);
 	} else {
+		if (!to.deleted)
+			nono_call_check(c, to.canon, NONO_OP_WRITE, NONO_REP_WRITE);
 		j.arg[0] = NONO_SC_LINK;
 		j.fd[0] = to.dfd;
 		j.str[0] = to.leaf;

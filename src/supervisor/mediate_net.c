@@ -25,6 +25,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -363,16 +364,46 @@ unix_path(struct nono_call *c, struct net_req *q, struct nono_target *obj)
 	 * no NUL is a name of 108 bytes, read here exactly as that */
 	r = nono_resolve(obj, &c->t, AT_FDCWD, path, NONO_RES_FOLLOW, 0);
 	nono_call_audit(c, c->sc->name, obj->canon ? obj->canon : path);
-	free(path);
-	if (r < 0)
+	if (r < 0) {
+		free(path);
 		return r;
-	if (fstat(obj->ofd, &st) < 0 || !S_ISSOCK(st.st_mode))
+	}
+	if (fstat(obj->ofd, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+		free(path);
 		return -ECONNREFUSED;
+	}
 	if (!obj->canon || (r = nono_supervisor_unix_decision(c->m->policy, obj->canon)) < 0) {
 		log_info("refused %s to UNIX socket %s", c->sc->name, obj->canon ? obj->canon : "?");
-		return -EACCES;
+		r = nono_call_refuse(c, -EACCES, NONO_REP_UNIX, obj->canon ? obj->canon : path);
+		free(path);
+		return r;
 	}
+	free(path);
 	return 0;
+}
+
+/* "93.184.216.34:443", "[::1]:8080" */
+static void
+inet_target(char *out, size_t n, const struct net_req *q)
+{
+	char ip[INET6_ADDRSTRLEN] = "?";
+	int port = 0;
+
+	if (q->addr.ss_family == AF_INET && q->alen >= sizeof(struct sockaddr_in)) {
+		const struct sockaddr_in *a = (const struct sockaddr_in *)&q->addr;
+
+		inet_ntop(AF_INET, &a->sin_addr, ip, sizeof(ip));
+		port = ntohs(a->sin_port);
+		snprintf(out, n, "%s:%d", ip, port);
+	} else if (q->addr.ss_family == AF_INET6 && q->alen >= sizeof(struct sockaddr_in6)) {
+		const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&q->addr;
+
+		inet_ntop(AF_INET6, &a->sin6_addr, ip, sizeof(ip));
+		port = ntohs(a->sin6_port);
+		snprintf(out, n, "[%s]:%d", ip, port);
+	} else {
+		snprintf(out, n, "inet");
+	}
 }
 
 /* 0 to perform the call as read (q's address maybe rewritten), or -errno */
@@ -389,19 +420,28 @@ net_decide(struct nono_call *c, struct net_req *q, struct nono_target *obj)
 			return unix_path(c, q, obj);
 		nono_call_audit(c, c->sc->name, "(abstract UNIX socket)");
 		if (!abstract_allowed(c, q))
-			return -EPERM;
+			return nono_call_refuse(c, -EPERM, NONO_REP_OTHER,
+						"an abstract UNIX socket outside the sandbox");
 		q->unconfined = true;
 		return 0;
 	}
 	if ((q->domain == AF_INET || q->domain == AF_INET6) && fam != AF_UNSPEC) {
+		char target[INET6_ADDRSTRLEN + 16];
+
+		inet_target(target, sizeof(target), q);
+		/* every connect is in the trail; a datagram only when refused */
+		nono_call_audit(c, c->sc->name, target);
+		c->audit_if_refused = q->send;
 		if (p->proxy_port > 0 && !q->send && !nono_supervisor_proxy_decision(p, &q->addr, q->alen))
 			return 0;
 		if (p->proxy_port > 0 || p->block_net) {
 			log_info("refused a TCP %s%s", c->sc->name,
 				 p->proxy_port > 0 ? " that bypasses the proxy" : "");
-			nono_call_audit(c, c->sc->name, p->proxy_port > 0 ? "inet (not the proxy)" : "inet");
-			return -EACCES;
+			return nono_call_refuse(c, -EACCES, NONO_REP_TCP,
+						p->proxy_port > 0 ? "a connection around the proxy" : target);
 		}
+		/* the worker is confined: its EACCES is Landlock's port rules */
+		nono_call_check(c, target, NONO_OP_READ, NONO_REP_TCP);
 	}
 	return 0;
 }
@@ -418,8 +458,10 @@ nono_mediate_connect(struct nono_call *c)
 	c->kind = NONO_ANS_VALUE;
 	if ((r = net_request(c, &q)) < 0 || (r = net_decide(c, &q, &obj)) < 0) {
 		c->val = r;
-		if (r == -EPERM && !c->audit_op)
+		if (r == -EPERM && !c->audit_op) {
 			nono_call_audit(c, c->sc->name, "(an argument the supervisor could not read exactly)");
+			nono_call_refuse(c, r, NONO_REP_OTHER, "an argument the supervisor could not read exactly");
+		}
 		goto out;
 	}
 	if (!nono_call_alive(c)) {
@@ -486,7 +528,7 @@ nono_mediate_listen(struct nono_call *c)
 	} else if ((domain == AF_INET || domain == AF_INET6) && c->m->policy->block_net) {
 		/* listen() on an unbound socket binds a port Landlock never sees */
 		nono_call_audit(c, "listen", "inet");
-		c->val = -EACCES;
+		nono_call_refuse(c, -EACCES, NONO_REP_TCP, "listen");
 	} else {
 		c->val = listen(t.ofd, (int)c->n->args[1]) < 0 ? -errno : 0;
 	}

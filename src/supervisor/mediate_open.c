@@ -216,7 +216,11 @@ open_existing(struct nono_call *c, const struct open_req *o, struct nono_target 
 		return;
 	}
 	if (writes && S_ISREG(st.st_mode) && (r = nono_call_journal(c, obj->deleted ? NULL : obj->canon, false)) < 0) {
-		answer_open(c, r);
+		char *what = xasprintf("%s (the rollback journal could not save it)", obj->canon);
+
+		nono_call_refuse(c, r, NONO_REP_OTHER, what);
+		nono_call_audit(c, o->flags & O_TRUNC ? "open-trunc" : "open-write", obj->canon);
+		free(what);
 		return;
 	}
 	if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(5, 0)) {
@@ -230,8 +234,17 @@ open_existing(struct nono_call *c, const struct open_req *o, struct nono_target 
 	j.fd[0] = obj->ofd;
 	/* found already: not created, not a link to refuse */
 	j.arg[0] = (long long)(o->flags & ~(unsigned long long)(O_CREAT | O_EXCL | O_NOFOLLOW));
-	if (writes)
-		nono_call_audit(c, o->flags & O_TRUNC ? "open-trunc" : "open-write", obj->canon);
+	if (!obj->deleted) {
+		/* what Landlock checks of it: a read is in the trail only when refused */
+		if ((o->flags & O_ACCMODE) != O_WRONLY && !(o->flags & O_PATH))
+			nono_call_check(c, obj->canon, NONO_OP_READ, NONO_REP_READ);
+		if (writes)
+			nono_call_check(c, obj->canon, NONO_OP_WRITE, NONO_REP_WRITE);
+		if ((o->flags & O_TRUNC) && S_ISREG(st.st_mode))
+			nono_call_check(c, obj->canon, NONO_OP_DELETE, NONO_REP_DELETE);
+	}
+	nono_call_audit(c, !writes ? "open-read" : o->flags & O_TRUNC ? "open-trunc" : "open-write", obj->canon);
+	c->audit_if_refused = !writes;
 	if (S_ISFIFO(st.st_mode) && !(o->flags & (O_NONBLOCK | O_PATH))) {
 		/* a FIFO's open waits for the other end: not on the loop */
 		nono_call_perform_async(c, &j, true);
@@ -279,9 +292,15 @@ open_create(struct nono_call *c, const struct open_req *o, struct nono_target *t
 	r = nono_call_journal(c, link ? link : t->deleted || !t->canon ? NULL : t->canon, false);
 	free(link);
 	if (r < 0) {
-		answer_open(c, r);
+		char *what = xasprintf("%s (the rollback journal could not save it)", t->canon ? t->canon : "?");
+
+		nono_call_refuse(c, r, NONO_REP_OTHER, what);
+		nono_call_audit(c, o->flags & O_TRUNC ? "open-trunc" : "open-write", t->canon);
+		free(what);
 		return 0;
 	}
+	if (!t->deleted)
+		nono_call_check(c, t->canon, NONO_OP_WRITE, NONO_REP_WRITE);
 	j.fd[0] = t->dfd;
 	j.str[0] = t->leaf;
 	/* O_EXCL: what the journal saw absent is what gets created (through
@@ -306,8 +325,14 @@ nono_mediate_open(struct nono_call *c)
 	struct open_req o;
 	int r;
 
-	if ((r = open_request(c, &o)) < 0)
+	if ((r = open_request(c, &o)) < 0) {
+		if (r == -EPERM) {
+			/* a setuid mode, or an argument not read exactly */
+			nono_call_refuse(c, r, NONO_REP_OTHER, "a setuid or setgid file, or an unreadable argument");
+			nono_call_audit(c, "open", "(a setuid or setgid mode, or an argument not read exactly)");
+		}
 		return answer_open(c, r);
+	}
 	c->cloexec = (o.flags & O_CLOEXEC) != 0;
 	if ((o.flags & __O_TMPFILE) == __O_TMPFILE)
 		return open_tmpfile(c, &o);

@@ -8,7 +8,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,9 +27,6 @@ struct nono_supervisor {
 	int nfd;	   /* the listener, -1 once closed */
 	bool done_watched; /* the workers' completion descriptor is in the loop */
 	unsigned long long handled, refused;
-	int refusal_fd; /* nono shell's hints, or -1 */
-	struct nono_refusal refusals[NONO_SUPERVISOR_REFUSALS];
-	unsigned n_refusals;
 };
 
 typedef void (*handler_fn)(struct nono_call *c);
@@ -76,54 +72,6 @@ answer(struct nono_call *c)
 	}
 }
 
-/* The operation a refused call was: deleting, or writing (a truncation
- * is a write where writing is not granted, else a delete). */
-static enum nono_op
-refused_op(const struct nono_policy *p, const char *op, const char *path)
-{
-	struct nono_verdict v;
-	bool can_write;
-
-	if (!strcmp(op, "unlink") || !strcmp(op, "rmdir") || !strcmp(op, "rename"))
-		return NONO_OP_DELETE;
-	if (strcmp(op, "open-trunc") != 0 && strcmp(op, "truncate") != 0)
-		return NONO_OP_WRITE;
-	nono_policy_check(p, path, NONO_OP_WRITE, &v);
-	can_write = v.allowed;
-	nono_verdict_free(&v);
-	return can_write ? NONO_OP_DELETE : NONO_OP_WRITE;
-}
-
-/* A call the sandbox refused: kept for nono run's footer, and told to
- * nono shell. */
-static void
-note_refusal(struct nono_supervisor *sv, const struct nono_call *c)
-{
-	char path[4096], line[4200];
-	enum nono_op op;
-	int n;
-
-	if (!c->audit_op || !c->audit_path || c->audit_path[0] != '/' || c->audit_meta)
-		return;
-	/* a rename: the path it was refused from */
-	snprintf(path, sizeof(path), "%.*s", (int)strcspn(c->audit_path, " "), c->audit_path);
-	if (strstr(c->audit_path, " -> ") != c->audit_path + strlen(path))
-		snprintf(path, sizeof(path), "%s", c->audit_path);
-	op = refused_op(sv->m.policy, c->audit_op, path);
-	if (sv->refusal_fd >= 0) {
-		n = snprintf(line, sizeof(line), "%s\t%d\t%s\n", nono_op_name(op), (int)-c->val, path);
-		if (n > 0 && (size_t)n < sizeof(line) && write(sv->refusal_fd, line, (size_t)n) < 0)
-			log_debug("supervisor: a refusal not told to the shell: %s", strerror(errno));
-	}
-	for (unsigned i = 0; i < sv->n_refusals; i++)
-		if (sv->refusals[i].op == op && !strcmp(sv->refusals[i].path, path))
-			return;
-	if (sv->n_refusals < NONO_SUPERVISOR_REFUSALS) {
-		sv->refusals[sv->n_refusals].op = op;
-		sv->refusals[sv->n_refusals++].path = xstrdup(path);
-	}
-}
-
 /* Receive, decide and answer one notification. -errno when the listener
  * is gone (the sandbox has exited). */
 static int
@@ -145,19 +93,28 @@ handle(struct nono_supervisor *sv)
 	c.val = -EPERM;
 	nono_thread_init(&c.t, n.pid);
 	/* another ABI, or a call without a row: refused, never decoded */
-	if (n.sc && n.sc->op < sizeof(handlers) / sizeof(handlers[0]) && handlers[n.sc->op])
+	if (n.sc && n.sc->op < sizeof(handlers) / sizeof(handlers[0]) && handlers[n.sc->op]) {
 		handlers[n.sc->op](&c);
-	else
+	} else {
+		char what[64];
+
 		log_debug("supervisor: refused syscall %d of ABI 0x%x", n.nr, n.arch);
+		snprintf(what, sizeof(what), "syscall %d of ABI 0x%x", n.nr, n.arch);
+		nono_call_refuse(&c, -EPERM, NONO_REP_OTHER, what);
+		nono_call_audit(&c, "syscall", what);
+	}
 	nono_thread_release(&c.t);
 	answer(&c);
 	sv->handled++;
 	if (c.kind == NONO_ANS_VALUE && c.val < 0)
 		sv->refused++;
-	if (c.kind == NONO_ANS_VALUE && (c.val == -EACCES || c.val == -EPERM))
-		note_refusal(sv, &c);
-	nono_mediator_audit(m, n.pid, c.audit_op, c.audit_path, c.audit_meta, c.kind == NONO_ANS_DONE ? 0 : c.val);
+	/* a call a worker answers is recorded when the worker is done */
+	if (c.kind != NONO_ANS_DONE)
+		nono_mediator_audit(m, &c, c.val);
 	free(c.audit_path);
+	free(c.refused_what);
+	for (int i = 0; i < c.nchecks; i++)
+		free(c.check[i].path);
 	if (m->pending.path) {
 		nono_audit_exec(m->audit, m->pending.pid, m->pending.path, m->pending.argv, m->pending.refused);
 		free(m->pending.path);
@@ -217,12 +174,12 @@ nono_supervisor_new(const struct nono_supervisor_cfg *cfg)
 
 	sv->m.policy = cfg->policy;
 	sv->m.journal = cfg->journal;
+	sv->m.report = cfg->report;
 	sv->m.shim = cfg->shim;
 	sv->m.sandbox = cfg->sandbox;
 	sv->m.check_truncate = cfg->check_truncate;
 	sv->m.session_helper = cfg->session_helper;
 	sv->nfd = -1;
-	sv->refusal_fd = -1;
 	return sv;
 }
 
@@ -230,18 +187,6 @@ void
 nono_supervisor_set_audit(struct nono_supervisor *sv, struct nono_audit *audit)
 {
 	sv->m.audit = audit;
-}
-
-void
-nono_supervisor_set_refusal_fd(struct nono_supervisor *sv, int fd)
-{
-	sv->refusal_fd = fd;
-}
-
-const struct nono_refusal *
-nono_supervisor_refusal(const struct nono_supervisor *sv, unsigned i)
-{
-	return sv && i < sv->n_refusals ? &sv->refusals[i] : NULL;
 }
 
 void
@@ -290,10 +235,6 @@ nono_supervisor_free(struct nono_supervisor *sv)
 		return;
 	if (sv->nfd >= 0)
 		close(sv->nfd);
-	if (sv->refusal_fd >= 0)
-		close(sv->refusal_fd);
-	for (unsigned i = 0; i < sv->n_refusals; i++)
-		free(sv->refusals[i].path);
 	nono_mediator_release(&sv->m);
 	free(sv);
 }

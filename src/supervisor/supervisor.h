@@ -18,6 +18,7 @@
 
 struct nono_audit;
 struct nono_journal;
+struct nono_report;
 struct nono_sandbox;
 struct nono_supervisor;
 
@@ -25,6 +26,7 @@ struct nono_supervisor;
 struct nono_supervisor_cfg {
 	const struct nono_policy *policy;
 	struct nono_journal *journal;	    /* rollback: NULL when off */
+	struct nono_report *report;	    /* the session's refusals (audit/report.h), or NULL */
 	const char *shim;		    /* the exec shim binary (canonical), or NULL */
 	const struct nono_sandbox *sandbox; /* the workers confine themselves with its rules */
 	bool check_truncate;		    /* Landlock cannot refuse truncation (ABI < 3): the supervisor does */
@@ -33,23 +35,10 @@ struct nono_supervisor_cfg {
 	const char *session_helper;
 };
 
-/* A refusal the supervisor met: a mediated call the sandbox refused
- * (EACCES, EPERM), as the operation it was. */
-struct nono_refusal {
-	enum nono_op op;
-	char *path;
-};
-#define NONO_SUPERVISOR_REFUSALS 3
-
 /* Free with nono_supervisor_free(). */
 struct nono_supervisor *nono_supervisor_new(const struct nono_supervisor_cfg *cfg);
 /* The session's audit trail (opened after fork; NULL: none). */
 void nono_supervisor_set_audit(struct nono_supervisor *sv, struct nono_audit *audit);
-/* nono shell: each refusal is written to fd as "OP\tERRNO\tPATH\n"
- * (the supervisor owns fd; a full pipe drops the line). */
-void nono_supervisor_set_refusal_fd(struct nono_supervisor *sv, int fd);
-/* The i-th distinct refusal of the session (the first few), or NULL. */
-const struct nono_refusal *nono_supervisor_refusal(const struct nono_supervisor *sv, unsigned i);
 /* The sandbox's first process. */
 void nono_supervisor_set_child(struct nono_supervisor *sv, pid_t child);
 /* Answer the notifications of listener fd (the filter's, from the child);

@@ -227,25 +227,35 @@ session_through_api(void **state)
 {
 	char tmpl[] = "/tmp/nono-unit-audit-XXXXXX", *root, *ev, *led, *p, gen[NONO_AUDIT_HEX];
 	char *argv[] = {(char *)"tool", (char *)"--token", (char *)"tok-SECRET-value", NULL};
-	struct nono_audit_info info = {.command = "run", .argv = argv, .program = "/bin/sh", .cwd = "/",
-				       .capabilities = "{\"fs\": []}\n", .landlock_abi = 1};
+	struct nono_audit_info info = {.command = "run",
+				       .argv = argv,
+				       .program = "/bin/sh",
+				       .cwd = "/",
+				       .capabilities = "{\"fs\": []}\n",
+				       .landlock_abi = 1};
 	struct nono_audit *a;
 	struct nono_error err = {0};
 	struct nono_audit_check ck;
-	char id[64];
+	char id[64], sid[NONO_SESSION_ID_LEN + 1];
 	FILE *f;
 	size_t n;
 
+	nono_session_id_new(sid);
+	info.id = sid;
 	assert_non_null(mkdtemp(tmpl));
 	setenv("XDG_STATE_HOME", tmpl, 1);
 	assert_int_equal(nono_audit_open(&a, &info, &err), 0);
 	snprintf(id, sizeof(id), "%s", nono_audit_id(a));
+	assert_string_equal(id, sid);
+	assert_true(nono_session_id_valid(id));
 	nono_audit_exec(a, 42, "/usr/bin/ls", argv, NULL);
 	nono_audit_exec(a, 43, "/usr/bin/rm", argv, "file destruction");
-	nono_audit_file_op(a, "unlink", "/project/f");
-	nono_audit_file_op(NULL, "unlink", "/project/g"); /* auditing off: nothing */
-	nono_audit_meta(a, 42, "chmod", "/etc/passwd", true);
-	nono_audit_socket(a, 42, "connect", "/run/x.sock", true);
+	nono_audit_call(a, 42, "file", "unlink", "/project/f", nono_result_of(0, NONO_BY_NONE));
+	nono_audit_call(NULL, 42, "file", "unlink", "/project/g", nono_result_of(0, NONO_BY_NONE)); /* off: nothing */
+	nono_audit_call(a, 42, "metadata", "chmod", "/etc/passwd", nono_result_of(-EPERM, NONO_BY_SUPERVISOR));
+	nono_audit_call(a, 42, "socket", "connect", "/run/x.sock", nono_result_of(-ENOENT, NONO_BY_NONE));
+	nono_audit_call(a, 42, "file", "open-trunc", "/etc/x", nono_result_of(-EACCES, NONO_BY_LANDLOCK));
+	nono_audit_call(a, 42, "socket", "connect", "/run/nscd/socket", nono_result_of(-ENOENT, NONO_BY_NONE));
 	assert_int_equal(nono_audit_close(a, 3, &err), 0);
 
 	root = nono_audit_root();
@@ -257,10 +267,22 @@ session_through_api(void **state)
 	fclose(f);
 	nono_audit_genesis(gen, id);
 	assert_int_equal(nono_audit_check_chain(&ck, ev, n, gen), 0);
-	assert_int_equal(ck.lines, 6); /* 2 execs, 1 file op, meta, socket, end */
-	assert_non_null(strstr(ev, "\"type\":\"file\",\"op\":\"unlink\",\"path\":\"/project/f\""));
+	assert_int_equal(ck.lines, 8); /* 2 execs, 1 file op, meta, socket, refused open, probe, end */
+	assert_non_null(strstr(ev, "\"type\":\"file\",\"pid\":42,\"op\":\"unlink\",\"path\":\"/project/f\","
+				   "\"outcome\":\"done\",\"verdict\":\"allowed\"}"));
+	/* a continued exec: the supervisor does not see its result */
+	assert_non_null(strstr(ev, "\"outcome\":\"unknown\",\"verdict\":\"allowed\"}"));
+	assert_non_null(strstr(ev, "\"op\":\"chmod\",\"path\":\"/etc/passwd\",\"outcome\":\"refused\","
+				   "\"refused_by\":\"supervisor\",\"errno\":\"EPERM\",\"verdict\":\"refused\"}"));
+	assert_non_null(strstr(ev, "\"target\":\"/run/x.sock\",\"outcome\":\"failed\",\"errno\":\"ENOENT\","
+				   "\"verdict\":\"allowed\"}"));
+	assert_non_null(strstr(ev, "\"path\":\"/etc/x\",\"outcome\":\"refused\",\"refused_by\":\"landlock\","
+				   "\"errno\":\"EACCES\""));
+	assert_non_null(strstr(ev, "\"target\":\"/run/nscd/socket\",\"outcome\":\"failed\",\"errno\":\"ENOENT\","
+				   "\"verdict\":\"allowed\",\"harmless\":"));
 	assert_null(strstr(ev, "/project/g"));
-	assert_non_null(strstr(ev, "\"verdict\":\"refused\",\"reason\":\"file destruction\""));
+	assert_non_null(strstr(ev, "\"outcome\":\"refused\",\"refused_by\":\"supervisor\",\"errno\":\"EPERM\","
+				   "\"verdict\":\"refused\",\"reason\":\"file destruction\""));
 	assert_null(strstr(ev, "tok-SECRET-value"));
 	assert_non_null(strstr(ev, "\"type\":\"end\",\"exit_status\":3"));
 	free(p);

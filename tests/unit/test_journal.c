@@ -112,8 +112,14 @@ restore(struct fx *f, const char *only, struct nono_rb_report *rep)
 
 	assert_int_equal(nono_rb_load(f->store, f->j.id, &s, &err), 0);
 	assert_false(s.running);
+	/* the old semantics: every path, no restore point (the safe restore
+	 * is tested whole in tests/rollback.bats) */
+	struct nono_rb_restore_opts ro = {.only = only, .force = true, .include_vcs = true, .no_point = true};
+	char *point = NULL;
+
 	memset(rep, 0, sizeof(*rep));
-	assert_int_equal(nono_rb_restore(f->store, &s, only, false, rep, &err), 0);
+	assert_int_equal(nono_rb_restore(f->store, &s, &ro, rep, &point, &err), 0);
+	assert_null(point);
 	nono_rb_session_free(&s);
 }
 
@@ -425,6 +431,7 @@ gitignore_leaves_out_until_it_changes(void **state)
 	struct nono_rb_left *l = NULL;
 	size_t n = 0;
 	struct nono_error err = {0};
+	struct nono_gitignore *g;
 
 	cmd = xasprintf("cd %s && git init -q . && printf 'build/\\n*.o\\n' > .gitignore && mkdir build && "
 			"echo 1 > build/a.o && echo 2 > build/b.o && echo 3 > t.o && echo 4 > u.o && "
@@ -436,10 +443,11 @@ gitignore_leaves_out_until_it_changes(void **state)
 	}
 	free(cmd);
 	begin(f);
-	if (!nono_gitignore_new()) {
+	if (!(g = nono_gitignore_new())) {
 		nono_journal_end(&f->j, 0);
 		skip(); /* no libgit2 to load */
 	}
+	nono_gitignore_free(g);
 	assert_int_equal(nono_journal_record(&f->j, P(f, "build/a.o"), "unlink", false, false), 0);
 	assert_int_equal(nono_journal_record(&f->j, P(f, "u.o"), "unlink", false, false), 0);
 	assert_int_equal(f->j.n_left, 2);
@@ -596,7 +604,12 @@ running_session_is_not_restored(void **state)
 	/* the lock is held by this process: a second open sees it held */
 	assert_int_equal(nono_rb_load(f->store, f->j.id, &s, &err), 0);
 	assert_true(s.running);
-	assert_int_equal(nono_rb_restore(f->store, &s, NULL, false, &rep, &err), -EBUSY);
+	{
+		struct nono_rb_restore_opts ro = {0};
+		char *point = NULL;
+
+		assert_int_equal(nono_rb_restore(f->store, &s, &ro, &rep, &point, &err), -EBUSY);
+	}
 	nono_rb_session_free(&s);
 }
 
