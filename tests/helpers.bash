@@ -215,5 +215,13 @@ screen_lacks() {
 	! screen | grep -q -- "$1" || { printf 'not expected on the screen: %s\n--- the screen:\n' "$1"; screen; return 1; }
 }
 keys() { tmux -L "nono-$$" send-keys -t s "$@"; }
-# type a line and wait until the prompt is back (nono's prompt ends in '$ ')
-line() { keys "$1" Enter; sleep "${2:-0.4}"; }
+# type a line and wait until a prompt comes back (nono's, or its '>'
+# continuation), at most 10 s; then ${2:-0.1} s more
+prompts() { screen | grep -c '^\[nono\|^>'; }
+line() {
+	local before
+	before=$(prompts)
+	keys "$1" Enter
+	for _ in $(seq 100); do [ "$(prompts)" -gt "$before" ] && break; sleep 0.1; done
+	sleep "${2:-0.1}"
+}

@@ -60,6 +60,7 @@ teardown() {
 	wait_screen '^in-if$'
 	# Ctrl-C at a continuation drops the construct begun
 	line 'while true'
+	wait_screen '^>'
 	keys C-c
 	sleep 0.4
 	line 'echo after-construct'
@@ -79,18 +80,19 @@ teardown() {
 
 @test "job control: jobs lists a stopped job, fg resumes it, exit warns first" {
 	tmux_shell
-	line 'sleep 60'
-	sleep 0.3
+	keys 'sleep 60' Enter
+	sleep 0.6
 	keys C-z
 	wait_screen 'Stopped'
 	line 'jobs'
 	wait_screen '^\[1\]+ *Stopped *sleep 60$'
 	line 'bg'
-	line 'fg' 0.6
+	keys 'fg' Enter
+	sleep 0.6
 	keys C-c
 	sleep 0.3
-	line 'sleep 61'
-	sleep 0.3
+	keys 'sleep 61' Enter
+	sleep 0.6
 	keys C-z
 	wait_screen 'Stopped *sleep 61'
 	line 'echo between'
@@ -99,8 +101,7 @@ teardown() {
 	# still inside: the session answers
 	line 'echo still-inside'
 	wait_screen '^still-inside$'
-	line 'exit'
-	sleep 0.5
+	keys 'exit' Enter
 	wait_screen '^bash-'
 }
 
@@ -115,8 +116,8 @@ teardown() {
 	screen_lacks '^ABANDONED'
 	screen_lacks 'ABANDONEDecho'
 	# a running loop is the shell's to interrupt: the session stays
-	line 'while :; do :; done'
-	sleep 0.3
+	keys 'while :; do :; done' Enter
+	sleep 0.5
 	keys C-c
 	line 'echo loop-interrupted'
 	wait_screen '^loop-interrupted$'
@@ -133,7 +134,7 @@ teardown() {
 	for l in "\\rm f" "\"rm\" f" "\$'\\x72m' f" "X=rm; \$X f" "eval 'rm f'" "command rm f" "env rm f" \
 		"del f" "zap rm f" "/bin/rm f" "for c in rm; do \$c f; done" "xargs rm <<< f" "X=env; \$X rm f" \
 		"(rm f)" "echo \$(rm f)" "exec rm f"; do
-		line "$l" 0.6
+		line "$l"
 		[ "$(cat "$WORK/f")" = keep ] || { screen; echo "ran: $l"; false; }
 	done
 	line 'echo done-trying'
@@ -197,13 +198,13 @@ teardown() {
 		line 'for i in 1 2'
 		line 'do echo "sh-loop-$i"; done'
 		wait_screen '^sh-loop-2$'
-		line 'sleep 60'
-		sleep 0.3
+		keys 'sleep 60' Enter
+		sleep 0.6
 		keys C-z
 		line 'exit'
 		wait_screen 'stopped jobs\|suspended jobs'
-		line 'exit'
-		sleep 0.4
+		keys 'exit' Enter
+		wait_screen '^bash-'
 		tmux -L "nono-$$" kill-server
 		sleep 0.3
 	done
