@@ -191,6 +191,9 @@ nono_seccomp_variant_opts(struct nono_seccomp_opts *out, int v)
 	out->sockets = v & 16;
 	out->lock_dirs = v & 32;
 	out->tcp_bind = false;
+	/* every prebuilt variant has a supervisor (gen_bpf and the tests pass
+	 * an uninitialised struct: an unset field is garbage) */
+	out->unsupervised = false;
 }
 
 int
