@@ -125,7 +125,7 @@ complete -c nono -n '__fish_seen_subcommand_from run shell' -l strict -d 'refuse
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l min-abi -x -a '1 2 3 4 5 6 7 8 9' -d 'refuse to run below this Landlock ABI'
 complete -c nono -n '__fish_seen_subcommand_from run why' -l json -d 'machine-readable output'
 complete -c nono -n '__nono_at run' -a '(__fish_complete_command)' -d program
-complete -c nono -n '__fish_seen_subcommand_from shell' -l shell -r -F -d 'shell that runs each line'
+complete -c nono -n '__fish_seen_subcommand_from shell' -l shell -r -F -d 'the shell to run'
 complete -c nono -n '__fish_seen_subcommand_from shell' -s c -l command -x -d 'run LINE and exit'
 complete -c nono -n '__fish_seen_subcommand_from why' -l path -r -F -d 'the path to explain'
 complete -c nono -n '__fish_seen_subcommand_from why' -l op -x -a 'read write delete' -d operation

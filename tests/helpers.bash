@@ -194,3 +194,34 @@ tree_state() {
 	[ -e "$1" ] || { echo "absent"; return 0; }
 	(cd "$1" && find . -printf '%p %y %m %s %T@\n' | sort && find . -type f -exec sha256sum {} + | sort)
 }
+
+# ---- a real terminal (tmux) for nono shell: shell.bats, shell-tmux.bats ----
+# tmux_shell [FLAGS...]: nono shell in a tmux pane of its own, started from
+# $WORK with --allow $WORK --read ~/docs (or FLAGS), once its prompt shows.
+tmux_shell() {
+	tmux -L "nono-$$" new-session -d -s s -x 160 -y 50 \
+		"env PATH=$PATH HOME=$HOME XDG_STATE_HOME=$XDG_STATE_HOME SHELL=${TMUX_SHELL:-/bin/bash} TERM=xterm bash --norc --noprofile"
+	if [ $# -eq 0 ]; then set -- --allow "$WORK" --read "$HOME/docs"; fi
+	tmux -L "nono-$$" send-keys -t s "cd $WORK && $NONO shell --silent $*" Enter
+	wait_screen '\[nono'
+}
+screen() { tmux -L "nono-$$" capture-pane -t s -p -S -200; }
+wait_screen() {
+	for _ in $(seq 80); do screen | grep -q -- "$1" && return 0; sleep 0.1; done
+	printf 'expected on the screen: %s\n--- the screen:\n' "$1"; screen; return 1
+}
+# the screen has no line matching $1
+screen_lacks() {
+	! screen | grep -q -- "$1" || { printf 'not expected on the screen: %s\n--- the screen:\n' "$1"; screen; return 1; }
+}
+keys() { tmux -L "nono-$$" send-keys -t s "$@"; }
+# type a line and wait until a prompt comes back (nono's, or its '>'
+# continuation), at most 10 s; then ${2:-0.1} s more
+prompts() { screen | grep -c '^\[nono\|^>'; }
+line() {
+	local before
+	before=$(prompts)
+	keys "$1" Enter
+	for _ in $(seq 100); do [ "$(prompts)" -gt "$before" ] && break; sleep 0.1; done
+	sleep "${2:-0.1}"
+}

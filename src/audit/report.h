@@ -35,8 +35,17 @@ struct nono_report {
 	struct nono_report_item *v; /* in the order first seen, one per kind and subject */
 	size_t n, cap;
 	unsigned dropped; /* refusals past the limit of items kept */
+	/* nono shell: each refusal also goes to tell_fd as it is noted, one
+	 * line "KIND\tSUBJECT\n" (KIND: read, write, delete, execute, ...),
+	 * for the hints its prompt gives; a full pipe drops the line */
+	bool telling;
+	int tell_fd;
 };
 
+/* The name of a kind in tell_fd's lines. */
+const char *nono_report_kind_name(enum nono_report_kind kind);
+/* Tell fd (owned from now on, closed by nono_report_free) each refusal. */
+void nono_report_tell(struct nono_report *r, int fd);
 /* Note one refusal (r may be NULL: nothing). */
 void nono_report_add(struct nono_report *r, enum nono_report_kind kind, const char *subject, enum nono_refuser by);
 /* Refusals noted, each counted (items and the dropped ones). */

@@ -123,6 +123,62 @@ find_helper(const char *name)
 	return res;
 }
 
+/* A grant at or above the working directory, among those asked for. */
+static bool
+cwd_granted(const struct nono_options *o, const char *cwd)
+{
+	for (size_t i = 0; i < o->policy.n_reqs; i++) {
+		const struct nono_request *q = &o->policy.reqs[i];
+		char *g, *c;
+		bool under;
+
+		if (!(q->access & NONO_ACC_READ))
+			continue;
+		g = q->given[0] == '~' ? nono_path_join(nono_home(), q->given + 1 + (q->given[1] == '/'))
+		    : !strncmp(q->given, "$WORKDIR", 8) ? xasprintf("%s%s", cwd, q->given + 8)
+							: xstrdup(q->given);
+		c = realpath(g, NULL);
+		under = c && nono_path_under(cwd, c);
+		free(c);
+		free(g);
+		if (under)
+			return true;
+	}
+	return false;
+}
+
+/* The working directory not granted: on a terminal, ask once whether to
+ * share it (read, or read+write as --allow-cwd does); else one line. */
+static void
+offer_cwd(struct nono_options *o)
+{
+	char *cwd = o->policy.workdir ? xstrdup(o->policy.workdir) : getcwd(NULL, 0), *d, *e;
+	char answer[16] = "";
+
+	if (!cwd || o->allow_cwd || cwd_granted(o, cwd)) {
+		free(cwd);
+		return;
+	}
+	d = nono_path_display(cwd);
+	e = nono_str_escape(d);
+	if (!o->silent && !o->shell_cmd && isatty(STDIN_FILENO) && isatty(STDERR_FILENO)) {
+		fprintf(stderr,
+			"nono: share the working directory %s with the sandbox? (--allow-cwd skips this)\n"
+			"  [r] read  [w] read+write  [N] no: ",
+			e);
+		if (fgets(answer, sizeof(answer), stdin) && (answer[0] == 'w' || answer[0] == 'W'))
+			o->allow_cwd = true;
+		else if (answer[0] == 'r' || answer[0] == 'R')
+			nono_policy_grant(&o->policy, cwd, NONO_ACC_READ, NONO_KIND_DIR, "working directory", true);
+	} else {
+		log_warn("the working directory %s is not granted: the shell cannot read it (--allow-cwd shares it)",
+			 e);
+	}
+	free(e);
+	free(d);
+	free(cwd);
+}
+
 int
 nono_cmd_shell(int argc, char **argv)
 {
@@ -137,9 +193,9 @@ nono_cmd_shell(int argc, char **argv)
 	r = nono_options_parse(&l, NONO_CMD_SHELL, "shell", argc, argv, &err);
 	if (r == 1) {
 		nono_cli_usage(NONO_CMD_SHELL, "shell", "[OPTIONS]",
-			       "An interactive shell inside the sandbox: the process reading your keystrokes is\n"
-			       "confined before the first prompt; each line is checked against the command\n"
-			       "blocklist, then runs as SHELL -c LINE.");
+			       "Your shell, interactive, inside the sandbox: the process reading your keystrokes is\n"
+			       "confined before the first prompt, the shell keeps its state between lines, and every\n"
+			       "program the shell runs is checked against the command blocklist at the exec.");
 		status = 0;
 		goto out;
 	}
@@ -179,7 +235,14 @@ nono_cmd_shell(int argc, char **argv)
 		sargv[n++] = (char *)"-c";
 		sargv[n++] = l.shell_cmd;
 	}
+	if (!l.dry_run)
+		offer_cwd(&l);
 	l.extra_read = helper;
+	/* every exec reaches the supervisor, which checks the shell's own (what
+	 * an alias, a function, eval or a variable expands to included) and,
+	 * with --strict-exec, every other one too */
+	l.exec_session = !l.strict_exec;
+	l.strict_exec = true;
 	status = launch(&l, sargv, hfd, t_start, &sig);
 out:
 	if (hfd >= 0)

@@ -32,6 +32,9 @@ struct nono_options {
 	/* --strict-exec: every exec meets the command blocklist (the supervisor
 	 * mediates each one), not only the program nono starts */
 	bool strict_exec;
+	/* nono shell without --strict-exec: every exec reaches the supervisor,
+	 * which checks those of the shell itself (set by nono_cmd_shell) */
+	bool exec_session;
 	/* --strict: refuse to run with any protection weaker than a current
 	 * kernel gives; --min-abi: below that Landlock ABI (0: any) */
 	bool strict;

@@ -193,8 +193,10 @@ text_mediation(const struct nono_plan *plan)
 	bool dangerous = nono_strv_contains(&p->groups, "dangerous_commands");
 
 	printf("Commands:  %s; groups: %s",
-	       plan->strict_exec ? "every exec checked by the supervisor (--strict-exec)"
-				 : "the program checked before it starts (--strict-exec: every exec)",
+	       plan->exec_session
+		   ? "every exec of the shell itself checked by the supervisor (--strict-exec: every exec)"
+	       : plan->strict_exec ? "every exec checked by the supervisor (--strict-exec)"
+				   : "the program checked before it starts (--strict-exec: every exec)",
 	       dangerous ? "dangerous_commands" : "none");
 	for (size_t i = 0; i < p->block_cmds.n; i++)
 		printf(" +%s", p->block_cmds.v[i]);

@@ -430,6 +430,8 @@ nono_vars(struct nono_strv *set, const struct nono_plan *plan)
 	nono_strv_push_owned(set, xasprintf("NONO_CAP_FILE=%s", plan->capfile));
 	if (plan->keep_fd >= 0)
 		nono_strv_push_owned(set, xasprintf("NONO_HISTORY_FD=%d", NONO_KEEP_FD));
+	if (!strcmp(plan->command, "shell"))
+		nono_strv_push_owned(set, xasprintf("NONO_REFUSAL_FD=%d", NONO_REFUSAL_FD));
 	if (plan->proxy.pid > 0) {
 		static const char *const vars[] = {"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"};
 
@@ -543,6 +545,7 @@ take_options(struct nono_plan *plan, struct nono_options *o, char **argv, int ke
 	plan->trust_override = o->trust_override;
 	plan->self_exe = o->self_exe;
 	plan->strict_exec = o->strict_exec;
+	plan->exec_session = o->exec_session;
 	plan->strict = o->strict;
 	plan->min_abi = o->min_abi;
 	if (nono_settings() && nono_settings()->min_abi > plan->min_abi)
@@ -565,8 +568,21 @@ program(struct nono_plan *plan, const char *argv0, const char *extra_read, struc
 		plan->exit_status = 126;
 		return r;
 	}
-	if (extra_read)
+	if (extra_read) {
+		/* nono shell: its helper, and the system's start files of the
+		 * shells and of readline (the user's are theirs to grant) */
+		static const char *const rc[] = {"/etc/bash.bashrc", "/etc/inputrc", "/etc/zsh", NULL};
+
 		nono_policy_grant(&plan->policy, extra_read, NONO_ACC_READ, NONO_KIND_FILE, "nono shell", false);
+		for (size_t i = 0; rc[i]; i++) {
+			struct stat st;
+
+			if (stat(rc[i], &st) == 0)
+				nono_policy_grant(&plan->policy, rc[i], NONO_ACC_READ,
+						  S_ISDIR(st.st_mode) ? NONO_KIND_DIR : NONO_KIND_FILE, "nono shell",
+						  false);
+		}
+	}
 	return 0;
 }
 
@@ -639,6 +655,7 @@ nono_plan_free(struct nono_plan *plan)
 	nono_proxy_stop(&plan->proxy);
 	nono_sha256_preload_wait();
 	nono_supervisor_free(plan->supervisor);
+	free(plan->helper);
 	nono_audit_close(plan->trail, plan->exit_status, &err);
 	nono_report_free(&plan->report);
 	nono_journal_free(&plan->journal);

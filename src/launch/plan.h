@@ -37,6 +37,8 @@ struct nono_plan {
 	struct nono_seccomp filter;	  /* the prebuilt BPF program */
 	struct nono_seccomp_opts mediate; /* which calls the filter sends to the supervisor */
 	bool strict_exec;		  /* --strict-exec: the blocklist on every exec */
+	bool exec_session;		  /* nono shell: ... on the shell's own execs only */
+	char *helper;			  /* exec_session: nono-shell, canonical */
 	char *refusal;			  /* dry run: why this kernel cannot enforce it, else NULL */
 	/* what this kernel lacks, what stands in for it and what stays weaker
 	 * (sandbox.h): the banner, --dry-run and a strict launch read these */

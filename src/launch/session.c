@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -345,7 +346,10 @@ nono_plan_spawn(struct nono_plan *plan, struct nono_error *err)
 					  .sandbox = plan->sandbox,
 					  .check_truncate = plan->mediate.truncate};
 	struct nono_spawn *sp = &plan->spawn;
-	int r;
+	int r, rfd[2];
+
+	if (plan->exec_session && !plan->helper && (plan->helper = realpath(plan->program, NULL)))
+		cfg.session_helper = plan->helper;
 
 	/* always: with --no-rollback it keeps only what the sweep needs */
 	if ((r = journal_begin(plan, err)) < 0)
@@ -366,6 +370,12 @@ nono_plan_spawn(struct nono_plan *plan, struct nono_error *err)
 	sp->pid_ns = !plan->policy.host_pids;
 	sp->net_ns = plan->net_ns;
 	sp->keep_fd = plan->keep_fd;
+	/* nono shell: the refusals the supervisor meets, for its hints */
+	if (!strcmp(plan->command, "shell") && pipe2(rfd, O_CLOEXEC) == 0) {
+		fcntl(rfd[1], F_SETFL, O_NONBLOCK);
+		sp->refusal_fd = rfd[0];
+		nono_report_tell(&plan->report, rfd[1]);
+	}
 	if (plan->audit) {
 		sp->after_fork = open_audit;
 		sp->after_fork_ctx = plan;
@@ -373,7 +383,11 @@ nono_plan_spawn(struct nono_plan *plan, struct nono_error *err)
 	/* libcrypto may still be loading: the first digest waits for it (the
 	 * exec's audit record is written after the answer), the child never
 	 * needs it */
-	if ((r = nono_spawn_start(sp, plan->supervisor, err)) < 0)
+	r = nono_spawn_start(sp, plan->supervisor, err);
+	if (sp->refusal_fd > 0)
+		close(sp->refusal_fd);
+	sp->refusal_fd = -1;
+	if (r < 0)
 		return r;
 	/* in a PID namespace the process whose Landlock domain the kernel
 	 * audits is the init's child */

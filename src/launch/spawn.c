@@ -176,6 +176,12 @@ child(const struct nono_spawn *s, int errfd, int sock, pid_t parent, const sigse
 		else if (dup2(s->keep_fd, NONO_KEEP_FD) < 0)
 			child_fail(errfd, NONO_STAGE_PARENT, errno);
 	}
+	if (s->refusal_fd > 0) {
+		if (s->refusal_fd == NONO_REFUSAL_FD)
+			(void)fcntl(NONO_REFUSAL_FD, F_SETFD, 0);
+		else if (dup2(s->refusal_fd, NONO_REFUSAL_FD) < 0)
+			child_fail(errfd, NONO_STAGE_PARENT, errno);
+	}
 	if (s->cwd && chdir(s->cwd) < 0)
 		child_fail(errfd, NONO_STAGE_CWD, errno);
 	if (s->drop_caps && (r = child_drop_caps()) < 0)

@@ -27,6 +27,7 @@ struct nono_spawn {
 	bool pid_ns;	/* a PID namespace with its own /proc */
 	bool net_ns;	/* with pid_ns: a network namespace of its own too */
 	int keep_fd;	/* passed to the program as NONO_KEEP_FD, or -1 */
+	int refusal_fd; /* nono shell: the refusals' pipe, as NONO_REFUSAL_FD, or -1 */
 	double t_exec;	/* out: microseconds from fork to the child's exec */
 	/* Called in the parent right after fork, while the child confines
 	 * itself: work that need not delay the launch. The program cannot run
@@ -50,7 +51,8 @@ struct nono_spawn {
 
 /* Stages the child reports through the error pipe. */
 /* The one descriptor beyond 0-2 a program may inherit (the shell's history). */
-#define NONO_KEEP_FD 63
+#define NONO_KEEP_FD	63
+#define NONO_REFUSAL_FD 62
 
 enum nono_spawn_stage {
 	NONO_STAGE_NONE = 0,

@@ -205,3 +205,43 @@ nono_why_print(const struct nono_verdict *v, enum nono_op op, bool json, FILE *f
 	else
 		print_text(v, op, f);
 }
+
+/* ---- one hint line for a refusal ------------------------------------------------ */
+
+static const char *const op_verbs[] = {
+    [NONO_OP_READ] = "reading", [NONO_OP_WRITE] = "writing", [NONO_OP_DELETE] = "deleting"};
+
+int
+nono_why_hint(const struct nono_policy *p, const char *path, enum nono_op op, FILE *f)
+{
+	struct nono_verdict v;
+	char *d, *e, *fix;
+	const char *why;
+
+	if (nono_policy_check(p, path, op, &v) < 0)
+		return -1;
+	if (v.allowed) {
+		nono_verdict_free(&v);
+		return -1;
+	}
+	d = nono_path_display(v.path);
+	e = nono_str_escape(d);
+	fix = nono_str_escape(v.suggest ? v.suggest : "");
+	why = v.reason == NONO_WHY_SENSITIVE ? "a protected sensitive path"
+	      : v.reason == NONO_WHY_INSUFFICIENT
+		  ? (op == NONO_OP_DELETE ? "deleting is not granted there" : "granted read-only")
+	      : v.reason == NONO_WHY_CARVED ? "not there when the sandbox started"
+					    : "not granted";
+	if (v.reason == NONO_WHY_OWN)
+		fprintf(f, "hint: %s %s was refused: nono's own file; change it outside nono\n", op_verbs[op], e);
+	else if (*fix)
+		fprintf(f, "hint: %s %s was refused by the sandbox (%s); restart with %s\n", op_verbs[op], e, why, fix);
+	else
+		fprintf(f, "hint: %s %s was refused by the sandbox (%s)%s%s\n", op_verbs[op], e, why,
+			v.nofix ? "; " : "", v.nofix ? v.nofix : "");
+	free(fix);
+	free(e);
+	free(d);
+	nono_verdict_free(&v);
+	return 0;
+}

@@ -14,5 +14,9 @@ const char *nono_why_reason_name(enum nono_verdict_reason r);
  * its environment mirror), "profile", "group:NAME" or "system" (what nono
  * grants itself). */
 const char *nono_why_source(const char *rule_source);
+/* One 'hint:' line on f for op on path, refused: what the sandbox refused
+ * and the flag that would allow it. -1 (nothing printed) when the policy
+ * allows it: the refusal was not the sandbox's. */
+int nono_why_hint(const struct nono_policy *p, const char *path, enum nono_op op, FILE *f);
 
 #endif

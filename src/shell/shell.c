@@ -1,9 +1,12 @@
 /* shell.c - nono-shell, the interactive capability shell (runs inside the
  * sandbox: 'nono shell' starts it as the sandboxed program, so the process
- * reading the keystrokes is confined before the first prompt). Only this
- * module includes readline. Each line is checked against the command
- * blocklist, then run as SHELL -c LINE; the supervisor outside mediates what
- * the pre-check cannot see. */
+ * reading the keystrokes is confined before the first prompt). Interactive,
+ * the user's shell runs as one session on a pty of its own (session.c);
+ * with -c or a script on stdin, it runs as that shell would. Every exec is
+ * checked by the supervisor outside (strict exec mode); the pre-check here
+ * only refuses a typed line before any of it runs, with a nicer message.
+ * Called as 'why' or 'caps' (links in its own directory on the shell's
+ * PATH), it answers those. Only this module includes readline. */
 #include "config.h"
 
 #include <ctype.h>
@@ -27,14 +30,12 @@
 #include "launch/capfile.h"
 #include "policy/policy.h"
 #include "policy/why.h"
+#include "shell/session.h"
 
 static struct nono_policy policy;
 static const char *shell = "/bin/sh";
 static int history_fd = -1;
-static bool interactive;
-static int last_status;
-static pid_t stopped_pgid;
-static char *stopped_line;
+static int refusal_fd = -1;
 
 /* ---- the pre-check: every command word of a line ------------------------- */
 
@@ -138,134 +139,145 @@ precheck(const char *line)
 	return r;
 }
 
-/* ---- after a failure: name the refused path and the flag ----------------- */
+/* ---- hints: what the sandbox refused, from the refusal itself ---------------- */
 
-static void
-hint_denied(const char *line)
+/* The refusals the session noted (NONO_REFUSAL_FD: the report's lines,
+ * "KIND\tSUBJECT"): one hint per path and operation, three at most. 1 when
+ * one was printed. */
+static int
+supervisor_hints(void)
 {
-	struct nono_strv words = {0};
+	char buf[8192];
+	ssize_t n;
+	int told = 0;
+	struct nono_strv seen = {0};
+
+	if (refusal_fd < 0)
+		return 0;
+	while ((n = read(refusal_fd, buf, sizeof(buf) - 1)) > 0) {
+		char *save = NULL;
+
+		buf[n] = '\0';
+		for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+			char *path = strchr(l, '\t');
+			enum nono_op op;
+
+			if (!path || path[1] != '/')
+				continue;
+			*path++ = '\0';
+			/* a program Landlock would not execute: reading it is the grant */
+			if (!strcmp(l, "execute"))
+				op = NONO_OP_READ;
+			else if (nono_op_parse(l, &op) < 0)
+				continue; /* a command, the network: said where refused */
+			if (nono_strv_contains(&seen, path) || seen.n >= 3)
+				continue;
+			nono_strv_push(&seen, path);
+			if (nono_why_hint(&policy, path, op, stderr) == 0)
+				told = 1;
+		}
+	}
+	nono_strv_free(&seen);
+	return told;
+}
+
+/* The words of a line that name files (a slash, or a name in the working
+ * directory that exists), in order. */
+static void
+path_words(const char *line, struct nono_strv *out)
+{
 	const char *p = line;
-	bool redirect = false;
 
 	while (*p) {
 		char w[4096];
 		size_t n = 0;
 
-		while (*p == ' ' || *p == '\t')
+		while (*p && strchr(" \t|;&<>()`", *p))
 			p++;
-		if (*p == '>') {
-			redirect = true;
-			while (*p == '>')
+		while (*p && !strchr(" \t|;&<>()`", *p) && n < sizeof(w) - 1) {
+			if (*p == '"' || *p == '\'' || *p == '\\') {
 				p++;
-			continue;
-		}
-		while (*p && !strchr(" \t|;&<>()`", *p) && n < sizeof(w) - 1)
-			w[n++] = *p == '"' || *p == '\'' ? (p++, '\0') : *p++;
-		w[n] = '\0';
-		if (!n) {
-			if (*p)
-				p++;
-			continue;
-		}
-		if (strchr(w, '/') || w[0] == '~' || w[0] == '.') {
-			struct nono_verdict v;
-
-			nono_policy_check(&policy, w, redirect ? NONO_OP_WRITE : NONO_OP_READ, &v);
-			if (!v.allowed) {
-				char *d = nono_path_display(v.path), *e = nono_str_escape(d);
-				char *fix = nono_str_escape(v.suggest ? v.suggest : "a grant for it");
-
-				/* the word may be a name completed from the sandbox's files */
-				if (v.reason == NONO_WHY_OWN)
-					fprintf(stderr,
-						"nono: %s: writing is outside every sandbox (nono's own file); edit it "
-						"outside nono\n",
-						e);
-				else
-					fprintf(stderr, "nono: %s: %s is outside this sandbox (%s); restart with %s\n",
-						e, redirect ? "writing" : "reading",
-						v.reason == NONO_WHY_SENSITIVE ? "a protected sensitive path"
-									       : "not granted",
-						fix);
-				free(fix);
-				free(e);
-				free(d);
-				nono_verdict_free(&v);
-				break;
+				continue;
 			}
-			nono_verdict_free(&v);
+			w[n++] = *p++;
 		}
-		redirect = false;
+		w[n] = '\0';
+		if (n && w[0] != '-' && !strchr(w, '$') && !strchr(w, '*'))
+			nono_strv_push(out, w);
+	}
+}
+
+/* A command failed and the supervisor saw no refusal: reads are not
+ * mediated, so each file the line names is read again here, in the same
+ * sandbox; a hint only where the kernel refuses it (EACCES), never where
+ * it is missing (ENOENT) or readable. */
+static void
+read_hints(const char *line)
+{
+	struct nono_strv words = {0};
+
+	path_words(line, &words);
+	for (size_t i = 0; i < words.n; i++) {
+		const char *w = words.v[i];
+		char *abs =
+		    w[0] == '~' ? nono_path_join(nono_home(), w + (w[1] == '/' ? 2 : 1)) : nono_path_absolute(w);
+		int fd = open(abs, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+
+		if (fd >= 0)
+			close(fd);
+		else if (errno == EACCES && nono_why_hint(&policy, abs, NONO_OP_READ, stderr) == 0)
+			i = words.n;
+		free(abs);
 	}
 	nono_strv_free(&words);
 }
 
-/* ---- running a line ---------------------------------------------------------- */
+static char *last_line; /* the last line sent to the shell, for read_hints */
 
-static int
-wait_fg(pid_t pid, const char *line)
+static void
+hints(int status)
 {
-	int st;
+	int told = supervisor_hints();
 
-	while (waitpid(pid, &st, WUNTRACED) < 0)
-		if (errno != EINTR)
-			return 127;
-	if (interactive)
-		tcsetpgrp(STDIN_FILENO, getpgrp());
-	if (WIFSTOPPED(st)) {
-		stopped_pgid = pid;
-		free(stopped_line);
-		stopped_line = xstrdup(line);
-		fputs("\n[1]+  Stopped                 ", stderr);
-		nono_fputs_escaped(line, stderr);
-		fputc('\n', stderr);
-		return 128 + WSTOPSIG(st);
-	}
-	if (WIFSIGNALED(st)) {
-		if (WTERMSIG(st) == SIGINT)
-			fputc('\n', stderr);
-		return 128 + WTERMSIG(st);
-	}
-	return WEXITSTATUS(st);
+	if (!told && status != 0 && status < 128 && last_line)
+		read_hints(last_line);
+	free(last_line);
+	last_line = NULL;
 }
 
-static int
-run_line(const char *line)
-{
-	pid_t pid;
-	int status;
+/* ---- -c and a script on stdin: the shell itself ------------------------------- */
 
+static int
+run_shell(char *const *argv)
+{
+	struct sigaction ign = {.sa_handler = SIG_IGN}, oint, oquit;
+	pid_t pid;
+	int st;
+
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGINT, &ign, &oint);
+	sigaction(SIGQUIT, &ign, &oquit);
 	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
+	if ((pid = fork()) < 0) {
 		perror("nono-shell: fork");
 		return 125;
 	}
 	if (pid == 0) {
-		if (interactive) {
-			setpgid(0, 0);
-			tcsetpgrp(STDIN_FILENO, getpid());
-		}
-		signal(SIGINT, SIG_DFL);
-		signal(SIGQUIT, SIG_DFL);
-		signal(SIGTSTP, SIG_DFL);
-		signal(SIGTTIN, SIG_DFL);
-		signal(SIGTTOU, SIG_DFL);
-		execl(shell, shell, "-c", line, (char *)NULL);
-		fprintf(stderr, "nono-shell: %s: %s\n", shell, strerror(errno));
+		sigaction(SIGINT, &oint, NULL);
+		sigaction(SIGQUIT, &oquit, NULL);
+		execv(argv[0], argv);
+		fprintf(stderr, "nono-shell: %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
-	if (interactive) {
-		setpgid(pid, pid);
-		tcsetpgrp(STDIN_FILENO, pid);
-	}
-	status = wait_fg(pid, line);
-	if (status != 0 && status < 128)
-		hint_denied(line);
-	return status;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return 125;
+	st = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	hints(st);
+	return st;
 }
 
-/* ---- builtins -------------------------------------------------------------- */
+/* ---- why and caps: commands on the shell's PATH -------------------------------- */
 
 static void
 print_caps(void)
@@ -291,128 +303,255 @@ print_caps(void)
 		       policy.block_net ? "blocked" : "allowed", policy.n_denies);
 }
 
-static const char *const help_text =
-    "nono shell: every command runs inside the sandbox; blocked commands are refused before\n"
-    "anything of the line runs. Builtins:\n"
-    "  cd [DIR]              change directory\n"
-    "  why PATH [read|write|delete]   would the sandbox allow it, and which flag would\n"
-    "  caps                  the grants of this sandbox\n"
-    "  history               the lines typed so far\n"
-    "  fg                    resume the stopped command\n"
-    "  help                  this text\n"
-    "  exit [N]              leave (Ctrl-D too)\n";
-
-/* 1 when line was a builtin (its status in *status) */
 static int
-builtin(const char *line, int *status)
+cmd_why(int argc, char **argv)
 {
-	char buf[4096], *argv[4] = {0};
-	int argc = 0;
-	char *save = NULL;
+	enum nono_op op = NONO_OP_READ;
+	struct nono_verdict v;
+	char *abs;
 
-	snprintf(buf, sizeof(buf), "%s", line);
-	for (char *t = strtok_r(buf, " \t", &save); t && argc < 3; t = strtok_r(NULL, " \t", &save))
-		argv[argc++] = t;
-	if (!argc)
-		return 0;
-	if (strcmp(argv[0], "exit") == 0) {
-		*status = argc > 1 ? atoi(argv[1]) : last_status;
+	if (argc < 2 || argc > 3 || (argc > 2 && nono_op_parse(argv[2], &op) < 0)) {
+		fprintf(stderr, "usage: why PATH [read|write|delete]\n");
 		return 2;
 	}
-	if (strcmp(argv[0], "cd") == 0) {
-		const char *dir = argc > 1 ? argv[1] : nono_home();
-		char *abs = nono_path_absolute(dir);
-
-		*status = chdir(abs) < 0 ? 1 : 0;
-		if (*status) {
-			fputs("cd: ", stderr);
-			nono_fputs_escaped(dir, stderr);
-			fprintf(stderr, ": %s\n", strerror(errno));
-			if (errno == EACCES)
-				hint_denied(abs);
-		}
-		free(abs);
-		return 1;
-	}
-	if (strcmp(argv[0], "help") == 0) {
-		fputs(help_text, stdout);
-		*status = 0;
-		return 1;
-	}
-	if (strcmp(argv[0], "caps") == 0) {
-		print_caps();
-		*status = 0;
-		return 1;
-	}
-	if (strcmp(argv[0], "why") == 0) {
-		enum nono_op op = NONO_OP_READ;
-		struct nono_verdict v;
-
-		if (argc < 2 || (argc > 2 && nono_op_parse(argv[2], &op) < 0)) {
-			fprintf(stderr, "usage: why PATH [read|write|delete]\n");
-			*status = 1;
-			return 1;
-		}
-		nono_policy_check(&policy, argv[1], op, &v);
-		nono_why_print(&v, op, false, stdout);
-		nono_verdict_free(&v);
-		*status = 0;
-		return 1;
-	}
-	if (strcmp(argv[0], "history") == 0) {
-		HIST_ENTRY **h = history_list();
-
-		for (int i = 0; h && h[i]; i++) {
-			printf("%5d  ", i + history_base);
-			nono_fputs_escaped(h[i]->line, stdout);
-			putchar('\n');
-		}
-		*status = 0;
-		return 1;
-	}
-	if (strcmp(argv[0], "fg") == 0) {
-		if (!stopped_pgid) {
-			fprintf(stderr, "fg: no stopped command\n");
-			*status = 1;
-			return 1;
-		}
-		nono_fputs_escaped(stopped_line, stderr);
-		fputc('\n', stderr);
-		if (interactive)
-			tcsetpgrp(STDIN_FILENO, stopped_pgid);
-		kill(-stopped_pgid, SIGCONT);
-		{
-			pid_t pg = stopped_pgid;
-			char *l = stopped_line;
-
-			stopped_pgid = 0;
-			stopped_line = NULL;
-			*status = wait_fg(pg, l);
-			free(l);
-		}
-		return 1;
-	}
+	abs = nono_path_absolute(argv[1]);
+	nono_policy_check(&policy, abs, op, &v);
+	nono_why_print(&v, op, false, stdout);
+	nono_verdict_free(&v);
+	free(abs);
 	return 0;
 }
 
-static int
-handle(const char *line)
-{
-	int status = 0, b;
+static const char *const help_text =
+    "nono shell: your shell, inside the sandbox. Every program it runs is checked against the\n"
+    "command blocklist; a typed line with a blocked command is refused before any of it runs.\n"
+    "nono's commands:\n"
+    "  why PATH [read|write|delete]   would the sandbox allow it, and which flag would\n"
+    "  caps                  the grants of this sandbox\n"
+    "  history               the lines typed at nono shell (kept per user)\n"
+    "  help                  this text ('builtin help' for the shell's own)\n"
+    "  exit, Ctrl-D          leave (with stopped jobs, the shell warns first)\n";
 
-	while (*line == ' ' || *line == '\t')
-		line++;
-	if (!*line || *line == '#')
-		return last_status;
-	b = builtin(line, &status);
-	if (b == 2) {
-		last_status = status;
+/* ---- the session's start files ------------------------------------------------- */
+
+enum kind { K_SH, K_BASH, K_ZSH, K_OTHER };
+
+static enum kind
+shell_kind(void)
+{
+	static const char *const posix[] = {"sh", "dash", "ash", "ksh", "mksh", "ksh93", "posh", "yash", NULL};
+	const char *b = strrchr(shell, '/') ? strrchr(shell, '/') + 1 : shell;
+
+	if (!strcmp(b, "bash"))
+		return K_BASH;
+	if (!strcmp(b, "zsh"))
+		return K_ZSH;
+	for (size_t i = 0; posix[i]; i++)
+		if (!strcmp(b, posix[i]))
+			return K_SH;
+	return K_OTHER;
+}
+
+/* 'path' for the shell, single-quoted */
+static void
+put_quoted(FILE *f, const char *path)
+{
+	fputc('\'', f);
+	for (const char *p = path; *p; p++)
+		*p == '\'' ? fputs("'\\''", f) : fputc(*p, f);
+	fputc('\'', f);
+}
+
+/* A start file of the user's, sourced where the sandbox lets it be read;
+ * a note where it does not. */
+static void
+source_rc(FILE *f, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		close(fd);
+		fputs(". ", f);
+		put_quoted(f, path);
+		fputc('\n', f);
+		return;
+	}
+	if (errno == ENOENT || errno == ENOTDIR)
+		return;
+	{
+		char *d = nono_path_display(path), *e = nono_str_escape(d);
+
+		fprintf(stderr, "nono shell: %s not read: %s\n", e, strerror(errno));
+		free(e);
+		free(d);
+	}
+	nono_why_hint(&policy, path, NONO_OP_READ, stderr);
+}
+
+/* what marks the prompts (status: the shell's own spelling of $?) */
+static void
+put_markers(FILE *f, const char *nonce, const char *status)
+{
+	fprintf(f, "PS1='" NONO_SHELL_MARK_PS1 "%s\a'\nPS2='" NONO_SHELL_MARK_PS2 "'\n", nonce, status, nonce);
+}
+
+static void
+rc_bash(FILE *f, const char *nonce)
+{
+	char *rc = nono_path_join(nono_home(), ".bashrc");
+
+	/* bash reads /etc/bash.bashrc itself */
+	source_rc(f, rc);
+	free(rc);
+	/* the prompt is nono's: the shell's marks it; set again before
+	 * each prompt, so a changed PS1 does not lose it; the start files'
+	 * PROMPT_COMMAND still runs first, with the command's $? */
+	fprintf(f, "unset HISTFILE\n__nono_pc=(\"${PROMPT_COMMAND[@]}\")\n__nono_prompt() {\n\tlocal s=$? c\n"
+		   "\tfor c in \"${__nono_pc[@]}\"; do [ -n \"$c\" ] && { (exit $s); eval \"$c\"; }; done\n\t");
+	put_markers(f, nonce, "'$s'");
+	fprintf(f, "\tPS0=\n\treturn $s\n}\nPROMPT_COMMAND=__nono_prompt\n");
+}
+
+static void
+rc_zsh(FILE *f, FILE *env, const char *nonce, const char *zdotdir)
+{
+	const char *home = nono_home();
+	char *rc = nono_path_join(zdotdir ? zdotdir : home, ".zshenv");
+
+	source_rc(env, rc);
+	free(rc);
+	rc = nono_path_join(zdotdir ? zdotdir : home, ".zshrc");
+	source_rc(f, rc);
+	free(rc);
+	fprintf(f, "unsetopt PROMPT_SP PROMPT_CR 2>/dev/null\nunset HISTFILE RPS1 RPS2\n");
+	if (zdotdir) {
+		fputs("ZDOTDIR=", f);
+		put_quoted(f, zdotdir);
+		fputc('\n', f);
+	} else {
+		fputs("unset ZDOTDIR\n", f);
+	}
+	fprintf(f, "__nono_prompt() {\n\t");
+	put_markers(f, nonce, "%?");
+	fprintf(f, "}\nprecmd_functions+=(__nono_prompt)\n");
+}
+
+static FILE *
+open_in(const char *dir, const char *name)
+{
+	char *p = nono_path_join(dir, name);
+	FILE *f = fopen(p, "we");
+
+	free(p);
+	return f;
+}
+
+/* Write the start file(s) into dir; the shell's argv in *argv. */
+static int
+write_rc(const char *dir, const char *nonce, struct nono_strv *argv)
+{
+	FILE *f = NULL, *env = NULL;
+	const char *zdotdir = getenv("ZDOTDIR"), *uenv = getenv("ENV");
+	int r = -1;
+
+	if (shell_kind() == K_OTHER) {
+		/* its prompts cannot be marked: the POSIX shell instead */
+		char *e = nono_str_escape(shell);
+
+		fprintf(stderr, "nono shell: %s is not bash, zsh or a POSIX sh; running /bin/sh\n", e);
+		free(e);
+		shell = "/bin/sh";
+	}
+	nono_strv_push(argv, shell);
+	switch (shell_kind()) {
+	case K_BASH:
+		if (!(f = open_in(dir, "bashrc")))
+			goto out;
+		rc_bash(f, nonce);
+		nono_strv_push(argv, "--noediting");
+		nono_strv_push(argv, "--rcfile");
+		nono_strv_push_owned(argv, nono_path_join(dir, "bashrc"));
+		nono_strv_push(argv, "-i");
+		break;
+	case K_ZSH:
+		if (!(f = open_in(dir, ".zshrc")) || !(env = open_in(dir, ".zshenv")))
+			goto out;
+		rc_zsh(f, env, nonce, zdotdir && *zdotdir ? zdotdir : NULL);
+		setenv("ZDOTDIR", dir, 1);
+		nono_strv_push(argv, "+Z");
+		nono_strv_push(argv, "-i");
+		break;
+	case K_SH:
+	case K_OTHER:
+		if (!(f = open_in(dir, "env.sh")))
+			goto out;
+		if (uenv && *uenv)
+			source_rc(f, uenv);
+		put_markers(f, nonce, "$?");
+		{
+			char *p = nono_path_join(dir, "env.sh");
+
+			setenv("ENV", p, 1);
+			free(p);
+		}
+		nono_strv_push(argv, "-i");
+		break;
+	}
+	r = 0;
+out:
+	if (f)
+		fclose(f);
+	if (env)
+		fclose(env);
+	if (r < 0)
+		fprintf(stderr, "nono-shell: cannot write the shell's start file in %s: %s\n", dir, strerror(errno));
+	return r;
+}
+
+/* ---- the session's own directory: start files, and 'why' and 'caps' ------------- */
+
+static char *own_dir;
+
+static void
+remove_own_dir(void)
+{
+	if (own_dir) {
+		nono_rm_rf(own_dir);
+		free(own_dir);
+		own_dir = NULL;
+	}
+}
+
+/* $TMPDIR/nono-shell.XXXXXX, its bin/ first on PATH */
+static int
+make_own_dir(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *tmpl = xasprintf("%s/nono-shell.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	char *self = realpath("/proc/self/exe", NULL), *bin, *p, *path;
+
+	if (!mkdtemp(tmpl) || !self) {
+		fprintf(stderr, "nono-shell: cannot make its directory in %s: %s\n", tmp ? tmp : "/tmp",
+			strerror(errno));
+		free(tmpl);
+		free(self);
 		return -1;
 	}
-	if (!b)
-		status = precheck(line) < 0 ? 126 : run_line(line);
-	last_status = status;
-	return status;
+	own_dir = tmpl;
+	bin = nono_path_join(own_dir, "bin");
+	mkdir(bin, 0700);
+	for (int i = 0; i < 2; i++) {
+		p = nono_path_join(bin, i ? "caps" : "why");
+		if (symlink(self, p) < 0)
+			fprintf(stderr, "nono-shell: %s: %s\n", p, strerror(errno));
+		free(p);
+	}
+	path = xasprintf("%s:%s", bin, getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+	setenv("PATH", path, 1);
+	free(path);
+	free(bin);
+	free(self);
+	return 0;
 }
 
 /* ---- history kept by the supervisor's descriptor ---------------------------------- */
@@ -500,151 +639,87 @@ complete(const char *text, int start, int end)
 }
 
 static char *
-prompt(void)
+prompt(int status, bool cont)
 {
-	char *cwd = getcwd(NULL, 0), *d = nono_path_display(cwd ? cwd : "?"), *p;
+	char *cwd, *d, *p, st[16] = "";
 	bool c = nono_log_colour(1);
 
+	if (cont)
+		return xstrdup("> ");
+	cwd = getcwd(NULL, 0);
+	d = nono_path_display(cwd ? cwd : "?");
+	/* a failure shows its status, in a form no shell history expands */
+	if (status)
+		snprintf(st, sizeof(st), "(%d) ", status);
 	p = xasprintf("%s[nono%s]%s %s%s%s %s$ ", c ? "\001\033[1;32m\002" : "",
 		      policy.proxy_hosts.n ? " net:proxy"
 		      : policy.block_net   ? " net:off"
 					   : "",
-		      c ? "\001\033[0m\002" : "", c ? "\001\033[1;34m\002" : "", d, c ? "\001\033[0m\002" : "",
-		      last_status ? "!" : "");
+		      c ? "\001\033[0m\002" : "", c ? "\001\033[1;34m\002" : "", d, c ? "\001\033[0m\002" : "", st);
 	free(cwd);
 	free(d);
 	return p;
 }
 
-/* ---- the interactive loop: readline's callback interface -------------------- */
+/* ---- the interactive session ------------------------------------------------------ */
 
-static volatile sig_atomic_t got_sigint;
-static bool line_done, want_exit;
-
-static void
-on_sigint(int sig)
+static int
+on_typed(const char *line, bool cont, int *status)
 {
-	(void)sig;
-	got_sigint = 1;
-}
+	const char *l = line;
+	size_t n;
 
-/* Ctrl-C at the prompt: what was typed is discarded, never kept for the next
- * Enter. '^C' and a fresh prompt on a line of their own, as bash does. */
-static void
-discard_line(void)
-{
-	char *p;
-
-	rl_free_line_state();
-	rl_callback_sigcleanup();
-	rl_replace_line("", 0);
-	rl_point = rl_end = rl_mark = 0;
-	fputs("^C", stdout);
-	rl_crlf();
-	fflush(stdout);
-	p = prompt();
-	rl_set_prompt(p);
-	free(p);
-	rl_on_new_line();
-	rl_redisplay();
-}
-
-static void
-on_line(char *line)
-{
-	line_done = true;
-	if (!line) {
-		putchar('\n');
-		want_exit = true;
-		return;
+	while (*l == ' ' || *l == '\t')
+		l++;
+	n = strlen(l);
+	while (n && (l[n - 1] == ' ' || l[n - 1] == '\t'))
+		n--;
+	if (!cont && n == 4 && !strncmp(l, "help", 4)) {
+		fputs(help_text, stdout);
+		*status = 0;
+		return 1;
 	}
-	if (*line)
-		history_add(line);
-	if (handle(line) < 0)
-		want_exit = true;
-	free(line);
-}
+	if (!cont && n == 7 && !strncmp(l, "history", 7)) {
+		HIST_ENTRY **h = history_list();
 
-static void
-interactive_loop(void)
-{
-	struct sigaction sa = {.sa_handler = on_sigint}; /* no SA_RESTART: select returns EINTR */
-	char *p;
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	rl_catch_signals = 0; /* the loop below handles SIGINT itself */
-	p = prompt();
-	rl_callback_handler_install(p, on_line);
-	free(p);
-	while (!want_exit) {
-		fd_set in;
-
-		FD_ZERO(&in);
-		FD_SET(STDIN_FILENO, &in);
-		if (select(STDIN_FILENO + 1, &in, NULL, NULL, NULL) < 0) {
-			if (errno != EINTR)
-				break;
-			if (got_sigint) {
-				got_sigint = 0;
-				discard_line();
-			}
-			continue;
+		for (int i = 0; h && h[i]; i++) {
+			printf("%5d  ", i + history_base);
+			nono_fputs_escaped(h[i]->line, stdout);
+			putchar('\n');
 		}
-		line_done = false;
-		rl_callback_read_char();
-		if (line_done && !want_exit) {
-			got_sigint = 0; /* a Ctrl-C meant for the command that just ran */
-			p = prompt();
-			rl_set_prompt(p);
-			free(p);
-		}
+		*status = 0;
+		return 1;
 	}
-	rl_callback_handler_remove();
+	if (precheck(line) < 0) {
+		*status = 126;
+		return -1;
+	}
+	free(last_line);
+	last_line = xstrdup(line);
+	return 0;
 }
 
-int
-main(int argc, char **argv)
+static int
+interactive(void)
 {
-	const char *cmd = NULL, *cf = getenv("NONO_CAP_FILE"), *hfd = getenv("NONO_HISTORY_FD");
-	struct nono_error err = {0};
-	int opt, status = 0;
+	static const struct nono_shell_hooks hooks = {
+	    .prompt = prompt, .line = on_typed, .after = hints, .history_add = history_add};
+	struct nono_strv argv = {0};
+	unsigned char rnd[8];
+	char nonce[17];
+	int fd, status = 125;
+	extern char **environ;
 
-	while ((opt = getopt(argc, argv, "+c:s:")) != -1) {
-		if (opt == 'c')
-			cmd = optarg;
-		else if (opt == 's')
-			shell = optarg;
-		else
-			return 125;
-	}
-	if (!cf || nono_capfile_read(&policy, cf, &err) < 0) {
-		fprintf(stderr, "nono-shell: run it with 'nono shell' (%s)\n", cf ? err.msg : "no NONO_CAP_FILE");
-		return 125;
-	}
-	if (hfd)
-		history_fd = atoi(hfd);
-	if (cmd) {
-		status = handle(cmd);
-		nono_policy_free(&policy);
-		return status < 0 ? last_status : status;
-	}
-	interactive = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
-	if (!interactive) {
-		char *l = NULL;
-		size_t cap = 0;
-		ssize_t n;
-
-		while ((n = getline(&l, &cap, stdin)) > 0) {
-			if (l[n - 1] == '\n')
-				l[n - 1] = '\0';
-			if (handle(l) < 0)
-				break;
-		}
-		free(l);
-		nono_policy_free(&policy);
-		return last_status;
-	}
+	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || read(fd, rnd, sizeof(rnd)) != (ssize_t)sizeof(rnd))
+		for (size_t i = 0; i < sizeof(rnd); i++)
+			rnd[i] = (unsigned char)(getpid() * 131 + i * 17);
+	if (fd >= 0)
+		close(fd);
+	for (size_t i = 0; i < sizeof(rnd); i++)
+		snprintf(nonce + 2 * i, 3, "%02x", rnd[i]);
+	if (write_rc(own_dir, nonce, &argv) < 0)
+		goto out;
 	signal(SIGQUIT, SIG_IGN);
 	signal(SIGTSTP, SIG_IGN);
 	signal(SIGTTIN, SIG_IGN);
@@ -654,8 +729,63 @@ main(int argc, char **argv)
 	rl_readline_name = "nono";
 	rl_attempted_completion_function = complete;
 	history_load();
-	printf("nono shell: inside the sandbox. 'help' for builtins, 'caps' for what is granted.\n");
-	interactive_loop();
+	printf("nono shell: %s inside the sandbox. 'help' for nono's commands, 'caps' for what is granted.\n", shell);
+	status = nono_shell_session_run(argv.v, environ, nonce, &hooks);
+out:
+	nono_strv_free(&argv);
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *cmd = NULL, *cf = getenv("NONO_CAP_FILE"), *hfd = getenv("NONO_HISTORY_FD");
+	const char *rfd = getenv("NONO_REFUSAL_FD"), *me = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	struct nono_error err = {0};
+	int opt, status = 0;
+
+	if (!cf || nono_capfile_read(&policy, cf, &err) < 0) {
+		fprintf(stderr, "nono-shell: run it with 'nono shell' (%s)\n", cf ? err.msg : "no NONO_CAP_FILE");
+		return 125;
+	}
+	if (!strcmp(me, "why") || !strcmp(me, "caps")) {
+		status = !strcmp(me, "why") ? cmd_why(argc, argv) : (print_caps(), 0);
+		nono_policy_free(&policy);
+		return status;
+	}
+	while ((opt = getopt(argc, argv, "+c:s:")) != -1) {
+		if (opt == 'c')
+			cmd = optarg;
+		else if (opt == 's')
+			shell = optarg;
+		else
+			return 125;
+	}
+	/* the descriptors nono handed over are this process's alone */
+	if (hfd && (history_fd = atoi(hfd)) >= 0)
+		fcntl(history_fd, F_SETFD, FD_CLOEXEC);
+	if (rfd && (refusal_fd = atoi(rfd)) >= 0) {
+		fcntl(refusal_fd, F_SETFD, FD_CLOEXEC);
+		fcntl(refusal_fd, F_SETFL, fcntl(refusal_fd, F_GETFL) | O_NONBLOCK);
+	}
+	unsetenv("NONO_HISTORY_FD");
+	unsetenv("NONO_REFUSAL_FD");
+	if (make_own_dir() < 0)
+		status = 125;
+	else if (cmd) {
+		char *av[] = {(char *)shell, (char *)"-c", (char *)cmd, NULL};
+
+		last_line = xstrdup(cmd);
+		status = precheck(cmd) < 0 ? 126 : run_shell(av);
+	} else if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO)) {
+		char *av[] = {(char *)shell, NULL};
+
+		status = run_shell(av);
+	} else {
+		status = interactive();
+	}
+	remove_own_dir();
+	free(last_line);
 	nono_policy_free(&policy);
-	return last_status;
+	return status;
 }

@@ -524,4 +524,7 @@ nono_mediator_release(struct nono_mediator *m)
 	free(m->pending.path);
 	nono_mem_argv_free(m->pending.argv);
 	memset(&m->pending, 0, sizeof(m->pending));
+	free(m->seen);
+	m->seen = NULL;
+	m->n_seen = 0;
 }

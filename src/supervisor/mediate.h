@@ -45,6 +45,16 @@ struct nono_mediator {
 		int fd;
 	} socks[16];
 	unsigned n_socks;
+	/* nono shell: the helper, and the processes seen executing (by start
+	 * time, against pid reuse): those still the session's shell, or a
+	 * launcher it ran (env, the shim), and the others */
+	const char *session_helper;
+	struct nono_exec_seen {
+		int pid;
+		bool session;
+		unsigned long long start;
+	} * seen;
+	size_t n_seen;
 	int told_pid; /* the last refusal told on a process's stderr */
 	char told_cmd[64];
 	struct { /* an exec's audit record, written after the answer */

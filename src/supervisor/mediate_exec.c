@@ -61,6 +61,114 @@ tell_blocked(struct nono_call *c, const char *cmd, const char *category)
 	}
 }
 
+/* ---- nono shell: the execs of the shell itself ------------------------------------- */
+
+#define MAX_SEEN 4096
+
+/* pid's parent and start time (/proc/PID/stat): 0, or -1 */
+static int
+proc_stat(int pid, int *ppid, unsigned long long *start)
+{
+	char path[64], buf[1024], *p;
+	int fd, i;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	/* after the name: state (3) ppid (4) ... starttime (22) */
+	if (!(p = strrchr(buf, ')')) || sscanf(p + 1, " %*c %d", ppid) != 1)
+		return -1;
+	for (i = 3; i < 22 && p; i++)
+		p = strchr(p + 1, ' ');
+	return p && sscanf(p, " %llu", start) == 1 ? 0 : -1;
+}
+
+static struct nono_exec_seen *
+seen_find(struct nono_mediator *m, int pid, unsigned long long start)
+{
+	for (size_t i = m->n_seen; i-- > 0;)
+		if (m->seen[i].pid == pid && m->seen[i].start == start)
+			return &m->seen[i];
+	return NULL;
+}
+
+/* Is the calling process the session's shell: the one nono-shell started,
+ * a fork of it that has not executed anything since, or a launcher it ran
+ * (env, the shim)? Found from the nearest ancestor seen executing. */
+static bool
+in_session(struct nono_call *c)
+{
+	char link[64], exe[PATH_MAX];
+	unsigned long long start;
+	int pid = c->n->pid, ppid;
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/%d/exe", pid);
+	n = readlink(link, exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	/* nono-shell's own fork, starting the shell */
+	if (n > 0 && !strcmp(exe, c->m->session_helper))
+		return true;
+	for (int depth = 0; depth < 64 && pid > 1; depth++) {
+		struct nono_exec_seen *e;
+
+		if (proc_stat(pid, &ppid, &start) < 0)
+			return false;
+		if ((e = seen_find(c->m, pid, start)))
+			return e->session;
+		pid = ppid;
+	}
+	return false;
+}
+
+/* Programs that only run their arguments: what they run is still the
+ * shell's command (env rm, xargs rm). */
+static bool
+launcher(const struct nono_call *c, const char *canon)
+{
+	static const char *const names[] = {"env",    "nice", "nohup",	 "timeout", "stdbuf",  "setsid",
+					    "ionice", "chrt", "taskset", "xargs",   "command", NULL};
+	const char *base = strrchr(canon, '/') ? strrchr(canon, '/') + 1 : canon;
+
+	if (c->m->shim && !strcmp(canon, c->m->shim))
+		return true;
+	for (size_t i = 0; names[i]; i++)
+		if (!strcmp(base, names[i]))
+			return true;
+	return false;
+}
+
+/* The caller executes canon: what it is from now on. */
+static void
+remember(struct nono_call *c, const char *canon, bool session)
+{
+	struct nono_mediator *m = c->m;
+	unsigned long long start;
+	struct nono_exec_seen *e;
+	int ppid;
+
+	if (proc_stat(c->n->pid, &ppid, &start) < 0)
+		return;
+	if (!(e = seen_find(m, c->n->pid, start))) {
+		if (m->n_seen == MAX_SEEN) {
+			/* the oldest half goes: a fork of theirs falls back on
+			 * the nearest ancestor still known */
+			memmove(m->seen, m->seen + MAX_SEEN / 2, (MAX_SEEN / 2) * sizeof(*m->seen));
+			m->n_seen = MAX_SEEN / 2;
+		}
+		if (!m->seen)
+			m->seen = xcalloc(MAX_SEEN, sizeof(*m->seen));
+		e = &m->seen[m->n_seen++];
+		e->pid = c->n->pid;
+		e->start = start;
+	}
+	e->session = session && (canon == NULL || launcher(c, canon));
+}
+
 static bool
 is_ldso(const char *canon)
 {
@@ -143,6 +251,7 @@ nono_mediate_exec(struct nono_call *c)
 	const char *cat = NULL, *cmd = NULL;
 	struct nono_target t = {.dfd = -1, .ofd = -1};
 	char *path = NULL, **av = NULL;
+	bool session = true;
 	int r;
 
 	c->kind = NONO_ANS_VALUE;
@@ -168,6 +277,10 @@ nono_mediate_exec(struct nono_call *c)
 		c->val = -EINTR;
 		goto out;
 	}
+	/* nono shell: the blocklist on the shell's own execs, every other
+	 * one only with --strict-exec */
+	if (c->m->session_helper)
+		session = in_session(c);
 	if (!t.canon) {
 		/* fexecve of a memfd, an O_TMPFILE or a deleted file: nothing the
 		 * blocklist can name, so nothing strict mode runs */
@@ -175,11 +288,21 @@ nono_mediate_exec(struct nono_call *c)
 		cat = "an anonymous or deleted file";
 	} else if (c->m->shim && strcmp(t.canon, c->m->shim) == 0) {
 		c->kind = NONO_ANS_CONTINUE;
-	} else if ((cat = blocked(c, t.ofd, t.canon, av[0], &cmd)) ||
-		   (is_ldso(t.canon) && (cat = blocked_ldso(c, av, &cmd)))) {
+	} else if (session && ((cat = blocked(c, t.ofd, t.canon, av[0], &cmd)) ||
+			       (is_ldso(t.canon) && (cat = blocked_ldso(c, av, &cmd))))) {
 		refuse(c, t.canon, cmd, cat);
 	} else {
 		c->kind = NONO_ANS_CONTINUE;
+	}
+	if (c->m->session_helper && c->kind == NONO_ANS_CONTINUE) {
+		char link[64], exe[PATH_MAX];
+		ssize_t n;
+
+		/* what nono-shell starts is the session's shell */
+		snprintf(link, sizeof(link), "/proc/%d/exe", c->n->pid);
+		n = readlink(link, exe, sizeof(exe) - 1);
+		exe[n > 0 ? n : 0] = '\0';
+		remember(c, n > 0 && !strcmp(exe, c->m->session_helper) ? NULL : t.canon, session);
 	}
 	if (c->m->audit && (c->kind == NONO_ANS_CONTINUE || c->val == -EPERM)) {
 		/* written once the caller has its answer */

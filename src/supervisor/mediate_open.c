@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "base/sys.h"
@@ -151,6 +152,50 @@ open_tmpfile(struct nono_call *c, const struct open_req *o)
 	nono_target_free(&t);
 }
 
+/* /dev/tty is the opener's controlling terminal, which the supervisor's
+ * thread does not share: the terminal of the calling thread's process
+ * (its stat's tty_nr), as an O_PATH descriptor, or -ENXIO as the kernel
+ * answers a process without one. */
+static int
+caller_tty(const struct nono_call *c)
+{
+	char path[64], buf[1024], *p;
+	unsigned long nr = 0;
+	unsigned maj, min;
+	struct stat st;
+	int fd, i;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", c->t.tid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -ENXIO;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	/* after the name: state ppid pgrp session tty_nr */
+	if (!(p = strrchr(buf, ')')))
+		return -ENXIO;
+	for (i = 0, p++; i < 4 && p; i++)
+		p = strchr(p + 1, ' ');
+	if (!p || (nr = strtoul(p + 1, NULL, 10)) == 0)
+		return -ENXIO;
+	maj = (unsigned)((nr >> 8) & 0xfff);
+	min = (unsigned)((nr & 0xff) | ((nr >> 12) & 0xfff00));
+	if (maj >= 136 && maj <= 143)
+		snprintf(path, sizeof(path), "/dev/pts/%u", (maj - 136) * 256 + min);
+	else if (maj == 4 && min < 64)
+		snprintf(path, sizeof(path), "/dev/tty%u", min);
+	else
+		return -ENXIO;
+	if ((fd = open(path, O_PATH | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return -ENXIO;
+	if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(maj, min)) {
+		close(fd);
+		return -ENXIO;
+	}
+	return fd;
+}
+
 /* The file exists (o found it): journal it when the open may change it,
  * then open that very file again with the program's flags. */
 static void
@@ -177,6 +222,14 @@ open_existing(struct nono_call *c, const struct open_req *o, struct nono_target 
 		nono_call_audit(c, o->flags & O_TRUNC ? "open-trunc" : "open-write", obj->canon);
 		free(what);
 		return;
+	}
+	if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(5, 0)) {
+		if ((r = caller_tty(c)) < 0) {
+			answer_open(c, r);
+			return;
+		}
+		close(obj->ofd);
+		obj->ofd = r;
 	}
 	j.fd[0] = obj->ofd;
 	/* found already: not created, not a link to refuse */

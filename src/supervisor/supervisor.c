@@ -178,6 +178,7 @@ nono_supervisor_new(const struct nono_supervisor_cfg *cfg)
 	sv->m.shim = cfg->shim;
 	sv->m.sandbox = cfg->sandbox;
 	sv->m.check_truncate = cfg->check_truncate;
+	sv->m.session_helper = cfg->session_helper;
 	sv->nfd = -1;
 	return sv;
 }

@@ -30,6 +30,9 @@ struct nono_supervisor_cfg {
 	const char *shim;		    /* the exec shim binary (canonical), or NULL */
 	const struct nono_sandbox *sandbox; /* the workers confine themselves with its rules */
 	bool check_truncate;		    /* Landlock cannot refuse truncation (ABI < 3): the supervisor does */
+	/* nono shell: its helper (canonical); the blocklist then applies to the
+	 * execs of the shell it starts, not to every exec. NULL: every exec */
+	const char *session_helper;
 };
 
 /* Free with nono_supervisor_free(). */

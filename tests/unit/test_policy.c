@@ -5,7 +5,8 @@
  * with --bypass-protection; grants above sensitive paths are carved around
  * them (nested, through symlinks); the .git exception; --allow-delete and
  * filesystem.allow_delete; redundant group rules pruned; nono_policy_check
- * verdicts and suggested flags; the command blocklist; nono_access_str. */
+ * verdicts and suggested flags; the hint line of a refusal (nono_why_hint);
+ * the command blocklist; nono_access_str. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1 /* vasprintf */
 #endif
@@ -25,6 +26,7 @@
 #include "base/util.h"
 #include "policy/groups.h"
 #include "policy/policy.h"
+#include "policy/why.h"
 
 struct fx {
 	char *root; /* canonical */
@@ -714,6 +716,65 @@ own_files_carved_read_only(void **state)
 	assert_true(v.allowed);
 	assert_string_equal(v.rule->path, P(f, "home/.config/nono"));
 	nono_verdict_free(&v);
+}
+
+/* nono_why_hint's line for op on path, or NULL when it prints none */
+static char *
+hint(struct fx *f, const char *path, enum nono_op op)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *m = open_memstream(&buf, &n);
+	int r;
+
+	assert_non_null(m);
+	r = nono_why_hint(&f->p, path, op, m);
+	fclose(m);
+	if (r < 0) {
+		assert_int_equal(n, 0);
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static void
+why_hint_names_the_operation_and_the_flag(void **state)
+{
+	struct fx *f = *state;
+	char *h, *want;
+
+	nono_policy_grant(&f->p, P(f, "work"), NONO_ACC_RW, NONO_KIND_DIR, "--allow", true);
+	nono_policy_grant(&f->p, P(f, "ro"), NONO_ACC_READ, NONO_KIND_DIR, "--read", true);
+	assert_int_equal(finalize(f), 0);
+	/* allowed: the refusal was not the sandbox's, no hint */
+	assert_null(hint(f, P(f, "work/file.txt"), NONO_OP_WRITE));
+	assert_null(hint(f, P(f, "ro/f.txt"), NONO_OP_READ));
+	/* a write where nothing is granted: a write hint, not a read one */
+	h = hint(f, P(f, "data/x.txt"), NONO_OP_WRITE);
+	want = xasprintf("hint: writing %s was refused by the sandbox (not granted); restart with --allow",
+			 P(f, "data/x.txt"));
+	assert_non_null(h);
+	assert_ptr_equal(strstr(h, want), h);
+	free(want);
+	free(h);
+	h = hint(f, P(f, "data/x.txt"), NONO_OP_READ);
+	assert_non_null(strstr(h, "hint: reading "));
+	assert_non_null(strstr(h, "--read"));
+	free(h);
+	/* read-only, and deleting under --no-delete */
+	h = hint(f, P(f, "ro/f.txt"), NONO_OP_WRITE);
+	assert_non_null(strstr(h, "(granted read-only)"));
+	free(h);
+	h = hint(f, P(f, "work/file.txt"), NONO_OP_DELETE);
+	assert_non_null(strstr(h, "hint: deleting "));
+	assert_non_null(strstr(h, "--allow-delete"));
+	free(h);
+	/* a sensitive path says so; one line each */
+	h = hint(f, P(f, "home/.ssh/id_rsa"), NONO_OP_READ);
+	assert_non_null(strstr(h, "a protected sensitive path"));
+	assert_ptr_equal(strchr(h, '\n'), h + strlen(h) - 1);
+	free(h);
 }
 
 static void
@@ -1564,6 +1625,7 @@ main(void)
 	    T(extra_deny_carved),
 	    T(excluded_group_not_denied),
 	    T(own_files_carved_read_only),
+	    T(why_hint_names_the_operation_and_the_flag),
 	    T(own_files_write_only_grant_reads_nothing),
 	    T(own_files_read_grants_need_no_carve),
 	    T(own_files_write_grant_refused),
