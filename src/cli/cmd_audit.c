@@ -361,6 +361,11 @@ print_event(json_t *ev)
 		printf("socket   %s %s", E("op"), E("target"));
 	} else if (strcmp(type, "landlock") == 0) {
 		printf("landlock %s %s", E("blockers"), E("path"));
+	} else if (strcmp(type, "approval_request") == 0) {
+		printf("asked    #%s %s %s (pid %s: %s; for good: %s)", E("request"), E("access"), E("path"), E("pid"),
+		       E("argv"), E("grant"));
+	} else if (strcmp(type, "approval_answer") == 0) {
+		printf("answered #%s %s by %s: %s", E("request"), E("answer"), E("by"), E("path"));
 	} else if (strcmp(type, "end") == 0) {
 		printf("end      exit status %d", (int)json_integer_value(json_object_get(ev, "exit_status")));
 	} else {

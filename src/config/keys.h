@@ -32,6 +32,11 @@ struct nono_options {
 	/* --strict-exec: every exec meets the command blocklist (the supervisor
 	 * mediates each one), not only the program nono starts */
 	bool strict_exec;
+	/* --capability-elevation: an open, mkdir or proxy host outside the
+	 * grants waits for an answer (supervisor/approvals.h); unanswered
+	 * requests are denied after approval_timeout seconds (0: default) */
+	bool elevation;
+	int approval_timeout;
 	/* --strict: refuse to run with any protection weaker than a current
 	 * kernel gives; --min-abi: below that Landlock ABI (0: any) */
 	bool strict;

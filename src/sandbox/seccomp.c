@@ -166,7 +166,7 @@ unsigned
 nono_seccomp_mask(const struct nono_seccomp_opts *o)
 {
 	return nono_syscalls_mask(o->block_net, o->journal, o->execs, o->truncate, o->sockets, o->tcp_bind,
-				  o->lock_dirs);
+				  o->lock_dirs, o->elevate);
 }
 
 void
@@ -189,12 +189,13 @@ nono_seccomp_variant_opts(struct nono_seccomp_opts *out, int v)
 	out->sockets = v & 16;
 	out->lock_dirs = v & 32;
 	out->tcp_bind = false;
+	out->elevate = false;
 }
 
 int
 nono_seccomp_variant(const struct nono_seccomp_opts *o)
 {
-	if (o->tcp_bind)
+	if (o->tcp_bind || o->elevate)
 		return -1;
 	return nono_seccomp_variant_bits(o);
 }
@@ -224,6 +225,14 @@ add_row(scmp_filter_ctx ctx, const struct nono_syscall *sc, bool compat, unsigne
 	case NONO_SC_OPEN: {
 		/* truncation alone (no journal): only the opens that truncate */
 		bool trunc = (sc->when & mask) == NONO_SC_TRUNC;
+
+		/* capability elevation: the read-only opens too (O_PATH opens
+		 * nothing Landlock refuses), disjoint from the rules below */
+		if ((mask & NONO_SC_ELEVATE) && !(sc->fixed & (NONO_SC_OPENAT2 | NONO_SC_CREAT)) &&
+		    (r = rule(ctx, act, nr, n, 1,
+			      SCMP_CMP(sc->flags, SCMP_CMP_MASKED_EQ,
+				       O_ACCMODE | O_TRUNC | O_CREAT | __O_TMPFILE | O_PATH, O_RDONLY))) < 0)
+			return r;
 
 		/* openat2 carries its mode in memory: always seen */
 		return add_open(ctx, sc, nr, act, (mediate && !trunc) || (sc->fixed & NONO_SC_OPENAT2), trunc, n);

@@ -28,6 +28,12 @@ struct nono_supervisor_cfg {
 	const char *shim;		    /* the exec shim binary (canonical), or NULL */
 	const struct nono_sandbox *sandbox; /* the workers confine themselves with its rules */
 	bool check_truncate;		    /* Landlock cannot refuse truncation (ABI < 3): the supervisor does */
+	/* --capability-elevation: what the rules refuse waits for an answer (approvals.h) */
+	bool elevation;
+	int approval_timeout;	      /* seconds (0: the default) */
+	const char *approvals_socket; /* for 'nono approvals', or NULL */
+	char *const *argv;	      /* the program */
+	bool terminal;		      /* may ask on the controlling terminal */
 };
 
 /* Free with nono_supervisor_free(). */
