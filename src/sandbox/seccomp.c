@@ -33,8 +33,9 @@
 #define MSG_FASTOPEN 0x20000000
 #endif
 
-#define M32	  0xffffffffULL
-#define SUID_BITS (S_ISUID | S_ISGID)
+#define M32	    0xffffffffULL
+#define SUID_BITS   (S_ISUID | S_ISGID)
+#define TMPFILE_BIT 020000000 /* O_TMPFILE without O_DIRECTORY */
 #ifndef __O_TMPFILE
 #define __O_TMPFILE 020000000
 #endif
@@ -227,11 +228,12 @@ add_row(scmp_filter_ctx ctx, const struct nono_syscall *sc, bool compat, unsigne
 		bool trunc = (sc->when & mask) == NONO_SC_TRUNC;
 
 		/* capability elevation: the read-only opens too (O_PATH opens
-		 * nothing Landlock refuses), disjoint from the rules below */
+		 * nothing Landlock refuses), disjoint from the rules below;
+		 * glibc's __O_TMPFILE carries O_DIRECTORY, which a read may have */
 		if ((mask & NONO_SC_ELEVATE) && !(sc->fixed & (NONO_SC_OPENAT2 | NONO_SC_CREAT)) &&
 		    (r = rule(ctx, act, nr, n, 1,
 			      SCMP_CMP(sc->flags, SCMP_CMP_MASKED_EQ,
-				       O_ACCMODE | O_TRUNC | O_CREAT | __O_TMPFILE | O_PATH, O_RDONLY))) < 0)
+				       O_ACCMODE | O_TRUNC | O_CREAT | TMPFILE_BIT | O_PATH, O_RDONLY))) < 0)
 			return r;
 
 		/* openat2 carries its mode in memory: always seen */

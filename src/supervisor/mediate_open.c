@@ -321,7 +321,8 @@ nono_mediate_open_fast(struct nono_call *c)
 	char *path = NULL, base[PATH_MAX], *abs = NULL;
 	bool inside = false;
 
-	if ((sc->fixed & (NONO_SC_OPENAT2 | NONO_SC_CREAT)) || (flags & (O_ACCMODE | O_CREAT | O_TRUNC | __O_TMPFILE)))
+	/* 020000000: O_TMPFILE without the O_DIRECTORY that glibc's __O_TMPFILE has */
+	if ((sc->fixed & (NONO_SC_OPENAT2 | NONO_SC_CREAT)) || (flags & (O_ACCMODE | O_CREAT | O_TRUNC | 020000000)))
 		return false;
 	if (nono_call_path(c, sc->path, &path) < 0)
 		return false;
