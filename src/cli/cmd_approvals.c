@@ -196,15 +196,15 @@ interactive(const char *dir)
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: nono approvals [--json [--wait SECS]]\n"
-		   "       nono approvals approve ID [--session | --dir]\n"
-		   "       nono approvals deny ID\n\n"
-		   "List the requests of sessions run with --capability-elevation and answer them.\n"
-		   "Without arguments: ask here about each request as it comes.\n\n"
-		   "  --json         print the waiting requests as JSON and exit\n"
-		   "  --wait SECS    with --json: wait up to SECS for a request to wait\n"
-		   "  --session      approve for the rest of the session (this path or host)\n"
-		   "  --dir          approve reads beneath the file's directory for the session\n");
+	fprintf(f, "Usage: nono approvals [--json [--wait SECS]] | approve ID [--session | --dir] | deny ID\n\n"
+		   "The requests of the sessions run with --capability-elevation (a file or a host outside\n"
+		   "the grants, waiting): without arguments, ask here about each one as it comes.\n\n"
+		   "  --json                  print the waiting requests as JSON and exit\n"
+		   "  --wait SECS             with --json: wait up to SECS for a request\n"
+		   "  approve ID              approve once (ID as --json lists it: PID.N)\n"
+		   "  approve ID --session    approve for the rest of the session (this path or host)\n"
+		   "  approve ID --dir        approve reads beneath the file's directory for the session\n"
+		   "  deny ID                 the call fails with EACCES (a host: 403)\n");
 }
 
 int

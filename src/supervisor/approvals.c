@@ -471,6 +471,14 @@ nono_approvals_ask(struct nono_approvals *a, struct nono_approval_req *req)
 			free(p.argv);
 			return;
 		}
+	/* the kernel's own views (a runtime's probes of cgroups, CPUs, huge
+	 * pages): refused as without elevation, never offered */
+	if (req->kind != NONO_APPROVAL_HOST &&
+	    (nono_path_under(req->path, "/proc") || nono_path_under(req->path, "/sys"))) {
+		p.grant = xstrdup("");
+		refuse_now(a, &p, "policy: /proc and /sys are not offered");
+		return;
+	}
 	p.grant = grant_for(a, req);
 	/* only files and directories: a FIFO or a device is not offered */
 	if (!p.grant || (req->kind == NONO_APPROVAL_OPEN &&
