@@ -175,7 +175,7 @@ EOF
 	has "approval-timeout"
 }
 
-@test "sensitive paths are never offered; FIFOs neither (refused without a request)" {
+@test "sensitive paths are never offered, not even beneath an approved directory; FIFOs neither" {
 	mkfifo "$OUTSIDE/fifo"
 	run timeout 30 "$NONO" run --silent --capability-elevation --allow "$WORK" -- python3 -c "$READER" \
 		"$HOME/.ssh/id_rsa" "$HOME/.aws/credentials"
@@ -185,6 +185,19 @@ errno 13" ]
 	events "
 a = [x for x in e if x['type'] == 'approval_answer']
 assert len(a) == 2 and all(x['answer'] == 'deny' and x['by'] == 'policy: protected path' for x in a), a"
+	# approving the reads of a directory above one is no way in either
+	echo "home-notes-$$" > "$HOME/notes.txt"
+	elevated -- python3 -c "$READER" "$HOME/notes.txt" "$HOME/docs/readme.txt" "$HOME/.ssh/id_rsa"
+	next_request
+	req "assert d['path'] == '$HOME/notes.txt', d"
+	"$NONO" approvals approve --dir "$ID"
+	done_
+	[ "$output" = "got home-notes-$$
+got doc
+errno 13" ]
+	events "
+a = [(x['answer'], x['by']) for x in e if x['type'] == 'approval_answer']
+assert a == [('dir', a[0][1]), ('session', 'session'), ('deny', 'policy: protected path')], a"
 	run timeout 30 "$NONO" run --silent --capability-elevation --allow "$WORK" -- sh -c "cat $OUTSIDE/fifo; echo rc=\$?"
 	has "Permission denied"
 	events "assert not [x for x in e if x['type'].startswith('approval')], e"

@@ -62,6 +62,7 @@ struct nono_approvals {
 	char *socket;
 	int lfd, tfd, tty;
 	pid_t child;
+	bool closing; /* the session ends: nothing more is asked */
 	/* the terminal: the request it asks about (0: none) and its answer so far */
 	unsigned tty_n;
 	size_t tty_len;
@@ -305,7 +306,7 @@ tty_prompt(struct nono_approvals *a)
 	struct pending *p;
 	FILE *f;
 
-	if (a->tty < 0 || a->tty_n || !a->np)
+	if (a->tty < 0 || a->tty_n || !a->np || a->closing)
 		return;
 	if (tcgetattr(a->tty, &t) < 0 || !(t.c_lflag & ICANON) || tcgetpgrp(a->tty) != getpgrp())
 		return;
@@ -460,6 +461,23 @@ nono_approvals_ask(struct nono_approvals *a, struct nono_approval_req *req)
 	struct stat st;
 
 	p.argv = req->kind == NONO_APPROVAL_HOST ? join_argv(a->argv) : proc_argv(req->pid);
+	/* the kernel's own views (a runtime's probes of cgroups, CPUs, huge
+	 * pages): refused as without elevation, never offered */
+	if (req->kind != NONO_APPROVAL_HOST &&
+	    (nono_path_under(req->path, "/proc") || nono_path_under(req->path, "/sys"))) {
+		p.grant = xstrdup("");
+		refuse_now(a, &p, "policy: /proc and /sys are not offered");
+		return;
+	}
+	/* a sensitive path first: no approval, for the session or of its
+	 * directory, reaches one */
+	p.grant = grant_for(a, req);
+	/* only files and directories: a FIFO or a device is not offered */
+	if (!p.grant || (req->kind == NONO_APPROVAL_OPEN &&
+			 (fstat(req->ofd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))))) {
+		refuse_now(a, &p, p.grant ? "policy: not a file" : "policy: protected path");
+		return;
+	}
 	for (size_t i = 0; i < a->ng; i++)
 		if (matches(&a->g[i], req)) {
 			long long res = req->kind == NONO_APPROVAL_HOST ? nono_write_all(req->client, "allow\n", 6)
@@ -469,23 +487,9 @@ nono_approvals_ask(struct nono_approvals *a, struct nono_approval_req *req)
 			audit_answer(a, p.n, req, V_SESSION, "session", res);
 			req_free(&p.r);
 			free(p.argv);
+			free(p.grant);
 			return;
 		}
-	/* the kernel's own views (a runtime's probes of cgroups, CPUs, huge
-	 * pages): refused as without elevation, never offered */
-	if (req->kind != NONO_APPROVAL_HOST &&
-	    (nono_path_under(req->path, "/proc") || nono_path_under(req->path, "/sys"))) {
-		p.grant = xstrdup("");
-		refuse_now(a, &p, "policy: /proc and /sys are not offered");
-		return;
-	}
-	p.grant = grant_for(a, req);
-	/* only files and directories: a FIFO or a device is not offered */
-	if (!p.grant || (req->kind == NONO_APPROVAL_OPEN &&
-			 (fstat(req->ofd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))))) {
-		refuse_now(a, &p, p.grant ? "policy: not a file" : "policy: protected path");
-		return;
-	}
 	if (a->np == MAX_PENDING) {
 		refuse_now(a, &p, "policy: too many requests");
 		return;
@@ -784,6 +788,7 @@ nono_approvals_cancel(struct nono_approvals *a)
 {
 	if (!a)
 		return;
+	a->closing = true;
 	while (a->np)
 		finish(a, a->np - 1, V_DENY, "end of session");
 }
