@@ -275,7 +275,7 @@ stop = True; t.join()
 	done
 }
 
-@test "processes of the sandbox cannot answer its requests; another user's socket is not ours" {
+@test "processes of the sandbox cannot answer its requests; a socket directory that is not private is refused" {
 	# the sandbox can reach the socket's directory, and tries to approve its own request
 	elevated --allow "$XDG_RUNTIME_DIR" -- sh -c "
 (sleep 1; $NONO approvals --json > $WORK/seen 2>&1; id=\$(grep -o '\"id\":\"[^\"]*\"' $WORK/seen | cut -d'\"' -f4); echo id=\$id >> $WORK/seen; $NONO approvals approve \${id:-1.1} >> $WORK/seen 2>&1; echo rc=\$? >> $WORK/seen) &
