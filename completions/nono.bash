@@ -21,7 +21,7 @@ _nono_bin() {
 _nono_commands() {
 	local cmds
 	cmds=$("$(_nono_bin)" --help 2>/dev/null | awk '/^Commands:/ { f = 1; next } /^$/ { f = 0 } f { print $1 }')
-	printf '%s\n' "${cmds:-run shell why profile config setup search pull list update remove trust help}"
+	printf '%s\n' "${cmds:-run shell approvals why profile config setup search pull list update remove trust help}"
 }
 
 _nono_profiles() {
@@ -75,7 +75,7 @@ _nono() {
 	local takes="-p --profile -a --allow -r --read -w --write --allow-file --read-file --write-file
 		--workdir --bypass-protection --allow-unix-socket --allow-command --block-command --shell
 		-c --command --path --op --extends --keep --older-than --since --rollback-exclude --env-credential
-		--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --registry --session-id"
+		--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --registry --session-id --approval-timeout --wait"
 
 	# the subcommand, its verb, and whether the program of 'run' has started
 	cmd='' sub=''
@@ -150,14 +150,22 @@ _nono() {
 	run)
 		if [[ $cur == -* ]]; then
 			_nono_compgen "$sandbox" --dry-run --json --silent --rollback --no-rollback --rollback-exclude --env-credential --no-audit --no-hooks --no-pid-ns \
-				--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --session-id --trust-override --strict --min-abi
+				--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --session-id --trust-override --strict --min-abi \
+				--capability-elevation --approval-timeout
 		else
 			_nono_compgen "$(compgen -c -- "$cur" | sort -u)"
 		fi
 		;;
 	shell)
 		_nono_compgen "$sandbox" --dry-run --silent --shell --command --rollback --no-rollback --rollback-exclude --env-credential --no-audit --no-hooks --no-pid-ns \
-			--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --session-id --trust-override --strict --min-abi
+			--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --session-id --trust-override --strict --min-abi \
+			--capability-elevation --approval-timeout
+		;;
+	approvals)
+		case $sub in
+		"") _nono_compgen approve deny list --json --wait --help ;;
+		approve) [[ $cur == -* ]] && _nono_compgen --session --dir ;;
+		esac
 		;;
 	why)
 		if [[ $cur == -* ]]; then

@@ -61,13 +61,19 @@ function __nono_in
     end
 end
 
-set -l cmds run shell why profile config setup help rollback audit hooks search pull list update remove trust
+set -l cmds run shell approvals why profile config setup help rollback audit hooks search pull list update remove trust
 complete -c nono -f
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -s V -l version -d 'print the version'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -s h -l help -d 'show help'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a run -d 'run a program in the sandbox'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a shell -d 'an interactive shell inside the sandbox'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a why -d 'explain why a path is allowed or denied'
+complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a approvals -d 'answer the requests of --capability-elevation sessions'
+complete -c nono -n '__fish_seen_subcommand_from approvals' -a 'approve deny list' -d action
+complete -c nono -n '__fish_seen_subcommand_from approvals' -l json -d 'print the waiting requests as JSON'
+complete -c nono -n '__fish_seen_subcommand_from approvals' -l wait -x -d 'with --json: wait for a request'
+complete -c nono -n '__fish_seen_subcommand_from approvals' -l session -d 'approve for the session'
+complete -c nono -n '__fish_seen_subcommand_from approvals' -l dir -d 'approve reads beneath the directory'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a profile -d 'manage sandbox profiles'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a config -d 'show the effective settings'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a setup -d 'report what this kernel can enforce'
@@ -123,6 +129,8 @@ complete -c nono -n '__fish_seen_subcommand_from run shell' -l rollback-exclude 
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l trust-override -d 'run despite untrusted instruction files'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l strict -d 'refuse to run weaker than on a current kernel'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l min-abi -x -a '1 2 3 4 5 6 7 8 9' -d 'refuse to run below this Landlock ABI'
+complete -c nono -n '__fish_seen_subcommand_from run shell' -l capability-elevation -d 'ask before an open, mkdir or proxy host outside the grants'
+complete -c nono -n '__fish_seen_subcommand_from run shell' -l approval-timeout -x -d 'deny a request nobody answers within SECS seconds'
 complete -c nono -n '__fish_seen_subcommand_from run why' -l json -d 'machine-readable output'
 complete -c nono -n '__nono_at run' -a '(__fish_complete_command)' -d program
 complete -c nono -n '__fish_seen_subcommand_from shell' -l shell -r -F -d 'the shell to run'

@@ -290,3 +290,48 @@ PY
 	echo "$output"
 	[[ "$output" == ran || "$output" == explained ]]
 }
+
+@test "capability elevation: Claude Code reads a file outside its grants once a second terminal approves it" {
+	echo "OUTSIDE-APPROVED-$$" > "$OUTSIDE/notes.txt"
+	cat > "$SCRATCH/script.json" <<EOF
+[
+  {"tool_use": {"name": "Read", "input": {"file_path": "$OUTSIDE/notes.txt"}}},
+  {"text": "All done."}
+]
+EOF
+	start_standin
+	export XDG_RUNTIME_DIR="$SCRATCH/run"
+	mkdir -m 700 "$XDG_RUNTIME_DIR"
+	timeout 120 env -u ANTHROPIC_AUTH_TOKEN -u CLAUDE_CONFIG_DIR \
+		ANTHROPIC_BASE_URL="http://127.0.0.1:$PORT" ANTHROPIC_API_KEY=sk-ant-dummy \
+		DISABLE_AUTOUPDATER=1 CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 \
+		"$NONO" run --silent --capability-elevation --approval-timeout 30 --profile claude-code \
+		--allow "$WORK" --read "$CLAUDE_PREFIX" -- "$CLAUDE" -p "Read my notes." --allowedTools Read \
+		> "$SCRATCH/claude.out" 2>&1 &
+	pid=$!
+	bg "$pid"
+	# the second terminal: approve the notes, deny whatever else Claude Code
+	# reaches for outside its grants (its runtime's machine ids)
+	: > "$SCRATCH/asked"
+	for _ in $(seq 30); do
+		all=$("$NONO" approvals --json --wait 20)
+		id=$(printf '%s' "$all" | python3 -c "import json,sys; d=json.load(sys.stdin); print(d[0]['id'] + ' ' + d[0]['path'] if d else '')")
+		[ -n "$id" ] || break
+		echo "$id" >> "$SCRATCH/asked"
+		case $id in
+		*" $OUTSIDE/notes.txt")
+			"$NONO" approvals approve "${id%% *}"
+			break
+			;;
+		*) "$NONO" approvals deny "${id%% *}" ;;
+		esac
+	done
+	wait "$pid" || true
+	cat "$SCRATCH/asked"
+	output=$(cat "$SCRATCH/claude.out")
+	[[ "$output" == *"All done."* ]]
+	grep -q " $OUTSIDE/notes.txt\$" "$SCRATCH/asked"
+	# the model got the file's bytes in the Read result
+	grep -q "OUTSIDE-APPROVED-$$" "$SCRATCH/requests.jsonl"
+	! grep -q "SECRET-SSH-KEY" "$SCRATCH/requests.jsonl"
+}

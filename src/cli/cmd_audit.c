@@ -458,6 +458,11 @@ print_event(json_t *ev)
 	} else if (strcmp(type, "syscall") == 0) {
 		printf("syscall  %s", E("path"));
 		print_why(ev, &pool);
+	} else if (strcmp(type, "approval_request") == 0) {
+		printf("asked    #%s %s %s (pid %s: %s; for good: %s)", E("request"), E("access"), E("path"), E("pid"),
+		       E("argv"), E("grant"));
+	} else if (strcmp(type, "approval_answer") == 0) {
+		printf("answered #%s %s by %s: %s", E("request"), E("answer"), E("by"), E("path"));
 	} else if (strcmp(type, "end") == 0) {
 		printf("end      exit status %d", (int)json_integer_value(json_object_get(ev, "exit_status")));
 	} else {

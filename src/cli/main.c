@@ -21,6 +21,8 @@ struct command {
 static const struct command commands[] = {
     {"run", nono_cmd_run, "[OPTIONS] [--] PROGRAM [ARGS...]", "run a program in the sandbox"},
     {"shell", nono_cmd_shell, "[OPTIONS]", "an interactive shell inside the sandbox"},
+    {"approvals", nono_cmd_approvals, "[--json] | approve ID [--session|--dir] | deny ID",
+     "answer the requests of sessions run with --capability-elevation"},
     {"why", nono_cmd_why, "[OPTIONS] [--path] PATH", "explain why a path is allowed or denied"},
     {"profile", nono_cmd_profile, "list|show|init|validate|diff|groups", "manage sandbox profiles"},
     {"audit", nono_cmd_audit, "list|show|verify|cleanup", "what sandboxed sessions did (tamper-evident)"},

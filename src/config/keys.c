@@ -292,6 +292,19 @@ set_min_abi(struct nono_options *o, const struct nono_optdef *d, const char *val
 }
 
 static int
+set_approval_timeout(struct nono_options *o, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	char *end;
+	long v = strtol(val, &end, 10);
+
+	(void)d;
+	if (!*val || *end || v < 1 || v > 86400)
+		return nono_error_set(err, -EINVAL, "--approval-timeout %s: expected seconds from 1 to 86400", val);
+	o->approval_timeout = (int)v;
+	return 0;
+}
+
+static int
 set_command(struct nono_options *o, const struct nono_optdef *d, const char *val, struct nono_error *err)
 {
 	if (!*val || strchr(val, '/'))
@@ -642,6 +655,12 @@ const struct nono_optdef nono_optdefs[] = {
     {"security.strict_exec", K_BOOL, S_OK, .name = "strict-exec", .commands = LAUNCH,
      .help = "check every exec of the sandbox against the command blocklist, not only the program", .set = set_true,
      .field = FIELD(strict_exec)},
+    {"security.capability_elevation", K_BOOL, S_OK, .name = "capability-elevation", .commands = LAUNCH,
+     .help = "ask before an open, mkdir or proxy host outside the grants (here or in 'nono approvals')",
+     .env = "NONO_CAPABILITY_ELEVATION", .set = set_true, .field = FIELD(elevation)},
+    {"security.approval_timeout", K_INT, S_OK, .name = "approval-timeout", .has_arg = true, .metavar = "SECS",
+     .commands = LAUNCH, .help = "deny a request nobody answers within SECS seconds (default 60)",
+     .env = "NONO_APPROVAL_TIMEOUT", .set = set_approval_timeout},
     {.name = "no-pid-ns",
      .commands = LAUNCH,
      .help = "no PID namespace: the host's processes stay visible in /proc",
@@ -753,7 +772,6 @@ const struct nono_optdef nono_optdefs[] = {
     {"security.signal_mode", K_STR, S_LATER, .note = "signal modes other than isolated"},
     {"security.process_info_mode", K_STR, S_LATER, .note = "process info modes"},
     {"security.ipc_mode", K_STR, S_LATER, .note = "IPC modes"},
-    {"security.capability_elevation", K_BOOL, S_LATER, .note = "capability elevation"},
     {"commands", K_OBJ, S_OK, .note = NULL},
     {"filesystem", K_OBJ, S_OK, .note = NULL},
     {"filesystem.suppress_save_prompt", K_LIST, S_IGNORED, .note = NULL},

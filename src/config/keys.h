@@ -35,6 +35,11 @@ struct nono_options {
 	/* nono shell without --strict-exec: every exec reaches the supervisor,
 	 * which checks those of the shell itself (set by nono_cmd_shell) */
 	bool exec_session;
+	/* --capability-elevation: an open, mkdir or proxy host outside the
+	 * grants waits for an answer (supervisor/approvals.h); unanswered
+	 * requests are denied after approval_timeout seconds (0: default) */
+	bool elevation;
+	int approval_timeout;
 	/* --strict: refuse to run with any protection weaker than a current
 	 * kernel gives; --min-abi: below that Landlock ABI (0: any) */
 	bool strict;

@@ -173,6 +173,9 @@ banner(const struct nono_plan *plan)
 	fprintf(stderr, "  del  %s\n", delete_mode(plan));
 	if (plan->rollback)
 		fprintf(stderr, "  undo rollback journal on: what the session destroys can be restored\n");
+	if (plan->elevation)
+		fprintf(stderr, "  ask  outside the grants: asked here or with 'nono approvals' (%d s, then denied)\n",
+			plan->approval_timeout > 0 ? plan->approval_timeout : 60);
 	for (size_t i = 0; i < p->n_lock_dirs; i++) {
 		char *d = nono_path_display(p->lock_dirs[i].path);
 
@@ -216,11 +219,16 @@ text_mediation(const struct nono_plan *plan)
 			printf("%s%s ", sc->name,
 			       sc->op == NONO_SC_SENDTO	 ? "(to an address)"
 			       : sc->op == NONO_SC_IOCTL ? "(inode flags)"
-			       : sc->op == NONO_SC_OPEN && !(sc->fixed & (NONO_SC_OPENAT2 | NONO_SC_CREAT))
+			       : sc->op == NONO_SC_OPEN && !(sc->fixed & (NONO_SC_OPENAT2 | NONO_SC_CREAT)) &&
+				       !plan->elevation
 				   ? "(to write)"
 				   : "");
 	}
 	printf("\n");
+	if (plan->elevation)
+		printf("Approvals: on: an open, mkdir or proxy host outside the grants waits up to %d s for an answer "
+		       "(the terminal, nono approvals)\n",
+		       plan->approval_timeout > 0 ? plan->approval_timeout : 60);
 }
 
 /* the dry run's list of what stands in for what this kernel lacks, and

@@ -22,6 +22,7 @@
 #include "launch/plan.h"
 #include "launch/statefiles.h"
 #include "policy/env.h"
+#include "supervisor/approvals.h"
 
 extern char **environ;
 
@@ -363,6 +364,8 @@ stand_ins(struct nono_plan *plan, struct nono_error *err)
 	 * checks the program nono starts (and nono shell each line) */
 	plan->mediate.execs = plan->strict_exec;
 	plan->mediate.lock_dirs = p->n_lock_dirs > 0;
+	/* capability elevation: every open, reads too, and mkdir */
+	plan->mediate.elevate = plan->elevation;
 	nono_seccomp_fallbacks(&plan->mediate, abi, proxy, plan->net_ns);
 	if (abi > 0 && p->block_net && abi < 4 && !plan->net_ns && !nono_seccomp_notify_supported()) {
 		nono_error_set(err, -EOPNOTSUPP,
@@ -546,6 +549,8 @@ take_options(struct nono_plan *plan, struct nono_options *o, char **argv, int ke
 	plan->self_exe = o->self_exe;
 	plan->strict_exec = o->strict_exec;
 	plan->exec_session = o->exec_session;
+	plan->elevation = o->elevation;
+	plan->approval_timeout = o->approval_timeout;
 	plan->strict = o->strict;
 	plan->min_abi = o->min_abi;
 	if (nono_settings() && nono_settings()->min_abi > plan->min_abi)
@@ -586,6 +591,25 @@ program(struct nono_plan *plan, const char *argv0, const char *extra_read, struc
 	return 0;
 }
 
+/* Where 'nono approvals' finds this session (the proxy asks there too);
+ * without the directory, requests are asked on the terminal alone. */
+static void
+approvals_socket(struct nono_plan *plan)
+{
+	char *dir;
+	int r;
+
+	if ((r = nono_approvals_dir(&dir)) < 0) {
+		log_warn("capability elevation: no directory for the approvals socket (%s): asking on the terminal "
+			 "only",
+			 strerror(-r));
+		return;
+	}
+	plan->approvals_socket = nono_approvals_socket(dir, getpid());
+	free(dir);
+	nono_proxy_set_approvals(plan->approvals_socket);
+}
+
 int
 nono_plan_build(struct nono_plan **out, struct nono_options *o, char **argv, int keep_fd, struct nono_error *err)
 {
@@ -607,6 +631,8 @@ nono_plan_build(struct nono_plan **out, struct nono_options *o, char **argv, int
 		return r;
 	if ((r = proxy_mode(plan, o, err)) < 0)
 		return r;
+	if (plan->elevation && !plan->dry_run)
+		approvals_socket(plan);
 	/* the proxy is forked before any thread of ours exists */
 	if (r > 0 && !plan->dry_run) {
 		if ((r = nono_proxy_start(&plan->proxy, &plan->policy.proxy_hosts, o->proxy_port, err)) < 0)
@@ -672,6 +698,7 @@ nono_plan_free(struct nono_plan *plan)
 	nono_policy_free(&plan->policy);
 	nono_trust_report_free(&plan->trust);
 	free(plan->capfile);
+	free(plan->approvals_socket);
 	free(plan->tmpdir);
 	free(plan->refusal);
 	free(plan->pidns_why);

@@ -39,6 +39,9 @@ struct nono_plan {
 	bool strict_exec;		  /* --strict-exec: the blocklist on every exec */
 	bool exec_session;		  /* nono shell: ... on the shell's own execs only */
 	char *helper;			  /* exec_session: nono-shell, canonical */
+	bool elevation;			  /* --capability-elevation: refusals wait for an answer */
+	int approval_timeout;		  /* seconds (0: the default) */
+	char *approvals_socket;		  /* where 'nono approvals' finds this session, or NULL */
 	char *refusal;			  /* dry run: why this kernel cannot enforce it, else NULL */
 	/* what this kernel lacks, what stands in for it and what stays weaker
 	 * (sandbox.h): the banner, --dry-run and a strict launch read these */

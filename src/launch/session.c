@@ -344,7 +344,12 @@ nono_plan_spawn(struct nono_plan *plan, struct nono_error *err)
 					  .report = &plan->report,
 					  .shim = plan->shim,
 					  .sandbox = plan->sandbox,
-					  .check_truncate = plan->mediate.truncate};
+					  .check_truncate = plan->mediate.truncate,
+					  .elevation = plan->elevation,
+					  .approval_timeout = plan->approval_timeout,
+					  .approvals_socket = plan->approvals_socket,
+					  .argv = plan->argv,
+					  .terminal = !plan->silent};
 	struct nono_spawn *sp = &plan->spawn;
 	int r, rfd[2];
 

@@ -50,6 +50,9 @@ extern const char *const nono_network_profiles[];
  * (not x itself). host is compared without case and without a final dot. */
 bool nono_proxy_host_allowed(const struct nono_strv *hosts, const char *host);
 
+/* Capability elevation: a host not on the list is asked about on the
+ * supervisor's approvals socket (supervisor/approvals.h). Before start. */
+void nono_proxy_set_approvals(const char *socket);
 /* Start the proxy on 127.0.0.1:port (0: any free port) for hosts; it dies
  * with the supervisor. Call before any other thread exists. */
 int nono_proxy_start(struct nono_proxy *px, const struct nono_strv *hosts, int port, struct nono_error *err);

@@ -33,8 +33,9 @@
 #define MSG_FASTOPEN 0x20000000
 #endif
 
-#define M32	  0xffffffffULL
-#define SUID_BITS (S_ISUID | S_ISGID)
+#define M32	    0xffffffffULL
+#define SUID_BITS   (S_ISUID | S_ISGID)
+#define TMPFILE_BIT 020000000 /* O_TMPFILE without O_DIRECTORY */
 #ifndef __O_TMPFILE
 #define __O_TMPFILE 020000000
 #endif
@@ -168,7 +169,7 @@ nono_seccomp_mask(const struct nono_seccomp_opts *o)
 	if (o->unsupervised)
 		return 0;
 	return nono_syscalls_mask(o->block_net, o->journal, o->execs, o->truncate, o->sockets, o->tcp_bind,
-				  o->lock_dirs);
+				  o->lock_dirs, o->elevate);
 }
 
 void
@@ -194,12 +195,13 @@ nono_seccomp_variant_opts(struct nono_seccomp_opts *out, int v)
 	/* every prebuilt variant has a supervisor (gen_bpf and the tests pass
 	 * an uninitialised struct: an unset field is garbage) */
 	out->unsupervised = false;
+	out->elevate = false;
 }
 
 int
 nono_seccomp_variant(const struct nono_seccomp_opts *o)
 {
-	if (o->tcp_bind)
+	if (o->tcp_bind || o->elevate)
 		return -1;
 	return nono_seccomp_variant_bits(o);
 }
@@ -229,6 +231,15 @@ add_row(scmp_filter_ctx ctx, const struct nono_syscall *sc, bool compat, unsigne
 	case NONO_SC_OPEN: {
 		/* truncation alone (no journal): only the opens that truncate */
 		bool trunc = (sc->when & mask) == NONO_SC_TRUNC;
+
+		/* capability elevation: the read-only opens too (O_PATH opens
+		 * nothing Landlock refuses), disjoint from the rules below;
+		 * glibc's __O_TMPFILE carries O_DIRECTORY, which a read may have */
+		if ((mask & NONO_SC_ELEVATE) && !(sc->fixed & (NONO_SC_OPENAT2 | NONO_SC_CREAT)) &&
+		    (r = rule(ctx, act, nr, n, 1,
+			      SCMP_CMP(sc->flags, SCMP_CMP_MASKED_EQ,
+				       O_ACCMODE | O_TRUNC | O_CREAT | TMPFILE_BIT | O_PATH, O_RDONLY))) < 0)
+			return r;
 
 		/* openat2 carries its mode in memory: always seen */
 		return add_open(ctx, sc, nr, act, (mediate && !trunc) || (sc->fixed & NONO_SC_OPENAT2), trunc, n);

@@ -21,6 +21,8 @@ struct nono_seccomp_opts {
 			    * prebuilt variant: built at launch) */
 	bool lock_dirs;	   /* send mkdir and rmdir to the supervisor (filesystem.allow_lock_dir) */
 	bool unsupervised; /* no supervisor (libnono's apply_self): nothing is sent, only refused */
+	bool elevate;	   /* --capability-elevation: every open (reads too) and mkdir (no prebuilt
+			    * variant: built at launch) */
 };
 
 /* The prebuilt variants: one per combination of the options. */
@@ -29,7 +31,7 @@ struct nono_seccomp_opts {
  * execs 4, truncate 8, sockets 16, lock_dirs 32) and back (-1: none is prebuilt). */
 void nono_seccomp_variant_opts(struct nono_seccomp_opts *out, int v);
 int nono_seccomp_variant(const struct nono_seccomp_opts *o);
-/* The index of o's prebuilt variant, tcp_bind left out. */
+/* The index of o's prebuilt variant, tcp_bind and elevate left out. */
 int nono_seccomp_variant_bits(const struct nono_seccomp_opts *o);
 /* What the filter stands in for at Landlock abi (syscalls.h's table):
  * truncate, sockets and tcp_bind set from it, o->block_net and the launch's

@@ -232,6 +232,7 @@
 #define AT_NOFOLLOW 0x100 /* AT_SYMLINK_NOFOLLOW */
 /* the journal's, and the lock directories' (filesystem.allow_lock_dir) */
 #define J_LOCKDIR (NONO_SC_JOURNAL | NONO_SC_LOCKDIR)
+#define J_OPEN	  (NONO_SC_JOURNAL | NONO_SC_TRUNC | NONO_SC_ELEVATE)
 
 /* How to read a row: after the numbers, the handler family and when the
  * filter sends it, the argument positions (-1: none) dirfd, path, dirfd2,
@@ -286,12 +287,13 @@ const struct nono_syscall nono_syscalls[] = {
     ROW("truncate", NR_truncate, 92, NONO_SC_TRUNCATE, NONO_SC_JOURNAL | NONO_SC_TRUNC, -1, 0, -1, -1, -1, -1, -1, 0),
     ROW("ftruncate", NR_ftruncate, 93, NONO_SC_FTRUNCATE, NONO_SC_JOURNAL | NONO_SC_TRUNC, -1, -1, -1, -1, 0, -1, -1,
 	0),
-    ROW("creat", NR_creat, 8, NONO_SC_OPEN, NONO_SC_JOURNAL | NONO_SC_TRUNC, -1, 0, -1, -1, -1, -1, 1, NONO_SC_CREAT),
-    ROW("open", NR_open, 5, NONO_SC_OPEN, NONO_SC_JOURNAL | NONO_SC_TRUNC, -1, 0, -1, -1, -1, 1, 2, 0),
-    ROW("openat", NR_openat, 295, NONO_SC_OPEN, NONO_SC_JOURNAL | NONO_SC_TRUNC, 0, 1, -1, -1, -1, 2, 3, 0),
-    ROW("openat2", 437, 437, NONO_SC_OPEN, NONO_SC_JOURNAL, 0, 1, -1, -1, -1, -1, -1, NONO_SC_OPENAT2),
-    ROW("mkdir", NR_mkdir, 39, NONO_SC_MKDIR, J_LOCKDIR, -1, 0, -1, -1, -1, -1, 1, 0),
-    ROW("mkdirat", NR_mkdirat, 296, NONO_SC_MKDIR, J_LOCKDIR, 0, 1, -1, -1, -1, -1, 2, 0),
+    ROW("creat", NR_creat, 8, NONO_SC_OPEN, J_OPEN, -1, 0, -1, -1, -1, -1, 1, NONO_SC_CREAT),
+    ROW("open", NR_open, 5, NONO_SC_OPEN, J_OPEN, -1, 0, -1, -1, -1, 1, 2, 0),
+    ROW("openat", NR_openat, 295, NONO_SC_OPEN, J_OPEN, 0, 1, -1, -1, -1, 2, 3, 0),
+    ROW("openat2", 437, 437, NONO_SC_OPEN, NONO_SC_JOURNAL | NONO_SC_ELEVATE, 0, 1, -1, -1, -1, -1, -1,
+	NONO_SC_OPENAT2),
+    ROW("mkdir", NR_mkdir, 39, NONO_SC_MKDIR, J_LOCKDIR | NONO_SC_ELEVATE, -1, 0, -1, -1, -1, -1, 1, 0),
+    ROW("mkdirat", NR_mkdirat, 296, NONO_SC_MKDIR, J_LOCKDIR | NONO_SC_ELEVATE, 0, 1, -1, -1, -1, -1, 2, 0),
     ROW("mknod", NR_mknod, 14, NONO_SC_MKNOD, NONO_SC_JOURNAL, -1, 0, -1, -1, -1, -1, 1, 0),
     ROW("mknodat", NR_mknodat, 297, NONO_SC_MKNOD, NONO_SC_JOURNAL, 0, 1, -1, -1, -1, -1, 2, 0),
     ROW("symlink", NR_symlink, 83, NONO_SC_SYMLINK, NONO_SC_JOURNAL, -1, 1, -1, 0, -1, -1, -1, 0),
@@ -311,11 +313,12 @@ const struct nono_syscall nono_syscalls[] = {
 const size_t nono_n_syscalls = sizeof(nono_syscalls) / sizeof(nono_syscalls[0]);
 
 unsigned
-nono_syscalls_mask(bool block_net, bool journal, bool execs, bool truncate, bool sockets, bool tcp_bind, bool lock_dirs)
+nono_syscalls_mask(bool block_net, bool journal, bool execs, bool truncate, bool sockets, bool tcp_bind, bool lock_dirs,
+		   bool elevate)
 {
 	return NONO_SC_ALWAYS | (journal ? NONO_SC_JOURNAL : 0) | (block_net ? NONO_SC_BLOCKNET : 0) |
 	       (execs ? NONO_SC_EXECS : 0) | (truncate ? NONO_SC_TRUNC : 0) | (sockets ? NONO_SC_SOCKETS : 0) |
-	       (tcp_bind ? NONO_SC_TCPBIND : 0) | (lock_dirs ? NONO_SC_LOCKDIR : 0);
+	       (tcp_bind ? NONO_SC_TCPBIND : 0) | (lock_dirs ? NONO_SC_LOCKDIR : 0) | (elevate ? NONO_SC_ELEVATE : 0);
 }
 
 enum { FB_ANY, FB_BLOCKNET_NO_NETNS };

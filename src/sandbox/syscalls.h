@@ -44,11 +44,12 @@ enum {
 	NONO_SC_SOCKETS = 1 << 5,  /* socket addresses: Landlock lacks their checks (ABI < 9), or proxy mode */
 	NONO_SC_TCPBIND = 1 << 6,  /* bind: --block-net with neither Landlock's TCP rights (ABI < 4) nor a netns */
 	NONO_SC_LOCKDIR = 1 << 7,  /* lock directories the supervisor makes (filesystem.allow_lock_dir) */
+	NONO_SC_ELEVATE = 1 << 8,  /* --capability-elevation: every open and mkdir, reads included */
 };
 
 /* The rows a launch turns on ("when" bits) for the filter's options. */
 unsigned nono_syscalls_mask(bool block_net, bool journal, bool execs, bool truncate, bool sockets, bool tcp_bind,
-			    bool lock_dirs);
+			    bool lock_dirs, bool elevate);
 /* What the filter sends to the supervisor at Landlock abi because Landlock
  * lacks it there (NONO_SC_TRUNC, NONO_SC_SOCKETS, NONO_SC_TCPBIND), read
  * from a table of the rights and the ABI that brings each; proxy mode
@@ -65,7 +66,7 @@ struct nono_syscall {
 	int nr;	     /* native number, -1 where this architecture lacks the call */
 	int nr_i386; /* the 32-bit x86 ABI's number, -1 where it has none */
 	unsigned char op;
-	unsigned char when;
+	unsigned short when;
 	signed char dirfd, path; /* the (first) path and its directory descriptor */
 	signed char dirfd2, path2;
 	signed char fd;	   /* a descriptor the call acts on (fchmod, ftruncate, connect) */

@@ -12,7 +12,7 @@
 /* Called with fd's poll revents (never 0). */
 typedef void (*nono_watch_fn)(void *ctx, int fd, short revents);
 
-#define NONO_LOOP_MAX 16
+#define NONO_LOOP_MAX 48
 
 struct nono_loop {
 	struct {

@@ -23,6 +23,7 @@
 #include "base/util.h"
 #include "sandbox/syscalls.h"
 #include "store/journal.h"
+#include "supervisor/approvals.h"
 #include "supervisor/blocked.h"
 #include "supervisor/decide.h"
 #include "supervisor/mediate.h"
@@ -270,6 +271,32 @@ nono_call_journal(struct nono_call *c, const char *canon, bool tree)
 	return r == -EPERM ? r : -EIO;
 }
 
+bool
+nono_call_elevate(struct nono_call *c, const struct nono_approval_req *req)
+{
+	struct nono_approval_req r;
+
+	if (!c->m->approvals || !req->path)
+		return false;
+	r = *req;
+	r.pid = c->n->pid;
+	r.nfd = c->nfd;
+	r.id = c->n->id;
+	r.client = -1;
+	r.path = xstrdup(req->path);
+	r.leaf = req->leaf ? xstrdup(req->leaf) : NULL;
+	r.ofd = fcntl(req->ofd, F_DUPFD_CLOEXEC, 3);
+	if (r.ofd < 0) {
+		free(r.path);
+		free(r.leaf);
+		return false;
+	}
+	nono_approvals_ask(c->m->approvals, &r);
+	c->kind = NONO_ANS_DONE;
+	c->audit_op = NULL;
+	return true;
+}
+
 const char *
 nono_procpath(char buf[32], int fd)
 {
@@ -513,6 +540,9 @@ nono_mediator_keep_socket(struct nono_mediator *m, int fd)
 void
 nono_mediator_release(struct nono_mediator *m)
 {
+	nono_approvals_free(m->approvals);
+	m->approvals = NULL;
+	nono_strv_free(&m->fast);
 	for (unsigned i = 0; i < m->n_socks; i++)
 		close(m->socks[i].fd);
 	m->n_socks = 0;

@@ -19,6 +19,8 @@
 #include "supervisor/notify.h"
 #include "supervisor/resolve.h"
 
+struct nono_approval_req;
+struct nono_approvals;
 struct nono_audit;
 struct nono_blocked_files;
 struct nono_journal;
@@ -38,6 +40,8 @@ struct nono_mediator {
 	bool check_truncate;		    /* Landlock cannot refuse truncation: the policy decides here */
 	struct nono_executor *executor;	    /* started at the first operation it performs */
 	struct nono_blocked_files *blocked; /* strict exec: the blocked programs by content, found once */
+	struct nono_approvals *approvals;   /* --capability-elevation, else NULL */
+	struct nono_strv fast;		    /* elevation: the paths beneath which reads are let through */
 	/* where pidfd_getfd is refused (a container): the datagram sockets
 	 * the supervisor made for the program, with a copy it keeps */
 	struct {
@@ -109,6 +113,10 @@ void nono_mediate_unlink(struct nono_call *c);
 void nono_mediate_rename(struct nono_call *c);
 void nono_mediate_truncate(struct nono_call *c);
 void nono_mediate_open(struct nono_call *c);
+/* Elevation's quick way for a read-only open: true (c continues in the
+ * kernel, where Landlock decides) when its path lies beneath a read grant
+ * as written; else the call goes the whole way. */
+bool nono_mediate_open_fast(struct nono_call *c);
 void nono_mediate_create(struct nono_call *c);
 void nono_mediate_link(struct nono_call *c);
 void nono_mediate_connect(struct nono_call *c);
@@ -151,6 +159,11 @@ int nono_call_refuse(struct nono_call *c, int err, enum nono_report_kind kind, c
 void nono_call_check(struct nono_call *c, const char *canon, enum nono_op op, enum nono_report_kind kind);
 /* Journal canon before the call changes it: 0 or -errno (refuse). */
 int nono_call_journal(struct nono_call *c, const char *canon, bool tree);
+/* The sandbox's rules refused c (EACCES): with capability elevation the
+ * call waits for an answer (approvals.h), which answers it; c is then
+ * NONO_ANS_DONE. false without elevation (req's descriptor is borrowed,
+ * its strings too: both are copied). */
+bool nono_call_elevate(struct nono_call *c, const struct nono_approval_req *req);
 /* Run j on a confined worker and wait for its result. */
 long nono_call_perform(struct nono_call *c, struct nono_job *j);
 /* Hand j, which may block, to a worker that answers the call. */

@@ -31,6 +31,7 @@
 #include "base/util.h"
 #include "sandbox/syscalls.h"
 #include "supervisor/decide.h"
+#include "supervisor/approvals.h"
 #include "supervisor/mediate.h"
 
 #ifndef O_TMPFILE
@@ -598,6 +599,22 @@ thread_umask(struct nono_call *c)
 }
 
 /* mkdir, mknod, symlink: a new name in a directory */
+/* The sandbox's rules refused a mkdir: with capability elevation it waits
+ * for an answer, made on the directory resolved here. */
+static void
+elevate_mkdir(struct nono_call *c, const struct nono_target *t, unsigned mode, unsigned umask)
+{
+	struct nono_approval_req req = {.kind = NONO_APPROVAL_MKDIR,
+					.ofd = t->dfd,
+					.leaf = t->leaf,
+					.path = t->canon,
+					.access = NONO_ACC_WRITE,
+					.mode = mode,
+					.umask = umask};
+
+	nono_call_elevate(c, &req);
+}
+
 void
 nono_mediate_create(struct nono_call *c)
 {
@@ -640,7 +657,10 @@ nono_mediate_create(struct nono_call *c)
 		j.str[1] = target;
 		j.umask = thread_umask(c);
 		c->val = nono_call_perform(c, &j);
-		nono_call_audit(c, sc->name, t.canon);
+		if (c->val == -EACCES && sc->op == NONO_SC_MKDIR && !t.deleted)
+			elevate_mkdir(c, &t, (unsigned)j.arg[1], (unsigned)j.umask);
+		else
+			nono_call_audit(c, sc->name, t.canon);
 	}
 	free(target);
 	nono_target_free(&t);

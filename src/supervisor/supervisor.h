@@ -33,6 +33,12 @@ struct nono_supervisor_cfg {
 	/* nono shell: its helper (canonical); the blocklist then applies to the
 	 * execs of the shell it starts, not to every exec. NULL: every exec */
 	const char *session_helper;
+	/* --capability-elevation: what the rules refuse waits for an answer (approvals.h) */
+	bool elevation;
+	int approval_timeout;	      /* seconds (0: the default) */
+	const char *approvals_socket; /* for 'nono approvals', or NULL */
+	char *const *argv;	      /* the program */
+	bool terminal;		      /* may ask on the controlling terminal */
 };
 
 /* Free with nono_supervisor_free(). */

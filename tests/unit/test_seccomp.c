@@ -9,6 +9,9 @@
 #include <cmocka.h>
 #include <errno.h>
 #include <fcntl.h>
+#ifndef O_PATH
+#define O_PATH 010000000
+#endif
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -185,7 +188,8 @@ numbers_match_libseccomp(void **state)
 			 * both forms, as i386_rules shows for connect (362) */
 			if (n32 < 0)
 				assert_true(sc->nr_i386 >= NONO_SC_I386_UNKNOWN_FROM || sc->op == NONO_SC_CONNECT ||
-					    sc->op == NONO_SC_SENDTO || sc->op == NONO_SC_LISTEN || sc->op == NONO_SC_BIND);
+					    sc->op == NONO_SC_SENDTO || sc->op == NONO_SC_LISTEN ||
+					    sc->op == NONO_SC_BIND);
 			else
 				assert_int_equal(sc->nr_i386, n32);
 		}
@@ -376,6 +380,45 @@ fallbacks_per_abi(void **state)
 	}
 }
 
+/* --capability-elevation: read-only opens and mkdir reach the supervisor
+ * only with it (built at launch); O_PATH opens never; setuid creates are
+ * still refused in the filter. */
+static void
+elevation_rules(void **state)
+{
+	struct nono_seccomp_opts o = {.journal = true};
+	struct nono_seccomp f;
+	struct nono_error err = {0};
+	struct seccomp_data d = {.nr = 257, .arch = X86_64, .args = {(uint64_t)AT_FDCWD, 0x1000, O_RDONLY}};
+
+	(void)state;
+	/* without it: a read is the kernel's (Landlock) alone */
+	assert_int_equal(call(nono_seccomp_variant(&o), X86_64, 257, (uint64_t)AT_FDCWD, 0x1000, O_RDONLY, 0), ALLOW);
+	assert_int_equal(call(nono_seccomp_variant(&o), X86_64, 2, 0x1000, O_RDONLY | O_CLOEXEC, 0, 0), ALLOW);
+	o.elevate = true;
+	assert_true(nono_seccomp_variant(&o) < 0);
+	assert_int_equal(nono_seccomp_for(&f, &o, &err), 0);
+	assert_false(f.borrowed);
+	assert_int_equal(run_bpf(&f, &d), NOTIFY);
+	d.args[2] = O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW;
+	assert_int_equal(run_bpf(&f, &d), NOTIFY);
+	d.args[2] = O_PATH | O_CLOEXEC;
+	assert_int_equal(run_bpf(&f, &d), ALLOW);
+	d.args[2] = O_WRONLY;
+	assert_int_equal(run_bpf(&f, &d), NOTIFY);
+	d.args[2] = O_WRONLY | O_CREAT;
+	d.args[3] = 04755;
+	assert_int_equal(run_bpf(&f, &d), ERR(EPERM));
+	d.nr = 2; /* open */
+	d.args[0] = 0x1000;
+	d.args[1] = O_RDONLY;
+	assert_int_equal(run_bpf(&f, &d), NOTIFY);
+	d.nr = 83; /* mkdir */
+	d.args[1] = 0755;
+	assert_int_equal(run_bpf(&f, &d), NOTIFY);
+	nono_seccomp_free(&f);
+}
+
 /* ---- pure helpers ----------------------------------------------------------------- */
 
 static void
@@ -435,6 +478,7 @@ main(void)
 	    cmocka_unit_test(i386_rules),
 	    cmocka_unit_test(truncation_rules),
 	    cmocka_unit_test(fallbacks_per_abi),
+	    cmocka_unit_test(elevation_rules),
 	    cmocka_unit_test(ldso_program),
 	    cmocka_unit_test(xattrs),
 	    cmocka_unit_test(split_leaf),
