@@ -601,7 +601,7 @@ thread_umask(struct nono_call *c)
 /* mkdir, mknod, symlink: a new name in a directory */
 /* The sandbox's rules refused a mkdir: with capability elevation it waits
  * for an answer, made on the directory resolved here. */
-static void
+static bool
 elevate_mkdir(struct nono_call *c, const struct nono_target *t, unsigned mode, unsigned umask)
 {
 	struct nono_approval_req req = {.kind = NONO_APPROVAL_MKDIR,
@@ -612,7 +612,7 @@ elevate_mkdir(struct nono_call *c, const struct nono_target *t, unsigned mode, u
 					.mode = mode,
 					.umask = umask};
 
-	nono_call_elevate(c, &req);
+	return nono_call_elevate(c, &req);
 }
 
 void
@@ -657,9 +657,10 @@ nono_mediate_create(struct nono_call *c)
 		j.str[1] = target;
 		j.umask = thread_umask(c);
 		c->val = nono_call_perform(c, &j);
-		if (c->val == -EACCES && sc->op == NONO_SC_MKDIR && !t.deleted)
-			elevate_mkdir(c, &t, (unsigned)j.arg[1], (unsigned)j.umask);
-		else
+		/* a refusal waits for an answer with capability elevation, else
+		 * it is recorded as it is */
+		if (!(c->val == -EACCES && sc->op == NONO_SC_MKDIR && !t.deleted &&
+		      elevate_mkdir(c, &t, (unsigned)j.arg[1], (unsigned)j.umask)))
 			nono_call_audit(c, sc->name, t.canon);
 	}
 	free(target);
