@@ -21,7 +21,7 @@ _nono_bin() {
 _nono_commands() {
 	local cmds
 	cmds=$("$(_nono_bin)" --help 2>/dev/null | awk '/^Commands:/ { f = 1; next } /^$/ { f = 0 } f { print $1 }')
-	printf '%s\n' "${cmds:-run shell why profile config setup search pull list update remove trust help}"
+	printf '%s\n' "${cmds:-run shell why profile audit rollback config setup hooks search pull list update remove trust completion help}"
 }
 
 _nono_profiles() {
@@ -260,6 +260,9 @@ _nono() {
 		list) _nono_compgen --json ;;
 		remove) ((npos < 2)) && _nono_compgen "$(_nono_keyids)" ;;
 		esac
+		;;
+	completion)
+		((npos < 1)) && _nono_compgen bash zsh fish
 		;;
 	hooks)
 		case $sub in

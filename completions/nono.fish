@@ -61,7 +61,7 @@ function __nono_in
     end
 end
 
-set -l cmds run shell why profile config setup help rollback audit hooks search pull list update remove trust
+set -l cmds run shell why profile config setup help rollback audit hooks search pull list update remove trust completion
 complete -c nono -f
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -s V -l version -d 'print the version'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -s h -l help -d 'show help'
@@ -72,6 +72,9 @@ complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a profile -d 'manag
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a config -d 'show the effective settings'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a setup -d 'report what this kernel can enforce'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a help -d 'show help for a command'
+complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a completion -d "print a shell's completion script"
+complete -c nono -n "not __fish_seen_subcommand_from $cmds" -s s -l silent -d "print nothing but the program's output"
+complete -c nono -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'
 # commands this nono may not have yet: offered only when it does
 function __nono_has
     set -l nono (__nono_bin)

@@ -11,6 +11,7 @@
 #include "config/options.h"
 #include "config/profile.h"
 #include "config/settings.h"
+#include "config/upstream.h"
 
 /* The flags of a command line, in their order, before any is applied. */
 struct flags {
@@ -78,10 +79,17 @@ getopt_tables(unsigned cmd, struct option *longopts, size_t max, char *shortopts
 static int
 bad_option(int c, const char *bad, unsigned cmd, const char *cmdname, struct nono_error *err)
 {
+	const struct nono_upstream *u = bad[0] == '-' && bad[1] == '-' ? nono_upstream_find(bad) : NULL;
 	const char *s;
 
 	if (c == ':')
 		return nono_error_set(err, -EINVAL, "nono %s: %s needs a value", cmdname, bad);
+	if (u) {
+		nono_error_set(err, -ENOTSUP, "nono %s: %.*s is upstream nono's, not supported by this nono", cmdname,
+			       (int)strcspn(bad, "="), bad);
+		nono_error_hint(err, "instead: %s", u->instead);
+		return err->code;
+	}
 	if (optopt && optopt < 256 && bad[0] == '-' && bad[1] != '-')
 		nono_error_set(err, -EINVAL, "nono %s: unknown option '-%c'", cmdname, optopt);
 	else

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -641,6 +642,44 @@ nono_builtin_profile(const char *name)
 	return NULL;
 }
 
+/* The built-in or user profile nearest to a name not found (a typo), or
+ * NULL; caller-owned. */
+static char *
+near_profile(const char *ref)
+{
+	char *user = nono_profile_user_path("x"), *slash = strrchr(user, '/'), *best = NULL;
+	size_t bd = 3;
+	DIR *d;
+	struct dirent *e;
+
+	for (size_t i = 0; nono_builtin_profile_names[i]; i++) {
+		size_t dist = nono_strdist(ref, nono_builtin_profile_names[i]);
+
+		if (dist < bd) {
+			bd = dist;
+			free(best);
+			best = xstrdup(nono_builtin_profile_names[i]);
+		}
+	}
+	*slash = '\0';
+	for (d = opendir(user); d && (e = readdir(d));) {
+		size_t l = strlen(e->d_name), dist;
+
+		if (l <= 5 || strcmp(e->d_name + l - 5, ".json") != 0)
+			continue;
+		e->d_name[l - 5] = '\0';
+		if ((dist = nono_strdist(ref, e->d_name)) < bd) {
+			bd = dist;
+			free(best);
+			best = xstrdup(e->d_name);
+		}
+	}
+	if (d)
+		closedir(d);
+	free(user);
+	return best;
+}
+
 /* ---- resolution and extends -------------------------------------------------- */
 
 static char *
@@ -730,7 +769,11 @@ locate(char **text, char **origin, const char *ref, const char *sibling_dir, str
 		return 0;
 	}
 	nono_error_set(err, -ENOENT, "no profile named '%s'", ref);
-	nono_error_hint(err, "'nono profile list' shows them; 'nono profile init %s' creates one", ref);
+	if ((b = near_profile(ref)))
+		nono_error_hint(err, "did you mean '%s'? 'nono profile list' shows them", b);
+	else
+		nono_error_hint(err, "'nono profile list' shows them; 'nono profile init %s' creates one", ref);
+	free((char *)b);
 	return err->code;
 }
 
