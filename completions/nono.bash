@@ -70,12 +70,14 @@ _nono() {
 
 	local sandbox="--profile --allow --read --write --allow-file --read-file --write-file --allow-cwd
 		--workdir --no-delete --allow-delete --bypass-protection --block-net --net-block --allow-unix-socket
-		--allow-command --block-command --strict-exec --verbose --help"
+		--allow-command --block-command --strict-exec --verbose --help --open-port --allow-port --listen-port
+		--allow-bind --allow-domain --allow-proxy --proxy-allow --network-profile"
 	# options that take a value, whatever the command
 	local takes="-p --profile -a --allow -r --read -w --write --allow-file --read-file --write-file
 		--workdir --bypass-protection --allow-unix-socket --allow-command --block-command --shell
 		-c --command --path --op --extends --keep --older-than --since --rollback-exclude --env-credential
-		--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --registry"
+		--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --registry --open-port --allow-port
+		--listen-port --allow-bind --host --port"
 
 	# the subcommand, its verb, and whether the program of 'run' has started
 	cmd='' sub=''
@@ -161,7 +163,7 @@ _nono() {
 		;;
 	why)
 		if [[ $cur == -* ]]; then
-			_nono_compgen "$sandbox" --path --op --self --json
+			_nono_compgen "$sandbox" --path --op --self --json --host --port
 		else
 			_nono_files
 		fi

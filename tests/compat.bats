@@ -115,3 +115,171 @@ teardown() { common_teardown; }
 	[ "$status" -eq 0 ]
 	[ "$(cat "$WORK/ran")" = ok ]
 }
+
+# ---- network: ports, why --host, loopback in proxy mode --------------------------
+
+# a TCP server on the host's loopback that greets each client; its port in $SCRATCH/dbport
+start_db() {
+	timeout 60 python3 -c '
+import socket, sys
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+while True:
+    c, _ = s.accept(); c.sendall(b"db-hello\n"); c.close()
+' "$SCRATCH/dbport" &
+	bg $!
+	for _ in $(seq 50); do [ -s "$SCRATCH/dbport" ] && break; sleep 0.1; done
+	DBPORT=$(cat "$SCRATCH/dbport")
+}
+
+# connect to 127.0.0.1:PORT from inside: prints the greeting or ERR errno
+CONNECT='import socket, sys
+try:
+    c = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5); print(c.recv(64).decode().strip())
+except OSError as e:
+    print("ERR", e.errno)'
+# bind and listen on PORT from inside: "listening PORT" or ERR errno
+LISTEN='import socket, sys
+try:
+    s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); print("listening", s.getsockname()[1])
+except OSError as e:
+    print("ERR", e.errno)'
+
+@test "--open-port: tests reach a local database despite --block-net; without it EACCES; other hosts stay refused" {
+	start_db
+	run nono_run --block-net -- python3 -c "$CONNECT" 127.0.0.1 "$DBPORT"
+	[ "$output" = "ERR 13" ]
+	run nono_run --block-net --open-port "$DBPORT" -- python3 -c "$CONNECT" 127.0.0.1 "$DBPORT"
+	[ "$output" = db-hello ]
+	# a range holds it too
+	run nono_run --block-net --open-port "$((DBPORT - 2))-$((DBPORT + 2))" -- python3 -c "$CONNECT" 127.0.0.1 "$DBPORT"
+	[ "$output" = db-hello ]
+	# the port is opened on loopback only
+	run nono_run --block-net --open-port "$DBPORT" -- python3 -c "$CONNECT" 192.0.2.1 "$DBPORT"
+	[ "$output" = "ERR 13" ]
+	# --listen-port binds, it does not connect
+	run nono_run --block-net --listen-port "$DBPORT" -- python3 -c "$CONNECT" 127.0.0.1 "$DBPORT"
+	[ "$output" = "ERR 13" ]
+}
+
+@test "--open-port in proxy mode: the database is reached directly, the rest only through the proxy" {
+	start_db
+	run nono_run --allow-domain example.com -- python3 -c "$CONNECT" 127.0.0.1 "$DBPORT"
+	[ "$output" = "ERR 13" ]
+	run nono_run --allow-domain example.com --open-port "$DBPORT" -- python3 -c "$CONNECT" 127.0.0.1 "$DBPORT"
+	[ "$output" = db-hello ]
+}
+
+@test "--listen-port and the profile's network.listen_port: a dev server can bind and listen; another port cannot" {
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	run nono_run --block-net -- python3 -c "$LISTEN" "$port"
+	[ "$output" = "ERR 13" ]
+	run nono_run --block-net --listen-port "$port" -- python3 -c "$LISTEN" "$port"
+	[ "$output" = "listening $port" ]
+	run nono_run --block-net --listen-port "$port" -- python3 -c "$LISTEN" "$((port + 1))"
+	[ "$output" = "ERR 13" ]
+	# the profile key, a number as upstream writes it
+	echo "{\"network\": {\"block\": true, \"listen_port\": [$port]}}" > "$SCRATCH/dev.json"
+	run nono_run --profile "$SCRATCH/dev.json" -- python3 -c "$LISTEN" "$port"
+	[ "$output" = "listening $port" ]
+	run timeout 10 "$NONO" profile validate "$SCRATCH/dev.json"
+	[ "$status" -eq 0 ]
+}
+
+@test "the profile's network.open_port takes a range; bad ports are refused with the key named, nothing runs" {
+	start_db
+	echo "{\"network\": {\"block\": true, \"open_port\": [\"$((DBPORT - 1))-$((DBPORT + 1))\"]}}" > "$SCRATCH/db.json"
+	run nono_run --profile "$SCRATCH/db.json" -- python3 -c "$CONNECT" 127.0.0.1 "$DBPORT"
+	[ "$output" = db-hello ]
+	run timeout 10 "$NONO" run --open-port 70000 -- touch "$WORK/ran"
+	[ "$status" -ne 0 ]
+	has "--open-port 70000: expected a port (1-65535) or a range LO-HI"
+	run timeout 10 "$NONO" run --listen-port 1-60000 -- touch "$WORK/ran"
+	has "more than 4096 ports"
+	[ ! -e "$WORK/ran" ]
+	echo '{"network": {"open_port": ["80-20"]}}' > "$SCRATCH/bad.json"
+	run timeout 10 "$NONO" profile validate "$SCRATCH/bad.json"
+	[ "$status" -eq 1 ]
+	has "network.open_port"
+}
+
+@test "nono why --host: allowed, blocked, via the proxy, and why; --json with upstream's reasons" {
+	run timeout 10 "$NONO" why --host example.com --port 443
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = ALLOWED ]
+	has "network_allowed"
+	run timeout 10 "$NONO" why --host example.com --block-net
+	[ "${lines[0]}" = DENIED ]
+	has "network_blocked"
+	run timeout 10 "$NONO" why --host https://api.github.com/repos --allow-domain api.github.com --json
+	echo "$output" | pyjson "assert d['status'] == 'allowed' and d['via'] == 'proxy' and d['reason'] == 'proxy_allowed' and d['port'] == 443, d"
+	run timeout 10 "$NONO" why --host evil.example --network-profile minimal --json
+	echo "$output" | pyjson "assert d['status'] == 'denied' and d['reason'] == 'proxy_filtered' and d['suggested_flag'] == '--allow-domain evil.example', d"
+	run timeout 10 "$NONO" why --host 127.0.0.1 --port 5432 --allow-domain example.com
+	[ "${lines[0]}" = DENIED ]
+	has "--open-port 5432"
+	run timeout 10 "$NONO" why --host localhost --port 5432 --block-net --open-port 5400-5500 --json
+	echo "$output" | pyjson "assert d['status'] == 'allowed' and d['via'] == 'direct', d"
+	run timeout 10 "$NONO" why --host example.com --port 99999
+	[ "$status" -ne 0 ]
+	has "expected a port"
+}
+
+@test "nono why --host agrees with what the sandbox does" {
+	start_db
+	run timeout 10 "$NONO" why --host 127.0.0.1 --port "$DBPORT" --block-net --json
+	echo "$output" | pyjson "assert d['status'] == 'denied', d"
+	run nono_run --block-net -- python3 -c "$CONNECT" 127.0.0.1 "$DBPORT"
+	[ "$output" = "ERR 13" ]
+	run timeout 10 "$NONO" why --host 127.0.0.1 --port "$DBPORT" --block-net --open-port "$DBPORT" --json
+	echo "$output" | pyjson "assert d['status'] == 'allowed', d"
+	run nono_run --block-net --open-port "$DBPORT" -- python3 -c "$CONNECT" 127.0.0.1 "$DBPORT"
+	[ "$output" = db-hello ]
+}
+
+@test "--allow-domain 127.0.0.1 is reachable: NO_PROXY leaves it out, so clients send it to the proxy" {
+	run nono_run --allow-domain 127.0.0.1 -- sh -c 'echo "$NO_PROXY"'
+	[ "$output" = "localhost,::1" ]
+	run nono_run --allow-domain example.com -- sh -c 'echo "$NO_PROXY"'
+	[ "$output" = "localhost,127.0.0.1,::1" ]
+	run timeout 10 "$NONO" why --host 127.0.0.1 --port 80 --allow-domain 127.0.0.1 --json
+	echo "$output" | pyjson "assert d['status'] == 'allowed' and d['via'] == 'proxy', d"
+}
+
+@test "network.no_proxy: loopback names go direct; another host is refused with the key named" {
+	echo '{"network": {"allow_domain": ["example.com"], "no_proxy": ["db.localhost"]}}' > "$SCRATCH/np.json"
+	run nono_run --profile "$SCRATCH/np.json" -- sh -c 'echo "$NO_PROXY"'
+	[ "$output" = "localhost,127.0.0.1,::1,db.localhost" ]
+	echo '{"network": {"allow_domain": ["example.com"], "no_proxy": ["example.org"]}}' > "$SCRATCH/np2.json"
+	run timeout 10 "$NONO" run --profile "$SCRATCH/np2.json" -- touch "$WORK/ran"
+	[ "$status" -ne 0 ]
+	has "network.no_proxy example.org"
+	[ ! -e "$WORK/ran" ]
+	run timeout 10 "$NONO" profile validate "$SCRATCH/np2.json"
+	[ "$status" -eq 1 ]
+}
+
+# ---- profiles ---------------------------------------------------------------------
+
+@test "profile validate reports what run refuses: an unknown group" {
+	echo '{"groups": {"include": ["no_such_group"]}}' > "$SCRATCH/g.json"
+	run timeout 10 "$NONO" run --profile "$SCRATCH/g.json" -- touch "$WORK/ran"
+	[ "$status" -ne 0 ]
+	[ ! -e "$WORK/ran" ]
+	run timeout 10 "$NONO" profile validate "$SCRATCH/g.json"
+	[ "$status" -eq 1 ]
+	has "unknown policy group 'no_such_group'"
+	lacks ": valid"
+}
+
+@test "profile list marks invalid profiles (text and --json)" {
+	mkdir -p "$HOME/.config/nono/profiles"
+	echo '{"groups": {"include": ["no_such_group"]}}' > "$HOME/.config/nono/profiles/broken.json"
+	echo '{"meta": {"name": "fine"}}' > "$HOME/.config/nono/profiles/fine.json"
+	run timeout 10 "$NONO" profile list
+	[ "$status" -eq 0 ]
+	[[ "$(grep '^broken ' <<<"$output")" == *"INVALID: unknown policy group 'no_such_group'"* ]]
+	[[ "$(grep '^fine ' <<<"$output")" != *INVALID* ]]
+	run timeout 10 "$NONO" profile list --json
+	echo "$output" | pyjson "b = [p for p in d if p['name'] == 'broken'][0]; f = [p for p in d if p['name'] == 'fine'][0]; assert b['valid'] is False and 'no_such_group' in b['problem'] and f['valid'] is True, d"
+}

@@ -66,6 +66,48 @@ parse(const struct nono_subcmd_ctx *c, int argc, char **argv, const struct optio
 	return nono_subcmd_no_args(c, argc, argv) ? 2 : -1;
 }
 
+/* What run would refuse once the text is well-formed: each value through
+ * its setter (unknown groups, bad ports, hosts). What depends on the
+ * launch's flags (a grant that covers allow_delete) is run's to check. */
+static void
+apply_problems(const struct nono_profile *p, struct nono_strv *problems)
+{
+	struct nono_options o;
+	struct nono_error err = {0};
+
+	nono_options_init(&o);
+	(void)nono_profile_apply(&o, p, &err);
+	/* a variable unset here may be set where it runs: a warning */
+	if (err.code)
+		nono_strv_push_owned(problems,
+				     xasprintf("%s%s%s%s%s", strstr(err.msg, " is not set") ? "warning: " : "", err.msg,
+					       err.hint[0] ? " (hint: " : "", err.hint, err.hint[0] ? ")" : ""));
+	nono_options_free(&o);
+}
+
+/* The first thing run would refuse in the profile file at path, or NULL;
+ * caller-owned. */
+static char *
+profile_problem(const char *path)
+{
+	struct nono_profile p;
+	struct nono_error err = {0};
+	struct nono_strv problems = {0};
+	char *first = NULL;
+
+	if (nono_profile_load(&p, path, &err) < 0) {
+		first = xstrdup(err.msg);
+	} else {
+		apply_problems(&p, &problems);
+		nono_profile_free(&p);
+		for (size_t i = 0; i < problems.n && !first; i++)
+			if (strncmp(problems.v[i], "warning: ", 9) != 0)
+				first = xstrdup(problems.v[i]);
+	}
+	nono_strv_free(&problems);
+	return first;
+}
+
 static int
 cmd_list(const struct nono_subcmd_ctx *c, int argc, char **argv)
 {
@@ -151,15 +193,21 @@ cmd_list(const struct nono_subcmd_ctx *c, int argc, char **argv)
 
 		if (nono_builtin_profile(user.v[i]))
 			continue;
+		char *bad = profile_problem(p);
+
 		if (json) {
 			printf("%s\n  {\"name\": ", first ? "" : ",");
 			nono_json_string(stdout, user.v[i]);
 			printf(", \"source\": \"user\", \"path\": ");
 			nono_json_string(stdout, p);
+			printf(", \"valid\": %s", bad ? "false, \"problem\": " : "true");
+			if (bad)
+				nono_json_string(stdout, bad);
 			printf("}");
 		} else {
-			printf("%-16s user (%s)\n", user.v[i], p);
+			printf("%-16s user (%s)%s%s\n", user.v[i], p, bad ? "  INVALID: " : "", bad ? bad : "");
 		}
+		free(bad);
 		first = false;
 	}
 	nono_pack_list_profiles(json, &first); /* registry packs: pack:OWNER/NAME */
@@ -225,6 +273,7 @@ cmd_validate(const struct nono_subcmd_ctx *c, int argc, char **argv)
 	struct nono_error err = {0};
 	struct nono_strv problems = {0};
 	char *path = NULL;
+	size_t errors = 0;
 
 	if (status >= 0)
 		return status;
@@ -260,11 +309,15 @@ cmd_validate(const struct nono_subcmd_ctx *c, int argc, char **argv)
 		nono_profile_validate_text(buf, path, &problems);
 		free(buf);
 	}
-	if (!problems.n || !path) {
-		if (nono_profile_load(&p, ref, &err) < 0)
+	for (size_t i = 0; i < problems.n; i++)
+		errors += strncmp(problems.v[i], "warning: ", 9) != 0;
+	if (!errors || !path) {
+		if (nono_profile_load(&p, ref, &err) < 0) {
 			nono_strv_push(&problems, err.msg);
-		else
+		} else {
+			apply_problems(&p, &problems);
 			nono_profile_free(&p);
+		}
 	}
 	status = 0;
 	for (size_t i = 0; i < problems.n; i++)

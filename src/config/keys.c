@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,10 +38,13 @@ nono_options_free(struct nono_options *o)
 	nono_policy_free(&o->policy);
 	free(o->shell);
 	free(o->why_path);
+	free(o->why_host);
+	free(o->why_port);
 	free(o->op);
 	free(o->profile);
 	free(o->network_profile);
 	free(o->shell_cmd);
+	nono_strv_free(&o->no_proxy);
 	nono_strv_free(&o->env_allow);
 	nono_strv_free(&o->env_deny);
 	nono_strv_free(&o->env_set);
@@ -217,12 +221,48 @@ set_rollback_exclude(struct nono_options *o, const struct nono_optdef *d, const 
 	return 0;
 }
 
+/* localhost, *.localhost, 127.x, ::1 (bare or in brackets): what clients
+ * reach directly (NO_PROXY), never through the proxy */
+static bool
+loopback_host(const char *h)
+{
+	size_t n;
+
+	if (strstr(h, "://"))
+		h = strstr(h, "://") + 3;
+	n = strcspn(h, "/");
+	return (n == 9 && strncasecmp(h, "localhost", 9) == 0) ||
+	       (n > 10 && strncasecmp(h + n - 10, ".localhost", 10) == 0) || strncmp(h, "127.", 4) == 0 ||
+	       (n == 3 && strncmp(h, "::1", 3) == 0) || (n == 5 && strncmp(h, "[::1]", 5) == 0);
+}
+
 static int
 set_allow_domain(struct nono_options *o, const struct nono_optdef *d, const char *val, struct nono_error *err)
 {
 	char *src = key_source(o, d);
 	int r = nono_proxy_add_host(&o->policy.proxy_hosts, val, src, err);
 
+	free(src);
+	return r;
+}
+
+/* network.no_proxy: hosts clients reach directly. In proxy mode only
+ * loopback can be (with --open-port); anything else would be refused. */
+static int
+set_no_proxy(struct nono_options *o, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	char *src = key_source(o, d);
+	int r = 0;
+
+	if (!loopback_host(val)) {
+		r = nono_error_set(err, -EINVAL,
+				   "%s %s: in proxy mode a direct connection goes only to loopback (with --open-port); "
+				   "this host would be refused",
+				   src, val);
+		nono_error_hint(err, "let it through the proxy: network.allow_domain [\"%s\"]", val);
+	} else if (!nono_strv_contains(&o->no_proxy, val)) {
+		nono_strv_push(&o->no_proxy, val);
+	}
 	free(src);
 	return r;
 }
@@ -257,6 +297,17 @@ set_proxy_port(struct nono_options *o, const struct nono_optdef *d, const char *
 		return nono_error_set(err, -EINVAL, "--proxy-port %s: expected a port from 1 to 65535", val);
 	o->proxy_port = (int)v;
 	return 0;
+}
+
+/* --open-port, --listen-port and their profile keys: a port or a range */
+static int
+set_ports(struct nono_options *o, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	char *src = key_source(o, d);
+	int r = nono_policy_add_ports(&o->policy, val, d->access != 0, src, err);
+
+	free(src);
+	return r;
 }
 
 /* --min-abi, security.min_abi: the Landlock ABI below which nono refuses */
@@ -570,13 +621,22 @@ const struct nono_optdef nono_optdefs[] = {
      .set = set_true, .field = FIELD(policy.block_net)},
     {.name = "net-block", .commands = ALL_SANDBOX, .set = set_true, .field = FIELD(policy.block_net)},
     {"network.allow_domain", K_LIST, S_OK, .name = "allow-domain", .has_arg = true, .metavar = "HOST",
-     .commands = LAUNCH, .help = "proxy mode: TCP only through nono's HTTP proxy, to HOST (or *.DOMAIN) alone",
+     .commands = ALL_SANDBOX, .help = "proxy mode: TCP only through nono's HTTP proxy, to HOST (or *.DOMAIN) alone",
      .env = "NONO_ALLOW_DOMAIN", .env_list = true, .set = set_allow_domain},
-    {.name = "allow-proxy", .has_arg = true, .metavar = "HOST", .commands = LAUNCH, .set = set_allow_domain},
-    {.name = "proxy-allow", .has_arg = true, .metavar = "HOST", .commands = LAUNCH, .set = set_allow_domain},
+    {.name = "allow-proxy", .has_arg = true, .metavar = "HOST", .commands = ALL_SANDBOX, .set = set_allow_domain},
+    {.name = "proxy-allow", .has_arg = true, .metavar = "HOST", .commands = ALL_SANDBOX, .set = set_allow_domain},
     {"network.network_profile", K_STR_NULL, S_OK, .name = "network-profile", .has_arg = true, .metavar = "NAME",
-     .commands = LAUNCH, .help = "proxy mode with a named host list (minimal, developer, claude-code, ...)",
+     .commands = ALL_SANDBOX, .help = "proxy mode with a named host list (minimal, developer, claude-code, ...)",
      .env = "NONO_NETWORK_PROFILE", .set = set_network_profile},
+    {"network.open_port", K_LIST, S_OK, .name = "open-port", .has_arg = true, .metavar = "PORT|LO-HI",
+     .commands = ALL_SANDBOX,
+     .help = "TCP to this port (or range) on loopback, and binding it, despite --block-net or proxy mode",
+     .set = set_ports, .access = 1},
+    {.name = "allow-port", .has_arg = true, .metavar = "PORT", .commands = ALL_SANDBOX, .set = set_ports, .access = 1},
+    {"network.listen_port", K_LIST, S_OK, .name = "listen-port", .has_arg = true, .metavar = "PORT|LO-HI",
+     .commands = ALL_SANDBOX,
+     .help = "binding and listening on this TCP port (or range) despite --block-net or proxy mode", .set = set_ports},
+    {.name = "allow-bind", .has_arg = true, .metavar = "PORT", .commands = ALL_SANDBOX, .set = set_ports},
     {.name = "proxy-port",
      .has_arg = true,
      .metavar = "PORT",
@@ -678,6 +738,20 @@ const struct nono_optdef nono_optdefs[] = {
      .help = "read, write or delete (default read)",
      .set = set_string,
      .field = FIELD(op)},
+    {.name = "host",
+     .has_arg = true,
+     .metavar = "HOST",
+     .commands = NONO_CMD_WHY,
+     .help = "explain a TCP connection to HOST (a name, an address or a URL) instead of a path",
+     .set = set_string,
+     .field = FIELD(why_host)},
+    {.name = "port",
+     .has_arg = true,
+     .metavar = "PORT",
+     .commands = NONO_CMD_WHY,
+     .help = "with --host: the port (default: the URL's, else 443)",
+     .set = set_string,
+     .field = FIELD(why_port)},
     {.name = "self",
      .commands = NONO_CMD_WHY,
      .help = "answer for the sandbox this runs in (NONO_CAP_FILE)",
@@ -702,6 +776,7 @@ const struct nono_optdef nono_optdefs[] = {
     {"filesystem.link_file", K_MAP, S_OK, .set = set_link_file},
     {"filesystem.allow_lock_dir", K_LIST, S_OK, .set = set_paths, .apply = NONO_APPLY_PATHS,
      .field = FIELD(policy.lock_dirs_given)},
+    {"network.no_proxy", K_LIST, S_OK, .set = set_no_proxy},
     {"network.proxy_allow", K_LIST, S_OK, .set = set_allow_domain}, /* upstream's aliases */
     {"network.allow_proxy", K_LIST, S_OK, .set = set_allow_domain},
     {"open_urls.allow_origins", K_LIST, S_OK, .set = set_openurl_origin},
@@ -735,8 +810,6 @@ const struct nono_optdef nono_optdefs[] = {
     {"filesystem.suppress_save_prompt", K_LIST, S_IGNORED, .note = NULL},
     {"network", K_OBJ, S_OK, .note = NULL},
     {"network.credentials", K_LIST, S_LATER, .note = "credential injection"},
-    {"network.open_port", K_LIST, S_LATER, .note = "port exceptions"},
-    {"network.listen_port", K_LIST, S_LATER, .note = "port exceptions"},
     {"network.connect_port", K_LIST, S_LATER, .note = "port exceptions"},
     {"workdir", K_OBJ, S_OK, .note = NULL},
     {"environment", K_OBJ, S_OK, .note = NULL},

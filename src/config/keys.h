@@ -41,6 +41,7 @@ struct nono_options {
 	char *shell_cmd;	/* nono shell -c LINE */
 	const char *extra_read; /* a helper the sandbox must execute (borrowed) */
 	char *why_path;
+	char *why_host, *why_port; /* nono why --host, --port */
 	char *op;
 	char *profile;				       /* --profile NAME|PATH */
 	int rollback;				       /* --rollback 1, --no-rollback 0, else -1: with deletion */
@@ -53,6 +54,7 @@ struct nono_options {
 	/* filesystem.link_file: PATH, TARGET, PATH, TARGET...: PATH made a link to TARGET */
 	struct nono_strv link_files;
 	char *network_profile;	     /* --network-profile, network.network_profile */
+	struct nono_strv no_proxy;   /* network.no_proxy: loopback names clients reach directly */
 	struct nono_openurl openurl; /* the profile's open_urls */
 	int proxy_port;		     /* --proxy-port (0: any free port) */
 	char **argv;		     /* program and arguments (borrowed from main's argv) */

@@ -384,7 +384,9 @@ check_value(struct checker *ck, const json_t *v, const char *path, const struct 
 					"\"%s\" entries with endpoints need TLS interception, which nono does not do; "
 					"allow the host as a string",
 					path);
-			else if (strncmp(path, "filesystem.", 11) == 0 ? !entry_ok(e) : !json_is_string(e))
+			else if (strncmp(path, "filesystem.", 11) == 0
+				     ? !entry_ok(e)
+				     : !json_is_string(e) && !(json_is_integer(e) && strstr(path, "_port")))
 				problem(ck, ck->problems, sub, "\"%s\" entries must be strings%s, not %s", path,
 					strncmp(path, "filesystem.", 11) == 0 ? " or {\"path\": ...}" : "",
 					type_name(e));
@@ -1126,7 +1128,13 @@ apply_by_type(struct nono_options *o, const struct nono_optdef *set, enum nono_k
 	if (json_is_array(v) && (type == K_LIST || type == K_BOOL_LIST)) {
 		json_array_foreach((json_t *)v, i, e)
 		{
+			char num[32];
+
+			if (json_is_integer(e))
+				snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(e));
 			if (json_is_string(e) && (r = set->set(o, set, json_string_value(e), err)) < 0)
+				break;
+			if (json_is_integer(e) && (r = set->set(o, set, num, err)) < 0)
 				break;
 		}
 	} else if (json_is_object(v) && type == K_MAP) {

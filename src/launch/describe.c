@@ -169,6 +169,10 @@ banner(const struct nono_plan *plan)
 			p->proxy_hosts.n > 1 ? ", ..." : "");
 	else
 		fprintf(stderr, "  net  %s\n", p->block_net ? "blocked" : "allowed");
+	for (size_t i = 0; i < p->n_ports && p->block_net; i++)
+		fprintf(stderr, "  port %d%s%.0d  %s\n", p->ports[i].lo, p->ports[i].hi > p->ports[i].lo ? "-" : "",
+			p->ports[i].hi > p->ports[i].lo ? p->ports[i].hi : 0,
+			p->ports[i].connect ? "open on loopback (connect, bind)" : "bind and listen");
 	banner_weaker(plan);
 	fprintf(stderr, "  del  %s\n", delete_mode(plan));
 	if (plan->rollback)

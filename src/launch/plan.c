@@ -351,7 +351,8 @@ stand_ins(struct nono_plan *plan, struct nono_error *err)
 		p->host_pids = true;
 		plan->pidns_why = xstrdup(why);
 	}
-	plan->net_ns = !p->host_pids && p->block_net && !proxy && abi < 6;
+	/* a namespace of its own has a loopback of its own: the ports would lead nowhere */
+	plan->net_ns = !p->host_pids && p->block_net && !proxy && !p->n_ports && abi < 6;
 	e.pid_ns = !p->host_pids;
 	e.net_ns = plan->net_ns;
 	plan->n_weak = nono_sandbox_weaknesses(plan->weak, 16, &e);
@@ -364,6 +365,14 @@ stand_ins(struct nono_plan *plan, struct nono_error *err)
 	plan->mediate.execs = plan->strict_exec;
 	plan->mediate.lock_dirs = p->n_lock_dirs > 0;
 	nono_seccomp_fallbacks(&plan->mediate, abi, proxy, plan->net_ns);
+	if (abi > 0 && p->block_net && p->n_ports && abi < 4) {
+		nono_error_set(err, -EOPNOTSUPP,
+			       "--open-port/--listen-port need Landlock's TCP rules (ABI 4, Linux 6.7); this kernel "
+			       "has ABI %d: refusing rather than opening more than asked",
+			       abi);
+		nono_error_hint(err, "run without --block-net or proxy mode, or on Linux 6.7 or newer");
+		return err->code;
+	}
 	if (abi > 0 && p->block_net && abi < 4 && !plan->net_ns && !nono_seccomp_notify_supported()) {
 		nono_error_set(err, -EOPNOTSUPP,
 			       "--block-net: this kernel has neither Landlock's TCP rules (ABI 4, Linux 6.7), nor a "
@@ -422,7 +431,7 @@ out:
 /* nono's own variables: its TMPDIR and capability file, the shell's
  * history, the proxy, the shims and open_urls first on PATH */
 static void
-nono_vars(struct nono_strv *set, const struct nono_plan *plan)
+nono_vars(struct nono_strv *set, const struct nono_plan *plan, const struct nono_strv *no_proxy)
 {
 	const char *path = getenv("PATH");
 
@@ -436,8 +445,25 @@ nono_vars(struct nono_strv *set, const struct nono_plan *plan)
 		for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
 			nono_strv_push_owned(set, xasprintf("%s=http://nono:%s@127.0.0.1:%d", vars[i],
 							    plan->proxy.token, plan->proxy.port));
-		nono_strv_push(set, "NO_PROXY=localhost,127.0.0.1,::1");
-		nono_strv_push(set, "no_proxy=localhost,127.0.0.1,::1");
+		static const char *const loopback[] = {"localhost", "127.0.0.1", "::1"};
+		char *np = xstrdup("");
+
+		/* loopback goes direct (with --open-port), but for the names
+		 * --allow-domain gives the proxy, which reaches them; and
+		 * network.no_proxy's loopback names (checked by its setter) */
+		for (size_t i = 0; i < 3 + no_proxy->n; i++) {
+			const char *h = i < 3 ? loopback[i] : no_proxy->v[i - 3];
+			char *more;
+
+			if (nono_proxy_host_allowed(&plan->policy.proxy_hosts, h))
+				continue;
+			more = xasprintf("%s%s%s", np, *np ? "," : "", h);
+			free(np);
+			np = more;
+		}
+		nono_strv_push_owned(set, xasprintf("NO_PROXY=%s", np));
+		nono_strv_push_owned(set, xasprintf("no_proxy=%s", np));
+		free(np);
 		nono_strv_push(set, "NODE_USE_ENV_PROXY=1");
 		nono_strv_push_owned(set, xasprintf("NONO_PROXY_TOKEN=%s", plan->proxy.token));
 	}
@@ -476,7 +502,7 @@ build_env(struct nono_plan *plan, const struct nono_options *o, struct nono_erro
 		if ((r = nono_keystore_load(&secrets, &o->env_creds, err)) < 0)
 			goto out;
 	}
-	nono_vars(&set, plan);
+	nono_vars(&set, plan, &o->no_proxy);
 	for (size_t i = 0; i < o->env_set.n; i++)
 		nono_strv_push(&all, o->env_set.v[i]);
 	for (size_t i = 0; i < set.n; i++)

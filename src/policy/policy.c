@@ -1122,3 +1122,53 @@ nono_policy_command_blocked(const struct nono_policy *p, const char *argv0, cons
 	}
 	return false;
 }
+
+/* ---- port exceptions ---------------------------------------------------------- */
+
+static int
+port_num(const char *s, const char **end)
+{
+	long v = 0;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	for (; *s >= '0' && *s <= '9' && v <= 65535; s++)
+		v = v * 10 + (*s - '0');
+	*end = s;
+	return v >= 1 && v <= 65535 ? (int)v : -1;
+}
+
+int
+nono_policy_add_ports(struct nono_policy *p, const char *spec, bool connect, const char *source, struct nono_error *err)
+{
+	const char *e = spec;
+	int lo = port_num(spec, &e), hi = lo;
+	size_t total = 0;
+
+	if (lo > 0 && *e == '-')
+		hi = port_num(e + 1, &e);
+	if (lo < 0 || hi < 0 || *e || hi < lo) {
+		nono_error_set(err, -EINVAL, "%s %s: expected a port (1-65535) or a range LO-HI", source, spec);
+		nono_error_hint(err, "%s 3000, or %s 8000-8010", source, source);
+		return err->code;
+	}
+	for (size_t i = 0; i < p->n_ports; i++)
+		total += (size_t)(p->ports[i].hi - p->ports[i].lo + 1);
+	if (p->n_ports >= NONO_PORT_RANGES_MAX || total + (size_t)(hi - lo + 1) > NONO_PORTS_MAX) {
+		nono_error_set(err, -E2BIG, "%s %s: more than %d ports (%d ranges) in all", source, spec,
+			       NONO_PORTS_MAX, NONO_PORT_RANGES_MAX);
+		nono_error_hint(err, "each port is a kernel rule: name the ports the program uses");
+		return err->code;
+	}
+	p->ports[p->n_ports++] = (struct nono_port_range){lo, hi, connect};
+	return 0;
+}
+
+bool
+nono_policy_port_open(const struct nono_policy *p, int port, bool connect)
+{
+	for (size_t i = 0; i < p->n_ports; i++)
+		if (port >= p->ports[i].lo && port <= p->ports[i].hi && (p->ports[i].connect || !connect))
+			return true;
+	return false;
+}
