@@ -77,7 +77,7 @@ _nono() {
 		--workdir --bypass-protection --allow-unix-socket --allow-command --block-command --shell
 		-c --command --path --op --extends --keep --older-than --since --rollback-exclude --env-credential
 		--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --registry --open-port --allow-port
-		--listen-port --allow-bind --host --port"
+		--listen-port --allow-bind --host --port --output --description --groups"
 
 	# the subcommand, its verb, and whether the program of 'run' has started
 	cmd='' sub=''
@@ -180,7 +180,7 @@ _nono() {
 				[[ $cur == */* || $cur == .* ]] && _nono_files
 			fi
 			;;
-		init) [[ $cur == -* ]] && _nono_compgen --extends --force ;;
+		init) [[ $cur == -* ]] && _nono_compgen --extends --force --output --description --groups ;;
 		diff) ((npos < 3)) && _nono_compgen "$(_nono_profiles)" ;;
 		groups) ((npos < 2)) && _nono_compgen "$(_nono_groups)" ;;
 		esac

@@ -151,6 +151,9 @@ complete -c nono -n '__nono_in profile list; or __nono_in profile show; or __non
 complete -c nono -n '__nono_at profile show; or __nono_at profile validate; or __nono_in profile diff' -a '(__nono_profiles)'
 complete -c nono -n '__nono_in profile init' -l extends -x -a '(__nono_profiles)' -d 'base profile'
 complete -c nono -n '__nono_in profile init' -l force -d 'overwrite'
+complete -c nono -n '__nono_in profile init' -s o -l output -r -F -d 'write to FILE'
+complete -c nono -n '__nono_in profile init' -l description -x -d 'meta.description'
+complete -c nono -n '__nono_in profile init' -l groups -x -d 'policy groups to include'
 complete -c nono -n '__nono_at profile groups' -a '(__nono_groups)'
 
 # config, setup, help

@@ -283,3 +283,29 @@ except OSError as e:
 	run timeout 10 "$NONO" profile list --json
 	echo "$output" | pyjson "b = [p for p in d if p['name'] == 'broken'][0]; f = [p for p in d if p['name'] == 'fine'][0]; assert b['valid'] is False and 'no_such_group' in b['problem'] and f['valid'] is True, d"
 }
+
+@test "profile init --output FILE --description TEXT --groups --force: a valid skeleton there, nothing in the user directory" {
+	run timeout 10 "$NONO" profile init --output "$WORK/agent.json" --description 'an "agent"' --extends claude-code --groups git_config
+	[ "$status" -eq 0 ]
+	[ "$output" = "$WORK/agent.json" ]
+	[ ! -e "$HOME/.config/nono/profiles/agent.json" ]
+	grep -q '"name": "agent"' "$WORK/agent.json"
+	grep -qF '"description": "an \"agent\""' "$WORK/agent.json"
+	run timeout 10 "$NONO" profile validate "$WORK/agent.json"
+	[ "$status" -eq 0 ]
+	has "valid"
+	cp "$WORK/agent.json" "$SCRATCH/before"
+	run timeout 10 "$NONO" profile init --output "$WORK/agent.json"
+	[ "$status" -eq 1 ]
+	has "File exists"
+	has "--force"
+	cmp "$WORK/agent.json" "$SCRATCH/before"
+	run timeout 10 "$NONO" profile init --output "$WORK/agent.json" --force --groups no_such_group
+	[ "$status" -eq 1 ]
+	has "unknown policy group 'no_such_group'"
+	cmp "$WORK/agent.json" "$SCRATCH/before"
+	run timeout 10 "$NONO" profile init my-agent --output "$WORK/agent.json" --force --description second
+	[ "$status" -eq 0 ]
+	grep -q '"name": "my-agent"' "$WORK/agent.json"
+	grep -q '"description": "second"' "$WORK/agent.json"
+}

@@ -29,7 +29,8 @@ usage(FILE *f)
 		   "Commands:\n"
 		   "  list [--json]                    built-in, user and pack profiles, with where each comes from\n"
 		   "  show NAME|FILE [--json]          the merged profile and the Landlock rules it yields\n"
-		   "  init NAME [--extends X] [--force]  a commented skeleton in the user directory\n"
+		   "  init NAME [--extends X] [--groups A,B] [--description TEXT] [-o|--output FILE] [--force]\n"
+		   "                                   a commented skeleton (default: in the user directory)\n"
 		   "  validate NAME|FILE [--json]      check a profile; every problem with line and column\n"
 		   "  diff A B                         what B grants that A does not, and the reverse\n"
 		   "  groups [NAME]                    the policy groups and what they contain\n");
@@ -39,7 +40,8 @@ usage(FILE *f)
 struct popts {
 	bool json, force;
 	const char *extends;
-	const char *arg[2]; /* the arguments, in order */
+	const char *output, *description, *groups; /* init */
+	const char *arg[2];			   /* the arguments, in order */
 };
 
 static const struct option json_opt[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
@@ -58,6 +60,12 @@ parse(const struct nono_subcmd_ctx *c, int argc, char **argv, const struct optio
 			o->json = true;
 		else if (opt == 'f')
 			o->force = true;
+		else if (opt == 'o')
+			o->output = optarg;
+		else if (opt == 'd')
+			o->description = optarg;
+		else if (opt == 'g')
+			o->groups = optarg;
 		else
 			o->extends = optarg;
 	}
@@ -342,29 +350,63 @@ cmd_validate(const struct nono_subcmd_ctx *c, int argc, char **argv)
 	return status;
 }
 
-static int
-cmd_init(const struct nono_subcmd_ctx *c, int argc, char **argv)
+/* The skeleton init writes: JSONC, each string escaped. */
+static void
+write_skeleton(FILE *f, const char *name, const char *ext, const char *desc, const char *groups)
 {
-	static const struct option opts[] = {
-	    {"extends", required_argument, NULL, 'e'}, {"force", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
-	struct popts o;
-	int fd, r = parse(c, argc, argv, opts, 1, &o);
-	const char *name = o.arg[0], *ext = o.extends;
-	bool force = o.force;
-	char *path, *dir;
-	FILE *f;
+	char *dup = groups ? xstrdup(groups) : NULL, *save = NULL;
+	bool first = true;
 
-	if (r >= 0)
-		return r;
-	if (!name)
-		return nono_subcmd_usage(c, "nono profile init my-agent --extends claude-code", "which name?");
+	fprintf(f,
+		"// nono profile '%s'. Comments are allowed (JSONC). 'man 5 nono-profile' has every key.\n"
+		"// Variables: ~ $HOME $WORKDIR $TMPDIR $UID $XDG_CONFIG_HOME $XDG_STATE_HOME $XDG_CACHE_HOME\n"
+		"// $XDG_DATA_HOME $XDG_RUNTIME_DIR\n"
+		"{\n  \"meta\": { \"name\": ",
+		name);
+	nono_json_string(f, name);
+	fprintf(f, ", \"version\": \"1.0.0\", \"description\": ");
+	nono_json_string(f, desc ? desc : "");
+	fprintf(f, " },\n  \"extends\": ");
+	nono_json_string(f, ext ? ext : "default");
+	fprintf(f, ",\n  \"groups\": { \"include\": [");
+	for (char *g = dup ? strtok_r(dup, ",", &save) : NULL; g; g = strtok_r(NULL, ",", &save)) {
+		fprintf(f, "%s", first ? "" : ", ");
+		nono_json_string(f, g);
+		first = false;
+	}
+	free(dup);
+	fprintf(f, "] },\n"
+		   "  \"filesystem\": {\n"
+		   "    // read and write beneath each directory\n"
+		   "    \"allow\": [],\n"
+		   "    // read (and execute) beneath each directory\n"
+		   "    \"read\": [],\n"
+		   "    // single files\n"
+		   "    \"allow_file\": [],\n"
+		   "    // carved out of every grant, like ~/.ssh\n"
+		   "    \"deny\": []\n"
+		   "  },\n"
+		   "  \"network\": { \"block\": false },\n"
+		   "  \"workdir\": { \"access\": \"readwrite\" }\n"
+		   "}\n");
+}
+
+/* init's checks before anything is written: the name, the base, the
+ * groups. 0, or 1 once reported. */
+static int
+init_check(const char *name, const char *ext, const char *groups)
+{
+	struct nono_error err = {0};
+	char *dup, *save = NULL;
+	int r = 0;
+
 	if (!nono_profile_name_valid(name)) {
 		log_error("nono profile init: '%s' is not a profile name (letters, digits, - and _)", name);
+		log_hint("name it with letters, digits, - and _: nono profile init my-agent");
 		return 1;
 	}
 	if (ext) {
 		struct nono_profile base;
-		struct nono_error err = {0};
 
 		if (strpbrk(ext, "\"\\") || nono_profile_load(&base, ext, &err) < 0) {
 			if (!err.code)
@@ -375,47 +417,75 @@ cmd_init(const struct nono_subcmd_ctx *c, int argc, char **argv)
 		}
 		nono_profile_free(&base);
 	}
-	path = nono_profile_user_path(name);
+	dup = groups ? xstrdup(groups) : NULL;
+	for (char *g = dup ? strtok_r(dup, ",", &save) : NULL; g && !r; g = strtok_r(NULL, ",", &save))
+		if (!nono_group_find(g)) {
+			log_error("nono profile init: --groups: unknown policy group '%s'", g);
+			log_hint("'nono profile groups' lists them");
+			r = 1;
+		}
+	free(dup);
+	return r;
+}
+
+/* --output FILE's name without its directory and .json: the profile's
+ * name when none is given; caller-owned */
+static char *
+name_of_file(const char *file)
+{
+	const char *b = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+	size_t n = strlen(b);
+
+	if (n > 5 && strcmp(b + n - 5, ".json") == 0)
+		n -= 5;
+	else if (n > 6 && strcmp(b + n - 6, ".jsonc") == 0)
+		n -= 6;
+	return xasprintf("%.*s", (int)n, b);
+}
+
+static int
+cmd_init(const struct nono_subcmd_ctx *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"extends", required_argument, NULL, 'e'}, {"force", no_argument, NULL, 'f'},
+	    {"output", required_argument, NULL, 'o'},  {"description", required_argument, NULL, 'd'},
+	    {"groups", required_argument, NULL, 'g'},  {NULL, 0, NULL, 0}};
+	struct popts o;
+	int fd, r = parse(c, argc, argv, opts, 1, &o);
+	char *name = NULL, *path = NULL, *dir = NULL;
+	FILE *f;
+
+	if (r >= 0)
+		return r;
+	if (!o.arg[0] && !o.output)
+		return nono_subcmd_usage(c, "nono profile init my-agent --extends claude-code", "which name?");
+	name = o.arg[0] ? xstrdup(o.arg[0]) : name_of_file(o.output);
+	r = 1;
+	if (init_check(name, o.extends, o.groups))
+		goto out;
+	path = o.output ? xstrdup(o.output) : nono_profile_user_path(name);
 	dir = nono_path_dirname(path);
-	nono_mkdir_p(dir, 0700);
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (force ? O_TRUNC : O_EXCL), 0600);
+	if (!o.output)
+		nono_mkdir_p(dir, 0700);
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (o.force ? O_TRUNC : O_EXCL), 0600);
 	if (fd < 0) {
 		int e = errno;
 
-		log_error("cannot create %s: %s", path, strerror(e));
+		log_error("nono profile init: cannot create %s: %s", path, strerror(e));
 		if (e == EEXIST)
 			log_hint("add --force to overwrite it");
-		free(dir);
-		free(path);
-		return 1;
+		goto out;
 	}
 	f = fdopen(fd, "w");
-	fprintf(f,
-		"// nono profile '%s'. Comments are allowed (JSONC). 'man 5 nono-profile' has every key.\n"
-		"// Variables: ~ $HOME $WORKDIR $TMPDIR $UID $XDG_CONFIG_HOME $XDG_STATE_HOME $XDG_CACHE_HOME\n"
-		"// $XDG_DATA_HOME $XDG_RUNTIME_DIR\n"
-		"{\n"
-		"  \"meta\": { \"name\": \"%s\", \"version\": \"1.0.0\", \"description\": \"\" },\n"
-		"  \"extends\": \"%s\",\n"
-		"  \"filesystem\": {\n"
-		"    // read and write beneath each directory\n"
-		"    \"allow\": [],\n"
-		"    // read (and execute) beneath each directory\n"
-		"    \"read\": [],\n"
-		"    // single files\n"
-		"    \"allow_file\": [],\n"
-		"    // carved out of every grant, like ~/.ssh\n"
-		"    \"deny\": []\n"
-		"  },\n"
-		"  \"network\": { \"block\": false },\n"
-		"  \"workdir\": { \"access\": \"readwrite\" }\n"
-		"}\n",
-		name, name, ext ? ext : "default");
+	write_skeleton(f, name, o.extends, o.description, o.groups);
 	fclose(f);
 	printf("%s\n", path);
+	r = 0;
+out:
+	free(name);
 	free(dir);
 	free(path);
-	return 0;
+	return r;
 }
 
 static int
