@@ -459,7 +459,7 @@ cmd_init(const struct nono_subcmd_ctx *c, int argc, char **argv)
 		return r;
 	if (!o.arg[0] && !o.output)
 		return nono_subcmd_usage(c, "nono profile init my-agent --extends claude-code", "which name?");
-	name = o.arg[0] ? xstrdup(o.arg[0]) : name_of_file(o.output);
+	name = o.arg[0] || !o.output ? xstrdup(o.arg[0]) : name_of_file(o.output);
 	r = 1;
 	if (init_check(name, o.extends, o.groups))
 		goto out;
