@@ -309,3 +309,81 @@ except OSError as e:
 	grep -q '"name": "my-agent"' "$WORK/agent.json"
 	grep -q '"description": "second"' "$WORK/agent.json"
 }
+
+@test "--allow-cwd honours the profile's workdir.access: read stays read, none shares nothing" {
+	echo keep > "$WORK/file"
+	echo '{"workdir": {"access": "read"}}' > "$SCRATCH/ro.json"
+	run nono_run --profile "$SCRATCH/ro.json" --allow-cwd -- sh -c 'cat file; echo changed > file; echo new > new'
+	has keep
+	[ "$(cat "$WORK/file")" = keep ]
+	[ ! -e "$WORK/new" ]
+	run timeout 10 "$NONO" why --profile "$SCRATCH/ro.json" --allow-cwd --path "$WORK/file" --op write
+	[ "${lines[0]}" = DENIED ]
+	echo '{"workdir": {"access": "none"}}' > "$SCRATCH/none.json"
+	run nono_run --profile "$SCRATCH/none.json" --allow-cwd -- cat "$WORK/file"
+	lacks keep
+	# without a profile's level, --allow-cwd is read and write, as before
+	run nono_run --allow-cwd -- sh -c 'echo changed > file'
+	[ "$(cat "$WORK/file")" = changed ]
+}
+
+@test "environment.set_vars: \$WORKDIR is --workdir, \$TMPDIR the private TMPDIR" {
+	mkdir -p "$SCRATCH/wd"
+	echo '{"environment": {"set_vars": {"MY_W": "$WORKDIR/sub", "MY_T": "$TMPDIR/cache"}}}' > "$SCRATCH/env.json"
+	run nono_run --profile "$SCRATCH/env.json" --workdir "$SCRATCH/wd" -- sh -c 'echo "$MY_W|$MY_T|$TMPDIR"'
+	[ "$status" -eq 0 ]
+	IFS='|' read -r w t tmp <<<"$output"
+	[ "$w" = "$SCRATCH/wd/sub" ]
+	[[ "$tmp" == /tmp/nono-* ]]
+	[ "$t" = "$tmp/cache" ]
+}
+
+@test "glob patterns in profile paths are expanded at start: each match granted, protected ones left out" {
+	mkdir -p "$WORK/pkg-a" "$WORK/pkg-b" "$WORK/other"
+	for d in pkg-a pkg-b other; do echo "$d" > "$WORK/$d/f"; done
+	mkdir -p "$SCRATCH/run"
+	echo "{\"filesystem\": {\"read\": [\"$WORK/pkg-*\"], \"deny\": [\"$WORK/pkg-b\"]}}" > "$SCRATCH/g.json"
+	run nono_run --profile "$SCRATCH/g.json" -- cat "$WORK/pkg-a/f"
+	[ "$output" = pkg-a ]
+	run nono_run --profile "$SCRATCH/g.json" -- cat "$WORK/pkg-b/f"
+	[ "$output" != pkg-b ]
+	has "Permission denied"
+	run nono_run --profile "$SCRATCH/g.json" -- cat "$WORK/other/f"
+	[ "$output" != other ]
+	has "Permission denied"
+	# a pattern that matches nothing: a warning, not an error
+	echo "{\"filesystem\": {\"read\": [\"$WORK/nomatch-*\"]}}" > "$SCRATCH/g2.json"
+	run timeout 30 "$NONO" run --profile "$SCRATCH/g2.json" -- true
+	[ "$status" -eq 0 ]
+	has "the pattern matches nothing; skipped"
+	# filesystem.deny takes patterns too
+	echo "{\"filesystem\": {\"allow\": [\"$WORK\"], \"deny\": [\"$WORK/*.env\"]}}" > "$SCRATCH/g3.json"
+	echo TOKEN=1 > "$WORK/prod.env"
+	run nono_run --profile "$SCRATCH/g3.json" -- cat "$WORK/prod.env"
+	lacks TOKEN
+}
+
+@test "filesystem.deny of a subdirectory: files in other subdirectories can be made; a new top-level entry is refused, as nono-profile(5) says" {
+	mkdir -p "$WORK/private" "$WORK/src"
+	echo secret > "$WORK/private/key"
+	echo "{\"filesystem\": {\"allow\": [\"$WORK\"], \"deny\": [\"$WORK/private\"]}}" > "$SCRATCH/d.json"
+	run nono_run --profile "$SCRATCH/d.json" -- sh -c "echo new > '$WORK/src/new.c'; cat '$WORK/private/key'; echo top > '$WORK/public.txt'"
+	[ "$(cat "$WORK/src/new.c")" = new ]
+	lacks secret
+	[ ! -e "$WORK/public.txt" ]
+	has "Permission denied"
+	grep -q "which would reach" "$NONO_SRCDIR/man/nono-profile.5"
+}
+
+@test "an abbreviated flag is refused with the full one named: --op never becomes --open-port" {
+	run timeout 10 "$NONO" run --op 5432 -- touch "$WORK/ran"
+	[ "$status" -ne 0 ]
+	has "unknown option '--op'"
+	has "did you mean --open-port"
+	[ ! -e "$WORK/ran" ]
+	run timeout 10 "$NONO" run --allow-cw -- true
+	has "unknown option '--allow-cw'"
+	# the program's own flags are its own
+	run nono_run -- sh -c 'echo "$1"' sh --op
+	[ "$output" = --op ]
+}

@@ -227,8 +227,9 @@ nono_cmd_why(int argc, char **argv)
 			goto fail;
 		p = &self;
 	} else {
-		if (l.allow_cwd)
-			nono_policy_grant(&l.policy, ".", NONO_ACC_RW, NONO_KIND_DIR, "--allow-cwd", true);
+		if (l.allow_cwd && nono_options_cwd_access(&l))
+			nono_policy_grant(&l.policy, ".", nono_options_cwd_access(&l), NONO_KIND_DIR, "--allow-cwd",
+					  true);
 		nono_policy_add_default_groups(&l.policy);
 		if (nono_policy_finalize(&l.policy, &err) < 0)
 			goto fail;

@@ -57,6 +57,12 @@ nono_options_free(struct nono_options *o)
 	nono_openurl_free(&o->openurl);
 }
 
+unsigned
+nono_options_cwd_access(const struct nono_options *o)
+{
+	return o->cwd_access_set ? o->cwd_access : NONO_ACC_RW;
+}
+
 bool
 nono_options_rollback(const struct nono_options *o)
 {
@@ -301,13 +307,25 @@ set_proxy_port(struct nono_options *o, const struct nono_optdef *d, const char *
 
 /* --open-port, --listen-port and their profile keys: a port or a range */
 static int
-set_ports(struct nono_options *o, const struct nono_optdef *d, const char *val, struct nono_error *err)
+add_ports(struct nono_options *o, const struct nono_optdef *d, const char *val, bool connect, struct nono_error *err)
 {
 	char *src = key_source(o, d);
-	int r = nono_policy_add_ports(&o->policy, val, d->access != 0, src, err);
+	int r = nono_policy_add_ports(&o->policy, val, connect, src, err);
 
 	free(src);
 	return r;
+}
+
+static int
+set_open_port(struct nono_options *o, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	return add_ports(o, d, val, true, err);
+}
+
+static int
+set_listen_port(struct nono_options *o, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	return add_ports(o, d, val, false, err);
 }
 
 /* --min-abi, security.min_abi: the Landlock ABI below which nono refuses */
@@ -384,6 +402,9 @@ set_workdir_access(struct nono_options *o, const struct nono_optdef *d, const ch
 	char *src;
 
 	(void)d, (void)err;
+	/* --allow-cwd shares the working directory at this level */
+	o->cwd_access = strcmp(val, "none") == 0 ? 0 : a;
+	o->cwd_access_set = true;
 	if (strcmp(val, "none") == 0)
 		return 0;
 	src = xasprintf("%s workdir", o->origin);
@@ -408,10 +429,12 @@ set_env_var(struct nono_options *o, const struct nono_optdef *d, const char *val
 				   val ? "PATH and NONO_* cannot be set" : "values must be strings");
 		goto out;
 	}
+	/* checked now; expanded by the launch, which knows $WORKDIR (--workdir
+	 * comes after the profile) and the private $TMPDIR */
 	nono_vars_from_env(&vars, o->policy.workdir ? o->policy.workdir : cwd, "/tmp");
 	if ((r = nono_vars_expand(&x, val, &vars, err)) < 0)
 		goto out;
-	nono_strv_push_owned(&o->env_set, xasprintf("%s=%s", k, x));
+	nono_strv_push_owned(&o->env_set, xasprintf("%s=%s", k, val));
 out:
 	free(x);
 	free(cwd);
@@ -631,12 +654,13 @@ const struct nono_optdef nono_optdefs[] = {
     {"network.open_port", K_LIST, S_OK, .name = "open-port", .has_arg = true, .metavar = "PORT|LO-HI",
      .commands = ALL_SANDBOX,
      .help = "TCP to this port (or range) on loopback, and binding it, despite --block-net or proxy mode",
-     .set = set_ports, .access = 1},
-    {.name = "allow-port", .has_arg = true, .metavar = "PORT", .commands = ALL_SANDBOX, .set = set_ports, .access = 1},
+     .set = set_open_port},
+    {.name = "allow-port", .has_arg = true, .metavar = "PORT", .commands = ALL_SANDBOX, .set = set_open_port},
     {"network.listen_port", K_LIST, S_OK, .name = "listen-port", .has_arg = true, .metavar = "PORT|LO-HI",
      .commands = ALL_SANDBOX,
-     .help = "binding and listening on this TCP port (or range) despite --block-net or proxy mode", .set = set_ports},
-    {.name = "allow-bind", .has_arg = true, .metavar = "PORT", .commands = ALL_SANDBOX, .set = set_ports},
+     .help = "binding and listening on this TCP port (or range) despite --block-net or proxy mode",
+     .set = set_listen_port},
+    {.name = "allow-bind", .has_arg = true, .metavar = "PORT", .commands = ALL_SANDBOX, .set = set_listen_port},
     {.name = "proxy-port",
      .has_arg = true,
      .metavar = "PORT",

@@ -42,6 +42,9 @@ struct nono_options {
 	const char *extra_read; /* a helper the sandbox must execute (borrowed) */
 	char *why_path;
 	char *why_host, *why_port; /* nono why --host, --port */
+	/* the profile's workdir.access, the level --allow-cwd grants (unset: read and write) */
+	unsigned cwd_access;
+	bool cwd_access_set;
 	char *op;
 	char *profile;				       /* --profile NAME|PATH */
 	int rollback;				       /* --rollback 1, --no-rollback 0, else -1: with deletion */
@@ -69,6 +72,9 @@ void nono_options_init(struct nono_options *o);
 void nono_options_free(struct nono_options *o);
 /* Whether this launch journals for rollback. */
 bool nono_options_rollback(const struct nono_options *o);
+/* What --allow-cwd grants on the working directory: the profile's
+ * workdir.access (0 for "none"), else read and write. */
+unsigned nono_options_cwd_access(const struct nono_options *o);
 
 /* The type of a profile key's value, which the schema checks. */
 enum nono_key_type {

@@ -17,6 +17,7 @@
 #include "base/log.h"
 #include "base/sys.h"
 #include "base/util.h"
+#include "base/vars.h"
 #include "config/settings.h"
 #include "launch/capfile.h"
 #include "launch/plan.h"
@@ -258,14 +259,14 @@ find_shims(struct nono_plan *plan)
  * (not on a dry run) the private TMPDIR, the capability file and
  * open_urls' directory; the shim's everywhere. */
 static int
-launch_grants(struct nono_plan *plan, bool allow_cwd, int *capfd, struct nono_error *err)
+launch_grants(struct nono_plan *plan, unsigned cwd_access, int *capfd, struct nono_error *err)
 {
 	struct nono_policy *p = &plan->policy;
 	char tmpl[] = "/tmp/nono-XXXXXX", *self;
 	int r;
 
-	if (allow_cwd)
-		nono_policy_grant(p, p->workdir, NONO_ACC_RW, NONO_KIND_DIR, "--allow-cwd", true);
+	if (cwd_access)
+		nono_policy_grant(p, p->workdir, cwd_access, NONO_KIND_DIR, "--allow-cwd", true);
 	if (!plan->dry_run) {
 		if (!mkdtemp(tmpl))
 			return nono_error_set(err, -errno, "cannot create the private TMPDIR: %s", strerror(errno));
@@ -388,7 +389,7 @@ stand_ins(struct nono_plan *plan, struct nono_error *err)
  * dry run a kernel that cannot enforce it is a refusal to show, not an
  * error. The capability file is written (not on a dry run). */
 static int
-prepare(struct nono_plan *plan, bool allow_cwd, struct nono_error *err)
+prepare(struct nono_plan *plan, unsigned cwd_access, struct nono_error *err)
 {
 	struct nono_policy *p = &plan->policy;
 	int capfd = -1, r;
@@ -397,7 +398,7 @@ prepare(struct nono_plan *plan, bool allow_cwd, struct nono_error *err)
 	if (!p->workdir && !(p->workdir = getcwd(NULL, 0)))
 		return nono_error_set(err, -errno, "cannot read the current directory: %s", strerror(errno));
 	nono_policy_add_default_groups(p);
-	if ((r = launch_grants(plan, allow_cwd, &capfd, err)) < 0 || (r = nono_policy_finalize(p, err)) < 0)
+	if ((r = launch_grants(plan, cwd_access, &capfd, err)) < 0 || (r = nono_policy_finalize(p, err)) < 0)
 		goto out;
 	for (size_t i = 0; i < p->warnings.n; i++)
 		log_warn("%s", p->warnings.v[i]);
@@ -493,6 +494,7 @@ static int
 build_env(struct nono_plan *plan, const struct nono_options *o, struct nono_error *err)
 {
 	struct nono_strv set = {0}, secrets = {0}, all = {0};
+	struct nono_vars vars;
 	int r = 0;
 
 	/* the lookup forks a process that loads libsecret, so no other thread
@@ -503,8 +505,19 @@ build_env(struct nono_plan *plan, const struct nono_options *o, struct nono_erro
 			goto out;
 	}
 	nono_vars(&set, plan, &o->no_proxy);
-	for (size_t i = 0; i < o->env_set.n; i++)
-		nono_strv_push(&all, o->env_set.v[i]);
+	/* environment.set_vars: $WORKDIR the launch's, $TMPDIR the private one */
+	nono_vars_from_env(&vars, plan->policy.workdir, plan->tmpdir ? plan->tmpdir : "/tmp");
+	for (size_t i = 0; i < o->env_set.n && r == 0; i++) {
+		const char *eq = strchr(o->env_set.v[i], '=');
+		char *x = NULL;
+
+		if ((r = nono_vars_expand(&x, eq + 1, &vars, err)) == 0)
+			nono_strv_push_owned(&all,
+					     xasprintf("%.*s=%s", (int)(eq - o->env_set.v[i]), o->env_set.v[i], x));
+		free(x);
+	}
+	if (r < 0)
+		goto out;
 	for (size_t i = 0; i < set.n; i++)
 		nono_strv_push(&all, set.v[i]);
 	for (size_t i = 0; i < secrets.n; i++)
@@ -629,7 +642,9 @@ nono_plan_build(struct nono_plan **out, struct nono_options *o, char **argv, int
 		nono_sha256_preload();
 	if (!plan->dry_run && plan->audit)
 		nono_audit_prestart(nono_sys_landlock_abi());
-	if ((r = prepare(plan, o->allow_cwd, err)) < 0)
+	if (o->allow_cwd && !nono_options_cwd_access(o))
+		log_note("--allow-cwd: the profile's workdir.access is none; the working directory is not shared");
+	if ((r = prepare(plan, o->allow_cwd ? nono_options_cwd_access(o) : 0, err)) < 0)
 		return r;
 	plan->t_spawn = nono_now_us();
 	if (plan->dry_run)
