@@ -71,6 +71,7 @@ _nono() {
 	local sandbox="--profile --allow --read --write --allow-file --read-file --write-file --allow-cwd
 		--workdir --no-delete --allow-delete --bypass-protection --block-net --net-block --allow-unix-socket
 		--allow-command --block-command --strict-exec --verbose --help --open-port --allow-port --listen-port
+		--allow-ssh-agent --allow-gpg-agent
 		--allow-bind --allow-domain --allow-proxy --proxy-allow --network-profile"
 	# options that take a value, whatever the command
 	local takes="-p --profile -a --allow -r --read -w --write --allow-file --read-file --write-file

@@ -387,3 +387,43 @@ except OSError as e:
 	run nono_run -- sh -c 'echo "$1"' sh --op
 	[ "$output" = --op ]
 }
+
+@test "--allow-ssh-agent: the agent's socket alone; ~/.ssh stays denied; no agent is an error" {
+	command -v ssh-agent >/dev/null || skip "no ssh-agent"
+	eval "$(ssh-agent -s)" >/dev/null
+	bg "$SSH_AGENT_PID"
+	ssh-keygen -q -t ed25519 -N '' -f "$SCRATCH/key" >/dev/null
+	ssh-add -q "$SCRATCH/key" 2>/dev/null
+	run nono_run -- ssh-add -l
+	[ "$status" -ne 0 ]
+	has "Permission denied"
+	run nono_run --allow-ssh-agent -- ssh-add -l
+	[ "$status" -eq 0 ]
+	has "ED25519"
+	run nono_run --allow-ssh-agent -- cat "$HOME/.ssh/id_rsa"
+	lacks SECRET-SSH-KEY
+	unset SSH_AUTH_SOCK
+	run timeout 10 "$NONO" run --allow-ssh-agent -- touch "$WORK/ran"
+	[ "$status" -eq 125 ]
+	has "--allow-ssh-agent: no agent socket found"
+	[ ! -e "$WORK/ran" ]
+}
+
+@test "--allow-gpg-agent: gpg signs through the agent; the private keys stay unreadable" {
+	command -v gpg >/dev/null && command -v gpgconf >/dev/null || skip "no gpg"
+	gpg --batch --passphrase '' --quick-gen-key 'Nono Test <t@example.com>' ed25519 sign 0 >/dev/null 2>&1
+	gpgconf --launch gpg-agent
+	echo message > "$WORK/msg"
+	run nono_run --allow "$WORK" -- gpg --batch -u t@example.com --detach-sign -o "$WORK/msg.sig" "$WORK/msg"
+	[ ! -s "$WORK/msg.sig" ]
+	run nono_run --allow "$WORK" --allow-gpg-agent -- gpg --batch -u t@example.com --detach-sign -o "$WORK/msg.sig" "$WORK/msg"
+	[ -s "$WORK/msg.sig" ]
+	gpg --batch --verify "$WORK/msg.sig" "$WORK/msg"
+	key=$(ls "$HOME"/.gnupg/private-keys-v1.d/*.key | head -1)
+	[ -s "$key" ]
+	run nono_run --allow-gpg-agent -- cat "$key"
+	has "Permission denied"
+	lacks "Created:"
+	lacks "(private-key"
+	gpgconf --kill gpg-agent
+}

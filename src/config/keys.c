@@ -328,6 +328,80 @@ set_listen_port(struct nono_options *o, const struct nono_optdef *d, const char 
 	return add_ports(o, d, val, false, err);
 }
 
+/* ---- the agents users run every day: their sockets alone ---------------------- */
+
+/* A socket the sandbox may connect to, named by an agent: it must be one. */
+static int
+grant_agent_socket(struct nono_options *o, const char *flag, const char *sock, const char *hint, struct nono_error *err)
+{
+	struct stat st = {0};
+
+	if (!sock || !*sock) {
+		nono_error_set(err, -ENOENT, "--%s: no agent socket found", flag);
+		nono_error_hint(err, "%s", hint);
+		return err->code;
+	}
+	errno = 0;
+	if (stat(sock, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+		const char *why = errno ? strerror(errno) : "not a socket";
+
+		nono_error_set(err, -ENOENT, "--%s: %s: %s", flag, sock, why);
+		nono_error_hint(err, "%s", hint);
+		return err->code;
+	}
+	if (!nono_strv_contains(&o->policy.unix_sockets, sock))
+		nono_strv_push(&o->policy.unix_sockets, sock);
+	return 0;
+}
+
+/* --allow-ssh-agent: $SSH_AUTH_SOCK, so git push over ssh signs with the
+ * agent's keys; ~/.ssh stays denied */
+static int
+set_ssh_agent(struct nono_options *o, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	(void)d, (void)val;
+	return grant_agent_socket(o, "allow-ssh-agent", getenv("SSH_AUTH_SOCK"),
+				  "start one (eval \"$(ssh-agent)\"; ssh-add) so SSH_AUTH_SOCK names its socket", err);
+}
+
+/* --allow-gpg-agent: the socket gpgconf names, so gpg signs through the
+ * agent; the public keyring is read, the private keys stay denied */
+static int
+set_gpg_agent(struct nono_options *o, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	static const char *const pub[] = {"pubring.kbx", "pubring.gpg", "trustdb.gpg", "gpg.conf", "common.conf"};
+	FILE *f = popen("gpgconf --list-dirs agent-socket 2>/dev/null", "r");
+	char line[4096] = "", *home;
+	int r;
+
+	(void)d, (void)val;
+	if (f) {
+		if (!fgets(line, sizeof(line), f))
+			line[0] = '\0';
+		pclose(f);
+	}
+	line[strcspn(line, "\n")] = '\0';
+	if ((r = grant_agent_socket(o, "allow-gpg-agent", line,
+				    "start it (gpgconf --launch gpg-agent); gpgconf --list-dirs agent-socket names it",
+				    err)) < 0)
+		return r;
+	/* under ~/.gnupg, which is denied: the socket is let through by name */
+	nono_strv_push(&o->policy.bypass, line);
+	nono_policy_grant(&o->policy, line, NONO_ACC_READ, NONO_KIND_FILE, "--allow-gpg-agent", true);
+	home = nono_path_dirname(line);
+	for (size_t i = 0; i < sizeof(pub) / sizeof(pub[0]); i++) {
+		char *p = xasprintf("%s/%s", home, pub[i]);
+
+		if (access(p, F_OK) == 0) {
+			nono_policy_grant(&o->policy, p, NONO_ACC_READ, NONO_KIND_FILE, "--allow-gpg-agent", true);
+			nono_strv_push(&o->policy.bypass, p);
+		}
+		free(p);
+	}
+	free(home);
+	return 0;
+}
+
 /* --min-abi, security.min_abi: the Landlock ABI below which nono refuses */
 static int
 set_min_abi(struct nono_options *o, const struct nono_optdef *d, const char *val, struct nono_error *err)
@@ -670,6 +744,14 @@ const struct nono_optdef nono_optdefs[] = {
     {"filesystem.unix_socket", K_LIST, S_OK, .name = "allow-unix-socket", .has_arg = true, .metavar = "PATH",
      .commands = ALL_SANDBOX, .help = "let the sandbox connect to the UNIX socket at PATH", .set = set_paths,
      .apply = NONO_APPLY_PATHS, .field = FIELD(policy.unix_sockets)},
+    {.name = "allow-ssh-agent",
+     .commands = ALL_SANDBOX,
+     .help = "let the sandbox use the ssh agent ($SSH_AUTH_SOCK), its socket alone",
+     .set = set_ssh_agent},
+    {.name = "allow-gpg-agent",
+     .commands = ALL_SANDBOX,
+     .help = "let the sandbox sign with gpg-agent: its socket and the public keyring, read-only",
+     .set = set_gpg_agent},
     {"commands.allow", K_LIST, S_OK, .name = "allow-command", .has_arg = true, .metavar = "CMD",
      .commands = ALL_SANDBOX, .help = "let a blocked command run", .set = set_command, .apply = NONO_APPLY_PATHS,
      .field = FIELD(policy.allow_cmds)},
