@@ -78,7 +78,7 @@ _nono() {
 		--workdir --bypass-protection --allow-unix-socket --allow-command --block-command --shell
 		-c --command --path --op --extends --keep --older-than --since --rollback-exclude --env-credential
 		--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --registry --open-port --allow-port
-		--listen-port --allow-bind --host --port --output --description --groups"
+		--listen-port --allow-bind --host --port --output --description --groups --max-processes --memory"
 
 	# the subcommand, its verb, and whether the program of 'run' has started
 	cmd='' sub=''
@@ -153,14 +153,16 @@ _nono() {
 	run)
 		if [[ $cur == -* ]]; then
 			_nono_compgen "$sandbox" --dry-run --json --silent --rollback --no-rollback --rollback-exclude --env-credential --no-audit --no-hooks --no-pid-ns \
-				--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --trust-override --strict --min-abi
+				--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --trust-override --strict --min-abi \
+				--max-processes --memory
 		else
 			_nono_compgen "$(compgen -c -- "$cur" | sort -u)"
 		fi
 		;;
 	shell)
 		_nono_compgen "$sandbox" --dry-run --silent --shell --command --rollback --no-rollback --rollback-exclude --env-credential --no-audit --no-hooks --no-pid-ns \
-			--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --trust-override --strict --min-abi
+			--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --trust-override --strict --min-abi \
+			--max-processes --memory
 		;;
 	why)
 		if [[ $cur == -* ]]; then

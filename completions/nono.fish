@@ -129,6 +129,8 @@ complete -c nono -n '__fish_seen_subcommand_from why' -l host -x -d 'explain a T
 complete -c nono -n '__fish_seen_subcommand_from why' -l port -x -d 'with --host: the port'
 complete -c nono -n '__fish_seen_subcommand_from run shell why' -l network-profile -x -a 'minimal developer claude-code codex opencode enterprise' -d 'proxy mode with a named host list'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l proxy-port -x -d 'the proxy port on 127.0.0.1'
+complete -c nono -n '__fish_seen_subcommand_from run shell' -l max-processes -x -d 'at most N processes'
+complete -c nono -n '__fish_seen_subcommand_from run shell' -l memory -x -d 'at most SIZE of memory'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l rollback-exclude -x -d 'leave matching paths out of the journal'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l trust-override -d 'run despite untrusted instruction files'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l strict -d 'refuse to run weaker than on a current kernel'

@@ -427,3 +427,67 @@ except OSError as e:
 	lacks "(private-key"
 	gpgconf --kill gpg-agent
 }
+
+# ---- limits -------------------------------------------------------------------------
+
+# the mechanism nono picked, from the banner: cgroup or rlimits
+limit_mech() {
+	run --separate-stderr timeout 30 "$NONO" run "$@" -- true
+	MECH=rlimit
+	[[ "$stderr" != *"(cgroup v2:"* ]] || MECH=cgroup
+}
+
+@test "--memory: an allocation beyond the limit fails (cgroup v2 or RLIMIT_AS, the banner says which); without it, it succeeds" {
+	ALLOC='import sys
+try:
+    b = bytearray(256 << 20); b[::4096] = b"x" * len(b[::4096]); print("allocated")
+except MemoryError:
+    print("MemoryError")'
+	run nono_run -- python3 -c "$ALLOC"
+	[ "$output" = allocated ]
+	limit_mech --memory 128M
+	[[ "$stderr" == *"lim  memory 128 MiB"* ]]
+	run nono_run --memory 128M -- python3 -c "$ALLOC"
+	if [ "$MECH" = cgroup ]; then
+		[ "$output" = MemoryError ] || [ "$status" -eq 137 ]
+	else
+		[ "$output" = MemoryError ]
+	fi
+	run -125 timeout 10 "$NONO" run --memory lots -- true
+	has "--memory lots: expected a size"
+}
+
+@test "--max-processes: the session cannot fork past N (cgroup v2 pids.max, else RLIMIT_NPROC; as root without a cgroup, refused)" {
+	FORKS='import os, time
+n = 0
+for i in range(20):
+    try:
+        if os.fork() == 0:
+            time.sleep(3); os._exit(0)
+        n += 1
+    except OSError:
+        pass
+print("started", n)'
+	limit_mech --max-processes 4
+	if [ "$MECH" = rlimit ] && [ "$(id -u)" -eq 0 ]; then
+		[ "$status" -eq 125 ]
+		[[ "$stderr" == *"RLIMIT_NPROC does not bind root"* ]]
+		ensure_test_user
+		USER_HOME="$SCRATCH/uhome"
+		mkdir -p "$USER_HOME"
+		chown "$TEST_USER" "$USER_HOME"
+		run as_user timeout 30 "$NONO" run --silent --max-processes 4 -- python3 -c "$FORKS"
+		[ "$status" -eq 0 ]
+		n=${output##*started }
+		[ "$n" -lt 20 ]
+		run as_user timeout 30 "$NONO" run --silent -- python3 -c "$FORKS"
+		[[ "$output" == *"started 20"* ]]
+		return 0
+	fi
+	[ "$status" -eq 0 ]
+	run nono_run --max-processes 4 -- python3 -c "$FORKS"
+	n=${output##*started }
+	[ "$n" -lt 20 ]
+	run nono_run -- python3 -c "$FORKS"
+	[[ "$output" == *"started 20"* ]]
+}

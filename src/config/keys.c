@@ -402,6 +402,39 @@ set_gpg_agent(struct nono_options *o, const struct nono_optdef *d, const char *v
 	return 0;
 }
 
+/* --max-processes N */
+static int
+set_max_procs(struct nono_options *o, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	char *end;
+	long v = strtol(val, &end, 10);
+
+	(void)d;
+	if (!*val || *end || v < 1 || v > 1000000) {
+		nono_error_set(err, -EINVAL, "--max-processes %s: expected a number of processes from 1", val);
+		nono_error_hint(err, "--max-processes 64");
+		return err->code;
+	}
+	o->max_procs = v;
+	return 0;
+}
+
+/* --memory SIZE: 512M (MiB), 512MB (decimal), bare bytes */
+static int
+set_memory(struct nono_options *o, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	unsigned long long v;
+
+	(void)d;
+	if (nono_parse_size(val, &v) < 0 || v < (1ULL << 20)) {
+		nono_error_set(err, -EINVAL, "--memory %s: expected a size of at least 1M (512M, 2G, 512MB)", val);
+		nono_error_hint(err, "M and G are binary (MiB, GiB), MB and GB decimal, a bare number bytes");
+		return err->code;
+	}
+	o->memory = v;
+	return 0;
+}
+
 /* --min-abi, security.min_abi: the Landlock ABI below which nono refuses */
 static int
 set_min_abi(struct nono_options *o, const struct nono_optdef *d, const char *val, struct nono_error *err)
@@ -794,6 +827,18 @@ const struct nono_optdef nono_optdefs[] = {
      .set = set_true, .field = FIELD(strict)},
     {"security.min_abi", K_INT, S_OK, .name = "min-abi", .has_arg = true, .metavar = "N", .commands = LAUNCH,
      .help = "refuse to run below Landlock ABI N", .env = "NONO_MIN_ABI", .set = set_min_abi},
+    {.name = "max-processes",
+     .has_arg = true,
+     .metavar = "N",
+     .commands = LAUNCH,
+     .help = "at most N processes (cgroup v2 pids.max where delegated, else RLIMIT_NPROC)",
+     .set = set_max_procs},
+    {.name = "memory",
+     .has_arg = true,
+     .metavar = "SIZE",
+     .commands = LAUNCH,
+     .help = "at most SIZE of memory (cgroup v2 memory.max where delegated, else RLIMIT_AS per process)",
+     .set = set_memory},
     {.name = "trust-override",
      .commands = LAUNCH,
      .help = "run despite untrusted instruction files (warned, audited; never in production)",

@@ -45,6 +45,8 @@ struct nono_options {
 	/* the profile's workdir.access, the level --allow-cwd grants (unset: read and write) */
 	unsigned cwd_access;
 	bool cwd_access_set;
+	long max_procs;		   /* --max-processes (0: none) */
+	unsigned long long memory; /* --memory, bytes (0: none) */
 	char *op;
 	char *profile;				       /* --profile NAME|PATH */
 	int rollback;				       /* --rollback 1, --no-rollback 0, else -1: with deletion */

@@ -173,6 +173,12 @@ banner(const struct nono_plan *plan)
 		fprintf(stderr, "  port %d%s%.0d  %s\n", p->ports[i].lo, p->ports[i].hi > p->ports[i].lo ? "-" : "",
 			p->ports[i].hi > p->ports[i].lo ? p->ports[i].hi : 0,
 			p->ports[i].connect ? "open on loopback (connect, bind)" : "bind and listen");
+	if (plan->limits.max_procs || plan->limits.memory) {
+		char lim[256];
+
+		nono_limits_describe(&plan->limits, lim, sizeof(lim));
+		fprintf(stderr, "  lim  %s\n", lim);
+	}
 	banner_weaker(plan);
 	fprintf(stderr, "  del  %s\n", delete_mode(plan));
 	if (plan->rollback)
@@ -311,6 +317,16 @@ text(const struct nono_plan *plan)
 		    : plan->net_ns
 			? "blocked (a network namespace of its own; UDP, raw and other families also by seccomp)"
 			: "blocked (TCP connect and listen by the supervisor; UDP, raw and other families by seccomp)");
+	}
+	for (size_t i = 0; i < p->n_ports && p->block_net; i++)
+		printf("%s %d-%d %s\n", i ? "          " : "Ports:    ", p->ports[i].lo, p->ports[i].hi,
+		       p->ports[i].connect ? "on loopback: connect and bind (--open-port)"
+					   : "bind and listen (--listen-port)");
+	if (plan->limits.max_procs || plan->limits.memory) {
+		char lim[256];
+
+		nono_limits_describe(&plan->limits, lim, sizeof(lim));
+		printf("Limits:    %s\n", lim);
 	}
 	for (size_t i = 0; i < p->unix_sockets.n; i++)
 		printf("%s %s\n", i ? "          " : "Sockets:  ", nono_str_escape_in(&pool, p->unix_sockets.v[i]));

@@ -583,6 +583,9 @@ take_options(struct nono_plan *plan, struct nono_options *o, char **argv, int ke
 	plan->strict_exec = o->strict_exec;
 	plan->strict = o->strict;
 	plan->min_abi = o->min_abi;
+	plan->limits.max_procs = o->max_procs;
+	plan->limits.memory = o->memory;
+	plan->limits.procs_fd = -1;
 	if (nono_settings() && nono_settings()->min_abi > plan->min_abi)
 		plan->min_abi = nono_settings()->min_abi;
 }
@@ -646,6 +649,8 @@ nono_plan_build(struct nono_plan **out, struct nono_options *o, char **argv, int
 		log_note("--allow-cwd: the profile's workdir.access is none; the working directory is not shared");
 	if ((r = prepare(plan, o->allow_cwd ? nono_options_cwd_access(o) : 0, err)) < 0)
 		return r;
+	if ((r = nono_limits_prepare(&plan->limits, plan->dry_run, err)) < 0)
+		return r;
 	plan->t_spawn = nono_now_us();
 	if (plan->dry_run)
 		return 0;
@@ -678,6 +683,7 @@ nono_plan_free(struct nono_plan *plan)
 	nono_persist_free(plan->persist);
 	nono_sandbox_free(plan->sandbox);
 	nono_seccomp_free(&plan->filter);
+	nono_limits_free(&plan->limits);
 	if (plan->capfile)
 		unlink(plan->capfile);
 	if (plan->tmpdir)

@@ -19,6 +19,7 @@
 #include "audit/audit.h"
 #include "base/error.h"
 #include "config/keys.h"
+#include "launch/limits.h"
 #include "launch/spawn.h"
 #include "launch/trust.h"
 #include "net/openurl.h"
@@ -77,6 +78,7 @@ struct nono_plan {
 	char *selfdir;		     /* a directory holding nono alone (on PATH: the hooks ask it) */
 	struct nono_openurl openurl; /* its socket's directory (taken from the options) */
 	struct nono_proxy proxy;
+	struct nono_limits limits; /* --max-processes, --memory */
 
 	/* the session, from plan_spawn to plan_finish */
 	struct nono_supervisor *supervisor;

@@ -215,6 +215,9 @@ nono_plan_spawn(struct nono_plan *plan, struct nono_error *err)
 	sp->pid_ns = !plan->policy.host_pids;
 	sp->net_ns = plan->net_ns;
 	sp->keep_fd = plan->keep_fd;
+	sp->cgroup_fd = plan->limits.procs_fd;
+	sp->rlim_as = plan->limits.rlim_as;
+	sp->rlim_nproc = plan->limits.rlim_nproc;
 	if (plan->audit) {
 		sp->after_fork = open_audit;
 		sp->after_fork_ctx = plan;
