@@ -71,14 +71,14 @@ _nono() {
 	local sandbox="--profile --allow --read --write --allow-file --read-file --write-file --allow-cwd
 		--workdir --no-delete --allow-delete --bypass-protection --block-net --net-block --allow-unix-socket
 		--allow-command --block-command --strict-exec --verbose --help --open-port --allow-port --listen-port
-		--allow-ssh-agent --allow-gpg-agent
+		--allow-ssh-agent --allow-gpg-agent --deny-domain
 		--allow-bind --allow-domain --allow-proxy --proxy-allow --network-profile"
 	# options that take a value, whatever the command
 	local takes="-p --profile -a --allow -r --read -w --write --allow-file --read-file --write-file
 		--workdir --bypass-protection --allow-unix-socket --allow-command --block-command --shell
 		-c --command --path --op --extends --keep --older-than --since --rollback-exclude --env-credential
 		--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --registry --open-port --allow-port
-		--listen-port --allow-bind --host --port --output --description --groups --max-processes --memory"
+		--listen-port --allow-bind --host --port --output --description --groups --max-processes --memory --deny-domain"
 
 	# the subcommand, its verb, and whether the program of 'run' has started
 	cmd='' sub=''

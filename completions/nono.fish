@@ -121,6 +121,7 @@ complete -c nono -n '__fish_seen_subcommand_from run shell' -l no-pid-ns -d 'no 
 complete -c nono -n '__fish_seen_subcommand_from run shell why' -l allow-domain -x -d 'proxy mode: reach HOST through the proxy'
 complete -c nono -n '__fish_seen_subcommand_from run shell why' -l allow-proxy -x -d 'proxy mode: reach HOST through the proxy'
 complete -c nono -n '__fish_seen_subcommand_from run shell why' -l proxy-allow -x -d 'proxy mode: reach HOST through the proxy'
+complete -c nono -n '__fish_seen_subcommand_from run shell why' -l deny-domain -x -d 'proxy mode: refuse HOST'
 complete -c nono -n '__fish_seen_subcommand_from run shell why' -l open-port -x -d 'TCP to PORT on loopback, and binding it'
 complete -c nono -n '__fish_seen_subcommand_from run shell why' -l allow-port -x -d 'TCP to PORT on loopback, and binding it'
 complete -c nono -n '__fish_seen_subcommand_from run shell why' -l listen-port -x -d 'binding and listening on PORT'

@@ -491,3 +491,94 @@ print("started", n)'
 	run nono_run -- python3 -c "$FORKS"
 	[[ "$output" == *"started 20"* ]]
 }
+
+# ---- the proxy: --deny-domain, WebSocket ------------------------------------------------
+
+# a WebSocket server stand-in on loopback: answers an upgrade with 101, then
+# echoes; its port in $WSPORT
+start_ws() {
+	timeout 60 python3 -c '
+import base64, hashlib, socket, sys, threading
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+def serve(c):
+    head = b""
+    while b"\r\n\r\n" not in head:
+        d = c.recv(4096)
+        if not d: return
+        head += d
+    hdrs = {l.split(b":", 1)[0].strip().lower(): l.split(b":", 1)[1].strip() for l in head.split(b"\r\n")[1:] if b":" in l}
+    if hdrs.get(b"upgrade", b"").lower() != b"websocket" or b"upgrade" not in hdrs.get(b"connection", b"").lower():
+        c.sendall(b"HTTP/1.1 426 Upgrade Required\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"); c.close(); return
+    acc = base64.b64encode(hashlib.sha1(hdrs[b"sec-websocket-key"] + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest())
+    c.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " + acc + b"\r\n\r\n")
+    while True:
+        d = c.recv(4096)
+        if not d: break
+        c.sendall(b"echo:" + d)
+while True:
+    threading.Thread(target=serve, args=(s.accept()[0],), daemon=True).start()
+' "$SCRATCH/wsport" &
+	bg $!
+	for _ in $(seq 50); do [ -s "$SCRATCH/wsport" ] && break; sleep 0.1; done
+	WSPORT=$(cat "$SCRATCH/wsport")
+}
+
+# a WebSocket client through $HTTP_PROXY: absolute-form (plain ws://) or CONNECT
+WSCLIENT='import base64, os, socket, sys, urllib.parse
+mode, port = sys.argv[1], sys.argv[2]
+p = urllib.parse.urlsplit(os.environ["HTTP_PROXY"])
+auth = base64.b64encode(("%s:%s" % (p.username, p.password)).encode()).decode()
+c = socket.create_connection((p.hostname, p.port), timeout=5)
+def head():
+    h = b""
+    while b"\r\n\r\n" not in h:
+        d = c.recv(1)
+        if not d: break
+        h += d
+    return h.decode()
+up = "Host: 127.0.0.1:%s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" % port
+if mode == "connect":
+    c.sendall(("CONNECT 127.0.0.1:%s HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nProxy-Authorization: Basic %s\r\n\r\n" % (port, port, auth)).encode())
+    print("connect:", head().split("\r\n")[0])
+    c.sendall(("GET /ws HTTP/1.1\r\n" + up + "\r\n").encode())
+else:
+    c.sendall(("GET http://127.0.0.1:%s/ws HTTP/1.1\r\n" % port + up + "Proxy-Authorization: Basic %s\r\n\r\n" % auth).encode())
+print("upgrade:", head().split("\r\n")[0])
+c.sendall(b"hello")
+print("reply:", c.recv(64).decode())'
+
+@test "WebSocket through the proxy: a plain ws:// upgrade (absolute-form) and one inside CONNECT both switch and echo" {
+	start_ws
+	run nono_run --allow-domain 127.0.0.1 -- python3 -c "$WSCLIENT" absolute "$WSPORT"
+	has "upgrade: HTTP/1.1 101 Switching Protocols"
+	has "reply: echo:hello"
+	run nono_run --allow-domain 127.0.0.1 -- python3 -c "$WSCLIENT" connect "$WSPORT"
+	has "connect: HTTP/1.1 200 Connection established"
+	has "upgrade: HTTP/1.1 101 Switching Protocols"
+	has "reply: echo:hello"
+	# a host the proxy does not allow gets no upgrade
+	run nono_run --allow-domain example.com -- python3 -c "$WSCLIENT" absolute "$WSPORT"
+	has "upgrade: HTTP/1.1 403"
+	lacks "echo:hello"
+}
+
+@test "--deny-domain: refused through the proxy even where an allowed pattern covers it; alone, the rest allowed" {
+	start_ws
+	run nono_run --allow-domain 127.0.0.1 --deny-domain 127.0.0.1 -- python3 -c "$WSCLIENT" absolute "$WSPORT"
+	has "upgrade: HTTP/1.1 403"
+	lacks "echo:hello"
+	# deny alone: proxy mode, every other host through it
+	run nono_run --deny-domain evil.example -- python3 -c "$WSCLIENT" absolute "$WSPORT"
+	has "reply: echo:hello"
+	run --separate-stderr timeout 30 "$NONO" run --deny-domain evil.example -- true
+	[[ "$stderr" == *"every host but 1 denied (evil.example)"* ]]
+	run timeout 10 "$NONO" why --allow-domain '*.example.com' --deny-domain bad.example.com --host bad.example.com --json
+	echo "$output" | pyjson "assert d['status'] == 'denied' and d['reason'] == 'proxy_filtered' and d['suggested_flag'] is None, d"
+	run timeout 10 "$NONO" why --allow-domain '*.example.com' --deny-domain bad.example.com --host good.example.com --json
+	echo "$output" | pyjson "assert d['status'] == 'allowed', d"
+	# the profile key
+	echo '{"network": {"allow_domain": ["127.0.0.1"], "deny_domain": ["127.0.0.1"]}}' >"$SCRATCH/deny.json"
+	run nono_run --profile "$SCRATCH/deny.json" -- python3 -c "$WSCLIENT" absolute "$WSPORT"
+	has "upgrade: HTTP/1.1 403"
+}

@@ -252,6 +252,18 @@ set_allow_domain(struct nono_options *o, const struct nono_optdef *d, const char
 	return r;
 }
 
+/* --deny-domain, network.deny_domain: refused even where an allowed
+ * pattern covers it; alone, proxy mode with every other host allowed */
+static int
+set_deny_domain(struct nono_options *o, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	char *src = key_source(o, d);
+	int r = nono_proxy_add_deny(&o->policy.proxy_hosts, val, src, err);
+
+	free(src);
+	return r;
+}
+
 /* network.no_proxy: hosts clients reach directly. In proxy mode only
  * loopback can be (with --open-port); anything else would be refused. */
 static int
@@ -753,6 +765,10 @@ const struct nono_optdef nono_optdefs[] = {
     {"network.allow_domain", K_LIST, S_OK, .name = "allow-domain", .has_arg = true, .metavar = "HOST",
      .commands = ALL_SANDBOX, .help = "proxy mode: TCP only through nono's HTTP proxy, to HOST (or *.DOMAIN) alone",
      .env = "NONO_ALLOW_DOMAIN", .env_list = true, .set = set_allow_domain},
+    {"network.deny_domain", K_LIST, S_OK, .name = "deny-domain", .has_arg = true, .metavar = "HOST",
+     .commands = ALL_SANDBOX,
+     .help = "proxy mode: refuse HOST (or *.DOMAIN) even where an allowed one covers it; alone, allow the rest",
+     .set = set_deny_domain},
     {.name = "allow-proxy", .has_arg = true, .metavar = "HOST", .commands = ALL_SANDBOX, .set = set_allow_domain},
     {.name = "proxy-allow", .has_arg = true, .metavar = "HOST", .commands = ALL_SANDBOX, .set = set_allow_domain},
     {"network.network_profile", K_STR_NULL, S_OK, .name = "network-profile", .has_arg = true, .metavar = "NAME",

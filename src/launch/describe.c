@@ -163,11 +163,21 @@ banner(const struct nono_plan *plan)
 		fprintf(stderr, "  env  %s  %s(keystore: %.*s)%s\n", eq + 1, nono_c(2, C_DIM), (int)(eq - cred), cred,
 			nono_c(2, C_RESET));
 	}
-	if (p->proxy_hosts.n)
-		fprintf(stderr, "  net  proxy on 127.0.0.1:%d: HTTP(S) to %zu allowed host%s (%s%s)\n", p->proxy_port,
-			p->proxy_hosts.n, p->proxy_hosts.n == 1 ? "" : "s", p->proxy_hosts.v[0],
-			p->proxy_hosts.n > 1 ? ", ..." : "");
-	else
+	if (p->proxy_hosts.n) {
+		size_t denied = 0;
+		bool all = nono_strv_contains(&p->proxy_hosts, "*");
+
+		for (size_t i = 0; i < p->proxy_hosts.n; i++)
+			denied += p->proxy_hosts.v[i][0] == '!';
+		if (all)
+			fprintf(stderr, "  net  proxy on 127.0.0.1:%d: HTTP(S) to every host but %zu denied (%s%s)\n",
+				p->proxy_port, denied, p->proxy_hosts.v[0] + 1, denied > 1 ? ", ..." : "");
+		else
+			fprintf(stderr, "  net  proxy on 127.0.0.1:%d: HTTP(S) to %zu allowed host%s (%s%s)%s\n",
+				p->proxy_port, p->proxy_hosts.n - denied, p->proxy_hosts.n - denied == 1 ? "" : "s",
+				p->proxy_hosts.v[0], p->proxy_hosts.n > 1 ? ", ..." : "",
+				denied ? ", some denied" : "");
+	} else
 		fprintf(stderr, "  net  %s\n", p->block_net ? "blocked" : "allowed");
 	for (size_t i = 0; i < p->n_ports && p->block_net; i++)
 		fprintf(stderr, "  port %d%s%.0d  %s\n", p->ports[i].lo, p->ports[i].hi > p->ports[i].lo ? "-" : "",

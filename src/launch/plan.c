@@ -209,6 +209,7 @@ proxy_mode(struct nono_plan *plan, const struct nono_options *o, struct nono_err
 	}
 	if (o->network_profile && (r = nono_proxy_add_profile(&p->proxy_hosts, o->network_profile, err)) < 0)
 		return r;
+	nono_proxy_deny_only(&p->proxy_hosts);
 	/* everything --block-net refuses, but TCP to the proxy's port */
 	p->block_net = true;
 	p->proxy_port = o->proxy_port;

@@ -162,6 +162,34 @@ bad:
 }
 
 int
+nono_proxy_add_deny(struct nono_strv *hosts, const char *entry, const char *source, struct nono_error *err)
+{
+	struct nono_strv one = {0};
+	int r = nono_proxy_add_host(&one, entry, source, err);
+
+	if (r == 0) {
+		char *deny = xasprintf("!%s", one.v[0]);
+
+		if (nono_strv_contains(hosts, deny))
+			free(deny);
+		else
+			nono_strv_push_owned(hosts, deny);
+	}
+	nono_strv_free(&one);
+	return r;
+}
+
+void
+nono_proxy_deny_only(struct nono_strv *hosts)
+{
+	for (size_t i = 0; i < hosts->n; i++)
+		if (hosts->v[i][0] != '!')
+			return;
+	if (hosts->n)
+		nono_strv_push(hosts, "*");
+}
+
+int
 nono_proxy_add_profile(struct nono_strv *hosts, const char *name, struct nono_error *err)
 {
 	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++) {
@@ -178,6 +206,17 @@ nono_proxy_add_profile(struct nono_strv *hosts, const char *name, struct nono_er
 	return err->code;
 }
 
+/* host (n bytes) against one entry: exact, or "*.x" for a subdomain of x */
+static bool
+host_matches(const char *e, const char *host, size_t n)
+{
+	size_t m = strlen(e);
+
+	if (strncmp(e, "*.", 2) == 0)
+		return n > m - 1 && strncasecmp(host + n - (m - 1), e + 1, m - 1) == 0;
+	return m == n && strncasecmp(host, e, n) == 0;
+}
+
 bool
 nono_proxy_host_allowed(const struct nono_strv *hosts, const char *host)
 {
@@ -187,18 +226,16 @@ nono_proxy_host_allowed(const struct nono_strv *hosts, const char *host)
 		n--;
 	if (!n)
 		return false;
-	for (size_t i = 0; i < hosts->n; i++) {
-		const char *e = hosts->v[i];
-		size_t m = strlen(e);
+	/* --deny-domain first: it wins over every allowed pattern, "*" too */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < hosts->n; i++) {
+			const char *e = hosts->v[i];
 
-		if (strncmp(e, "*.", 2) == 0) {
-			/* ".x" at the end of a longer name: a subdomain, not the apex */
-			if (n > m - 1 && strncasecmp(host + n - (m - 1), e + 1, m - 1) == 0)
+			if (pass == 0 && e[0] == '!' && host_matches(e + 1, host, n))
+				return false;
+			if (pass == 1 && e[0] != '!' && (strcmp(e, "*") == 0 || host_matches(e, host, n)))
 				return true;
-		} else if (m == n && strncasecmp(host, e, n) == 0) {
-			return true;
 		}
-	}
 	return false;
 }
 
@@ -463,7 +500,7 @@ connection(void *arg)
 			size_t al;
 			char *fwd;
 			FILE *f;
-			size_t fl = 0;
+			size_t fl = 0, ul;
 
 			if (tl < 8 || strncasecmp(target, "http://", 7) != 0)
 				goto bad;
@@ -484,7 +521,11 @@ connection(void *arg)
 				    strncasecmp(l, "Keep-Alive:", 11) != 0)
 					fprintf(f, "%.*s\r\n", (int)ll, l);
 			}
-			fputs("Connection: close\r\n\r\n", f);
+			/* a WebSocket (or other) upgrade asks for one: the relay
+			 * below carries both directions once the server agrees */
+			fputs(header(head, "Upgrade", &ul) ? "Connection: Upgrade\r\n\r\n"
+							   : "Connection: close\r\n\r\n",
+			      f);
 			fclose(f);
 			if (nono_write_all(up, fwd, fl) < 0 ||
 			    (len > hl && nono_write_all(up, head + hl, len - hl) < 0)) {
