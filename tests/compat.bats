@@ -582,3 +582,15 @@ print("reply:", c.recv(64).decode())'
 	run nono_run --profile "$SCRATCH/deny.json" -- python3 -c "$WSCLIENT" absolute "$WSPORT"
 	has "upgrade: HTTP/1.1 403"
 }
+
+@test "nono why --self --host inside a sandbox reads the ports and hosts from the capability file" {
+	NONO_DIR="$(dirname "$NONO")"
+	run nono_run --read "$NONO_DIR" --block-net --open-port 5432 -- "$NONO" why --self --host 127.0.0.1 --port 5432 --json
+	echo "$output" | pyjson "assert d['status'] == 'allowed' and d['via'] == 'direct', d"
+	run nono_run --read "$NONO_DIR" --block-net -- "$NONO" why --self --host 127.0.0.1 --port 5432 --json
+	echo "$output" | pyjson "assert d['status'] == 'denied' and d['reason'] == 'network_blocked', d"
+	run nono_run --read "$NONO_DIR" --allow-domain api.github.com -- "$NONO" why --self --host api.github.com --json
+	echo "$output" | pyjson "assert d['status'] == 'allowed' and d['via'] == 'proxy', d"
+	run nono_run --read "$NONO_DIR" --allow-domain api.github.com -- "$NONO" why --self --host evil.example --json
+	echo "$output" | pyjson "assert d['status'] == 'denied' and d['reason'] == 'proxy_filtered', d"
+}
