@@ -24,7 +24,7 @@ struct command {
 static const struct command commands[] = {
     {"run", nono_cmd_run, "[OPTIONS] [--] PROGRAM [ARGS...]", "run a program in the sandbox"},
     {"shell", nono_cmd_shell, "[OPTIONS]", "an interactive shell inside the sandbox"},
-    {"why", nono_cmd_why, "[OPTIONS] [--path] PATH", "explain why a path is allowed or denied"},
+    {"why", nono_cmd_why, "[OPTIONS] [--path] PATH | --host HOST", "explain why a path or a host is allowed or denied"},
     {"profile", nono_cmd_profile, "list|show|init|validate|diff|groups", "manage sandbox profiles"},
     {"audit", nono_cmd_audit, "list|show|verify|cleanup", "what sandboxed sessions did (tamper-evident)"},
     {"rollback", nono_cmd_rollback, "list|show|restore|verify|cleanup", "review and undo what a session changed"},
