@@ -594,3 +594,11 @@ print("reply:", c.recv(64).decode())'
 	run nono_run --read "$NONO_DIR" --allow-domain api.github.com -- "$NONO" why --self --host evil.example --json
 	echo "$output" | pyjson "assert d['status'] == 'denied' and d['reason'] == 'proxy_filtered', d"
 }
+
+@test "a subcommand's mistyped option is answered with the nearest one, exit 2" {
+	run -2 timeout 10 "$NONO" profile list --jsn
+	has "unknown option '--jsn'"
+	has "did you mean --json?"
+	run -2 timeout 10 "$NONO" profile lsit
+	has "did you mean 'list'"
+}
