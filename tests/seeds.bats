@@ -2,9 +2,9 @@
 # Every nono command line quoted in the seeds (the product description in
 # ../shared/seeds/000-004), run as written, each checked for what the seed
 # says it does. Stand-ins: 'claude', 'my-agent', 'my-command', 'cargo', 'npm'
-# and 'python' are small scripts in ~/.local/bin (granted with --read, as seed
-# 003 tells users to do for ~/.local/bin) that report what they could do; the
-# pack registry is tests/fixtures/registry.py; the keystore a private
+# and 'python' are small scripts in ~/.local/bin, where Claude Code's own
+# installer puts it (nono grants the program it starts), that report what
+# they could do; the pack registry is tests/fixtures/registry.py; the keystore a private
 # gnome-keyring. Where nono refuses a seed line, the test says so and checks
 # the refusal is the honest one (named, with what to use, nothing run).
 load helpers
@@ -18,10 +18,10 @@ setup() {
 	BIN="$HOME/.local/bin"
 	mkdir -p "$BIN"
 	# Claude Code: says what it was given, writes in its working directory,
-	# tries the SSH key, the docs, and a TCP connection to $PROBE (host:port)
-	cat >"$BIN/claude" <<'SH'
-#!/bin/sh
-echo "claude-standin args:$*"
+	# tries the SSH key, the docs, and a TCP connection to $PROBE (host:port);
+	# my-agent and npm do the same, each a file of its own (nono grants the
+	# program it starts, not the directory it is in)
+	cat >"$SCRATCH/probe.sh" <<'SH'
 if (echo made >"$PWD/made-by-claude") 2>/dev/null; then echo "cwd: writable"; else echo "cwd: read-only"; fi
 if cat "$HOME/.ssh/id_rsa" >/dev/null 2>&1; then echo "ssh: READABLE"; else echo "ssh: denied"; fi
 if cat "$HOME/docs/readme.txt" >/dev/null 2>&1; then echo "docs: readable"; else echo "docs: denied"; fi
@@ -34,25 +34,21 @@ except OSError as e:
     print("net: ERR", e.errno)' "$PROBE"
 [ -z "${HTTPS_PROXY:-}" ] || echo "proxy: $(echo "$HTTPS_PROXY" | sed 's/:[^:@]*@/:***@/')"
 SH
-	# an agent, a command, a build, tests, a script: each writes a marker
-	printf '#!/bin/sh\necho "my-agent ran"\nexec claude "$@"\n' >"$BIN/my-agent"
+	{ printf '#!/bin/sh\necho "claude-standin args:$*"\n'; cat "$SCRATCH/probe.sh"; } >"$BIN/claude"
+	{ printf '#!/bin/sh\necho "my-agent ran"\n'; cat "$SCRATCH/probe.sh"; } >"$BIN/my-agent"
+	{ printf '#!/bin/sh\necho "npm $*: ok"\n'; cat "$SCRATCH/probe.sh"; } >"$BIN/npm"
+	# a command, a build, a script runner
 	printf '#!/bin/sh\necho ran >"$PWD/my-command-ran"\n' >"$BIN/my-command"
 	printf '#!/bin/sh\ncat src/main.rs >/dev/null && mkdir -p target && echo built >target/app && echo "cargo: $*: ok"\n' >"$BIN/cargo"
-	printf '#!/bin/sh\necho "npm $*: ok"\nexec claude\n' >"$BIN/npm"
 	printf '#!/bin/sh\nexec python3 "$@"\n' >"$BIN/python"
 	chmod +x "$BIN"/*
 	export PATH="$BIN:$PATH"
 }
 teardown() { common_teardown; }
 
-# a seed's command line, as written; for run and shell, the stand-ins'
-# directory readable (seed 003: --read ~/.local/bin)
+# a seed's command line, exactly as written
 seed() {
-	local a=("$@")
-	case $1 in
-	run | shell) a=("$1" --read "$BIN" "${a[@]:1}") ;;
-	esac
-	run --separate-stderr timeout 60 "$NONO" "${a[@]}"
+	run --separate-stderr timeout 60 "$NONO" "$@"
 }
 
 # a TCP listener on loopback; PROBE names it
@@ -88,7 +84,7 @@ while True:
 	has "ssh: denied"
 	[ -z "$stderr" ]
 	# and upstream's global form
-	run --separate-stderr timeout 60 "$NONO" --silent run --read "$BIN" --allow-cwd --profile claude-code -- claude
+	run --separate-stderr timeout 60 "$NONO" --silent run --allow-cwd --profile claude-code -- claude
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
 }
@@ -99,7 +95,7 @@ while True:
 	[ "$status" -eq 0 ]
 	has "docs: readable"
 	has "ssh: denied"
-	run nono_run --read "$BIN" --read ~/docs --write ./src --profile claude-code -- sh -c 'echo x > src/new && cat ~/docs/readme.txt'
+	run nono_run --read ~/docs --write ./src --profile claude-code -- sh -c 'echo x > src/new && cat ~/docs/readme.txt'
 	[ "$(cat "$WORK/src/new")" = x ]
 	has doc
 }
@@ -124,7 +120,7 @@ while True:
 		seed run --allow "./$d" -- claude
 		[ "$status" -eq 0 ]
 		has "cwd: read-only"
-		run nono_run --read "$BIN" --allow "./$d" -- sh -c "echo in > $d/f; echo out > outside-$d"
+		run nono_run --allow "./$d" -- sh -c "echo in > $d/f; echo out > outside-$d"
 		[ "$(cat "$WORK/$d/f")" = in ]
 		[ ! -e "$WORK/outside-$d" ]
 	done
@@ -135,7 +131,7 @@ while True:
 	seed run --allow ./project-dir --write ./output claude
 	[ "$status" -eq 0 ]
 	has "claude-standin"
-	run nono_run --read "$BIN" --allow ./project-dir --write ./output sh -c 'echo o > output/o; echo p > project-dir/p; cat project-dir/p'
+	run nono_run --allow ./project-dir --write ./output sh -c 'echo o > output/o; echo p > project-dir/p; cat project-dir/p'
 	[ "$(cat output/o)" = o ]
 	has p
 }
@@ -181,7 +177,7 @@ while True:
 	[ "$status" -eq 0 ]
 	has "cargo: build: ok"
 	[ "$(cat target/app)" = built ]
-	run nono_run --read "$BIN" --read ./src --write ./target -- sh -c 'echo x > src/main.rs'
+	run nono_run --read ./src --write ./target -- sh -c 'echo x > src/main.rs'
 	[ "$(cat src/main.rs)" = 'fn main() {}' ]
 }
 
@@ -211,7 +207,7 @@ while True:
 	has "ssh: denied"
 	has "net: connected"
 	[ -d "$HOME/.claude" ]
-	run nono_run --read "$BIN" --profile claude-code -- sh -c 'echo s > ~/.claude/state'
+	run nono_run --profile claude-code -- sh -c 'echo s > ~/.claude/state'
 	[ "$(cat "$HOME/.claude/state")" = s ]
 }
 
@@ -261,7 +257,7 @@ for i in 1 2 3 4 5 6 7 8 9 10; do
 	printf %s '$secret' | secret-tool store --label='nono: anthropic_api_key' service nono username anthropic_api_key 2>/dev/null && break
 	sleep 0.3
 done
-'$NONO' run --silent --read '$BIN' --profile claude-code --env-credential anthropic_api_key -- sh -c 'echo "key=\$ANTHROPIC_API_KEY"'
+'$NONO' run --silent --profile claude-code --env-credential anthropic_api_key -- sh -c 'echo "key=\$ANTHROPIC_API_KEY"'
 EOF
 	run env XDG_RUNTIME_DIR="$SCRATCH/run" timeout 45 dbus-run-session -- sh "$SCRATCH/s.sh"
 	[[ "$output" == *"key=$secret"* ]] || [[ "$output" == *"Secret Service"* ]] || skip "no Secret Service here: $output"
@@ -274,7 +270,7 @@ EOF
 	seed run --allow ~/projects/my-app --read ~/.claude -- claude
 	[ "$status" -eq 0 ]
 	has "cwd: writable"
-	run nono_run --read "$BIN" --allow ~/projects/my-app --read ~/.claude -- sh -c 'echo x > ~/.claude/f'
+	run nono_run --allow ~/projects/my-app --read ~/.claude -- sh -c 'echo x > ~/.claude/f'
 	[ ! -e ~/.claude/f ]
 }
 
@@ -286,7 +282,7 @@ EOF
 	[ "$status" -eq 0 ]
 	has "cwd: read-only"
 	[ ! -e "$WORK/made-by-claude" ]
-	run nono_run --read "$BIN" --read . --read ~/.claude --allow-file ~/.claude.json -- sh -c 'cat code.c; echo "{\"a\":1}" > ~/.claude.json'
+	run nono_run --read . --read ~/.claude --allow-file ~/.claude.json -- sh -c 'cat code.c; echo "{\"a\":1}" > ~/.claude.json'
 	has keep
 	[ "$(cat ~/.claude.json)" = '{"a":1}' ]
 }
@@ -375,7 +371,7 @@ PY
 	mkdir -p ~/other-project
 	seed run --profile claude-code --allow ~/other-project -- claude
 	[ "$status" -eq 0 ]
-	run nono_run --read "$BIN" --profile claude-code --allow ~/other-project -- sh -c 'echo o > ~/other-project/o'
+	run nono_run --profile claude-code --allow ~/other-project -- sh -c 'echo o > ~/other-project/o'
 	[ "$(cat ~/other-project/o)" = o ]
 }
 
