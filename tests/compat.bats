@@ -602,3 +602,23 @@ print("reply:", c.recv(64).decode())'
 	run -2 timeout 10 "$NONO" profile lsit
 	has "did you mean 'list'"
 }
+
+@test "profile validate: a grant inside a protected path is an error, as run refuses it; what flags may settle is a warning" {
+	touch "$HOME/.ssh/config"
+	echo '{"filesystem": {"read": ["$HOME/.ssh/config"]}}' >"$SCRATCH/ssh.json"
+	run timeout 30 "$NONO" run --profile "$SCRATCH/ssh.json" -- touch "$WORK/ran"
+	[ "$status" -ne 0 ]
+	[ ! -e "$WORK/ran" ]
+	run timeout 10 "$NONO" profile validate "$SCRATCH/ssh.json"
+	[ "$status" -eq 1 ]
+	has "nono run would refuse it: refusing"
+	has "inside sensitive path"
+	# with its own bypass_protection it is valid, and runs
+	echo '{"filesystem": {"read": ["$HOME/.ssh/config"], "bypass_protection": ["$HOME/.ssh/config"]}}' >"$SCRATCH/ssh2.json"
+	run timeout 10 "$NONO" profile validate "$SCRATCH/ssh2.json"
+	[ "$status" -eq 0 ]
+	echo '{"filesystem": {"allow_delete": ["$WORKDIR"]}}' >"$SCRATCH/del.json"
+	run timeout 10 "$NONO" profile validate "$SCRATCH/del.json"
+	[ "$status" -eq 0 ]
+	has "warning: nono run would refuse it: allow_delete"
+}

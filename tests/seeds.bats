@@ -349,6 +349,9 @@ JSON
   "policy": {"add_allow_readwrite": ["$HOME/.ssh/known_hosts"]}
 }
 JSON
+	run timeout 10 "$NONO" profile validate claude-code-secretive
+	[ "$status" -eq 1 ]
+	has "inside sensitive path"
 	seed run --profile claude-code-secretive --allow-cwd -- claude
 	[ "$status" -ne 0 ]
 	[[ "$stderr" == *"inside sensitive path"* ]]

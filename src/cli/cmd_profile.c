@@ -84,7 +84,19 @@ apply_problems(const struct nono_profile *p, struct nono_strv *problems)
 	struct nono_error err = {0};
 
 	nono_options_init(&o);
-	(void)nono_profile_apply(&o, p, &err);
+	if (nono_profile_apply(&o, p, &err) == 0) {
+		/* what the launch refuses of the profile alone: a grant inside a
+		 * protected path is the profile's own problem; the rest (an
+		 * allow_delete no grant covers yet) flags may settle: a warning */
+		nono_policy_add_default_groups(&o.policy);
+		if (nono_policy_finalize(&o.policy, &err) < 0) {
+			nono_strv_push_owned(problems, xasprintf("%snono run would refuse it: %s%s%s%s",
+								 err.code == -EACCES ? "" : "warning: ", err.msg,
+								 err.hint[0] ? " (hint: " : "", err.hint,
+								 err.hint[0] ? ")" : ""));
+			nono_error_clear(&err);
+		}
+	}
 	/* a variable unset here may be set where it runs: a warning */
 	if (err.code)
 		nono_strv_push_owned(problems,
