@@ -94,7 +94,7 @@ for c in run shell why
     complete -c nono -n $on -l allow-file -r -F -d 'grant read and write on one file'
     complete -c nono -n $on -l read-file -r -F -d 'grant read on one file'
     complete -c nono -n $on -l write-file -r -F -d 'grant write on one file'
-    complete -c nono -n $on -l allow-cwd -d 'grant read and write on the working directory'
+    complete -c nono -n $on -l allow-cwd -d 'grant the working directory (the profile level, else read and write)'
     complete -c nono -n $on -l allow-ssh-agent -d 'let the sandbox use the ssh agent socket'
     complete -c nono -n $on -l allow-gpg-agent -d 'let the sandbox sign with gpg-agent'
     complete -c nono -n $on -l workdir -x -a '(__fish_complete_directories)' -d 'working directory and $WORKDIR'
