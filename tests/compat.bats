@@ -577,6 +577,16 @@ print("reply:", c.recv(64).decode())'
 	echo "$output" | pyjson "assert d['status'] == 'denied' and d['reason'] == 'proxy_filtered' and d['suggested_flag'] is None, d"
 	run timeout 10 "$NONO" why --allow-domain '*.example.com' --deny-domain bad.example.com --host good.example.com --json
 	echo "$output" | pyjson "assert d['status'] == 'allowed', d"
+	# the proxy's answer says why, and offers no flag
+	GET='import urllib.request, urllib.error, sys
+try:
+    urllib.request.urlopen(sys.argv[1], timeout=5)
+except urllib.error.HTTPError as e:
+    print(e.code, e.read().decode().strip())'
+	run nono_run --allow-domain '*.example.com' --deny-domain bad.example.com -- python3 -c "$GET" http://bad.example.com/
+	has "403 nono: bad.example.com is denied in this sandbox (--deny-domain)"
+	run nono_run --allow-domain '*.example.com' -- python3 -c "$GET" http://other.example.org/
+	has "403 nono: other.example.org is not on this sandbox's allow list; restart nono with --allow-domain other.example.org"
 	# the profile key
 	echo '{"network": {"allow_domain": ["127.0.0.1"], "deny_domain": ["127.0.0.1"]}}' >"$SCRATCH/deny.json"
 	run nono_run --profile "$SCRATCH/deny.json" -- python3 -c "$WSCLIENT" absolute "$WSPORT"

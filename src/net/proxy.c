@@ -422,8 +422,20 @@ split_authority(const char *s, size_t n, char *host, size_t hmax, char *port, co
 static void
 refuse(int c, const char *host)
 {
-	char *body = xasprintf("nono: %s is not on this sandbox's allow list; restart nono with --allow-domain %s\n",
-			       host, host);
+	struct nono_strv denies = {0};
+	char *body;
+
+	/* denied by --deny-domain: no flag to offer */
+	nono_strv_push(&denies, "*");
+	for (size_t i = 0; allowed && i < allowed->n; i++)
+		if (allowed->v[i][0] == '!')
+			nono_strv_push(&denies, allowed->v[i]);
+	if (!nono_proxy_host_allowed(&denies, host))
+		body = xasprintf("nono: %s is denied in this sandbox (--deny-domain)\n", host);
+	else
+		body = xasprintf("nono: %s is not on this sandbox's allow list; restart nono with --allow-domain %s\n",
+				 host, host);
+	nono_strv_free(&denies);
 
 	reply(c, "403 Forbidden", NULL, body);
 	free(body);
