@@ -28,6 +28,10 @@ teardown() { common_teardown; }
 	[ "$status" -eq 0 ]
 	run -2 timeout 10 "$NONO" --bogus run -- true
 	has "unknown option '--bogus' before the command"
+	run -0 timeout 10 "$NONO" -s help run
+	[[ "${lines[0]}" == "Usage: nono run "* ]]
+	run -0 timeout 10 "$NONO" -v --help
+	[[ "${lines[0]}" == "Usage: nono COMMAND"* ]]
 }
 
 @test "a mistyped command is answered with the nearest one, exit 2" {

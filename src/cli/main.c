@@ -109,7 +109,9 @@ global_flags(int argc, char **argv, char ***out)
 	int i, n = 0, silent = 0, verbose = 0;
 	char **v;
 
-	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "--help") != 0 &&
+		    strcmp(argv[i], "-h") != 0;
+	     i++) {
 		const struct nono_upstream *u = nono_upstream_find(argv[i]);
 
 		if (strcmp(argv[i], "-s") == 0 || strcmp(argv[i], "--silent") == 0)
@@ -150,12 +152,35 @@ global_flags(int argc, char **argv, char ***out)
 	return n;
 }
 
+/* nono help [COMMAND] */
+static int
+help(int argc, char **argv)
+{
+	const struct command *c;
+
+	if (argc < 2 || strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (!(c = find(argv[1]))) {
+		log_error("help: unknown command '%s'", argv[1]);
+		log_hint("see 'nono --help'");
+		return 2;
+	}
+	char *hargv[] = {argv[1], (char *)"--help", NULL};
+
+	return c->fn(2, hargv);
+}
+
 /* Run the command argv[0] with its arguments. */
 static int
 dispatch(int argc, char **argv)
 {
 	const struct command *c = find(argv[0]);
 	struct nono_config settings;
+
+	if (strcmp(argv[0], "help") == 0 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)
+		return help(argc, argv);
 
 	if (!c && strcmp(argv[0], "policy") == 0 && argc > 1) {
 		/* upstream's deprecated alias of 'nono profile' */
@@ -191,8 +216,6 @@ dispatch(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	const struct command *c;
-
 	nono_log_init();
 	if (argc < 2) {
 		usage(stderr);
@@ -207,20 +230,6 @@ main(int argc, char **argv)
 		printf("nono %s (%s%s; Landlock ABI up to %d)\n", PACKAGE_VERSION, *NONO_GIT_REVISION ? "git " : "",
 		       *NONO_GIT_REVISION ? NONO_GIT_REVISION : "revision unknown", NONO_LANDLOCK_ABI_MAX);
 		return 0;
-	}
-	if (strcmp(argv[1], "help") == 0) {
-		if (argc < 3 || strcmp(argv[2], "help") == 0) {
-			usage(stdout);
-			return 0;
-		}
-		if (!(c = find(argv[2]))) {
-			log_error("help: unknown command '%s'", argv[2]);
-			log_hint("see 'nono --help'");
-			return 2;
-		}
-		char *hargv[] = {argv[2], (char *)"--help", NULL};
-
-		return c->fn(2, hargv);
 	}
 	if (argv[1][0] == '-' && argv[1][1]) {
 		char **moved = NULL;
