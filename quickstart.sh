@@ -16,7 +16,7 @@ packages="build-essential autoconf automake libtool pkg-config git ca-certificat
 	libseccomp-dev libjansson-dev libssl-dev libreadline-dev libinih-dev libgit2-dev
 	libcmocka-dev libcurl4-openssl-dev bats python3 iproute2 procps util-linux passwd shellcheck groff-base mandoc zsh fish bash-completion
 	hyperfine bubblewrap socat tmux vim libsecret-1-dev libsecret-tools gnome-keyring dbus golang-go curl
-	rsyslog systemd"
+	rsyslog systemd openssh-client gnupg"
 # Node.js (the Claude Code end-to-end test): Debian's unless one is there; a
 # nodesource nodejs carries its own npm and conflicts with Debian's
 command -v npm >/dev/null && command -v node >/dev/null || packages="$packages nodejs npm"

@@ -21,7 +21,7 @@ _nono_bin() {
 _nono_commands() {
 	local cmds
 	cmds=$("$(_nono_bin)" --help 2>/dev/null | awk '/^Commands:/ { f = 1; next } /^$/ { f = 0 } f { print $1 }')
-	printf '%s\n' "${cmds:-run shell approvals why profile config setup search pull list update remove trust help}"
+	printf '%s\n' "${cmds:-run shell approvals why profile audit rollback config setup hooks search pull list update remove trust completion help}"
 }
 
 _nono_profiles() {
@@ -70,12 +70,15 @@ _nono() {
 
 	local sandbox="--profile --allow --read --write --allow-file --read-file --write-file --allow-cwd
 		--workdir --no-delete --allow-delete --bypass-protection --block-net --net-block --allow-unix-socket
-		--allow-command --block-command --strict-exec --verbose --help"
+		--allow-command --block-command --strict-exec --verbose --help --open-port --allow-port --listen-port
+		--allow-ssh-agent --allow-gpg-agent --deny-domain
+		--allow-bind --allow-domain --allow-proxy --proxy-allow --network-profile"
 	# options that take a value, whatever the command
 	local takes="-p --profile -a --allow -r --read -w --write --allow-file --read-file --write-file
 		--workdir --bypass-protection --allow-unix-socket --allow-command --block-command --shell
 		-c --command --path --op --extends --keep --older-than --since --rollback-exclude --env-credential
-		--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --registry --session-id --approval-timeout --wait"
+		--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --registry --session-id --approval-timeout --wait --open-port --allow-port
+		--listen-port --allow-bind --host --port --output --description --groups --max-processes --memory --deny-domain"
 
 	# the subcommand, its verb, and whether the program of 'run' has started
 	cmd='' sub=''
@@ -151,7 +154,7 @@ _nono() {
 		if [[ $cur == -* ]]; then
 			_nono_compgen "$sandbox" --dry-run --json --silent --rollback --no-rollback --rollback-exclude --env-credential --no-audit --no-hooks --no-pid-ns \
 				--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --session-id --trust-override --strict --min-abi \
-				--capability-elevation --approval-timeout
+				--capability-elevation --approval-timeout --max-processes --memory
 		else
 			_nono_compgen "$(compgen -c -- "$cur" | sort -u)"
 		fi
@@ -159,7 +162,7 @@ _nono() {
 	shell)
 		_nono_compgen "$sandbox" --dry-run --silent --shell --command --rollback --no-rollback --rollback-exclude --env-credential --no-audit --no-hooks --no-pid-ns \
 			--allow-domain --allow-proxy --proxy-allow --network-profile --proxy-port --session-id --trust-override --strict --min-abi \
-			--capability-elevation --approval-timeout
+			--capability-elevation --approval-timeout --max-processes --memory
 		;;
 	approvals)
 		case $sub in
@@ -169,7 +172,7 @@ _nono() {
 		;;
 	why)
 		if [[ $cur == -* ]]; then
-			_nono_compgen "$sandbox" --path --op --self --json
+			_nono_compgen "$sandbox" --path --op --self --json --host --port
 		else
 			_nono_files
 		fi
@@ -186,7 +189,7 @@ _nono() {
 				[[ $cur == */* || $cur == .* ]] && _nono_files
 			fi
 			;;
-		init) [[ $cur == -* ]] && _nono_compgen --extends --force ;;
+		init) [[ $cur == -* ]] && _nono_compgen --extends --force --output --description --groups ;;
 		diff) ((npos < 3)) && _nono_compgen "$(_nono_profiles)" ;;
 		groups) ((npos < 2)) && _nono_compgen "$(_nono_groups)" ;;
 		esac
@@ -268,6 +271,9 @@ _nono() {
 		list) _nono_compgen --json ;;
 		remove) ((npos < 2)) && _nono_compgen "$(_nono_keyids)" ;;
 		esac
+		;;
+	completion)
+		((npos < 1)) && _nono_compgen bash zsh fish
 		;;
 	hooks)
 		case $sub in

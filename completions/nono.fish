@@ -61,7 +61,7 @@ function __nono_in
     end
 end
 
-set -l cmds run shell approvals why profile config setup help rollback audit hooks search pull list update remove trust
+set -l cmds run shell approvals why profile config setup help rollback audit hooks search pull list update remove trust completion
 complete -c nono -f
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -s V -l version -d 'print the version'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -s h -l help -d 'show help'
@@ -78,6 +78,9 @@ complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a profile -d 'manag
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a config -d 'show the effective settings'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a setup -d 'report what this kernel can enforce'
 complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a help -d 'show help for a command'
+complete -c nono -n "not __fish_seen_subcommand_from $cmds" -a completion -d "print a shell's completion script"
+complete -c nono -n "not __fish_seen_subcommand_from $cmds" -s s -l silent -d "print nothing but the program's output"
+complete -c nono -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'
 # commands this nono may not have yet: offered only when it does
 function __nono_has
     set -l nono (__nono_bin)
@@ -97,7 +100,9 @@ for c in run shell why
     complete -c nono -n $on -l allow-file -r -F -d 'grant read and write on one file'
     complete -c nono -n $on -l read-file -r -F -d 'grant read on one file'
     complete -c nono -n $on -l write-file -r -F -d 'grant write on one file'
-    complete -c nono -n $on -l allow-cwd -d 'grant read and write on the working directory'
+    complete -c nono -n $on -l allow-cwd -d 'grant the working directory (the profile level, else read and write)'
+    complete -c nono -n $on -l allow-ssh-agent -d 'let the sandbox use the ssh agent socket'
+    complete -c nono -n $on -l allow-gpg-agent -d 'let the sandbox sign with gpg-agent'
     complete -c nono -n $on -l workdir -x -a '(__fish_complete_directories)' -d 'working directory and $WORKDIR'
     complete -c nono -n $on -l no-delete -d 'the kernel refuses deletion and truncation in writable grants'
     complete -c nono -n $on -l allow-delete -d 'with --no-delete: let writable grants delete'
@@ -119,12 +124,21 @@ complete -c nono -n '__fish_seen_subcommand_from run shell' -l env-credential -x
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l no-audit -d 'keep no audit trail'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l no-hooks -d 'install none of the profile hooks'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l no-pid-ns -d 'no PID namespace: host processes stay visible'
-complete -c nono -n '__fish_seen_subcommand_from run shell' -l allow-domain -x -d 'proxy mode: reach HOST through the proxy'
-complete -c nono -n '__fish_seen_subcommand_from run shell' -l allow-proxy -x -d 'proxy mode: reach HOST through the proxy'
-complete -c nono -n '__fish_seen_subcommand_from run shell' -l proxy-allow -x -d 'proxy mode: reach HOST through the proxy'
-complete -c nono -n '__fish_seen_subcommand_from run shell' -l network-profile -x -a 'minimal developer claude-code codex opencode enterprise' -d 'proxy mode with a named host list'
+complete -c nono -n '__fish_seen_subcommand_from run shell why' -l allow-domain -x -d 'proxy mode: reach HOST through the proxy'
+complete -c nono -n '__fish_seen_subcommand_from run shell why' -l allow-proxy -x -d 'proxy mode: reach HOST through the proxy'
+complete -c nono -n '__fish_seen_subcommand_from run shell why' -l proxy-allow -x -d 'proxy mode: reach HOST through the proxy'
+complete -c nono -n '__fish_seen_subcommand_from run shell why' -l deny-domain -x -d 'proxy mode: refuse HOST'
+complete -c nono -n '__fish_seen_subcommand_from run shell why' -l open-port -x -d 'TCP to PORT on loopback, and binding it'
+complete -c nono -n '__fish_seen_subcommand_from run shell why' -l allow-port -x -d 'TCP to PORT on loopback, and binding it'
+complete -c nono -n '__fish_seen_subcommand_from run shell why' -l listen-port -x -d 'binding and listening on PORT'
+complete -c nono -n '__fish_seen_subcommand_from run shell why' -l allow-bind -x -d 'binding and listening on PORT'
+complete -c nono -n '__fish_seen_subcommand_from why' -l host -x -d 'explain a TCP connection to HOST'
+complete -c nono -n '__fish_seen_subcommand_from why' -l port -x -d 'with --host: the port'
+complete -c nono -n '__fish_seen_subcommand_from run shell why' -l network-profile -x -a 'minimal developer claude-code codex opencode enterprise' -d 'proxy mode with a named host list'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l proxy-port -x -d 'the proxy port on 127.0.0.1'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l session-id -x -d 'the session id for the audit trail and rollback journal'
+complete -c nono -n '__fish_seen_subcommand_from run shell' -l max-processes -x -d 'at most N processes'
+complete -c nono -n '__fish_seen_subcommand_from run shell' -l memory -x -d 'at most SIZE of memory'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l rollback-exclude -x -d 'leave matching paths out of the journal'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l trust-override -d 'run despite untrusted instruction files'
 complete -c nono -n '__fish_seen_subcommand_from run shell' -l strict -d 'refuse to run weaker than on a current kernel'
@@ -151,6 +165,9 @@ complete -c nono -n '__nono_in profile list; or __nono_in profile show; or __non
 complete -c nono -n '__nono_at profile show; or __nono_at profile validate; or __nono_in profile diff' -a '(__nono_profiles)'
 complete -c nono -n '__nono_in profile init' -l extends -x -a '(__nono_profiles)' -d 'base profile'
 complete -c nono -n '__nono_in profile init' -l force -d 'overwrite'
+complete -c nono -n '__nono_in profile init' -s o -l output -r -F -d 'write to FILE'
+complete -c nono -n '__nono_in profile init' -l description -x -d 'meta.description'
+complete -c nono -n '__nono_in profile init' -l groups -x -d 'policy groups to include'
 complete -c nono -n '__nono_at profile groups' -a '(__nono_groups)'
 
 # config, setup, help

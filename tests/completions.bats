@@ -64,7 +64,7 @@ bash_complete() {
 	run -0 bash_complete nono run --allow-c
 	[ "$output" = "$(printf '%s\n' --allow-command --allow-cwd)" ]
 	run -0 bash_complete nono profile init x --
-	[ "$output" = "$(printf '%s\n' --extends --force)" ]
+	[ "$output" = "$(printf '%s\n' --description --extends --force --groups --output)" ]
 }
 
 @test "bash: flag values: --op, profiles (built-in and user), groups" {

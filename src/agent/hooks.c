@@ -1215,6 +1215,7 @@ script_in_use(const struct nono_hooks_status *st)
 	bool used = false;
 
 	for (size_t i = 0; !used && i < sizeof(targets) / sizeof(targets[0]); i++) {
+		/* zeroed: freed below whether or not it was filled */
 		struct nono_hooks_status other = {0};
 		struct nono_error err = {0};
 

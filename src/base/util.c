@@ -665,3 +665,34 @@ nono_session_id_valid(const char *s)
 		return false;
 	return strspn(s + 16, "0123456789abcdef-") == n - 16 && s[16] != '-' && s[n - 1] != '-';
 }
+
+int
+nono_parse_size(const char *s, unsigned long long *out)
+{
+	static const char units[] = "KMGT";
+	char *end;
+	unsigned long long v, mul = 1;
+	const char *u;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -EINVAL;
+	if (*end && (u = strchr(units, *end & ~0x20))) {
+		unsigned step = strcmp(end + 1, "B") == 0 || strcmp(end + 1, "b") == 0 ? 1000 : 1024;
+
+		if (end[1] && strcmp(end + 1, "B") && strcmp(end + 1, "b") && strcmp(end + 1, "iB") &&
+		    strcmp(end + 1, "i"))
+			return -EINVAL;
+		for (const char *k = units; k <= u; k++)
+			mul *= step;
+	} else if (*end) {
+		return -EINVAL;
+	}
+	if (!v || v > ~0ULL / mul)
+		return -EINVAL;
+	*out = v * mul;
+	return 0;
+}

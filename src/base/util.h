@@ -77,6 +77,9 @@ const char *nono_str_escape_in(struct nono_strv *pool, const char *s);
 char *nono_str_printable(const char *s, size_t max);
 /* Edit distance (for did-you-mean); 99 for long strings. */
 size_t nono_strdist(const char *a, const char *b);
+/* SIZE: 512M or 512MiB (binary), 512MB (decimal), K/G/T alike, bare bytes.
+ * 0, or -EINVAL. */
+int nono_parse_size(const char *s, unsigned long long *out);
 
 /* Parse a boolean word: 1/0 true/false yes/no on/off. -1 when not one. */
 int nono_parse_bool(const char *s);

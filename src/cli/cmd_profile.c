@@ -29,7 +29,8 @@ usage(FILE *f)
 		   "Commands:\n"
 		   "  list [--json]                    built-in, user and pack profiles, with where each comes from\n"
 		   "  show NAME|FILE [--json]          the merged profile and the Landlock rules it yields\n"
-		   "  init NAME [--extends X] [--force]  a commented skeleton in the user directory\n"
+		   "  init NAME [--extends X] [--groups A,B] [--description TEXT] [-o|--output FILE] [--force]\n"
+		   "                                   a commented skeleton (default: in the user directory)\n"
 		   "  validate NAME|FILE [--json]      check a profile; every problem with line and column\n"
 		   "  diff A B                         what B grants that A does not, and the reverse\n"
 		   "  groups [NAME]                    the policy groups and what they contain\n");
@@ -39,7 +40,8 @@ usage(FILE *f)
 struct popts {
 	bool json, force;
 	const char *extends;
-	const char *arg[2]; /* the arguments, in order */
+	const char *output, *description, *groups; /* init */
+	const char *arg[2];			   /* the arguments, in order */
 };
 
 static const struct option json_opt[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
@@ -58,12 +60,72 @@ parse(const struct nono_subcmd_ctx *c, int argc, char **argv, const struct optio
 			o->json = true;
 		else if (opt == 'f')
 			o->force = true;
+		else if (opt == 'o')
+			o->output = optarg;
+		else if (opt == 'd')
+			o->description = optarg;
+		else if (opt == 'g')
+			o->groups = optarg;
 		else
 			o->extends = optarg;
 	}
 	while (optind < argc && n < max)
 		o->arg[n++] = argv[optind++];
 	return nono_subcmd_no_args(c, argc, argv) ? 2 : -1;
+}
+
+/* What run would refuse once the text is well-formed: each value through
+ * its setter (unknown groups, bad ports, hosts). What depends on the
+ * launch's flags (a grant that covers allow_delete) is run's to check. */
+static void
+apply_problems(const struct nono_profile *p, struct nono_strv *problems)
+{
+	struct nono_options o;
+	struct nono_error err = {0};
+
+	nono_options_init(&o);
+	if (nono_profile_apply(&o, p, &err) == 0) {
+		/* what the launch refuses of the profile alone: a grant inside a
+		 * protected path is the profile's own problem; the rest (an
+		 * allow_delete no grant covers yet) flags may settle: a warning */
+		nono_policy_add_default_groups(&o.policy);
+		if (nono_policy_finalize(&o.policy, &err) < 0) {
+			nono_strv_push_owned(problems, xasprintf("%snono run would refuse it: %s%s%s%s",
+								 err.code == -EACCES ? "" : "warning: ", err.msg,
+								 err.hint[0] ? " (hint: " : "", err.hint,
+								 err.hint[0] ? ")" : ""));
+			nono_error_clear(&err);
+		}
+	}
+	/* a variable unset here may be set where it runs: a warning */
+	if (err.code)
+		nono_strv_push_owned(problems,
+				     xasprintf("%s%s%s%s%s", strstr(err.msg, " is not set") ? "warning: " : "", err.msg,
+					       err.hint[0] ? " (hint: " : "", err.hint, err.hint[0] ? ")" : ""));
+	nono_options_free(&o);
+}
+
+/* The first thing run would refuse in the profile file at path, or NULL;
+ * caller-owned. */
+static char *
+profile_problem(const char *path)
+{
+	struct nono_profile p;
+	struct nono_error err = {0};
+	struct nono_strv problems = {0};
+	char *first = NULL;
+
+	if (nono_profile_load(&p, path, &err) < 0) {
+		first = xstrdup(err.msg);
+	} else {
+		apply_problems(&p, &problems);
+		nono_profile_free(&p);
+		for (size_t i = 0; i < problems.n && !first; i++)
+			if (strncmp(problems.v[i], "warning: ", 9) != 0)
+				first = xstrdup(problems.v[i]);
+	}
+	nono_strv_free(&problems);
+	return first;
 }
 
 static int
@@ -151,15 +213,21 @@ cmd_list(const struct nono_subcmd_ctx *c, int argc, char **argv)
 
 		if (nono_builtin_profile(user.v[i]))
 			continue;
+		char *bad = profile_problem(p);
+
 		if (json) {
 			printf("%s\n  {\"name\": ", first ? "" : ",");
 			nono_json_string(stdout, user.v[i]);
 			printf(", \"source\": \"user\", \"path\": ");
 			nono_json_string(stdout, p);
+			printf(", \"valid\": %s", bad ? "false, \"problem\": " : "true");
+			if (bad)
+				nono_json_string(stdout, bad);
 			printf("}");
 		} else {
-			printf("%-16s user (%s)\n", user.v[i], p);
+			printf("%-16s user (%s)%s%s\n", user.v[i], p, bad ? "  INVALID: " : "", bad ? bad : "");
 		}
+		free(bad);
 		first = false;
 	}
 	nono_pack_list_profiles(json, &first); /* registry packs: pack:OWNER/NAME */
@@ -225,6 +293,7 @@ cmd_validate(const struct nono_subcmd_ctx *c, int argc, char **argv)
 	struct nono_error err = {0};
 	struct nono_strv problems = {0};
 	char *path = NULL;
+	size_t errors = 0;
 
 	if (status >= 0)
 		return status;
@@ -260,11 +329,15 @@ cmd_validate(const struct nono_subcmd_ctx *c, int argc, char **argv)
 		nono_profile_validate_text(buf, path, &problems);
 		free(buf);
 	}
-	if (!problems.n || !path) {
-		if (nono_profile_load(&p, ref, &err) < 0)
+	for (size_t i = 0; i < problems.n; i++)
+		errors += strncmp(problems.v[i], "warning: ", 9) != 0;
+	if (!errors || !path) {
+		if (nono_profile_load(&p, ref, &err) < 0) {
 			nono_strv_push(&problems, err.msg);
-		else
+		} else {
+			apply_problems(&p, &problems);
 			nono_profile_free(&p);
+		}
 	}
 	status = 0;
 	for (size_t i = 0; i < problems.n; i++)
@@ -289,29 +362,63 @@ cmd_validate(const struct nono_subcmd_ctx *c, int argc, char **argv)
 	return status;
 }
 
-static int
-cmd_init(const struct nono_subcmd_ctx *c, int argc, char **argv)
+/* The skeleton init writes: JSONC, each string escaped. */
+static void
+write_skeleton(FILE *f, const char *name, const char *ext, const char *desc, const char *groups)
 {
-	static const struct option opts[] = {
-	    {"extends", required_argument, NULL, 'e'}, {"force", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
-	struct popts o;
-	int fd, r = parse(c, argc, argv, opts, 1, &o);
-	const char *name = o.arg[0], *ext = o.extends;
-	bool force = o.force;
-	char *path, *dir;
-	FILE *f;
+	char *dup = groups ? xstrdup(groups) : NULL, *save = NULL;
+	bool first = true;
 
-	if (r >= 0)
-		return r;
-	if (!name)
-		return nono_subcmd_usage(c, "nono profile init my-agent --extends claude-code", "which name?");
+	fprintf(f,
+		"// nono profile '%s'. Comments are allowed (JSONC). 'man 5 nono-profile' has every key.\n"
+		"// Variables: ~ $HOME $WORKDIR $TMPDIR $UID $XDG_CONFIG_HOME $XDG_STATE_HOME $XDG_CACHE_HOME\n"
+		"// $XDG_DATA_HOME $XDG_RUNTIME_DIR\n"
+		"{\n  \"meta\": { \"name\": ",
+		name);
+	nono_json_string(f, name);
+	fprintf(f, ", \"version\": \"1.0.0\", \"description\": ");
+	nono_json_string(f, desc ? desc : "");
+	fprintf(f, " },\n  \"extends\": ");
+	nono_json_string(f, ext ? ext : "default");
+	fprintf(f, ",\n  \"groups\": { \"include\": [");
+	for (char *g = dup ? strtok_r(dup, ",", &save) : NULL; g; g = strtok_r(NULL, ",", &save)) {
+		fprintf(f, "%s", first ? "" : ", ");
+		nono_json_string(f, g);
+		first = false;
+	}
+	free(dup);
+	fprintf(f, "] },\n"
+		   "  \"filesystem\": {\n"
+		   "    // read and write beneath each directory\n"
+		   "    \"allow\": [],\n"
+		   "    // read (and execute) beneath each directory\n"
+		   "    \"read\": [],\n"
+		   "    // single files\n"
+		   "    \"allow_file\": [],\n"
+		   "    // carved out of every grant, like ~/.ssh\n"
+		   "    \"deny\": []\n"
+		   "  },\n"
+		   "  \"network\": { \"block\": false },\n"
+		   "  \"workdir\": { \"access\": \"readwrite\" }\n"
+		   "}\n");
+}
+
+/* init's checks before anything is written: the name, the base, the
+ * groups. 0, or 1 once reported. */
+static int
+init_check(const char *name, const char *ext, const char *groups)
+{
+	struct nono_error err = {0};
+	char *dup, *save = NULL;
+	int r = 0;
+
 	if (!nono_profile_name_valid(name)) {
 		log_error("nono profile init: '%s' is not a profile name (letters, digits, - and _)", name);
+		log_hint("name it with letters, digits, - and _: nono profile init my-agent");
 		return 1;
 	}
 	if (ext) {
 		struct nono_profile base;
-		struct nono_error err = {0};
 
 		if (strpbrk(ext, "\"\\") || nono_profile_load(&base, ext, &err) < 0) {
 			if (!err.code)
@@ -322,47 +429,75 @@ cmd_init(const struct nono_subcmd_ctx *c, int argc, char **argv)
 		}
 		nono_profile_free(&base);
 	}
-	path = nono_profile_user_path(name);
+	dup = groups ? xstrdup(groups) : NULL;
+	for (char *g = dup ? strtok_r(dup, ",", &save) : NULL; g && !r; g = strtok_r(NULL, ",", &save))
+		if (!nono_group_find(g)) {
+			log_error("nono profile init: --groups: unknown policy group '%s'", g);
+			log_hint("'nono profile groups' lists them");
+			r = 1;
+		}
+	free(dup);
+	return r;
+}
+
+/* --output FILE's name without its directory and .json: the profile's
+ * name when none is given; caller-owned */
+static char *
+name_of_file(const char *file)
+{
+	const char *b = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+	size_t n = strlen(b);
+
+	if (n > 5 && strcmp(b + n - 5, ".json") == 0)
+		n -= 5;
+	else if (n > 6 && strcmp(b + n - 6, ".jsonc") == 0)
+		n -= 6;
+	return xasprintf("%.*s", (int)n, b);
+}
+
+static int
+cmd_init(const struct nono_subcmd_ctx *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"extends", required_argument, NULL, 'e'}, {"force", no_argument, NULL, 'f'},
+	    {"output", required_argument, NULL, 'o'},  {"description", required_argument, NULL, 'd'},
+	    {"groups", required_argument, NULL, 'g'},  {NULL, 0, NULL, 0}};
+	struct popts o;
+	int fd, r = parse(c, argc, argv, opts, 1, &o);
+	char *name = NULL, *path = NULL, *dir = NULL;
+	FILE *f;
+
+	if (r >= 0)
+		return r;
+	if (!o.arg[0] && !o.output)
+		return nono_subcmd_usage(c, "nono profile init my-agent --extends claude-code", "which name?");
+	name = o.arg[0] || !o.output ? xstrdup(o.arg[0]) : name_of_file(o.output);
+	r = 1;
+	if (init_check(name, o.extends, o.groups))
+		goto out;
+	path = o.output ? xstrdup(o.output) : nono_profile_user_path(name);
 	dir = nono_path_dirname(path);
-	nono_mkdir_p(dir, 0700);
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (force ? O_TRUNC : O_EXCL), 0600);
+	if (!o.output)
+		nono_mkdir_p(dir, 0700);
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (o.force ? O_TRUNC : O_EXCL), 0600);
 	if (fd < 0) {
 		int e = errno;
 
-		log_error("cannot create %s: %s", path, strerror(e));
+		log_error("nono profile init: cannot create %s: %s", path, strerror(e));
 		if (e == EEXIST)
 			log_hint("add --force to overwrite it");
-		free(dir);
-		free(path);
-		return 1;
+		goto out;
 	}
 	f = fdopen(fd, "w");
-	fprintf(f,
-		"// nono profile '%s'. Comments are allowed (JSONC). 'man 5 nono-profile' has every key.\n"
-		"// Variables: ~ $HOME $WORKDIR $TMPDIR $UID $XDG_CONFIG_HOME $XDG_STATE_HOME $XDG_CACHE_HOME\n"
-		"// $XDG_DATA_HOME $XDG_RUNTIME_DIR\n"
-		"{\n"
-		"  \"meta\": { \"name\": \"%s\", \"version\": \"1.0.0\", \"description\": \"\" },\n"
-		"  \"extends\": \"%s\",\n"
-		"  \"filesystem\": {\n"
-		"    // read and write beneath each directory\n"
-		"    \"allow\": [],\n"
-		"    // read (and execute) beneath each directory\n"
-		"    \"read\": [],\n"
-		"    // single files\n"
-		"    \"allow_file\": [],\n"
-		"    // carved out of every grant, like ~/.ssh\n"
-		"    \"deny\": []\n"
-		"  },\n"
-		"  \"network\": { \"block\": false },\n"
-		"  \"workdir\": { \"access\": \"readwrite\" }\n"
-		"}\n",
-		name, name, ext ? ext : "default");
+	write_skeleton(f, name, o.extends, o.description, o.groups);
 	fclose(f);
 	printf("%s\n", path);
+	r = 0;
+out:
+	free(name);
 	free(dir);
 	free(path);
-	return 0;
+	return r;
 }
 
 static int

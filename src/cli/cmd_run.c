@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/log.h"
@@ -179,6 +180,46 @@ offer_cwd(struct nono_options *o)
 	free(cwd);
 }
 
+/* --shell PATH: a program that exists and can be run, checked before
+ * anything is launched (a bare name is looked up on PATH). Its path,
+ * caller-owned, or NULL with err set. */
+static char *
+shell_path(const char *path, struct nono_error *err)
+{
+	struct stat st;
+	char *found = NULL;
+
+	if (!strchr(path, '/')) {
+		const char *env = getenv("PATH");
+		char *dirs = xstrdup(env && *env ? env : "/usr/bin:/bin"), *save = NULL;
+
+		for (char *d = strtok_r(dirs, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+			found = xasprintf("%s/%s", d, path);
+			if (stat(found, &st) < 0 || !S_ISREG(st.st_mode) || access(found, X_OK) < 0) {
+				free(found);
+				found = NULL;
+			}
+		}
+		free(dirs);
+		if (!found) {
+			nono_error_set(err, -ENOENT, "--shell %s: not found on PATH", path);
+			nono_error_hint(err, "give the shell's path, e.g. --shell /bin/sh");
+		}
+		return found;
+	}
+	if (stat(path, &st) < 0) {
+		nono_error_set(err, -errno, "--shell %s: %s", path, strerror(errno));
+		nono_error_hint(err, "give an installed shell, e.g. --shell /bin/sh");
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode) || access(path, X_OK) < 0) {
+		nono_error_set(err, -EACCES, "--shell %s: not an executable file", path);
+		nono_error_hint(err, "give an installed shell, e.g. --shell /bin/sh");
+		return NULL;
+	}
+	return xstrdup(path);
+}
+
 int
 nono_cmd_shell(int argc, char **argv)
 {
@@ -209,6 +250,16 @@ nono_cmd_shell(int argc, char **argv)
 		goto out;
 	}
 	nono_log_set_level(l.silent ? NONO_LOG_QUIET : l.verbose);
+	if (l.shell) {
+		char *sh = shell_path(l.shell, &err);
+
+		if (!sh) {
+			nono_print_error(&err);
+			goto out;
+		}
+		free(l.shell);
+		l.shell = sh;
+	}
 	if (!(helper = find_helper("nono-shell"))) {
 		log_error("nono-shell not found next to nono nor in " NONO_LIBEXECDIR);
 		log_hint("build or install nono completely ('make', 'make install')");

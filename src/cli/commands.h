@@ -7,6 +7,7 @@ int nono_cmd_run(int argc, char **argv);
 int nono_cmd_shell(int argc, char **argv);
 int nono_cmd_why(int argc, char **argv);
 int nono_cmd_approvals(int argc, char **argv);
+int nono_cmd_completion(int argc, char **argv);
 int nono_cmd_setup(int argc, char **argv);
 int nono_cmd_profile(int argc, char **argv);
 int nono_cmd_hooks(int argc, char **argv);

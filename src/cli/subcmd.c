@@ -44,6 +44,29 @@ sub_help(const struct nono_subcmd_ctx *c)
 		c->cmd->usage(stdout);
 }
 
+/* An unknown long option, with the nearest one this subcommand takes. */
+static void
+unknown_long(const struct nono_subcmd_ctx *c, const struct option *all, const char *bad)
+{
+	const char *best = NULL, *b = bad;
+	size_t bd = 3;
+	char hint[128], name[96];
+
+	while (*b == '-')
+		b++;
+	for (const struct option *o = all; o->name; o++) {
+		size_t d = nono_strdist(b, o->name);
+
+		if (d < bd) {
+			bd = d;
+			best = o->name;
+		}
+	}
+	full_name(c, name, sizeof(name));
+	snprintf(hint, sizeof(hint), "did you mean --%s? See '%s --help'", best ? best : "", name);
+	nono_subcmd_usage(c, best ? hint : NULL, "unknown option '%s'", bad);
+}
+
 int
 nono_subcmd_opt(const struct nono_subcmd_ctx *c, int argc, char **argv, const char *shortopts,
 		const struct option *opts)
@@ -75,7 +98,7 @@ nono_subcmd_opt(const struct nono_subcmd_ctx *c, int argc, char **argv, const ch
 		if (optopt && optopt < 256 && argv[optind - 1][0] == '-' && argv[optind - 1][1] != '-')
 			nono_subcmd_usage(c, NULL, "unknown option '-%c'", optopt);
 		else
-			nono_subcmd_usage(c, NULL, "unknown option '%s'", argv[optind - 1]);
+			unknown_long(c, all, argv[optind - 1]);
 		return NONO_SUBCMD_USAGE;
 	}
 	return r;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,11 +38,14 @@ nono_options_free(struct nono_options *o)
 	nono_policy_free(&o->policy);
 	free(o->shell);
 	free(o->why_path);
+	free(o->why_host);
+	free(o->why_port);
 	free(o->op);
 	free(o->profile);
 	free(o->session_id);
 	free(o->network_profile);
 	free(o->shell_cmd);
+	nono_strv_free(&o->no_proxy);
 	nono_strv_free(&o->env_allow);
 	nono_strv_free(&o->env_deny);
 	nono_strv_free(&o->env_set);
@@ -52,6 +56,12 @@ nono_options_free(struct nono_options *o)
 	nono_strv_free(&o->rollback_exclude);
 	/* its socket's directory too, whatever ended the session */
 	nono_openurl_free(&o->openurl);
+}
+
+unsigned
+nono_options_cwd_access(const struct nono_options *o)
+{
+	return o->cwd_access_set ? o->cwd_access : NONO_ACC_RW;
 }
 
 bool
@@ -235,12 +245,60 @@ set_rollback_exclude(struct nono_options *o, const struct nono_optdef *d, const 
 	return 0;
 }
 
+/* localhost, *.localhost, 127.x, ::1 (bare or in brackets): what clients
+ * reach directly (NO_PROXY), never through the proxy */
+static bool
+loopback_host(const char *h)
+{
+	size_t n;
+
+	if (strstr(h, "://"))
+		h = strstr(h, "://") + 3;
+	n = strcspn(h, "/");
+	return (n == 9 && strncasecmp(h, "localhost", 9) == 0) ||
+	       (n > 10 && strncasecmp(h + n - 10, ".localhost", 10) == 0) || strncmp(h, "127.", 4) == 0 ||
+	       (n == 3 && strncmp(h, "::1", 3) == 0) || (n == 5 && strncmp(h, "[::1]", 5) == 0);
+}
+
 static int
 set_allow_domain(struct nono_options *o, const struct nono_optdef *d, const char *val, struct nono_error *err)
 {
 	char *src = key_source(o, d);
 	int r = nono_proxy_add_host(&o->policy.proxy_hosts, val, src, err);
 
+	free(src);
+	return r;
+}
+
+/* --deny-domain, network.deny_domain: refused even where an allowed
+ * pattern covers it; alone, proxy mode with every other host allowed */
+static int
+set_deny_domain(struct nono_options *o, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	char *src = key_source(o, d);
+	int r = nono_proxy_add_deny(&o->policy.proxy_hosts, val, src, err);
+
+	free(src);
+	return r;
+}
+
+/* network.no_proxy: hosts clients reach directly. In proxy mode only
+ * loopback can be (with --open-port); anything else would be refused. */
+static int
+set_no_proxy(struct nono_options *o, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	char *src = key_source(o, d);
+	int r = 0;
+
+	if (!loopback_host(val)) {
+		r = nono_error_set(err, -EINVAL,
+				   "%s %s: in proxy mode a direct connection goes only to loopback (with --open-port); "
+				   "this host would be refused",
+				   src, val);
+		nono_error_hint(err, "let it through the proxy: network.allow_domain [\"%s\"]", val);
+	} else if (!nono_strv_contains(&o->no_proxy, val)) {
+		nono_strv_push(&o->no_proxy, val);
+	}
 	free(src);
 	return r;
 }
@@ -274,6 +332,136 @@ set_proxy_port(struct nono_options *o, const struct nono_optdef *d, const char *
 	if (!*val || *end || v < 1 || v > 65535)
 		return nono_error_set(err, -EINVAL, "--proxy-port %s: expected a port from 1 to 65535", val);
 	o->proxy_port = (int)v;
+	return 0;
+}
+
+/* --open-port, --listen-port and their profile keys: a port or a range */
+static int
+add_ports(struct nono_options *o, const struct nono_optdef *d, const char *val, bool connect, struct nono_error *err)
+{
+	char *src = key_source(o, d);
+	int r = nono_policy_add_ports(&o->policy, val, connect, src, err);
+
+	free(src);
+	return r;
+}
+
+static int
+set_open_port(struct nono_options *o, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	return add_ports(o, d, val, true, err);
+}
+
+static int
+set_listen_port(struct nono_options *o, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	return add_ports(o, d, val, false, err);
+}
+
+/* ---- the agents users run every day: their sockets alone ---------------------- */
+
+/* A socket the sandbox may connect to, named by an agent: it must be one. */
+static int
+grant_agent_socket(struct nono_options *o, const char *flag, const char *sock, const char *hint, struct nono_error *err)
+{
+	struct stat st = {0};
+
+	if (!sock || !*sock) {
+		nono_error_set(err, -ENOENT, "--%s: no agent socket found", flag);
+		nono_error_hint(err, "%s", hint);
+		return err->code;
+	}
+	errno = 0;
+	if (stat(sock, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+		const char *why = errno ? strerror(errno) : "not a socket";
+
+		nono_error_set(err, -ENOENT, "--%s: %s: %s", flag, sock, why);
+		nono_error_hint(err, "%s", hint);
+		return err->code;
+	}
+	if (!nono_strv_contains(&o->policy.unix_sockets, sock))
+		nono_strv_push(&o->policy.unix_sockets, sock);
+	return 0;
+}
+
+/* --allow-ssh-agent: $SSH_AUTH_SOCK, so git push over ssh signs with the
+ * agent's keys; ~/.ssh stays denied */
+static int
+set_ssh_agent(struct nono_options *o, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	(void)d, (void)val;
+	return grant_agent_socket(o, "allow-ssh-agent", getenv("SSH_AUTH_SOCK"),
+				  "start one (eval \"$(ssh-agent)\"; ssh-add) so SSH_AUTH_SOCK names its socket", err);
+}
+
+/* --allow-gpg-agent: the socket gpgconf names, so gpg signs through the
+ * agent; the public keyring is read, the private keys stay denied */
+static int
+set_gpg_agent(struct nono_options *o, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	static const char *const pub[] = {"pubring.kbx", "pubring.gpg", "trustdb.gpg", "gpg.conf", "common.conf"};
+	FILE *f = popen("gpgconf --list-dirs agent-socket 2>/dev/null", "r");
+	char line[4096] = "", *home;
+	int r;
+
+	(void)d, (void)val;
+	if (f) {
+		if (!fgets(line, sizeof(line), f))
+			line[0] = '\0';
+		pclose(f);
+	}
+	line[strcspn(line, "\n")] = '\0';
+	if ((r = grant_agent_socket(o, "allow-gpg-agent", line,
+				    "start it (gpgconf --launch gpg-agent); gpgconf --list-dirs agent-socket names it",
+				    err)) < 0)
+		return r;
+	/* under ~/.gnupg, which is denied: the socket is let through by name */
+	nono_strv_push(&o->policy.bypass, line);
+	nono_policy_grant(&o->policy, line, NONO_ACC_READ, NONO_KIND_FILE, "--allow-gpg-agent", true);
+	home = nono_path_dirname(line);
+	for (size_t i = 0; i < sizeof(pub) / sizeof(pub[0]); i++) {
+		char *p = xasprintf("%s/%s", home, pub[i]);
+
+		if (access(p, F_OK) == 0) {
+			nono_policy_grant(&o->policy, p, NONO_ACC_READ, NONO_KIND_FILE, "--allow-gpg-agent", true);
+			nono_strv_push(&o->policy.bypass, p);
+		}
+		free(p);
+	}
+	free(home);
+	return 0;
+}
+
+/* --max-processes N */
+static int
+set_max_procs(struct nono_options *o, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	char *end;
+	long v = strtol(val, &end, 10);
+
+	(void)d;
+	if (!*val || *end || v < 1 || v > 1000000) {
+		nono_error_set(err, -EINVAL, "--max-processes %s: expected a number of processes from 1", val);
+		nono_error_hint(err, "--max-processes 64");
+		return err->code;
+	}
+	o->max_procs = v;
+	return 0;
+}
+
+/* --memory SIZE: 512M (MiB), 512MB (decimal), bare bytes */
+static int
+set_memory(struct nono_options *o, const struct nono_optdef *d, const char *val, struct nono_error *err)
+{
+	unsigned long long v;
+
+	(void)d;
+	if (nono_parse_size(val, &v) < 0 || v < (1ULL << 20)) {
+		nono_error_set(err, -EINVAL, "--memory %s: expected a size of at least 1M (512M, 2G, 512MB)", val);
+		nono_error_hint(err, "M and G are binary (MiB, GiB), MB and GB decimal, a bare number bytes");
+		return err->code;
+	}
+	o->memory = v;
 	return 0;
 }
 
@@ -364,6 +552,9 @@ set_workdir_access(struct nono_options *o, const struct nono_optdef *d, const ch
 	char *src;
 
 	(void)d, (void)err;
+	/* --allow-cwd shares the working directory at this level */
+	o->cwd_access = strcmp(val, "none") == 0 ? 0 : a;
+	o->cwd_access_set = true;
 	if (strcmp(val, "none") == 0)
 		return 0;
 	src = xasprintf("%s workdir", o->origin);
@@ -388,10 +579,12 @@ set_env_var(struct nono_options *o, const struct nono_optdef *d, const char *val
 				   val ? "PATH and NONO_* cannot be set" : "values must be strings");
 		goto out;
 	}
+	/* checked now; expanded by the launch, which knows $WORKDIR (--workdir
+	 * comes after the profile) and the private $TMPDIR */
 	nono_vars_from_env(&vars, o->policy.workdir ? o->policy.workdir : cwd, "/tmp");
 	if ((r = nono_vars_expand(&x, val, &vars, err)) < 0)
 		goto out;
-	nono_strv_push_owned(&o->env_set, xasprintf("%s=%s", k, x));
+	nono_strv_push_owned(&o->env_set, xasprintf("%s=%s", k, val));
 out:
 	free(x);
 	free(cwd);
@@ -571,7 +764,7 @@ const struct nono_optdef nono_optdefs[] = {
      .commands = ALL_SANDBOX, .help = "grant write on one file", GRANT(NONO_ACC_WRITE, NONO_KIND_FILE)},
     {.name = "allow-cwd",
      .commands = ALL_SANDBOX,
-     .help = "grant read and write on the working directory",
+     .help = "grant the working directory (at the profile's workdir.access, else read and write)",
      .set = set_true,
      .field = FIELD(allow_cwd)},
     {.name = "workdir",
@@ -601,12 +794,15 @@ const struct nono_optdef nono_optdefs[] = {
      .set = set_true, .field = FIELD(policy.block_net)},
     {.name = "net-block", .commands = ALL_SANDBOX, .set = set_true, .field = FIELD(policy.block_net)},
     {"network.allow_domain", K_LIST, S_OK, .name = "allow-domain", .has_arg = true, .metavar = "HOST",
-     .commands = LAUNCH, .help = "proxy mode: TCP only through nono's HTTP proxy, to HOST (or *.DOMAIN) alone",
+     .commands = ALL_SANDBOX, .help = "proxy mode: TCP only through nono's HTTP proxy, to HOST (or *.DOMAIN) alone",
      .env = "NONO_ALLOW_DOMAIN", .env_list = true, .set = set_allow_domain},
-    {.name = "allow-proxy", .has_arg = true, .metavar = "HOST", .commands = LAUNCH, .set = set_allow_domain},
-    {.name = "proxy-allow", .has_arg = true, .metavar = "HOST", .commands = LAUNCH, .set = set_allow_domain},
+    {"network.deny_domain", K_LIST, S_OK, .name = "deny-domain", .has_arg = true, .metavar = "HOST",
+     .commands = ALL_SANDBOX, .help = "proxy mode: refuse HOST (or *.DOMAIN) whatever allows it; alone, allow the rest",
+     .set = set_deny_domain},
+    {.name = "allow-proxy", .has_arg = true, .metavar = "HOST", .commands = ALL_SANDBOX, .set = set_allow_domain},
+    {.name = "proxy-allow", .has_arg = true, .metavar = "HOST", .commands = ALL_SANDBOX, .set = set_allow_domain},
     {"network.network_profile", K_STR_NULL, S_OK, .name = "network-profile", .has_arg = true, .metavar = "NAME",
-     .commands = LAUNCH, .help = "proxy mode with a named host list (minimal, developer, claude-code, ...)",
+     .commands = ALL_SANDBOX, .help = "proxy mode with a named host list (minimal, developer, claude-code, ...)",
      .env = "NONO_NETWORK_PROFILE", .set = set_network_profile},
     {.name = "session-id",
      .has_arg = true,
@@ -614,6 +810,16 @@ const struct nono_optdef nono_optdefs[] = {
      .commands = LAUNCH,
      .help = "the session's id for its audit trail and rollback journal (a program driving nono picks a new one)",
      .set = set_session_id},
+    {"network.open_port", K_LIST, S_OK, .name = "open-port", .has_arg = true, .metavar = "PORT|LO-HI",
+     .commands = ALL_SANDBOX,
+     .help = "TCP to this port (or range) on loopback, and binding it, despite --block-net or proxy mode",
+     .set = set_open_port},
+    {.name = "allow-port", .has_arg = true, .metavar = "PORT", .commands = ALL_SANDBOX, .set = set_open_port},
+    {"network.listen_port", K_LIST, S_OK, .name = "listen-port", .has_arg = true, .metavar = "PORT|LO-HI",
+     .commands = ALL_SANDBOX,
+     .help = "binding and listening on this TCP port (or range) despite --block-net or proxy mode",
+     .set = set_listen_port},
+    {.name = "allow-bind", .has_arg = true, .metavar = "PORT", .commands = ALL_SANDBOX, .set = set_listen_port},
     {.name = "proxy-port",
      .has_arg = true,
      .metavar = "PORT",
@@ -623,6 +829,14 @@ const struct nono_optdef nono_optdefs[] = {
     {"filesystem.unix_socket", K_LIST, S_OK, .name = "allow-unix-socket", .has_arg = true, .metavar = "PATH",
      .commands = ALL_SANDBOX, .help = "let the sandbox connect to the UNIX socket at PATH", .set = set_paths,
      .apply = NONO_APPLY_PATHS, .field = FIELD(policy.unix_sockets)},
+    {.name = "allow-ssh-agent",
+     .commands = ALL_SANDBOX,
+     .help = "let the sandbox use the ssh agent ($SSH_AUTH_SOCK), its socket alone",
+     .set = set_ssh_agent},
+    {.name = "allow-gpg-agent",
+     .commands = ALL_SANDBOX,
+     .help = "let the sandbox sign with gpg-agent: its socket and the public keyring, read-only",
+     .set = set_gpg_agent},
     {"commands.allow", K_LIST, S_OK, .name = "allow-command", .has_arg = true, .metavar = "CMD",
      .commands = ALL_SANDBOX, .help = "let a blocked command run", .set = set_command, .apply = NONO_APPLY_PATHS,
      .field = FIELD(policy.allow_cmds)},
@@ -671,6 +885,18 @@ const struct nono_optdef nono_optdefs[] = {
      .set = set_true, .field = FIELD(strict)},
     {"security.min_abi", K_INT, S_OK, .name = "min-abi", .has_arg = true, .metavar = "N", .commands = LAUNCH,
      .help = "refuse to run below Landlock ABI N", .env = "NONO_MIN_ABI", .set = set_min_abi},
+    {.name = "max-processes",
+     .has_arg = true,
+     .metavar = "N",
+     .commands = LAUNCH,
+     .help = "at most N processes (cgroup v2 pids.max where delegated, else RLIMIT_NPROC)",
+     .set = set_max_procs},
+    {.name = "memory",
+     .has_arg = true,
+     .metavar = "SIZE",
+     .commands = LAUNCH,
+     .help = "at most SIZE of memory (cgroup v2 memory.max where delegated, else RLIMIT_AS per process)",
+     .set = set_memory},
     {.name = "trust-override",
      .commands = LAUNCH,
      .help = "run despite untrusted instruction files (warned, audited; never in production)",
@@ -721,6 +947,20 @@ const struct nono_optdef nono_optdefs[] = {
      .help = "read, write or delete (default read)",
      .set = set_string,
      .field = FIELD(op)},
+    {.name = "host",
+     .has_arg = true,
+     .metavar = "HOST",
+     .commands = NONO_CMD_WHY,
+     .help = "explain a TCP connection to HOST (a name, an address or a URL) instead of a path",
+     .set = set_string,
+     .field = FIELD(why_host)},
+    {.name = "port",
+     .has_arg = true,
+     .metavar = "PORT",
+     .commands = NONO_CMD_WHY,
+     .help = "with --host: the port (default: the URL's, else 443)",
+     .set = set_string,
+     .field = FIELD(why_port)},
     {.name = "self",
      .commands = NONO_CMD_WHY,
      .help = "answer for the sandbox this runs in (NONO_CAP_FILE)",
@@ -745,6 +985,7 @@ const struct nono_optdef nono_optdefs[] = {
     {"filesystem.link_file", K_MAP, S_OK, .set = set_link_file},
     {"filesystem.allow_lock_dir", K_LIST, S_OK, .set = set_paths, .apply = NONO_APPLY_PATHS,
      .field = FIELD(policy.lock_dirs_given)},
+    {"network.no_proxy", K_LIST, S_OK, .set = set_no_proxy},
     {"network.proxy_allow", K_LIST, S_OK, .set = set_allow_domain}, /* upstream's aliases */
     {"network.allow_proxy", K_LIST, S_OK, .set = set_allow_domain},
     {"open_urls.allow_origins", K_LIST, S_OK, .set = set_openurl_origin},
@@ -777,8 +1018,6 @@ const struct nono_optdef nono_optdefs[] = {
     {"filesystem.suppress_save_prompt", K_LIST, S_IGNORED, .note = NULL},
     {"network", K_OBJ, S_OK, .note = NULL},
     {"network.credentials", K_LIST, S_LATER, .note = "credential injection"},
-    {"network.open_port", K_LIST, S_LATER, .note = "port exceptions"},
-    {"network.listen_port", K_LIST, S_LATER, .note = "port exceptions"},
     {"network.connect_port", K_LIST, S_LATER, .note = "port exceptions"},
     {"workdir", K_OBJ, S_OK, .note = NULL},
     {"environment", K_OBJ, S_OK, .note = NULL},

@@ -49,6 +49,12 @@ struct nono_options {
 	char *shell_cmd;	/* nono shell -c LINE */
 	const char *extra_read; /* a helper the sandbox must execute (borrowed) */
 	char *why_path;
+	char *why_host, *why_port; /* nono why --host, --port */
+	/* the profile's workdir.access, the level --allow-cwd grants (unset: read and write) */
+	unsigned cwd_access;
+	bool cwd_access_set;
+	long max_procs;		   /* --max-processes (0: none) */
+	unsigned long long memory; /* --memory, bytes (0: none) */
 	char *op;
 	char *profile;				       /* --profile NAME|PATH */
 	int rollback;				       /* --rollback 1, --no-rollback 0, else -1: with deletion */
@@ -61,6 +67,7 @@ struct nono_options {
 	/* filesystem.link_file: PATH, TARGET, PATH, TARGET...: PATH made a link to TARGET */
 	struct nono_strv link_files;
 	char *network_profile;	     /* --network-profile, network.network_profile */
+	struct nono_strv no_proxy;   /* network.no_proxy: loopback names clients reach directly */
 	struct nono_openurl openurl; /* the profile's open_urls */
 	int proxy_port;		     /* --proxy-port (0: any free port) */
 	char *session_id;	     /* --session-id: the id its caller chose (libnono, a binding), or NULL */
@@ -77,6 +84,9 @@ void nono_options_init(struct nono_options *o);
 void nono_options_free(struct nono_options *o);
 /* Whether this launch journals for rollback. */
 bool nono_options_rollback(const struct nono_options *o);
+/* What --allow-cwd grants on the working directory: the profile's
+ * workdir.access (0 for "none"), else read and write. */
+unsigned nono_options_cwd_access(const struct nono_options *o);
 
 /* The type of a profile key's value, which the schema checks. */
 enum nono_key_type {

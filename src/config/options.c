@@ -11,6 +11,7 @@
 #include "config/options.h"
 #include "config/profile.h"
 #include "config/settings.h"
+#include "config/upstream.h"
 
 /* The flags of a command line, in their order, before any is applied. */
 struct flags {
@@ -78,12 +79,19 @@ getopt_tables(unsigned cmd, struct option *longopts, size_t max, char *shortopts
 static int
 bad_option(int c, const char *bad, unsigned cmd, const char *cmdname, struct nono_error *err)
 {
+	const struct nono_upstream *u = bad[0] == '-' && bad[1] == '-' ? nono_upstream_find(bad) : NULL;
 	const char *s;
 
 	if (c == ':') {
 		nono_error_set(err, -EINVAL, "nono %s: %s needs a value", cmdname, bad);
 		nono_error_hint(err, "see 'nono %s --help'", cmdname);
 		err->usage = true;
+		return err->code;
+	}
+	if (u) {
+		nono_error_set(err, -ENOTSUP, "nono %s: %.*s is upstream nono's, not supported by this nono", cmdname,
+			       (int)strcspn(bad, "="), bad);
+		nono_error_hint(err, "instead: %s", u->instead);
 		return err->code;
 	}
 	if (optopt && optopt < 256 && bad[0] == '-' && bad[1] != '-')
@@ -99,6 +107,56 @@ bad_option(int c, const char *bad, unsigned cmd, const char *cmdname, struct non
 	return err->code;
 }
 
+/* The row of cmd's flag named by arg ("--name", "--name=v", "-c"), or NULL */
+static const struct nono_optdef *
+flag_row(unsigned cmd, const char *arg)
+{
+	size_t n = arg[1] == '-' ? strcspn(arg + 2, "=") : 0;
+
+	for (const struct nono_optdef *d = nono_optdefs; !NONO_OPTDEF_END(d); d++) {
+		if (!d->name || !(d->commands & cmd))
+			continue;
+		if (arg[1] == '-' ? strlen(d->name) == n && strncmp(d->name, arg + 2, n) == 0
+				  : d->short_name && d->short_name == arg[1] && !arg[2])
+			return d;
+	}
+	return NULL;
+}
+
+/* getopt takes "--op" for "--open-port", silently: abbreviations are
+ * refused, so a flag means what it says. 0, or -EINVAL with err set. */
+static int
+no_abbreviations(unsigned cmd, const char *cmdname, int argc, char **argv, struct nono_error *err)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		const char *a = argv[i];
+		const struct nono_optdef *d;
+		size_t n;
+
+		if (a[0] != '-' || !a[1]) {
+			if (cmd != NONO_CMD_WHY)
+				break; /* the program: its own arguments follow */
+			continue;
+		}
+		if ((d = flag_row(cmd, a))) {
+			i += d->has_arg && !strchr(a, '=') && (a[1] == '-' || !a[2]);
+			continue;
+		}
+		n = strcspn(a + 2, "=");
+		if (a[1] != '-' || (n == 4 && strncmp(a + 2, "help", 4) == 0))
+			continue;
+		for (d = nono_optdefs; !NONO_OPTDEF_END(d); d++)
+			if (d->name && (d->commands & cmd) && strncmp(d->name, a + 2, n) == 0) {
+				nono_error_set(err, -EINVAL, "nono %s: unknown option '%.*s'", cmdname, (int)n + 2, a);
+				nono_error_hint(err,
+						"nono takes no abbreviations: did you mean --%s? See 'nono %s --help'",
+						d->name, cmdname);
+				return err->code;
+			}
+	}
+	return 0;
+}
+
 /* Read the flags of argv for cmd into out; nothing is applied. 0, 1 for
  * --help, or -errno with err set. */
 static int
@@ -109,6 +167,8 @@ collect(struct flags *out, unsigned cmd, const char *cmdname, int argc, char **a
 	int c;
 
 	memset(out, 0, sizeof(*out));
+	if (no_abbreviations(cmd, cmdname, argc, argv, err) < 0)
+		return err->code;
 	getopt_tables(cmd, longopts, 64, shortopts);
 	/* a fresh getopt, as in a new process: a parse before may have
 	 * chosen another ordering */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -383,7 +384,9 @@ check_value(struct checker *ck, const json_t *v, const char *path, const struct 
 					"\"%s\" entries with endpoints need TLS interception, which nono does not do; "
 					"allow the host as a string",
 					path);
-			else if (strncmp(path, "filesystem.", 11) == 0 ? !entry_ok(e) : !json_is_string(e))
+			else if (strncmp(path, "filesystem.", 11) == 0
+				     ? !entry_ok(e)
+				     : !json_is_string(e) && !(json_is_integer(e) && strstr(path, "_port")))
 				problem(ck, ck->problems, sub, "\"%s\" entries must be strings%s, not %s", path,
 					strncmp(path, "filesystem.", 11) == 0 ? " or {\"path\": ...}" : "",
 					type_name(e));
@@ -641,6 +644,44 @@ nono_builtin_profile(const char *name)
 	return NULL;
 }
 
+/* The built-in or user profile nearest to a name not found (a typo), or
+ * NULL; caller-owned. */
+static char *
+near_profile(const char *ref)
+{
+	char *user = nono_profile_user_path("x"), *slash = strrchr(user, '/'), *best = NULL;
+	size_t bd = 3;
+	DIR *d;
+	struct dirent *e;
+
+	for (size_t i = 0; nono_builtin_profile_names[i]; i++) {
+		size_t dist = nono_strdist(ref, nono_builtin_profile_names[i]);
+
+		if (dist < bd) {
+			bd = dist;
+			free(best);
+			best = xstrdup(nono_builtin_profile_names[i]);
+		}
+	}
+	*slash = '\0';
+	for (d = opendir(user); d && (e = readdir(d));) {
+		size_t l = strlen(e->d_name), dist;
+
+		if (l <= 5 || strcmp(e->d_name + l - 5, ".json") != 0)
+			continue;
+		e->d_name[l - 5] = '\0';
+		if ((dist = nono_strdist(ref, e->d_name)) < bd) {
+			bd = dist;
+			free(best);
+			best = xstrdup(e->d_name);
+		}
+	}
+	if (d)
+		closedir(d);
+	free(user);
+	return best;
+}
+
 /* ---- resolution and extends -------------------------------------------------- */
 
 static char *
@@ -730,7 +771,11 @@ locate(char **text, char **origin, const char *ref, const char *sibling_dir, str
 		return 0;
 	}
 	nono_error_set(err, -ENOENT, "no profile named '%s'", ref);
-	nono_error_hint(err, "'nono profile list' shows them; 'nono profile init %s' creates one", ref);
+	if ((b = near_profile(ref)))
+		nono_error_hint(err, "did you mean '%s'? 'nono profile list' shows them", b);
+	else
+		nono_error_hint(err, "'nono profile list' shows them; 'nono profile init %s' creates one", ref);
+	free((char *)b);
 	return err->code;
 }
 
@@ -1087,7 +1132,13 @@ apply_by_type(struct nono_options *o, const struct nono_optdef *set, enum nono_k
 	if (json_is_array(v) && (type == K_LIST || type == K_BOOL_LIST)) {
 		json_array_foreach((json_t *)v, i, e)
 		{
+			char num[32];
+
+			if (json_is_integer(e))
+				snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(e));
 			if (json_is_string(e) && (r = set->set(o, set, json_string_value(e), err)) < 0)
+				break;
+			if (json_is_integer(e) && (r = set->set(o, set, num, err)) < 0)
 				break;
 		}
 	} else if (json_is_object(v) && type == K_MAP) {

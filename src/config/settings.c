@@ -10,6 +10,7 @@
 
 #include "audit/export.h"
 #include "base/log.h"
+#include "base/util.h"
 #include "base/vars.h"
 #include "config/settings.h"
 
@@ -119,6 +120,27 @@ parse_size(const char *v, long long *out)
 	return true;
 }
 
+/* " (did you mean [run] banner?)" for an unknown key near a known one, or "";
+ * a static buffer */
+static const char *
+near_key(const char *section, const char *name)
+{
+	static char buf[128];
+	size_t bd = 3;
+
+	buf[0] = '\0';
+	for (int k = 0; k < O_N; k++) {
+		const struct nono_setting *d = &nono_settings_keys[k];
+		size_t dist = nono_strdist(name, d->name) + (strcmp(section, d->section) != 0 ? 1 : 0);
+
+		if (dist < bd) {
+			bd = dist;
+			snprintf(buf, sizeof(buf), " (did you mean [%s] %s?)", d->section, d->name);
+		}
+	}
+	return buf;
+}
+
 static int
 handler(void *user, const char *section, const char *name, const char *value)
 {
@@ -140,10 +162,10 @@ handler(void *user, const char *section, const char *name, const char *value)
 		for (int j = 0; j < O_N; j++)
 			known_section |= strcmp(nono_settings_keys[j].section, section) == 0;
 		nono_strv_push_owned(&c->warnings,
-				     known_section ? xasprintf("%s line %d: unknown key '%s' in [%s]; ignored", c->path,
-							       line, name, section)
-						   : xasprintf("%s line %d: '%s' is in unknown section [%s]; ignored",
-							       c->path, line, name, section));
+				     known_section ? xasprintf("%s line %d: unknown key '%s' in [%s]; ignored%s",
+							       c->path, line, name, section, near_key(section, name))
+						   : xasprintf("%s line %d: '%s' is in unknown section [%s]; ignored%s",
+							       c->path, line, name, section, near_key(section, name)));
 		return 1;
 	}
 	switch (k) {

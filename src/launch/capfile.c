@@ -18,6 +18,17 @@
 
 /* Where the capability file lives: memory-backed when the machine has it
  * (a create, write and unlink on a disk-backed /tmp cost ~100 us a launch). */
+/* --open-port (connect) or --listen-port ranges as "LO" or "LO-HI" */
+static void
+ports_strv(const struct nono_policy *p, bool connect, struct nono_strv *out)
+{
+	for (size_t i = 0; i < p->n_ports; i++)
+		if (p->ports[i].connect == connect)
+			nono_strv_push_owned(out, p->ports[i].lo == p->ports[i].hi
+						      ? xasprintf("%d", p->ports[i].lo)
+						      : xasprintf("%d-%d", p->ports[i].lo, p->ports[i].hi));
+}
+
 static const char *
 capfile_dir(void)
 {
@@ -84,6 +95,13 @@ policy_json(const struct nono_policy *p, const struct nono_sandbox *sb)
 	json_object_set_new(root, "net_blocked", json_boolean(p->block_net));
 	json_object_set_new(root, "net_proxy_hosts", strv_json(&p->proxy_hosts));
 	json_object_set_new(root, "net_proxy_port", json_integer(p->proxy_port));
+	for (int connect = 1; connect >= 0; connect--) {
+		struct nono_strv ports = {0};
+
+		ports_strv(p, connect, &ports);
+		json_object_set_new(root, connect ? "net_open_ports" : "net_listen_ports", strv_json(&ports));
+		nono_strv_free(&ports);
+	}
 	json_object_set_new(root, "unix_sockets", strv_json(&p->unix_sockets));
 	{
 		json_t *locks = json_array();
@@ -301,6 +319,13 @@ nono_capfile_render_records(const struct nono_policy *p, const struct nono_sandb
 
 		snprintf(port, sizeof(port), ",\n  \"net_proxy_port\": %d", p->proxy_port);
 		sb_lit(&b, port);
+	}
+	for (int connect = 1; connect >= 0; connect--) {
+		struct nono_strv ports = {0};
+
+		ports_strv(p, connect, &ports);
+		sb_strv(&b, connect ? "net_open_ports" : "net_listen_ports", &ports);
+		nono_strv_free(&ports);
 	}
 	sb_strv(&b, "unix_sockets", &p->unix_sockets);
 	sb_lit(&b, ",\n  \"lock_dirs\": [");
@@ -520,6 +545,16 @@ nono_capfile_read(struct nono_policy *out, const char *path, struct nono_error *
 	out->block_net = json_is_true(json_object_get(root, "net_blocked"));
 	strv_from(&out->proxy_hosts, json_object_get(root, "net_proxy_hosts"));
 	out->proxy_port = (int)json_integer_value(json_object_get(root, "net_proxy_port"));
+	for (int connect = 1; connect >= 0; connect--) {
+		json_t *ports = json_object_get(root, connect ? "net_open_ports" : "net_listen_ports");
+		struct nono_error perr = {0};
+
+		json_array_foreach(ports, i, v)
+		{
+			if (json_is_string(v))
+				(void)nono_policy_add_ports(out, json_string_value(v), connect, "net_ports", &perr);
+		}
+	}
 	out->allow_delete = json_is_true(json_object_get(root, "allow_delete"));
 	out->no_delete = json_is_true(json_object_get(root, "no_delete"));
 	out->host_pids = json_is_false(json_object_get(root, "pid_namespace"));

@@ -163,12 +163,32 @@ banner(const struct nono_plan *plan)
 		fprintf(stderr, "  env  %s  %s(keystore: %.*s)%s\n", eq + 1, nono_c(2, C_DIM), (int)(eq - cred), cred,
 			nono_c(2, C_RESET));
 	}
-	if (p->proxy_hosts.n)
-		fprintf(stderr, "  net  proxy on 127.0.0.1:%d: HTTP(S) to %zu allowed host%s (%s%s)\n", p->proxy_port,
-			p->proxy_hosts.n, p->proxy_hosts.n == 1 ? "" : "s", p->proxy_hosts.v[0],
-			p->proxy_hosts.n > 1 ? ", ..." : "");
-	else
+	if (p->proxy_hosts.n) {
+		size_t denied = 0;
+		bool all = nono_strv_contains(&p->proxy_hosts, "*");
+
+		for (size_t i = 0; i < p->proxy_hosts.n; i++)
+			denied += p->proxy_hosts.v[i][0] == '!';
+		if (all)
+			fprintf(stderr, "  net  proxy on 127.0.0.1:%d: HTTP(S) to every host but %zu denied (%s%s)\n",
+				p->proxy_port, denied, p->proxy_hosts.v[0] + 1, denied > 1 ? ", ..." : "");
+		else
+			fprintf(stderr, "  net  proxy on 127.0.0.1:%d: HTTP(S) to %zu allowed host%s (%s%s)%s\n",
+				p->proxy_port, p->proxy_hosts.n - denied, p->proxy_hosts.n - denied == 1 ? "" : "s",
+				p->proxy_hosts.v[0], p->proxy_hosts.n > 1 ? ", ..." : "",
+				denied ? ", some denied" : "");
+	} else
 		fprintf(stderr, "  net  %s\n", p->block_net ? "blocked" : "allowed");
+	for (size_t i = 0; i < p->n_ports && p->block_net; i++)
+		fprintf(stderr, "  port %d%s%.0d  %s\n", p->ports[i].lo, p->ports[i].hi > p->ports[i].lo ? "-" : "",
+			p->ports[i].hi > p->ports[i].lo ? p->ports[i].hi : 0,
+			p->ports[i].connect ? "open on loopback (connect, bind)" : "bind and listen");
+	if (plan->limits.max_procs || plan->limits.memory) {
+		char lim[256];
+
+		nono_limits_describe(&plan->limits, lim, sizeof(lim));
+		fprintf(stderr, "  lim  %s\n", lim);
+	}
 	banner_weaker(plan);
 	fprintf(stderr, "  del  %s\n", delete_mode(plan));
 	if (plan->rollback)
@@ -317,6 +337,16 @@ text(const struct nono_plan *plan)
 		    : plan->net_ns
 			? "blocked (a network namespace of its own; UDP, raw and other families also by seccomp)"
 			: "blocked (TCP connect and listen by the supervisor; UDP, raw and other families by seccomp)");
+	}
+	for (size_t i = 0; i < p->n_ports && p->block_net; i++)
+		printf("%s %d-%d %s\n", i ? "          " : "Ports:    ", p->ports[i].lo, p->ports[i].hi,
+		       p->ports[i].connect ? "on loopback: connect and bind (--open-port)"
+					   : "bind and listen (--listen-port)");
+	if (plan->limits.max_procs || plan->limits.memory) {
+		char lim[256];
+
+		nono_limits_describe(&plan->limits, lim, sizeof(lim));
+		printf("Limits:    %s\n", lim);
 	}
 	for (size_t i = 0; i < p->unix_sockets.n; i++)
 		printf("%s %s\n", i ? "          " : "Sockets:  ", nono_str_escape_in(&pool, p->unix_sockets.v[i]));

@@ -17,6 +17,7 @@
 #include "base/log.h"
 #include "base/sys.h"
 #include "base/util.h"
+#include "base/vars.h"
 #include "config/settings.h"
 #include "launch/capfile.h"
 #include "launch/plan.h"
@@ -209,6 +210,7 @@ proxy_mode(struct nono_plan *plan, const struct nono_options *o, struct nono_err
 	}
 	if (o->network_profile && (r = nono_proxy_add_profile(&p->proxy_hosts, o->network_profile, err)) < 0)
 		return r;
+	nono_proxy_deny_only(&p->proxy_hosts);
 	/* everything --block-net refuses, but TCP to the proxy's port */
 	p->block_net = true;
 	p->proxy_port = o->proxy_port;
@@ -259,14 +261,14 @@ find_shims(struct nono_plan *plan)
  * (not on a dry run) the private TMPDIR, the capability file and
  * open_urls' directory; the shim's everywhere. */
 static int
-launch_grants(struct nono_plan *plan, bool allow_cwd, int *capfd, struct nono_error *err)
+launch_grants(struct nono_plan *plan, unsigned cwd_access, int *capfd, struct nono_error *err)
 {
 	struct nono_policy *p = &plan->policy;
 	char tmpl[] = "/tmp/nono-XXXXXX", *self;
 	int r;
 
-	if (allow_cwd)
-		nono_policy_grant(p, p->workdir, NONO_ACC_RW, NONO_KIND_DIR, "--allow-cwd", true);
+	if (cwd_access)
+		nono_policy_grant(p, p->workdir, cwd_access, NONO_KIND_DIR, "--allow-cwd", true);
 	if (!plan->dry_run) {
 		if (!mkdtemp(tmpl))
 			return nono_error_set(err, -errno, "cannot create the private TMPDIR: %s", strerror(errno));
@@ -352,7 +354,8 @@ stand_ins(struct nono_plan *plan, struct nono_error *err)
 		p->host_pids = true;
 		plan->pidns_why = xstrdup(why);
 	}
-	plan->net_ns = !p->host_pids && p->block_net && !proxy && abi < 6;
+	/* a namespace of its own has a loopback of its own: the ports would lead nowhere */
+	plan->net_ns = !p->host_pids && p->block_net && !proxy && !p->n_ports && abi < 6;
 	e.pid_ns = !p->host_pids;
 	e.net_ns = plan->net_ns;
 	plan->n_weak = nono_sandbox_weaknesses(plan->weak, 16, &e);
@@ -367,6 +370,14 @@ stand_ins(struct nono_plan *plan, struct nono_error *err)
 	/* capability elevation: every open, reads too, and mkdir */
 	plan->mediate.elevate = plan->elevation;
 	nono_seccomp_fallbacks(&plan->mediate, abi, proxy, plan->net_ns);
+	if (abi > 0 && p->block_net && p->n_ports && abi < 4) {
+		nono_error_set(err, -EOPNOTSUPP,
+			       "--open-port/--listen-port need Landlock's TCP rules (ABI 4, Linux 6.7); this kernel "
+			       "has ABI %d: refusing rather than opening more than asked",
+			       abi);
+		nono_error_hint(err, "run without --block-net or proxy mode, or on Linux 6.7 or newer");
+		return err->code;
+	}
 	if (abi > 0 && p->block_net && abi < 4 && !plan->net_ns && !nono_seccomp_notify_supported()) {
 		nono_error_set(err, -EOPNOTSUPP,
 			       "--block-net: this kernel has neither Landlock's TCP rules (ABI 4, Linux 6.7), nor a "
@@ -382,7 +393,7 @@ stand_ins(struct nono_plan *plan, struct nono_error *err)
  * dry run a kernel that cannot enforce it is a refusal to show, not an
  * error. The capability file is written (not on a dry run). */
 static int
-prepare(struct nono_plan *plan, bool allow_cwd, struct nono_error *err)
+prepare(struct nono_plan *plan, unsigned cwd_access, struct nono_error *err)
 {
 	struct nono_policy *p = &plan->policy;
 	int capfd = -1, r;
@@ -391,7 +402,7 @@ prepare(struct nono_plan *plan, bool allow_cwd, struct nono_error *err)
 	if (!p->workdir && !(p->workdir = getcwd(NULL, 0)))
 		return nono_error_set(err, -errno, "cannot read the current directory: %s", strerror(errno));
 	nono_policy_add_default_groups(p);
-	if ((r = launch_grants(plan, allow_cwd, &capfd, err)) < 0 || (r = nono_policy_finalize(p, err)) < 0)
+	if ((r = launch_grants(plan, cwd_access, &capfd, err)) < 0 || (r = nono_policy_finalize(p, err)) < 0)
 		goto out;
 	for (size_t i = 0; i < p->warnings.n; i++)
 		log_warn("%s", p->warnings.v[i]);
@@ -425,7 +436,7 @@ out:
 /* nono's own variables: its TMPDIR and capability file, the shell's
  * history, the proxy, the shims and open_urls first on PATH */
 static void
-nono_vars(struct nono_strv *set, const struct nono_plan *plan)
+nono_vars(struct nono_strv *set, const struct nono_plan *plan, const struct nono_strv *no_proxy)
 {
 	const char *path = getenv("PATH");
 
@@ -441,8 +452,25 @@ nono_vars(struct nono_strv *set, const struct nono_plan *plan)
 		for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
 			nono_strv_push_owned(set, xasprintf("%s=http://nono:%s@127.0.0.1:%d", vars[i],
 							    plan->proxy.token, plan->proxy.port));
-		nono_strv_push(set, "NO_PROXY=localhost,127.0.0.1,::1");
-		nono_strv_push(set, "no_proxy=localhost,127.0.0.1,::1");
+		static const char *const loopback[] = {"localhost", "127.0.0.1", "::1"};
+		char *np = xstrdup("");
+
+		/* loopback goes direct (with --open-port), but for the names
+		 * --allow-domain gives the proxy, which reaches them; and
+		 * network.no_proxy's loopback names (checked by its setter) */
+		for (size_t i = 0; i < 3 + no_proxy->n; i++) {
+			const char *h = i < 3 ? loopback[i] : no_proxy->v[i - 3];
+			char *more;
+
+			if (nono_proxy_host_allowed(&plan->policy.proxy_hosts, h))
+				continue;
+			more = xasprintf("%s%s%s", np, *np ? "," : "", h);
+			free(np);
+			np = more;
+		}
+		nono_strv_push_owned(set, xasprintf("NO_PROXY=%s", np));
+		nono_strv_push_owned(set, xasprintf("no_proxy=%s", np));
+		free(np);
 		nono_strv_push(set, "NODE_USE_ENV_PROXY=1");
 		nono_strv_push_owned(set, xasprintf("NONO_PROXY_TOKEN=%s", plan->proxy.token));
 	}
@@ -472,6 +500,7 @@ static int
 build_env(struct nono_plan *plan, const struct nono_options *o, struct nono_error *err)
 {
 	struct nono_strv set = {0}, secrets = {0}, all = {0};
+	struct nono_vars vars;
 	int r = 0;
 
 	/* the lookup forks a process that loads libsecret, so no other thread
@@ -481,9 +510,20 @@ build_env(struct nono_plan *plan, const struct nono_options *o, struct nono_erro
 		if ((r = nono_keystore_load(&secrets, &o->env_creds, err)) < 0)
 			goto out;
 	}
-	nono_vars(&set, plan);
-	for (size_t i = 0; i < o->env_set.n; i++)
-		nono_strv_push(&all, o->env_set.v[i]);
+	nono_vars(&set, plan, &o->no_proxy);
+	/* environment.set_vars: $WORKDIR the launch's, $TMPDIR the private one */
+	nono_vars_from_env(&vars, plan->policy.workdir, plan->tmpdir ? plan->tmpdir : "/tmp");
+	for (size_t i = 0; i < o->env_set.n && r == 0; i++) {
+		const char *eq = strchr(o->env_set.v[i], '=');
+		char *x = NULL;
+
+		if ((r = nono_vars_expand(&x, eq + 1, &vars, err)) == 0)
+			nono_strv_push_owned(&all,
+					     xasprintf("%.*s=%s", (int)(eq - o->env_set.v[i]), o->env_set.v[i], x));
+		free(x);
+	}
+	if (r < 0)
+		goto out;
 	for (size_t i = 0; i < set.n; i++)
 		nono_strv_push(&all, set.v[i]);
 	for (size_t i = 0; i < secrets.n; i++)
@@ -553,6 +593,9 @@ take_options(struct nono_plan *plan, struct nono_options *o, char **argv, int ke
 	plan->approval_timeout = o->approval_timeout;
 	plan->strict = o->strict;
 	plan->min_abi = o->min_abi;
+	plan->limits.max_procs = o->max_procs;
+	plan->limits.memory = o->memory;
+	plan->limits.procs_fd = -1;
 	if (nono_settings() && nono_settings()->min_abi > plan->min_abi)
 		plan->min_abi = nono_settings()->min_abi;
 }
@@ -652,7 +695,11 @@ nono_plan_build(struct nono_plan **out, struct nono_options *o, char **argv, int
 		nono_session_id_new(plan->session_id);
 	if (!plan->dry_run && plan->audit)
 		nono_audit_prestart(nono_sys_landlock_abi(), plan->session_id);
-	if ((r = prepare(plan, o->allow_cwd, err)) < 0)
+	if (o->allow_cwd && !nono_options_cwd_access(o))
+		log_note("--allow-cwd: the profile's workdir.access is none; the working directory is not shared");
+	if ((r = prepare(plan, o->allow_cwd ? nono_options_cwd_access(o) : 0, err)) < 0)
+		return r;
+	if ((r = nono_limits_prepare(&plan->limits, plan->dry_run, err)) < 0)
 		return r;
 	plan->t_spawn = nono_now_us();
 	if (plan->dry_run)
@@ -688,6 +735,7 @@ nono_plan_free(struct nono_plan *plan)
 	nono_persist_free(plan->persist);
 	nono_sandbox_free(plan->sandbox);
 	nono_seccomp_free(&plan->filter);
+	nono_limits_free(&plan->limits);
 	if (plan->capfile)
 		unlink(plan->capfile);
 	if (plan->tmpdir)

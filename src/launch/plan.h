@@ -20,6 +20,7 @@
 #include "audit/report.h"
 #include "base/error.h"
 #include "config/keys.h"
+#include "launch/limits.h"
 #include "launch/spawn.h"
 #include "launch/trust.h"
 #include "net/openurl.h"
@@ -85,6 +86,7 @@ struct nono_plan {
 	const char *self_exe;	     /* nono's binary when this process is not it (libnono), or NULL */
 	struct nono_openurl openurl; /* its socket's directory (taken from the options) */
 	struct nono_proxy proxy;
+	struct nono_limits limits; /* --max-processes, --memory */
 
 	/* the session, from plan_spawn to plan_finish */
 	struct nono_supervisor *supervisor;

@@ -381,6 +381,9 @@ nono_plan_spawn(struct nono_plan *plan, struct nono_error *err)
 		sp->refusal_fd = rfd[0];
 		nono_report_tell(&plan->report, rfd[1]);
 	}
+	sp->cgroup_fd = plan->limits.procs_fd;
+	sp->rlim_as = plan->limits.rlim_as;
+	sp->rlim_nproc = plan->limits.rlim_nproc;
 	if (plan->audit) {
 		sp->after_fork = open_audit;
 		sp->after_fork_ctx = plan;

@@ -14,6 +14,7 @@
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -176,6 +177,13 @@ child(const struct nono_spawn *s, int errfd, int sock, pid_t parent, const sigse
 		else if (dup2(s->keep_fd, NONO_KEEP_FD) < 0)
 			child_fail(errfd, NONO_STAGE_PARENT, errno);
 	}
+	/* --max-processes, --memory: before anything else is made */
+	if (s->cgroup_fd >= 0 && write(s->cgroup_fd, "0", 1) < 0)
+		child_fail(errfd, NONO_STAGE_LIMITS, errno);
+	if (s->rlim_as && setrlimit(RLIMIT_AS, &(struct rlimit){s->rlim_as, s->rlim_as}) < 0)
+		child_fail(errfd, NONO_STAGE_LIMITS, errno);
+	if (s->rlim_nproc && setrlimit(RLIMIT_NPROC, &(struct rlimit){s->rlim_nproc, s->rlim_nproc}) < 0)
+		child_fail(errfd, NONO_STAGE_LIMITS, errno);
 	if (s->refusal_fd > 0) {
 		if (s->refusal_fd == NONO_REFUSAL_FD)
 			(void)fcntl(NONO_REFUSAL_FD, F_SETFD, 0);
@@ -484,6 +492,7 @@ report_failure(const struct nono_spawn *s, const struct child_report *rep, struc
 	    [NONO_STAGE_LANDLOCK] = "applying the Landlock ruleset failed",
 	    [NONO_STAGE_SECCOMP] = "loading the seccomp filter failed",
 	    [NONO_STAGE_PIDNS] = "setting up the PID namespace and its private /proc failed",
+	    [NONO_STAGE_LIMITS] = "joining the session's cgroup or setting its rlimits failed",
 	};
 
 	if (rep->stage == NONO_STAGE_EXEC) {

@@ -23,12 +23,14 @@ struct nono_spawn {
 	const char *cwd; /* chdir here before the sandbox, or NULL */
 	const struct nono_sandbox *sandbox;
 	const struct nono_seccomp *seccomp;
-	bool drop_caps; /* running as root: shrink the bounding set */
-	bool pid_ns;	/* a PID namespace with its own /proc */
-	bool net_ns;	/* with pid_ns: a network namespace of its own too */
-	int keep_fd;	/* passed to the program as NONO_KEEP_FD, or -1 */
-	int refusal_fd; /* nono shell: the refusals' pipe, as NONO_REFUSAL_FD, or -1 */
-	double t_exec;	/* out: microseconds from fork to the child's exec */
+	bool drop_caps;				/* running as root: shrink the bounding set */
+	bool pid_ns;				/* a PID namespace with its own /proc */
+	bool net_ns;				/* with pid_ns: a network namespace of its own too */
+	int keep_fd;				/* passed to the program as NONO_KEEP_FD, or -1 */
+	int refusal_fd;				/* nono shell: the refusals' pipe, as NONO_REFUSAL_FD, or -1 */
+	int cgroup_fd;				/* the session's cgroup.procs: the child joins it first (-1: none) */
+	unsigned long long rlim_as, rlim_nproc; /* set in the child (0: not) */
+	double t_exec;				/* out: microseconds from fork to the child's exec */
 	/* Called in the parent right after fork, while the child confines
 	 * itself: work that need not delay the launch. The program cannot run
 	 * before the supervisor answers its exec, so a negative return kills
@@ -63,6 +65,7 @@ enum nono_spawn_stage {
 	NONO_STAGE_LANDLOCK,
 	NONO_STAGE_SECCOMP,
 	NONO_STAGE_PIDNS,
+	NONO_STAGE_LIMITS,
 	NONO_STAGE_EXEC,
 };
 

@@ -164,6 +164,34 @@ bad:
 }
 
 int
+nono_proxy_add_deny(struct nono_strv *hosts, const char *entry, const char *source, struct nono_error *err)
+{
+	struct nono_strv one = {0};
+	int r = nono_proxy_add_host(&one, entry, source, err);
+
+	if (r == 0) {
+		char *deny = xasprintf("!%s", one.v[0]);
+
+		if (nono_strv_contains(hosts, deny))
+			free(deny);
+		else
+			nono_strv_push_owned(hosts, deny);
+	}
+	nono_strv_free(&one);
+	return r;
+}
+
+void
+nono_proxy_deny_only(struct nono_strv *hosts)
+{
+	for (size_t i = 0; i < hosts->n; i++)
+		if (hosts->v[i][0] != '!')
+			return;
+	if (hosts->n)
+		nono_strv_push(hosts, "*");
+}
+
+int
 nono_proxy_add_profile(struct nono_strv *hosts, const char *name, struct nono_error *err)
 {
 	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++) {
@@ -180,6 +208,17 @@ nono_proxy_add_profile(struct nono_strv *hosts, const char *name, struct nono_er
 	return err->code;
 }
 
+/* host (n bytes) against one entry: exact, or "*.x" for a subdomain of x */
+static bool
+host_matches(const char *e, const char *host, size_t n)
+{
+	size_t m = strlen(e);
+
+	if (strncmp(e, "*.", 2) == 0)
+		return n > m - 1 && strncasecmp(host + n - (m - 1), e + 1, m - 1) == 0;
+	return m == n && strncasecmp(host, e, n) == 0;
+}
+
 bool
 nono_proxy_host_allowed(const struct nono_strv *hosts, const char *host)
 {
@@ -189,18 +228,16 @@ nono_proxy_host_allowed(const struct nono_strv *hosts, const char *host)
 		n--;
 	if (!n)
 		return false;
-	for (size_t i = 0; i < hosts->n; i++) {
-		const char *e = hosts->v[i];
-		size_t m = strlen(e);
+	/* --deny-domain first: it wins over every allowed pattern, "*" too */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < hosts->n; i++) {
+			const char *e = hosts->v[i];
 
-		if (strncmp(e, "*.", 2) == 0) {
-			/* ".x" at the end of a longer name: a subdomain, not the apex */
-			if (n > m - 1 && strncasecmp(host + n - (m - 1), e + 1, m - 1) == 0)
+			if (pass == 0 && e[0] == '!' && host_matches(e + 1, host, n))
+				return false;
+			if (pass == 1 && e[0] != '!' && (strcmp(e, "*") == 0 || host_matches(e, host, n)))
 				return true;
-		} else if (m == n && strncasecmp(host, e, n) == 0) {
-			return true;
 		}
-	}
 	return false;
 }
 
@@ -405,8 +442,20 @@ split_authority(const char *s, size_t n, char *host, size_t hmax, char *port, co
 static void
 refuse(int c, const char *host)
 {
-	char *body = xasprintf("nono: %s is not on this sandbox's allow list; restart nono with --allow-domain %s\n",
-			       host, host);
+	struct nono_strv denies = {0};
+	char *body;
+
+	/* denied by --deny-domain: no flag to offer */
+	nono_strv_push(&denies, "*");
+	for (size_t i = 0; allowed && i < allowed->n; i++)
+		if (allowed->v[i][0] == '!')
+			nono_strv_push(&denies, allowed->v[i]);
+	if (!nono_proxy_host_allowed(&denies, host))
+		body = xasprintf("nono: %s is denied in this sandbox (--deny-domain)\n", host);
+	else
+		body = xasprintf("nono: %s is not on this sandbox's allow list; restart nono with --allow-domain %s\n",
+				 host, host);
+	nono_strv_free(&denies);
 
 	reply(c, "403 Forbidden", NULL, body);
 	free(body);
@@ -521,7 +570,7 @@ connection(void *arg)
 			size_t al;
 			char *fwd;
 			FILE *f;
-			size_t fl = 0;
+			size_t fl = 0, ul;
 
 			if (tl < 8 || strncasecmp(target, "http://", 7) != 0)
 				goto bad;
@@ -542,7 +591,11 @@ connection(void *arg)
 				    strncasecmp(l, "Keep-Alive:", 11) != 0)
 					fprintf(f, "%.*s\r\n", (int)ll, l);
 			}
-			fputs("Connection: close\r\n\r\n", f);
+			/* a WebSocket (or other) upgrade asks for one: the relay
+			 * below carries both directions once the server agrees */
+			fputs(header(head, "Upgrade", &ul) ? "Connection: Upgrade\r\n\r\n"
+							   : "Connection: close\r\n\r\n",
+			      f);
 			fclose(f);
 			if (nono_write_all(up, fwd, fl) < 0 ||
 			    (len > hl && nono_write_all(up, head + hl, len - hl) < 0)) {

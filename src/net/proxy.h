@@ -41,13 +41,19 @@ int nono_proxy_event_read(const struct nono_proxy *px, struct nono_proxy_event *
  * an http(s):// prefix. Entries with a path or a port are refused (they
  * would need TLS interception). 0 or -EINVAL with err set. */
 int nono_proxy_add_host(struct nono_strv *hosts, const char *entry, const char *source, struct nono_error *err);
+/* --deny-domain: HOST or *.DOMAIN, kept as "!HOST", refused even where an
+ * allowed pattern (or "*", every host) covers it. 0 or -EINVAL. */
+int nono_proxy_add_deny(struct nono_strv *hosts, const char *entry, const char *source, struct nono_error *err);
+/* Hosts that only deny (--deny-domain alone): every other host allowed ("*"). */
+void nono_proxy_deny_only(struct nono_strv *hosts);
 /* Add the hosts of a network profile (minimal, developer, claude-code,
  * codex, opencode, enterprise). -ENOENT with err set for an unknown name. */
 int nono_proxy_add_profile(struct nono_strv *hosts, const char *name, struct nono_error *err);
 /* The network profiles' names, NULL-terminated (help and completion). */
 extern const char *const nono_network_profiles[];
-/* Whether host is allowed: an exact entry, or "*.x" for a subdomain of x
- * (not x itself). host is compared without case and without a final dot. */
+/* Whether host is allowed: no "!" entry matches it, and "*", an exact
+ * entry, or "*.x" for a subdomain of x (not x itself) does. host is
+ * compared without case and without a final dot. */
 bool nono_proxy_host_allowed(const struct nono_strv *hosts, const char *host);
 
 /* Capability elevation: a host not on the list is asked about on the

@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <glob.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -723,6 +724,72 @@ nono_policy_path_protected(const char *path, const char **group)
 	return r;
 }
 
+/* ---- glob patterns in paths, expanded at start ------------------------------- */
+
+static bool
+has_glob(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+/* A grant whose path (its variables expanded) is a pattern becomes one
+ * grant per match now; what is made later is not matched. A pattern that
+ * matches nothing is skipped with a warning, like a missing path. */
+static void
+grant_glob(struct nono_policy *p, const struct nono_request *q, const struct nono_vars *v)
+{
+	char *x = NULL;
+	glob_t g;
+
+	if (!has_glob(q->given) || nono_vars_expand(&x, q->given, v, NULL) < 0 || !has_glob(x)) {
+		free(x);
+		nono_policy_grant(p, q->given, q->access, q->kind, q->source, q->user);
+		return;
+	}
+	if (glob(x, GLOB_NOSORT, NULL, &g) == 0) {
+		for (size_t k = 0; k < g.gl_pathc; k++) {
+			char *canon = nono_path_canonical(g.gl_pathv[k], NULL);
+
+			/* a pattern does not name what is protected: its matches there are left out */
+			if (nono_policy_sensitive(p, canon))
+				log_info("%s %s: %s is protected; left out", q->source, q->given, canon);
+			else
+				nono_policy_grant(p, g.gl_pathv[k], q->access, q->kind, q->source, q->user);
+			free(canon);
+		}
+		globfree(&g);
+	} else {
+		nono_strv_push_owned(&p->warnings,
+				     xasprintf("%s %s: the pattern matches nothing; skipped", q->source, q->given));
+	}
+	free(x);
+}
+
+/* filesystem.deny patterns: each match denied; the pattern itself too, so
+ * a literal name with * in it still counts */
+static void
+expand_deny_globs(struct nono_policy *p, const struct nono_vars *v)
+{
+	size_t n = p->extra_deny.n;
+
+	for (size_t i = 0; i < n; i++) {
+		char *x = NULL;
+		glob_t g;
+
+		if (!has_glob(p->extra_deny.v[i]) || nono_vars_expand(&x, p->extra_deny.v[i], v, NULL) < 0 ||
+		    !has_glob(x)) {
+			free(x);
+			continue;
+		}
+		if (glob(x, GLOB_NOSORT, NULL, &g) == 0) {
+			for (size_t k = 0; k < g.gl_pathc; k++)
+				nono_strv_push(&p->extra_deny, g.gl_pathv[k]);
+			globfree(&g);
+		}
+		free(x);
+	}
+}
+
 int
 nono_policy_finalize(struct nono_policy *p, struct nono_error *err)
 {
@@ -750,6 +817,7 @@ nono_policy_finalize(struct nono_policy *p, struct nono_error *err)
 	}
 	for (size_t i = 0; i < p->groups.n; i++)
 		expand_group_deny(p, nono_group_find(p->groups.v[i]), &v);
+	expand_deny_globs(p, &v);
 	for (size_t i = 0; i < p->extra_deny.n; i++) {
 		char *x = NULL, *abs, *canon;
 
@@ -771,8 +839,7 @@ nono_policy_finalize(struct nono_policy *p, struct nono_error *err)
 	for (size_t i = 0; i < p->groups.n; i++)
 		expand_group_grants(p, nono_group_find(p->groups.v[i]));
 	for (size_t i = 0; i < n_user_reqs; i++) {
-		nono_policy_grant(p, user_reqs[i].given, user_reqs[i].access, user_reqs[i].kind, user_reqs[i].source,
-				  user_reqs[i].user);
+		grant_glob(p, &user_reqs[i], &v);
 		free(user_reqs[i].given);
 		free(user_reqs[i].source);
 	}
@@ -1120,5 +1187,55 @@ nono_policy_command_blocked(const struct nono_policy *p, const char *argv0, cons
 				return true;
 			}
 	}
+	return false;
+}
+
+/* ---- port exceptions ---------------------------------------------------------- */
+
+static int
+port_num(const char *s, const char **end)
+{
+	long v = 0;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	for (; *s >= '0' && *s <= '9' && v <= 65535; s++)
+		v = v * 10 + (*s - '0');
+	*end = s;
+	return v >= 1 && v <= 65535 ? (int)v : -1;
+}
+
+int
+nono_policy_add_ports(struct nono_policy *p, const char *spec, bool connect, const char *source, struct nono_error *err)
+{
+	const char *e = spec;
+	int lo = port_num(spec, &e), hi = lo;
+	size_t total = 0;
+
+	if (lo > 0 && *e == '-')
+		hi = port_num(e + 1, &e);
+	if (lo < 0 || hi < 0 || *e || hi < lo) {
+		nono_error_set(err, -EINVAL, "%s %s: expected a port (1-65535) or a range LO-HI", source, spec);
+		nono_error_hint(err, "%s 3000, or %s 8000-8010", source, source);
+		return err->code;
+	}
+	for (size_t i = 0; i < p->n_ports; i++)
+		total += (size_t)(p->ports[i].hi - p->ports[i].lo + 1);
+	if (p->n_ports >= NONO_PORT_RANGES_MAX || total + (size_t)(hi - lo + 1) > NONO_PORTS_MAX) {
+		nono_error_set(err, -E2BIG, "%s %s: more than %d ports (%d ranges) in all", source, spec,
+			       NONO_PORTS_MAX, NONO_PORT_RANGES_MAX);
+		nono_error_hint(err, "each port is a kernel rule: name the ports the program uses");
+		return err->code;
+	}
+	p->ports[p->n_ports++] = (struct nono_port_range){lo, hi, connect};
+	return 0;
+}
+
+bool
+nono_policy_port_open(const struct nono_policy *p, int port, bool connect)
+{
+	for (size_t i = 0; i < p->n_ports; i++)
+		if (port >= p->ports[i].lo && port <= p->ports[i].hi && (p->ports[i].connect || !connect))
+			return true;
 	return false;
 }

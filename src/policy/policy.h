@@ -67,6 +67,14 @@ struct nono_request {
 	bool user;
 };
 
+#define NONO_PORT_RANGES_MAX 32
+/* Ranges of more ports than this are refused: each port is a Landlock rule. */
+#define NONO_PORTS_MAX 4096
+struct nono_port_range {
+	int lo, hi;   /* inclusive */
+	bool connect; /* --open-port: connect (on loopback) and bind; else bind only */
+};
+
 struct nono_policy {
 	/* inputs */
 	struct nono_request *reqs;
@@ -82,6 +90,10 @@ struct nono_policy {
 	bool block_net;
 	struct nono_strv proxy_hosts; /* proxy mode (--allow-domain): the allowed hosts */
 	int proxy_port;		      /* the proxy's port on 127.0.0.1 once it runs */
+	/* --open-port (connect to loopback and bind) and --listen-port (bind
+	 * and listen): TCP port ranges, exceptions to --block-net and proxy mode */
+	struct nono_port_range ports[NONO_PORT_RANGES_MAX];
+	size_t n_ports;
 	bool allow_delete;
 	bool no_delete; /* --no-delete: writable grants may not delete, rename away or truncate */
 	bool host_pids; /* --no-pid-ns: no PID namespace, the host's processes stay visible */
@@ -115,6 +127,13 @@ void nono_policy_add_default_groups(struct nono_policy *p);
 /* Expand groups and requests into rules and deny entries, refuse grants that
  * name a sensitive path, carve grants around the ones beneath them, add the
  * .git exception and the delete right. 0 or -errno with err set. */
+/* --open-port (connect true) or --listen-port SPEC: "PORT" or "LO-HI", 1 to
+ * 65535, at most NONO_PORTS_MAX ports in all. 0 or -EINVAL with err set. */
+int nono_policy_add_ports(struct nono_policy *p, const char *spec, bool connect, const char *source,
+			  struct nono_error *err);
+/* Whether a port range lets port be connected to on loopback (connect) or
+ * bound (!connect). */
+bool nono_policy_port_open(const struct nono_policy *p, int port, bool connect);
 int nono_policy_finalize(struct nono_policy *p, struct nono_error *err);
 
 /* --- queries on a finalized policy (nono why, the banner, dry-run) --- */

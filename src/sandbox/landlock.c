@@ -284,6 +284,26 @@ add_rules(struct nono_sandbox *out, int fd, const struct nono_policy *p, int abi
 	return 0;
 }
 
+/* --open-port (connect and bind) and --listen-port (bind): one rule per
+ * port, where the ruleset handles TCP (--block-net, proxy mode, ABI >= 4) */
+static int
+add_port_rules(struct nono_sandbox *out, int fd, const struct nono_policy *p, uint64_t handled, struct nono_error *err)
+{
+	for (size_t i = 0; i < p->n_ports && (handled & NET_TCP); i++) {
+		uint64_t rights = p->ports[i].connect ? NET_TCP : LANDLOCK_ACCESS_NET_BIND_TCP;
+
+		for (int port = p->ports[i].lo; port <= p->ports[i].hi; port++) {
+			struct nono_ll_net_port_attr np = {rights & handled, (__u64)port};
+
+			if (nono_sys_landlock_add_rule(fd, LANDLOCK_RULE_NET_PORT, &np, 0) < 0)
+				return nono_error_set(err, -errno, "landlock_add_rule (port %d): %s", port,
+						      strerror(errno));
+			out->n_rules++;
+		}
+	}
+	return 0;
+}
+
 int
 nono_sandbox_prepare(struct nono_sandbox **outp, const struct nono_policy *p, struct nono_error *err)
 {
@@ -332,6 +352,10 @@ nono_sandbox_prepare(struct nono_sandbox **outp, const struct nono_policy *p, st
 			return err->code;
 		}
 		out->n_rules++;
+	}
+	if (add_port_rules(out, fd, p, attr.handled_access_net, err) < 0) {
+		close(fd);
+		return err->code;
 	}
 	out->ruleset_fd = fd;
 	return 0;

@@ -121,6 +121,29 @@ nono_supervisor_proxy_decision(const struct nono_policy *p, const void *addr, si
 	return sa->sa_family == AF_INET || sa->sa_family == AF_INET6; /* too short: refused */
 }
 
+bool
+nono_supervisor_port_exception(const struct nono_policy *p, const void *addr, size_t len)
+{
+	const struct sockaddr *sa = addr;
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+	if (!p->n_ports || len < sizeof(sa->sa_family))
+		return false;
+	if (sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
+		const struct sockaddr_in *in = addr;
+
+		return (ntohl(in->sin_addr.s_addr) >> 24) == 127 && nono_policy_port_open(p, ntohs(in->sin_port), true);
+	}
+	if (sa->sa_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
+		const struct sockaddr_in6 *in6 = addr;
+		bool lo = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr) ||
+			  (memcmp(in6->sin6_addr.s6_addr, mapped, 12) == 0 && in6->sin6_addr.s6_addr[12] == 127);
+
+		return lo && nono_policy_port_open(p, ntohs(in6->sin6_port), true);
+	}
+	return false;
+}
+
 int
 nono_supervisor_ldso_program(char *const *argv)
 {

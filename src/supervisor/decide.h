@@ -20,6 +20,9 @@ int nono_supervisor_meta_decision(const struct nono_policy *p, const char *canon
 /* Proxy mode: true when a TCP connect to addr (a sockaddr_in or _in6 of
  * len bytes) must be refused: anything but the proxy on 127.0.0.1. */
 bool nono_supervisor_proxy_decision(const struct nono_policy *p, const void *addr, size_t len);
+/* --open-port: true when a TCP connect to addr goes to loopback (127/8,
+ * ::1, ::ffff:127/104) on a port the policy opens. */
+bool nono_supervisor_port_exception(const struct nono_policy *p, const void *addr, size_t len);
 /* Truncating the regular file canon where Landlock cannot refuse it (ABI
  * < 3): 0 when a grant that may delete covers it (what Landlock's
  * TRUNCATE right follows), else -EACCES. */

@@ -434,6 +434,9 @@ net_decide(struct nono_call *c, struct net_req *q, struct nono_target *obj)
 		c->audit_if_refused = q->send;
 		if (p->proxy_port > 0 && !q->send && !nono_supervisor_proxy_decision(p, &q->addr, q->alen))
 			return 0;
+		/* --open-port: loopback on that port, where Landlock's rule lets the worker through */
+		if (!q->send && nono_supervisor_port_exception(p, &q->addr, q->alen))
+			return 0;
 		if (p->proxy_port > 0 || p->block_net) {
 			log_info("refused a TCP %s%s", c->sc->name,
 				 p->proxy_port > 0 ? " that bypasses the proxy" : "");
@@ -498,6 +501,24 @@ out:
 	nono_target_free(&obj);
 }
 
+/* --open-port, --listen-port: the socket is bound to a port they open (an
+ * unbound one would get an ephemeral port Landlock never sees). */
+static bool
+bound_port_open(const struct nono_policy *p, int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	int port = 0;
+
+	if (!p->n_ports || getsockname(fd, (struct sockaddr *)&ss, &sl) < 0)
+		return false;
+	if (ss.ss_family == AF_INET)
+		port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	else if (ss.ss_family == AF_INET6)
+		port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	return port > 0 && nono_policy_port_open(p, port, false);
+}
+
 void
 nono_mediate_listen(struct nono_call *c)
 {
@@ -525,7 +546,8 @@ nono_mediate_listen(struct nono_call *c)
 		}
 	} else if (getsockopt(t.ofd, SOL_SOCKET, SO_DOMAIN, &domain, &sl) < 0) {
 		c->val = -ENOTSOCK;
-	} else if ((domain == AF_INET || domain == AF_INET6) && c->m->policy->block_net) {
+	} else if ((domain == AF_INET || domain == AF_INET6) && c->m->policy->block_net &&
+		   !bound_port_open(c->m->policy, t.ofd)) {
 		/* listen() on an unbound socket binds a port Landlock never sees */
 		nono_call_audit(c, "listen", "inet");
 		nono_call_refuse(c, -EACCES, NONO_REP_TCP, "listen");

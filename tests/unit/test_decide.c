@@ -12,6 +12,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #include "base/util.h"
@@ -190,6 +192,45 @@ sockinfo_lines(void **state)
 	assert_false(nono_sockinfo_inet_line(&s, "  sl  local_address rem_address   st tx_queue", 0));
 }
 
+static void
+port_exception(void **state)
+{
+	struct nono_policy p;
+	struct nono_error err = {0};
+	struct sockaddr_in in = {.sin_family = AF_INET, .sin_port = htons(5432)};
+	struct sockaddr_in6 in6 = {.sin6_family = AF_INET6, .sin6_port = htons(5432)};
+
+	(void)state;
+	nono_policy_init(&p);
+	in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_false(nono_supervisor_port_exception(&p, &in, sizeof(in)));
+	assert_int_equal(nono_policy_add_ports(&p, "5432", true, "--open-port", &err), 0);
+	assert_true(nono_supervisor_port_exception(&p, &in, sizeof(in)));
+	/* 127/8, not only 127.0.0.1 */
+	in.sin_addr.s_addr = htonl(0x7f000002);
+	assert_true(nono_supervisor_port_exception(&p, &in, sizeof(in)));
+	/* another host, another port, a short address: no */
+	in.sin_addr.s_addr = htonl(0xc0000201);
+	assert_false(nono_supervisor_port_exception(&p, &in, sizeof(in)));
+	in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	in.sin_port = htons(5433);
+	assert_false(nono_supervisor_port_exception(&p, &in, sizeof(in)));
+	assert_false(nono_supervisor_port_exception(&p, &in, 4));
+	in6.sin6_addr = in6addr_loopback;
+	assert_true(nono_supervisor_port_exception(&p, &in6, sizeof(in6)));
+	inet_pton(AF_INET6, "::ffff:127.0.0.1", &in6.sin6_addr);
+	assert_true(nono_supervisor_port_exception(&p, &in6, sizeof(in6)));
+	inet_pton(AF_INET6, "2001:db8::1", &in6.sin6_addr);
+	assert_false(nono_supervisor_port_exception(&p, &in6, sizeof(in6)));
+	/* a listen port is no connect exception */
+	nono_policy_free(&p);
+	nono_policy_init(&p);
+	assert_int_equal(nono_policy_add_ports(&p, "5432", false, "--listen-port", &err), 0);
+	in.sin_port = htons(5432);
+	assert_false(nono_supervisor_port_exception(&p, &in, sizeof(in)));
+	nono_policy_free(&p);
+}
+
 int
 main(void)
 {
@@ -199,6 +240,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(unix_sockets, setup, teardown),
 	    cmocka_unit_test_setup_teardown(truncation, setup, teardown),
 	    cmocka_unit_test(sockinfo_lines),
+	    cmocka_unit_test(port_exception),
 	};
 
 	return cmocka_run_group_tests_name("decide", tests, NULL, NULL);

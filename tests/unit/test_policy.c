@@ -1596,6 +1596,34 @@ lock_dirs_never_in_protected_places(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
+static void
+ports_ranges(void **state)
+{
+	struct nono_policy p;
+	struct nono_error err = {0};
+
+	(void)state;
+	nono_policy_init(&p);
+	assert_int_equal(nono_policy_add_ports(&p, "5432", true, "--open-port", &err), 0);
+	assert_int_equal(nono_policy_add_ports(&p, "3000-3002", false, "--listen-port", &err), 0);
+	assert_true(nono_policy_port_open(&p, 5432, true));
+	assert_true(nono_policy_port_open(&p, 5432, false));
+	assert_false(nono_policy_port_open(&p, 5433, true));
+	/* a listen port binds, it does not connect */
+	assert_true(nono_policy_port_open(&p, 3001, false));
+	assert_false(nono_policy_port_open(&p, 3001, true));
+	assert_false(nono_policy_port_open(&p, 3003, false));
+	assert_int_equal(nono_policy_add_ports(&p, "0", true, "--open-port", &err), -EINVAL);
+	assert_int_equal(nono_policy_add_ports(&p, "65536", true, "--open-port", &err), -EINVAL);
+	assert_int_equal(nono_policy_add_ports(&p, "20-10", true, "--open-port", &err), -EINVAL);
+	assert_int_equal(nono_policy_add_ports(&p, "1-", true, "--open-port", &err), -EINVAL);
+	assert_int_equal(nono_policy_add_ports(&p, "x", true, "--open-port", &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "--open-port x"));
+	assert_int_equal(nono_policy_add_ports(&p, "1-5000", true, "--open-port", &err), -E2BIG);
+	assert_int_equal(p.n_ports, 2);
+	nono_policy_free(&p);
+}
+
 int
 main(void)
 {
@@ -1650,6 +1678,7 @@ main(void)
 	    cmocka_unit_test(access_str_names),
 	    cmocka_unit_test(op_names),
 	    cmocka_unit_test(groups_add),
+	    cmocka_unit_test(ports_ranges),
 	    T(default_profile_home_grant),
 	    T(lock_dirs),
 	    T(lock_dirs_never_in_protected_places),

@@ -126,14 +126,37 @@ direct_connects(void **state)
 	nono_policy_free(&p);
 }
 
+static void
+deny_domain(void **state)
+{
+	struct nono_strv h = {0};
+	struct nono_error err = {0};
+
+	(void)state;
+	assert_int_equal(nono_proxy_add_host(&h, "*.example.com", "--allow-domain", &err), 0);
+	assert_int_equal(nono_proxy_add_deny(&h, "bad.example.com", "--deny-domain", &err), 0);
+	assert_true(nono_proxy_host_allowed(&h, "good.example.com"));
+	assert_false(nono_proxy_host_allowed(&h, "bad.example.com"));
+	assert_false(nono_proxy_host_allowed(&h, "BAD.example.com."));
+	nono_proxy_deny_only(&h);
+	assert_false(nono_strv_contains(&h, "*"));
+	assert_false(nono_proxy_host_allowed(&h, "other.org"));
+	nono_strv_free(&h);
+	/* deny alone: every other host */
+	assert_int_equal(nono_proxy_add_deny(&h, "*.evil.org", "--deny-domain", &err), 0);
+	nono_proxy_deny_only(&h);
+	assert_true(nono_proxy_host_allowed(&h, "other.org"));
+	assert_false(nono_proxy_host_allowed(&h, "x.evil.org"));
+	assert_int_equal(nono_proxy_add_deny(&h, "https://a/b", "--deny-domain", &err), -EINVAL);
+	nono_strv_free(&h);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(entries),
-	    cmocka_unit_test(matching),
-	    cmocka_unit_test(profiles),
-	    cmocka_unit_test(direct_connects),
+	    cmocka_unit_test(entries),	       cmocka_unit_test(matching),    cmocka_unit_test(profiles),
+	    cmocka_unit_test(direct_connects), cmocka_unit_test(deny_domain),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -565,8 +565,12 @@ str_escape_controls(void **state)
 	/* printable UTF-8 as is: é, €, 𝄞 */
 	assert_escaped("caf\xc3\xa9 \xe2\x82\xac \xf0\x9d\x84\x9e", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9d\x84\x9e");
 	/* C1 as lone bytes (CSI 0x9b) and UTF-8 encoded (U+009B) */
-	assert_escaped("\x9b" "31m", "\\x9b31m");
-	assert_escaped("\xc2\x9b" "31m", "\\xc2\\x9b31m");
+	assert_escaped("\x9b"
+		       "31m",
+		       "\\x9b31m");
+	assert_escaped("\xc2\x9b"
+		       "31m",
+		       "\\xc2\\x9b31m");
 	assert_escaped("\xc2\xa0", "\xc2\xa0"); /* U+00A0, the first after C1 */
 	/* not UTF-8: stray continuation, overlong, surrogate, too large, truncated */
 	assert_escaped("\x80", "\\x80");
@@ -577,7 +581,9 @@ str_escape_controls(void **state)
 	assert_escaped("\xe2\x82x", "\\xe2\\x82x");
 	assert_escaped("\xff\xfe", "\\xff\\xfe");
 	/* right-to-left override and line separator */
-	assert_escaped("a\xe2\x80\xae" "b", "a\\xe2\\x80\\xaeb");
+	assert_escaped("a\xe2\x80\xae"
+		       "b",
+		       "a\\xe2\\x80\\xaeb");
 	assert_escaped("\xe2\x80\xa8", "\\xe2\\x80\\xa8");
 }
 
@@ -640,9 +646,38 @@ json_string_any_bytes(void **state)
 	assert_json("\033[2J\n", "\"\\u001b[2J\\u000a\"");
 	assert_json("\x7f", "\"\\u007f\"");
 	assert_json("\xc2\x9b", "\"\\u009b\"");
-	assert_json("a\xe2\x80\xae" "b", "\"a\\u202eb\"");
+	assert_json("a\xe2\x80\xae"
+		    "b",
+		    "\"a\\u202eb\"");
 	assert_json("caf\xc3\xa9", "\"caf\xc3\xa9\"");
 	assert_json("bad\xffname\x9b", "\"bad\\ufffdname\\ufffd\"");
+}
+
+static void
+parse_size_units(void **state)
+{
+	unsigned long long v = 0;
+
+	(void)state;
+	assert_int_equal(nono_parse_size("512M", &v), 0);
+	assert_true(v == 512ULL << 20);
+	assert_int_equal(nono_parse_size("512MiB", &v), 0);
+	assert_true(v == 512ULL << 20);
+	assert_int_equal(nono_parse_size("512MB", &v), 0);
+	assert_true(v == 512000000ULL);
+	assert_int_equal(nono_parse_size("2G", &v), 0);
+	assert_true(v == 2ULL << 30);
+	assert_int_equal(nono_parse_size("4096", &v), 0);
+	assert_true(v == 4096);
+	assert_int_equal(nono_parse_size("1k", &v), 0);
+	assert_true(v == 1024);
+	assert_int_equal(nono_parse_size("", &v), -EINVAL);
+	assert_int_equal(nono_parse_size("lots", &v), -EINVAL);
+	assert_int_equal(nono_parse_size("12X", &v), -EINVAL);
+	assert_int_equal(nono_parse_size("12MX", &v), -EINVAL);
+	assert_int_equal(nono_parse_size("0", &v), -EINVAL);
+	assert_int_equal(nono_parse_size("-1M", &v), -EINVAL);
+	assert_int_equal(nono_parse_size("99999999999T", &v), -EINVAL);
 }
 
 int
@@ -669,6 +704,7 @@ main(void)
 	    cmocka_unit_test(mem_escape_keeps_what_flags_say),
 	    cmocka_unit_test(str_escape_in_pool),
 	    cmocka_unit_test(json_string_any_bytes),
+	    cmocka_unit_test(parse_size_units),
 	};
 
 	umask(022);
