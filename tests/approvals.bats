@@ -234,6 +234,22 @@ done" ]
 	[ "$(stat -c %a "$OUTSIDE/newdir")" = 750 ]
 }
 
+@test "an approved write outside the grants is journaled first: rollback restore brings the bytes back" {
+	elevated -- python3 -c "
+open('$OUTSIDE/data.txt', 'w').write('overwritten')
+print('done')
+"
+	next_request
+	req "assert d['path'] == '$OUTSIDE/data.txt' and 'write' in d['access'], d"
+	"$NONO" approvals approve "$ID"
+	done_
+	[ "$output" = done ]
+	[ "$(cat "$OUTSIDE/data.txt")" = overwritten ]
+	# the prior bytes were saved before the supervisor opened it for the program
+	run -0 timeout 30 "$NONO" rollback restore last
+	[ "$(cat "$OUTSIDE/data.txt")" = "approved-bytes-$$" ]
+}
+
 @test "the race: a thread rewrites the path buffer during the request; the program gets exactly the file the request named" {
 	echo "AAAA-$$" > "$OUTSIDE/a"
 	echo "BBBB-$$" > "$OUTSIDE/b"

@@ -165,6 +165,15 @@ cmp_str(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
+void
+nono_journal_add_root(struct nono_journal *j, const char *path)
+{
+	for (size_t i = 0; i < j->roots.n; i++)
+		if (nono_path_under(path, j->roots.v[i]))
+			return;
+	nono_strv_push(&j->roots, path);
+}
+
 /* Under a writable grant, and not the store itself. */
 static bool
 under_roots(const struct nono_journal *j, const char *canon)

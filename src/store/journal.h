@@ -88,6 +88,9 @@ int nono_journal_begin(struct nono_journal *j, const struct nono_journal_opts *o
  * operation. -EFBIG: a file over max_file; -ENOSPC, -EDQUOT: the store is
  * full. */
 int nono_journal_record(struct nono_journal *j, const char *path, const char *op, bool tree, bool follow);
+/* Journal path too from now on (a write approved at run time outside the
+ * grants): it becomes one of the session's roots. */
+void nono_journal_add_root(struct nono_journal *j, const char *path);
 /* Finish: count the paths that really changed, write session.json, release
  * the lock. Returns the number of changed paths (or -errno). */
 int nono_journal_end(struct nono_journal *j, int exit_status);

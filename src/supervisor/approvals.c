@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "audit/audit.h"
+#include "store/journal.h"
 #include "base/escape.h"
 #include "base/log.h"
 #include "base/util.h"
@@ -55,6 +56,7 @@ struct client {
 
 struct nono_approvals {
 	const struct nono_policy *policy;
+	struct nono_journal *journal; /* keeps what an approved write destroys, or NULL */
 	struct nono_audit *audit;
 	struct nono_loop *loop;
 	int timeout;
@@ -195,15 +197,37 @@ perform_file(const struct nono_approval_req *r)
 	}
 }
 
+/* An approved open that may write an existing file: its prior state goes
+ * to the rollback journal first, the path made one of its roots; when it
+ * cannot be saved the write is refused (nothing is destroyed unjournaled). */
+static int
+journal_write(struct nono_journal *j, const struct nono_approval_req *r)
+{
+	int acc = r->flags & O_ACCMODE;
+
+	if (r->kind != NONO_APPROVAL_OPEN || (acc == O_RDONLY && !(r->flags & O_TRUNC)))
+		return 0;
+	if (!j)
+		return -EIO;
+	nono_journal_add_root(j, r->path);
+	return nono_journal_record(j, r->path, (r->flags & O_TRUNC) ? "open-trunc" : "open-write", false, false);
+}
+
 /* Answer the program's call: the descriptor, 0, or the error. */
 static long long
-answer_file(const struct nono_approval_req *r, bool approved)
+answer_file(struct nono_approvals *a, const struct nono_approval_req *r, bool approved)
 {
 	int fd, rr;
 
 	if (!approved) {
 		nono_notif_answer(r->nfd, r->id, 0, EACCES);
 		return -EACCES;
+	}
+	if ((rr = journal_write(a->journal, r)) < 0) {
+		log_warn("approvals: %s: its prior state could not be journaled (%s): the approved write is refused",
+			 r->path, strerror(-rr));
+		nono_notif_answer(r->nfd, r->id, 0, -rr == ENOSPC ? ENOSPC : EIO);
+		return rr;
 	}
 	fd = perform_file(r);
 	if (fd < 0 || r->kind == NONO_APPROVAL_MKDIR) {
@@ -266,7 +290,7 @@ finish(struct nono_approvals *a, size_t i, enum verdict v, const char *by)
 		if (nono_write_all(r->client, line, strlen(line)) < 0)
 			res = -EPIPE;
 	} else {
-		res = answer_file(r, v != V_DENY);
+		res = answer_file(a, r, v != V_DENY);
 	}
 	audit_answer(a, p->n, r, v, by, v == V_DENY ? -EACCES : res);
 	if (a->tty >= 0 && a->tty_n == p->n) {
@@ -447,7 +471,7 @@ refuse_now(struct nono_approvals *a, struct pending *p, const char *by)
 	if (p->r.kind == NONO_APPROVAL_HOST)
 		(void)nono_write_all(p->r.client, "deny\n", 5);
 	else
-		answer_file(&p->r, false);
+		answer_file(a, &p->r, false);
 	audit_answer(a, p->n, &p->r, V_DENY, by, -EACCES);
 	req_free(&p->r);
 	free(p->argv);
@@ -481,7 +505,7 @@ nono_approvals_ask(struct nono_approvals *a, struct nono_approval_req *req)
 	for (size_t i = 0; i < a->ng; i++)
 		if (matches(&a->g[i], req)) {
 			long long res = req->kind == NONO_APPROVAL_HOST ? nono_write_all(req->client, "allow\n", 6)
-									: answer_file(req, true);
+									: answer_file(a, req, true);
 
 			audit_request(a, &p);
 			audit_answer(a, p.n, req, V_SESSION, "session", res);
@@ -744,6 +768,7 @@ nono_approvals_new(struct nono_approvals **out, const struct nono_approvals_cfg 
 	struct nono_approvals *a = *out = xcalloc(1, sizeof(*a));
 
 	a->policy = cfg->policy;
+	a->journal = cfg->journal;
 	a->loop = cfg->loop;
 	a->timeout = cfg->timeout > 0 ? cfg->timeout : 60;
 	a->argv = cfg->argv;

@@ -46,13 +46,15 @@ struct nono_approval_req {
 	int client; /* HOST: where the answer goes */
 };
 
+struct nono_journal;
 struct nono_approvals_cfg {
 	const struct nono_policy *policy;
-	int timeout;		/* seconds until an unanswered request is denied */
-	const char *socket;	/* where 'nono approvals' finds this session */
-	char *const *argv;	/* the program, for the requests of the proxy */
-	bool terminal;		/* may ask on the controlling terminal */
-	struct nono_loop *loop; /* the supervisor's */
+	struct nono_journal *journal; /* an approved write's prior state goes here first */
+	int timeout;		      /* seconds until an unanswered request is denied */
+	const char *socket;	      /* where 'nono approvals' finds this session */
+	char *const *argv;	      /* the program, for the requests of the proxy */
+	bool terminal;		      /* may ask on the controlling terminal */
+	struct nono_loop *loop;	      /* the supervisor's */
 };
 
 /* Start serving: the socket and the timer are watched in cfg->loop. 0 or

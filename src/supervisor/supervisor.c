@@ -186,6 +186,7 @@ nono_supervisor_new(const struct nono_supervisor_cfg *cfg)
 	sv->nfd = -1;
 	if (cfg->elevation) {
 		struct nono_approvals_cfg a = {.policy = cfg->policy,
+					       .journal = cfg->journal,
 					       .timeout = cfg->approval_timeout,
 					       .socket = cfg->approvals_socket,
 					       .argv = cfg->argv,
