@@ -400,6 +400,21 @@ got approved-bytes-$$" ]
 	events "assert [(x['answer'], x['by']) for x in e if x['type'] == 'approval_answer'] == [('once', 'terminal'), ('session', 'terminal'), ('deny', 'terminal'), ('session', 'session')]"
 }
 
+@test "terminal: a host request is answered from the keyboard too" {
+	start_http
+	printf '%s\n' "$(fetch)" >"$WORK/fetch.sh"
+	# the tmux server starts with this environment: proxy mode for the run
+	export NONO_ALLOW_DOMAIN=allowed.example
+	tmux_run sh "$WORK/fetch.sh"
+	wait_pane "approve? \[o\]nce"
+	pane | grep -q "localhost:$PORT"
+	tmux -L "nono-ap-$$" send-keys -t s o Enter
+	for _ in $(seq 100); do [ -f "$SCRATCH/exited" ] && break; sleep 0.1; done
+	grep -q "approved-bytes-$$" "$SCRATCH/out"
+	[ "$(grep -c 'GET /data.txt' "$SCRATCH/requests")" -eq 1 ]
+	events "assert [(x['answer'], x['by'], x['path']) for x in e if x['type'] == 'approval_answer'] == [('once', 'terminal', 'localhost:$PORT')]"
+}
+
 @test "terminal: a program holding the terminal in raw mode is not disturbed; nono approvals answers, interactively" {
 	# the program puts the terminal in raw mode, then opens
 	printf '%s\n' 'import tty, sys' 'tty.setraw(0)' 'print(open(sys.argv[1]).read().strip())' > "$WORK/raw.py"
