@@ -8,12 +8,13 @@ build=${1:-$top/_build}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 srcs=()
+# the core's sources: not main, the filter generator, nor nono-shell (src/shell)
 for f in "$top"/src/*/*.c; do
-	case $(basename "$f") in main.c|gen_bpf.c|shell.c) continue ;; esac
+	case $f in */src/shell/* | */main.c | */gen_bpf.c) continue ;; esac
 	srcs+=("$f")
 done
 # shellcheck disable=SC2046
-clang -g -O1 -fsanitize=fuzzer,address,undefined -I"$build" -I"$top/src" -DNONO_SHIMDIR="\"/nonexistent\"" -DNONO_LIBEXECDIR="\"/nonexistent\"" \
+clang -g -O1 -fsanitize=fuzzer,address,undefined -I"$build" -I"$top/src" -DNONO_SHIMDIR="\"/nonexistent\"" -DNONO_LIBEXECDIR="\"/nonexistent\"" -DNONO_BINDIR="\"/nonexistent\"" \
 	"$here/fuzz_profile.c" "${srcs[@]}" -o "$out/fuzz_profile" \
 	$(pkg-config --cflags --libs jansson libseccomp inih libsecret-1)
 mkdir -p "$out/corpus"
