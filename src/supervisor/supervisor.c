@@ -82,6 +82,7 @@ handle(struct nono_supervisor *sv)
 	struct nono_notif n;
 	struct nono_call c;
 	int r = nono_notif_receive(sv->nfd, &n);
+	bool refused;
 
 	if (r < 0)
 		return r;
@@ -107,12 +108,18 @@ handle(struct nono_supervisor *sv)
 		nono_call_audit(&c, "syscall", what);
 	}
 	nono_thread_release(&c.t);
+	/* a refusal is recorded (and reported: nono shell's hint reads the
+	 * report) before the program resumes and can look for it; anything
+	 * else once answered, with what the answer gave */
+	refused = c.kind == NONO_ANS_VALUE && c.val < 0;
+	if (refused)
+		nono_mediator_audit(m, &c, c.val);
 	answer(&c);
 	sv->handled++;
-	if (c.kind == NONO_ANS_VALUE && c.val < 0)
+	if (refused)
 		sv->refused++;
 	/* a call a worker answers is recorded when the worker is done */
-	if (c.kind != NONO_ANS_DONE)
+	else if (c.kind != NONO_ANS_DONE)
 		nono_mediator_audit(m, &c, c.val);
 	free(c.audit_path);
 	free(c.refused_what);
