@@ -86,6 +86,15 @@ for p in (".git/hooks/post-commit", ".envrc", ".git/config"):
 	[ ! -e "$R/.git/hooks/post-commit" ]
 }
 
+@test "restore --quarantined brings back a large file whole (a 9 MiB .envrc, over the bound on configuration reads)" {
+	run -0 bash -c 'cd "$1" && timeout 60 "$NONO" run --silent --allow "$1" -- python3 -c "
+open(\".envrc\", \"w\").write(\"# big\\n\" + \"x\" * (9 << 20) + \"\\n\")" 2>&1' _ "$R"
+	[ ! -e "$R/.envrc" ]
+	run -0 "$NONO" rollback restore last --quarantined --path "$R/.envrc"
+	[ "$(wc -c <"$R/.envrc")" -eq $(((9 << 20) + 7)) ]
+	[ "$(head -n1 "$R/.envrc")" = "# big" ]
+}
+
 @test "a hook written in place, a husky core.hooksPath hook, and a hook moved in by renaming a directory" {
 	(cd "$R" && mkdir .husky && printf '#!/bin/sh\ntrue\n' > .husky/pre-commit && chmod 755 .husky/pre-commit &&
 		git config core.hooksPath .husky && git add .husky && git commit -qm husky)

@@ -356,6 +356,43 @@ nono_path_dirname(const char *p)
 	return d;
 }
 
+const char *
+nono_path_basename(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s ? s + 1 : p;
+}
+
+char *
+nono_read_file(const char *path, size_t max, size_t *len)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, got;
+	int e;
+
+	if (!f)
+		return NULL;
+	do {
+		if (cap - n < 4096 + 1)
+			buf = xrealloc(buf, cap = cap ? cap * 2 : 8192);
+		got = fread(buf + n, 1, max && max - n < cap - n - 1 ? max - n : cap - n - 1, f);
+		n += got;
+	} while (got > 0 && (!max || n < max));
+	e = ferror(f) ? EIO : 0;
+	fclose(f);
+	if (e) {
+		free(buf);
+		errno = e;
+		return NULL;
+	}
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
 double
 nono_now_us(void)
 {

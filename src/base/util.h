@@ -50,6 +50,12 @@ bool nono_path_under(const char *path, const char *base);
 /* $HOME/x shown as ~/x */
 char *nono_path_display(const char *p);
 char *nono_path_dirname(const char *p);
+/* The last component of p (p itself when it has no slash), within p. */
+const char *nono_path_basename(const char *p);
+/* A whole file's bytes, NUL-terminated; *len (when len is not NULL) counts
+ * them without the NUL. At most max bytes are read (0: no limit). NULL
+ * with errno when it cannot be opened or read. */
+char *nono_read_file(const char *path, size_t max, size_t *len);
 
 /* A byte count for people: "512 B", "100 KiB", "1.5 GiB". */
 void nono_size_fmt(char *out, size_t n, double bytes);

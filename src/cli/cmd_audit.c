@@ -83,30 +83,6 @@ inside_sandbox(const char *root)
 	return false;
 }
 
-static char *
-slurp(const char *path, size_t *out_len)
-{
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
-
-	if (!f)
-		return NULL;
-	do {
-		if (cap - len < 65536) {
-			cap = cap ? cap * 2 : 65536;
-			buf = xrealloc(buf, cap + 1);
-		}
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
-	} while (n > 0);
-	fclose(f);
-	buf[len] = '\0';
-	if (out_len)
-		*out_len = len;
-	return buf;
-}
-
 static bool
 is_id(const char *s)
 {
@@ -231,7 +207,7 @@ static void
 count_events(const char *root, const char *id, size_t *events, size_t *refused)
 {
 	char *p = xasprintf("%s/%s/events.ndjson", root, id);
-	char *buf = slurp(p, NULL);
+	char *buf = nono_read_file(p, 0, NULL);
 
 	*events = *refused = 0;
 	for (char *l = buf; l && *l;) {
@@ -570,7 +546,7 @@ cmd_show(const struct nono_subcmd_ctx *c, int argc, char **argv)
 		goto out;
 	}
 	p = xasprintf("%s/%s/events.ndjson", root, id);
-	buf = slurp(p, NULL);
+	buf = nono_read_file(p, 0, NULL);
 	for (line = buf; line && *line;) {
 		char *nl = strchr(line, '\n');
 		size_t el;
@@ -631,7 +607,7 @@ verify_ledger(const char *root, const char *id, const char *sbuf, size_t slen)
 	size_t llen = 0, n = 0, line = 0;
 
 	nono_audit_sha256(sha, sbuf, slen);
-	if (!(lbuf = slurp(lp, &llen))) {
+	if (!(lbuf = nono_read_file(lp, 0, &llen))) {
 		printf("%s: TAMPERED: the ledger (%s) is missing\n", id, lp);
 		goto out;
 	}
@@ -681,7 +657,7 @@ verify_one(const char *root, const char *id)
 	size_t ledger_line = 0;
 	int rc = 1;
 
-	if (!(buf = slurp(p, &len))) {
+	if (!(buf = nono_read_file(p, 0, &len))) {
 		printf("%s: TAMPERED: events.ndjson is missing\n", id);
 		goto out;
 	}
@@ -690,7 +666,7 @@ verify_one(const char *root, const char *id)
 		printf("%s: TAMPERED: events.ndjson %s\n", id, ck.why);
 		goto out;
 	}
-	if (!(sbuf = slurp(sp, &slen)) || !(s = json_loadb(sbuf, slen, 0, NULL)) || !json_is_object(s)) {
+	if (!(sbuf = nono_read_file(sp, 0, &slen)) || !(s = json_loadb(sbuf, slen, 0, NULL)) || !json_is_object(s)) {
 		printf("%s: TAMPERED: session.json is missing or not JSON\n", id);
 		goto out;
 	}

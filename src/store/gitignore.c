@@ -45,14 +45,6 @@ cmp_str(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
-static const char *
-base_name(const char *p)
-{
-	const char *s = strrchr(p, '/');
-
-	return s ? s + 1 : p;
-}
-
 /* A directory libgit2 reports ("/x/y/"), canonical and without the slash. */
 static char *
 canon_dir(const char *d)
@@ -72,7 +64,7 @@ feeds(const struct repo *rp, const char *canon)
 {
 	const char *gd[2] = {rp->gitdir, rp->common};
 
-	if (!strcmp(base_name(canon), ".gitignore") && nono_path_under(canon, rp->workdir))
+	if (!strcmp(nono_path_basename(canon), ".gitignore") && nono_path_under(canon, rp->workdir))
 		return true;
 	for (int i = 0; i < 2; i++) {
 		size_t n;
@@ -103,7 +95,7 @@ feeds(const struct repo *rp, const char *canon)
 static bool
 maybe_source(const char *canon)
 {
-	const char *b = base_name(canon);
+	const char *b = nono_path_basename(canon);
 
 	return !strcmp(b, ".gitignore") || !strcmp(b, ".git") || !strcmp(b, "config") ||
 	       !strcmp(b, "config.worktree") || !strcmp(b, "info") || !strcmp(b, "exclude") ||

@@ -34,14 +34,6 @@ cmp_str(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
-static const char *
-base_name(const char *p)
-{
-	const char *s = strrchr(p, '/');
-
-	return s ? s + 1 : p;
-}
-
 static bool
 ends_with(const char *s, const char *suffix)
 {
@@ -50,28 +42,8 @@ ends_with(const char *s, const char *suffix)
 	return a >= b && !strcmp(s + a - b, suffix);
 }
 
-/* a whole file's bytes, NUL-terminated; NULL with errno */
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t cap = 0, n = 0, got;
-
-	if (!f)
-		return NULL;
-	do {
-		if (n + 4096 + 1 > cap)
-			buf = xrealloc(buf, cap = cap ? cap * 2 : 8192);
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-	} while (got > 0 && n < (4u << 20));
-	fclose(f);
-	buf[n] = '\0';
-	if (len)
-		*len = n;
-	return buf;
-}
+/* a configuration file's bytes: they come from the sandbox, so bounded */
+#define CONFIG_MAX (4u << 20)
 
 /* A path a configuration file names: ~ is the home, a relative one is
  * relative to base. */
@@ -98,7 +70,7 @@ static void
 read_config(struct nono_persist *ps, const char *file, const char *worktree)
 {
 	size_t len;
-	char *buf = slurp(file, &len), *dir = nono_path_dirname(file);
+	char *buf = nono_read_file(file, CONFIG_MAX, &len), *dir = nono_path_dirname(file);
 	struct nono_gitcfg_entry *es;
 	size_t n;
 
@@ -151,7 +123,7 @@ git_dir_of(const char *worktree)
 	}
 	if (S_ISDIR(st.st_mode))
 		return dotgit;
-	if (S_ISREG(st.st_mode) && (line = slurp(dotgit, NULL))) {
+	if (S_ISREG(st.st_mode) && (line = nono_read_file(dotgit, CONFIG_MAX, NULL))) {
 		if (!strncmp(line, "gitdir:", 7)) {
 			char *v = line + 7, *end;
 
@@ -182,7 +154,7 @@ add_repo(struct nono_persist *ps, const char *worktree, const char *gitdir)
 	char *p;
 
 	nono_strv_push(&ps->worktrees, worktree);
-	if ((line = slurp(cf, NULL))) {
+	if ((line = nono_read_file(cf, CONFIG_MAX, NULL))) {
 		char *end = strchr(line, '\n');
 
 		if (end)
@@ -306,9 +278,9 @@ claude_dir(const struct nono_persist *ps, const char *canon, const char *name)
 static enum nono_persist_kind
 kind_of_name(const struct nono_persist *ps, const char *canon, const char **what)
 {
-	const char *base = base_name(canon);
+	const char *base = nono_path_basename(canon);
 	char *dir = nono_path_dirname(canon);
-	const char *parent = base_name(dir);
+	const char *parent = nono_path_basename(dir);
 	enum nono_persist_kind k = NONO_PERSIST_FILE;
 
 	if (!strcmp(base, ".envrc"))
@@ -354,9 +326,9 @@ nono_persist_kind(struct nono_persist *ps, const char *canon, const char **what)
 		k = NONO_PERSIST_FILE, *what = "systemd user unit";
 	else if (under_cfg(ps, canon, "autostart"))
 		k = NONO_PERSIST_FILE, *what = "autostart entry";
-	else if (nono_strv_contains(&ps->gitcfgs, canon) ||
-		 ((!strcmp(base_name(canon), "config") || !strcmp(base_name(canon), "config.worktree")) &&
-		  is_gitdir(dir)))
+	else if (nono_strv_contains(&ps->gitcfgs, canon) || ((!strcmp(nono_path_basename(canon), "config") ||
+							      !strcmp(nono_path_basename(canon), "config.worktree")) &&
+							     is_gitdir(dir)))
 		k = NONO_PERSIST_GITCONFIG, *what = "git configuration";
 	for (size_t i = 0; k == NONO_PERSIST_NONE && i < ps->hookdirs.n; i++)
 		if (nono_path_under(canon, ps->hookdirs.v[i]) && !ends_with(canon, ".sample"))
@@ -426,7 +398,7 @@ open_parent(const char *canon, const char **leaf)
 	char *dir = nono_path_dirname(canon);
 	int fd = (int)syscall(SYS_openat2, AT_FDCWD, dir, &how, sizeof(how));
 
-	*leaf = base_name(canon);
+	*leaf = nono_path_basename(canon);
 	free(dir);
 	return fd;
 }
@@ -937,7 +909,7 @@ nono_persist_unquarantine(const char *dir, const char *only, void (*each)(void *
 			}
 		} else {
 			size_t len;
-			char *buf = slurp(it->quarantine, &len);
+			char *buf = nono_read_file(it->quarantine, 0, &len);
 
 			r = buf ? write_at(pfd, leaf, buf, len, st.st_mode, getuid(), getgid()) : -errno;
 			free(buf);

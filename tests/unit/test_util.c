@@ -680,6 +680,41 @@ parse_size_units(void **state)
 	assert_int_equal(nono_parse_size("99999999999T", &v), -EINVAL);
 }
 
+/* nono_read_file: all of a file, or at most max bytes; NUL-terminated */
+static void
+read_file_whole_or_bounded(void **state)
+{
+	char path[] = "/tmp/nono-readfile-XXXXXX", *buf;
+	int fd = mkstemp(path);
+	size_t len = 0, big = 3 * 8192 + 5;
+	char *data = xmalloc(big);
+
+	(void)state;
+	assert_true(fd >= 0);
+	for (size_t i = 0; i < big; i++)
+		data[i] = (char)('a' + i % 26);
+	assert_int_equal(write(fd, data, big), (ssize_t)big);
+	close(fd);
+	buf = nono_read_file(path, 0, &len);
+	assert_non_null(buf);
+	assert_int_equal(len, big);
+	assert_memory_equal(buf, data, big);
+	assert_int_equal(buf[len], '\0');
+	free(buf);
+	buf = nono_read_file(path, 100, &len);
+	assert_int_equal(len, 100);
+	assert_memory_equal(buf, data, 100);
+	assert_int_equal(buf[100], '\0');
+	free(buf);
+	unlink(path);
+	errno = 0;
+	assert_null(nono_read_file(path, 0, &len));
+	assert_int_equal(errno, ENOENT);
+	assert_string_equal(nono_path_basename("/a/b/c.txt"), "c.txt");
+	assert_string_equal(nono_path_basename("c.txt"), "c.txt");
+	free(data);
+}
+
 int
 main(void)
 {
@@ -705,6 +740,7 @@ main(void)
 	    cmocka_unit_test(str_escape_in_pool),
 	    cmocka_unit_test(json_string_any_bytes),
 	    cmocka_unit_test(parse_size_units),
+	    cmocka_unit_test(read_file_whole_or_bounded),
 	};
 
 	umask(022);
