@@ -225,3 +225,25 @@ line() {
 	for _ in $(seq 100); do [ "$(prompts)" -gt "$before" ] && break; sleep 0.1; done
 	sleep "${2:-0.1}"
 }
+
+# an HTTP server on 127.0.0.1 serving $OUTSIDE, logging each request to
+# $SCRATCH/requests; its pid in $SERVER (the caller's teardown kills it),
+# its port in $PORT (it exits after 60 s whatever happens)
+start_http() {
+	timeout 60 python3 - "$OUTSIDE" "$SCRATCH/requests" "$SCRATCH/port" <<'PY' &
+import http.server, os, sys
+root, log, portfile = sys.argv[1:4]
+class H(http.server.SimpleHTTPRequestHandler):
+    def __init__(self, *a, **k): super().__init__(*a, directory=root, **k)
+    def log_message(self, fmt, *args):
+        open(log, "a").write(self.requestline + "\n")
+s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+open(portfile + ".tmp", "w").write(str(s.server_address[1])); os.rename(portfile + ".tmp", portfile)
+s.serve_forever()
+PY
+	# shellcheck disable=SC2034 # the caller's teardown kills it
+	SERVER=$!
+	for _ in $(seq 100); do [ -s "$SCRATCH/port" ] && break; sleep 0.05; done
+	PORT=$(cat "$SCRATCH/port")
+	touch "$SCRATCH/requests"
+}
