@@ -241,9 +241,10 @@ s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
 open(portfile + ".tmp", "w").write(str(s.server_address[1])); os.rename(portfile + ".tmp", portfile)
 s.serve_forever()
 PY
-	# shellcheck disable=SC2034 # the caller's teardown kills it
+	# shellcheck disable=SC2034 # SERVER and PORT are the caller's
 	SERVER=$!
 	for _ in $(seq 100); do [ -s "$SCRATCH/port" ] && break; sleep 0.05; done
+	# shellcheck disable=SC2034
 	PORT=$(cat "$SCRATCH/port")
 	touch "$SCRATCH/requests"
 }
