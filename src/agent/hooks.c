@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "agent/hooks.h"
-#include "base/dl.h"
+#include "base/sha256.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "base/vars.h"
@@ -734,8 +734,6 @@ nono_wrote(const char *text, size_t len)
 
 	if (len == strlen(nono_hooks_script) && memcmp(text, nono_hooks_script, len) == 0)
 		return true;
-	if (!nono_sha256_available())
-		return false;
 	nono_sha256_init(&c);
 	nono_sha256_update(&c, text, len);
 	nono_sha256_final(&c, md);

@@ -27,7 +27,7 @@
 #include "audit/audit.h"
 #include "audit/export.h"
 #include "audit/report.h"
-#include "base/dl.h"
+#include "base/sha256.h"
 #include "base/log.h"
 #include "base/vars.h"
 
@@ -730,10 +730,9 @@ hash_thread(void *arg)
 	struct nono_sha256 s;
 	unsigned char md[32], *buf = xmalloc(1 << 16);
 	ssize_t n;
-	bool ok = nono_sha256_available();
+	bool ok = true;
 
-	if (ok)
-		nono_sha256_init(&s);
+	nono_sha256_init(&s);
 	while (ok && (n = read(a->exe_fd, buf, 1 << 16)) != 0) {
 		if (n < 0) {
 			ok = errno == EINTR;

@@ -2,8 +2,6 @@
 #include "config.h"
 
 #include <dlfcn.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -26,98 +24,6 @@ load(const char *soname, void **slots, const char *const *names, size_t n)
 			return false;
 		}
 	return true;
-}
-
-/* libcrypto's own prototypes for these are marked deprecated in OpenSSL
- * 3 (in favour of EVP, whose set-up is what this avoids): resolved by name */
-static struct {
-	int (*init)(SHA256_CTX *);
-	int (*update)(SHA256_CTX *, const void *, size_t);
-	int (*final)(unsigned char *, SHA256_CTX *);
-} sha;
-static pthread_once_t sha_once = PTHREAD_ONCE_INIT;
-static bool sha_ok;
-
-static void
-sha_load(void)
-{
-	static const char *const names[] = {"SHA256_Init", "SHA256_Update", "SHA256_Final"};
-
-	_Static_assert(sizeof(sha) == sizeof(names) / sizeof(names[0]) * sizeof(void *), "one slot per name");
-	sha_ok = load(NONO_CRYPTO_SONAME, (void **)&sha, names, sizeof(names) / sizeof(names[0]));
-}
-
-bool
-nono_sha256_available(void)
-{
-	pthread_once(&sha_once, sha_load);
-	return sha_ok;
-}
-
-static pthread_t preloader;
-static bool preloading;
-
-static void *
-preload(void *arg)
-{
-	(void)arg;
-	nono_sha256_available();
-	return NULL;
-}
-
-void
-nono_sha256_preload(void)
-{
-	sigset_t all, old;
-
-	if (preloading)
-		return;
-	/* signals stay with the main thread (signalfd) */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	preloading = pthread_create(&preloader, NULL, preload, NULL) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-}
-
-void
-nono_sha256_preload_wait(void)
-{
-	if (preloading)
-		pthread_join(preloader, NULL);
-	preloading = false;
-}
-
-void
-nono_sha256_init(struct nono_sha256 *s)
-{
-	/* callers check nono_sha256_available() first: without libcrypto
-	 * nothing that needs a digest may go on */
-	if (!nono_sha256_available() || !sha.init(&s->c))
-		die("SHA-256 is not available: %s could not be loaded", NONO_CRYPTO_SONAME);
-}
-
-void
-nono_sha256_update(struct nono_sha256 *s, const void *p, size_t n)
-{
-	sha.update(&s->c, p, n);
-}
-
-void
-nono_sha256_final(struct nono_sha256 *s, unsigned char md[32])
-{
-	sha.final(md, &s->c);
-}
-
-void
-nono_sha256_hex(char out[65], const unsigned char md[32])
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (int i = 0; i < 32; i++) {
-		out[2 * i] = digits[md[i] >> 4];
-		out[2 * i + 1] = digits[md[i] & 15];
-	}
-	out[64] = '\0';
 }
 
 const struct nono_git_api *

@@ -1,34 +1,15 @@
-/* dl.h - libcrypto and libgit2, loaded on first use (supervisor side).
- * Linking them would cost every launch about 1.7 ms of dynamic loading;
- * only hashing (rollback, audit) and diffs need them, and those happen
- * while the sandboxed program runs or in commands that don't launch one.
- * The headers give the exact prototypes; the build records the sonames. */
+/* dl.h - libgit2, loaded on first use (supervisor side). Linking it
+ * would cost every launch about 1 ms of dynamic loading; only diffs and
+ * the journal's .gitignore question need it, and those happen while the
+ * sandboxed program runs or in commands that don't launch one. The
+ * header gives the exact prototypes; the build records the soname. */
 #ifndef NONO_DL_H
 #define NONO_DL_H
 
 #include <git2.h>
 #include <git2/sys/mempack.h>
-#include <openssl/sha.h>
 #include <stdbool.h>
 #include <stddef.h>
-
-/* SHA-256 through libcrypto's direct functions: OpenSSL 3's EVP route
- * sets up its provider on the first digest (0.8 ms here), these cost
- * 10 us. Thread-safe: the first call loads the library once. */
-struct nono_sha256 {
-	SHA256_CTX c;
-};
-bool nono_sha256_available(void);
-/* Load libcrypto on a thread of its own, beside the launch's own work
- * (0.65 ms of loading off the critical path on a machine with a second
- * core); _wait joins it, before fork. */
-void nono_sha256_preload(void);
-void nono_sha256_preload_wait(void);
-void nono_sha256_init(struct nono_sha256 *s);
-void nono_sha256_update(struct nono_sha256 *s, const void *p, size_t n);
-void nono_sha256_final(struct nono_sha256 *s, unsigned char md[32]);
-/* A digest as 64 lowercase hex digits and a NUL. */
-void nono_sha256_hex(char out[65], const unsigned char md[32]);
 
 struct nono_git_api {
 	__typeof__(&git_libgit2_init) init;

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "base/dl.h"
+#include "base/sha256.h"
 #include "store/objects.h"
 #include "base/log.h"
 #include "config/pack.h"

@@ -13,7 +13,6 @@
 
 #include "agent/hooks.h"
 #include "agent/keystore.h"
-#include "base/dl.h"
 #include "base/log.h"
 #include "base/sys.h"
 #include "base/util.h"
@@ -503,10 +502,7 @@ build_env(struct nono_plan *plan, const struct nono_options *o, struct nono_erro
 	struct nono_vars vars;
 	int r = 0;
 
-	/* the lookup forks a process that loads libsecret, so no other thread
-	 * may be inside the dynamic loader then */
 	if (o->env_creds.n) {
-		nono_sha256_preload_wait();
 		if ((r = nono_keystore_load(&secrets, &o->env_creds, err)) < 0)
 			goto out;
 	}
@@ -683,10 +679,7 @@ nono_plan_build(struct nono_plan **out, struct nono_options *o, char **argv, int
 		plan->policy.proxy_port = plan->proxy.port;
 	}
 	plan->t_prep = nono_now_us();
-	/* the audit chain and the journal hash: load libcrypto meanwhile; the
-	 * audit store's files are made while the policy is prepared */
-	if (!plan->dry_run && (plan->audit || plan->rollback))
-		nono_sha256_preload();
+	/* the audit store's files are made while the policy is prepared */
 	/* one id for the session's trail and its journal: the one its caller
 	 * chose (libnono), or a new one */
 	if (o->session_id && nono_session_id_valid(o->session_id) && strlen(o->session_id) <= NONO_SESSION_ID_LEN)
@@ -726,7 +719,6 @@ nono_plan_free(struct nono_plan *plan)
 		return;
 	nono_audit_prestart_cancel();
 	nono_proxy_stop(&plan->proxy);
-	nono_sha256_preload_wait();
 	nono_supervisor_free(plan->supervisor);
 	free(plan->helper);
 	nono_audit_close(plan->trail, plan->exit_status, &err);

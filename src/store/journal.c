@@ -17,7 +17,6 @@
 #include <unistd.h>
 #include <dirent.h>
 
-#include "base/dl.h"
 #include "base/log.h"
 #include "base/vars.h"
 #include "store/after.h"

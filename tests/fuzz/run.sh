@@ -16,7 +16,7 @@ done
 # shellcheck disable=SC2046
 clang -g -O1 -fsanitize=fuzzer,address,undefined -I"$build" -I"$top/src" -DNONO_SHIMDIR="\"/nonexistent\"" -DNONO_LIBEXECDIR="\"/nonexistent\"" -DNONO_BINDIR="\"/nonexistent\"" \
 	"$here/fuzz_profile.c" "${srcs[@]}" -o "$out/fuzz_profile" \
-	$(pkg-config --cflags --libs jansson libseccomp inih libsecret-1)
+	$(pkg-config --cflags --libs jansson libseccomp inih libsecret-1 libcrypto)
 mkdir -p "$out/corpus"
 cp "$here"/corpus/* "$out/corpus/"
 "$out/fuzz_profile" -max_total_time="${FUZZ_SECONDS:-30}" -max_len=4096 -timeout=5 \
