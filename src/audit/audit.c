@@ -468,7 +468,10 @@ nono_audit_root(void)
 	return nono_state_path("audit");
 }
 
-/* write path atomically (0600): a temporary beside it, then rename */
+/* write path atomically (0600): a temporary beside it, then in its
+ * place. A file that exists is exchanged with the new one and the old
+ * one unlinked: a rename over it would make ext4 write the new file's
+ * data out at once (its auto_da_alloc), 0.1 ms at every session's end. */
 static int
 write_file(const char *path, const char *s, size_t n)
 {
@@ -483,8 +486,11 @@ write_file(const char *path, const char *s, size_t n)
 	r = nono_write_all(fd, s, n);
 	if (close(fd) < 0 && !r)
 		r = -errno;
-	if (!r && rename(tmp, path) < 0)
+	if (!r && renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) == 0) {
+		unlink(tmp); /* the previous version */
+	} else if (!r && rename(tmp, path) < 0) {
 		r = -errno;
+	}
 	if (r)
 		unlink(tmp);
 	free(tmp);
