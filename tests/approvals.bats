@@ -314,6 +314,20 @@ cat $OUTSIDE/data.txt; echo rc=\$?; wait"
 	has "runtime directory"
 }
 
+@test "/etc/machine-id is read without a request (system_read_linux_core), under the claude-code profile too" {
+	[ -r /etc/machine-id ] || skip "no /etc/machine-id"
+	run -0 timeout 30 "$NONO" run --silent --capability-elevation --approval-timeout 5 --allow "$WORK" -- cat /etc/machine-id
+	[ "$output" = "$(cat /etc/machine-id)" ]
+	events "assert not [x for x in e if x['type'].startswith('approval')], e"
+	run -0 timeout 30 "$NONO" run --silent --profile claude-code --capability-elevation --approval-timeout 5 \
+		--allow "$WORK" -- cat /etc/machine-id
+	[ "$output" = "$(cat /etc/machine-id)" ]
+	events "assert not [x for x in e if x['type'].startswith('approval')], e"
+	# nono why names the group
+	run -0 "$NONO" why --json /etc/machine-id
+	printf '%s' "$output" | pyjson "assert d['status'] == 'allowed' and d['source'] == 'group:system_read_linux_core', d"
+}
+
 # ---- hosts (proxy mode) --------------------------------------------------------
 
 fetch() { echo "NO_PROXY= no_proxy= curl -s -S --max-time 30 http://localhost:$PORT/data.txt; echo; echo c=\$?"; }
