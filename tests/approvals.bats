@@ -21,6 +21,8 @@ for p in sys.argv[1:]:
 setup() {
 	common_setup
 	unset NONO_ALLOW_DOMAIN NONO_NETWORK_PROFILE NONO_CAPABILITY_ELEVATION NONO_APPROVAL_TIMEOUT
+	# no desktop notifications unless a test asks for them (fake_notify)
+	unset DISPLAY WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS
 	export XDG_RUNTIME_DIR="$SCRATCH/run"
 	mkdir -m 700 "$XDG_RUNTIME_DIR"
 	STORE="$HOME/.local/state/nono/audit"
@@ -314,6 +316,84 @@ cat $OUTSIDE/data.txt; echo rc=\$?; wait"
 	has "runtime directory"
 }
 
+# ---- desktop notifications ------------------------------------------------------
+
+# a notify-send first on PATH (outside the sandbox's grants) that appends
+# "CALL n" and its arguments, one a line, to $SCRATCH/notified
+fake_notify() {
+	mkdir -p "$SCRATCH/bin"
+	printf '#!/bin/sh\n{ echo "CALL $#"; for a; do printf "%%s\\n" "$a"; done; } >> %s/notified\n' "$SCRATCH" \
+		>"$SCRATCH/bin/notify-send"
+	chmod +x "$SCRATCH/bin/notify-send"
+	export PATH="$SCRATCH/bin:$PATH"
+}
+calls() { cat "$SCRATCH/notified" 2>/dev/null | grep -c '^CALL ' || true; }
+# wait up to 5 s for n calls
+wait_calls() {
+	for _ in $(seq 50); do [ "$(calls)" -ge "$1" ] && return 0; sleep 0.1; done
+	return 1
+}
+
+@test "desktop: one notify-send a request, its arguments never through a shell; off in config.ini, and without a desktop" {
+	fake_notify
+	export DISPLAY=:99
+	# a name the sandbox chose: a shell would run the command, a terminal the escape
+	bad="$OUTSIDE/d\$(touch pwned)<b>&"$'\e'"[31m.txt"
+	echo "bad-bytes-$$" >"$bad"
+	elevated -- python3 -c "$READER" "$bad"
+	next_request
+	wait_calls 1
+	"$NONO" approvals deny "$ID"
+	done_
+	[ "$output" = "errno 13" ]
+	sleep 0.3
+	cat "$SCRATCH/notified"
+	[ "$(calls)" -eq 1 ]
+	[ "$(sed -n 1p "$SCRATCH/notified")" = "CALL 4" ]
+	[ "$(sed -n 2,4p "$SCRATCH/notified")" = "--app-name=nono
+--
+nono: approval needed" ]
+	# the body: the program, its pid, the access, the path escaped, how to answer
+	pid=$(req "print(d['pid'])")
+	[ "$(sed -n 5p "$SCRATCH/notified")" = "python3 (pid $pid) asks to read $OUTSIDE/d\$(touch pwned)&lt;b&gt;&amp;\\e[31m.txt" ]
+	sed -n 6p "$SCRATCH/notified" | grep -q "^Answer with: nono approvals (request $ID; denied in 20 s)$"
+	[ ! -e "$WORK/pwned" ] && [ ! -e "$SCRATCH/pwned" ] && [ ! -e pwned ]
+	events "
+r = [x for x in e if x['type'] == 'approval_request']
+assert len(r) == 1 and r[0].get('notified') == 'desktop', r"
+
+	# [approvals] notify = false: none
+	mkdir -p "$HOME/.config/nono"
+	printf '[approvals]\nnotify = false\n' >"$HOME/.config/nono/config.ini"
+	run -0 "$NONO" config
+	[[ "$output" == *"notify"*"false"* ]]
+	elevated -- python3 -c "$READER" "$OUTSIDE/data.txt"
+	next_request
+	"$NONO" approvals deny "$ID"
+	done_
+	[ "$output" = "errno 13" ]
+	sleep 0.3
+	[ "$(calls)" -eq 1 ]
+	events "assert [x.get('notified') for x in e if x['type'] == 'approval_request'] == [None]"
+
+	# on again, but no desktop session: none
+	rm "$HOME/.config/nono/config.ini"
+	unset DISPLAY
+	elevated -- python3 -c "$READER" "$OUTSIDE/data.txt"
+	next_request
+	"$NONO" approvals deny "$ID"
+	done_
+	sleep 0.3
+	[ "$(calls)" -eq 1 ]
+	# WAYLAND_DISPLAY is a desktop too
+	WAYLAND_DISPLAY=wayland-9 elevated -- python3 -c "$READER" "$OUTSIDE/data.txt"
+	next_request
+	wait_calls 2
+	"$NONO" approvals deny "$ID"
+	done_
+	[ "$(calls)" -eq 2 ]
+}
+
 @test "/etc/machine-id is read without a request (system_read_linux_core), under the claude-code profile too" {
 	[ -r /etc/machine-id ] || skip "no /etc/machine-id"
 	run -0 timeout 30 "$NONO" run --silent --capability-elevation --approval-timeout 5 --allow "$WORK" -- cat /etc/machine-id
@@ -379,6 +459,9 @@ wait_pane() {
 }
 
 @test "terminal: nono asks on the controlling terminal; once, session and no from the keyboard" {
+	# a terminal that asks: no desktop notification
+	fake_notify
+	export DISPLAY=:99
 	tmux_run python3 "$WORK/reader.py" "$OUTSIDE/data.txt" "$OUTSIDE/data.txt" "$OUTSIDE/other.txt" "$OUTSIDE/data.txt"
 	wait_pane "approve? \[o\]nce"
 	pane | grep -q "asks to read $OUTSIDE/data.txt"
@@ -395,6 +478,7 @@ got approved-bytes-$$
 errno 13
 got approved-bytes-$$" ]
 	events "assert [(x['answer'], x['by']) for x in e if x['type'] == 'approval_answer'] == [('once', 'terminal'), ('session', 'terminal'), ('deny', 'terminal'), ('session', 'session')]"
+	[ "$(calls)" -eq 0 ]
 }
 
 @test "terminal: a host request is answered from the keyboard too" {
@@ -415,10 +499,15 @@ got approved-bytes-$$" ]
 @test "terminal: a program holding the terminal in raw mode is not disturbed; nono approvals answers, interactively" {
 	# the program puts the terminal in raw mode, then opens
 	printf '%s\n' 'import tty, sys' 'tty.setraw(0)' 'print(open(sys.argv[1]).read().strip())' > "$WORK/raw.py"
+	# the terminal cannot ask: a desktop notification says a request waits
+	fake_notify
+	export DISPLAY=:99
 	tmux_run python3 "$WORK/raw.py" "$OUTSIDE/data.txt"
 	next_request
 	sleep 0.5
 	! pane | grep -q "approve?"
+	wait_calls 1
+	grep -qxF "python3 (pid $(req "print(d['pid'])")) asks to read $OUTSIDE/data.txt" "$SCRATCH/notified"
 	# nono approvals in a second pane, answered from its keyboard
 	tmux -L "nono-ap-$$" split-window -t s "XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR $NONO approvals; sleep 30"
 	for _ in $(seq 100); do tmux -L "nono-ap-$$" capture-pane -p -t s.1 | grep -q "approve?" && break; sleep 0.1; done

@@ -435,8 +435,8 @@ print_event(json_t *ev)
 		printf("syscall  %s", E("path"));
 		print_why(ev, &pool);
 	} else if (strcmp(type, "approval_request") == 0) {
-		printf("asked    #%s %s %s (pid %s: %s; for good: %s)", E("request"), E("access"), E("path"), E("pid"),
-		       E("argv"), E("grant"));
+		printf("asked    #%s %s %s (pid %s: %s; for good: %s)%s", E("request"), E("access"), E("path"),
+		       E("pid"), E("argv"), E("grant"), *jstr(ev, "notified") ? ", desktop notified" : "");
 	} else if (strcmp(type, "approval_answer") == 0) {
 		printf("answered #%s %s by %s: %s", E("request"), E("answer"), E("by"), E("path"));
 	} else if (strcmp(type, "end") == 0) {

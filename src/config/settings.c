@@ -28,6 +28,7 @@ enum {
 	O_REG_URL,
 	O_REG_CA,
 	O_HOOKS,
+	O_NOTIFY,
 	O_N
 };
 _Static_assert(O_N == NONO_CONFIG_KEYS, "one origin per key");
@@ -49,6 +50,8 @@ const struct nono_setting nono_settings_keys[] = {
     [O_REG_URL] = {"registry", "url", "pack registries, searched in order (https://; repeat or comma-separate)"},
     [O_REG_CA] = {"registry", "ca_file", "PEM CA bundle that verifies the registries instead of the system's"},
     [O_HOOKS] = {"hooks", "install", "install the agent hooks a profile declares at launch (true/false)"},
+    [O_NOTIFY] = {"approvals", "notify",
+		  "a desktop notification (notify-send) when a request waits and the terminal cannot ask (true/false)"},
 };
 
 struct parse_ctx {
@@ -232,11 +235,12 @@ handler(void *user, const char *section, const char *name, const char *value)
 		free(c->registry_ca);
 		c->registry_ca = *value ? xstrdup(value) : NULL;
 		break;
-	case O_HOOKS: {
+	case O_HOOKS:
+	case O_NOTIFY: {
 		int b = nono_parse_bool(value);
 
 		ok = b >= 0;
-		c->hooks_install = b == 1;
+		*(k == O_HOOKS ? &c->hooks_install : &c->approvals_notify) = b == 1;
 		break;
 	}
 	}
@@ -273,6 +277,7 @@ nono_config_load(struct nono_config *c, struct nono_error *err)
 	c->audit_keep = 100;
 	c->audit_days = 90;
 	c->hooks_install = true;
+	c->approvals_notify = true;
 	for (int k = 0; k < O_N; k++)
 		c->origin[k] = xstrdup("default");
 	f = fopen(c->path, "re");
@@ -352,6 +357,9 @@ nono_config_value(const struct nono_config *c, int k, char *out, size_t n)
 	case O_HOOKS:
 		snprintf(out, n, "%s", c->hooks_install ? "true" : "false");
 		break;
+	case O_NOTIFY:
+		snprintf(out, n, "%s", c->approvals_notify ? "true" : "false");
+		break;
 	default:
 		snprintf(out, n, "%s", "");
 	}
@@ -371,6 +379,7 @@ nono_settings(void)
 		defaults.banner = true;
 		defaults.color = NONO_COLOR_AUTO;
 		defaults.hooks_install = true;
+		defaults.approvals_notify = true;
 		init = true;
 	}
 	return &defaults;

@@ -12,7 +12,7 @@
 
 enum nono_color { NONO_COLOR_AUTO, NONO_COLOR_ALWAYS, NONO_COLOR_NEVER };
 
-#define NONO_CONFIG_KEYS 13
+#define NONO_CONFIG_KEYS 14
 
 struct nono_config {
 	char *path;		       /* the file read (may not exist) */
@@ -29,7 +29,8 @@ struct nono_config {
 	/* [registry] url (every line, as written) and ca_file: pack registries */
 	struct nono_strv registry_urls;
 	char *registry_ca;
-	bool hooks_install; /* [hooks] install: the agent hooks a profile declares, at launch */
+	bool hooks_install;    /* [hooks] install: the agent hooks a profile declares, at launch */
+	bool approvals_notify; /* [approvals] notify: notify-send when a request waits and the terminal cannot ask */
 	/* where each came from: "default" or "file:line", same order as above */
 	char *origin[NONO_CONFIG_KEYS];
 	struct nono_strv warnings;

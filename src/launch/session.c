@@ -349,7 +349,8 @@ nono_plan_spawn(struct nono_plan *plan, struct nono_error *err)
 					  .approval_timeout = plan->approval_timeout,
 					  .approvals_socket = plan->approvals_socket,
 					  .argv = plan->argv,
-					  .terminal = !plan->silent};
+					  .terminal = !plan->silent,
+					  .notify = nono_settings()->approvals_notify};
 	struct nono_spawn *sp = &plan->spawn;
 	int r, rfd[2];
 

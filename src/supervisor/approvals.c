@@ -28,6 +28,7 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "supervisor/approvals.h"
+#include "supervisor/desktop.h"
 #include "supervisor/notify.h"
 
 #define MAX_PENDING 64
@@ -59,6 +60,7 @@ struct nono_approvals {
 	struct nono_journal *journal; /* keeps what an approved write destroys, or NULL */
 	struct nono_audit *audit;
 	struct nono_loop *loop;
+	struct nono_desktop *desktop; /* notify-send, or NULL */
 	int timeout;
 	char *const *argv;
 	char *socket;
@@ -101,9 +103,9 @@ access_name(const struct nono_approval_req *r)
 	return r->access == NONO_ACC_READ ? "read" : r->access == NONO_ACC_WRITE ? "write" : "read-write";
 }
 
-/* /proc/PID/cmdline with spaces between the arguments */
+/* /proc/PID/cmdline with spaces between the arguments, or its first */
 static char *
-proc_argv(int pid)
+proc_argv(int pid, bool first)
 {
 	char path[64], buf[1024];
 	ssize_t n;
@@ -119,7 +121,7 @@ proc_argv(int pid)
 	while (n > 0 && buf[n - 1] == '\0')
 		n--;
 	buf[n] = '\0';
-	for (ssize_t i = 0; i < n; i++)
+	for (ssize_t i = 0; i < n && !first; i++)
 		if (buf[i] == '\0')
 			buf[i] = ' ';
 	return xstrdup(buf);
@@ -320,19 +322,26 @@ find(const struct nono_approvals *a, unsigned n)
 
 /* ---- the terminal --------------------------------------------------------- */
 
-/* Ask on the controlling terminal when the program lets us: nono's group
- * in the foreground and the terminal in canonical mode (a full-screen
- * program, in raw mode, is left alone: 'nono approvals' answers). */
+/* Whether the controlling terminal may ask: nono's group in the
+ * foreground and the terminal in canonical mode (a full-screen program,
+ * in raw mode, is left alone: 'nono approvals' answers). */
+static bool
+tty_usable(const struct nono_approvals *a)
+{
+	struct termios t;
+
+	return a->tty >= 0 && !a->closing && tcgetattr(a->tty, &t) == 0 && (t.c_lflag & ICANON) &&
+	       tcgetpgrp(a->tty) == getpgrp();
+}
+
+/* Ask on the controlling terminal when the program lets us. */
 static void
 tty_prompt(struct nono_approvals *a)
 {
-	struct termios t;
 	struct pending *p;
 	FILE *f;
 
-	if (a->tty < 0 || a->tty_n || !a->np || a->closing)
-		return;
-	if (tcgetattr(a->tty, &t) < 0 || !(t.c_lflag & ICANON) || tcgetpgrp(a->tty) != getpgrp())
+	if (a->tty_n || !a->np || !tty_usable(a))
 		return;
 	p = &a->p[0];
 	if (!(f = fdopen(dup(a->tty), "w")))
@@ -446,16 +455,25 @@ grant_for(const struct nono_approvals *a, const struct nono_approval_req *r)
 	return out;
 }
 
+/* The request, and whether a desktop notification told of it. */
 static void
-audit_request(struct nono_approvals *a, const struct pending *p)
+audit_request(struct nono_approvals *a, const struct pending *p, bool notified)
 {
 	char num[16], pid[16];
-	const char *kv[] = {"request", num,
-			    "pid",     pid,
-			    "argv",    p->argv,
-			    "path",    p->r.path,
-			    "access",  access_name(&p->r),
-			    "grant",   p->grant ? p->grant : "",
+	const char *kv[] = {"request",
+			    num,
+			    "pid",
+			    pid,
+			    "argv",
+			    p->argv,
+			    "path",
+			    p->r.path,
+			    "access",
+			    access_name(&p->r),
+			    "grant",
+			    p->grant ? p->grant : "",
+			    notified ? "notified" : NULL,
+			    "desktop",
 			    NULL};
 
 	snprintf(num, sizeof(num), "%u", p->n);
@@ -467,7 +485,7 @@ audit_request(struct nono_approvals *a, const struct pending *p)
 static void
 refuse_now(struct nono_approvals *a, struct pending *p, const char *by)
 {
-	audit_request(a, p);
+	audit_request(a, p, false);
 	if (p->r.kind == NONO_APPROVAL_HOST)
 		(void)nono_write_all(p->r.client, "deny\n", 5);
 	else
@@ -478,13 +496,43 @@ refuse_now(struct nono_approvals *a, struct pending *p, const char *by)
 	free(p->grant);
 }
 
+/* A desktop notification of a request that waits, when the terminal
+ * cannot ask (a terminal that can, asks: this request now, or once the one
+ * it asks about is answered). What the sandbox chose is escaped; the
+ * strings are notify-send's own arguments, no shell. Whether it was sent. */
+static bool
+notify(struct nono_approvals *a, const struct pending *p)
+{
+	char *argv0, *body = NULL;
+	size_t len = 0;
+	FILE *f;
+	int r;
+
+	if (!a->desktop || tty_usable(a) || !(f = open_memstream(&body, &len)))
+		return false;
+	argv0 = p->r.kind == NONO_APPROVAL_HOST ? xstrdup(a->argv && a->argv[0] ? a->argv[0] : "?")
+						: proc_argv(p->r.pid, true);
+	nono_desktop_escape(f, argv0);
+	if (p->r.pid > 0)
+		fprintf(f, " (pid %d)", p->r.pid);
+	fprintf(f, " asks to %s ", access_name(&p->r));
+	nono_desktop_escape(f, p->r.path);
+	fprintf(f, "\nAnswer with: nono approvals (request %d.%u; denied in %d s)", (int)getpid(), p->n, a->timeout);
+	fclose(f);
+	if ((r = nono_desktop_notify(a->desktop, "nono: approval needed", body)) < 0)
+		log_debug("approvals: request %u: notify-send: %s", p->n, strerror(-r));
+	free(argv0);
+	free(body);
+	return r == 0;
+}
+
 void
 nono_approvals_ask(struct nono_approvals *a, struct nono_approval_req *req)
 {
 	struct pending p = {.n = ++a->next, .r = *req};
 	struct stat st;
 
-	p.argv = req->kind == NONO_APPROVAL_HOST ? join_argv(a->argv) : proc_argv(req->pid);
+	p.argv = req->kind == NONO_APPROVAL_HOST ? join_argv(a->argv) : proc_argv(req->pid, false);
 	/* the kernel's own views (a runtime's probes of cgroups, CPUs, huge
 	 * pages): refused as without elevation, never offered */
 	if (req->kind != NONO_APPROVAL_HOST &&
@@ -507,7 +555,7 @@ nono_approvals_ask(struct nono_approvals *a, struct nono_approval_req *req)
 			long long res = req->kind == NONO_APPROVAL_HOST ? nono_write_all(req->client, "allow\n", 6)
 									: answer_file(a, req, true);
 
-			audit_request(a, &p);
+			audit_request(a, &p, false);
 			audit_answer(a, p.n, req, V_SESSION, "session", res);
 			req_free(&p.r);
 			free(p.argv);
@@ -520,7 +568,7 @@ nono_approvals_ask(struct nono_approvals *a, struct nono_approval_req *req)
 	}
 	p.deadline = now() + a->timeout;
 	a->p[a->np++] = p;
-	audit_request(a, &p);
+	audit_request(a, &p, notify(a, &p));
 	arm(a);
 	tty_prompt(a);
 }
@@ -779,6 +827,8 @@ nono_approvals_new(struct nono_approvals **out, const struct nono_approvals_cfg 
 		nono_loop_watch(a->loop, a->tfd, on_timer, a);
 	if (cfg->terminal)
 		a->tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+	if (cfg->notify)
+		a->desktop = nono_desktop_new(a->loop, a->policy);
 	if (cfg->socket) {
 		a->socket = xstrdup(cfg->socket);
 		if ((a->lfd = listen_on(a->socket)) < 0) {
@@ -839,5 +889,6 @@ nono_approvals_free(struct nono_approvals *a)
 		close(a->tfd);
 	if (a->tty >= 0)
 		close(a->tty);
+	nono_desktop_free(a->desktop);
 	free(a);
 }

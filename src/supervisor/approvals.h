@@ -4,7 +4,8 @@
  * deny) or its time runs out. Requests are answered on the controlling
  * terminal when the program does not hold it in raw mode, and always
  * through a per-user socket that 'nono approvals' speaks to (supervisor
- * side; the client's half is at the end).
+ * side; the client's half is at the end). When the terminal cannot ask,
+ * a desktop notification says that a request waits (desktop.h).
  *
  * An approved file is opened by the supervisor itself, from the object it
  * resolved when the request was made (an O_PATH descriptor, or a directory
@@ -54,6 +55,7 @@ struct nono_approvals_cfg {
 	const char *socket;	      /* where 'nono approvals' finds this session */
 	char *const *argv;	      /* the program, for the requests of the proxy */
 	bool terminal;		      /* may ask on the controlling terminal */
+	bool notify;		      /* a desktop notification when the terminal cannot ask (desktop.h) */
 	struct nono_loop *loop;	      /* the supervisor's */
 };
 

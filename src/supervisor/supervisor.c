@@ -198,6 +198,7 @@ nono_supervisor_new(const struct nono_supervisor_cfg *cfg)
 					       .socket = cfg->approvals_socket,
 					       .argv = cfg->argv,
 					       .terminal = cfg->terminal,
+					       .notify = cfg->notify,
 					       .loop = &sv->loop};
 
 		/* without its socket it still asks on the terminal */

@@ -39,6 +39,7 @@ struct nono_supervisor_cfg {
 	const char *approvals_socket; /* for 'nono approvals', or NULL */
 	char *const *argv;	      /* the program */
 	bool terminal;		      /* may ask on the controlling terminal */
+	bool notify;		      /* a desktop notification when it cannot ([approvals] notify) */
 };
 
 /* Free with nono_supervisor_free(). */
