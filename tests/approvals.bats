@@ -334,7 +334,7 @@ wait_calls() {
 	return 1
 }
 
-@test "desktop: one notify-send a request, its arguments never through a shell; off in config.ini, and without a desktop" {
+@test "desktop: one notify-send a request, its arguments never through a shell; off in config.ini, without a desktop, or writable by the sandbox" {
 	fake_notify
 	export DISPLAY=:99
 	# a name the sandbox chose: a shell would run the command, a terminal the escape
@@ -391,6 +391,16 @@ assert len(r) == 1 and r[0].get('notified') == 'desktop', r"
 	wait_calls 2
 	"$NONO" approvals deny "$ID"
 	done_
+	[ "$(calls)" -eq 2 ]
+	# a notify-send the sandbox may write is never run outside it
+	mkdir "$WORK/bin"
+	cp "$SCRATCH/bin/notify-send" "$WORK/bin/"
+	PATH="$WORK/bin:$PATH" DISPLAY=:99 elevated -- python3 -c "$READER" "$OUTSIDE/data.txt"
+	next_request
+	"$NONO" approvals deny "$ID"
+	done_
+	[ "$output" = "errno 13" ]
+	sleep 0.3
 	[ "$(calls)" -eq 2 ]
 }
 
