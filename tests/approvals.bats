@@ -406,6 +406,13 @@ assert len(r) == 1 and r[0].get('notified') == 'desktop', r"
 
 @test "/etc/machine-id is read without a request (system_read_linux_core), under the claude-code profile too" {
 	[ -r /etc/machine-id ] || skip "no /etc/machine-id"
+	if [ -r /var/lib/dbus/machine-id ]; then
+		# dbus's copy (libdbus reads it first)
+		run -0 timeout 30 "$NONO" run --silent --capability-elevation --approval-timeout 5 --allow "$WORK" -- \
+			cat /var/lib/dbus/machine-id
+		[ "$output" = "$(cat /var/lib/dbus/machine-id)" ]
+		events "assert not [x for x in e if x['type'].startswith('approval')], e"
+	fi
 	run -0 timeout 30 "$NONO" run --silent --capability-elevation --approval-timeout 5 --allow "$WORK" -- cat /etc/machine-id
 	[ "$output" = "$(cat /etc/machine-id)" ]
 	events "assert not [x for x in e if x['type'].startswith('approval')], e"

@@ -241,7 +241,7 @@ true"
 	run "$NONO" audit list --since yesterday
 	[ "$status" -eq 2 ]
 	first=$(find "$STORE" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort | head -n1)
-	run "$NONO" audit show "${first:0:18}"
+	run "$NONO" audit show "${first:0:22}"
 	[[ "$output" == *"Session $first"* ]]
 	[[ "$output" == *"REFUSED"*"exec"*"rm $WORK/f"*"(file destruction)"* ]]
 	[[ "$output" != *$'\e['* ]]

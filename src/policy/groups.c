@@ -128,17 +128,19 @@ const struct nono_group nono_groups[] = {
 	.name = "system_read_linux_core",
 	.description = "system programs, libraries and configuration every program needs",
 	.required = false,
-	/* /etc/machine-id: an identifier, not a secret, read by dbus, systemd's
-	 * libraries and Node programs (Claude Code at every start) */
-	.read = L("/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/lib", "/lib64", "/lib/x86_64-linux-gnu",
-		  "/lib/aarch64-linux-gnu", "/usr/lib", "/usr/lib64", "/usr/lib/x86_64-linux-gnu",
-		  "/usr/lib/aarch64-linux-gnu", "/usr/local/lib", "/usr/local/lib64", "/usr/libexec", "/usr/include",
-		  "/usr/local/include", "/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf", "/etc/gai.conf",
-		  "/etc/ssl", "/etc/pki", "/etc/ca-certificates", "/etc/crypto-policies", "/etc/ld.so.cache",
-		  "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime", "/etc/timezone", "/etc/locale.conf",
-		  "/etc/locale.gen", "/etc/alternatives", "/etc/os-release", "/etc/machine-id", "/etc/services",
-		  "/etc/protocols", "/etc/gitconfig", "/etc/passwd", "/etc/group", "/usr/share", "/lib/terminfo",
-		  "/etc/terminfo", "/dev/random", "/dev/urandom", "/dev/console", "/proc", "/opt"),
+	/* /etc/machine-id and dbus's copy of it: an identifier, not a secret,
+	 * read by dbus, systemd's libraries and Node programs (Claude Code at
+	 * every start) */
+	.read =
+	    L("/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/lib", "/lib64", "/lib/x86_64-linux-gnu",
+	      "/lib/aarch64-linux-gnu", "/usr/lib", "/usr/lib64", "/usr/lib/x86_64-linux-gnu",
+	      "/usr/lib/aarch64-linux-gnu", "/usr/local/lib", "/usr/local/lib64", "/usr/libexec", "/usr/include",
+	      "/usr/local/include", "/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf", "/etc/gai.conf", "/etc/ssl",
+	      "/etc/pki", "/etc/ca-certificates", "/etc/crypto-policies", "/etc/ld.so.cache", "/etc/ld.so.conf",
+	      "/etc/ld.so.conf.d", "/etc/localtime", "/etc/timezone", "/etc/locale.conf", "/etc/locale.gen",
+	      "/etc/alternatives", "/etc/os-release", "/etc/machine-id", "/var/lib/dbus/machine-id", "/etc/services",
+	      "/etc/protocols", "/etc/gitconfig", "/etc/passwd", "/etc/group", "/usr/share", "/lib/terminfo",
+	      "/etc/terminfo", "/dev/random", "/dev/urandom", "/dev/console", "/proc", "/opt"),
     },
     {
 	.name = "system_dev_linux",
