@@ -311,7 +311,7 @@ EOF
 	pid=$!
 	bg "$pid"
 	# the second terminal: approve the notes, deny whatever else Claude Code
-	# reaches for outside its grants (its runtime's machine ids)
+	# reaches for outside its grants (its machine ids are the system's reads)
 	: > "$SCRATCH/asked"
 	for _ in $(seq 30); do
 		all=$("$NONO" approvals --json --wait 20)
@@ -331,6 +331,7 @@ EOF
 	output=$(cat "$SCRATCH/claude.out")
 	[[ "$output" == *"All done."* ]]
 	grep -q " $OUTSIDE/notes.txt\$" "$SCRATCH/asked"
+	! grep -q "machine-id" "$SCRATCH/asked"
 	# the model got the file's bytes in the Read result
 	grep -q "OUTSIDE-APPROVED-$$" "$SCRATCH/requests.jsonl"
 	! grep -q "SECRET-SSH-KEY" "$SCRATCH/requests.jsonl"
