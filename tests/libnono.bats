@@ -143,6 +143,25 @@ C
 	[ "$(cat "$WORK/proj/b.txt")" = new ]
 }
 
+@test "Rust: build.rs finds an installed libnono through the pkg-config command" {
+	[ -n "${NONO_BUILDDIR:-}" ] && [ -f "$NONO_BUILDDIR/Makefile" ] || skip "needs the build tree (make check)"
+	command -v pkg-config >/dev/null || skip "needs pkg-config"
+	rust_crate
+	unset NONO_LIB_DIR
+	dest="$SCRATCH/root"
+	make -s -C "$NONO_BUILDDIR" install DESTDIR="$dest" prefix=/usr >"$SCRATCH/make.log" 2>&1 || { cat "$SCRATCH/make.log"; false; }
+	# shellcheck disable=SC2016 # $(libdir) is make's
+	libdir=$(make -s -C "$NONO_BUILDDIR" --no-print-directory -f Makefile -f - print-libdir prefix=/usr <<<'print-libdir: ; @echo $(libdir)')
+	run -0 env PKG_CONFIG_SYSROOT_DIR="$dest" PKG_CONFIG_LIBDIR="$dest$libdir/pkgconfig" timeout 600 \
+		cargo build --offline -q --manifest-path "$SCRATCH/rust/Cargo.toml" --examples
+	run -0 ldd "$SCRATCH/cargo-target/debug/examples/confine_agent"
+	[[ "$output" == *"libnono.so.0 => $dest$libdir/libnono.so.0"* ]]
+	mkdir -p "$WORK/proj"
+	run -0 timeout 60 "$SCRATCH/cargo-target/debug/examples/confine_agent" "$WORK/proj" sh -c "cat $OUTSIDE/secret; echo made > made"
+	[[ "$output" != *"s3cr3t-$$"* ]]
+	[[ "$output" == *"created   made"* ]]
+}
+
 @test "the Python and TypeScript examples confine a command to a project and print what it changed" {
 	skip_if_sanitized
 	mkdir -p "$WORK/proj"
