@@ -352,15 +352,17 @@ impl Sandbox {
             let mut v = Vec::new();
             err_r.read_to_end(&mut v).map(|_| v)
         });
-        // a program that stops reading early is no error of ours
-        match in_w.write_all(input) {
-            Err(ref e) if e.kind() == io::ErrorKind::BrokenPipe => {}
-            r => r?,
-        }
+        // a program that stops reading early is no error of ours; any
+        // other failure is reported once the program is collected
+        let wrote = match in_w.write_all(input) {
+            Err(ref e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+            r => r,
+        };
         drop(in_w);
         let status = child.wait()?;
         let stdout = out_t.join().unwrap_or_else(|_| Ok(Vec::new()))?;
         let stderr = err_t.join().unwrap_or_else(|_| Ok(Vec::new()))?;
+        wrote?;
         Ok(Output {
             status,
             stdout,
