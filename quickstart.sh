@@ -14,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${BUILD_DIR:-$here/_build}
 packages="build-essential autoconf automake libtool pkg-config git ca-certificates
 	libseccomp-dev libjansson-dev libssl-dev libreadline-dev libinih-dev libgit2-dev
-	libcmocka-dev libcurl4-openssl-dev bats python3 iproute2 procps util-linux passwd shellcheck groff-base mandoc zsh fish bash-completion
+	libcmocka-dev libcurl4-openssl-dev bats python3 cargo iproute2 procps util-linux passwd shellcheck groff-base mandoc zsh fish bash-completion
 	hyperfine bubblewrap socat tmux vim libsecret-1-dev libsecret-tools gnome-keyring dbus golang-go curl
 	rsyslog systemd openssh-client gnupg"
 # Node.js (the Claude Code end-to-end test): Debian's unless one is there; a

@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # libnono: the shared library exports exactly its API (the ABI check), make
 # install puts the library, header and pkg-config file in place and a program
-# built with 'pkg-config --cflags --libs nono' runs confined; the Python and
-# Node bindings and their examples confine by effect.
+# built with 'pkg-config --cflags --libs nono' runs confined; the Python,
+# Node and Rust bindings and their examples confine by effect.
 load helpers
 
 bats_require_minimum_version 1.5.0
@@ -24,6 +24,18 @@ skip_if_sanitized() {
 	fi
 }
 teardown() { common_teardown; }
+
+# the Rust crate, copied out of the source tree (make distcheck's is
+# read-only and cargo writes Cargo.lock beside Cargo.toml) and built in
+# SCRATCH against this build's libnono: cargo is the system's (Debian's
+# 1.63 in CI), offline, the crate has no dependencies
+rust_crate() {
+	command -v cargo >/dev/null || { [ -z "${NONO_E2E_REQUIRED:-}" ] || false; skip "cargo not installed (apt-get install cargo)"; }
+	skip_if_sanitized
+	mkdir -p "$SCRATCH/rust"
+	(cd "$NONO_SRCDIR/bindings/rust" && cp -R Cargo.toml build.rs src tests examples "$SCRATCH/rust/")
+	export CARGO_TARGET_DIR="$SCRATCH/cargo-target" NONO_LIB_DIR="$BUILD" NONO="$NONO"
+}
 
 @test "libnono.so exports exactly the symbols of lib/libnono.sym, versioned, with its soname" {
 	real=$(readlink -f "$BUILD/libnono.so.0")
@@ -100,6 +112,54 @@ C
 	run -0 env NONO="$NONO" timeout 300 node --test "$NONO_SRCDIR/bindings/node/test/"
 	[[ "$output" == *"# pass 4"* ]]
 	[[ "$output" == *"# fail 0"* ]]
+}
+
+@test "Rust: the crate's tests pass under cargo test, with the system's cargo and no crates" {
+	rust_crate
+	run -0 timeout 600 cargo test --offline --manifest-path "$SCRATCH/rust/Cargo.toml"
+	[[ "$output" == *"test secret_unread_and_no_write_outside ... ok"* ]]
+	[[ "$output" == *"test apply_self ... ok"* ]]
+	[[ "$output" == *"test result: ok. 12 passed; 0 failed"* ]]
+	[[ "$output" != *FAILED* ]]
+	# cargo test builds the example too: linked against this build's
+	# library, found through NONO_LIB_DIR (and its run path)
+	run -0 ldd "$SCRATCH/cargo-target/debug/examples/confine_agent"
+	[[ "$output" == *"libnono.so.0 => $BUILD/libnono.so.0"* ]]
+}
+
+@test "Rust: the example confines a command to a project and prints what it changed" {
+	rust_crate
+	mkdir -p "$WORK/proj"
+	echo a >"$WORK/proj/a.txt"
+	cmd="echo b >> a.txt; echo new > b.txt; cat $OUTSIDE/secret; echo x > $OUTSIDE/x; echo done"
+	run -0 timeout 600 cargo run --offline -q --manifest-path "$SCRATCH/rust/Cargo.toml" --example confine_agent -- \
+		"$WORK/proj" sh -c "$cmd"
+	[[ "$output" == *done* ]]
+	[[ "$output" == *"exit 0, session "* ]]
+	[[ "$output" == *"modified  a.txt"* ]]
+	[[ "$output" == *"created   b.txt"* ]]
+	[[ "$output" != *"s3cr3t-$$"* ]]
+	[ ! -e "$OUTSIDE/x" ]
+	[ "$(cat "$WORK/proj/b.txt")" = new ]
+}
+
+@test "Rust: build.rs finds an installed libnono through the pkg-config command" {
+	[ -n "${NONO_BUILDDIR:-}" ] && [ -f "$NONO_BUILDDIR/Makefile" ] || skip "needs the build tree (make check)"
+	command -v pkg-config >/dev/null || skip "needs pkg-config"
+	rust_crate
+	unset NONO_LIB_DIR
+	dest="$SCRATCH/root"
+	make -s -C "$NONO_BUILDDIR" install DESTDIR="$dest" prefix=/usr >"$SCRATCH/make.log" 2>&1 || { cat "$SCRATCH/make.log"; false; }
+	# shellcheck disable=SC2016 # $(libdir) is make's
+	libdir=$(make -s -C "$NONO_BUILDDIR" --no-print-directory -f Makefile -f - print-libdir prefix=/usr <<<'print-libdir: ; @echo $(libdir)')
+	run -0 env PKG_CONFIG_SYSROOT_DIR="$dest" PKG_CONFIG_LIBDIR="$dest$libdir/pkgconfig" timeout 600 \
+		cargo build --offline -q --manifest-path "$SCRATCH/rust/Cargo.toml" --examples
+	run -0 ldd "$SCRATCH/cargo-target/debug/examples/confine_agent"
+	[[ "$output" == *"libnono.so.0 => $dest$libdir/libnono.so.0"* ]]
+	mkdir -p "$WORK/proj"
+	run -0 timeout 60 "$SCRATCH/cargo-target/debug/examples/confine_agent" "$WORK/proj" sh -c "cat $OUTSIDE/secret; echo made > made"
+	[[ "$output" != *"s3cr3t-$$"* ]]
+	[[ "$output" == *"created   made"* ]]
 }
 
 @test "the Python and TypeScript examples confine a command to a project and print what it changed" {
