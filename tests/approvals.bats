@@ -522,7 +522,7 @@ got approved-bytes-$$" ]
 	tmux_run python3 "$WORK/raw.py" "$OUTSIDE/data.txt"
 	next_request
 	sleep 0.5
-	! pane | grep -q "approve?"
+	! pane | grep -q "approve?" || false
 	wait_calls 1
 	grep -qxF "python3 (pid $(req "print(d['pid'])")) asks to read $OUTSIDE/data.txt" "$SCRATCH/notified"
 	# nono approvals in a second pane, answered from its keyboard

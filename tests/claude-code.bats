@@ -86,7 +86,7 @@ EOF
 
 	# the stand-in saw the whole conversation, and never the key
 	[ "$(grep -c '"path": "/v1/messages' "$SCRATCH/requests.jsonl")" -ge 4 ]
-	! grep -q "SECRET-SSH-KEY" "$SCRATCH/requests.jsonl"
+	! grep -q "SECRET-SSH-KEY" "$SCRATCH/requests.jsonl" || false
 
 	# the Bash result was a denial, and the hook's context came with it
 	run python3 - "$SCRATCH/requests.jsonl" "$HOME" "$WORK" <<'EOF'
@@ -226,7 +226,7 @@ EOF
 	[ -z "$extra" ] || { echo "also created in \$HOME: $extra"; false; }
 	[ -z "$(ls -A "$HOME" | grep -E 'tmp|lock')" ]
 	# the key never reached the API
-	! grep -q "SECRET-SSH-KEY" "$SCRATCH/one.jsonl" "$SCRATCH/two.jsonl"
+	! grep -q "SECRET-SSH-KEY" "$SCRATCH/one.jsonl" "$SCRATCH/two.jsonl" || false
 
 	# the denial context that reached the model names the fix nono why gives
 	fix=$(timeout 30 "$NONO" run --silent --profile claude-code --allow "$WORK" --read "$CLAUDE_PREFIX" -- \
@@ -331,8 +331,8 @@ EOF
 	output=$(cat "$SCRATCH/claude.out")
 	[[ "$output" == *"All done."* ]]
 	grep -q " $OUTSIDE/notes.txt\$" "$SCRATCH/asked"
-	! grep -q "machine-id" "$SCRATCH/asked"
+	! grep -q "machine-id" "$SCRATCH/asked" || false
 	# the model got the file's bytes in the Read result
 	grep -q "OUTSIDE-APPROVED-$$" "$SCRATCH/requests.jsonl"
-	! grep -q "SECRET-SSH-KEY" "$SCRATCH/requests.jsonl"
+	! grep -q "SECRET-SSH-KEY" "$SCRATCH/requests.jsonl" || false
 }

@@ -100,7 +100,7 @@ EOF
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"Codex done."* ]]
-	! grep -q "SECRET-SSH-KEY" "$SCRATCH/requests.jsonl"
+	! grep -q "SECRET-SSH-KEY" "$SCRATCH/requests.jsonl" || false
 	[ "$(cat "$WORK/inside.txt")" = from-codex ]
 	[ ! -e "$OUTSIDE/escape.txt" ]
 	# the hook's context came back with the denial: nono why's fix, for codex
@@ -141,5 +141,5 @@ EOF
 	[ "$status" -eq 124 ]
 	[[ "$output" == *"waiting for network"* ]]
 	[ ! -s "$SCRATCH/requests.jsonl" ]
-	! pgrep -f "$CODEX_PREFIX/.*codex exec" >/dev/null
+	! pgrep -f "$CODEX_PREFIX/.*codex exec" >/dev/null || false
 }

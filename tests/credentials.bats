@@ -64,7 +64,7 @@ EOF
 	[[ "$output" == *"env  ANTHROPIC_API_KEY"* ]]
 	[[ "$output" == *"Secrets:   ANTHROPIC_API_KEY from the keystore (anthropic_api_key)"* ]]
 	[[ "$output" != *"$SECRET"* ]]
-	! grep -q "$SECRET" "$WORK/cap"
+	! grep -q "$SECRET" "$WORK/cap" || false
 }
 
 @test "a profile's env_credentials map a secret to the variable it names" {

@@ -150,7 +150,7 @@ EOF
 	md="$HOME/.claude/CLAUDE.md"
 	[ "$(grep -c 'nono-sandbox-start' "$md")" -eq 1 ]
 	[ "$(grep -c 'nono-sandbox-end' "$md")" -eq 1 ]
-	! grep -q 'old advice' "$md"
+	! grep -q 'old advice' "$md" || false
 	grep -q 'NONO_CAP_FILE' "$md"
 	[ "$(head -n 1 "$md")" = top ] && [ "$(tail -n 1 "$md")" = bottom ]
 	# an unclosed block is refused
@@ -359,7 +359,7 @@ EOF
 	[[ "$output" != *warning* ]]
 	[ ! -e "$LEGACY" ] && [ ! -e "$HOME/.claude/hooks" ]
 	cmp "$HOOK" "$INSTALLED"
-	! grep -q '.claude/hooks' "$SETTINGS"
+	! grep -q '.claude/hooks' "$SETTINGS" || false
 	[ "$(grep -c "\"command\": \"$INSTALLED\"" "$SETTINGS")" -eq 3 ]
 	grep -q '"prettier --write"' "$SETTINGS" && grep -q '"model": "opus"' "$SETTINGS"
 	run timeout 30 "$NONO" hooks status
@@ -374,7 +374,7 @@ EOF
 	echo "$output"
 	[[ "$output" == *"warning: ~/.claude/hooks/nono-hook.sh, the hook an earlier nono registered, is not what nono wrote there"*"left in place"* ]]
 	cmp "$LEGACY" "$SCRATCH/changed"
-	! grep -q '.claude/hooks' "$SETTINGS"
+	! grep -q '.claude/hooks' "$SETTINGS" || false
 	# said once: nothing names it any more
 	run timeout 30 "$NONO" run --profile claude-code -- true
 	[[ "$output" != *warning* ]]
@@ -416,7 +416,7 @@ print('planted')"
 	[ ! -e "$WORK/ran-planted" ]
 	[ "$(echo "$output" | grep -c "^HOOK $INSTALLED -> 0")" -eq 3 ]
 	[ "$(echo "$output" | grep -c '^HOOK')" -eq 3 ]
-	! grep -q evil "$SETTINGS"
+	! grep -q evil "$SETTINGS" || false
 	# what was planted is kept in nono's state, never beside the file
 	cmp "$HOME/.local/state/nono/hooks/claude-code/settings.planted" "$SCRATCH/planted.json"
 	[ ! -e "$SETTINGS.nono.bak" ]
@@ -669,7 +669,7 @@ tree_bytes() { (cd "$1" && find . -printf '%p %y %m %s\n' | sort && find . -type
 	[ "$status" -eq 0 ]
 	[[ "$output" != *hook* ]]
 	[ "$(tree_bytes "$HOME/.claude" | grep -c 'settings.json\|CLAUDE.md')" -eq 4 ]
-	! grep -q nono-hook "$SETTINGS"
+	! grep -q nono-hook "$SETTINGS" || false
 	run "$NONO" hooks status
 	[[ "$output" == *"at launch    off: removed"* ]]
 	# an entry naming nono's hook that appears meanwhile is not nono's: the launch stops

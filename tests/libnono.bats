@@ -25,6 +25,25 @@ skip_if_sanitized() {
 }
 teardown() { common_teardown; }
 
+# The examples' project: a.txt to modify, b.txt to create; $cmd also tries
+# the secret outside and a write outside
+example_project() {
+	mkdir -p "$WORK/proj"
+	echo a >"$WORK/proj/a.txt"
+	rm -f "$WORK/proj/b.txt"
+	cmd="echo b >> a.txt; echo new > b.txt; cat $OUTSIDE/secret; echo x > $OUTSIDE/x; echo done"
+}
+
+# ... and what an example printed and left: the changes, nothing outside
+example_confined() {
+	[[ "$output" == *done* ]]
+	[[ "$output" == *"modified  a.txt"* ]]
+	[[ "$output" == *"created   b.txt"* ]]
+	[[ "$output" != *"s3cr3t-$$"* ]]
+	[ ! -e "$OUTSIDE/x" ]
+	[ "$(cat "$WORK/proj/b.txt")" = new ]
+}
+
 # the Rust crate, copied out of the source tree (make distcheck's is
 # read-only and cargo writes Cargo.lock beside Cargo.toml) and built in
 # SCRATCH against this build's libnono: cargo is the system's (Debian's
@@ -44,7 +63,7 @@ rust_crate() {
 	# every one in version NONO_0; nothing of nono's internals
 	run -0 bash -c "nm -D --defined-only '$real' | awk '\$2 == \"T\"' | grep -vc '@@NONO_0\$' || true"
 	[ "$output" = 0 ]
-	! nm -D --defined-only "$real" | grep -q ' nono_policy_\| nono_plan_\| nono_journal_'
+	! nm -D --defined-only "$real" | grep -q ' nono_policy_\| nono_plan_\| nono_journal_' || false
 	# and the header declares each of them
 	while read -r sym; do grep -q "\b$sym(" "$NONO_SRCDIR/src/lib/nono.h"; done <"$NONO_SRCDIR/src/lib/libnono.sym"
 	run -0 bash -c "objdump -p '$real' | awk '/SONAME/ {print \$2}'"
@@ -129,18 +148,11 @@ C
 
 @test "Rust: the example confines a command to a project and prints what it changed" {
 	rust_crate
-	mkdir -p "$WORK/proj"
-	echo a >"$WORK/proj/a.txt"
-	cmd="echo b >> a.txt; echo new > b.txt; cat $OUTSIDE/secret; echo x > $OUTSIDE/x; echo done"
+	example_project
 	run -0 timeout 600 cargo run --offline -q --manifest-path "$SCRATCH/rust/Cargo.toml" --example confine_agent -- \
 		"$WORK/proj" sh -c "$cmd"
-	[[ "$output" == *done* ]]
 	[[ "$output" == *"exit 0, session "* ]]
-	[[ "$output" == *"modified  a.txt"* ]]
-	[[ "$output" == *"created   b.txt"* ]]
-	[[ "$output" != *"s3cr3t-$$"* ]]
-	[ ! -e "$OUTSIDE/x" ]
-	[ "$(cat "$WORK/proj/b.txt")" = new ]
+	example_confined
 }
 
 @test "Rust: build.rs finds an installed libnono through the pkg-config command" {
@@ -164,21 +176,12 @@ C
 
 @test "the Python and TypeScript examples confine a command to a project and print what it changed" {
 	skip_if_sanitized
-	mkdir -p "$WORK/proj"
-	echo a >"$WORK/proj/a.txt"
-	cmd="echo b >> a.txt; echo new > b.txt; cat $OUTSIDE/secret; echo x > $OUTSIDE/x; echo done"
+	example_project
 	run -0 env NONO="$NONO" NONO_LIBRARY="$BUILD/libnono.so.0" timeout 60 /usr/bin/python3 \
 		"$NONO_SRCDIR/bindings/python/examples/confine_agent.py" "$WORK/proj" sh -c "$cmd"
-	[[ "$output" == *done* ]]
-	[[ "$output" == *"modified  a.txt"* ]]
-	[[ "$output" == *"created   b.txt"* ]]
-	[[ "$output" != *"s3cr3t-$$"* ]]
-	[ ! -e "$OUTSIDE/x" ]
+	example_confined
 	command -v node >/dev/null || skip "node not installed"
-	echo a >"$WORK/proj/a.txt"
-	rm -f "$WORK/proj/b.txt"
+	example_project
 	run -0 env NONO="$NONO" timeout 60 node "$NONO_SRCDIR/bindings/node/examples/confine-agent.js" "$WORK/proj" sh -c "$cmd"
-	[[ "$output" == *"modified  a.txt"* ]]
-	[[ "$output" == *"created   b.txt"* ]]
-	[[ "$output" != *"s3cr3t-$$"* ]]
+	example_confined
 }

@@ -120,7 +120,7 @@ python3 '$ATTACK' setxattr l/../victim user.nono"
 	[[ "$output" == *"setxattr -1"* ]]
 	[ "$(mode_of "$OUTSIDE/victim")" = 644 ]
 	[ "$(stat -c %Y "$OUTSIDE/victim")" = "$before" ]
-	! getfattr -n user.nono "$OUTSIDE/victim" 2>/dev/null | grep -q nono
+	! getfattr -n user.nono "$OUTSIDE/victim" 2>/dev/null | grep -q nono || false
 	# the decoy the string named is untouched too
 	[ "$(mode_of "$WORK/victim")" = 644 ]
 }

@@ -74,7 +74,7 @@ ls /proc/self/fd | tr "\n" " "; echo; echo x > /proc/self/comm; echo comm=$?'
 	[ "$status" -eq 0 ]
 	[[ "$output" == *started* ]]
 	sleep 0.2
-	! pgrep -f "$MARK-left"
+	! pgrep -f "$MARK-left" || false
 	run nono_run --no-pid-ns -- sh -c "setsid python3 -c 'import time; time.sleep(60)' $MARK-left </dev/null >/dev/null 2>&1 & sleep 0.3; echo started"
 	[ "$status" -eq 0 ]
 	pgrep -f "$MARK-left"

@@ -443,13 +443,13 @@ os.rename("tree/other.txt", "tree/README")'
 	head=$(git -C "$WORK/tree" rev-parse HEAD)
 	run -0 nono_run --allow "$WORK/tree" --rollback -- python3 -c '
 import shutil; shutil.rmtree("tree/.git/objects"); open("tree/.git/HEAD", "w").write("junk\n")'
-	! git -C "$WORK/tree" rev-parse HEAD 2>/dev/null
+	! git -C "$WORK/tree" rev-parse HEAD 2>/dev/null || false
 	# a restore leaves .git alone: refs, index and objects are git's to manage
 	run -0 "$NONO" rollback restore last --dry-run
 	has "vcs       $WORK/tree/.git/HEAD"
 	has "inside .git, .hg or .svn left as they are (--include-vcs restores them)"
 	run -0 "$NONO" rollback restore last
-	! git -C "$WORK/tree" rev-parse HEAD 2>/dev/null
+	! git -C "$WORK/tree" rev-parse HEAD 2>/dev/null || false
 	run -0 "$NONO" rollback restore last --include-vcs
 	[ "$(git -C "$WORK/tree" rev-parse HEAD)" = "$head" ]
 	[ "$(git -C "$WORK/tree" show HEAD:README)" = readme ]

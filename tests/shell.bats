@@ -139,7 +139,7 @@ teardown() {
 	wait_screen "after-fg"
 	keys "exit" Enter
 	sleep 0.5
-	! screen | grep -q SECRET
+	! screen | grep -q SECRET || false
 	[ "$(cat "$WORK/f")" = keep ]
 	grep -q "marker" "$XDG_STATE_HOME/nono/shell_history"
 	keys "$NONO shell --silent --allow $WORK --block-net" Enter
@@ -160,7 +160,7 @@ teardown() {
 	tmux_shell
 	keys "ls $OUTSIDE/hidden-d" Tab Tab
 	sleep 0.5
-	! screen | grep -q "hidden-dir-xyz"
+	! screen | grep -q "hidden-dir-xyz" || false
 }
 
 @test "Ctrl-C at the prompt discards the typed line: it never runs on the next Enter" {
@@ -183,5 +183,5 @@ teardown() {
 	[ ! -e "$WORK/ABANDONED-ran" ] || { screen; false; }
 	[ ! -e "$WORK/ABANDONED-two" ] || { screen; false; }
 	# nothing typed after Ctrl-C was appended to the abandoned text
-	! screen | grep -q "ABANDONED-ranecho"
+	! screen | grep -q "ABANDONED-ranecho" || false
 }

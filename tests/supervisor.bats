@@ -140,14 +140,18 @@ except OSError as e: print('errno', e.errno)"
 }
 
 @test "if the supervisor dies, the sandbox dies with it" {
-	"$NONO" run --silent --allow "$WORK" -- sh -c "echo \$TMPDIR \$NONO_CAP_FILE > $WORK/left; echo \$\$ > $WORK/pid; for i in \$(seq 200); do sleep 0.1; done" 3>&- &
+	# the program's pid as the host sees it ($$ inside is the PID namespace's)
+	mark="nono-dies-$$-$RANDOM"
+	"$NONO" run --silent --allow "$WORK" -- sh -c "echo \$TMPDIR \$NONO_CAP_FILE > $WORK/left; for i in \$(seq 200); do sleep 0.1; done; : $mark" 3>&- &
 	nono_pid=$!
-	for _ in $(seq 100); do [ -s "$WORK/pid" ] && break; sleep 0.05; done
-	child=$(cat "$WORK/pid")
+	for _ in $(seq 100); do [ -s "$WORK/left" ] && break; sleep 0.05; done
+	child=$(pgrep -f -- "$mark" | grep -vx "$nono_pid" | head -n1)
+	[ -n "$child" ]
 	kill -0 "$child"
 	kill -KILL "$nono_pid"
 	for _ in $(seq 50); do kill -0 "$child" 2>/dev/null || break; sleep 0.05; done
-	! kill -0 "$child" 2>/dev/null
+	! kill -0 "$child" 2>/dev/null || false
+	! pgrep -f -- "$mark" >/dev/null || false
 	# a killed supervisor can't tidy up: the private TMPDIR and capability file stay
 	read -r tmp cap <"$WORK/left"
 	[ -d "$tmp" ] && [ -f "$cap" ]
