@@ -357,7 +357,9 @@ nono: approval needed" ]
 	pid=$(req "print(d['pid'])")
 	[ "$(sed -n 5p "$SCRATCH/notified")" = "python3 (pid $pid) asks to read $OUTSIDE/d\$(touch pwned)&lt;b&gt;&amp;\\e[31m.txt" ]
 	sed -n 6p "$SCRATCH/notified" | grep -q "^Answer with: nono approvals (request $ID; denied in 20 s)$"
-	[ ! -e "$WORK/pwned" ] && [ ! -e "$SCRATCH/pwned" ] && [ ! -e pwned ]
+	[ ! -e "$WORK/pwned" ]
+	[ ! -e "$SCRATCH/pwned" ]
+	[ ! -e pwned ]
 	events "
 r = [x for x in e if x['type'] == 'approval_request']
 assert len(r) == 1 and r[0].get('notified') == 'desktop', r"

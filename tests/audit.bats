@@ -298,7 +298,9 @@ assert all(e['pid'] > 0 for e in d['events'] if e['type'] == 'file'), d
 @test "every mediated call carries its outcome: the issue's refused writes show as refused by Landlock, never as done" {
 	run nono_run --rollback --allow "$WORK" -- sh -c \
 		"echo x > $HOME/outside.txt; mkdir $HOME/newdir; echo y > /etc/evil.conf; echo z > $WORK/in.txt; true"
-	[ ! -e "$HOME/outside.txt" ] && [ ! -e "$HOME/newdir" ] && [ ! -e /etc/evil.conf ]
+	[ ! -e "$HOME/outside.txt" ]
+	[ ! -e "$HOME/newdir" ]
+	[ ! -e /etc/evil.conf ]
 	[ "$(cat "$WORK/in.txt")" = z ]
 	"$NONO" audit show last --json > "$SCRATCH/show.json"
 	pyjson "

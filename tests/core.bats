@@ -57,7 +57,8 @@ teardown() { common_teardown; }
 	[[ "$output" == "$OUTSIDE" ]]
 	[ -f "$OUTSIDE/wd.txt" ]
 	NONO_ALLOW="$WORK,$OUTSIDE" run nono_run -- sh -c "echo z > $WORK/e1; echo z > $OUTSIDE/e2"
-	[ -f "$WORK/e1" ] && [ -f "$OUTSIDE/e2" ]
+	[ -f "$WORK/e1" ]
+	[ -f "$OUTSIDE/e2" ]
 }
 
 @test "a grant that does not exist is a warning and the rest runs" {

@@ -119,7 +119,8 @@ attempt('otrunc', lambda: open('$WORK/f', 'w'))"
 		python3 -c 'f = open(\"$WORK/py.txt\", \"w\"); f.write(\"py\"); f.close()'"
 	[ "$status" -eq 0 ]
 	[ "$(cat "$WORK/n")" = new ]
-	[ -f "$WORK/empty" ] && [ ! -s "$WORK/empty" ]
+	[ -f "$WORK/empty" ]
+	[ ! -s "$WORK/empty" ]
 	[ "$(cat "$WORK/sub/s")" = "$(printf 'a\nb')" ]
 	[ "$(cat "$WORK/py.txt")" = py ]
 }
@@ -144,9 +145,11 @@ attempt('truncate', lambda: os.truncate('$WORK/t', 0))"
 	[ "$(echo "$output" | grep -c ' done')" -eq 5 ]
 	[ ! -e "$WORK/f" ]
 	[ ! -e "$WORK/d" ]
-	[ ! -e "$WORK/g" ] && [ ! -e "$WORK/g2" ]
+	[ ! -e "$WORK/g" ]
+	[ ! -e "$WORK/g2" ]
 	[ "$(cat "$WORK/h")" = y ]
-	[ -f "$WORK/t" ] && [ ! -s "$WORK/t" ]
+	[ -f "$WORK/t" ]
+	[ ! -s "$WORK/t" ]
 }
 
 @test "--allow-delete: rm and ': >' work" {
@@ -156,7 +159,8 @@ attempt('truncate', lambda: os.truncate('$WORK/t', 0))"
 	[ "$status" -eq 0 ]
 	[ ! -e "$WORK/f" ]
 	[ ! -e "$WORK/tree" ]
-	[ -f "$WORK/g" ] && [ ! -s "$WORK/g" ]
+	[ -f "$WORK/g" ]
+	[ ! -s "$WORK/g" ]
 }
 
 @test "--allow-delete applies to --write grants too" {
@@ -180,7 +184,8 @@ attempt('unlink-home', lambda: os.unlink('$HOME/docs/readme.txt'))"
 	[ "$(cat "$OUTSIDE/o")" = out ]
 	[ "$(cat "$OUTSIDE/r")" = ro ]
 	[ "$(cat "$WORK/m")" = mine ]
-	[ ! -e "$OUTSIDE/m" ] && [ ! -e "$WORK/o" ]
+	[ ! -e "$OUTSIDE/m" ]
+	[ ! -e "$WORK/o" ]
 	[ "$(cat "$HOME/docs/readme.txt")" = doc ]
 }
 

@@ -69,8 +69,10 @@ make_tree() {
 		before=$(snapshot "$D")
 		in_sandbox $mode "sed -i s/alpha/ALPHA/ sub/a.txt && echo hi > notes.txt && python3 -c \"open('tool.sh','w').write('x')\" && echo new > n && python3 -c \"import os; os.replace('n', 'ro.txt')\" && echo all-done"
 		has all-done
-		[ "$(cat "$D/sub/a.txt")" = ALPHA ] && [ "$(cat "$D/notes.txt")" = hi ]
-		[ "$(cat "$D/tool.sh")" = x ] && [ "$(cat "$D/ro.txt")" = new ]
+		[ "$(cat "$D/sub/a.txt")" = ALPHA ]
+		[ "$(cat "$D/notes.txt")" = hi ]
+		[ "$(cat "$D/tool.sh")" = x ]
+		[ "$(cat "$D/ro.txt")" = new ]
 		[ -z "$(cd "$D" && find . -name 'sed*')" ]
 		restored_to "$before"
 	done
@@ -109,7 +111,8 @@ JSON
 		before=$(snapshot "$D")
 		in_sandbox $mode "npm test && echo npm-exit=\$?"
 		has "npm-exit=0"
-		[ "$(cat "$D/dist/out.txt")" = built ] && [ ! -e "$D/dist/js" ]
+		[ "$(cat "$D/dist/out.txt")" = built ]
+		[ ! -e "$D/dist/js" ]
 		restored_to "$before"
 	done
 }
@@ -217,14 +220,17 @@ lo = sorted(p['path'] for p in d['left_out'])
 assert lo == ['$D/dist', '$D/x.o'], lo
 assert {p['path'] for p in d['paths']} >= {'$D/tracked.o', '$D/notes.txt'}, d['paths']"
 	run -0 "$NONO" rollback restore last
-	[ "$(cat "$D/tracked.o")" = t ] && [ -f "$D/notes.txt" ]
-	[ ! -e "$D/dist" ] && [ ! -e "$D/x.o" ]
+	[ "$(cat "$D/tracked.o")" = t ]
+	[ -f "$D/notes.txt" ]
+	[ ! -e "$D/dist" ]
+	[ ! -e "$D/x.o" ]
 	# the sandbox rewrites .gitignore to ignore everything, then deletes:
 	# the journal still keeps what it deletes
 	echo keep > "$D/work.txt"
 	run -0 bash -c 'cd "$1" && timeout 60 "$NONO" run --allow "$1" -- sh -c "echo \"*\" > .gitignore; rm -f work.txt notes.txt" 2>&1' _ "$D"
 	lacks "left out"
 	run -0 "$NONO" rollback restore last
-	[ "$(cat "$D/work.txt")" = keep ] && [ -f "$D/notes.txt" ]
+	[ "$(cat "$D/work.txt")" = keep ]
+	[ -f "$D/notes.txt" ]
 	[ "$(cat "$D/.gitignore")" = "$(printf 'dist/\n*.o')" ]
 }

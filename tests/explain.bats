@@ -10,7 +10,8 @@ teardown() { common_teardown; }
 	run timeout 30 "$NONO" why --path "$HOME/.ssh/id_rsa" --op read
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | head -n1)" = DENIED ]
-	[[ "$output" == *sensitive* ]] && [[ "$output" == *deny_credentials* ]]
+	[[ "$output" == *sensitive* ]]
+	[[ "$output" == *deny_credentials* ]]
 	run timeout 30 "$NONO" why "$HOME/.aws/credentials"
 	[ "$(echo "$output" | head -n1)" = DENIED ]
 }
@@ -18,7 +19,8 @@ teardown() { common_teardown; }
 @test "granted, insufficient and not granted, each with the fix" {
 	run timeout 30 "$NONO" why --allow "$WORK" --path "$WORK/x" --op write
 	[ "$(echo "$output" | head -n1)" = ALLOWED ]
-	[[ "$output" == *"Granted by"* ]] && [[ "$output" == *"--allow"* ]]
+	[[ "$output" == *"Granted by"* ]]
+	[[ "$output" == *"--allow"* ]]
 	run timeout 30 "$NONO" why --read "$WORK" --path "$WORK/x" --op write
 	[ "$(echo "$output" | head -n1)" = DENIED ]
 	[[ "$output" == *insufficient* ]]

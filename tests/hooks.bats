@@ -93,7 +93,8 @@ EOF
 	[ "$status" -eq 0 ]
 	[ "$(json_of "$SETTINGS")" = "$before" ]
 	cmp "$HOME/.claude/CLAUDE.md" "$SCRATCH/notes"
-	[ ! -e "$INSTALLED" ] && [ ! -e "$(dirname "$INSTALLED")" ]
+	[ ! -e "$INSTALLED" ]
+	[ ! -e "$(dirname "$INSTALLED")" ]
 	run "$NONO" hooks status --json
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'"installed": false'* ]]
@@ -101,7 +102,9 @@ EOF
 	rm -rf "$HOME/.claude"
 	"$NONO" hooks install >/dev/null
 	"$NONO" hooks remove >/dev/null
-	[ ! -e "$SETTINGS" ] && [ ! -e "$HOME/.claude/CLAUDE.md" ] && [ ! -e "$HOME/.claude/hooks" ]
+	[ ! -e "$SETTINGS" ]
+	[ ! -e "$HOME/.claude/CLAUDE.md" ]
+	[ ! -e "$HOME/.claude/hooks" ]
 	[ ! -e "$INSTALLED" ]
 }
 
@@ -141,7 +144,8 @@ EOF
 	[ -z "$output" ]
 	[ "$(sha256sum "$OUTSIDE/bashrc" "$OUTSIDE/other.json")" = "$before" ]
 	[ -z "$(ls -A "$OUTSIDE/hookdir")" ]
-	[ -L "$HOME/.claude/CLAUDE.md" ] && [ -L "$HOME/.claude/settings.json" ]
+	[ -L "$HOME/.claude/CLAUDE.md" ]
+	[ -L "$HOME/.claude/settings.json" ]
 }
 
 @test "the CLAUDE.md block is updated in place, never duplicated, the rest untouched" {
@@ -152,7 +156,8 @@ EOF
 	[ "$(grep -c 'nono-sandbox-end' "$md")" -eq 1 ]
 	! grep -q 'old advice' "$md" || false
 	grep -q 'NONO_CAP_FILE' "$md"
-	[ "$(head -n 1 "$md")" = top ] && [ "$(tail -n 1 "$md")" = bottom ]
+	[ "$(head -n 1 "$md")" = top ]
+	[ "$(tail -n 1 "$md")" = bottom ]
 	# an unclosed block is refused
 	printf 'x\n<!-- nono-sandbox-start -->\nmine\n' > "$md"
 	run "$NONO" hooks install
@@ -201,7 +206,8 @@ EOF
 	[[ "$output" == *"nono installs its own hook"* ]]
 	run timeout 30 "$NONO" run --profile "$SCRATCH/p/unknown.json" -- touch "$WORK/ran"
 	[[ "$output" == *"unknown target"* ]]
-	[ ! -e "$WORK/ran" ] && [ ! -e "$HOME/.claude/hooks" ]
+	[ ! -e "$WORK/ran" ]
+	[ ! -e "$HOME/.claude/hooks" ]
 }
 
 # the hook as Claude Code runs it: inside the sandbox, JSON on stdin
@@ -260,7 +266,8 @@ EOF
 		[[ "$c" == *"Blocked: $target"* ]]
 		[[ "$c" == *"holds nono's own files (policy group nono_"* ]]
 		[[ "$c" == *"Tell the user that this change must be made outside nono, by them."* ]]
-		[[ "$c" != *bypass* ]] && [[ "$c" != *"nono run"* ]]
+		[[ "$c" != *bypass* ]]
+		[[ "$c" != *"nono run"* ]]
 	done
 	# reading them is a grant like any other
 	in='{"hook_event_name":"PostToolUseFailure","tool_name":"Read","tool_input":{"file_path":"'"$HOME"'/.config/nono/config.ini"},"error":"EACCES: permission denied"}'
@@ -272,11 +279,14 @@ EOF
 @test "hook: silent outside a sandbox, on other failures, and on successful Bash output" {
 	in='{"hook_event_name":"PostToolUseFailure","tool_name":"Bash","error":"cat: /x: Permission denied"}'
 	run sh -c "printf '%s' '$in' | sh '$HOOK'"
-	[ "$status" -eq 0 ] && [ -z "$output" ]
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
 	run hook_in_sandbox '{"hook_event_name":"PostToolUseFailure","tool_name":"Bash","tool_input":{"command":"false"},"error":"Exit code 1"}'
-	[ "$status" -eq 0 ] && [ -z "$output" ]
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
 	run hook_in_sandbox '{"hook_event_name":"PostToolUse","tool_name":"Bash","tool_input":{"command":"echo hi"},"tool_response":{"stdout":"hi","stderr":""}}'
-	[ "$status" -eq 0 ] && [ -z "$output" ]
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
 	run hook_in_sandbox '{"hook_event_name":"PostToolUse","tool_name":"Bash","tool_input":{"command":"ls /root"},"tool_response":{"stdout":"","stderr":"ls: cannot open directory /root: Permission denied"}}'
 	[[ "$output" == *'"hookEventName":"PostToolUse"'* ]]
 	[[ "$output" == *"Blocked: /root"* ]]
@@ -325,7 +335,9 @@ print('readable', open(s).read() == open('$WORK/before').read())
 	[[ "$output" != *DONE* ]]
 	[[ "$output" == *"readable True"* ]]
 	cmp "$HOOK" "$INSTALLED"
-	[ -x "$INSTALLED" ] && [ ! -e "$WORK/pwned" ] && [ ! -e "$INSTALLED.old" ]
+	[ -x "$INSTALLED" ]
+	[ ! -e "$WORK/pwned" ]
+	[ ! -e "$INSTALLED.old" ]
 	[ "$(ls "$(dirname "$INSTALLED")")" = nono-hook.sh ]
 	# Claude Code runs it inside the sandbox: it reads the capability file and answers
 	run timeout 30 "$NONO" run --silent --profile claude-code -- python3 "$WORK/fake-claude.py"
@@ -357,7 +369,8 @@ EOF
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"Moving claude-code hook from ~/.claude/hooks/nono-hook.sh to ~/.local/share/nono/hooks/nono-hook.sh, out of the sandbox's reach"* ]]
 	[[ "$output" != *warning* ]]
-	[ ! -e "$LEGACY" ] && [ ! -e "$HOME/.claude/hooks" ]
+	[ ! -e "$LEGACY" ]
+	[ ! -e "$HOME/.claude/hooks" ]
 	cmp "$HOOK" "$INSTALLED"
 	! grep -q '.claude/hooks' "$SETTINGS" || false
 	[ "$(grep -c "\"command\": \"$INSTALLED\"" "$SETTINGS")" -eq 3 ]
@@ -448,7 +461,8 @@ json.dump(d, open(p, 'w'))"
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"names nono's hook but is not nono's"* ]]
 	[[ "$output" == *"cannot replace what nono did not write"* ]]
-	[ ! -e "$SCRATCH/evil/ran-program" ] && [ ! -e "$SCRATCH/evil/ran-planted" ]
+	[ ! -e "$SCRATCH/evil/ran-program" ]
+	[ ! -e "$SCRATCH/evil/ran-planted" ]
 	chmod 755 "$USER_HOME/.claude"
 	# and the script: the test user's own file, which a sandbox of theirs cannot write either
 	run as_user timeout 30 "$NONO" run --silent --profile claude-code --allow "$USER_HOME" -- \

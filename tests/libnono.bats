@@ -115,7 +115,9 @@ C
 	[ "$(cat "$WORK/made")" = made ]
 	[ ! -e "$OUTSIDE/x" ]
 	make -s -C "$NONO_BUILDDIR" uninstall DESTDIR="$dest" prefix=/usr >"$SCRATCH/make.log" 2>&1
-	[ ! -e "$dest/usr/include/nono.h" ] && [ ! -e "$dest$libdir/libnono.so.0" ] && [ ! -e "$dest$libdir/pkgconfig/nono.pc" ]
+	[ ! -e "$dest/usr/include/nono.h" ]
+	[ ! -e "$dest$libdir/libnono.so.0" ]
+	[ ! -e "$dest$libdir/pkgconfig/nono.pc" ]
 }
 
 @test "Python: the binding's tests pass under python3 -m unittest; the secret stays unread" {

@@ -272,7 +272,8 @@ refused() {
 	rm -rf "$REG/packs/acme"
 	mkpack --name acme/agent --version 1.0.0 --entry '{"path": "null", "type": "device", "size": 0, "sha256": "'"$sha"'"}'
 	refused acme/agent "*null is a device: a pack holds regular files only*"
-	[ ! -e "$SCRATCH/escape" ] && [ ! -e /etc/cron.d/x ]
+	[ ! -e "$SCRATCH/escape" ]
+	[ ! -e /etc/cron.d/x ]
 }
 
 @test "a tampered installed pack refuses to load at launch, and says how to repair it" {

@@ -60,7 +60,9 @@ EOF
 	host_git st >/dev/null 2>&1 || true
 	(cd "$R" && [ ! -f .envrc ] || sh -c '. ./.envrc')
 	[ ! -e "$RAN" ] || { cat "$RAN"; return 1; }
-	[ ! -e "$R/.git/hooks/post-commit" ] && [ ! -e "$R/.vscode/tasks.json" ] && [ ! -e "$R/.mcp.json" ]
+	[ ! -e "$R/.git/hooks/post-commit" ]
+	[ ! -e "$R/.vscode/tasks.json" ]
+	[ ! -e "$R/.mcp.json" ]
 	# Claude Code's settings keep the permission, lose the hook
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert "hooks" not in d and d["permissions"]["allow"] == ["Bash(ls)"], d' "$R/.claude/settings.json"
 }
@@ -153,7 +155,8 @@ open(\".envrc\", \"w\").write(\"# big\\n\" + \"x\" * (9 << 20) + \"\\n\")" 2>&1'
 	has "neutralised $HOME/.config/systemd/user/x.service (systemd user unit"
 	has "neutralised $HOME/.config/autostart/x.desktop (autostart entry"
 	has "neutralised $HOME/.gitconfig (git configuration"
-	[ ! -e "$HOME/.local/bin/ls" ] && [ ! -e "$HOME/.config/systemd/user/x.service" ]
+	[ ! -e "$HOME/.local/bin/ls" ]
+	[ ! -e "$HOME/.config/systemd/user/x.service" ]
 	[ ! -e "$HOME/.config/autostart/x.desktop" ]
 	# the pager is gone, the harmless alias and the name stay
 	[ "$(git config --global user.name)" = Me ]
@@ -198,14 +201,16 @@ for what, call in ((\"chmod u+s\", lambda: os.chmod(\"tool\", 0o4755)), (\"chmod
 	has planted
 	has "neutralised $D/.git/config"
 	as_user bash -c 'cd "$1" && git status >/dev/null && git add x && git commit -qm x' _ "$D"
-	[ ! -e "$D/RAN" ] && [ ! -e "$D/HOOK" ]
+	[ ! -e "$D/RAN" ]
+	[ ! -e "$D/HOOK" ]
 	rm -rf "$D"
 }
 
 @test "--no-rollback sweeps too, keeps only the quarantine, and plain restore refuses" {
 	run -0 bash -c 'cd "$1" && timeout 60 "$NONO" run --no-rollback --allow "$1" -- sh -c "echo \"echo envrc >> $2\" > .envrc; echo kept > k.txt" 2>&1' _ "$R" "$RAN"
 	has "neutralised $R/.envrc"
-	[ ! -e "$R/.envrc" ] && [ "$(cat "$R/k.txt")" = kept ]
+	[ ! -e "$R/.envrc" ]
+	[ "$(cat "$R/k.txt")" = kept ]
 	run "$NONO" rollback restore last
 	[ "$status" -eq 1 ]
 	has "ran with --no-rollback"

@@ -31,7 +31,8 @@ teardown() { common_teardown; }
 @test "wrong types, syntax errors, unexpandable variables are errors with positions" {
 	run nono_run --profile "$SCRATCH/wrongtype.json" -- true
 	[ "$status" -eq 125 ]
-	[[ "$output" == *"line 2 col 16"* ]] && [[ "$output" == *"must be true or false"* ]]
+	[[ "$output" == *"line 2 col 16"* ]]
+	[[ "$output" == *"must be true or false"* ]]
 	run nono_run --profile "$SCRATCH/syntax.json" -- true
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"syntax.json' line 3"* ]]
@@ -107,7 +108,9 @@ teardown() { common_teardown; }
 	mkdir -p "$HOME/.claude"
 	echo state > "$HOME/.claude/s"; echo f > "$WORK/f"
 	run nono_run --profile claude-code -- sh -c "rm -f $WORK/f ~/.claude/s; echo n > $WORK/n; cat ~/.ssh/id_rsa; python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM); print(\"net-on\")'"
-	[ ! -e "$WORK/f" ] && [ ! -e "$HOME/.claude/s" ] && [ -f "$WORK/n" ]
+	[ ! -e "$WORK/f" ]
+	[ ! -e "$HOME/.claude/s" ]
+	[ -f "$WORK/n" ]
 	[[ "$output" == *net-on* ]]
 	[[ "$output" != *SECRET* ]]
 }
@@ -282,7 +285,8 @@ PY
 	[ -d "$HOME/.claude.lock" ]
 	[ ! -e "$HOME/.claude.json.lock" ]
 	[[ "$output" == *v1*'[user]'* ]]
-	[ "$(cat "$HOME/.local/share/claude/version")" = v1 ] && [ "$(cat "$HOME/.gitconfig")" = '[user]' ]
+	[ "$(cat "$HOME/.local/share/claude/version")" = v1 ]
+	[ "$(cat "$HOME/.gitconfig")" = '[user]' ]
 	# a writable grant may delete; the journal has the bytes back
 	[ ! -e "$HOME/.vscode/settings.json" ]
 	[ ! -e "$HOME/other" ]
@@ -307,8 +311,10 @@ JSON
 		cat ~/.gitconfig; ls victim; echo w > made'
 	[ "$(cat "$HOME/wonly/new")" = new ]
 	[ "$(grep -cx old <<<"$output")" -eq 0 ]
-	[[ "$output" == *AF-af* ]] && [ "$(tail -n1 "$HOME/af")" = af2 ]
-	[[ "$output" == *RF-rf* ]] && [ "$(cat "$HOME/rf")" = rf ]
+	[[ "$output" == *AF-af* ]]
+	[ "$(tail -n1 "$HOME/af")" = af2 ]
+	[[ "$output" == *RF-rf* ]]
+	[ "$(cat "$HOME/rf")" = rf ]
 	grep -qx WF- <<<"$output" && [ "$(tail -n1 "$HOME/wf")" = wf2 ]
 	[[ "$output" != *'[user]'* ]]
 	[[ "$output" == *victim* ]]
@@ -328,7 +334,8 @@ JSON
               "add_deny_access": ["$HOME/docs"], "add_deny_commands": ["touch"] } }
 JSON
 	run bash -c "timeout 30 '$NONO' run --profile '$SCRATCH/old.json' -- sh -c 'echo w > $HOME/rw/w; cat $HOME/docs/readme.txt; echo n > $WORK/n' 2>&1"
-	[ "$(cat "$HOME/rw/w")" = w ] && [ "$(cat "$WORK/n")" = n ]
+	[ "$(cat "$HOME/rw/w")" = w ]
+	[ "$(cat "$WORK/n")" = n ]
 	[ "$(grep -cx doc <<<"$output")" -eq 0 ]
 	for k in security.groups policy.add_allow_readwrite policy.add_allow_write policy.add_deny_access policy.add_deny_commands; do
 		[[ "$output" == *"\"$k\" is deprecated"* ]] || { echo "no warning for $k"; return 1; }

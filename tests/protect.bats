@@ -54,7 +54,9 @@ teardown() { common_teardown; }
 @test "granting a sensitive path is refused, nothing runs" {
 	run nono_run --read "$HOME/.ssh" -- touch "$WORK/ran"
 	[ "$status" -eq 125 ]
-	[[ "$output" == *refusing* ]] && [[ "$output" == *sensitive* ]] && [[ "$output" == *--bypass-protection* ]]
+	[[ "$output" == *refusing* ]]
+	[[ "$output" == *sensitive* ]]
+	[[ "$output" == *--bypass-protection* ]]
 	[ ! -e "$WORK/ran" ]
 	run nono_run --read-file "$HOME/.ssh/id_rsa" -- true
 	[ "$status" -eq 125 ]
@@ -90,14 +92,17 @@ for name, op in [('unlink', lambda: os.unlink('$WORK/f')), ('rmdir', lambda: os.
         print(name, 'refused', e.errno)
 "
 	[ "$(echo "$output" | grep -c 'refused 13')" -eq 6 ]
-	[ "$(cat "$WORK/f")" = keep ] && [ "$(cat "$WORK/g")" = other ] && [ -d "$WORK/d" ]
+	[ "$(cat "$WORK/f")" = keep ]
+	[ "$(cat "$WORK/g")" = other ]
+	[ -d "$WORK/d" ]
 }
 
 @test "in a writable grant: creating, writing new files and appending work" {
 	echo a > "$WORK/log"
 	run nono_run --allow "$WORK" -- sh -c "echo new > $WORK/n; mkdir $WORK/sub; echo s > $WORK/sub/s; echo b >> $WORK/log"
 	[ "$status" -eq 0 ]
-	[ "$(cat "$WORK/n")" = new ] && [ "$(cat "$WORK/sub/s")" = s ]
+	[ "$(cat "$WORK/n")" = new ]
+	[ "$(cat "$WORK/sub/s")" = s ]
 	[ "$(cat "$WORK/log")" = "$(printf 'a\nb')" ]
 }
 
@@ -111,7 +116,9 @@ try:
 except PermissionError:
     print('outside refused')
 "
-	[ ! -e "$WORK/f" ] && [ -e "$WORK/g2" ] && [ ! -s "$WORK/g2" ]
+	[ ! -e "$WORK/f" ]
+	[ -e "$WORK/g2" ]
+	[ ! -s "$WORK/g2" ]
 	[[ "$output" == *"outside refused"* ]]
 	[ "$(cat "$OUTSIDE/o")" = out ]
 }
@@ -191,19 +198,23 @@ N_ATTACKS=16
 		# readable: the grant reaches them
 		[[ "$output" == *"read-config [run]"* ]]
 		[ "$(own_sum)" = "$OWN_SUM" ]
-		[ ! -e "$HOME/proj/hl" ] && [ ! -e "$HOME/.config/nono.away" ]
+		[ ! -e "$HOME/proj/hl" ]
+		[ ! -e "$HOME/.config/nono.away" ]
 	done
 	# the carve leaves the rest of ~ as --allow ~ grants it
 	run nono_run --allow "$HOME" -- sh -c "echo new > '$HOME/proj/new'; echo more >> '$HOME/docs/readme.txt';
 		echo n > '$HOME/.config/other/new'; echo more >> '$HOME/.config/other/x'; mkdir '$HOME/proj/d'"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[ "$(cat "$HOME/proj/new")" = new ] && [ "$(cat "$HOME/.config/other/new")" = n ] && [ -d "$HOME/proj/d" ]
+	[ "$(cat "$HOME/proj/new")" = new ]
+	[ "$(cat "$HOME/.config/other/new")" = n ]
+	[ -d "$HOME/proj/d" ]
 	[ "$(cat "$HOME/docs/readme.txt")" = "$(printf 'doc\nmore')" ]
 	[ "$(cat "$HOME/.config/other/x")" = "$(printf 'fine\nmore')" ]
 	# and says what it did
 	run bash -c "timeout 30 '$NONO' run --allow '$HOME' -- true 2>&1"
-	[[ "$output" == *"~/.config/nono (read-only)"* ]] && [[ "$output" == *"~/.local/share/nono (read-only)"* ]]
+	[[ "$output" == *"~/.config/nono (read-only)"* ]]
+	[[ "$output" == *"~/.local/share/nono (read-only)"* ]]
 }
 
 @test "nono's own files are protected where \$XDG_CONFIG_HOME and \$XDG_DATA_HOME put them, under every profile" {

@@ -558,7 +558,8 @@ EOF2
 import os
 os.unlink('$HOME/agentstate/s.json')
 os.unlink('tree/README')"
-	[ ! -e "$HOME/agentstate/s.json" ] && [ ! -e "$WORK/tree/README" ]
+	[ ! -e "$HOME/agentstate/s.json" ]
+	[ ! -e "$WORK/tree/README" ]
 	run -0 "$NONO" rollback show last --json
 	echo "$output" | python3 -c '
 import json, sys
@@ -566,7 +567,8 @@ paths = [p["path"] for p in json.load(sys.stdin)["paths"]]
 assert any(p.endswith("/work/tree/README") for p in paths), paths
 assert any(p.endswith("/agentstate/s.json") for p in paths), paths'
 	run -0 "$NONO" rollback restore last
-	[ "$(cat "$HOME/agentstate/s.json")" = state ] && [ "$(cat "$WORK/tree/README")" = readme ]
+	[ "$(cat "$HOME/agentstate/s.json")" = state ]
+	[ "$(cat "$WORK/tree/README")" = readme ]
 }
 
 @test "--dry-run says whether rollback and audit are on, in text and JSON" {

@@ -343,7 +343,8 @@ assert any(x["path"].endswith("/.ssh") for x in d["denied"]), d["denied"]
 	t2=$(echo "$output" | sed -n 1p)
 	[ "$t1" != "$t2" ]
 	[[ "$output" == *no-mark* ]]
-	[ ! -e "$t1" ] && [ ! -e "$t2" ]
+	[ ! -e "$t1" ]
+	[ ! -e "$t2" ]
 }
 
 # ---------------------------------------------------------------- dry run

@@ -30,7 +30,8 @@ teardown() {
 		"echo \$(rm $WORK/f)" "echo \`rm $WORK/f\`" "X=1 rm $WORK/f" "if true; then chmod 000 $WORK/f; fi"; do
 		run timeout 30 "$NONO" shell --silent --allow "$WORK" --allow-delete -c "$line"
 		[ "$status" -eq 126 ]
-		[[ "$output" == *"is blocked"* ]] && [[ "$output" == *"nothing of this line ran"* ]]
+		[[ "$output" == *"is blocked"* ]]
+		[[ "$output" == *"nothing of this line ran"* ]]
 		[[ "$output" == *"--allow-command"* ]]
 	done
 	[ "$(cat "$WORK/f")" = keep ]

@@ -154,7 +154,8 @@ except OSError as e: print('errno', e.errno)"
 	! pgrep -f -- "$mark" >/dev/null || false
 	# a killed supervisor can't tidy up: the private TMPDIR and capability file stay
 	read -r tmp cap <"$WORK/left"
-	[ -d "$tmp" ] && [ -f "$cap" ]
+	[ -d "$tmp" ]
+	[ -f "$cap" ]
 	rm -rf "$tmp" "$cap"
 }
 

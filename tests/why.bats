@@ -156,7 +156,8 @@ assert d["status"] == "allowed" and "journal" in d["delete_mode"], d'
 	run why --path "$WORK/x" --op bogus
 	[ "$status" -eq 1 ]
 	[[ "$output" == *bogus* ]]
-	[[ "$output" != *ALLOWED* ]] && [[ "$output" != *DENIED* ]]
+	[[ "$output" != *ALLOWED* ]]
+	[[ "$output" != *DENIED* ]]
 	run why --frobnicate "$WORK/x"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *frobnicate* ]]
