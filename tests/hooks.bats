@@ -374,7 +374,8 @@ EOF
 	cmp "$HOOK" "$INSTALLED"
 	! grep -q '.claude/hooks' "$SETTINGS" || false
 	[ "$(grep -c "\"command\": \"$INSTALLED\"" "$SETTINGS")" -eq 3 ]
-	grep -q '"prettier --write"' "$SETTINGS" && grep -q '"model": "opus"' "$SETTINGS"
+	grep -q '"prettier --write"' "$SETTINGS"
+	grep -q '"model": "opus"' "$SETTINGS"
 	run timeout 30 "$NONO" hooks status
 	[ "$status" -eq 0 ]
 

@@ -315,7 +315,8 @@ JSON
 	[ "$(tail -n1 "$HOME/af")" = af2 ]
 	[[ "$output" == *RF-rf* ]]
 	[ "$(cat "$HOME/rf")" = rf ]
-	grep -qx WF- <<<"$output" && [ "$(tail -n1 "$HOME/wf")" = wf2 ]
+	grep -qx WF- <<<"$output"
+	[ "$(tail -n1 "$HOME/wf")" = wf2 ]
 	[[ "$output" != *'[user]'* ]]
 	[[ "$output" == *victim* ]]
 	[ ! -e "$WORK/made" ]
