@@ -54,6 +54,9 @@ rust_crate() {
 	mkdir -p "$SCRATCH/rust"
 	(cd "$NONO_SRCDIR/bindings/rust" && cp -R Cargo.toml build.rs src tests examples "$SCRATCH/rust/")
 	export CARGO_TARGET_DIR="$SCRATCH/cargo-target" NONO_LIB_DIR="$BUILD" NONO="$NONO"
+	# under make check -j, MAKEFLAGS names make's jobserver descriptors,
+	# which are not open here: rustc would fail to take a token (EBADF)
+	unset MAKEFLAGS MFLAGS CARGO_MAKEFLAGS
 }
 
 @test "libnono.so exports exactly the symbols of lib/libnono.sym, versioned, with its soname" {
