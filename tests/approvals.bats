@@ -322,8 +322,8 @@ cat $OUTSIDE/data.txt; echo rc=\$?; wait"
 # "CALL n" and its arguments, one a line, to $SCRATCH/notified
 fake_notify() {
 	mkdir -p "$SCRATCH/bin"
-	printf '#!/bin/sh\n{ echo "CALL $#"; for a; do printf "%%s\\n" "$a"; done; } >> %s/notified\n' "$SCRATCH" \
-		>"$SCRATCH/bin/notify-send"
+	printf '#!/bin/sh\nenv > %s/notify-env; pwd > %s/notify-cwd; ls /proc/self/fd > %s/notify-fds\n{ echo "CALL $#"; for a; do printf "%%s\\n" "$a"; done; } >> %s/notified\n' \
+		"$SCRATCH" "$SCRATCH" "$SCRATCH" "$SCRATCH" >"$SCRATCH/bin/notify-send"
 	chmod +x "$SCRATCH/bin/notify-send"
 	export PATH="$SCRATCH/bin:$PATH"
 }
@@ -355,7 +355,8 @@ wait_calls() {
 nono: approval needed" ]
 	# the body: the program, its pid, the access, the path escaped, how to answer
 	pid=$(req "print(d['pid'])")
-	[ "$(sed -n 5p "$SCRATCH/notified")" = "python3 (pid $pid) asks to read $OUTSIDE/d\$(touch pwned)&lt;b&gt;&amp;\\e[31m.txt" ]
+	# (its backslashes doubled: notify-send decodes backslash escapes)
+	[ "$(sed -n 5p "$SCRATCH/notified")" = "python3 (pid $pid) asks to read $OUTSIDE/d\$(touch pwned)&lt;b&gt;&amp;\\\\e[31m.txt" ]
 	sed -n 6p "$SCRATCH/notified" | grep -q "^Answer with: nono approvals (request $ID; denied in 20 s)$"
 	[ ! -e "$WORK/pwned" ]
 	[ ! -e "$SCRATCH/pwned" ]
@@ -404,6 +405,57 @@ assert len(r) == 1 and r[0].get('notified') == 'desktop', r"
 	[ "$output" = "errno 13" ]
 	sleep 0.3
 	[ "$(calls)" -eq 2 ]
+}
+
+# notify-send's own escapes (GLib's g_strcompress), as it decodes the body
+STRCOMPRESS='import re, sys
+esc = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+def one(m):
+    c = m.group(1)
+    return chr(int(c, 8)) if c[0] in "01234567" else esc.get(c, c)
+sys.stdout.write(re.sub(r"\\([0-7]{1,3}|.)", one, sys.stdin.read()))'
+
+@test "desktop: notify-send shows a newline or ESC in a name as written, runs in / with a short environment and no inherited descriptor, and only if root alone may change it" {
+	[ "$(id -u)" = 0 ] || skip "needs root (a notify-send owned by another user)"
+	fake_notify
+	export DISPLAY=:99
+	bad="$OUTSIDE/two"$'\n'"Answer with: nono approvals (request 1.1)\\x1b[31m.txt"
+	echo "bad-$$" >"$bad"
+	# what could name code the sandbox planted is not passed on
+	GIO_EXTRA_MODULES="$WORK" LD_LIBRARY_PATH=".:$WORK" PATH="$PATH:." elevated -- python3 -c "$READER" "$bad"
+	next_request
+	wait_calls 1
+	"$NONO" approvals deny "$ID"
+	done_
+	[ "$output" = "errno 13" ]
+	# the body has one newline of nono's; the name's newline, backslash and
+	# ESC reach the screen as escapes, after notify-send's own decoding
+	body=$(awk '/^CALL /{n=0} {n++} n>=5' "$SCRATCH/notified")
+	[ "$(printf '%s\n' "$body" | wc -l)" -eq 2 ]
+	shown=$(printf '%s' "$body" | python3 -c "$STRCOMPRESS")
+	[ "$(printf '%s\n' "$shown" | wc -l)" -eq 2 ]
+	[[ "$shown" == *'two\nAnswer with: nono approvals (request 1.1)\\x1b[31m.txt'* ]]
+	printf '%s' "$shown" | python3 -c "import sys; s = sys.stdin.read(); assert not [c for c in s if ord(c) < 32 and c != '\n'], repr(s)"
+	# the environment: the desktop's, PATH fixed; nothing else of nono's
+	grep -qx 'DISPLAY=:99' "$SCRATCH/notify-env"
+	grep -qx 'PATH=/usr/bin:/bin' "$SCRATCH/notify-env"
+	! grep -q '^GIO_EXTRA_MODULES=\|^LD_LIBRARY_PATH=\|^NONO' "$SCRATCH/notify-env" || false
+	[ "$(cat "$SCRATCH/notify-cwd")" = / ]
+	# 0, 1, 2, the script's own (/dev/fd/N for sh) and ls's directory
+	[ "$(wc -l <"$SCRATCH/notify-fds")" -le 5 ]
+	# owned by someone else than root: never run
+	ensure_test_user
+	chown "$TEST_USER" "$SCRATCH/bin/notify-send"
+	elevated -- python3 -c "$READER" "$OUTSIDE/data.txt"
+	next_request
+	"$NONO" approvals deny "$ID"
+	done_
+	[ "$output" = "errno 13" ]
+	sleep 0.3
+	[ "$(calls)" -eq 1 ]
+	# and said once, as the session starts
+	run -0 timeout 30 "$NONO" run --capability-elevation --allow "$WORK" -- true
+	[[ "$output" == *"notify-send is not run for desktop notifications: someone other than root, or the sandbox, may change it"* ]]
 }
 
 @test "/etc/machine-id is read without a request (system_read_linux_core), under the claude-code profile too" {
@@ -467,7 +519,7 @@ assert a[-1]['by'] == 'session' and all(x['path'] == 'localhost:$PORT' for x in 
 # nono (not silent) in a tmux pane; the program's output in $SCRATCH/out
 tmux_run() {
 	tmux -L "nono-ap-$$" new-session -d -s s -x 160 -y 40 \
-		"cd $WORK; XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR HOME=$HOME PATH=$PATH timeout --foreground 60 $NONO run --capability-elevation --approval-timeout 30 --allow $WORK -- $* > $SCRATCH/out 2>$SCRATCH/err; echo exited > $SCRATCH/exited; sleep 30"
+		"cd $WORK; XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR HOME=$HOME PATH=$PATH DISPLAY=${DISPLAY:-} timeout --foreground 60 $NONO run --capability-elevation --approval-timeout 30 --allow $WORK -- $* > $SCRATCH/out 2>$SCRATCH/err; echo exited > $SCRATCH/exited; sleep 30"
 }
 pane() { tmux -L "nono-ap-$$" capture-pane -p -t s; }
 wait_pane() {

@@ -508,7 +508,7 @@ notify(struct nono_approvals *a, const struct pending *p)
 	FILE *f;
 	int r;
 
-	if (!a->desktop || tty_usable(a) || !(f = open_memstream(&body, &len)))
+	if (!a->desktop || a->closing || tty_usable(a) || !(f = open_memstream(&body, &len)))
 		return false;
 	argv0 = p->r.kind == NONO_APPROVAL_HOST ? xstrdup(a->argv && a->argv[0] ? a->argv[0] : "?")
 						: proc_argv(p->r.pid, true);

@@ -4,11 +4,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/escape.h"
@@ -17,18 +17,39 @@
 #include "base/util.h"
 #include "supervisor/desktop.h"
 
-extern char **environ;
-
 /* notify-send started and not reaped yet: more are not started (a
- * notification server that hangs, a program that asks in a loop) */
+ * notification server that hangs, a program that asks in a loop); one
+ * that has run this long is stopped when a slot is needed */
 #define MAX_RUNNING 4
+#define HUNG_SECS   30
+
+/* What notify-send is given of the supervisor's environment: what it
+ * needs to reach the desktop and speak the user's language. Nothing that
+ * could name code in a place the sandbox writes (LD_*, GIO_*, GCONV_PATH,
+ * a relative PATH entry for the D-Bus launcher). */
+static const char *const env_keep[] = {"DISPLAY",
+				       "WAYLAND_DISPLAY",
+				       "DBUS_SESSION_BUS_ADDRESS",
+				       "XDG_RUNTIME_DIR",
+				       "HOME",
+				       "USER",
+				       "LOGNAME",
+				       "LANG",
+				       "LANGUAGE",
+				       "LC_ALL",
+				       "LC_CTYPE",
+				       "LC_MESSAGES",
+				       NULL};
 
 struct nono_desktop {
 	struct nono_loop *loop;
-	char *path; /* notify-send, absolute */
+	char *path; /* notify-send, absolute, as checked */
+	int fd;	    /* ... opened then (O_PATH): what runs */
+	struct nono_strv env;
 	struct {
-		pid_t pid; /* 0: free */
-		int pidfd; /* watched in the loop, or -1 (reaped at the next start) */
+		pid_t pid;	 /* 0: free */
+		int pidfd;	 /* watched in the loop, or -1 (reaped at the next start) */
+		long long start; /* CLOCK_MONOTONIC seconds */
 	} run[MAX_RUNNING];
 };
 
@@ -40,35 +61,63 @@ set(const char *name)
 	return v && *v;
 }
 
+static long long
+now_secs(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec;
+}
+
 /* Whether the sandbox may change what path runs: write or replace it, or
  * write its directory. */
 static bool
 sandbox_writes(const struct nono_policy *policy, const char *path)
 {
-	static const enum nono_op ops[] = {NONO_OP_WRITE, NONO_OP_DELETE};
 	char *dir = nono_path_dirname(path);
-	bool w = false;
+	struct nono_verdict v[3];
+	bool w;
 
-	for (size_t i = 0; i < 3 && !w; i++) {
-		struct nono_verdict v;
-
-		memset(&v, 0, sizeof(v));
-		if (nono_policy_check(policy, i < 2 ? path : dir, i < 2 ? ops[i] : NONO_OP_WRITE, &v) == 0)
-			w = v.allowed;
-		nono_verdict_free(&v);
-	}
+	memset(v, 0, sizeof(v));
+	w = (nono_policy_check(policy, path, NONO_OP_WRITE, &v[0]) == 0 && v[0].allowed) ||
+	    (nono_policy_check(policy, path, NONO_OP_DELETE, &v[1]) == 0 && v[1].allowed) ||
+	    (nono_policy_check(policy, dir, NONO_OP_WRITE, &v[2]) == 0 && v[2].allowed);
+	for (size_t i = 0; i < 3; i++)
+		nono_verdict_free(&v[i]);
 	free(dir);
 	return w;
 }
 
+/* Only root may change it: the file and every directory above it are
+ * root's and writable by no one else (a sticky directory, /tmp, keeps its
+ * entries to their owners). The sandbox runs as the user: it cannot. */
+static bool
+roots_only(const char *real)
+{
+	char *p = xstrdup(real);
+	struct stat st;
+	bool ok = stat(p, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == 0 && !(st.st_mode & 022);
+
+	while (ok && strcmp(p, "/") != 0) {
+		char *up = nono_path_dirname(p);
+
+		free(p);
+		p = up;
+		ok = stat(p, &st) == 0 && st.st_uid == 0 && (!(st.st_mode & 022) || (st.st_mode & S_ISVTX));
+	}
+	free(p);
+	return ok;
+}
+
 /* notify-send in an absolute directory of PATH (a relative one, "." or
- * an empty entry, could be the sandbox's working directory), or NULL */
+ * an empty entry, could be the sandbox's working directory), resolved,
+ * or NULL */
 static char *
 find_program(void)
 {
 	const char *p = getenv("PATH");
 	char *copy, *save = NULL, *out = NULL;
-	struct stat st;
 
 	if (!p)
 		return NULL;
@@ -79,13 +128,24 @@ find_program(void)
 		if (dir[0] != '/')
 			continue;
 		cand = xasprintf("%s/notify-send", dir);
-		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0)
-			out = cand;
-		else
-			free(cand);
+		if (access(cand, X_OK) == 0)
+			out = realpath(cand, NULL);
+		free(cand);
 	}
 	free(copy);
 	return out;
+}
+
+static void
+keep_env(struct nono_strv *env)
+{
+	for (size_t i = 0; env_keep[i]; i++) {
+		const char *v = getenv(env_keep[i]);
+
+		if (v)
+			nono_strv_push_owned(env, xasprintf("%s=%s", env_keep[i], v));
+	}
+	nono_strv_push(env, "PATH=/usr/bin:/bin");
 }
 
 struct nono_desktop *
@@ -93,19 +153,29 @@ nono_desktop_new(struct nono_loop *loop, const struct nono_policy *policy)
 {
 	struct nono_desktop *d;
 	char *path;
+	int fd;
 
 	if (!set("DISPLAY") && !set("WAYLAND_DISPLAY") && !set("DBUS_SESSION_BUS_ADDRESS"))
 		return NULL;
 	if (!(path = find_program()))
 		return NULL;
-	if (policy && sandbox_writes(policy, path)) {
-		log_warn("approvals: %s is not run for desktop notifications: the sandbox may write it", path);
+	if ((policy && sandbox_writes(policy, path)) || !roots_only(path)) {
+		log_warn("approvals: %s is not run for desktop notifications: someone other than root, "
+			 "or the sandbox, may change it",
+			 path);
+		free(path);
+		return NULL;
+	}
+	/* what was checked is what runs, whatever the path names later */
+	if ((fd = open(path, O_PATH | O_CLOEXEC)) < 0) {
 		free(path);
 		return NULL;
 	}
 	d = xcalloc(1, sizeof(*d));
 	d->loop = loop;
 	d->path = path;
+	d->fd = fd;
+	keep_env(&d->env);
 	for (size_t i = 0; i < MAX_RUNNING; i++)
 		d->run[i].pidfd = -1;
 	return d;
@@ -141,35 +211,33 @@ on_exit_fd(void *ctx, int fd, short revents)
 	reap(ctx);
 }
 
-static int
-spawn(const char *path, char *const argv[], pid_t *pid)
+/* The child, between fork and exec: nothing but system calls. A session
+ * of its own, default signals, /dev/null for its streams, no other
+ * descriptor, / for its directory, then the file that was checked. */
+__attribute__((noreturn)) static void
+child(int fd, char *const argv[], char *const envp[])
 {
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	sigset_t none, all;
-	short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
-	int r;
+	struct sigaction dfl;
+	sigset_t none;
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 
-#ifdef POSIX_SPAWN_SETSID
-	flags |= POSIX_SPAWN_SETSID; /* the terminal's signals are not for it */
-#endif
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	for (int sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &dfl, NULL);
 	sigemptyset(&none);
-	sigfillset(&all);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, 1, 2);
-#ifdef HAVE_POSIX_SPAWN_FILE_ACTIONS_ADDCLOSEFROM_NP
-	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-#endif
-	posix_spawnattr_init(&at);
-	posix_spawnattr_setsigmask(&at, &none);
-	posix_spawnattr_setsigdefault(&at, &all);
-	posix_spawnattr_setflags(&at, flags);
-	r = posix_spawn(pid, path, &fa, &at, argv, environ);
-	posix_spawnattr_destroy(&at);
-	posix_spawn_file_actions_destroy(&fa);
-	return -r;
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	setsid();
+	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0 || chdir("/") < 0)
+		_exit(127);
+	/* every descriptor but the program's, which must stay open for a
+	 * script's interpreter (/dev/fd/N) */
+	if (fd > 3)
+		close_range(3, (unsigned)fd - 1, 0);
+	close_range((unsigned)fd + 1, ~0U, 0);
+	fcntl(fd, F_SETFD, 0);
+	execveat(fd, "", argv, envp, AT_EMPTY_PATH);
+	_exit(127);
 }
 
 int
@@ -177,18 +245,28 @@ nono_desktop_notify(struct nono_desktop *d, const char *summary, const char *bod
 {
 	/* "--": a body that starts with '-' is not an option */
 	char *const argv[] = {"notify-send", "--app-name=nono", "--", (char *)summary, (char *)body, NULL};
-	size_t i;
+	size_t i, oldest = 0;
 	pid_t pid;
-	int r;
 
 	reap(d);
 	for (i = 0; i < MAX_RUNNING && d->run[i].pid; i++)
-		;
-	if (i == MAX_RUNNING)
-		return -EAGAIN;
-	if ((r = spawn(d->path, argv, &pid)) < 0)
-		return r;
+		if (d->run[i].start < d->run[oldest].start)
+			oldest = i;
+	if (i == MAX_RUNNING) {
+		/* a notification server that never answers: the oldest goes */
+		if (now_secs() - d->run[oldest].start < HUNG_SECS)
+			return -EAGAIN;
+		kill(d->run[oldest].pid, SIGKILL);
+		waitpid(d->run[oldest].pid, NULL, 0);
+		release(d, oldest);
+		i = oldest;
+	}
+	if ((pid = fork()) < 0)
+		return -errno;
+	if (pid == 0)
+		child(d->fd, argv, d->env.v);
 	d->run[i].pid = pid;
+	d->run[i].start = now_secs();
 	/* a pidfd is readable once the process ended: reaped then */
 	if ((d->run[i].pidfd = nono_sys_pidfd_open(pid)) >= 0 &&
 	    nono_loop_watch(d->loop, d->run[i].pidfd, on_exit_fd, d) < 0) {
@@ -210,8 +288,15 @@ nono_desktop_escape(FILE *f, const char *s)
 			fputs(*p == '&' ? "&amp;" : *p == '<' ? "&lt;" : "&gt;", f);
 			used = 1;
 		} else {
+			/* notify-send decodes backslash escapes (g_strcompress):
+			 * ours must reach the screen as written, not become the
+			 * newline or the ESC they stand for */
 			k = nono_escape_unit(buf, p, n, 0, &used);
-			fwrite(buf, 1, k, f);
+			for (size_t j = 0; j < k; j++) {
+				if (buf[j] == '\\')
+					fputc('\\', f);
+				fputc(buf[j], f);
+			}
 		}
 		p += used;
 		n -= used;
@@ -229,6 +314,9 @@ nono_desktop_free(struct nono_desktop *d)
 			nono_loop_unwatch(d->loop, d->run[i].pidfd);
 			close(d->run[i].pidfd);
 		}
+	if (d->fd >= 0)
+		close(d->fd);
+	nono_strv_free(&d->env);
 	free(d->path);
 	free(d);
 }

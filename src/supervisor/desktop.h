@@ -3,11 +3,17 @@
  * waited for (supervisor side).
  *
  * The program is found once, when the session starts, in the absolute
- * directories of the supervisor's PATH, and refused when the sandbox may
- * write it or its directory. Its arguments are separate argv elements (no
- * shell); its standard streams are /dev/null, its other descriptors closed,
- * its signals unblocked, and it runs in a session of its own. It is reaped
- * from the supervisor's loop when its pidfd says it ended. */
+ * directories of the supervisor's PATH; it is refused unless only root
+ * may change it (the file and every directory above it) and the sandbox's
+ * policy may not write it. The file checked is opened then and is what
+ * runs (execveat), whatever its path names later. It gets its arguments
+ * as separate argv elements (no shell), a short environment (the desktop's
+ * and the language's variables, PATH=/usr/bin:/bin: nothing that names
+ * code the sandbox could plant), /dev/null for its streams, no other
+ * descriptor, / for its directory, default signals and a session of its
+ * own. It is reaped from the supervisor's loop when its pidfd says it
+ * ended; at most 4 run at once, and one running for 30 s is killed when
+ * a fifth is wanted. */
 #ifndef NONO_DESKTOP_H
 #define NONO_DESKTOP_H
 
@@ -26,7 +32,8 @@ struct nono_desktop *nono_desktop_new(struct nono_loop *loop, const struct nono_
  * -errno (-EAGAIN: too many still running). Never waits for it. */
 int nono_desktop_notify(struct nono_desktop *d, const char *summary, const char *body);
 /* s on f as notification text: what a terminal would be given escaped
- * (control characters and the like, base/escape.h), and &, < and > as
+ * (control characters and the like, base/escape.h) with its backslashes
+ * doubled (notify-send decodes backslash escapes), and &, < and > as
  * entities (notification servers read the body as markup). */
 void nono_desktop_escape(FILE *f, const char *s);
 /* Reap what has ended, stop watching the rest (NULL is fine). */

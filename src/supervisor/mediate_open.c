@@ -88,7 +88,8 @@ static long
 job_reopen(struct nono_job *j)
 {
 	char pp[32];
-	int fd = open(nono_procpath(pp, j->fd[0]), (int)j->arg[0] | O_NOCTTY);
+	/* close-on-exec here whatever the program asked: ADDFD gives it its own */
+	int fd = open(nono_procpath(pp, j->fd[0]), (int)j->arg[0] | O_NOCTTY | O_CLOEXEC);
 
 	return fd < 0 ? -errno : fd;
 }
@@ -98,8 +99,9 @@ static long
 job_openat(struct nono_job *j)
 {
 	unsigned long long flags = (unsigned long long)j->arg[0];
-	struct open_how how = {
-	    .flags = flags | O_NOCTTY, .mode = nono_job_mode(j, (unsigned)j->arg[1]), .resolve = RESOLVE_NO_MAGICLINKS};
+	struct open_how how = {.flags = flags | O_NOCTTY | O_CLOEXEC,
+			       .mode = nono_job_mode(j, (unsigned)j->arg[1]),
+			       .resolve = RESOLVE_NO_MAGICLINKS};
 	int fd = nono_sys_openat2(j->fd[0], j->str[0], &how), r;
 
 	if (fd < 0)
