@@ -140,10 +140,15 @@ C
 
 @test "Rust: the crate's tests pass under cargo test, with the system's cargo and no crates" {
 	rust_crate
-	run -0 timeout 600 cargo test --offline --manifest-path "$SCRATCH/rust/Cargo.toml"
+	# a check that would skip (no NONO, no python3) fails instead
+	run -0 env NONO_RS_STRICT=1 timeout 600 cargo test --offline --manifest-path "$SCRATCH/rust/Cargo.toml"
 	[[ "$output" == *"test secret_unread_and_no_write_outside ... ok"* ]]
+	[[ "$output" == *"test nul_bytes_are_errors ... ok"* ]]
+	[[ "$output" == *"test result: ok. 11 passed; 0 failed"* ]]
+	# apply_self's own binary, single-threaded (no libtest harness)
 	[[ "$output" == *"test apply_self ... ok"* ]]
-	[[ "$output" == *"test result: ok. 12 passed; 0 failed"* ]]
+	[[ "$output" == *"test apply_self_refused_with_threads ... ok"* ]]
+	[[ "$output" == *"test result: ok. 2 passed; 0 failed"* ]]
 	[[ "$output" != *FAILED* ]]
 	# cargo test builds the example too: linked against this build's
 	# library, found through NONO_LIB_DIR (and its run path)

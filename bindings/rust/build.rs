@@ -1,11 +1,16 @@
 //! Finds libnono for the linker, without the pkg-config crate: $NONO_LIB_DIR
-//! (a build tree's directory holding libnono.so), else the directories of
+//! (a build tree's directory holding libnono.so; a relative one is taken
+//! against the crate's directory, where cargo runs this), else the directories of
 //! `pkg-config --libs-only-L nono` (an installed nono), else the linker's own
 //! path. A directory found either way is also put in the tests' and examples'
 //! run path, so they load the libnono they were linked against.
 use std::env;
+use std::fs;
 use std::path::PathBuf;
 use std::process::Command;
+
+const FALLBACK: &str =
+    "linking -lnono from the linker's path (or set NONO_LIB_DIR to a build tree's directory holding libnono.so)";
 
 fn pkg_config_dirs() -> Vec<PathBuf> {
     let exe = env::var("PKG_CONFIG").unwrap_or_else(|_| "pkg-config".to_string());
@@ -13,16 +18,14 @@ fn pkg_config_dirs() -> Vec<PathBuf> {
         Ok(out) if out.status.success() => out,
         Ok(out) => {
             println!(
-                "cargo:warning=pkg-config found no nono ({}); linking -lnono from the linker's path",
-                String::from_utf8_lossy(&out.stderr).trim()
+                "cargo:warning=pkg-config found no nono ({}); {}",
+                String::from_utf8_lossy(&out.stderr).trim(),
+                FALLBACK
             );
             return Vec::new();
         }
         Err(e) => {
-            println!(
-                "cargo:warning=cannot run {} ({}); linking -lnono from the linker's path",
-                exe, e
-            );
+            println!("cargo:warning=cannot run {} ({}); {}", exe, e, FALLBACK);
             return Vec::new();
         }
     };
@@ -47,7 +50,16 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     let dirs = match env::var_os("NONO_LIB_DIR") {
         Some(d) if !d.is_empty() => {
-            let dir = PathBuf::from(d);
+            // absolute: the run path is used from wherever the tests run,
+            // and cargo runs build.rs in the crate's directory, not the
+            // caller's (a relative NONO_LIB_DIR names the crate's)
+            let dir = fs::canonicalize(&d).unwrap_or_else(|e| {
+                panic!(
+                    "NONO_LIB_DIR={}: {} (a directory holding libnono.so, best given as an absolute path)",
+                    PathBuf::from(&d).display(),
+                    e
+                )
+            });
             if !dir.join("libnono.so").exists() && !dir.join("libnono.dylib").exists() {
                 panic!(
                     "NONO_LIB_DIR={}: no libnono.so there (build nono first: make)",

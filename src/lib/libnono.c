@@ -386,6 +386,32 @@ nono_binary(void)
 	return access(NONO_BINDIR "/nono", X_OK) == 0 ? NONO_BINDIR "/nono" : NULL;
 }
 
+/* The caller's descriptors (-1: its own) as the supervisor's 0, 1 and 2,
+ * in the forked supervisor before anything else: fcntl and dup2 only. One
+ * given as its own number is kept, without the FD_CLOEXEC it may carry
+ * (dup2 onto itself would not clear it, and exec would close it); one
+ * below 3 that is another's number is first moved above 2, or an earlier
+ * dup2 would overwrite it (stdout given as 0 and stdin as something else).
+ * The moved copies are closed with the caller's other descriptors. */
+static int
+place_stdio(const int given[3])
+{
+	int fd[3];
+
+	for (int i = 0; i < 3; i++) {
+		fd[i] = given[i];
+		if (fd[i] >= 0 && fd[i] < 3 && fd[i] != i && (fd[i] = fcntl(fd[i], F_DUPFD_CLOEXEC, 3)) < 0)
+			return -1;
+	}
+	for (int i = 0; i < 3; i++) {
+		if (fd[i] < 0)
+			continue;
+		if (fd[i] == i ? fcntl(i, F_SETFD, 0) < 0 : dup2(fd[i], i) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* The supervisor process: what 'nono run' does, its first failure sent
  * up report (then closed, once the program runs). Never returns. */
 static void __attribute__((noreturn)) supervise(const nono_sandbox *sb, char *const *argv, const char *id, int report)
@@ -403,9 +429,8 @@ static void __attribute__((noreturn)) supervise(const nono_sandbox *sb, char *co
 	for (int s = 1; s < NSIG; s++)
 		if (s != SIGKILL && s != SIGSTOP)
 			signal(s, SIG_DFL);
-	for (int i = 0; i < 3; i++)
-		if (sb->fd[i] >= 0 && sb->fd[i] != i && dup2(sb->fd[i], i) < 0)
-			_exit(125);
+	if (place_stdio(sb->fd) < 0)
+		_exit(125);
 	/* none of the caller's descriptors: a pipe's end held here would keep
 	 * the program from seeing its end */
 	if (report > 3)

@@ -16,7 +16,10 @@
  * caller's signal handlers, signal mask or working directory.
  *
  * Threads: a nono_sandbox is used by one thread at a time. Spawning forks a
- * supervisor process; the caller's threads are not copied into it.
+ * supervisor process; the caller's threads are not copied into it. A
+ * nono_child holds the supervisor's pid, its status once collected and the
+ * session's id: it may be handed to another thread (any thread may wait for
+ * the child), but is used by one thread at a time, and released once.
  */
 #ifndef NONO_H
 #define NONO_H
@@ -69,7 +72,9 @@ int nono_sandbox_set_audit(nono_sandbox *sb, bool on, nono_error **err);
 /* The program's working directory (default: the caller's). Copied. */
 int nono_sandbox_set_workdir(nono_sandbox *sb, const char *dir, nono_error **err);
 /* The program's standard input, output and error: descriptors of the
- * caller's, duplicated at spawn (-1: the caller's own 0, 1 or 2). */
+ * caller's, duplicated at spawn (-1: the caller's own 0, 1 or 2). Any
+ * descriptor may be given for any of them (stdout as 0, or 1 as 1 even
+ * when close-on-exec). */
 void nono_sandbox_set_stdio(nono_sandbox *sb, int in, int out, int err_fd);
 /* Print nono's banner and end-of-run report on the program's standard
  * error (off by default). */
@@ -90,9 +95,15 @@ int nono_sandbox_spawn(nono_sandbox *sb, const char *const argv[], nono_child **
  * sandbox's grants and nono's seccomp hardening. There is no supervisor:
  * no rollback journal, no audit trail, no command blocklist, and the calls
  * nono mediates (chmod, chown, utimes, xattrs outside the grants) are not
- * checked. Landlock confines the calling thread and those it starts later:
- * call it before starting threads. 0, or a negative errno with err (then
- * nothing was applied, or, for -ENOTRECOVERABLE, part of it). */
+ * checked. It cannot be undone.
+ * Threads: call it while the process has one thread. Landlock confines
+ * every thread of the process only on Landlock ABI 8 and later (TSYNC);
+ * before that only the calling thread and the threads it starts later. The
+ * seccomp filter is loaded without TSYNC, on any kernel: threads that
+ * already run keep every system call.
+ * 0, or a negative errno with err: then nothing was applied, except for
+ * -ENOTRECOVERABLE, where Landlock confines the process but the seccomp
+ * filter is not loaded. A process half confined so should exit. */
 int nono_sandbox_apply_self(nono_sandbox *sb, nono_error **err);
 
 /* Wait for the program to end (blocking). *status: its exit status, or 128

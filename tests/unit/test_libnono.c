@@ -1,7 +1,8 @@
 /* test_libnono.c - the public C API (lib/nono.h), as a program uses it:
  * errors with message and hint, settings through the key table, validate,
  * a supervised child confined by effect (the secret unread, nothing written
- * outside), signals, and apply_self in a process of its own. */
+ * outside), stdio given as overlapping descriptors, signals, and
+ * apply_self in a process of its own. */
 #include "config.h"
 
 #include <errno.h>
@@ -167,6 +168,51 @@ spawn_fails_and_signals(void **state)
 	nono_sandbox_destroy(sb);
 }
 
+/* The program's stdio given as descriptors that are themselves 0 to 2:
+ * stdout as 0 while stdin is another (dup2 in order would overwrite it
+ * first), stderr as 2 itself but close-on-exec. In a process of its own,
+ * whose 0 and 2 it takes. */
+static int
+stdio_child(void)
+{
+	nono_sandbox *sb = nono_sandbox_create();
+	const char *argv[] = {"sh", "-c", "echo out; echo err >&2; read x || echo eof", NULL};
+	nono_child *c = NULL;
+	char out[256];
+	int p[2], null = open("/dev/null", O_RDONLY | O_CLOEXEC), st = -1;
+
+	if (!sb || null < 3 || pipe(p) < 0 || dup2(p[1], 0) < 0 || dup2(p[1], 2) < 0 || close(p[1]) < 0 ||
+	    fcntl(0, F_SETFD, FD_CLOEXEC) < 0 || fcntl(2, F_SETFD, FD_CLOEXEC) < 0)
+		return 10;
+	nono_sandbox_set_audit(sb, false, NULL);
+	nono_sandbox_set_stdio(sb, null, 0, 2);
+	if (nono_sandbox_spawn(sb, argv, &c, NULL) < 0)
+		return 11;
+	close(0);
+	close(2);
+	slurp(p[0], out, sizeof(out));
+	if (nono_child_wait(c, &st) < 0 || st != 0)
+		return 12;
+	nono_child_release(c);
+	nono_sandbox_destroy(sb);
+	return strcmp(out, "out\nerr\neof\n") == 0 ? 0 : 13;
+}
+
+static void
+spawn_stdio_overlapping(void **state)
+{
+	pid_t pid = fork();
+	int st;
+
+	(void)state;
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(stdio_child());
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
 static void
 apply_self(void **state)
 {
@@ -206,6 +252,7 @@ main(void)
 	    cmocka_unit_test(errors),
 	    cmocka_unit_test_setup_teardown(spawn_confined, setup, teardown),
 	    cmocka_unit_test(spawn_fails_and_signals),
+	    cmocka_unit_test(spawn_stdio_overlapping),
 	    cmocka_unit_test_setup_teardown(apply_self, setup, teardown),
 	};
 

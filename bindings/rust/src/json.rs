@@ -197,6 +197,10 @@ impl<'a> Parser<'a> {
                                 let lo = self.hex4()?;
                                 if (0xdc00..0xe000).contains(&lo) {
                                     n = 0x10000 + ((n - 0xd800) << 10) + (lo - 0xdc00);
+                                } else {
+                                    // a lone high surrogate (U+FFFD): the
+                                    // escape after it is read on its own
+                                    self.i -= 6;
                                 }
                             }
                             std::char::from_u32(n).unwrap_or('\u{fffd}')
@@ -228,6 +232,16 @@ mod tests {
         };
         assert_eq!(p.get("path").and_then(Value::as_str), Some("/a \"b\"\u{e9}\u{1f600}"));
         assert_eq!(p.get("status").and_then(Value::as_str), Some("created"));
+    }
+
+    #[test]
+    fn a_lone_high_surrogate_keeps_what_follows() {
+        let v = parse(r#"["\ud800\u0041b", "\ud83dx", "\ud800\ud83d\ude00", "\ud800"]"#).unwrap();
+        let got: Vec<&str> = match v {
+            Value::Array(ref a) => a.iter().filter_map(Value::as_str).collect(),
+            ref other => panic!("{:?}", other),
+        };
+        assert_eq!(got, vec!["\u{fffd}Ab", "\u{fffd}x", "\u{fffd}\u{1f600}", "\u{fffd}"]);
     }
 
     #[test]

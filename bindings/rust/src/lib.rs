@@ -30,7 +30,7 @@ use std::fs::File;
 use std::io::{self, Read, Write};
 use std::os::raw::{c_char, c_int};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::io::{AsRawFd, FromRawFd, RawFd};
+use std::os::unix::io::{AsFd, AsRawFd, BorrowedFd, FromRawFd};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::ptr;
@@ -116,6 +116,7 @@ impl From<io::Error> for Error {
 
 const EIO: c_int = 5;
 const ENOMEM: c_int = 12;
+const EBUSY: c_int = 16;
 const EINVAL: c_int = 22;
 
 /// A borrowed C string as an owned String (NULL is "").
@@ -281,14 +282,15 @@ impl Sandbox {
     }
 
     /// As [`Sandbox::spawn`], with the program's standard input, output and
-    /// error given as descriptors of the caller's (duplicated at spawn;
-    /// `None`: the caller's own).
+    /// error given as descriptors of the caller's, borrowed for the call
+    /// (duplicated at spawn; `None`: the caller's own). Any open descriptor
+    /// may be given for any of them: `file.as_fd()`, `io::stdout().as_fd()`.
     pub fn spawn_with<S: AsRef<OsStr>>(
         &mut self,
         argv: &[S],
-        stdin: Option<RawFd>,
-        stdout: Option<RawFd>,
-        stderr: Option<RawFd>,
+        stdin: Option<BorrowedFd<'_>>,
+        stdout: Option<BorrowedFd<'_>>,
+        stderr: Option<BorrowedFd<'_>>,
     ) -> Result<Child, Error> {
         if argv.is_empty() {
             return Err(Error::new(-EINVAL, "spawn: no program given", ""));
@@ -299,14 +301,9 @@ impl Sandbox {
             .collect::<Result<Vec<CString>, Error>>()?;
         let mut ptrs: Vec<*const c_char> = args.iter().map(|a| a.as_ptr()).collect();
         ptrs.push(ptr::null());
-        unsafe {
-            sys::nono_sandbox_set_stdio(
-                self.raw,
-                stdin.unwrap_or(-1),
-                stdout.unwrap_or(-1),
-                stderr.unwrap_or(-1),
-            )
-        };
+        let raw = |fd: Option<BorrowedFd<'_>>| fd.map_or(-1, |fd| fd.as_raw_fd());
+        // the borrows outlive the spawn, the only use of the numbers
+        unsafe { sys::nono_sandbox_set_stdio(self.raw, raw(stdin), raw(stdout), raw(stderr)) };
         let mut child: *mut sys::nono_child = ptr::null_mut();
         let mut err: *mut sys::nono_error = ptr::null_mut();
         let rc = unsafe { sys::nono_sandbox_spawn(self.raw, ptrs.as_ptr(), &mut child, &mut err) };
@@ -331,27 +328,25 @@ impl Sandbox {
         self.run_with_input(argv, &[])
     }
 
-    /// As [`Sandbox::run`], writing `input` to the program's standard input.
+    /// As [`Sandbox::run`], writing `input` to the program's standard input
+    /// (from the calling thread, while two threads of its own read the
+    /// output).
+    ///
+    /// A program that exits without reading all of `input` is no error. The
+    /// write then fails with `EPIPE` only because SIGPIPE is ignored, as
+    /// Rust's runtime sets it before `main`; a process that restored the
+    /// default SIGPIPE disposition would be killed by that write instead.
     pub fn run_with_input<S: AsRef<OsStr>>(&mut self, argv: &[S], input: &[u8]) -> Result<Output, Error> {
         let (in_r, mut in_w) = pipe()?;
-        let (mut out_r, out_w) = pipe()?;
-        let (mut err_r, err_w) = pipe()?;
-        let mut child = self.spawn_with(
-            argv,
-            Some(in_r.as_raw_fd()),
-            Some(out_w.as_raw_fd()),
-            Some(err_w.as_raw_fd()),
-        )?;
+        let (out_r, out_w) = pipe()?;
+        let (err_r, err_w) = pipe()?;
+        let mut child = self.spawn_with(argv, Some(in_r.as_fd()), Some(out_w.as_fd()), Some(err_w.as_fd()))?;
         // only the program holds these now: it ends, they end
         drop((in_r, out_w, err_w));
-        let out_t = thread::spawn(move || {
-            let mut v = Vec::new();
-            out_r.read_to_end(&mut v).map(|_| v)
-        });
-        let err_t = thread::spawn(move || {
-            let mut v = Vec::new();
-            err_r.read_to_end(&mut v).map(|_| v)
-        });
+        // a reader that could not start dropped its end: the program's
+        // writes there fail, and the error is reported once it ends
+        let out_t = read_in_thread("nono-stdout", out_r);
+        let err_t = read_in_thread("nono-stderr", err_r);
         // a program that stops reading early is no error of ours; any
         // other failure is reported once the program is collected
         let wrote = match in_w.write_all(input) {
@@ -359,9 +354,11 @@ impl Sandbox {
             r => r,
         };
         drop(in_w);
-        let status = child.wait()?;
-        let stdout = out_t.join().unwrap_or_else(|_| Ok(Vec::new()))?;
-        let stderr = err_t.join().unwrap_or_else(|_| Ok(Vec::new()))?;
+        // the readers are joined whatever the wait gave: none outlives this
+        let status = child.wait();
+        let stdout = join_reader(out_t);
+        let stderr = join_reader(err_t);
+        let (status, stdout, stderr) = (status?, stdout?, stderr?);
         wrote?;
         Ok(Output {
             status,
@@ -371,12 +368,39 @@ impl Sandbox {
         })
     }
 
-    /// Confines the calling process itself, for good: Landlock with the
-    /// sandbox's grants and nono's seccomp hardening. There is no
+    /// Confines the calling process itself: Landlock with the sandbox's
+    /// grants and nono's seccomp hardening. It cannot be undone. There is no
     /// supervisor (no rollback journal, no audit trail: see nono.h).
-    /// Landlock confines the calling thread and those it starts later: call
-    /// it before starting threads.
+    ///
+    /// Threads: only a process with one thread may call it; with more (as
+    /// under `cargo test`'s harness, or once a runtime started its workers)
+    /// it is an `Err` with code `-EBUSY` and nothing is applied. The reason:
+    /// Landlock confines every thread of the process only on Landlock ABI 8
+    /// and later (TSYNC), before that only the calling thread and the
+    /// threads it starts later, and the seccomp filter is never loaded with
+    /// TSYNC, so a thread that already runs would keep every system call.
+    /// Threads started after the call are confined.
+    ///
+    /// An `Err` with code `-ENOTRECOVERABLE` means the process is half
+    /// confined (Landlock applied, the seccomp filter not): it should exit.
+    /// Any other `Err` means nothing was applied.
     pub fn apply_self(&mut self) -> Result<(), Error> {
+        let threads = std::fs::read_dir("/proc/self/task")
+            .map_err(|e| {
+                Error::new(
+                    -e.raw_os_error().unwrap_or(EIO),
+                    format!("apply_self: cannot count this process's threads in /proc/self/task: {}", e),
+                    "mount /proc: apply_self confines only a process of one thread",
+                )
+            })?
+            .count();
+        if threads > 1 {
+            return Err(Error::new(
+                -EBUSY,
+                format!("apply_self: this process has {} threads; it confines only a process of one", threads),
+                "call it before starting threads, or confine a program started with spawn or run instead",
+            ));
+        }
         self.call(|sb, err| unsafe { sys::nono_sandbox_apply_self(sb, err) })
             .map(|_| ())
     }
@@ -415,6 +439,13 @@ pub struct Child {
     status: Option<i32>,
 }
 
+// SAFETY: a nono_child is plain data (the supervisor's pid, a collected
+// flag, the status and the session's id; libnono.c's struct nono_lib_child)
+// with no tie to the thread that spawned it: any thread of the process may
+// waitpid the supervisor or signal it, so the handle may move between
+// threads. It is not Sync: wait writes the collected flag that signal reads,
+// and &mut self / the missing Sync keep that to one thread at a time, as
+// nono.h asks.
 unsafe impl Send for Child {}
 
 impl Child {
@@ -507,7 +538,8 @@ pub fn changes_with(nono: &Path, session_id: &str) -> Result<Vec<Change>, Error>
         })?;
     let stderr = String::from_utf8_lossy(&out.stderr);
     if !out.status.success() {
-        if stderr.contains("no rollback session") || stderr.contains("no session") {
+        // nono's own message for a session without a journal, nothing looser
+        if stderr.contains("no rollback session '") {
             return Ok(Vec::new());
         }
         let msg = stderr.lines().next().unwrap_or("nono rollback show failed").to_string();
@@ -537,54 +569,62 @@ pub fn changes_with(nono: &Path, session_id: &str) -> Result<Vec<Change>, Error>
     Ok(v)
 }
 
+/// A thread reading `f` to its end.
+fn read_in_thread(name: &str, mut f: File) -> io::Result<thread::JoinHandle<io::Result<Vec<u8>>>> {
+    thread::Builder::new().name(name.to_string()).spawn(move || {
+        let mut v = Vec::new();
+        f.read_to_end(&mut v).map(|_| v)
+    })
+}
+
+/// What a reader read, or why it could not (not started, failed, panicked).
+fn join_reader(t: io::Result<thread::JoinHandle<io::Result<Vec<u8>>>>) -> Result<Vec<u8>, Error> {
+    match t {
+        Err(e) => Err(Error::new(
+            -e.raw_os_error().unwrap_or(EIO),
+            format!("cannot start a thread to read the program's output: {}", e),
+            "",
+        )),
+        Ok(h) => match h.join() {
+            Ok(r) => r.map_err(Error::from),
+            Err(_) => Err(Error::new(-EIO, "the thread reading the program's output panicked", "")),
+        },
+    }
+}
+
 // ---- pipes, without the libc crate -------------------------------------------------
 
-#[cfg(target_os = "linux")]
+// nono runs on Linux only (Landlock, seccomp), and O_CLOEXEC below is the
+// generic Linux value: alpha, hppa and sparc have others, so the crate is
+// limited to the architectures checked to use the generic one.
+#[cfg(not(all(
+    target_os = "linux",
+    any(
+        target_arch = "x86_64",
+        target_arch = "x86",
+        target_arch = "aarch64",
+        target_arch = "arm",
+        target_arch = "riscv64",
+        target_arch = "powerpc64",
+        target_arch = "s390x"
+    )
+)))]
+compile_error!("nono builds for Linux on x86_64, x86, aarch64, arm, riscv64, powerpc64 and s390x only (O_CLOEXEC)");
+
 extern "C" {
     fn pipe2(fds: *mut c_int, flags: c_int) -> c_int;
 }
-#[cfg(target_os = "linux")]
-#[cfg(not(any(target_arch = "sparc", target_arch = "sparc64")))]
+/// asm-generic/fcntl.h's, which these architectures do not override.
 const O_CLOEXEC: c_int = 0o2000000;
-#[cfg(target_os = "linux")]
-#[cfg(any(target_arch = "sparc", target_arch = "sparc64"))]
-const O_CLOEXEC: c_int = 0x400000;
 
 /// A pipe (read end, write end), close-on-exec from the start: a program
 /// that another thread starts meanwhile (std::process) must not inherit an
 /// end, or the reader would wait for that program too. (The supervisor
 /// closes every descriptor it was not given.)
-#[cfg(target_os = "linux")]
 fn pipe() -> io::Result<(File, File)> {
     let mut fds = [-1 as c_int; 2];
     if unsafe { pipe2(fds.as_mut_ptr(), O_CLOEXEC) } < 0 {
         return Err(io::Error::last_os_error());
     }
     Ok(unsafe { (File::from_raw_fd(fds[0]), File::from_raw_fd(fds[1])) })
-}
-
-#[cfg(not(target_os = "linux"))]
-extern "C" {
-    #[link_name = "pipe"]
-    fn pipe_raw(fds: *mut c_int) -> c_int;
-    fn fcntl(fd: c_int, cmd: c_int, ...) -> c_int;
-}
-
-/// A pipe (read end, write end), close-on-exec (no pipe2 here: pipe, then
-/// fcntl).
-#[cfg(not(target_os = "linux"))]
-fn pipe() -> io::Result<(File, File)> {
-    const F_SETFD: c_int = 2;
-    const FD_CLOEXEC: c_int = 1;
-    let mut fds = [-1 as c_int; 2];
-    if unsafe { pipe_raw(fds.as_mut_ptr()) } < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    let ends = unsafe { (File::from_raw_fd(fds[0]), File::from_raw_fd(fds[1])) };
-    for fd in &fds {
-        if unsafe { fcntl(*fd, F_SETFD, FD_CLOEXEC) } < 0 {
-            return Err(io::Error::last_os_error());
-        }
-    }
-    Ok(ends)
 }
