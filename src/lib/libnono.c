@@ -481,6 +481,17 @@ nono_sandbox_spawn(nono_sandbox *sb, const char *const argv[], nono_child **out,
 		free(c);
 		return fail(err, -errno, "cannot start the supervisor: pipe failed", NULL);
 	}
+	/* a caller whose 0, 1 or 2 is closed gets the pipe there: above 2, so
+	 * that the program's streams, placed at 0-2, do not replace it */
+	for (int i = 0; i < 2; i++)
+		if (pipefd[i] < 3) {
+			int hi = fcntl(pipefd[i], F_DUPFD_CLOEXEC, 3);
+
+			if (hi >= 0) {
+				close(pipefd[i]);
+				pipefd[i] = hi;
+			}
+		}
 	/* what the caller's streams hold is written once, here, not again by
 	 * the supervisor's copy of them */
 	fflush(NULL);

@@ -213,6 +213,58 @@ spawn_stdio_overlapping(void **state)
 	assert_int_equal(WEXITSTATUS(st), 0);
 }
 
+/* A caller whose 0 and 1 are closed: the library's own pipe lands there,
+ * and must not be what the program's streams replace. */
+static int
+closed_std_child(void)
+{
+	nono_sandbox *sb = nono_sandbox_create();
+	const char *argv[] = {"sh", "-c", "echo out", NULL};
+	nono_child *c = NULL;
+	char out[256];
+	int p[2], q[2], null = open("/dev/null", O_RDONLY | O_CLOEXEC), st = -1;
+
+	if (!sb || null < 3 || pipe2(p, O_CLOEXEC) < 0 || p[0] < 3 || p[1] < 3 || pipe2(q, O_CLOEXEC) < 0 || q[1] < 3)
+		return 10;
+	close(0);
+	close(1);
+	nono_sandbox_set_audit(sb, false, NULL);
+	nono_sandbox_set_stdio(sb, null, p[1], p[1]);
+	if (nono_sandbox_spawn(sb, argv, &c, NULL) < 0)
+		return 11;
+	close(p[1]);
+	slurp(p[0], out, sizeof(out));
+	if (nono_child_wait(c, &st) < 0 || st != 0)
+		return 12;
+	nono_child_release(c);
+	if (strcmp(out, "out\n") != 0)
+		return 13;
+	/* and a failure still comes back as one, not on the program's stdout */
+	nono_sandbox_set_stdio(sb, null, q[1], q[1]);
+	argv[0] = "/nonexistent/program";
+	if (nono_sandbox_spawn(sb, argv, &c, NULL) != -ENOENT)
+		return 15;
+	close(q[1]);
+	slurp(q[0], out, sizeof(out));
+	nono_sandbox_destroy(sb);
+	return out[0] == '\0' ? 0 : 16;
+}
+
+static void
+spawn_with_closed_std(void **state)
+{
+	pid_t pid = fork();
+	int st;
+
+	(void)state;
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(closed_std_child());
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
 static void
 apply_self(void **state)
 {
@@ -253,6 +305,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(spawn_confined, setup, teardown),
 	    cmocka_unit_test(spawn_fails_and_signals),
 	    cmocka_unit_test(spawn_stdio_overlapping),
+	    cmocka_unit_test(spawn_with_closed_std),
 	    cmocka_unit_test_setup_teardown(apply_self, setup, teardown),
 	};
 
