@@ -334,6 +334,18 @@ wait_calls() {
 	return 1
 }
 
+# a read outside denied from nono approvals; then notify-send has been
+# called $1 times in all (the environment of the call is the launch's)
+deny_read_then_calls() {
+	elevated -- python3 -c "$READER" "$OUTSIDE/data.txt"
+	next_request
+	"$NONO" approvals deny "$ID"
+	done_
+	[ "$output" = "errno 13" ]
+	sleep 0.3
+	[ "$(calls)" -eq "$1" ]
+}
+
 @test "desktop: one notify-send a request, its arguments never through a shell; off in config.ini, without a desktop, or writable by the sandbox" {
 	fake_notify
 	export DISPLAY=:99
@@ -370,13 +382,7 @@ assert len(r) == 1 and r[0].get('notified') == 'desktop', r"
 	printf '[approvals]\nnotify = false\n' >"$HOME/.config/nono/config.ini"
 	run -0 "$NONO" config
 	[[ "$output" == *"notify"*"false"* ]]
-	elevated -- python3 -c "$READER" "$OUTSIDE/data.txt"
-	next_request
-	"$NONO" approvals deny "$ID"
-	done_
-	[ "$output" = "errno 13" ]
-	sleep 0.3
-	[ "$(calls)" -eq 1 ]
+	deny_read_then_calls 1
 	events "assert [x.get('notified') for x in e if x['type'] == 'approval_request'] == [None]"
 
 	# on again, but no desktop session: none
@@ -398,13 +404,7 @@ assert len(r) == 1 and r[0].get('notified') == 'desktop', r"
 	# a notify-send the sandbox may write is never run outside it
 	mkdir "$WORK/bin"
 	cp "$SCRATCH/bin/notify-send" "$WORK/bin/"
-	PATH="$WORK/bin:$PATH" DISPLAY=:99 elevated -- python3 -c "$READER" "$OUTSIDE/data.txt"
-	next_request
-	"$NONO" approvals deny "$ID"
-	done_
-	[ "$output" = "errno 13" ]
-	sleep 0.3
-	[ "$(calls)" -eq 2 ]
+	PATH="$WORK/bin:$PATH" DISPLAY=:99 deny_read_then_calls 2
 }
 
 # notify-send's own escapes (GLib's g_strcompress), as it decodes the body
@@ -446,13 +446,7 @@ sys.stdout.write(re.sub(r"\\([0-7]{1,3}|.)", one, sys.stdin.read()))'
 	# owned by someone else than root: never run
 	ensure_test_user
 	chown "$TEST_USER" "$SCRATCH/bin/notify-send"
-	elevated -- python3 -c "$READER" "$OUTSIDE/data.txt"
-	next_request
-	"$NONO" approvals deny "$ID"
-	done_
-	[ "$output" = "errno 13" ]
-	sleep 0.3
-	[ "$(calls)" -eq 1 ]
+	deny_read_then_calls 1
 	# and said once, as the session starts
 	run -0 timeout 30 "$NONO" run --capability-elevation --allow "$WORK" -- true
 	[[ "$output" == *"notify-send is not run for desktop notifications: someone other than root, or the sandbox, may change it"* ]]

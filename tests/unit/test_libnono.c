@@ -198,19 +198,27 @@ stdio_child(void)
 	return strcmp(out, "out\nerr\neof\n") == 0 ? 0 : 13;
 }
 
+/* fn in a process of its own (it takes the process's descriptors 0-2):
+ * it exits 0 */
 static void
-spawn_stdio_overlapping(void **state)
+in_child(int (*fn)(void))
 {
 	pid_t pid = fork();
 	int st;
 
-	(void)state;
 	assert_true(pid >= 0);
 	if (pid == 0)
-		_exit(stdio_child());
+		_exit(fn());
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+static void
+spawn_stdio_overlapping(void **state)
+{
+	(void)state;
+	in_child(stdio_child);
 }
 
 /* A caller whose 0 and 1 are closed: the library's own pipe lands there,
@@ -253,16 +261,8 @@ closed_std_child(void)
 static void
 spawn_with_closed_std(void **state)
 {
-	pid_t pid = fork();
-	int st;
-
 	(void)state;
-	assert_true(pid >= 0);
-	if (pid == 0)
-		_exit(closed_std_child());
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	assert_true(WIFEXITED(st));
-	assert_int_equal(WEXITSTATUS(st), 0);
+	in_child(closed_std_child);
 }
 
 static void
