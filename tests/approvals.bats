@@ -508,6 +508,21 @@ assert a[-1]['by'] == 'session' and all(x['path'] == 'localhost:$PORT' for x in 
 	events "assert [x['by'] for x in e if x['type'] == 'approval_answer'] == ['timeout']"
 }
 
+@test "hosts: a host --deny-domain denies is refused at once, never offered" {
+	start_http
+	start=$(date +%s%N)
+	elevated --allow-domain allowed.example --deny-domain localhost -- sh -c "$(fetch)"
+	done_
+	# at once, not after the approval timeout (20 s)
+	[ $((($(date +%s%N) - start) / 1000000)) -lt 10000 ]
+	has "localhost is denied in this sandbox (--deny-domain)"
+	[ "$(grep -c 'GET' "$SCRATCH/requests")" -eq 0 ]
+	events "
+assert not [x for x in e if x['type'].startswith('approval')], e
+n = [(x['host'], x['outcome']) for x in e if x['type'] == 'network']
+assert n == [('localhost', 'refused')], n"
+}
+
 # ---- the terminal (tmux) -----------------------------------------------------------
 
 # nono (not silent) in a tmux pane; the program's output in $SCRATCH/out

@@ -127,6 +127,47 @@ assert ('CONNECT', 'other.invalid', 443, 'refused', 'proxy') in n, n
 	"$NONO" audit show last --json | pyjson "assert any(e['type'] == 'network' and e['outcome'] == 'refused' for e in d['events'])"
 }
 
+@test "--deny-domain: a host the resolver would decode (\\DDD, \\., %XX) is refused with 400 on every path; the server sees nothing" {
+	start_http
+	# glibc's resolver reads local\104ost as localhost: the lists would see
+	# another name than the one resolved
+	run --separate-stderr timeout 60 "$NONO" run --allow "$WORK" --deny-domain localhost -- python3 -c "
+import base64, os, socket, sys, urllib.parse
+u = urllib.parse.urlparse(os.environ['HTTP_PROXY'])
+auth = 'Proxy-Authorization: Basic %s\r\n' % base64.b64encode(('nono:' + os.environ['NONO_PROXY_TOKEN']).encode()).decode()
+def ask(line, extra=''):
+    s = socket.create_connection((u.hostname, u.port), timeout=10)
+    s.sendall((line + ' HTTP/1.1\r\nHost: localhost:$PORT\r\n' + extra + auth + '\r\n').encode())
+    print(line.split(' ')[1], '->', s.recv(4096).decode(errors='replace').split('\r\n')[0].split(' ')[1])
+ask(r'CONNECT local\104ost:$PORT')
+ask(r'CONNECT local\.host:$PORT')
+ask(r'GET http://local\104ost:$PORT/page.txt')
+ask(r'GET http://%6cocalhost:$PORT/page.txt')
+ask(r'GET http://local\104ost:$PORT/ws', 'Upgrade: websocket\r\nConnection: Upgrade\r\n')
+ask(r'CONNECT [::1%lo]:$PORT')
+ask(r'GET http://127.1:$PORT/page.txt')
+ask(r'GET http://LocalHost.:$PORT/page.txt')
+"
+	[ "${lines[0]}" = "local\\104ost:$PORT -> 400" ]
+	[ "${lines[1]}" = "local\\.host:$PORT -> 400" ]
+	[ "${lines[2]}" = "http://local\\104ost:$PORT/page.txt -> 400" ]
+	[ "${lines[3]}" = "http://%6cocalhost:$PORT/page.txt -> 400" ]
+	[ "${lines[4]}" = "http://local\\104ost:$PORT/ws -> 400" ]
+	[ "${lines[5]}" = "[::1%lo]:$PORT -> 400" ]
+	[ "${lines[6]}" = "http://127.1:$PORT/page.txt -> 400" ]
+	# a plain name compares without case and final dot: denied
+	[ "${lines[7]}" = "http://LocalHost.:$PORT/page.txt -> 403" ]
+	[ ! -s "$SCRATCH/requests" ]
+	[[ "$stderr" == *"the proxy refused CONNECT local\\\\104ost:$PORT: not a plain host name"* ]]
+	"$NONO" audit show last --json | pyjson "
+n = [(e['op'], e['host'], e['port'], e['outcome'], e.get('refused_by')) for e in d['events'] if e['type'] == 'network']
+assert ('CONNECT', r'local\\104ost', $PORT, 'refused', 'proxy') in n, n
+assert ('GET', '%6cocalhost', $PORT, 'refused', 'proxy') in n, n
+assert ('GET', 'localhost', $PORT, 'refused', 'proxy') in n, n
+assert all(o == 'refused' for _, _, _, o, _ in n), n
+"
+}
+
 @test "proxy mode refuses UDP and listening, like --block-net" {
 	run timeout 60 "$NONO" run --silent --allow "$WORK" --allow-domain localhost -- python3 -c "
 import socket

@@ -60,6 +60,13 @@ proxy_events(struct nono_plan *plan)
 				log_note("the proxy refused %s %s:%d: not on the allow list (--allow-domain %s would "
 					 "allow it)",
 					 e.method, e.host, e.port, e.host);
+		} else if (e.verdict == NONO_PROXY_MALFORMED) {
+			nono_report_add(&plan->report, NONO_REP_OTHER,
+					"a proxy request for a host that is not a plain name or address",
+					NONO_BY_PROXY);
+			if (!plan->silent)
+				log_note("the proxy refused %s %s:%d: not a plain host name or address", e.method,
+					 e.host, e.port);
 		} else if (e.verdict == NONO_PROXY_UNAUTHORISED) {
 			nono_report_add(&plan->report, NONO_REP_OTHER,
 					"a proxy request without the session's credentials", NONO_BY_PROXY);

@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -241,6 +242,55 @@ nono_proxy_host_allowed(const struct nono_strv *hosts, const char *host)
 	return false;
 }
 
+/* one label of a DNS name: 1 to 63 of letters, digits, '-' and '_' */
+static bool
+label_ok(const char *s, size_t n)
+{
+	if (!n || n > 63)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+		      c == '_'))
+			return false;
+	}
+	return true;
+}
+
+bool
+nono_proxy_host_plain(char *host, size_t size, bool bracketed)
+{
+	size_t n = strlen(host);
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	if (bracketed) {
+		char canon[INET6_ADDRSTRLEN];
+
+		/* no zone (%eth0) and nothing the resolver would decode */
+		if (inet_pton(AF_INET6, host, &a6) != 1 || !inet_ntop(AF_INET6, &a6, canon, sizeof(canon)) ||
+		    strlen(canon) >= size)
+			return false;
+		strcpy(host, canon);
+		return true;
+	}
+	if (n && host[n - 1] == '.')
+		n--;
+	if (!n || n > 253 || host[n - 1] == '.')
+		return false;
+	for (size_t i = 0, l; i < n; i += l + 1)
+		if (!label_ok(host + i, l = strcspn(host + i, ".")))
+			return false;
+	host[n] = '\0';
+	for (char *c = host; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	/* an address only in dotted-quad form: inet_aton's others (127.1,
+	 * 0x7f.0.0.1, 2130706433) are the same address under another name */
+	return inet_aton(host, &a4) == 0 || inet_pton(AF_INET, host, &a4) == 1;
+}
+
 /* ---- the proxy process ---------------------------------------------------- */
 
 #define HEAD_MAX     16384
@@ -400,14 +450,15 @@ relay(int a, int b)
 	}
 }
 
-/* "host:port" or "[v6]:port" into host and port; false if malformed */
+/* "host:port" or "[v6]:port" into host and port (*v6: it had brackets);
+ * false if malformed */
 static bool
-split_authority(const char *s, size_t n, char *host, size_t hmax, char *port, const char *dflt)
+split_authority(const char *s, size_t n, char *host, size_t hmax, char *port, const char *dflt, bool *v6)
 {
 	const char *colon;
 	size_t hl;
 
-	if (n && s[0] == '[') {
+	if ((*v6 = n && s[0] == '[')) {
 		const char *end = memchr(s, ']', n);
 
 		if (!end)
@@ -439,24 +490,33 @@ split_authority(const char *s, size_t n, char *host, size_t hmax, char *port, co
 	return atoi(port) > 0 && atoi(port) < 65536;
 }
 
-static void
-refuse(int c, const char *host)
+/* whether host is denied by --deny-domain */
+static bool
+denied(const char *host)
 {
 	struct nono_strv denies = {0};
-	char *body;
+	bool r;
 
-	/* denied by --deny-domain: no flag to offer */
 	nono_strv_push(&denies, "*");
 	for (size_t i = 0; allowed && i < allowed->n; i++)
 		if (allowed->v[i][0] == '!')
 			nono_strv_push(&denies, allowed->v[i]);
-	if (!nono_proxy_host_allowed(&denies, host))
+	r = !nono_proxy_host_allowed(&denies, host);
+	nono_strv_free(&denies);
+	return r;
+}
+
+static void
+refuse(int c, const char *host)
+{
+	char *body;
+
+	/* denied by --deny-domain: no flag to offer */
+	if (denied(host))
 		body = xasprintf("nono: %s is denied in this sandbox (--deny-domain)\n", host);
 	else
 		body = xasprintf("nono: %s is not on this sandbox's allow list; restart nono with --allow-domain %s\n",
 				 host, host);
-	nono_strv_free(&denies);
-
 	reply(c, "403 Forbidden", NULL, body);
 	free(body);
 }
@@ -492,15 +552,24 @@ ask(const char *host, const char *port)
 	return !strncmp(answer, "allow", 5);
 }
 
-/* A connection to host:port if the list allows host (or, with capability
- * elevation, someone approves it); else the client has its answer (403 or
- * 502) and -1 comes back. The supervisor hears of it either way. */
+/* A connection to host:port if host is a plain name or address and the
+ * list allows it (or, with capability elevation, someone approves it; a
+ * host --deny-domain denies is never offered); else the client has its
+ * answer (400, 403 or 502) and -1 comes back. The supervisor hears of it
+ * either way. host (its buffer hmax bytes) is normalised in place. */
 static int
-upstream(int c, const char *method, size_t ml, const char *host, const char *port)
+upstream(int c, const char *method, size_t ml, char *host, size_t hmax, bool v6, const char *port)
 {
 	int up;
 
-	if (!nono_proxy_host_allowed(allowed, host) && !ask(host, port)) {
+	if (!nono_proxy_host_plain(host, hmax, v6)) {
+		tell(NONO_PROXY_MALFORMED, method, ml, host, port);
+		reply(c, "400 Bad Request", NULL,
+		      "nono: not a plain host name (letters, digits, '-', '_', '.'), an IPv4 address or a "
+		      "bracketed IPv6 one\n");
+		return -1;
+	}
+	if (!nono_proxy_host_allowed(allowed, host) && (denied(host) || !ask(host, port))) {
 		tell(NONO_PROXY_REFUSED, method, ml, host, port);
 		refuse(c, host);
 		return -1;
@@ -520,6 +589,7 @@ connection(void *arg)
 	int c = (int)(intptr_t)arg, up = -1;
 	char *head = xmalloc(HEAD_MAX + 1), host[256], port[6], *end = NULL;
 	size_t len = 0, hl;
+	bool v6;
 	struct timeval tv = {IO_TIMEOUT_S, 0};
 
 	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
@@ -557,9 +627,9 @@ connection(void *arg)
 		if (target[tl] != ' ' || strncmp(ver, "HTTP/1.", 7) != 0)
 			goto bad;
 		if (ml == 7 && strncmp(head, "CONNECT", 7) == 0) {
-			if (!split_authority(target, tl, host, sizeof(host), port, "443"))
+			if (!split_authority(target, tl, host, sizeof(host), port, "443", &v6))
 				goto bad;
-			if ((up = upstream(c, head, ml, host, port)) < 0)
+			if ((up = upstream(c, head, ml, host, sizeof(host), v6, port)) < 0)
 				goto out;
 			if (nono_write_all(c, "HTTP/1.1 200 Connection established\r\n\r\n", 39) < 0 ||
 			    (len > hl && nono_write_all(up, head + hl, len - hl) < 0))
@@ -576,9 +646,9 @@ connection(void *arg)
 				goto bad;
 			al = strcspn(auth, "/? \r\n");
 			path = auth + al;
-			if (!split_authority(auth, al, host, sizeof(host), port, "80"))
+			if (!split_authority(auth, al, host, sizeof(host), port, "80", &v6))
 				goto bad;
-			if ((up = upstream(c, head, ml, host, port)) < 0)
+			if ((up = upstream(c, head, ml, host, sizeof(host), v6, port)) < 0)
 				goto out;
 			/* origin-form, hop-by-hop headers dropped, one request a connection */
 			f = open_memstream(&fwd, &fl);

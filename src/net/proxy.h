@@ -26,6 +26,7 @@ enum nono_proxy_verdict {
 	NONO_PROXY_UNREACHABLE,	 /* allowed, but it could not be reached (502) */
 	NONO_PROXY_REFUSED,	 /* not on the allow list (403) */
 	NONO_PROXY_UNAUTHORISED, /* without this session's credentials (407) */
+	NONO_PROXY_MALFORMED,	 /* a host that is not a plain name or address (400) */
 };
 struct nono_proxy_event {
 	unsigned char verdict; /* enum nono_proxy_verdict */
@@ -55,6 +56,15 @@ extern const char *const nono_network_profiles[];
  * entry, or "*.x" for a subdomain of x (not x itself) does. host is
  * compared without case and without a final dot. */
 bool nono_proxy_host_allowed(const struct nono_strv *hosts, const char *host);
+/* Whether host, as a request names it (without the brackets of an IPv6
+ * literal, bracketed saying it had them), is a plain DNS name (labels of
+ * letters, digits, '-' and '_', 1 to 63 each, 253 in all, one final dot at
+ * most), an IPv4 address in dotted-quad form or, bracketed, an IPv6
+ * address. The resolver would decode anything else (\DDD, \.) into another
+ * name than the one the allow and deny lists saw. If so, host is made the
+ * name that is matched and resolved: lower case, without the final dot, an
+ * IPv6 address in its canonical form (size: host's buffer). */
+bool nono_proxy_host_plain(char *host, size_t size, bool bracketed);
 
 /* Capability elevation: a host not on the list is asked about on the
  * supervisor's approvals socket (supervisor/approvals.h). Before start. */

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <arpa/inet.h>
@@ -151,12 +152,73 @@ deny_domain(void **state)
 	nono_strv_free(&h);
 }
 
+/* plain(text, bracketed): the validator's verdict, and the name it leaves */
+static const char *
+plain(const char *text, bool bracketed)
+{
+	static char buf[512];
+
+	snprintf(buf, sizeof(buf), "%s", text);
+	return nono_proxy_host_plain(buf, sizeof(buf), bracketed) ? buf : NULL;
+}
+
+static void
+plain_hosts(void **state)
+{
+	char long_label[80], long_name[300];
+
+	(void)state;
+	/* names and addresses, normalised: lower case, one final dot gone */
+	assert_string_equal(plain("Secret.Example.COM.", false), "secret.example.com");
+	assert_string_equal(plain("a-b_c.d9", false), "a-b_c.d9");
+	assert_string_equal(plain("localhost", false), "localhost");
+	assert_string_equal(plain("127.0.0.1", false), "127.0.0.1");
+	assert_string_equal(plain("0::1", true), "::1");
+	assert_string_equal(plain("2001:DB8::1", true), "2001:db8::1");
+	/* what the resolver would decode into another name */
+	assert_null(plain("\\115ecret.example.com", false));
+	assert_null(plain("secret\\.example.com", false));
+	assert_null(plain("%73ecret.example.com", false));
+	assert_null(plain("local\\104ost", false));
+	/* empty labels, a second final dot, other characters */
+	assert_null(plain("", false));
+	assert_null(plain(".", false));
+	assert_null(plain("a..b", false));
+	assert_null(plain(".a.b", false));
+	assert_null(plain("a.b..", false));
+	assert_null(plain("user@host", false));
+	assert_null(plain("a b", false));
+	assert_null(plain("h\xc3\xa9.org", false));
+	/* an IPv4 address only as a dotted quad; IPv6 only bracketed, no zone */
+	assert_null(plain("127.1", false));
+	assert_null(plain("0x7f.0.0.1", false));
+	assert_null(plain("2130706433", false));
+	assert_null(plain("0177.0.0.1", false));
+	assert_null(plain("::1", false));
+	assert_null(plain("fe80::1%eth0", true));
+	assert_null(plain("localhost", true));
+	/* 63 a label, 253 in all */
+	memset(long_label, 'a', 63);
+	strcpy(long_label + 63, ".org");
+	assert_non_null(plain(long_label, false));
+	memmove(long_label + 1, long_label, strlen(long_label) + 1);
+	assert_null(plain(long_label, false));
+	for (size_t i = 0; i < 253; i++)
+		long_name[i] = i % 2 ? '.' : 'a';
+	long_name[253] = '\0';
+	assert_non_null(plain(long_name, false));
+	strcpy(long_name + 253, ".");
+	assert_non_null(plain(long_name, false));
+	strcpy(long_name + 253, "a");
+	assert_null(plain(long_name, false));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(entries),	       cmocka_unit_test(matching),    cmocka_unit_test(profiles),
-	    cmocka_unit_test(direct_connects), cmocka_unit_test(deny_domain),
+	    cmocka_unit_test(direct_connects), cmocka_unit_test(deny_domain), cmocka_unit_test(plain_hosts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
