@@ -137,6 +137,30 @@ assert [(x['answer'], x['by'].split(' ')[0]) for x in a] == [('session', 'nono')
 	[ "$(cat "$OUTSIDE/other.txt")" = "other-bytes-$$" ]
 }
 
+@test "--dir on a directory's own request covers that directory, not its parent" {
+	mkdir "$OUTSIDE/d"
+	echo "inside-bytes-$$" > "$OUTSIDE/d/in.txt"
+	echo "sibling-bytes-$$" > "$OUTSIDE/sibling.txt"
+	elevated -- sh -c "ls $OUTSIDE/d; cat $OUTSIDE/d/in.txt; cat $OUTSIDE/sibling.txt; echo rc=\$?"
+	next_request
+	req "assert d['path'] == '$OUTSIDE/d' and d['dir'] is True and d['dir_path'] == '$OUTSIDE/d', d"
+	run "$NONO" approvals approve --dir "$ID"
+	[ "$status" -eq 0 ]
+	# the sibling, beside d and not in it: asked
+	next_request
+	req "assert d['path'] == '$OUTSIDE/sibling.txt' and d['dir_path'] == '$OUTSIDE', d"
+	run "$NONO" approvals deny "$ID"
+	done_
+	has "in.txt"
+	has "inside-bytes-$$"
+	has "sibling.txt: Permission denied"
+	lacks "sibling-bytes-$$"
+	has "rc=1"
+	events "
+a = [(x['path'], x['answer'], x['by'].split(' ')[0]) for x in e if x['type'] == 'approval_answer']
+assert a == [('$OUTSIDE/d', 'dir', 'nono'), ('$OUTSIDE/d/in.txt', 'session', 'session'), ('$OUTSIDE/sibling.txt', 'deny', 'nono')], a"
+}
+
 @test "deny: EACCES at once; without the flag nothing waits and reads are not mediated" {
 	elevated -- python3 -c "$READER" "$OUTSIDE/data.txt"
 	next_request

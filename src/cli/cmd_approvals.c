@@ -154,7 +154,8 @@ interactive(const char *dir)
 
 	printf("nono approvals: waiting for requests (Ctrl-C to stop)\n");
 	for (;;) {
-		char *lines = collect(dir), id[32], argv[512], what[1024], access[16], grant[1024], ans[32];
+		char *lines = collect(dir), id[32], argv[512], what[1024], access[16], grant[1024], scope[1024],
+		     ans[32];
 		bool asked = false;
 
 		for (char *p = lines, *nl; *p; p = nl + 1) {
@@ -171,9 +172,12 @@ interactive(const char *dir)
 				field(p, "host", what, sizeof(what));
 			field(p, "access", access, sizeof(access));
 			field(p, "grant", grant, sizeof(grant));
+			field(p, "dir_path", scope, sizeof(scope));
 			printf("\n[%s] %s asks to %s %s\n  for good: %s\n", id, argv, access, what, grant);
-			printf("approve? [o]nce, [s]ession%s, [N]o: ",
-			       strstr(p, "\"dir\":true") ? ", [d]irectory" : "");
+			if (strstr(p, "\"dir\":true"))
+				printf("approve? [o]nce, [s]ession, [d]irectory (reads beneath %s), [N]o: ", scope);
+			else
+				printf("approve? [o]nce, [s]ession, [N]o: ");
 			fflush(stdout);
 			if (!fgets(ans, sizeof(ans), stdin)) {
 				free(lines);
@@ -204,6 +208,7 @@ usage(FILE *f)
 		   "  approve ID              approve once (ID as --json lists it: PID.N)\n"
 		   "  approve ID --session    approve for the rest of the session (this path or host)\n"
 		   "  approve ID --dir        approve reads beneath the file's directory for the session\n"
+		   "                          (beneath the directory itself, when one was asked for)\n"
 		   "  deny ID                 the call fails with EACCES (a host: 403)\n");
 }
 

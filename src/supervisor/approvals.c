@@ -46,6 +46,7 @@ struct grant {
 	char *what; /* a path, a directory (reads beneath it) or "host:port" */
 	unsigned access;
 	bool dir;
+	bool self; /* dir: the directory's own reads too (it was the request) */
 };
 
 struct client {
@@ -101,6 +102,29 @@ access_name(const struct nono_approval_req *r)
 	if (r->kind == NONO_APPROVAL_CREATE)
 		return "create";
 	return r->access == NONO_ACC_READ ? "read" : r->access == NONO_ACC_WRITE ? "write" : "read-write";
+}
+
+/* Whether --dir is offered (reads of an existing object), and then the
+ * directory it approves reads beneath: the request's own when it is one
+ * (ls DIR), else the file's. */
+static bool
+dir_offered(const struct nono_approval_req *r)
+{
+	return r->kind == NONO_APPROVAL_OPEN && r->access == NONO_ACC_READ;
+}
+
+static bool
+req_is_dir(const struct nono_approval_req *r)
+{
+	struct stat st;
+
+	return r->kind == NONO_APPROVAL_OPEN && r->ofd >= 0 && fstat(r->ofd, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static char *
+dir_scope(const struct nono_approval_req *r)
+{
+	return req_is_dir(r) ? xstrdup(r->path) : nono_path_dirname(r->path);
 }
 
 /* /proc/PID/cmdline with spaces between the arguments, or its first */
@@ -281,9 +305,10 @@ finish(struct nono_approvals *a, size_t i, enum verdict v, const char *by)
 
 	if (v == V_SESSION || v == V_DIR) {
 		a->g = xrealloc(a->g, (a->ng + 1) * sizeof(*a->g));
-		a->g[a->ng].what = v == V_DIR ? nono_path_dirname(r->path) : xstrdup(r->path);
+		a->g[a->ng].what = v == V_DIR ? dir_scope(r) : xstrdup(r->path);
 		a->g[a->ng].access = v == V_DIR ? NONO_ACC_READ : r->access;
 		a->g[a->ng].dir = v == V_DIR;
+		a->g[a->ng].self = v == V_DIR && req_is_dir(r);
 		a->ng++;
 	}
 	if (r->kind == NONO_APPROVAL_HOST) {
@@ -355,9 +380,16 @@ tty_prompt(struct nono_approvals *a)
 	nono_fputs_escaped(p->r.path, f);
 	fputs("\n[nono]   for good: ", f);
 	nono_fputs_escaped(p->grant, f);
-	fprintf(f, "\n[nono] approve? [o]nce, [s]ession%s, [N]o (request %d.%u, %d s): ",
-		p->r.kind == NONO_APPROVAL_OPEN && p->r.access == NONO_ACC_READ ? ", [d]irectory" : "", (int)getpid(),
-		p->n, a->timeout);
+	fputs("\n[nono] approve? [o]nce, [s]ession", f);
+	if (dir_offered(&p->r)) {
+		char *d = dir_scope(&p->r);
+
+		fputs(", [d]irectory (reads beneath ", f);
+		nono_fputs_escaped(d, f);
+		fputs(")", f);
+		free(d);
+	}
+	fprintf(f, ", [N]o (request %d.%u, %d s): ", (int)getpid(), p->n, a->timeout);
 	fclose(f);
 	nono_loop_watch(a->loop, a->tty, on_tty, a);
 }
@@ -382,7 +414,7 @@ parse_verdict(const char *s, const struct nono_approval_req *r)
 		return V_ONCE;
 	if (word(s, n, "session", "s"))
 		return V_SESSION;
-	if (word(s, n, "dir", "d") && r->kind == NONO_APPROVAL_OPEN && r->access == NONO_ACC_READ)
+	if (word(s, n, "dir", "d") && dir_offered(r))
 		return V_DIR;
 	return V_DENY;
 }
@@ -422,7 +454,8 @@ matches(const struct grant *g, const struct nono_approval_req *r)
 	if ((r->access & g->access) != r->access)
 		return 0;
 	if (g->dir)
-		return r->kind == NONO_APPROVAL_OPEN && nono_path_under(r->path, g->what) && strcmp(r->path, g->what);
+		return r->kind == NONO_APPROVAL_OPEN && nono_path_under(r->path, g->what) &&
+		       (g->self || strcmp(r->path, g->what));
 	return !strcmp(r->path, g->what);
 }
 
@@ -590,9 +623,15 @@ list(struct nono_approvals *a, FILE *f)
 		nono_json_string(f, p->r.path);
 		fprintf(f, ",\"access\":\"%s\",\"grant\":", access_name(&p->r));
 		nono_json_string(f, p->grant);
-		fprintf(f, ",\"dir\":%s,\"expires_in\":%d}\n",
-			p->r.kind == NONO_APPROVAL_OPEN && p->r.access == NONO_ACC_READ ? "true" : "false",
-			(int)(p->deadline - t + 0.5));
+		fprintf(f, ",\"dir\":%s", dir_offered(&p->r) ? "true" : "false");
+		if (dir_offered(&p->r)) {
+			char *d = dir_scope(&p->r);
+
+			fputs(",\"dir_path\":", f);
+			nono_json_string(f, d);
+			free(d);
+		}
+		fprintf(f, ",\"expires_in\":%d}\n", (int)(p->deadline - t + 0.5));
 	}
 }
 
