@@ -229,3 +229,91 @@ for what, call in ((\"chmod u+s\", lambda: os.chmod(\"tool\", 0o4755)), (\"chmod
 	has "neutralised $R/.envrc"
 	[ ! -e "$R/.envrc" ]
 }
+
+@test "a global core.hooksPath, relative or absolute: a hook written there is neutralised" {
+	git config --global core.hooksPath .githooks
+	mkdir -p "$R/.githooks" "$WORK/hooks"
+	run -0 bash -c 'cd "$1" && timeout 60 "$NONO" run --allow "$1" -- sh -c "
+		printf \"#!/bin/sh\necho relative >> $2\n\" > .githooks/post-checkout && chmod +x .githooks/post-checkout && echo done" 2>&1' _ "$R" "$RAN"
+	has done
+	has "neutralised $R/.githooks/post-checkout (git hook"
+	[ ! -e "$R/.githooks/post-checkout" ]
+	host_git checkout -q -b x
+	[ ! -e "$RAN" ]
+	git config --global core.hooksPath "$WORK/hooks"
+	run -0 bash -c 'cd "$1" && timeout 60 "$NONO" run --allow "$3" -- sh -c "
+		printf \"#!/bin/sh\necho absolute >> $2\n\" > $3/hooks/post-checkout && chmod +x $3/hooks/post-checkout && echo done" 2>&1' _ "$R" "$RAN" "$WORK"
+	has done
+	has "neutralised $WORK/hooks/post-checkout (git hook"
+	host_git checkout -q -b y
+	[ ! -e "$RAN" ]
+}
+
+@test "a submodule's hooks (.git/modules/NAME/hooks) are neutralised" {
+	git init -q -b main "$WORK/subsrc"
+	(cd "$WORK/subsrc" && git config user.email t@example.com && git config user.name T && echo s > s.txt &&
+		git add s.txt && git commit -qm s)
+	host_git -c protocol.file.allow=always submodule -q add "$WORK/subsrc" sub
+	host_git commit -qm sub
+	[ -d "$R/.git/modules/sub/hooks" ]
+	run -0 bash -c 'cd "$1" && timeout 60 "$NONO" run --allow "$1" -- sh -c "
+		printf \"#!/bin/sh\necho submodule >> $2\n\" > .git/modules/sub/hooks/post-checkout
+		chmod +x .git/modules/sub/hooks/post-checkout && echo done" 2>&1' _ "$R" "$RAN"
+	has done
+	has "neutralised $R/.git/modules/sub/hooks/post-checkout (git hook"
+	[ ! -e "$R/.git/modules/sub/hooks/post-checkout" ]
+	git -C "$R/sub" checkout -q -b y
+	host_git -c protocol.file.allow=always submodule -q update --force
+	[ ! -e "$RAN" ]
+}
+
+@test "with --allow ~: shell, Python, cargo, yarn, vim and tmux start-up files run nothing later" {
+	# the user's own files, there before the session: --allow ~ grants
+	# the home's entries, not new ones directly in it
+	echo '[ -f ~/.bash_aliases ] && . ~/.bash_aliases' >> "$HOME/.bashrc"
+	for f in .bash_aliases .npmrc .yarnrc.yml .vimrc .tmux.conf; do echo '# mine' > "$HOME/$f"; done
+	SITE=$(python3 -m site --user-site)
+	mkdir -p "$SITE" "$HOME/.cargo"
+	cat > "$SCRATCH/plant.sh" <<EOF
+cd "$HOME"
+echo "echo aliases >> $RAN" > .bash_aliases || echo refused-aliases
+echo "script-shell=/bin/sh" > .npmrc || echo refused-npmrc
+echo "import os; open('$RAN', 'a').write('pth\n')" > "$SITE/evil.pth"
+echo "/tmp/just-a-path" > "$SITE/harmless.pth"
+echo "open('$RAN', 'a').write('usercustomize\n')" > "$SITE/usercustomize.py"
+mkdir -p .cargo/bin
+printf '[build]\nrustc-wrapper = "/bin/sh"\n' > .cargo/config.toml
+printf '#!/bin/sh\necho cargo >> $RAN\n' > .cargo/bin/cargo && chmod +x .cargo/bin/cargo
+echo "yarnPath: ./evil.js" > .yarnrc.yml
+echo "silent !echo vim >> $RAN" > .vimrc
+echo "run-shell 'echo tmux >> $RAN'" > .tmux.conf
+echo planted
+EOF
+	run -0 bash -c 'cd "$HOME" && timeout 60 "$NONO" run --allow "$HOME" -- sh <"$1" 2>&1' _ "$SCRATCH/plant.sh"
+	has planted
+	has refused-aliases
+	has refused-npmrc
+	has "neutralised $SITE/evil.pth (Python .pth file that runs code"
+	has "neutralised $SITE/usercustomize.py (Python usercustomize"
+	has "neutralised $HOME/.cargo/config.toml (cargo configuration"
+	has "neutralised $HOME/.cargo/bin/cargo (~/.cargo/bin"
+	has "neutralised $HOME/.yarnrc.yml (yarn configuration"
+	has "neutralised $HOME/.vimrc (vim start-up files"
+	has "neutralised $HOME/.tmux.conf (tmux configuration"
+	lacks harmless.pth
+	# the harmless .pth stays; the user's files are as before, the new ones gone
+	[ "$(cat "$SITE/harmless.pth")" = /tmp/just-a-path ]
+	for f in .bash_aliases .npmrc .yarnrc.yml .vimrc .tmux.conf; do
+		[ "$(cat "$HOME/$f")" = '# mine' ]
+	done
+	[ ! -e "$HOME/.cargo/config.toml" ]
+	[ ! -e "$HOME/.cargo/bin/cargo" ]
+	[ ! -e "$SITE/evil.pth" ]
+	[ ! -e "$SITE/usercustomize.py" ]
+	# the host starts what would have run them
+	bash -ic exit </dev/null >/dev/null 2>&1
+	python3 -c 1
+	PATH="$HOME/.cargo/bin:$PATH" sh -c 'cargo --version' >/dev/null 2>&1 || true
+	vim -i NONE -N -E -s -u "$HOME/.vimrc" +qa </dev/null >/dev/null 2>&1 || true
+	[ ! -e "$RAN" ] || { cat "$RAN"; return 1; }
+}

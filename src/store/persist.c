@@ -23,6 +23,7 @@ struct nono_persist {
 	char *home, *cfghome;
 	struct nono_strv bypass;
 	struct nono_strv hookdirs;  /* canonical: each repository's hooks directory, core.hooksPath */
+	struct nono_strv globhooks; /* relative core.hooksPath of the global and system configuration */
 	struct nono_strv gitcfgs;   /* canonical: ~/.gitconfig, git/config, what they include */
 	struct nono_strv worktrees; /* repositories read */
 	void *checked;		    /* directories whose ancestors were looked at */
@@ -65,34 +66,45 @@ resolve(const struct nono_persist *ps, const char *v, const char *base)
 	return c;
 }
 
-/* The hooks directory and the includes a configuration file names. */
-static void
-read_config(struct nono_persist *ps, const char *file, const char *worktree)
+/* The hooks directory and the includes a configuration file names, and
+ * what the includes name in turn. worktree is the repository's (NULL for
+ * the global and system configuration: a relative core.hooksPath there is
+ * relative to each repository, kept for add_repo). Whether it set
+ * core.hooksPath. */
+static bool
+read_config(struct nono_persist *ps, const char *file, const char *worktree, int depth)
 {
 	size_t len;
 	char *buf = nono_read_file(file, CONFIG_MAX, &len), *dir = nono_path_dirname(file);
 	struct nono_gitcfg_entry *es;
 	size_t n;
+	bool hooks = false;
 
 	if (buf) {
 		nono_gitcfg_parse(buf, len, &es, &n);
 		for (size_t i = 0; i < n; i++) {
-			char *p = NULL;
+			const char *v = es[i].value;
+			char *p;
 
-			if (!strcmp(es[i].key, "core.hookspath") && worktree)
-				p = resolve(ps, es[i].value, worktree);
-			else if (!strcmp(es[i].key, "include.path") ||
-				 (!strncmp(es[i].key, "includeif.", 10) && ends_with(es[i].key, ".path")))
-				p = resolve(ps, es[i].value, dir);
-			if (p && !strcmp(es[i].key, "core.hookspath"))
-				nono_strv_push_owned(&ps->hookdirs, p);
-			else if (p)
+			if (!strcmp(es[i].key, "core.hookspath") && v && *v) {
+				hooks = true;
+				if (!worktree && v[0] != '/' && v[0] != '~')
+					nono_strv_push(&ps->globhooks, v);
+				else if ((p = resolve(ps, v, worktree ? worktree : "/")))
+					nono_strv_push_owned(&ps->hookdirs, p);
+			} else if ((!strcmp(es[i].key, "include.path") ||
+				    (!strncmp(es[i].key, "includeif.", 10) && ends_with(es[i].key, ".path"))) &&
+				   (p = resolve(ps, v, dir))) {
+				if (depth < 8 && read_config(ps, p, worktree, depth + 1))
+					hooks = true;
 				nono_strv_push_owned(&ps->gitcfgs, p);
+			}
 		}
 		nono_gitcfg_free(es, n);
 	}
 	free(buf);
 	free(dir);
+	return hooks;
 }
 
 static bool
@@ -152,6 +164,7 @@ add_repo(struct nono_persist *ps, const char *worktree, const char *gitdir)
 {
 	char *cf = nono_path_join(gitdir, "commondir"), *common = NULL, *line;
 	char *p;
+	bool local;
 
 	nono_strv_push(&ps->worktrees, worktree);
 	if ((line = nono_read_file(cf, CONFIG_MAX, NULL))) {
@@ -169,15 +182,66 @@ add_repo(struct nono_persist *ps, const char *worktree, const char *gitdir)
 		common = xstrdup(gitdir);
 	nono_strv_push_owned(&ps->hookdirs, nono_path_join(common, "hooks"));
 	p = nono_path_join(common, "config");
-	read_config(ps, p, worktree);
+	local = read_config(ps, p, worktree, 0);
 	free(p);
 	p = nono_path_join(gitdir, "config.worktree");
-	read_config(ps, p, worktree);
+	local |= read_config(ps, p, worktree, 0);
 	free(p);
 	free(common);
+	/* the repository's own value wins over the global and system one */
+	for (size_t i = 0; !local && i < ps->globhooks.n; i++) {
+		char *h = resolve(ps, ps->globhooks.v[i], worktree);
+
+		if (h)
+			nono_strv_push_owned(&ps->hookdirs, h);
+	}
 }
 
-/* The repository holding dir, read once. */
+/* The work tree of a git directory met on its own: core.worktree, the
+ * linked worktree's (its gitdir file names WORKTREE/.git), the parent of a
+ * .git, or the directory itself (bare: a relative core.hooksPath is
+ * relative to it). */
+static char *
+worktree_of(const char *gitdir)
+{
+	char *p = nono_path_join(gitdir, "config"), *buf, *wt = NULL;
+	struct nono_gitcfg_entry *es;
+	size_t len, n;
+
+	if ((buf = nono_read_file(p, CONFIG_MAX, &len))) {
+		nono_gitcfg_parse(buf, len, &es, &n);
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(es[i].key, "core.worktree") && es[i].value && *es[i].value) {
+				char *j =
+				    es[i].value[0] == '/' ? xstrdup(es[i].value) : nono_path_join(gitdir, es[i].value);
+
+				free(wt);
+				wt = nono_path_canonical(j, NULL);
+				free(j);
+			}
+		nono_gitcfg_free(es, n);
+		free(buf);
+	}
+	free(p);
+	p = nono_path_join(gitdir, "gitdir");
+	if (!wt && (buf = nono_read_file(p, CONFIG_MAX, NULL))) {
+		char *end = strchr(buf, '\n');
+
+		if (end)
+			*end = '\0';
+		if (buf[0] == '/')
+			wt = nono_path_dirname(buf);
+		free(buf);
+	}
+	free(p);
+	if (!wt)
+		wt = !strcmp(nono_path_basename(gitdir), ".git") ? nono_path_dirname(gitdir) : xstrdup(gitdir);
+	return wt;
+}
+
+/* The repositories holding dir, each read once: every one up to the root
+ * (a submodule's git directory, .git/modules/NAME, is one inside its
+ * superproject's; a bare repository is its own). */
 static void
 discover(struct nono_persist *ps, const char *dir)
 {
@@ -194,7 +258,12 @@ discover(struct nono_persist *ps, const char *dir)
 			if (!nono_strv_contains(&ps->worktrees, a))
 				add_repo(ps, a, gd);
 			free(gd);
-			break;
+		} else if (is_gitdir(a)) {
+			char *wt = worktree_of(a);
+
+			if (!nono_strv_contains(&ps->worktrees, wt))
+				add_repo(ps, wt, a);
+			free(wt);
 		}
 		if (!(cut = strrchr(a, '/')) || cut == a)
 			break;
@@ -207,18 +276,28 @@ struct nono_persist *
 nono_persist_new(const char *home, const struct nono_strv *bypass)
 {
 	struct nono_persist *ps = xcalloc(1, sizeof(*ps));
-	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *sys = getenv("GIT_CONFIG_SYSTEM"),
+		   *glob = getenv("GIT_CONFIG_GLOBAL");
 	char *p;
 
 	ps->home = nono_path_canonical(home ? home : "/", NULL);
 	ps->cfghome = xdg && xdg[0] == '/' ? nono_path_canonical(xdg, NULL) : nono_path_join(ps->home, ".config");
 	for (size_t i = 0; bypass && i < bypass->n; i++)
 		nono_strv_push(&ps->bypass, bypass->v[i]);
-	p = nono_path_join(ps->home, ".gitconfig");
-	read_config(ps, p, NULL);
-	nono_strv_push_owned(&ps->gitcfgs, p);
+	/* core.hooksPath as git takes it: system, then global; each value
+	 * found counts, a repository's own replaces them (add_repo) */
+	if (!getenv("GIT_CONFIG_NOSYSTEM"))
+		read_config(ps, sys && sys[0] == '/' ? sys : "/etc/gitconfig", NULL, 0);
+	if (glob && glob[0] == '/') {
+		p = nono_path_canonical(glob, NULL);
+		read_config(ps, p, NULL, 0);
+		nono_strv_push_owned(&ps->gitcfgs, p);
+	}
 	p = nono_path_join(ps->cfghome, "git/config");
-	read_config(ps, p, NULL);
+	read_config(ps, p, NULL, 0);
+	nono_strv_push_owned(&ps->gitcfgs, p);
+	p = nono_path_join(ps->home, ".gitconfig");
+	read_config(ps, p, NULL, 0);
 	nono_strv_push_owned(&ps->gitcfgs, p);
 	return ps;
 }
@@ -232,30 +311,11 @@ nono_persist_free(struct nono_persist *ps)
 	free(ps->cfghome);
 	nono_strv_free(&ps->bypass);
 	nono_strv_free(&ps->hookdirs);
+	nono_strv_free(&ps->globhooks);
 	nono_strv_free(&ps->gitcfgs);
 	nono_strv_free(&ps->worktrees);
 	tdestroy(ps->checked, free);
 	free(ps);
-}
-
-static bool
-under_home(const struct nono_persist *ps, const char *canon, const char *rel)
-{
-	char *d = nono_path_join(ps->home, rel);
-	bool yes = nono_path_under(canon, d) && strcmp(canon, d) != 0;
-
-	free(d);
-	return yes;
-}
-
-static bool
-under_cfg(const struct nono_persist *ps, const char *canon, const char *rel)
-{
-	char *d = nono_path_join(ps->cfghome, rel);
-	bool yes = nono_path_under(canon, d) && strcmp(canon, d) != 0;
-
-	free(d);
-	return yes;
 }
 
 /* "/x/.claude/NAME/..." with NAME one of the directories of commands
@@ -273,6 +333,93 @@ claude_dir(const struct nono_persist *ps, const char *canon, const char *name)
 		yes = false;
 	free(needle);
 	return yes;
+}
+
+/* Under the home (~/REL) or the configuration home (CFG), what runs later:
+ * a directory (everything beneath it) or a file. */
+static const struct {
+	bool cfg, dir;
+	const char *rel, *what;
+} home_items[] = {
+    {false, true, ".local/bin", "~/.local/bin"},
+    {false, true, ".cargo/bin", "~/.cargo/bin"},
+    {false, false, ".cargo/config.toml", "cargo configuration"},
+    {false, false, ".cargo/config", "cargo configuration"},
+    {false, false, ".yarnrc", "yarn configuration"},
+    {false, false, ".yarnrc.yml", "yarn configuration"},
+    {false, false, ".vimrc", "vim start-up files"},
+    {false, false, ".gvimrc", "vim start-up files"},
+    {false, false, ".exrc", "vim start-up files"},
+    {false, true, ".vim", "vim start-up files"},
+    {false, true, ".local/share/nvim/site", "Neovim plugins"},
+    {false, true, ".local/share/nvim/lazy", "Neovim plugins"},
+    {false, false, ".tmux.conf", "tmux configuration"},
+    {false, true, ".tmux/plugins", "tmux plugins"},
+    {false, true, ".local/share/systemd/user", "systemd user unit"},
+    {true, true, "systemd/user", "systemd user unit"},
+    {true, true, "autostart", "autostart entry"},
+    {true, true, "environment.d", "systemd user environment"},
+    {true, true, "plasma-workspace/env", "KDE session start-up"},
+    {true, true, "nvim", "Neovim configuration"},
+    {true, true, "tmux", "tmux configuration"},
+};
+
+/* vim's own state under ~/.vim: swap, undo and backup files run nothing */
+static bool
+vim_state(const struct nono_persist *ps, const char *canon)
+{
+	static const char *const state[] = {".vim/swap", ".vim/undo", ".vim/backup", ".vim/.netrwhist", NULL};
+
+	bool yes = false;
+
+	for (size_t i = 0; !yes && state[i]; i++) {
+		char *d = nono_path_join(ps->home, state[i]);
+
+		yes = nono_path_under(canon, d);
+		free(d);
+	}
+	return yes;
+}
+
+/* The Python user site, ~/.local/lib/pythonX.Y/site-packages: a .pth file
+ * there runs its lines that start with "import" at every start of Python;
+ * usercustomize and sitecustomize are imported at every start. */
+static enum nono_persist_kind
+python_site(const struct nono_persist *ps, const char *canon, const char **what)
+{
+	char *lib = nono_path_join(ps->home, ".local/lib");
+	size_t ll = strlen(lib);
+	const char *rest = !strncmp(canon, lib, ll) && canon[ll] == '/' ? canon + ll + 1 : NULL, *name;
+	enum nono_persist_kind k = NONO_PERSIST_NONE;
+	size_t nl;
+
+	free(lib);
+	if (!rest || strncmp(rest, "python", 6) || !(name = strchr(rest, '/')) || strncmp(name, "/site-packages/", 15))
+		return k;
+	name += 15;
+	nl = strcspn(name, "/");
+	if (!name[nl] && ends_with(name, ".pth"))
+		k = NONO_PERSIST_PTH, *what = "Python .pth file that runs code";
+	else if (((nl == 13 || name[13] == '.') && !strncmp(name, "usercustomize", 13)) ||
+		 ((nl == 13 || name[13] == '.') && !strncmp(name, "sitecustomize", 13)))
+		k = NONO_PERSIST_FILE, *what = "Python usercustomize or sitecustomize";
+	return k;
+}
+
+static enum nono_persist_kind
+kind_of_home(const struct nono_persist *ps, const char *canon, const char **what)
+{
+	for (size_t i = 0; i < sizeof(home_items) / sizeof(home_items[0]); i++) {
+		char *d = nono_path_join(home_items[i].cfg ? ps->cfghome : ps->home, home_items[i].rel);
+		bool yes = home_items[i].dir ? nono_path_under(canon, d) && strcmp(canon, d) != 0 : !strcmp(canon, d);
+
+		free(d);
+		if (yes && !(!strcmp(home_items[i].rel, ".vim") && vim_state(ps, canon))) {
+			*what = home_items[i].what;
+			return NONO_PERSIST_FILE;
+		}
+	}
+	return python_site(ps, canon, what);
 }
 
 static enum nono_persist_kind
@@ -320,12 +467,8 @@ nono_persist_kind(struct nono_persist *ps, const char *canon, const char **what)
 			return NONO_PERSIST_NONE;
 	dir = nono_path_dirname(canon);
 	discover(ps, dir);
-	if (under_home(ps, canon, ".local/bin"))
-		k = NONO_PERSIST_FILE, *what = "~/.local/bin";
-	else if (under_cfg(ps, canon, "systemd/user"))
-		k = NONO_PERSIST_FILE, *what = "systemd user unit";
-	else if (under_cfg(ps, canon, "autostart"))
-		k = NONO_PERSIST_FILE, *what = "autostart entry";
+	if ((k = kind_of_home(ps, canon, what)) != NONO_PERSIST_NONE)
+		;
 	else if (nono_strv_contains(&ps->gitcfgs, canon) || ((!strcmp(nono_path_basename(canon), "config") ||
 							      !strcmp(nono_path_basename(canon), "config.worktree")) &&
 							     is_gitdir(dir)))
@@ -720,6 +863,51 @@ sweep_settings(struct sweep *sw, const char *path, const struct nono_entry *e)
 	close(pfd);
 }
 
+/* The lines of a .pth file that Python runs ("import ..."), one string each. */
+static void
+pth_imports(const char *buf, size_t len, struct nono_strv *out)
+{
+	for (size_t i = 0; i < len;) {
+		size_t e = i;
+
+		while (e < len && buf[e] != '\n')
+			e++;
+		if (e - i > 7 && !strncmp(buf + i, "import", 6) && (buf[i + 6] == ' ' || buf[i + 6] == '\t'))
+			nono_strv_push_owned(out, xasprintf("%.*s", (int)(e - i), buf + i));
+		i = e + 1;
+	}
+}
+
+/* A Python .pth file: a line of it that runs code and was not there before
+ * puts the whole file back; paths alone stay as the session left them. */
+static void
+sweep_pth(struct sweep *sw, const char *path, const struct nono_entry *e)
+{
+	const char *leaf;
+	int pfd = open_parent(path, &leaf);
+	struct stat st;
+	size_t blen = 0, clen = 0;
+	char *before = before_bytes(sw, e, &blen), *cur = pfd >= 0 ? current_bytes(pfd, leaf, &st, &clen) : NULL;
+	struct nono_strv had = {0}, now = {0};
+	bool runs = !cur;
+
+	if (before)
+		pth_imports(before, blen, &had);
+	if (cur)
+		pth_imports(cur, clen, &now);
+	for (size_t i = 0; i < now.n; i++)
+		if (!nono_strv_contains(&had, now.v[i]))
+			runs = true;
+	if (pfd >= 0)
+		close(pfd);
+	if (runs)
+		sweep_file(sw, path, "Python .pth file that runs code", e);
+	nono_strv_free(&had);
+	nono_strv_free(&now);
+	free(before);
+	free(cur);
+}
+
 /* Differs from its state before the session (or is new). */
 static bool
 differs(const char *path, const struct nono_entry *e)
@@ -813,6 +1001,8 @@ nono_persist_sweep(struct nono_persist *ps, const char *store, const char *dir, 
 			sweep_gitconfig(&sw, path, e);
 		else if (k == NONO_PERSIST_SETTINGS)
 			sweep_settings(&sw, path, e);
+		else if (k == NONO_PERSIST_PTH)
+			sweep_pth(&sw, path, e);
 		else
 			sweep_file(&sw, path, what, e);
 	}

@@ -3,7 +3,8 @@
  *
  * Some files are programs the host runs later, outside any sandbox: git
  * hooks and the git configuration entries that name programs, a direnv
- * .envrc, editor tasks, MCP and Claude Code settings, ~/.local/bin,
+ * .envrc, editor tasks, MCP and Claude Code settings, ~/.local/bin, the
+ * Python user site's .pth files, cargo, yarn, vim and tmux configuration,
  * systemd user units and autostart entries. The sandbox may write them
  * (git must keep working, and an agent may be asked to), but none of it is
  * left for the host to run: the journal records each such path before it
@@ -29,6 +30,7 @@ enum nono_persist_kind {
 	NONO_PERSIST_FILE,	/* runs as a whole: put back, the session's version quarantined */
 	NONO_PERSIST_GITCONFIG, /* git configuration: entries that run programs taken out */
 	NONO_PERSIST_SETTINGS,	/* Claude Code settings: keys that run programs put back */
+	NONO_PERSIST_PTH,	/* a Python .pth file: put back when it has new lines that run code */
 };
 
 struct nono_persist;
