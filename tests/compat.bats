@@ -589,6 +589,12 @@ except urllib.error.HTTPError as e:
     print(e.code, e.read().decode().strip())'
 	run nono_run --allow-domain '*.example.com' --deny-domain bad.example.com -- python3 -c "$GET" http://bad.example.com/
 	has "403 nono: bad.example.com is denied in this sandbox (--deny-domain)"
+	# and nono's note says the same: no flag would allow it
+	run --separate-stderr timeout 30 "$NONO" run --allow-domain '*.example.com' --deny-domain bad.example.com -- \
+		python3 -c "$GET" http://bad.example.com/
+	[[ "$stderr" == *"the proxy refused GET bad.example.com:80: --deny-domain (network.deny_domain) refuses it"* ]]
+	[[ "$stderr" == *"proxy bad.example.com (the proxy): no flag allows it"* ]]
+	[[ "$stderr" != *"would allow it"* ]]
 	run nono_run --allow-domain '*.example.com' -- python3 -c "$GET" http://other.example.org/
 	has "403 nono: other.example.org is not on this sandbox's allow list; restart nono with --allow-domain other.example.org"
 	# the profile key

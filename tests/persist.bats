@@ -316,4 +316,13 @@ EOF
 	PATH="$HOME/.cargo/bin:$PATH" sh -c 'cargo --version' >/dev/null 2>&1 || true
 	vim -i NONE -N -E -s -u "$HOME/.vimrc" +qa </dev/null >/dev/null 2>&1 || true
 	[ ! -e "$RAN" ] || { cat "$RAN"; return 1; }
+	# ~/.yarnrc: yarn 1 writes its update check there at every run, which
+	# stays; a line that would run something (yarn-path) does not
+	echo '# mine' >"$HOME/.yarnrc"
+	run -0 bash -c 'cd "$HOME" && timeout 60 "$NONO" run --allow "$HOME" -- sh -c "echo lastUpdateCheck 1700000000000 >> .yarnrc" 2>&1'
+	lacks "neutralised $HOME/.yarnrc "
+	[ "$(tail -n 1 "$HOME/.yarnrc")" = "lastUpdateCheck 1700000000000" ]
+	run -0 bash -c 'cd "$HOME" && timeout 60 "$NONO" run --allow "$HOME" -- sh -c "echo yarn-path \"./evil.js\" >> .yarnrc" 2>&1'
+	has "neutralised $HOME/.yarnrc (yarn configuration"
+	[ "$(tail -n 1 "$HOME/.yarnrc")" = "lastUpdateCheck 1700000000000" ]
 }

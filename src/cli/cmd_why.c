@@ -81,21 +81,14 @@ host_decide(struct host_verdict *v, const struct nono_policy *p, bool blocked, c
 		v->fix = xasprintf("--open-port %d (raw TCP), or --allow-domain %s (HTTP through the proxy)", v->port,
 				   v->host);
 	} else if (hosts->n) {
-		struct nono_strv denies = {0};
-
 		/* refused by --deny-domain, or not among the allowed */
-		nono_strv_push(&denies, "*");
-		for (size_t i = 0; i < hosts->n; i++)
-			if (hosts->v[i][0] == '!')
-				nono_strv_push(&denies, hosts->v[i]);
 		v->reason = "proxy_filtered";
-		if (!nono_proxy_host_allowed(&denies, v->host)) {
+		if (nono_proxy_host_denied(hosts, v->host)) {
 			v->details = xstrdup("proxy mode, and --deny-domain (network.deny_domain) refuses this host");
 		} else {
 			v->details = xstrdup("proxy mode, and the host is not among its allowed hosts");
 			v->fix = xasprintf("--allow-domain %s", v->host);
 		}
-		nono_strv_free(&denies);
 	} else if (blocked) {
 		v->reason = "network_blocked";
 		v->details = xstrdup("--block-net (or the profile's network.block): every non-UNIX socket is refused");

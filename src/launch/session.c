@@ -56,7 +56,12 @@ proxy_events(struct nono_plan *plan)
 		nono_audit_net(plan->trail, e.method, e.host[0] ? e.host : "(unauthenticated)", e.port, r);
 		if (e.verdict == NONO_PROXY_REFUSED) {
 			nono_report_add(&plan->report, NONO_REP_HOST, e.host, NONO_BY_PROXY);
-			if (!plan->silent)
+			if (plan->silent)
+				;
+			else if (nono_proxy_host_denied(&plan->policy.proxy_hosts, e.host))
+				log_note("the proxy refused %s %s:%d: --deny-domain (network.deny_domain) refuses it",
+					 e.method, e.host, e.port);
+			else
 				log_note("the proxy refused %s %s:%d: not on the allow list (--allow-domain %s would "
 					 "allow it)",
 					 e.method, e.host, e.port, e.host);
@@ -277,7 +282,10 @@ flag_for(const struct nono_policy *p, const struct nono_report_item *it)
 		       : p->proxy_port > 0 ? xstrdup("going through the proxy ($HTTPS_PROXY)")
 					   : NULL;
 	case NONO_REP_HOST:
-		return xasprintf("--allow-domain %s", it->subject);
+		/* what --deny-domain refuses, no flag allows */
+		return nono_proxy_host_denied(&p->proxy_hosts, it->subject)
+			   ? NULL
+			   : xasprintf("--allow-domain %s", it->subject);
 	case NONO_REP_COMMAND:
 		return xasprintf("--allow-command %s", it->subject);
 	default:

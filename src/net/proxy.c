@@ -490,20 +490,26 @@ split_authority(const char *s, size_t n, char *host, size_t hmax, char *port, co
 	return atoi(port) > 0 && atoi(port) < 65536;
 }
 
-/* whether host is denied by --deny-domain */
-static bool
-denied(const char *host)
+bool
+nono_proxy_host_denied(const struct nono_strv *hosts, const char *host)
 {
 	struct nono_strv denies = {0};
 	bool r;
 
 	nono_strv_push(&denies, "*");
-	for (size_t i = 0; allowed && i < allowed->n; i++)
-		if (allowed->v[i][0] == '!')
-			nono_strv_push(&denies, allowed->v[i]);
+	for (size_t i = 0; hosts && i < hosts->n; i++)
+		if (hosts->v[i][0] == '!')
+			nono_strv_push(&denies, hosts->v[i]);
 	r = !nono_proxy_host_allowed(&denies, host);
 	nono_strv_free(&denies);
 	return r;
+}
+
+/* whether host is denied by --deny-domain */
+static bool
+denied(const char *host)
+{
+	return nono_proxy_host_denied(allowed, host);
 }
 
 static void

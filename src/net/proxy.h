@@ -56,6 +56,9 @@ extern const char *const nono_network_profiles[];
  * entry, or "*.x" for a subdomain of x (not x itself) does. host is
  * compared without case and without a final dot. */
 bool nono_proxy_host_allowed(const struct nono_strv *hosts, const char *host);
+/* Whether a "!" entry (--deny-domain) of hosts refuses host, whatever
+ * the others allow. */
+bool nono_proxy_host_denied(const struct nono_strv *hosts, const char *host);
 /* Whether host, as a request names it (without the brackets of an IPv6
  * literal, bracketed saying it had them), is a plain DNS name (labels of
  * letters, digits, '-' and '_', 1 to 63 each, 253 in all, one final dot at

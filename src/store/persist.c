@@ -416,7 +416,8 @@ kind_of_home(const struct nono_persist *ps, const char *canon, const char **what
 		free(d);
 		if (yes && !(!strcmp(home_items[i].rel, ".vim") && vim_state(ps, canon))) {
 			*what = home_items[i].what;
-			return NONO_PERSIST_FILE;
+			/* yarn 1 writes its update check there at every run */
+			return !strcmp(home_items[i].rel, ".yarnrc") ? NONO_PERSIST_YARNRC : NONO_PERSIST_FILE;
 		}
 	}
 	return python_site(ps, canon, what);
@@ -863,25 +864,32 @@ sweep_settings(struct sweep *sw, const char *path, const struct nono_entry *e)
 	close(pfd);
 }
 
-/* The lines of a .pth file that Python runs ("import ..."), one string each. */
+/* The lines of a .pth file that Python runs ("import ..."), or of
+ * ~/.yarnrc all but yarn's own update check; one string each. */
 static void
-pth_imports(const char *buf, size_t len, struct nono_strv *out)
+lines_that_matter(enum nono_persist_kind k, const char *buf, size_t len, struct nono_strv *out)
 {
 	for (size_t i = 0; i < len;) {
 		size_t e = i;
+		bool yes;
 
 		while (e < len && buf[e] != '\n')
 			e++;
-		if (e - i > 7 && !strncmp(buf + i, "import", 6) && (buf[i + 6] == ' ' || buf[i + 6] == '\t'))
+		if (k == NONO_PERSIST_PTH)
+			yes = e - i > 7 && !strncmp(buf + i, "import", 6) && (buf[i + 6] == ' ' || buf[i + 6] == '\t');
+		else
+			yes = e > i && strncmp(buf + i, "lastUpdateCheck ", 16) != 0;
+		if (yes)
 			nono_strv_push_owned(out, xasprintf("%.*s", (int)(e - i), buf + i));
 		i = e + 1;
 	}
 }
 
-/* A Python .pth file: a line of it that runs code and was not there before
- * puts the whole file back; paths alone stay as the session left them. */
+/* A Python .pth file or ~/.yarnrc: a line that matters and was not there
+ * before puts the whole file back; the rest stays as the session left it
+ * (paths in a .pth, yarn's update check). */
 static void
-sweep_pth(struct sweep *sw, const char *path, const struct nono_entry *e)
+sweep_lines(struct sweep *sw, enum nono_persist_kind k, const char *path, const char *what, const struct nono_entry *e)
 {
 	const char *leaf;
 	int pfd = open_parent(path, &leaf);
@@ -892,16 +900,16 @@ sweep_pth(struct sweep *sw, const char *path, const struct nono_entry *e)
 	bool runs = !cur;
 
 	if (before)
-		pth_imports(before, blen, &had);
+		lines_that_matter(k, before, blen, &had);
 	if (cur)
-		pth_imports(cur, clen, &now);
+		lines_that_matter(k, cur, clen, &now);
 	for (size_t i = 0; i < now.n; i++)
 		if (!nono_strv_contains(&had, now.v[i]))
 			runs = true;
 	if (pfd >= 0)
 		close(pfd);
 	if (runs)
-		sweep_file(sw, path, "Python .pth file that runs code", e);
+		sweep_file(sw, path, what, e);
 	nono_strv_free(&had);
 	nono_strv_free(&now);
 	free(before);
@@ -1001,8 +1009,8 @@ nono_persist_sweep(struct nono_persist *ps, const char *store, const char *dir, 
 			sweep_gitconfig(&sw, path, e);
 		else if (k == NONO_PERSIST_SETTINGS)
 			sweep_settings(&sw, path, e);
-		else if (k == NONO_PERSIST_PTH)
-			sweep_pth(&sw, path, e);
+		else if (k == NONO_PERSIST_PTH || k == NONO_PERSIST_YARNRC)
+			sweep_lines(&sw, k, path, what, e);
 		else
 			sweep_file(&sw, path, what, e);
 	}

@@ -31,6 +31,7 @@ enum nono_persist_kind {
 	NONO_PERSIST_GITCONFIG, /* git configuration: entries that run programs taken out */
 	NONO_PERSIST_SETTINGS,	/* Claude Code settings: keys that run programs put back */
 	NONO_PERSIST_PTH,	/* a Python .pth file: put back when it has new lines that run code */
+	NONO_PERSIST_YARNRC,	/* ~/.yarnrc: put back when a line other than yarn's update check changed */
 };
 
 struct nono_persist;
