@@ -27,6 +27,7 @@ struct nono_persist {
 	struct nono_strv gitcfgs;   /* canonical: ~/.gitconfig, git/config, what they include */
 	struct nono_strv worktrees; /* repositories read */
 	void *checked;		    /* directories whose ancestors were looked at */
+	bool loaded;		    /* the global and system git configuration read */
 };
 
 static int
@@ -272,18 +273,18 @@ discover(struct nono_persist *ps, const char *dir)
 	free(a);
 }
 
-struct nono_persist *
-nono_persist_new(const char *home, const struct nono_strv *bypass)
+/* The global and system git configuration, read at the first question
+ * (the session's first change, before it lands: what was there before
+ * the session), not at every launch. */
+static void
+load_globals(struct nono_persist *ps)
 {
-	struct nono_persist *ps = xcalloc(1, sizeof(*ps));
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *sys = getenv("GIT_CONFIG_SYSTEM"),
-		   *glob = getenv("GIT_CONFIG_GLOBAL");
+	const char *sys = getenv("GIT_CONFIG_SYSTEM"), *glob = getenv("GIT_CONFIG_GLOBAL");
 	char *p;
 
-	ps->home = nono_path_canonical(home ? home : "/", NULL);
-	ps->cfghome = xdg && xdg[0] == '/' ? nono_path_canonical(xdg, NULL) : nono_path_join(ps->home, ".config");
-	for (size_t i = 0; bypass && i < bypass->n; i++)
-		nono_strv_push(&ps->bypass, bypass->v[i]);
+	if (ps->loaded)
+		return;
+	ps->loaded = true;
 	/* core.hooksPath as git takes it: system, then global; each value
 	 * found counts, a repository's own replaces them (add_repo) */
 	if (!getenv("GIT_CONFIG_NOSYSTEM"))
@@ -299,6 +300,18 @@ nono_persist_new(const char *home, const struct nono_strv *bypass)
 	p = nono_path_join(ps->home, ".gitconfig");
 	read_config(ps, p, NULL, 0);
 	nono_strv_push_owned(&ps->gitcfgs, p);
+}
+
+struct nono_persist *
+nono_persist_new(const char *home, const struct nono_strv *bypass)
+{
+	struct nono_persist *ps = xcalloc(1, sizeof(*ps));
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+
+	ps->home = nono_path_canonical(home ? home : "/", NULL);
+	ps->cfghome = xdg && xdg[0] == '/' ? nono_path_canonical(xdg, NULL) : nono_path_join(ps->home, ".config");
+	for (size_t i = 0; bypass && i < bypass->n; i++)
+		nono_strv_push(&ps->bypass, bypass->v[i]);
 	return ps;
 }
 
@@ -458,6 +471,7 @@ nono_persist_kind(struct nono_persist *ps, const char *canon, const char **what)
 	enum nono_persist_kind k = NONO_PERSIST_NONE;
 	char *dir;
 
+	load_globals(ps);
 	if (!what)
 		what = &w;
 	*what = NULL;
@@ -983,6 +997,7 @@ nono_persist_sweep(struct nono_persist *ps, const char *store, const char *dir, 
 
 	*out = NULL;
 	*n = 0;
+	load_globals(ps);
 	if (!ps || !dir)
 		return 0;
 	if ((r = nono_manifest_read(dir, &sw.es, &sw.n_es, &err)) < 0) {
