@@ -282,7 +282,7 @@ load_globals(struct nono_persist *ps)
 	const char *sys = getenv("GIT_CONFIG_SYSTEM"), *glob = getenv("GIT_CONFIG_GLOBAL");
 	char *p;
 
-	if (ps->loaded)
+	if (!ps || ps->loaded)
 		return;
 	ps->loaded = true;
 	/* core.hooksPath as git takes it: system, then global; each value
