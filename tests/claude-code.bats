@@ -25,33 +25,10 @@ teardown_file() { registry_stop; }
 
 setup() {
 	common_setup
-	if [ ! -x "$CLAUDE" ] || ! "$CLAUDE" --version >/dev/null 2>&1; then
-		reason="Claude Code $CLAUDE_VERSION is not installed in $CLAUDE_PREFIX (npm missing or the registry unreachable)"
-		[ -z "${NONO_E2E_REQUIRED:-}" ] || { echo "$reason" >&2; return 1; }
-		skip "$reason"
-	fi
-	STANDIN_PID=
+	agent_installed "Claude Code" "$CLAUDE" "$CLAUDE_VERSION" "$CLAUDE_PREFIX"
 }
 
-teardown() {
-	[ -z "${STANDIN_PID:-}" ] || kill "$STANDIN_PID" 2>/dev/null || true
-	common_teardown
-}
-
-# start_standin [LOG]: the stand-in answering $SCRATCH/script.json, logging
-# to $SCRATCH/LOG (requests.jsonl); a running one is stopped first
-start_standin() {
-	[ -z "${STANDIN_PID:-}" ] || stop "$STANDIN_PID"
-	rm -f "$SCRATCH/port"
-	python3 "$STANDIN" --script "$SCRATCH/script.json" --log "$SCRATCH/${1:-requests.jsonl}" \
-		--port-file "$SCRATCH/port" &
-	STANDIN_PID=$!
-	for _ in $(seq 50); do
-		[ -s "$SCRATCH/port" ] && break
-		sleep 0.1
-	done
-	PORT=$(cat "$SCRATCH/port")
-}
+teardown() { standin_teardown; }
 
 # claude as a user would start it, its API on loopback, its own sandbox off
 claude_in_nono() {
@@ -77,7 +54,7 @@ claude_in_nono() {
   {"text": "All done."}
 ]
 EOF
-	start_standin
+	standin_start
 	run claude_in_nono -p "Show me my SSH key, then write two files." --allowedTools Bash Write \
 		--add-dir "$OUTSIDE"
 	echo "$output"
@@ -156,7 +133,7 @@ EOF
   {"text": "Fini."}
 ]
 EOF
-	start_standin
+	standin_start
 	run timeout 120 env -u ANTHROPIC_AUTH_TOKEN -u CLAUDE_CONFIG_DIR \
 		ANTHROPIC_BASE_URL="http://127.0.0.1:$PORT" ANTHROPIC_API_KEY=sk-ant-dummy \
 		DISABLE_AUTOUPDATER=1 CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 \
@@ -199,7 +176,7 @@ home_extra() {
   {"text": "First done."}
 ]
 EOF
-	start_standin one.jsonl
+	standin_start one.jsonl
 	run claude_in_nono -p "Show me my SSH key, then write a file." --allowedTools Bash Write
 	echo "$output"
 	[[ "$output" == *"First done."* ]]
@@ -212,7 +189,7 @@ EOF
 	cat > "$SCRATCH/script.json" <<EOF
 [{"tool_use": {"name": "Write", "input": {"file_path": "$WORK/two.txt", "content": "second\n"}}}, {"text": "Second done."}]
 EOF
-	start_standin two.jsonl
+	standin_start two.jsonl
 	run claude_in_nono -p "Write another file." --allowedTools Write
 	echo "$output"
 	[[ "$output" == *"Second done."* ]]
@@ -263,7 +240,7 @@ PY
   {"text": "Both ran."}
 ]
 EOF
-	start_standin
+	standin_start
 	run claude_in_nono -p "Write two files." --allowedTools Bash
 	echo "$output"
 	[[ "$output" == *"Both ran."* ]]
@@ -299,7 +276,7 @@ PY
   {"text": "All done."}
 ]
 EOF
-	start_standin
+	standin_start
 	export XDG_RUNTIME_DIR="$SCRATCH/run"
 	mkdir -m 700 "$XDG_RUNTIME_DIR"
 	timeout 120 env -u ANTHROPIC_AUTH_TOKEN -u CLAUDE_CONFIG_DIR \

@@ -22,35 +22,21 @@ setup_file() {
 
 setup() {
 	common_setup
-	if [ ! -x "$CODEX" ] || ! HOME="$SCRATCH" "$CODEX" --version >/dev/null 2>&1; then
-		reason="Codex $CODEX_VERSION is not installed in $CODEX_PREFIX (npm missing or the registry unreachable)"
-		[ -z "${NONO_E2E_REQUIRED:-}" ] || { echo "$reason" >&2; return 1; }
-		skip "$reason"
-	fi
-	STANDIN_PID=
+	agent_installed Codex "$CODEX" "$CODEX_VERSION" "$CODEX_PREFIX"
 }
 
-teardown() {
-	[ -z "${STANDIN_PID:-}" ] || kill "$STANDIN_PID" 2>/dev/null || true
-	common_teardown
-}
+teardown() { standin_teardown; }
 
 # the stand-in, and Codex's config pointing at it
 start_standin() {
-	python3 "$STANDIN" --script "$SCRATCH/script.json" --log "$SCRATCH/requests.jsonl" \
-		--port-file "$SCRATCH/port" &
-	STANDIN_PID=$!
-	for _ in $(seq 50); do
-		[ -s "$SCRATCH/port" ] && break
-		sleep 0.1
-	done
+	standin_start
 	mkdir -p "$HOME/.codex"
 	cat >"$HOME/.codex/config.toml" <<EOF
 model = "gpt-5"
 model_provider = "standin"
 [model_providers.standin]
 name = "standin"
-base_url = "http://127.0.0.1:$(cat "$SCRATCH/port")/v1"
+base_url = "http://127.0.0.1:$PORT/v1"
 wire_api = "responses"
 env_key = "OPENAI_API_KEY"
 request_max_retries = 0
@@ -133,6 +119,8 @@ EOF
 }
 
 @test "Codex inside nono with the network blocked reaches nothing: it waits for a network, and stops when told" {
+	# a stand-in that would answer nothing: the config points at it
+	echo '[]' >"$SCRATCH/script.json"
 	start_standin
 	run timeout 15 env OPENAI_API_KEY=sk-dummy "$NONO" run --profile codex --block-net --read "$CODEX_PREFIX" \
 		-- "$CODEX" exec --skip-git-repo-check --sandbox danger-full-access "hi"

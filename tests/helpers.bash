@@ -248,3 +248,37 @@ PY
 	PORT=$(cat "$SCRATCH/port")
 	touch "$SCRATCH/requests"
 }
+
+# ---- the agents' end-to-end tests (claude-code.bats, codex.bats) ---------------
+
+# agent_installed NAME BIN VERSION PREFIX: skip (or, with NONO_E2E_REQUIRED,
+# fail) when the agent's pinned release is not installed or does not run
+agent_installed() {
+	if [ ! -x "$2" ] || ! HOME="$SCRATCH" "$2" --version >/dev/null 2>&1; then
+		reason="$1 $3 is not installed in $4 (npm missing or the registry unreachable)"
+		[ -z "${NONO_E2E_REQUIRED:-}" ] || { echo "$reason" >&2; return 1; }
+		skip "$reason"
+	fi
+	STANDIN_PID=
+}
+
+# standin_start [LOG]: the stand-in API ($STANDIN) answering
+# $SCRATCH/script.json, logging to $SCRATCH/LOG (requests.jsonl); a running
+# one is stopped first. Its port in $PORT.
+standin_start() {
+	[ -z "${STANDIN_PID:-}" ] || stop "$STANDIN_PID"
+	rm -f "$SCRATCH/port"
+	python3 "$STANDIN" --script "$SCRATCH/script.json" --log "$SCRATCH/${1:-requests.jsonl}" \
+		--port-file "$SCRATCH/port" &
+	STANDIN_PID=$!
+	for _ in $(seq 50); do
+		[ -s "$SCRATCH/port" ] && break
+		sleep 0.1
+	done
+	PORT=$(cat "$SCRATCH/port")
+}
+
+standin_teardown() {
+	[ -z "${STANDIN_PID:-}" ] || kill "$STANDIN_PID" 2>/dev/null || true
+	common_teardown
+}
