@@ -31,10 +31,11 @@ opened() { sleep 0.3; cat "$SCRATCH/opened" 2>/dev/null; }
 	[[ "$output" == *a=0* ]]
 	[[ "$output" == *b=0* ]]
 	[[ "$output" == *"py True"* ]]
-	run opened
-	[ "${lines[0]}" = "https://claude.ai/oauth/authorize?code=1" ]
-	[ "${lines[1]}" = "https://login.example.com:8443/x" ]
-	[ "${lines[2]}" = "http://localhost:54545/callback" ]
+	# (each xdg-open is started detached: in any order)
+	run bash -c "sleep 0.3; sort '$SCRATCH/opened'"
+	[ "${lines[0]}" = "http://localhost:54545/callback" ]
+	[ "${lines[1]}" = "https://claude.ai/oauth/authorize?code=1" ]
+	[ "${lines[2]}" = "https://login.example.com:8443/x" ]
 }
 
 @test "other origins, plain http, other ports and odd URLs are refused, and nothing is opened" {
@@ -191,4 +192,53 @@ for s in ss:
 	[[ "$output" == *rc=1* ]]
 	[[ "$output" == *'nono: refused to open https://evil.example/\e]0;PWNED\x07: '* ]]
 	[ -z "$(printf '%s\n' "$output" | grep $'^nono: refused to open .*\033')" ]
+}
+
+@test "xdg-open runs outside only as root alone may change it: one the sandbox planted on PATH never runs; it gets a short environment, in /" {
+	# the supervisor's own xdg-open records its environment and directory
+	printf '#!/bin/sh\necho "$@" >> %s/opened\nenv > %s/xdg-env; pwd > %s/xdg-cwd\n' "$SCRATCH" "$SCRATCH" "$SCRATCH" \
+		>"$SCRATCH/bin/xdg-open"
+	run env PATH="$SCRATCH/bin:$PATH" GIO_EXTRA_MODULES="$WORK" LD_LIBRARY_PATH=".:$WORK" timeout 30 \
+		"$NONO" run --silent --profile "$SCRATCH/p.json" -- sh -c 'xdg-open https://claude.ai/env; echo rc=$?'
+	[[ "$output" == *rc=0* ]]
+	run opened
+	[ "$output" = https://claude.ai/env ]
+	grep -qx 'PATH=/usr/bin:/bin' "$SCRATCH/xdg-env"
+	! grep -q '^GIO_EXTRA_MODULES=\|^LD_LIBRARY_PATH=\|^NONO' "$SCRATCH/xdg-env" || false
+	[ "$(cat "$SCRATCH/xdg-cwd")" = / ]
+	# a directory the sandbox writes, first on the supervisor's PATH (an
+	# activated venv, direnv's PATH_add): what the sandbox puts there
+	# never runs outside
+	mkdir -p "$WORK/venv/bin"
+	rm -f "$SCRATCH/opened"
+	run env PATH="$WORK/venv/bin:$SCRATCH/bin:$PATH" timeout 30 "$NONO" run --profile "$SCRATCH/p.json" -- sh -c \
+		"printf '#!/bin/sh\ntouch $OUTSIDE/PWNED\n' > $WORK/venv/bin/xdg-open; chmod +x $WORK/venv/bin/xdg-open
+		xdg-open https://claude.ai/x; echo rc=\$?"
+	# the one found when the session started ran, not the planted one
+	[[ "$output" == *rc=0* ]]
+	[ ! -e "$OUTSIDE/PWNED" ]
+	run opened
+	[ "$output" = https://claude.ai/x ]
+	# there before the session, in a directory the sandbox may write: said, and never run
+	run env PATH="$WORK/venv/bin:$PATH" timeout 30 "$NONO" run --profile "$SCRATCH/p.json" -- sh -c \
+		'xdg-open https://claude.ai/x; echo rc=$?'
+	[[ "$output" == *"open_urls: $WORK/venv/bin/xdg-open is not run: "* ]]
+	[[ "$output" == *rc=1* ]]
+	[ ! -e "$OUTSIDE/PWNED" ]
+}
+
+@test "with open_urls, the desktop's URL handlers are out of the sandbox's reach" {
+	mkdir -p "$HOME/.config" "$HOME/.local/share/applications"
+	echo '[Default Applications]' >"$HOME/.config/mimeapps.list"
+	run env PATH="$SCRATCH/bin:$PATH" timeout 30 "$NONO" run --silent --profile "$SCRATCH/p.json" --allow "$HOME" -- sh -c \
+		'echo "x-scheme-handler/https=evil.desktop" >> ~/.config/mimeapps.list; echo a=$?
+		printf "[Desktop Entry]\nExec=touch /tmp/x\n" > ~/.local/share/applications/evil.desktop; echo b=$?'
+	[[ "$output" == *"mimeapps.list: Permission denied"* ]]
+	[[ "$output" == *"evil.desktop: Permission denied"* ]]
+	[[ "$output" != *a=0* ]]
+	[[ "$output" != *b=0* ]]
+	[ "$(cat "$HOME/.config/mimeapps.list")" = '[Default Applications]' ]
+	[ ! -e "$HOME/.local/share/applications/evil.desktop" ]
+	run -0 "$NONO" why --profile "$SCRATCH/p.json" --allow "$HOME" --path "$HOME/.config/mimeapps.list" --op write
+	[[ "$output" == *deny_url_handlers* ]]
 }

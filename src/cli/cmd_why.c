@@ -238,6 +238,10 @@ nono_cmd_why(int argc, char **argv)
 			nono_policy_grant(&l.policy, ".", nono_options_cwd_access(&l), NONO_KIND_DIR, "--allow-cwd",
 					  true);
 		nono_policy_add_default_groups(&l.policy);
+		/* as a launch has it (launch/plan.c): open_urls keeps the
+		 * desktop's URL handlers out of reach */
+		if (l.openurl.on && nono_policy_add_group(&l.policy, "deny_url_handlers", &err) < 0)
+			goto fail;
 		if (nono_policy_finalize(&l.policy, &err) < 0)
 			goto fail;
 	}

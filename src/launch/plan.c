@@ -298,6 +298,10 @@ launch_grants(struct nono_plan *plan, unsigned cwd_access, int *capfd, struct no
 		nono_policy_grant(p, plan->openurl.dir, NONO_ACC_READ, NONO_KIND_DIR, "open_urls", false);
 		nono_strv_push(&p->unix_sockets, plan->openurl.sock);
 	}
+	/* xdg-open runs outside the sandbox while it runs: what it reads to
+	 * pick a handler is out of the sandbox's reach */
+	if (plan->openurl.on && (r = nono_policy_add_group(p, "deny_url_handlers", err)) < 0)
+		return r;
 	return 0;
 }
 
@@ -405,6 +409,11 @@ prepare(struct nono_plan *plan, unsigned cwd_access, struct nono_error *err)
 		goto out;
 	for (size_t i = 0; i < p->warnings.n; i++)
 		log_warn("%s", p->warnings.v[i]);
+	/* xdg-open runs outside the sandbox (open_urls): not one it may change */
+	if (plan->openurl.xdg >= 0 && nono_policy_may_change(p, plan->openurl.xdg_path)) {
+		log_warn("open_urls: %s is not run: the sandbox may change it", plan->openurl.xdg_path);
+		nono_openurl_distrust(&plan->openurl, "xdg-open is not run: the sandbox may change it");
+	}
 	/* without Landlock (ABI 0) there is nothing to stand in for: it refuses */
 	if ((r = nono_sandbox_prepare(&plan->sandbox, p, err)) < 0)
 		(void)stand_ins(plan, err);

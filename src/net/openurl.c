@@ -23,6 +23,7 @@
 
 #include "audit/audit.h"
 #include "base/log.h"
+#include "base/trusted.h"
 #include "net/openurl.h"
 
 #define URL_MAX		8192
@@ -41,7 +42,33 @@ void
 nono_openurl_init(struct nono_openurl *u)
 {
 	memset(u, 0, sizeof(*u));
-	u->fd = u->lfd = u->tfd = -1;
+	u->fd = u->lfd = u->tfd = u->xdg = -1;
+}
+
+void
+nono_openurl_distrust(struct nono_openurl *u, const char *why)
+{
+	if (u->xdg >= 0)
+		close(u->xdg);
+	u->xdg = -1;
+	u->xdg_why = why;
+}
+
+/* xdg-open as base/trusted.h finds it, said once when it will not run */
+static void
+find_xdg_open(struct nono_openurl *u)
+{
+	int fd = nono_trusted_find("xdg-open", &u->xdg_path);
+
+	if (fd >= 0) {
+		u->xdg = fd;
+		nono_trusted_env(&u->env);
+	} else if (fd == -EPERM) {
+		log_warn("open_urls: %s is not run: someone other than root may change it", u->xdg_path);
+		u->xdg_why = "xdg-open is not run: someone other than root may change it";
+	} else {
+		u->xdg_why = "xdg-open is not installed";
+	}
 }
 
 /* the length of "scheme://authority" at the start of url, 0 if none */
@@ -160,18 +187,20 @@ nono_openurl_start(struct nono_openurl *u, const char *shim, struct nono_error *
 	ev.data.fd = u->tfd;
 	if (epoll_ctl(u->fd, EPOLL_CTL_ADD, u->tfd, &ev) < 0)
 		return nono_error_set(err, -errno, "open_urls: %s", strerror(errno));
+	find_xdg_open(u);
 	return 0;
 }
 
 /* xdg-open URL outside the sandbox, detached: nothing waits for the
  * browser, but a program that cannot be started is reported */
 static bool
-launch_browser(const char *url)
+launch_browser(const struct nono_openurl *u, const char *url)
 {
+	char *const argv[] = {"xdg-open", (char *)url, NULL};
 	int pfd[2], st;
 	pid_t pid;
 
-	if (pipe2(pfd, O_CLOEXEC) < 0)
+	if (u->xdg < 0 || pipe2(pfd, O_CLOEXEC) < 0)
 		return false;
 	pid = fork();
 	if (pid < 0) {
@@ -180,26 +209,16 @@ launch_browser(const char *url)
 		return false;
 	}
 	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR | O_CLOEXEC), e;
-		sigset_t none;
-		pid_t g;
+		/* a grandchild, so that nothing waits for the browser */
+		pid_t g = fork();
+		int e;
 
-		close(pfd[0]);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		setsid();
-		g = fork();
 		if (g < 0)
 			_exit(1);
 		if (g > 0)
 			_exit(0);
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 1);
-			dup2(null, 2);
-		}
-		execlp("xdg-open", "xdg-open", url, (char *)NULL);
-		e = errno;
+		close(pfd[0]);
+		e = -nono_trusted_exec(u->xdg, pfd[1], argv, u->env.v);
 		(void)!write(pfd[1], &e, sizeof(e));
 		_exit(127);
 	}
@@ -271,8 +290,8 @@ finish(struct nono_openurl *u, size_t i, struct nono_audit *audit, const char *w
 	if (!why)
 		why = memchr(buf, '\0', len) ? "it contains a NUL byte" : nono_openurl_check(u, buf);
 	refused = why != NULL;
-	if (!why && !launch_browser(buf))
-		why = "xdg-open could not be started";
+	if (!why && !launch_browser(u, buf))
+		why = u->xdg_why ? u->xdg_why : "xdg-open could not be started";
 	nono_audit_call(audit, c->pid, "socket", "open_url", buf,
 			refused ? nono_result_of(-EACCES, NONO_BY_SUPERVISOR)
 			: why	? nono_result_of(-ENOENT, NONO_BY_NONE)
@@ -405,6 +424,10 @@ nono_openurl_free(struct nono_openurl *u)
 		nono_rm_rf(u->dir);
 	free(u->dir);
 	free(u->sock);
+	if (u->xdg >= 0)
+		close(u->xdg);
+	free(u->xdg_path);
+	nono_strv_free(&u->env);
 	nono_strv_free(&u->origins);
 	nono_openurl_init(u);
 }

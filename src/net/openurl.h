@@ -27,10 +27,18 @@ struct nono_openurl {
 	int tfd;    /* a timerfd at the earliest request's deadline */
 	char *dir;  /* private directory: the socket and the helper's names */
 	char *sock; /* dir/supervisor.sock */
+	/* xdg-open, found once (base/trusted.h): what runs, or why none does */
+	int xdg;					     /* O_PATH descriptor, or -1 */
+	char *xdg_path;					     /* its resolved path, when found */
+	const char *xdg_why;				     /* static text: why it is not run */
+	struct nono_strv env;				     /* what it is given of the environment */
 	struct nono_openurl_conn *conns[NONO_OPENURL_CONNS]; /* requests being read */
 };
 
 void nono_openurl_init(struct nono_openurl *u);
+/* Never run xdg-open in this session, with why (static text) as the
+ * refusal's reason: the launch found the sandbox may change it. */
+void nono_openurl_distrust(struct nono_openurl *u, const char *why);
 /* Add an allowed origin; -EINVAL with err set unless it is https://host[:port]. */
 int nono_openurl_add_origin(struct nono_openurl *u, const char *origin, const char *source, struct nono_error *err);
 /* NULL when url may be opened, else why not (static text). */

@@ -95,6 +95,13 @@ const struct nono_group nono_groups[] = {
 		  "~/.envrc", "~/.pam_environment", "~/.xprofile", "~/.xsessionrc", "~/.xsession", "~/.xinitrc"),
     },
     {
+	.name = "deny_url_handlers",
+	.description = "the desktop's URL handlers, which xdg-open reads when open_urls opens a URL outside the "
+		       "sandbox; added with open_urls",
+	.required = false,
+	.deny = L("~/.config/mimeapps.list", "~/.local/share/applications"),
+    },
+    {
 	.name = "nono_state",
 	.description = "nono's own state (audit trail, rollback store, shell history)",
 	.required = true,
@@ -125,8 +132,8 @@ const struct nono_group nono_groups[] = {
 	      ".vscode/settings.json", ".idea/", ".mcp.json", ".claude/settings.json (hooks, statusLine, ...)",
 	      ".claude/settings.local.json", ".claude/commands/", ".claude/agents/", ".claude/hooks/", ".gitmodules",
 	      "~/.local/bin/", "~/.config/systemd/user/", "~/.local/share/systemd/user/", "~/.config/autostart/",
-	      "~/.config/environment.d/", "~/.config/plasma-workspace/env/",
-	      "git hooks of submodules (.git/modules/**/hooks) and bare repositories",
+	      "~/.config/environment.d/", "~/.config/plasma-workspace/env/", "~/.local/share/applications/",
+	      "~/.config/mimeapps.list", "git hooks of submodules (.git/modules/**/hooks) and bare repositories",
 	      "core.hooksPath of the global and system git configuration",
 	      "Python user site: .pth files with import lines, usercustomize, sitecustomize",
 	      "~/.cargo/config.toml, ~/.cargo/config, ~/.cargo/bin/", "~/.yarnrc, ~/.yarnrc.yml",

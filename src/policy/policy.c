@@ -1239,3 +1239,20 @@ nono_policy_port_open(const struct nono_policy *p, int port, bool connect)
 			return true;
 	return false;
 }
+
+bool
+nono_policy_may_change(const struct nono_policy *p, const char *path)
+{
+	char *dir = nono_path_dirname(path);
+	struct nono_verdict v[3];
+	bool w;
+
+	memset(v, 0, sizeof(v));
+	w = (nono_policy_check(p, path, NONO_OP_WRITE, &v[0]) == 0 && v[0].allowed) ||
+	    (nono_policy_check(p, path, NONO_OP_DELETE, &v[1]) == 0 && v[1].allowed) ||
+	    (nono_policy_check(p, dir, NONO_OP_WRITE, &v[2]) == 0 && v[2].allowed);
+	for (size_t i = 0; i < 3; i++)
+		nono_verdict_free(&v[i]);
+	free(dir);
+	return w;
+}

@@ -170,6 +170,9 @@ int nono_op_parse(const char *s, enum nono_op *out);
 const char *nono_access_str(unsigned access);
 
 /* Command blocklist: true when argv0's basename is refused; *category set. */
+/* Whether the sandbox may change what path runs: write or replace it, or
+ * write its directory (a program nono runs outside the sandbox). */
+bool nono_policy_may_change(const struct nono_policy *p, const char *path);
 bool nono_policy_command_blocked(const struct nono_policy *p, const char *argv0, const char **category);
 
 /* Is path at or under a sensitive path (honouring bypasses) or nono's own

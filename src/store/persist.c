@@ -371,6 +371,8 @@ static const struct {
     {false, true, ".local/share/systemd/user", "systemd user unit"},
     {true, true, "systemd/user", "systemd user unit"},
     {true, true, "autostart", "autostart entry"},
+    {false, true, ".local/share/applications", "desktop entry"},
+    {true, false, "mimeapps.list", "desktop URL and file handlers"},
     {true, true, "environment.d", "systemd user environment"},
     {true, true, "plasma-workspace/env", "KDE session start-up"},
     {true, true, "nvim", "Neovim configuration"},
