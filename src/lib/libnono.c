@@ -596,6 +596,11 @@ nono_sandbox_apply_self(nono_sandbox *sb, nono_error **err)
 	so.block_net = o.policy.block_net;
 	if ((r = nono_seccomp_build(&filter, &so, &e)) < 0)
 		goto out;
+	/* as root, the administrative capabilities go first, as in 'nono run' */
+	if (geteuid() == 0 && (r = nono_sandbox_drop_caps()) < 0) {
+		nono_error_set(&e, r, "cannot drop the administrative capabilities");
+		goto out;
+	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		r = nono_error_set(&e, -errno, "cannot set no_new_privs");
 		goto out;

@@ -92,16 +92,39 @@ int nono_sandbox_validate(nono_sandbox *sb, nono_error **err);
 int nono_sandbox_spawn(nono_sandbox *sb, const char *const argv[], nono_child **out, nono_error **err);
 
 /* Confine the calling process itself, for good: Landlock with the
- * sandbox's grants and nono's seccomp hardening. There is no supervisor:
- * no rollback journal, no audit trail, no command blocklist, and the calls
- * nono mediates (chmod, chown, utimes, xattrs outside the grants) are not
- * checked. It cannot be undone.
+ * sandbox's grants and nono's seccomp hardening. It cannot be undone.
+ * What it shares with 'nono run': as root (effective uid 0), the same
+ * administrative capabilities are dropped (CAP_SYS_ADMIN, CAP_NET_ADMIN,
+ * CAP_SYS_PTRACE, CAP_MKNOD, CAP_SETFCAP, CAP_LINUX_IMMUTABLE, ...), so no
+ * security.capability xattr can be set; the filter refuses a setuid or
+ * setgid mode (chmod, fchmod, fchmodat, fchmodat2, mknod, mknodat, creat,
+ * open and openat with O_CREAT or O_TMPFILE) with EPERM, and openat2 with
+ * ENOSYS (its mode is out of the filter's reach; programs fall back to
+ * openat); the hardening list, TIOCSTI, raw sockets and --block-net's
+ * socket rules are the same.
+ * There is no supervisor, and so, unlike 'nono run', NOT mediated:
+ * - pathname UNIX sockets outside the grants: connect and sendto to one
+ *   go through below Landlock ABI 9 (LANDLOCK_ACCESS_FS_RESOLVE_UNIX);
+ *   abstract ones are scoped from ABI 6, TCP ports from ABI 4;
+ * - the calls Landlock does not cover, on files outside the grants (by
+ *   path; the process's credentials alone decide): chmod (but for the
+ *   setuid and setgid bits), chown, utime/utimes/utimensat, the setxattr
+ *   and removexattr families, inode-flag ioctls; truncate below ABI 3;
+ * - other processes: there is no PID namespace. Signals to processes
+ *   outside the sandbox are refused from Landlock ABI 6
+ *   (LANDLOCK_SCOPE_SIGNAL), ptrace by Landlock and the dropped
+ *   CAP_SYS_PTRACE, but setpriority, prlimit, sched_setaffinity,
+ *   sched_setscheduler and the like on any pid the process's credentials
+ *   allow still work;
+ * - exec: no command blocklist on each exec;
+ * - no rollback journal and no audit trail.
  * Threads: call it while the process has one thread. Landlock confines
  * every thread of the process only on Landlock ABI 8 and later (TSYNC);
  * before that only the calling thread and the threads it starts later. The
  * seccomp filter is loaded without TSYNC, on any kernel: threads that
  * already run keep every system call.
- * 0, or a negative errno with err: then nothing was applied, except for
+ * 0, or a negative errno with err: then nothing was applied, except that
+ * the capabilities may have been dropped already, and for
  * -ENOTRECOVERABLE, where Landlock confines the process but the seccomp
  * filter is not loaded. A process half confined so should exit. */
 int nono_sandbox_apply_self(nono_sandbox *sb, nono_error **err);

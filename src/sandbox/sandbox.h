@@ -68,5 +68,12 @@ int nono_sandbox_enter(const struct nono_sandbox *sb, bool new_proc);
  * same rules (no denial logging). 0 or -errno; nothing to do for NULL. */
 int nono_sandbox_confine_thread(const struct nono_sandbox *sb);
 void nono_sandbox_free(struct nono_sandbox *sb);
+/* Drop, from the bounding, effective, permitted and inheritable sets (and
+ * every ambient one), the administrative capabilities a root process inside
+ * the sandbox loses: raw I/O, modules, device nodes, MAC, audit, BPF,
+ * tracing, network and system administration, immutable flags, file
+ * capabilities (CAP_SETFCAP: no security.capability xattr)... Before
+ * no_new_privs and Landlock, as root. Async-signal-safe; 0 or -errno. */
+int nono_sandbox_drop_caps(void);
 
 #endif

@@ -273,6 +273,32 @@ add_row(scmp_filter_ctx ctx, const struct nono_syscall *sc, bool compat, unsigne
 	return mediate ? rule(ctx, act, nr, n, 0) : 0;
 }
 
+/* Without a supervisor (nono_sandbox_apply_self) no call is sent anywhere:
+ * of the rows, the refusals the filter makes by itself stay, exactly as
+ * with one (a setuid or setgid mode in chmod, mknod, creat and the creating
+ * opens); openat2, whose mode is in memory where the filter cannot read it,
+ * is refused with ENOSYS, so that a program falls back to openat. */
+static int
+add_row_alone(scmp_filter_ctx ctx, const struct nono_syscall *sc, bool compat, unsigned *n)
+{
+	int nr = row_nr(sc, compat);
+
+	if (nr == __NR_SCMP_ERROR)
+		return 0;
+	switch (sc->op) {
+	case NONO_SC_OPEN:
+		if (sc->fixed & NONO_SC_OPENAT2)
+			return rule(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, n, 0);
+		return add_open(ctx, sc, nr, SCMP_ACT_ERRNO(EPERM), false, false, n);
+	case NONO_SC_CHMOD:
+		return sc->mode < 0 ? 0 : add_mode_checked(ctx, sc, nr, SCMP_ACT_ERRNO(EPERM), false, n);
+	case NONO_SC_MKNOD:
+		return add_mode_checked(ctx, sc, nr, SCMP_ACT_ERRNO(EPERM), false, n);
+	default:
+		return 0;
+	}
+}
+
 static int
 add_hardening(scmp_filter_ctx ctx, bool compat, unsigned mask, unsigned *n)
 {
@@ -285,8 +311,9 @@ add_hardening(scmp_filter_ctx ctx, bool compat, unsigned mask, unsigned *n)
 		if ((r = rule(ctx, SCMP_ACT_ERRNO(ENOSYS), nono_syscalls_enosys[i].nr, n, 0)) < 0)
 			return r;
 	/* without a supervisor (mask 0) no call is sent anywhere */
-	for (size_t i = 0; mask && i < nono_n_syscalls; i++)
-		if ((r = add_row(ctx, &nono_syscalls[i], compat, mask, n)) < 0)
+	for (size_t i = 0; i < nono_n_syscalls; i++)
+		if ((r = mask ? add_row(ctx, &nono_syscalls[i], compat, mask, n)
+			      : add_row_alone(ctx, &nono_syscalls[i], compat, n)) < 0)
 			return r;
 	/* terminal input injection; ioctl's cmd is 32 bits wide */
 	if ((r = rule(ctx, SCMP_ACT_ERRNO(EPERM), NAMED("ioctl"), n, 1, SCMP_A1(SCMP_CMP_MASKED_EQ, M32, TIOCSTI))) < 0)

@@ -10,10 +10,12 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -265,6 +267,31 @@ spawn_with_closed_std(void **state)
 	in_child(closed_std_child);
 }
 
+/* CapEff in /proc/self/status lacks the capabilities 'nono run' drops
+ * (a sample: CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_SYS_PTRACE, CAP_MKNOD,
+ * CAP_SETFCAP, CAP_LINUX_IMMUTABLE), and the bounding set lacks them too. */
+static bool
+cap_eff_lacks_admin(void)
+{
+	static const int caps[] = {21 /* SYS_ADMIN */, 12 /* NET_ADMIN */, 19 /* SYS_PTRACE */,
+				   27 /* MKNOD */,     31 /* SETFCAP */,   9 /* LINUX_IMMUTABLE */};
+	unsigned long long eff = ~0ULL;
+	char line[128];
+	FILE *s = fopen("/proc/self/status", "r");
+
+	if (!s)
+		return false;
+	while (fgets(line, sizeof(line), s))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			break;
+	fclose(s);
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
+		if ((eff >> caps[i]) & 1 || prctl(PR_CAPBSET_READ, caps[i], 0, 0, 0) != 0)
+			return false;
+	/* and not everything went: CAP_DAC_OVERRIDE (1) is not administrative */
+	return (eff >> 1) & 1;
+}
+
 static void
 apply_self(void **state)
 {
@@ -276,7 +303,8 @@ apply_self(void **state)
 	if (pid == 0) {
 		nono_sandbox *sb = nono_sandbox_create();
 		char in[160], out[160];
-		int ok = 0;
+		struct stat sb_st;
+		int ok = 0, fd = -1;
 
 		snprintf(in, sizeof(in), "%s/self", f->work);
 		snprintf(out, sizeof(out), "%s/self", f->outside);
@@ -288,9 +316,16 @@ apply_self(void **state)
 			ok++;
 		if (ok == 2 && open(out, O_WRONLY | O_CREAT, 0600) < 0 && errno == EACCES)
 			ok++;
-		if (ok == 3 && open(in, O_WRONLY | O_CREAT, 0600) >= 0)
+		if (ok == 3 && (fd = open(in, O_WRONLY | O_CREAT, 0600)) >= 0)
 			ok++;
-		_exit(ok == 4 ? 0 : 10 + ok);
+		/* no setuid file, even inside the grant (the mode stays) */
+		if (ok == 4 && fchmod(fd, 04755) < 0 && errno == EPERM && fstat(fd, &sb_st) == 0 &&
+		    (sb_st.st_mode & 07777) == 0600)
+			ok++;
+		/* root keeps none of the administrative capabilities */
+		if (ok == 5 && (geteuid() != 0 || cap_eff_lacks_admin()))
+			ok++;
+		_exit(ok == 6 ? 0 : 10 + ok);
 	}
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	assert_true(WIFEXITED(st));

@@ -419,6 +419,55 @@ elevation_rules(void **state)
 	nono_seccomp_free(&f);
 }
 
+/* Without a supervisor (libnono's apply_self) nothing is sent, but the
+ * setuid and setgid refusals stay exactly as with one; openat2, whose mode
+ * the filter cannot read, gets ENOSYS. */
+static void
+unsupervised_rules(void **state)
+{
+	struct nono_seccomp_opts o = {.unsupervised = true};
+	struct nono_seccomp f;
+	struct nono_error err = {0};
+	const struct {
+		uint32_t arch;
+		int nr;
+		uint64_t a0, a1, a2, a3;
+		uint32_t want;
+	} cases[] = {
+	    {X86_64, 90, 0x1000, 04755, 0, 0, ERR(EPERM)},			       /* chmod */
+	    {X86_64, 90, 0x1000, 02755, 0, 0, ERR(EPERM)},			       /* chmod setgid */
+	    {X86_64, 90, 0x1000, 0755, 0, 0, ALLOW},				       /* chmod */
+	    {X86_64, 91, 3, 04755, 0, 0, ERR(EPERM)},				       /* fchmod */
+	    {X86_64, 268, (uint64_t)AT_FDCWD, 0x1000, 06755, 0, ERR(EPERM)},	       /* fchmodat */
+	    {X86_64, 452, (uint64_t)AT_FDCWD, 0x1000, 04755, 0, ERR(EPERM)},	       /* fchmodat2 */
+	    {X86_64, 133, 0x1000, S_IFREG | 04755, 0, 0, ERR(EPERM)},		       /* mknod */
+	    {X86_64, 259, (uint64_t)AT_FDCWD, 0x1000, S_IFREG | 02755, 0, ERR(EPERM)}, /* mknodat */
+	    {X86_64, 85, 0x1000, 04755, 0, 0, ERR(EPERM)},			       /* creat */
+	    {X86_64, 85, 0x1000, 0644, 0, 0, ALLOW},				       /* creat */
+	    {X86_64, 2, 0x1000, O_WRONLY | O_CREAT, 04755, 0, ERR(EPERM)},	       /* open */
+	    {X86_64, 257, (uint64_t)AT_FDCWD, 0x1000, O_RDWR | O_CREAT, 02755, ERR(EPERM)},
+	    {X86_64, 257, (uint64_t)AT_FDCWD, 0x1000, O_RDWR | 020000000 | O_DIRECTORY, 04755, ERR(EPERM)},
+	    {X86_64, 257, (uint64_t)AT_FDCWD, 0x1000, O_RDWR | O_CREAT, 0644, ALLOW},
+	    {X86_64, 257, (uint64_t)AT_FDCWD, 0x1000, O_WRONLY | O_TRUNC, 04755, ALLOW}, /* no mode used */
+	    {X86_64, 437, (uint64_t)AT_FDCWD, 0x1000, 0x2000, 24, ERR(ENOSYS)},		 /* openat2 */
+	    {X86_64, 188, 0x1000, 0x2000, 0x3000, 20, ALLOW},				 /* setxattr */
+	    {I386, 15, 0x1000, 04755, 0, 0, ERR(EPERM)},				 /* chmod */
+	    {I386, 15, 0x1000, 0755, 0, 0, ALLOW},
+	};
+
+	(void)state;
+	assert_int_equal(nono_seccomp_build(&f, &o, &err), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct seccomp_data d = {.nr = cases[i].nr,
+					 .arch = cases[i].arch,
+					 .args = {cases[i].a0, cases[i].a1, cases[i].a2, cases[i].a3, 0, 0}};
+
+		if (run_bpf(&f, &d) != cases[i].want)
+			fail_msg("case %zu (nr %d): %#x, not %#x", i, cases[i].nr, run_bpf(&f, &d), cases[i].want);
+	}
+	nono_seccomp_free(&f);
+}
+
 /* ---- pure helpers ----------------------------------------------------------------- */
 
 static void
@@ -479,6 +528,7 @@ main(void)
 	    cmocka_unit_test(truncation_rules),
 	    cmocka_unit_test(fallbacks_per_abi),
 	    cmocka_unit_test(elevation_rules),
+	    cmocka_unit_test(unsupervised_rules),
 	    cmocka_unit_test(ldso_program),
 	    cmocka_unit_test(xattrs),
 	    cmocka_unit_test(split_leaf),

@@ -372,6 +372,14 @@ impl Sandbox {
     /// grants and nono's seccomp hardening. It cannot be undone. There is no
     /// supervisor (no rollback journal, no audit trail: see nono.h).
     ///
+    /// As root it drops the administrative capabilities `nono run` drops,
+    /// and setuid or setgid modes are refused (EPERM; `openat2` gets ENOSYS),
+    /// but less is mediated than under `nono run`: pathname UNIX sockets
+    /// outside the grants below Landlock ABI 9, chmod, chown, utimes and
+    /// xattrs outside the grants, other processes (no PID namespace:
+    /// `setpriority`, `prlimit`, `sched_*`), exec checks. The comment on
+    /// `nono_sandbox_apply_self` in nono.h lists it precisely.
+    ///
     /// Threads: only a process with one thread may call it; with more (as
     /// under `cargo test`'s harness, or once a runtime started its workers)
     /// it is an `Err` with code `-EBUSY` and nothing is applied. The reason:
