@@ -112,6 +112,59 @@ id -u; stat -c %u f; echo new > g; stat -c %u g; grep ^CapEff /proc/self/status"
 	kill -0 "$VICTIM"
 }
 
+# inside: limits, priority and CPUs of the process $1 (another of the
+# user's), then of the program itself (pid 0, its own pid) and its child
+RENICE='import os, resource, subprocess, sys
+v = int(sys.argv[1])
+def call(name, f):
+    try:
+        f()
+        print(name, "ok")
+    except OSError as e:
+        print(name, "errno", e.errno)
+call("prlimit", lambda: resource.prlimit(v, resource.RLIMIT_CPU, (1, 1)))
+call("nofile", lambda: resource.prlimit(v, resource.RLIMIT_NOFILE, (2, 2)))
+call("read-limit", lambda: resource.prlimit(v, resource.RLIMIT_NOFILE))
+call("setpriority", lambda: os.setpriority(os.PRIO_PROCESS, v, 19))
+call("affinity", lambda: os.sched_setaffinity(v, {0}))
+call("prio-user", lambda: os.setpriority(os.PRIO_USER, 0, 19))
+call("self-prlimit", lambda: resource.setrlimit(resource.RLIMIT_CPU, (1000, 1000)))
+call("self-nice", lambda: os.setpriority(os.PRIO_PROCESS, 0, 3))
+call("own-pid", lambda: os.sched_setaffinity(os.getpid(), os.sched_getaffinity(0)))
+c = subprocess.Popen(["sleep", "30"])
+call("child", lambda: os.setpriority(os.PRIO_PROCESS, c.pid, 7))
+print("child-nice", os.getpriority(os.PRIO_PROCESS, c.pid))
+c.kill()'
+
+@test "--no-pid-ns as a non-root user: another process of the user keeps its limits, priority and CPUs; the program's own can be changed" {
+	ensure_test_user
+	USER_HOME="$SCRATCH/uhome"
+	mkdir -p "$USER_HOME/proj"
+	chown -R "$TEST_USER" "$USER_HOME"
+	cd "$USER_HOME/proj"
+	# the user's own busy process: a CPU limit of 1 s would kill it
+	runuser -u "$TEST_USER" -- python3 -c 'while True: pass' "$MARK" &
+	bg $!
+	VICTIM=
+	for _ in $(seq 40); do VICTIM=$(pgrep -u "$TEST_USER" -f "$MARK" | head -1) && break; sleep 0.05; done
+	[ -n "$VICTIM" ]
+	run as_user timeout 30 "$NONO" run --silent --no-pid-ns --allow "$USER_HOME/proj" -- python3 -c "$RENICE" "$VICTIM"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	for call in prlimit nofile setpriority affinity prio-user; do
+		has "$call errno 1"
+	done
+	for call in read-limit self-prlimit self-nice own-pid child; do
+		has "$call ok"
+	done
+	has "child-nice 7"
+	sleep 1.5
+	kill -0 "$VICTIM"
+	[ "$(ps -o ni= -p "$VICTIM" | tr -d ' ')" = 0 ]
+	grep -E "^Max cpu time +unlimited" "/proc/$VICTIM/limits"
+	grep -E "^Max open files +[0-9]{3,}" "/proc/$VICTIM/limits"
+}
+
 @test "where user namespaces are refused, nono runs without the namespace and says so; --strict refuses" {
 	ensure_test_user
 	need_container

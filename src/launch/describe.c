@@ -239,6 +239,7 @@ text_mediation(const struct nono_plan *plan)
 			printf("%s%s ", sc->name,
 			       sc->op == NONO_SC_SENDTO	 ? "(to an address)"
 			       : sc->op == NONO_SC_IOCTL ? "(inode flags)"
+			       : sc->op == NONO_SC_PID	 ? "(another process)"
 			       : sc->op == NONO_SC_OPEN && !(sc->fixed & (NONO_SC_OPENAT2 | NONO_SC_CREAT)) &&
 				       !plan->elevation
 				   ? "(to write)"

@@ -372,6 +372,10 @@ stand_ins(struct nono_plan *plan, struct nono_error *err)
 	plan->mediate.lock_dirs = p->n_lock_dirs > 0;
 	/* capability elevation: every open, reads too, and mkdir */
 	plan->mediate.elevate = plan->elevation;
+	/* no PID namespace: the calls that act on a process by pid (its
+	 * limits, priority, CPUs) would reach the host's, which Landlock does
+	 * not scope; the supervisor lets through those on the sandbox's own */
+	plan->mediate.host_pids = p->host_pids;
 	nono_seccomp_fallbacks(&plan->mediate, abi, proxy, plan->net_ns);
 	if (abi > 0 && p->block_net && p->n_ports && abi < 4) {
 		nono_error_set(err, -EOPNOTSUPP,

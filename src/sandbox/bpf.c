@@ -24,7 +24,8 @@ nono_seccomp_for(struct nono_seccomp *out, const struct nono_seccomp_opts *o, st
 void
 nono_seccomp_prebuilt(struct nono_seccomp *out, const struct nono_seccomp_opts *o)
 {
-	/* tcp_bind has no prebuilt variant: nono_seccomp_for builds those */
+	/* tcp_bind, elevate and host_pids have no prebuilt variant:
+	 * nono_seccomp_for builds those */
 	int v = nono_seccomp_variant_bits(o);
 	out->insns = (struct sock_filter *)nono_bpf[v];
 	out->len = nono_bpf_len[v];

@@ -169,7 +169,7 @@ nono_seccomp_mask(const struct nono_seccomp_opts *o)
 	if (o->unsupervised)
 		return 0;
 	return nono_syscalls_mask(o->block_net, o->journal, o->execs, o->truncate, o->sockets, o->tcp_bind,
-				  o->lock_dirs, o->elevate);
+				  o->lock_dirs, o->elevate, o->host_pids);
 }
 
 void
@@ -196,12 +196,13 @@ nono_seccomp_variant_opts(struct nono_seccomp_opts *out, int v)
 	 * an uninitialised struct: an unset field is garbage) */
 	out->unsupervised = false;
 	out->elevate = false;
+	out->host_pids = false;
 }
 
 int
 nono_seccomp_variant(const struct nono_seccomp_opts *o)
 {
-	if (o->tcp_bind || o->elevate)
+	if (o->tcp_bind || o->elevate || o->host_pids)
 		return -1;
 	return nono_seccomp_variant_bits(o);
 }
@@ -211,6 +212,26 @@ nono_seccomp_variant_bits(const struct nono_seccomp_opts *o)
 {
 	return (o->block_net ? 1 : 0) | (o->journal ? 2 : 0) | (o->execs ? 4 : 0) | (o->truncate ? 8 : 0) |
 	       (o->sockets ? 16 : 0) | (o->lock_dirs ? 32 : 0);
+}
+
+/* A call that names a process by pid (no PID namespace): pid 0 is the
+ * caller and passes; another goes to the supervisor, which lets through
+ * the sandbox's own. setpriority and ioprio_set name by "which" a process
+ * (their which), a process group or a user (the two values after it):
+ * those reach outside processes and are refused. */
+static int
+add_pid(scmp_filter_ctx ctx, const struct nono_syscall *sc, int nr, uint32_t act, unsigned *n)
+{
+	int pa = nono_syscall_pid_arg(sc), which = nono_syscall_pid_which(sc), r;
+
+	if (sc->fixed & NONO_SC_RLIMIT) /* reading another's limits changes nothing */
+		return rule(ctx, act, nr, n, 2, SCMP_CMP(pa, SCMP_CMP_NE, 0), SCMP_A2(SCMP_CMP_NE, 0));
+	if (which < 0)
+		return rule(ctx, act, nr, n, 1, SCMP_CMP(pa, SCMP_CMP_NE, 0));
+	for (int w = which + 1; w <= which + 2; w++)
+		if ((r = rule(ctx, SCMP_ACT_ERRNO(EPERM), nr, n, 1, SCMP_A0(SCMP_CMP_MASKED_EQ, M32, w))) < 0)
+			return r;
+	return rule(ctx, act, nr, n, 2, SCMP_A0(SCMP_CMP_MASKED_EQ, M32, which), SCMP_CMP(pa, SCMP_CMP_NE, 0));
 }
 
 /* One row: on the native ABI act is "notify"; on the 32-bit x86 ABI the
@@ -261,6 +282,8 @@ add_row(scmp_filter_ctx ctx, const struct nono_syscall *sc, bool compat, unsigne
 		if (!mediate)
 			return 0;
 		return rule(ctx, act, nr, n, 2, SCMP_A4(SCMP_CMP_NE, 0), SCMP_A3(SCMP_CMP_MASKED_EQ, MSG_FASTOPEN, 0));
+	case NONO_SC_PID:
+		return mediate ? add_pid(ctx, sc, nr, act, n) : 0;
 	case NONO_SC_UNLINK:
 		/* for the lock directories alone, unlinkat only when it removes one */
 		if (mediate && !(sc->when & mask & ~NONO_SC_LOCKDIR) && sc->flags >= 0)

@@ -23,6 +23,8 @@ struct nono_seccomp_opts {
 	bool unsupervised; /* no supervisor (libnono's apply_self): nothing is sent, only refused */
 	bool elevate;	   /* --capability-elevation: every open (reads too) and mkdir (no prebuilt
 			    * variant: built at launch) */
+	bool host_pids;	   /* no PID namespace: send the calls that name another process by pid
+			    * (no prebuilt variant: built at launch) */
 };
 
 /* The prebuilt variants: one per combination of the options. */
@@ -31,7 +33,7 @@ struct nono_seccomp_opts {
  * execs 4, truncate 8, sockets 16, lock_dirs 32) and back (-1: none is prebuilt). */
 void nono_seccomp_variant_opts(struct nono_seccomp_opts *out, int v);
 int nono_seccomp_variant(const struct nono_seccomp_opts *o);
-/* The index of o's prebuilt variant, tcp_bind and elevate left out. */
+/* The index of o's prebuilt variant, tcp_bind, elevate and host_pids left out. */
 int nono_seccomp_variant_bits(const struct nono_seccomp_opts *o);
 /* What the filter stands in for at Landlock abi (syscalls.h's table):
  * truncate, sockets and tcp_bind set from it, o->block_net and the launch's
@@ -52,7 +54,8 @@ int nono_seccomp_build(struct nono_seccomp *out, const struct nono_seccomp_opts 
 /* The same program, compiled at build time (bpf-filters.h): what a launch
  * uses. The result borrows static storage; nono_seccomp_free is a no-op. */
 void nono_seccomp_prebuilt(struct nono_seccomp *out, const struct nono_seccomp_opts *o);
-/* The program for o: the prebuilt one, or where none is (tcp_bind) one
+/* The program for o: the prebuilt one, or where none is (tcp_bind,
+ * elevate, host_pids) one
  * built now, before fork. 0 or -errno with err set; free with
  * nono_seccomp_free. */
 int nono_seccomp_for(struct nono_seccomp *out, const struct nono_seccomp_opts *o, struct nono_error *err);

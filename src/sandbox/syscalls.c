@@ -230,6 +230,41 @@
 #endif
 
 #define AT_NOFOLLOW 0x100 /* AT_SYMLINK_NOFOLLOW */
+#ifdef SYS_prlimit64
+#define NR_prlimit64 SYS_prlimit64
+#else
+#define NR_prlimit64 (-1)
+#endif
+#ifdef SYS_setpriority
+#define NR_setpriority SYS_setpriority
+#else
+#define NR_setpriority (-1)
+#endif
+#ifdef SYS_sched_setaffinity
+#define NR_sched_setaffinity SYS_sched_setaffinity
+#else
+#define NR_sched_setaffinity (-1)
+#endif
+#ifdef SYS_sched_setscheduler
+#define NR_sched_setscheduler SYS_sched_setscheduler
+#else
+#define NR_sched_setscheduler (-1)
+#endif
+#ifdef SYS_sched_setparam
+#define NR_sched_setparam SYS_sched_setparam
+#else
+#define NR_sched_setparam (-1)
+#endif
+#ifdef SYS_sched_setattr
+#define NR_sched_setattr SYS_sched_setattr
+#else
+#define NR_sched_setattr (-1)
+#endif
+#ifdef SYS_ioprio_set
+#define NR_ioprio_set SYS_ioprio_set
+#else
+#define NR_ioprio_set (-1)
+#endif
 /* the journal's, and the lock directories' (filesystem.allow_lock_dir) */
 #define J_LOCKDIR (NONO_SC_JOURNAL | NONO_SC_LOCKDIR)
 #define J_OPEN	  (NONO_SC_JOURNAL | NONO_SC_TRUNC | NONO_SC_ELEVATE)
@@ -300,6 +335,16 @@ const struct nono_syscall nono_syscalls[] = {
     ROW("symlinkat", NR_symlinkat, 304, NONO_SC_SYMLINK, NONO_SC_JOURNAL, 1, 2, -1, 0, -1, -1, -1, 0),
     ROW("link", NR_link, 9, NONO_SC_LINK, NONO_SC_JOURNAL, -1, 0, -1, 1, -1, -1, -1, 0),
     ROW("linkat", NR_linkat, 303, NONO_SC_LINK, NONO_SC_JOURNAL, 0, 1, 2, 3, -1, 4, -1, 0),
+    /* without a PID namespace: calls that act on another process by its
+     * pid (Landlock scopes signals and ptrace, not these); the supervisor
+     * lets through those on the sandbox's own processes */
+    ROW("prlimit64", NR_prlimit64, 340, NONO_SC_PID, NONO_SC_HOSTPIDS, -1, -1, -1, -1, -1, -1, -1, NONO_SC_RLIMIT),
+    ROW("setpriority", NR_setpriority, 97, NONO_SC_PID, NONO_SC_HOSTPIDS, -1, -1, -1, -1, -1, -1, -1, NONO_SC_PRIO),
+    ROW("sched_setaffinity", NR_sched_setaffinity, 241, NONO_SC_PID, NONO_SC_HOSTPIDS, -1, -1, -1, -1, -1, -1, -1, 0),
+    ROW("sched_setscheduler", NR_sched_setscheduler, 156, NONO_SC_PID, NONO_SC_HOSTPIDS, -1, -1, -1, -1, -1, -1, -1, 0),
+    ROW("sched_setparam", NR_sched_setparam, 154, NONO_SC_PID, NONO_SC_HOSTPIDS, -1, -1, -1, -1, -1, -1, -1, 0),
+    ROW("sched_setattr", NR_sched_setattr, 351, NONO_SC_PID, NONO_SC_HOSTPIDS, -1, -1, -1, -1, -1, -1, -1, 0),
+    ROW("ioprio_set", NR_ioprio_set, 289, NONO_SC_PID, NONO_SC_HOSTPIDS, -1, -1, -1, -1, -1, -1, -1, NONO_SC_IOPRIO),
     /* 32-bit x86 forms without a native twin: refused in the filter */
     ROW("chown32", -1, 212, NONO_SC_REFUSE, NONO_SC_ALWAYS, -1, -1, -1, -1, -1, -1, -1, 0),
     ROW("lchown32", -1, 198, NONO_SC_REFUSE, NONO_SC_ALWAYS, -1, -1, -1, -1, -1, -1, -1, 0),
@@ -314,11 +359,24 @@ const size_t nono_n_syscalls = sizeof(nono_syscalls) / sizeof(nono_syscalls[0]);
 
 unsigned
 nono_syscalls_mask(bool block_net, bool journal, bool execs, bool truncate, bool sockets, bool tcp_bind, bool lock_dirs,
-		   bool elevate)
+		   bool elevate, bool host_pids)
 {
 	return NONO_SC_ALWAYS | (journal ? NONO_SC_JOURNAL : 0) | (block_net ? NONO_SC_BLOCKNET : 0) |
 	       (execs ? NONO_SC_EXECS : 0) | (truncate ? NONO_SC_TRUNC : 0) | (sockets ? NONO_SC_SOCKETS : 0) |
-	       (tcp_bind ? NONO_SC_TCPBIND : 0) | (lock_dirs ? NONO_SC_LOCKDIR : 0) | (elevate ? NONO_SC_ELEVATE : 0);
+	       (tcp_bind ? NONO_SC_TCPBIND : 0) | (lock_dirs ? NONO_SC_LOCKDIR : 0) | (elevate ? NONO_SC_ELEVATE : 0) |
+	       (host_pids ? NONO_SC_HOSTPIDS : 0);
+}
+
+int
+nono_syscall_pid_arg(const struct nono_syscall *sc)
+{
+	return sc->fixed & (NONO_SC_PRIO | NONO_SC_IOPRIO) ? 1 : 0;
+}
+
+int
+nono_syscall_pid_which(const struct nono_syscall *sc)
+{
+	return sc->fixed & NONO_SC_PRIO ? 0 : sc->fixed & NONO_SC_IOPRIO ? 1 : -1;
 }
 
 enum { FB_ANY, FB_BLOCKNET_NO_NETNS };

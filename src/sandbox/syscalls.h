@@ -32,6 +32,7 @@ enum nono_sc_op {
 	NONO_SC_SYMLINK,   /* symlink, symlinkat */
 	NONO_SC_LINK,	   /* link, linkat */
 	NONO_SC_REFUSE,	   /* a 32-bit x86 form of a mediated call: refused in the filter */
+	NONO_SC_PID,	   /* a call that names another process by pid (no PID namespace) */
 };
 
 /* When the filter sends the row to the supervisor. */
@@ -45,11 +46,12 @@ enum {
 	NONO_SC_TCPBIND = 1 << 6,  /* bind: --block-net with neither Landlock's TCP rights (ABI < 4) nor a netns */
 	NONO_SC_LOCKDIR = 1 << 7,  /* lock directories the supervisor makes (filesystem.allow_lock_dir) */
 	NONO_SC_ELEVATE = 1 << 8,  /* --capability-elevation: every open and mkdir, reads included */
+	NONO_SC_HOSTPIDS = 1 << 9, /* no PID namespace: a pid other than 0 (the caller) */
 };
 
 /* The rows a launch turns on ("when" bits) for the filter's options. */
 unsigned nono_syscalls_mask(bool block_net, bool journal, bool execs, bool truncate, bool sockets, bool tcp_bind,
-			    bool lock_dirs, bool elevate);
+			    bool lock_dirs, bool elevate, bool host_pids);
 /* What the filter sends to the supervisor at Landlock abi because Landlock
  * lacks it there (NONO_SC_TRUNC, NONO_SC_SOCKETS, NONO_SC_TCPBIND), read
  * from a table of the rights and the ABI that brings each; proxy mode
@@ -82,6 +84,12 @@ struct nono_syscall {
 #define NONO_SC_TIMEVAL 0x08000000u /* utimes, futimesat: struct timeval[2] */
 #define NONO_SC_UTIMBUF 0x04000000u /* utime: struct utimbuf */
 #define NONO_SC_NETCALL 0x02000000u /* refused as --block-net refuses a socket (EACCES) there */
+/* NONO_SC_PID: the pid is argument 1, after a "which" argument (0) whose
+ * value below names one process; any other which names a process group or
+ * every process of a user, refused without a PID namespace */
+#define NONO_SC_PRIO   0x01000000u /* setpriority: PRIO_PROCESS (0) */
+#define NONO_SC_IOPRIO 0x00800000u /* ioprio_set: IOPRIO_WHO_PROCESS (1) */
+#define NONO_SC_RLIMIT 0x00400000u /* prlimit64: without a new limit (argument 2) it only reads */
 
 extern const struct nono_syscall nono_syscalls[];
 extern const size_t nono_n_syscalls;
@@ -89,6 +97,11 @@ extern const size_t nono_n_syscalls;
 /* The row for a native syscall number, or NULL. */
 const struct nono_syscall *nono_syscall_by_nr(int nr);
 const struct nono_syscall *nono_syscall_by_name(const char *name);
+
+/* NONO_SC_PID: the argument that holds the pid, and the value of the
+ * "which" argument (0) that names one process (-1: there is none). */
+int nono_syscall_pid_arg(const struct nono_syscall *sc);
+int nono_syscall_pid_which(const struct nono_syscall *sc);
 
 /* Syscalls every sandbox refuses with EPERM (the hardening list). */
 extern const char *const nono_syscalls_denied[];

@@ -1,9 +1,9 @@
 /* mediate.h - one mediated call, between the supervisor's dispatcher
  * (supervisor.c) and the handlers of each family of calls (mediate_fs.c,
- * mediate_open.c, mediate_net.c, mediate_exec.c), with the helpers they
- * share (mediate.c): the program's memory read exactly, its paths resolved,
- * the journal, the confined workers. Internal to the supervisor (supervisor
- * side). */
+ * mediate_open.c, mediate_net.c, mediate_exec.c, mediate_pid.c), with the
+ * helpers they share (mediate.c): the program's memory read exactly, its
+ * paths resolved, the journal, the confined workers. Internal to the
+ * supervisor (supervisor side). */
 #ifndef NONO_MEDIATE_H
 #define NONO_MEDIATE_H
 
@@ -123,6 +123,9 @@ void nono_mediate_connect(struct nono_call *c);
 void nono_mediate_listen(struct nono_call *c);
 void nono_mediate_bind(struct nono_call *c);
 void nono_mediate_exec(struct nono_call *c);
+/* Without a PID namespace: a call on another process by pid continues
+ * only for the sandbox's own (mediate_pid.c). */
+void nono_mediate_pid(struct nono_call *c);
 
 /* The program's memory, read exactly: 0, -EFAULT for a NULL pointer,
  * -EPERM when it cannot be read whole (a fault, secret memory). */

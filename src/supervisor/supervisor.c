@@ -44,6 +44,7 @@ static const handler_fn handlers[] = {
     [NONO_SC_OPEN] = nono_mediate_open,		[NONO_SC_MKDIR] = nono_mediate_create,
     [NONO_SC_MKNOD] = nono_mediate_create,	[NONO_SC_SYMLINK] = nono_mediate_create,
     [NONO_SC_LINK] = nono_mediate_link,		[NONO_SC_BIND] = nono_mediate_bind,
+    [NONO_SC_PID] = nono_mediate_pid,
 };
 
 /* Send c's answer. */

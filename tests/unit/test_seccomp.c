@@ -17,6 +17,7 @@
 #include <linux/seccomp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -468,6 +469,69 @@ unsupervised_rules(void **state)
 	nono_seccomp_free(&f);
 }
 
+/* Without a PID namespace (host_pids, built at launch): a call that acts on
+ * a process by pid goes to the supervisor unless the pid is 0 (the caller);
+ * setpriority and ioprio_set on a process group or a user are refused; on
+ * the 32-bit x86 ABI a pid other than 0 is refused. With the namespace the
+ * prebuilt filter lets them all through. */
+static void
+host_pid_rules(void **state)
+{
+	struct nono_seccomp_opts o = {.journal = true};
+	struct nono_seccomp f;
+	struct nono_error err = {0};
+	struct seccomp_data d = {.arch = X86_64};
+	const struct {
+		int nr, which, pid; /* pid: its argument */
+	} calls[] = {{302, -1, 0}, {203, -1, 0}, {144, -1, 0}, {142, -1, 0}, {314, -1, 0}, {141, 0, 1}, {251, 1, 1}};
+
+	(void)state;
+	assert_int_equal(call(nono_seccomp_variant(&o), X86_64, 302, 1234, RLIMIT_CPU, 0x1000, 0), ALLOW);
+	assert_int_equal(call(nono_seccomp_variant(&o), X86_64, 141, PRIO_USER, 0, 19, 0), ALLOW);
+	o.host_pids = true;
+	assert_true(nono_seccomp_variant(&o) < 0);
+	assert_int_equal(nono_seccomp_for(&f, &o, &err), 0);
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		memset(d.args, 0, sizeof(d.args));
+		d.arch = X86_64;
+		d.nr = calls[i].nr;
+		if (calls[i].which >= 0)
+			d.args[0] = (uint64_t)calls[i].which;
+		d.args[2] = 0x1000;
+		assert_int_equal(run_bpf(&f, &d), ALLOW); /* pid 0: the caller */
+		d.args[calls[i].pid] = 1234;
+		assert_int_equal(run_bpf(&f, &d), NOTIFY);
+		if (d.nr == 302) { /* prlimit64 without a new limit only reads */
+			d.args[2] = 0;
+			assert_int_equal(run_bpf(&f, &d), ALLOW);
+			d.args[2] = 0x1000;
+		}
+		if (calls[i].which < 0)
+			continue;
+		/* a process group, a user: refused, their id 0 too */
+		for (int w = 1; w <= 2; w++) {
+			d.args[0] = (uint64_t)(calls[i].which + w);
+			assert_int_equal(run_bpf(&f, &d), ERR(EPERM));
+			d.args[1] = 0;
+			assert_int_equal(run_bpf(&f, &d), ERR(EPERM));
+			d.args[1] = 1234;
+		}
+	}
+	/* 32-bit x86: prlimit64 and setpriority refused, not decoded */
+	d = (struct seccomp_data){.nr = 340, .arch = I386, .args = {0, RLIMIT_CPU, 0x1000}};
+	assert_int_equal(run_bpf(&f, &d), ALLOW);
+	d.args[0] = 1234;
+	assert_int_equal(run_bpf(&f, &d), ERR(EPERM));
+	d = (struct seccomp_data){.nr = 97, .arch = I386, .args = {PRIO_PROCESS, 0, 19}};
+	assert_int_equal(run_bpf(&f, &d), ALLOW);
+	d.args[1] = 1234;
+	assert_int_equal(run_bpf(&f, &d), ERR(EPERM));
+	d.args[0] = PRIO_USER;
+	d.args[1] = 0;
+	assert_int_equal(run_bpf(&f, &d), ERR(EPERM));
+	nono_seccomp_free(&f);
+}
+
 /* ---- pure helpers ----------------------------------------------------------------- */
 
 static void
@@ -529,6 +593,7 @@ main(void)
 	    cmocka_unit_test(fallbacks_per_abi),
 	    cmocka_unit_test(elevation_rules),
 	    cmocka_unit_test(unsupervised_rules),
+	    cmocka_unit_test(host_pid_rules),
 	    cmocka_unit_test(ldso_program),
 	    cmocka_unit_test(xattrs),
 	    cmocka_unit_test(split_leaf),
