@@ -74,20 +74,22 @@ put(FILE *f, const char *path, const struct stat *st)
 	json_decref(o);
 }
 
-/* every entry under dir, never through a symlink */
+/* Each entry of dir (not below), never through a symlink: each(ctx, path,
+ * its lstat) until it returns false. */
 static void
-put_tree(FILE *f, const char *dir, size_t *budget)
+each_entry(const char *dir, bool (*each)(void *ctx, const char *path, const struct stat *st), void *ctx)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *de;
+	bool more = true;
 
 	if (!d) {
 		if (fd >= 0)
 			close(fd);
 		return;
 	}
-	while ((de = readdir(d)) && *budget) {
+	while (more && (de = readdir(d))) {
 		struct stat st;
 		char *p;
 
@@ -96,13 +98,39 @@ put_tree(FILE *f, const char *dir, size_t *budget)
 		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
 		p = nono_path_join(dir, de->d_name);
-		put(f, p, &st);
-		(*budget)--;
-		if (S_ISDIR(st.st_mode))
-			put_tree(f, p, budget);
+		more = each(ctx, p, &st);
 		free(p);
 	}
 	closedir(d);
+}
+
+struct put_walk {
+	FILE *f;
+	size_t *budget;
+};
+
+static void put_tree(FILE *f, const char *dir, size_t *budget);
+
+static bool
+put_one(void *ctx, const char *path, const struct stat *st)
+{
+	struct put_walk *w = ctx;
+
+	put(w->f, path, st);
+	(*w->budget)--;
+	if (S_ISDIR(st->st_mode))
+		put_tree(w->f, path, w->budget);
+	return *w->budget > 0;
+}
+
+/* every entry under dir, never through a symlink */
+static void
+put_tree(FILE *f, const char *dir, size_t *budget)
+{
+	struct put_walk w = {f, budget};
+
+	if (*budget)
+		each_entry(dir, put_one, &w);
 }
 
 int
@@ -253,37 +281,40 @@ one_changed(const struct nono_after *a, const char *path, const struct stat *st,
 	return false;
 }
 
+struct changed_walk {
+	const struct nono_after *a;
+	long long ended_ns;
+	const struct nono_strv *exclude;
+	const char **why;
+	int depth;
+	bool changed;
+};
+
+static bool tree_changed(const struct nono_after *a, const char *dir, long long ended_ns,
+			 const struct nono_strv *exclude, const char **why, int depth);
+
+static bool
+changed_one(void *ctx, const char *path, const struct stat *st)
+{
+	struct changed_walk *w = ctx;
+
+	if (!nono_journal_excluded(w->exclude, path))
+		w->changed =
+		    one_changed(w->a, path, st, w->ended_ns, w->why) ||
+		    (S_ISDIR(st->st_mode) && tree_changed(w->a, path, w->ended_ns, w->exclude, w->why, w->depth + 1));
+	return !w->changed;
+}
+
 /* every entry under dir, against what the session left */
 static bool
 tree_changed(const struct nono_after *a, const char *dir, long long ended_ns, const struct nono_strv *exclude,
 	     const char **why, int depth)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	struct dirent *de;
-	bool changed = false;
+	struct changed_walk w = {a, ended_ns, exclude, why, depth, false};
 
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
-		return false;
-	}
-	while (!changed && depth < 256 && (de = readdir(d))) {
-		struct stat st;
-		char *p;
-
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		p = nono_path_join(dir, de->d_name);
-		if (!nono_journal_excluded(exclude, p))
-			changed = one_changed(a, p, &st, ended_ns, why) ||
-				  (S_ISDIR(st.st_mode) && tree_changed(a, p, ended_ns, exclude, why, depth + 1));
-		free(p);
-	}
-	closedir(d);
-	return changed;
+	if (depth < 256)
+		each_entry(dir, changed_one, &w);
+	return w.changed;
 }
 
 bool
