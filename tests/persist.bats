@@ -272,6 +272,8 @@ for what, call in ((\"chmod u+s\", lambda: os.chmod(\"tool\", 0o4755)), (\"chmod
 	# the home's entries, not new ones directly in it
 	echo '[ -f ~/.bash_aliases ] && . ~/.bash_aliases' >> "$HOME/.bashrc"
 	for f in .bash_aliases .npmrc .yarnrc.yml .vimrc .tmux.conf; do echo '# mine' > "$HOME/$f"; done
+	mkdir -p "$HOME/.config" "$HOME/.local/share/applications"
+	echo '# mine' >"$HOME/.config/mimeapps.list"
 	SITE=$(python3 -m site --user-site)
 	mkdir -p "$SITE" "$HOME/.cargo"
 	cat > "$SCRATCH/plant.sh" <<EOF
@@ -287,6 +289,8 @@ printf '#!/bin/sh\necho cargo >> $RAN\n' > .cargo/bin/cargo && chmod +x .cargo/b
 echo "yarnPath: ./evil.js" > .yarnrc.yml
 echo "silent !echo vim >> $RAN" > .vimrc
 echo "run-shell 'echo tmux >> $RAN'" > .tmux.conf
+echo "x-scheme-handler/https=evil.desktop" > .config/mimeapps.list
+printf '[Desktop Entry]\nType=Application\nName=evil\nExec=sh -c "echo desktop >> $RAN"\n' > .local/share/applications/evil.desktop
 echo planted
 EOF
 	run -0 bash -c 'cd "$HOME" && timeout 60 "$NONO" run --allow "$HOME" -- sh <"$1" 2>&1' _ "$SCRATCH/plant.sh"
@@ -300,6 +304,8 @@ EOF
 	has "neutralised $HOME/.yarnrc.yml (yarn configuration"
 	has "neutralised $HOME/.vimrc (vim start-up files"
 	has "neutralised $HOME/.tmux.conf (tmux configuration"
+	has "neutralised $HOME/.config/mimeapps.list (desktop URL and file handlers"
+	has "neutralised $HOME/.local/share/applications/evil.desktop (desktop entry"
 	lacks harmless.pth
 	# the harmless .pth stays; the user's files are as before, the new ones gone
 	[ "$(cat "$SITE/harmless.pth")" = /tmp/just-a-path ]
@@ -310,6 +316,8 @@ EOF
 	[ ! -e "$HOME/.cargo/bin/cargo" ]
 	[ ! -e "$SITE/evil.pth" ]
 	[ ! -e "$SITE/usercustomize.py" ]
+	[ "$(cat "$HOME/.config/mimeapps.list")" = '# mine' ]
+	[ ! -e "$HOME/.local/share/applications/evil.desktop" ]
 	# the host starts what would have run them
 	bash -ic exit </dev/null >/dev/null 2>&1
 	python3 -c 1
